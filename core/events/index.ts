@@ -1,0 +1,2 @@
+export * from './event-types.js';
+export { recordEvents, recordEvent, MAX_EVENT_BATCH, type EventResult, type RecordEventsDeps } from './record-events.js';

@@ -1,0 +1,22 @@
+import type { Currency } from '../catalog/course.js';
+import type { EventKind } from '../events/event-types.js';
+
+/** Aggregates of one follower's events, computed by the database so a long history stays cheap. */
+export interface PersonaStats {
+  firstSeenAt: Date | null;
+  lastSeenAt: Date | null;
+  eventCount: number;
+  /** Events other than follow/unfollow in the last 14 days. */
+  interactionsLast14d: number;
+  eventsLast30d: number;
+  /** Per kind and course: how many, and the sum of their time-decayed weights (1 for an event now). */
+  byKindAndCourse: Array<{ kind: EventKind; courseId: string | null; count: number; decayed: number }>;
+  /** Tags and prices of the courses named in `byKindAndCourse`. */
+  courses: Array<{ id: string; tags: string[]; priceMinor: number; currency: Currency }>;
+  /** Message terms with their time-decayed counts. */
+  messageTerms: Array<{ term: string; decayed: number }>;
+  /** Events per hour of day, 0–23, in the follower's time zone. */
+  hourHistogram: number[];
+  /** Paid amounts minus refunds, per currency. */
+  spent: Array<{ currency: Currency; amountMinor: number }>;
+}

@@ -1,0 +1,108 @@
+import type { Course, CourseStatus, NewCourse } from '../catalog/course.js';
+import type { IdentityInput, IdentityKind, NewEvent } from '../events/event-types.js';
+import type { Follower, FollowerPatch } from '../followers/follower.js';
+import type { PersonaStats } from '../persona/persona-stats.js';
+
+/**
+ * Followers and their platform identities.
+ *
+ * @example
+ * const { follower, isNew } = await followers.resolveIdentity({ kind: 'telegram', externalId: '42' });
+ */
+export interface FollowerRepository {
+  findById(id: string): Promise<Follower | null>;
+  findByIdentity(kind: IdentityKind, externalId: string): Promise<Follower | null>;
+  /** Finds the follower behind an identity, creating both on first sight. Safe under concurrency. */
+  resolveIdentity(identity: IdentityInput): Promise<{ follower: Follower; isNew: boolean }>;
+  /** Ties another identity to an existing follower (account linking). */
+  linkIdentity(followerId: string, kind: IdentityKind, externalId: string): Promise<void>;
+  /** Which of these ids exist. */
+  existingIds(ids: readonly string[]): Promise<Set<string>>;
+  update(id: string, patch: FollowerPatch): Promise<Follower | null>;
+  /** Moves `last_seen_at` forward (never back) for each follower. */
+  touchLastSeen(lastSeen: ReadonlyMap<string, Date>): Promise<void>;
+}
+
+export interface CourseQuery {
+  page: number;
+  pageSize: number;
+  status?: CourseStatus;
+  /** Matches title or description, either language. */
+  search?: string;
+  tag?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/**
+ * The course catalogue.
+ *
+ * @example
+ * const { items } = await courses.list({ page: 1, pageSize: 20, status: 'on_sale' });
+ */
+export interface CourseRepository {
+  list(query: CourseQuery): Promise<Page<Course>>;
+  findById(id: string): Promise<Course | null>;
+  findBySlug(slug: string): Promise<Course | null>;
+  existingIds(ids: readonly string[]): Promise<Set<string>>;
+  /** Inserts courses whose slug is new; leaves existing slugs untouched. Returns how many were added. */
+  insertMissing(courses: readonly NewCourse[]): Promise<number>;
+}
+
+/**
+ * The append-only event log.
+ *
+ * @example
+ * const inserted = await events.append([event]); // ids of rows that were new
+ */
+export interface EventRepository {
+  /**
+   * Appends events, skipping any whose (platform, externalId) is already stored.
+   * Returns the new rows' ids keyed by `${platform}:${externalId}`.
+   */
+  append(events: readonly NewEvent[]): Promise<Map<string, number>>;
+  /** Aggregates one follower's history for the persona, with times bucketed in `timeZone`. */
+  personaStats(followerId: string, timeZone: string, now: Date, halfLifeDays: number): Promise<PersonaStats>;
+}
+
+/** Courses a follower owns (granted by a paid order, revoked by a refund). */
+export interface EntitlementRepository {
+  ownedCourseIds(followerId: string): Promise<Set<string>>;
+}
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** An append-only record of who changed what. */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+/** The repositories one transaction sees. */
+export interface Repositories {
+  followers: FollowerRepository;
+  courses: CourseRepository;
+  events: EventRepository;
+  entitlements: EntitlementRepository;
+  audit: AuditLog;
+}
+
+/**
+ * Runs work in one database transaction: everything commits or nothing does.
+ *
+ * @example
+ * await uow.run(async (repos) => { await repos.followers.update(id, { isOptedOut: true }); await repos.audit.record(...); });
+ */
+export interface UnitOfWork {
+  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+}

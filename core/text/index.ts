@@ -1,0 +1,2 @@
+export { tokenize } from './tokenize.js';
+export { TAG_LEXICON, tagForTerm, tagsInTerms } from './tag-lexicon.js';

@@ -1,0 +1,11 @@
+export { openDatabase, queryRows, type Database, type DatabaseKind, type DatabaseOptions, type Db } from './database.js';
+export { migrate } from './migrate.js';
+export * as schema from './schema.js';
+export { PgFollowerRepository, toFollower } from './repositories/pg-follower-repository.js';
+export { PgCourseRepository, toCourse } from './repositories/pg-course-repository.js';
+export { PgEventRepository } from './repositories/pg-event-repository.js';
+export { PgEntitlementRepository } from './repositories/pg-entitlement-repository.js';
+export { PgAuditLog } from './repositories/pg-audit-log.js';
+export { PgUnitOfWork, createRepositories } from './repositories/pg-unit-of-work.js';
+export { seedDemoCatalogue } from './seed/seed-demo-catalogue.js';
+export { demoCourses } from './seed/demo-courses.js';
