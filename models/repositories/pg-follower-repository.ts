@@ -93,10 +93,12 @@ export class PgFollowerRepository implements FollowerRepository {
   async touchLastSeen(lastSeen: ReadonlyMap<string, Date>): Promise<void> {
     if (lastSeen.size === 0) return;
     const ids = [...lastSeen.keys()];
-    const times = ids.map((id) => lastSeen.get(id)!.toISOString());
+    // Array literals as single parameters: uuids and ISO times contain no characters that need quoting.
+    const idList = `{${ids.join(',')}}`;
+    const timeList = `{${ids.map((id) => lastSeen.get(id)!.toISOString()).join(',')}}`;
     await this.db.execute(sql`
       update followers f set last_seen_at = greatest(f.last_seen_at, v.at)
-      from unnest(${ids}::uuid[], ${times}::timestamptz[]) as v(id, at)
+      from unnest(${idList}::uuid[], ${timeList}::timestamptz[]) as v(id, at)
       where f.id = v.id`);
   }
 }

@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import { createCoreApiRouter, createHttpApp, createLogger, type Mount } from '../adapters/index.js';
+import { resolveAdminApiToken } from './admin-token.js';
+import { ConfigError, loadConfig } from './config/index.js';
+import { openCoreContext } from './core-context.js';
+import { closeServer, onShutdownSignal, type ChannelStatus, type Service } from './lifecycle.js';
+
+/*
+ * The all-in-one process: HTTP API, bots whose tokens are set, and the job scheduler, on one
+ * database. `npm start` runs this.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel, { process: 'all-in-one' });
+  const ctx = await openCoreContext(config, logger);
+  const { token: adminApiToken, source: tokenSource } = await resolveAdminApiToken(config.adminApiToken, config.dataDir);
+  logger.info({ from: tokenSource }, 'admin API token loaded');
+
+  const api = createCoreApiRouter({ recordEventsDeps: ctx.recordEventsDeps, ...ctx.repos, clock: ctx.clock });
+  const mounts: Mount[] = [{ path: '/api', router: api, access: 'admin' }];
+
+  const services: Service[] = [];
+  const channels: ChannelStatus[] = [
+    { channel: 'http', isOn: true, reason: `listening on ${config.http.host}:${config.http.port}` },
+  ];
+
+  const app = createHttpApp({ logger, metrics: ctx.metrics, checkReadiness: () => ctx.database.ping(), adminApiToken, mounts });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  });
+  for (const service of services) {
+    await service.start();
+  }
+  for (const status of channels) logger.info({ channel: status.channel, on: status.isOn, reason: status.reason }, `channel ${status.channel}: ${status.isOn ? 'on' : 'off'}`);
+
+  onShutdownSignal(logger, config.shutdownTimeoutMs, async () => {
+    await closeServer(server);
+    for (const service of [...services].reverse()) await service.stop();
+    await ctx.database.close();
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error('zhiliao failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

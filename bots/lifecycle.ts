@@ -1,0 +1,60 @@
+import type { Server } from 'node:http';
+import type { Logger } from '../adapters/index.js';
+
+/** Something the process starts and must stop on shutdown: a bot, a job scheduler, a sender. */
+export interface Service {
+  name: string;
+  start(): Promise<void>;
+  /** Stops taking new work and finishes what is in flight. */
+  stop(): Promise<void>;
+}
+
+/** Why a channel is on or off, for the start-up log. */
+export interface ChannelStatus {
+  channel: string;
+  isOn: boolean;
+  reason: string;
+}
+
+/** Closes an HTTP server: stops accepting connections, lets in-flight requests finish. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Runs `shutdown` once on SIGINT/SIGTERM, bounded by a timeout; a second signal exits at once.
+ *
+ * @example
+ * onShutdownSignal(logger, 10_000, async () => { await closeServer(server); await database.close(); });
+ */
+export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: () => Promise<void>): void {
+  let isShuttingDown = false;
+  const handle = (signal: string) => {
+    if (isShuttingDown) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    isShuttingDown = true;
+    logger.info({ signal, timeoutMs }, 'shutting down: stopping intake, draining, closing the database');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    shutdown().then(
+      () => {
+        logger.info({}, 'shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => handle('SIGINT'));
+  process.on('SIGTERM', () => handle('SIGTERM'));
+}

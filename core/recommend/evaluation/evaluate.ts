@@ -1,0 +1,65 @@
+import type { TopNModel } from '../algorithms/top-n-model.js';
+import { csrFromPairs, rowOf } from '../data/csr.js';
+import { topK } from '../data/top-k.js';
+import { meanMetrics, rankingMetrics, type RankingMetrics } from './metrics.js';
+import type { Fold, InteractionTable } from './split.js';
+
+export interface ModelReport extends RankingMetrics {
+  name: string;
+  /** Share of the catalogue that appears in at least one user's top-K (mean over folds). */
+  coverage: number;
+  /** Mean training time per fold. */
+  train_ms: number;
+}
+
+export interface EvaluateOptions {
+  k: number;
+  onProgress?: (event: { model: string; fold: number; folds: number; fraction: number }) => void;
+}
+
+const KEYS = ['precision', 'recall', 'ndcg', 'map', 'mrr'] as const;
+
+/**
+ * Evaluates one model on prepared folds: fit on train, rank every item except the user's training
+ * items, compare the top K with the user's test items; users without test items are skipped; the
+ * result is the mean over folds of the mean over users.
+ *
+ * @example
+ * const report = evaluateModel(() => new EaseModel(300), table, kFoldSplit(table.users.length, 5, 1), { k: 10 });
+ */
+export function evaluateModel(makeModel: () => TopNModel, table: InteractionTable, folds: readonly Fold[], options: EvaluateOptions): ModelReport {
+  const nUsers = table.userIds.length;
+  const nItems = table.itemIds.length;
+  const perFold: Array<RankingMetrics & { coverage: number; train_ms: number }> = [];
+  let name = '';
+  folds.forEach((fold, f) => {
+    const model = makeModel();
+    name = model.name;
+    const pick = (rows: Int32Array, of: Int32Array) => Int32Array.from(rows, (r) => of[r]!);
+    const train = csrFromPairs(nUsers, nItems, pick(fold.train, table.users), pick(fold.train, table.items));
+    const test = csrFromPairs(nUsers, nItems, pick(fold.test, table.users), pick(fold.test, table.items));
+    const started = performance.now();
+    model.fit(train);
+    const trainMs = performance.now() - started;
+    const scores = new Float64Array(nItems);
+    const seen = new Uint8Array(nItems);
+    const recommended = new Uint8Array(nItems);
+    const users: RankingMetrics[] = [];
+    for (let u = 0; u < nUsers; u++) {
+      const target = rowOf(test, u);
+      if (target.length === 0) continue;
+      const history = rowOf(train, u);
+      model.scoreHistory(history, scores);
+      for (const i of history) seen[i] = 1;
+      const list = topK(scores, options.k, (i) => seen[i] === 1);
+      for (const i of history) seen[i] = 0;
+      for (const i of list) recommended[i] = 1;
+      users.push(rankingMetrics(list, new Set(target)));
+      if (options.onProgress && u % 100 === 0) options.onProgress({ model: name, fold: f, folds: folds.length, fraction: (f + u / nUsers) / folds.length });
+    }
+    const coverage = recommended.reduce((s, v) => s + v, 0) / nItems;
+    perFold.push({ ...meanMetrics(users, KEYS), coverage, train_ms: trainMs });
+  });
+  options.onProgress?.({ model: name, fold: folds.length, folds: folds.length, fraction: 1 });
+  return { name, ...meanMetrics(perFold, [...KEYS, 'coverage', 'train_ms']) };
+}

@@ -1,0 +1,13 @@
+import { EaseModel } from '../algorithms/ease.js';
+import { ItemKnnModel } from '../algorithms/item-knn.js';
+import { PopularityModel } from '../algorithms/popularity.js';
+import type { TopNModel } from '../algorithms/top-n-model.js';
+
+/** The models the offline harness compares, each with a short key for `--models`. */
+export function evaluationModels(): Array<{ key: string; make: () => TopNModel }> {
+  return [
+    { key: 'pop', make: () => new PopularityModel() },
+    { key: 'knn', make: () => new ItemKnnModel({ k: 100 }) },
+    { key: 'ease', make: () => new EaseModel(400) },
+  ];
+}

@@ -1,0 +1,1 @@
+export * from './evaluation/index.js';
