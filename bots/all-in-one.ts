@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
-import { createCoreApiRouter, createHttpApp, createLogger, type Mount } from '../adapters/index.js';
+import { createCoreApiRouter, createHttpApp, createLogger } from '../adapters/index.js';
 import { resolveAdminApiToken } from './admin-token.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { openCoreContext } from './core-context.js';
-import { closeServer, onShutdownSignal, type ChannelStatus, type Service } from './lifecycle.js';
+import { closeServer, onShutdownSignal } from './lifecycle.js';
+import { emptyWiring } from './wiring.js';
 
 /*
  * The all-in-one process: HTTP API, bots whose tokens are set, and the job scheduler, on one
@@ -26,12 +27,12 @@ async function main(): Promise<void> {
   logger.info({ from: tokenSource }, 'admin API token loaded');
 
   const api = createCoreApiRouter({ recordEventsDeps: ctx.recordEventsDeps, ...ctx.repos, clock: ctx.clock });
-  const mounts: Mount[] = [{ path: '/api', router: api, access: 'admin' }];
+  const wiring = emptyWiring();
+  wiring.mounts.push({ path: '/api', router: api, access: 'admin' });
+  wiring.channels.push({ channel: 'http', isOn: true, reason: `listening on ${config.http.host}:${config.http.port}` });
+  // Wiring steps, in dependency order (recommender → chat channels → jobs → console), go here.
 
-  const services: Service[] = [];
-  const channels: ChannelStatus[] = [
-    { channel: 'http', isOn: true, reason: `listening on ${config.http.host}:${config.http.port}` },
-  ];
+  const { mounts, services, channels } = wiring;
 
   const app = createHttpApp({ logger, metrics: ctx.metrics, checkReadiness: () => ctx.database.ping(), adminApiToken, mounts });
   const server: Server = await new Promise((resolve) => {

@@ -6,3 +6,4 @@ export * from './text/index.js';
 export * from './catalog/course.js';
 export * from './followers/follower.js';
 export * from './orders/order.js';
+export * from './dialog/reply.js';

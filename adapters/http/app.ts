@@ -26,7 +26,7 @@ export interface HttpAppDeps {
   bodyLimit?: string;
 }
 
-declare module 'node:http' {
+declare module 'http' {
   interface IncomingMessage {
     /** The exact bytes of the body, kept for signature checks (WeChat Pay notifications). */
     rawBody?: Buffer;

@@ -1,12 +1,23 @@
+import { z } from 'zod';
 import { baseEnvSchema, toBaseConfig } from './base.js';
 
 /*
- * The only place that reads process.env. Each section of the configuration has its own zod schema
- * over the variables it owns; they are merged, validated together, and frozen.
+ * The only place that reads process.env. Each section of the configuration has its own file with
+ * a zod schema over the variables it owns and a function that shapes them; they are merged here,
+ * validated together, and frozen. To add a section: spread its schema's `.shape` into envSchema
+ * and its config into toConfig.
  */
-const envSchema = baseEnvSchema;
+const envSchema = z.object({
+  ...baseEnvSchema.shape,
+});
 
-export type Config = Readonly<ReturnType<typeof toBaseConfig>>;
+type Env = z.output<typeof envSchema>;
+
+const toConfig = (env: Env) => ({
+  ...toBaseConfig(env),
+});
+
+export type Config = Readonly<ReturnType<typeof toConfig>>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -36,7 +47,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}${describeValue(env, issue.path)}`));
   }
-  return deepFreeze({ ...toBaseConfig(parsed.data) });
+  return deepFreeze(toConfig(parsed.data));
 }
 
 /** Shows the bad value, except for variables that may hold secrets. */
@@ -46,4 +57,3 @@ function describeValue(env: Record<string, string | undefined>, path: PropertyKe
   const value = env[name];
   return value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
 }
-

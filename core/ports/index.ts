@@ -1,2 +1,4 @@
 export * from './repositories.js';
 export * from './runtime.js';
+export * from './messenger.js';
+export * from './recommender.js';

@@ -1,0 +1,20 @@
+import type { Mount } from '../adapters/index.js';
+import type { Messenger, Platform, Recommender } from '../core/index.js';
+import type { ChannelStatus, Service } from './lifecycle.js';
+
+/**
+ * What the wiring steps of a process build up, in order: each `wire*` function in bots/ reads
+ * what earlier steps put here (the recommender, the messengers) and adds its own mounts,
+ * services and channel statuses.
+ */
+export interface Wiring {
+  mounts: Mount[];
+  services: Service[];
+  channels: ChannelStatus[];
+  messengers: Map<Platform, Messenger>;
+  recommender: Recommender | undefined;
+}
+
+export function emptyWiring(): Wiring {
+  return { mounts: [], services: [], channels: [], messengers: new Map(), recommender: undefined };
+}

@@ -1,0 +1,32 @@
+import type { Reply } from '../dialog/reply.js';
+import type { Platform } from '../events/event-types.js';
+
+/** Where a message goes on one platform: the follower and their chat there. */
+export interface Recipient {
+  followerId: string;
+  /** Telegram chat id, WeChat contact or room id. */
+  chatId: string;
+}
+
+/** `transactional` answers what a follower asked; `marketing` is unsolicited and passes every guard. */
+export type SendPurpose = 'transactional' | 'marketing';
+
+export type SendResult =
+  | { status: 'sent'; providerMessageIds: string[] }
+  /** The follower blocked the bot (Telegram 403) or is gone; they are marked unreachable. */
+  | { status: 'blocked'; reason: string }
+  /** The platform asked us to slow down; try again after `retryAfterMs`. */
+  | { status: 'rate_limited'; retryAfterMs: number }
+  | { status: 'failed'; reason: string; isRetryable: boolean };
+
+/**
+ * The one outbound path to a platform, used by chat replies and by jobs alike. Implementations
+ * keep within the platform's rate limits and record every send.
+ *
+ * @example
+ * const result = await telegramMessenger.send({ followerId, chatId: '42' }, [{ type: 'text', text: 'Hi' }], { purpose: 'marketing', idempotencyKey: 'campaign-7:follower-1' });
+ */
+export interface Messenger {
+  readonly platform: Platform;
+  send(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose; idempotencyKey?: string }): Promise<SendResult>;
+}
