@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema, toBaseConfig } from './base.js';
+import { toWechatConfig, wechatEnvSchema } from './wechat.js';
 
 /*
  * The only place that reads process.env. Each section of the configuration has its own file with
@@ -9,12 +10,14 @@ import { baseEnvSchema, toBaseConfig } from './base.js';
  */
 const envSchema = z.object({
   ...baseEnvSchema.shape,
+  ...wechatEnvSchema.shape,
 });
 
 type Env = z.output<typeof envSchema>;
 
 const toConfig = (env: Env) => ({
   ...toBaseConfig(env),
+  ...toWechatConfig(env),
 });
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;
