@@ -5,5 +5,5 @@ export * from './ports/index.js';
 export * from './text/index.js';
 export * from './catalog/course.js';
 export * from './followers/follower.js';
-export * from './orders/order.js';
+export * from './orders/index.js';
 export * from './dialog/reply.js';

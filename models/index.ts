@@ -5,6 +5,7 @@ export { PgFollowerRepository, toFollower } from './repositories/pg-follower-rep
 export { PgCourseRepository, toCourse } from './repositories/pg-course-repository.js';
 export { PgEventRepository } from './repositories/pg-event-repository.js';
 export { PgEntitlementRepository } from './repositories/pg-entitlement-repository.js';
+export { PgOrderRepository, toOrder } from './repositories/pg-order-repository.js';
 export { PgAuditLog } from './repositories/pg-audit-log.js';
 export { PgUnitOfWork, createRepositories } from './repositories/pg-unit-of-work.js';
 export { seedDemoCatalogue } from './seed/seed-demo-catalogue.js';

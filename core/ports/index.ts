@@ -2,3 +2,4 @@ export * from './repositories.js';
 export * from './runtime.js';
 export * from './messenger.js';
 export * from './recommender.js';
+export * from './orders.js';

@@ -2,6 +2,7 @@ import type { Course, CourseStatus, NewCourse } from '../catalog/course.js';
 import type { IdentityInput, IdentityKind, NewEvent } from '../events/event-types.js';
 import type { Follower, FollowerPatch } from '../followers/follower.js';
 import type { PersonaStats } from '../persona/persona-stats.js';
+import type { OrderRepository } from './orders.js';
 
 /**
  * Followers and their platform identities.
@@ -94,6 +95,7 @@ export interface Repositories {
   courses: CourseRepository;
   events: EventRepository;
   entitlements: EntitlementRepository;
+  orders: OrderRepository;
   audit: AuditLog;
 }
 

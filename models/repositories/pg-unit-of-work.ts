@@ -5,6 +5,7 @@ import { PgCourseRepository } from './pg-course-repository.js';
 import { PgEntitlementRepository } from './pg-entitlement-repository.js';
 import { PgEventRepository } from './pg-event-repository.js';
 import { PgFollowerRepository } from './pg-follower-repository.js';
+import { PgOrderRepository } from './pg-order-repository.js';
 
 /** The repositories over one Drizzle database or transaction. */
 export function createRepositories(db: Db): Repositories {
@@ -13,6 +14,7 @@ export function createRepositories(db: Db): Repositories {
     courses: new PgCourseRepository(db),
     events: new PgEventRepository(db),
     entitlements: new PgEntitlementRepository(db),
+    orders: new PgOrderRepository(db),
     audit: new PgAuditLog(db),
   };
 }

@@ -1,0 +1,46 @@
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { Platform } from '../events/event-types.js';
+import type { Clock, PaymentGateway, UnitOfWork } from '../ports/index.js';
+import type { Order } from './order.js';
+
+/**
+ * Refunds a paid order: asks the provider first (Telegram `refundStarPayment`, WeChat Pay refund),
+ * then marks the order refunded, revokes the course and records a refund event, in one
+ * transaction. A provider refusal leaves everything as it was. Refunding twice is refused.
+ *
+ * @example
+ * const order = await refundOrder({ uow, clock, gateways }, { orderId, actor: 'admin:alice', reason: 'requested by follower' });
+ */
+export async function refundOrder(
+  deps: { uow: UnitOfWork; clock: Clock; gateways: ReadonlyMap<string, PaymentGateway> },
+  input: { orderId: string; actor: string; reason: string },
+): Promise<Order> {
+  return deps.uow.run(async (repos) => {
+    const order = await repos.orders.findByIdForUpdate(input.orderId);
+    if (!order) throw new NotFoundError('order_not_found', `No order ${input.orderId}.`);
+    if (order.status !== 'paid') throw new ConflictError('not_refundable', `Order ${order.id} is ${order.status}; only paid orders can be refunded.`);
+    const gateway = deps.gateways.get(order.provider);
+    if (!gateway && order.provider !== 'manual') {
+      throw new ConflictError('provider_unavailable', `The ${order.provider} provider is not configured here, so the money cannot be returned.`);
+    }
+    const refund = gateway ? await gateway.refund(order, input.reason) : { refundId: `manual:${order.id}` };
+    const at = deps.clock.now();
+    const refunded = await repos.orders.markRefunded(order.id, at);
+    await repos.orders.revokeEntitlement(order.followerId, order.courseId, at);
+    const platform: Platform = order.provider === 'telegram_stars' ? 'telegram' : order.provider === 'manual' ? 'api' : 'miniprogram';
+    await repos.events.append([
+      {
+        followerId: order.followerId,
+        kind: 'refund',
+        platform,
+        externalId: `refund:${order.provider}:${refund.refundId}`,
+        courseId: order.courseId,
+        payload: { orderId: order.id, amountMinor: order.amountMinor, currency: order.currency, reason: input.reason },
+        terms: [],
+        occurredAt: at,
+      },
+    ]);
+    await repos.audit.record({ actor: input.actor, action: 'order.refunded', subjectType: 'order', subjectId: order.id, details: { refundId: refund.refundId, reason: input.reason } });
+    return refunded;
+  });
+}
