@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { getTableColumns, getTableName } from 'drizzle-orm';
+import { createRepositories, demoCourses, migrate, queryRows, schema, seedDemoCatalogue, type Database } from '../../../models/index.js';
+import { openTestDatabase, testTargets } from '../../support/database.js';
+
+describe.each(testTargets())('repositories and migrations on %s', (target) => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(target);
+  });
+  afterAll(() => database.close());
+
+  it('applies migrations once and then has nothing to do', async () => {
+    expect(await migrate(database)).toEqual([]);
+  });
+
+  it('has every column the Drizzle schema declares', async () => {
+    const columns = await queryRows<{ table_name: string; column_name: string }>(
+      database.db,
+      sql`select table_name, column_name from information_schema.columns where table_schema = current_schema()`,
+    );
+    const present = new Set(columns.map((c) => `${c.table_name}.${c.column_name}`));
+    for (const table of [schema.followers, schema.identities, schema.courses, schema.events, schema.orders, schema.entitlements, schema.auditLog]) {
+      for (const column of Object.values(getTableColumns(table))) {
+        expect(present).toContain(`${getTableName(table)}.${column.name}`);
+      }
+    }
+  });
+
+  it('seeds the demo catalogue once, bilingual, priced in fen and Stars', async () => {
+    expect(await seedDemoCatalogue(database.db)).toBe(demoCourses().length);
+    expect(await seedDemoCatalogue(database.db)).toBe(0);
+    const { items, total } = await createRepositories(database.db).courses.list({ page: 1, pageSize: 100 });
+    expect(total).toBeGreaterThanOrEqual(24);
+    for (const course of items) {
+      expect(course.titleZh).toMatch(/\p{Script=Han}/u);
+      expect(course.titleEn).toMatch(/[A-Za-z]/);
+      expect(Number.isInteger(course.priceMinor)).toBe(true);
+      expect(course.priceStars).toBeGreaterThan(0);
+      expect(course.tags.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('resolves one identity to one follower even when asked concurrently', async () => {
+    const repos = createRepositories(database.db);
+    const identity = { kind: 'wechat' as const, externalId: `wx-${randomUUID()}`, displayName: '小明', timeZone: 'Asia/Tokyo' };
+    const results = await Promise.all([repos.followers.resolveIdentity(identity), repos.followers.resolveIdentity(identity), repos.followers.resolveIdentity(identity)]);
+    expect(new Set(results.map((r) => r.follower.id)).size).toBe(1);
+    expect(results[0]!.follower).toMatchObject({ displayName: '小明', timeZone: 'Asia/Tokyo', isReachable: true, isOptedOut: false });
+    const orphans = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from followers f where not exists (select 1 from identities i where i.follower_id = f.id)`);
+    expect(orphans[0]!.n).toBe(0);
+  });
+
+  it('links a second identity to the same follower and updates flags', async () => {
+    const repos = createRepositories(database.db);
+    const { follower } = await repos.followers.resolveIdentity({ kind: 'mp_openid', externalId: `o-${randomUUID()}` });
+    const unionId = `u-${randomUUID()}`;
+    await repos.followers.linkIdentity(follower.id, 'mp_unionid', unionId);
+    expect((await repos.followers.findByIdentity('mp_unionid', unionId))!.id).toBe(follower.id);
+    const updated = await repos.followers.update(follower.id, { isOptedOut: true, hasMarketingConsent: true, locale: 'en' });
+    expect(updated).toMatchObject({ isOptedOut: true, hasMarketingConsent: true, locale: 'en' });
+  });
+
+  it('appends events idempotently and only moves last_seen_at forward', async () => {
+    const repos = createRepositories(database.db);
+    const { follower } = await repos.followers.resolveIdentity({ kind: 'telegram', externalId: `t-${randomUUID()}` });
+    const event = { followerId: follower.id, kind: 'follow' as const, platform: 'telegram' as const, externalId: `e-${randomUUID()}`, courseId: null, payload: {}, terms: [], occurredAt: new Date('2026-01-02T00:00:00Z') };
+    expect((await repos.events.append([event])).size).toBe(1);
+    expect((await repos.events.append([event])).size).toBe(0);
+    await repos.followers.touchLastSeen(new Map([[follower.id, new Date('2026-01-05T00:00:00Z')]]));
+    await repos.followers.touchLastSeen(new Map([[follower.id, new Date('2026-01-03T00:00:00Z')]]));
+    expect((await repos.followers.findById(follower.id))!.lastSeenAt).toEqual(new Date('2026-01-05T00:00:00Z'));
+  });
+
+  it('records audit entries', async () => {
+    const repos = createRepositories(database.db);
+    await repos.audit.record({ actor: 'admin:test', action: 'course.archive', subjectType: 'course', subjectId: 'c1', details: { why: 'old' } });
+    const rows = await queryRows<{ action: string; details: { why: string } }>(database.db, sql`select action, details from audit_log where subject_id = 'c1'`);
+    expect(rows).toEqual([{ action: 'course.archive', details: { why: 'old' } }]);
+  });
+});

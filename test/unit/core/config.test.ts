@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from '../../../bots/config/index.js';
+
+describe('loadConfig', () => {
+  it('gives working defaults with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.dataDir).toBe('./data');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it('names every bad variable and what it expects, without echoing secrets', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://root:hunter2@db/x', ADMIN_API_TOKEN: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/PORT: expected a whole number from 0 to 65535 \(got "eighty"\)/);
+    expect(message).toMatch(/DATABASE_URL: expected a postgres:\/\//);
+    expect(message).toMatch(/ADMIN_API_TOKEN: expected at least 24 characters/);
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('short');
+  });
+
+  it('accepts a PostgreSQL URL and treats empty values as unset', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', ADMIN_API_TOKEN: '' });
+    expect(config.database.url).toBe('postgres://u@127.0.0.1:5432/db');
+    expect(config.adminApiToken).toBeUndefined();
+  });
+});
