@@ -1,0 +1,70 @@
+import type { Course } from '../catalog/course.js';
+import type { EventKind, RecordEventsDeps } from '../events/index.js';
+import { recordEvent } from '../events/record-events.js';
+import type { Follower, Locale } from '../followers/follower.js';
+import type { PaymentProvider } from '../orders/order.js';
+import type { Clock, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
+import { dialogText } from './dialog-text.js';
+import type { ValidInboundMessage } from './inbound-message.js';
+import { ACTIONS } from './intent.js';
+import type { Button, Reply } from './reply.js';
+
+/** What the dialog needs; the composition root builds it once per process. */
+export interface DialogDeps {
+  /** Reads outside a transaction. */
+  repos: Repositories;
+  uow: UnitOfWork;
+  clock: Clock;
+  recordEventsDeps: RecordEventsDeps;
+  recommender: Recommender;
+  /** The provider that takes payment inside this chat (`telegram_stars` on Telegram); absent when the chat cannot. */
+  checkoutProvider?: PaymentProvider;
+  /** Where a course can be bought when the chat cannot take payment (mini-program path or web page). */
+  courseUrl?: (course: Course) => string | undefined;
+  /** Courses per page when browsing; 5 by default. */
+  pageSize?: number;
+}
+
+/** One message being answered: the deps, the message, the follower and their language. */
+export interface DialogTurn {
+  deps: DialogDeps;
+  message: ValidInboundMessage;
+  follower: Follower;
+  locale: Locale;
+  text: ReturnType<typeof dialogText>;
+  /** Whether prices are shown and charged in Telegram Stars. */
+  isStarsPlatform: boolean;
+}
+
+/**
+ * Records an event the dialog derives from the message (a topic picked, a course viewed), keyed on
+ * the message id so a redelivered message records it once.
+ */
+export async function recordDerivedEvent(
+  turn: DialogTurn,
+  suffix: string,
+  event: { kind: EventKind; courseId?: string; payload?: Record<string, unknown> },
+): Promise<void> {
+  await recordEvent(turn.deps.recordEventsDeps, {
+    kind: event.kind,
+    platform: turn.message.platform,
+    externalId: `${turn.message.messageId}:${suffix}`.slice(0, 200),
+    followerId: turn.follower.id,
+    ...(event.courseId ? { courseId: event.courseId } : {}),
+    payload: { source: 'dialog', ...(event.payload ?? {}) },
+    occurredAt: turn.deps.clock.now(),
+  });
+}
+
+/** The buttons offered when the dialog does not know what to do next. */
+export function menuButtons(turn: DialogTurn): Button[][] {
+  const b = turn.text.buttons;
+  return [
+    [{ label: b.recommend, action: ACTIONS.recommend }, { label: b.browse, action: ACTIONS.page(1) }],
+    [{ label: b.myCourses, action: ACTIONS.myCourses }, { label: b.help, action: ACTIONS.help }],
+  ];
+}
+
+export function textReply(text: string, buttons?: Button[][]): Reply {
+  return buttons ? { type: 'text', text, buttons } : { type: 'text', text };
+}

@@ -1,0 +1,10 @@
+export * from './reply.js';
+export { handleInbound, intentOf } from './handle-inbound.js';
+export { inboundMessageSchema, type InboundMessage, type ValidInboundMessage } from './inbound-message.js';
+export type { DialogDeps } from './dialog-turn.js';
+export { classifyIntent } from './classify-intent.js';
+export { ACTIONS, intentOfAction, intentOfCommand, type Intent } from './intent.js';
+export { renderReason } from './render-reason.js';
+export { dialogText, ONBOARDING_TOPICS, topicLabel } from './dialog-text.js';
+export { toCourseCard, displayPrice } from './course-cards.js';
+export { InterestPopularityRecommender, type CoursePopularity, type InterestPopularityDeps } from './interest-popularity-recommender.js';

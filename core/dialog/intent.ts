@@ -1,0 +1,123 @@
+import type { Locale } from '../followers/follower.js';
+
+/** What a follower wants, whichever way they said it (command, button or free text). */
+export type Intent =
+  | { kind: 'start'; payload: string }
+  | { kind: 'help' }
+  | { kind: 'greeting' }
+  | { kind: 'recommend' }
+  | { kind: 'browse'; page: number }
+  | { kind: 'search'; query: string; tags: string[] }
+  | { kind: 'course_info'; courseId?: string; query?: string }
+  | { kind: 'buy'; courseId?: string; query?: string }
+  | { kind: 'my_courses' }
+  | { kind: 'unsubscribe' }
+  | { kind: 'resubscribe' }
+  | { kind: 'switch_language'; locale?: Locale }
+  | { kind: 'topic'; tag: string }
+  | { kind: 'onboarding_done' }
+  | { kind: 'consent'; isGiven: boolean }
+  | { kind: 'fallback'; text: string };
+
+/** Button callback data the dialog emits; every one stays well under Telegram's 64 bytes. */
+export const ACTIONS = {
+  page: (page: number) => `page:${page}`,
+  info: (courseId: string) => `info:${courseId}`,
+  buy: (courseId: string) => `buy:${courseId}`,
+  topic: (tag: string) => `topic:${tag}`,
+  topicsDone: 'topics:done',
+  consent: (isGiven: boolean) => `consent:${isGiven ? 'yes' : 'no'}`,
+  language: (locale: Locale) => `lang:${locale}`,
+  recommend: 'rec',
+  myCourses: 'my',
+  help: 'help',
+  resubscribe: 'resub',
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The intent behind button callback data, or undefined for data the dialog did not emit.
+ *
+ * @example
+ * intentOfAction('page:2') // { kind: 'browse', page: 2 }
+ */
+export function intentOfAction(action: string): Intent | undefined {
+  const [name, value = ''] = action.split(':', 2) as [string, string?];
+  switch (name) {
+    case 'page': {
+      const page = Number(value);
+      return Number.isInteger(page) && page >= 1 && page <= 10_000 ? { kind: 'browse', page } : undefined;
+    }
+    case 'info':
+      return UUID.test(value) ? { kind: 'course_info', courseId: value } : undefined;
+    case 'buy':
+      return UUID.test(value) ? { kind: 'buy', courseId: value } : undefined;
+    case 'topic':
+      return /^[a-z][a-z-]{0,39}$/.test(value) ? { kind: 'topic', tag: value } : undefined;
+    case 'topics':
+      return value === 'done' ? { kind: 'onboarding_done' } : undefined;
+    case 'consent':
+      return value === 'yes' || value === 'no' ? { kind: 'consent', isGiven: value === 'yes' } : undefined;
+    case 'lang':
+      return value === 'zh-CN' || value === 'en' ? { kind: 'switch_language', locale: value } : undefined;
+    case 'rec':
+      return { kind: 'recommend' };
+    case 'my':
+      return { kind: 'my_courses' };
+    case 'help':
+      return { kind: 'help' };
+    case 'resub':
+      return { kind: 'resubscribe' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The intent behind a slash command (name without the slash, lowercase), or undefined when unknown.
+ *
+ * @example
+ * intentOfCommand('courses', '2') // { kind: 'browse', page: 2 }
+ */
+export function intentOfCommand(name: string, args: string): Intent | undefined {
+  const rest = args.trim();
+  switch (name.toLowerCase()) {
+    case 'start':
+      return { kind: 'start', payload: rest };
+    case 'help':
+    case 'menu':
+      return { kind: 'help' };
+    case 'courses':
+    case 'catalog': {
+      const page = Number(rest || '1');
+      return { kind: 'browse', page: Number.isInteger(page) && page >= 1 ? page : 1 };
+    }
+    case 'recommend':
+    case 'picks':
+      return { kind: 'recommend' };
+    case 'search':
+      return rest ? { kind: 'search', query: rest, tags: [] } : { kind: 'browse', page: 1 };
+    case 'buy':
+      return UUID.test(rest) ? { kind: 'buy', courseId: rest } : { kind: 'buy', query: rest || undefined };
+    case 'my':
+    case 'mycourses':
+      return { kind: 'my_courses' };
+    case 'stop':
+    case 'unsubscribe':
+      return { kind: 'unsubscribe' };
+    case 'resume':
+    case 'subscribe':
+    case 'resubscribe':
+      return { kind: 'resubscribe' };
+    case 'language':
+    case 'lang': {
+      const wanted = rest.toLowerCase();
+      if (wanted.startsWith('zh') || wanted === '中文') return { kind: 'switch_language', locale: 'zh-CN' };
+      if (wanted.startsWith('en')) return { kind: 'switch_language', locale: 'en' };
+      return { kind: 'switch_language' };
+    }
+    default:
+      return undefined;
+  }
+}
