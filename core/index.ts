@@ -6,4 +6,4 @@ export * from './text/index.js';
 export * from './catalog/course.js';
 export * from './followers/follower.js';
 export * from './orders/index.js';
-export * from './dialog/reply.js';
+export * from './dialog/index.js';
