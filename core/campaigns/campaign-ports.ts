@@ -1,0 +1,105 @@
+import type { GuardSettings, SkipReason } from '../guards/index.js';
+import type { VariantStats } from '../experiments/index.js';
+import type {
+  AudienceMember,
+  Campaign,
+  CampaignProgress,
+  CampaignStatus,
+  ClaimedMessage,
+  MessageVariant,
+  NewCampaign,
+  OutboxEntry,
+  RetargetingRule,
+  Segment,
+} from './campaign-types.js';
+
+/**
+ * Finds the followers a segment selects: reachable on a platform we can send to. Keyset paging by
+ * follower id keeps planning 100,000 followers cheap.
+ *
+ * @example
+ * const size = await audience.count(segment, now);
+ * const page = await audience.page(segment, now, { afterFollowerId: null, limit: 5000 });
+ */
+export interface AudienceRepository {
+  count(segment: Segment, now: Date): Promise<number>;
+  page(segment: Segment, now: Date, options: { afterFollowerId: string | null; limit: number; random?: boolean }): Promise<AudienceMember[]>;
+}
+
+/**
+ * Broadcast campaigns and their status transitions.
+ *
+ * @example
+ * const campaign = await campaigns.create(newCampaign);
+ * await campaigns.transition(campaign.id, ['sending'], 'paused');
+ */
+export interface CampaignRepository {
+  create(campaign: NewCampaign): Promise<Campaign>;
+  findById(id: string): Promise<Campaign | null>;
+  /** Moves the status if it is one of `from`; returns the campaign after, or null when it was not in `from`. */
+  transition(id: string, from: readonly CampaignStatus[], to: CampaignStatus): Promise<Campaign | null>;
+  markEnqueued(id: string, audienceSize: number, at: Date): Promise<void>;
+  /** Campaigns created but not yet fully enqueued (a crash during planning), oldest first. */
+  listUnenqueued(limit: number): Promise<Campaign[]>;
+  /** Marks sending campaigns with nothing left queued or in flight as completed; returns their ids. */
+  completeFinished(at: Date): Promise<string[]>;
+  progress(id: string): Promise<CampaignProgress>;
+  /** Cancels every still-queued message of a campaign; returns how many. */
+  cancelQueued(id: string, at: Date): Promise<number>;
+}
+
+/**
+ * Retargeting rules and the followers they currently match.
+ *
+ * @example
+ * for (const rule of await rules.listEnabled()) await rules.findCandidates(rule, now, 1000);
+ */
+export interface RetargetingRuleRepository {
+  list(): Promise<RetargetingRule[]>;
+  listEnabled(): Promise<RetargetingRule[]>;
+  findById(id: string): Promise<RetargetingRule | null>;
+  /**
+   * Followers the rule matches now, with the course the message is about and a step key that
+   * names the occasion (so the same occasion is never messaged twice), excluding followers who
+   * already got `maxPerFollower` messages from this rule and courses they own.
+   */
+  findCandidates(rule: RetargetingRule, now: Date, limit: number): Promise<Array<{ followerId: string; courseId: string; step: string }>>;
+}
+
+/**
+ * The transactional outbox.
+ *
+ * @example
+ * await outbox.enqueue(entries); // duplicates of (follower, campaign, step) are ignored
+ * const batch = await outbox.claimDue(now, 50, 60_000);
+ */
+export interface OutboxRepository {
+  /** Inserts entries, skipping any (follower, campaign, step) already present; returns how many were new. */
+  enqueue(entries: readonly OutboxEntry[]): Promise<number>;
+  /**
+   * Leases up to `limit` due messages (queued with `not_before <= now`, or `sending` whose lease
+   * expired after a crash) of campaigns that are not paused, with `FOR UPDATE SKIP LOCKED` so
+   * dispatchers in several processes never take the same row.
+   */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
+  markSent(id: number, providerMessageIds: string[], variant: string | null, at: Date): Promise<void>;
+  markSkipped(id: number, reason: SkipReason, at: Date): Promise<void>;
+  markBlocked(id: number, reason: string, at: Date): Promise<void>;
+  markFailed(id: number, reason: string, at: Date): Promise<void>;
+  /** Puts a leased message back in the queue until `until` (quiet hours, rate limits, retries). */
+  hold(id: number, until: Date, reason: 'quiet_hours' | 'rate_limited' | 'retry', variant: string | null): Promise<void>;
+}
+
+/** Where message content and experiment statistics come from at send time. */
+export interface CampaignContentRepository {
+  /** Variants and allocation of broadcasts or retargeting rules by id. */
+  definitions(source: 'broadcast' | 'retargeting', ids: readonly string[]): Promise<Map<string, { variants: MessageVariant[]; allocation: 'ab' | 'bandit' }>>;
+  /** Sent and converted counts per variant, for bandits and results. */
+  variantStats(source: 'broadcast' | 'retargeting', campaignId: string): Promise<VariantStats[]>;
+}
+
+/** Admin-tunable guard settings, stored in the database. */
+export interface GuardSettingsRepository {
+  get(): Promise<GuardSettings>;
+  update(settings: GuardSettings): Promise<GuardSettings>;
+}

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import type { Locale } from '../followers/follower.js';
+import type { GuardedFollower, SkipReason } from '../guards/index.js';
+
+const localizedText = z
+  .object({ 'zh-CN': z.string().trim().min(1).max(3000).optional(), en: z.string().trim().min(1).max(3000).optional() })
+  .refine((t) => t['zh-CN'] !== undefined || t.en !== undefined, { message: 'give the text in zh-CN, en or both' });
+
+/** One version of a message: text per language and, optionally, a course card. */
+export const variantSchema = z.object({
+  key: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'use 1-16 letters, digits, - or _'),
+  weight: z.number().min(0).max(1000).default(1),
+  text: localizedText,
+  courseId: z.uuid().optional(),
+});
+export type MessageVariant = z.output<typeof variantSchema>;
+
+export const variantsSchema = z
+  .array(variantSchema)
+  .min(1)
+  .max(5, 'a message has at most 5 variants')
+  .refine((vs) => new Set(vs.map((v) => v.key)).size === vs.length, { message: 'variant keys must be unique' });
+
+export const LIFECYCLE_STAGES = ['new', 'active', 'dormant', 'customer'] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+/** Who a broadcast goes to. Every condition given must hold; an empty segment means every reachable follower. */
+export const segmentSchema = z
+  .object({
+    platforms: z.array(z.enum(['telegram', 'wechat'])).min(1).optional(),
+    /** Followers who viewed, clicked or bought a course with any of these tags, or wrote about them. */
+    interestTags: z.array(z.string().trim().min(1).max(64)).min(1).max(50).optional(),
+    lifecycle: z.array(z.enum(LIFECYCLE_STAGES)).min(1).optional(),
+    ownsCourseId: z.uuid().optional(),
+    notOwnsCourseId: z.uuid().optional(),
+    activeWithinDays: z.number().int().min(1).max(3650).optional(),
+    inactiveForDays: z.number().int().min(1).max(3650).optional(),
+    locales: z.array(z.enum(['zh-CN', 'en'])).min(1).optional(),
+  })
+  .strict();
+export type Segment = z.output<typeof segmentSchema>;
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+
+/** When a broadcast goes out: now, at one instant (ISO with offset, or a wall time in the creator's zone), or at a wall time in each follower's zone. */
+export const sendTimeSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('now') }),
+  z.object({ mode: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
+  z.object({ mode: z.literal('creator_local'), date: localDate, time: localTime, timeZone: z.string().min(1).max(64) }),
+  z.object({ mode: z.literal('follower_local'), date: localDate, time: localTime }),
+]);
+export type SendTime = z.output<typeof sendTimeSchema>;
+
+export const broadcastInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  segment: segmentSchema.default({}),
+  variants: variantsSchema,
+  allocation: z.enum(['ab', 'bandit']).default('ab'),
+  sendTime: sendTimeSchema.default({ mode: 'now' }),
+  attributionHours: z.number().int().min(1).max(720).default(72),
+});
+export type BroadcastInput = z.input<typeof broadcastInputSchema>;
+
+export type CampaignStatus = 'scheduled' | 'sending' | 'paused' | 'cancelled' | 'completed';
+
+export interface Campaign {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  segment: Segment;
+  variants: MessageVariant[];
+  allocation: 'ab' | 'bandit';
+  sendMode: 'now' | 'at' | 'follower_local';
+  sendAt: Date | null;
+  localDate: string | null;
+  localTime: string | null;
+  attributionHours: number;
+  audienceSize: number | null;
+  createdAt: Date;
+  enqueuedAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface NewCampaign {
+  name: string;
+  segment: Segment;
+  variants: MessageVariant[];
+  allocation: 'ab' | 'bandit';
+  sendMode: 'now' | 'at' | 'follower_local';
+  sendAt: Date | null;
+  localDate: string | null;
+  localTime: string | null;
+  attributionHours: number;
+}
+
+/** A follower in a planned audience. */
+export interface AudienceMember {
+  followerId: string;
+  locale: Locale;
+  timeZone: string;
+  platform: 'telegram' | 'wechat';
+}
+
+export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell'] as const;
+export type RetargetingTrigger = (typeof RETARGETING_TRIGGERS)[number];
+
+export const retargetingRuleInputSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'use 1-64 lowercase letters, digits or -'),
+  trigger: z.enum(RETARGETING_TRIGGERS),
+  params: z
+    .object({
+      hours: z.number().int().min(1).max(24 * 90).optional(),
+      days: z.number().int().min(1).max(3650).optional(),
+      minSupport: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict()
+    .default({}),
+  variants: variantsSchema,
+  allocation: z.enum(['ab', 'bandit']).default('bandit'),
+  delayMinutes: z.number().int().min(0).max(60 * 24 * 30).default(0),
+  maxPerFollower: z.number().int().min(1).max(100).default(1),
+  isEnabled: z.boolean().default(true),
+  conversionGoal: z.enum(['click', 'purchase']).default('purchase'),
+  attributionHours: z.number().int().min(1).max(720).default(72),
+});
+export type RetargetingRuleInput = z.output<typeof retargetingRuleInputSchema>;
+
+export interface RetargetingRule extends RetargetingRuleInput {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One message to enqueue. `variant` null means "choose at send time" (bandits). */
+export interface OutboxEntry {
+  followerId: string;
+  source: 'broadcast' | 'retargeting';
+  campaignId: string;
+  step: string;
+  variant: string | null;
+  courseId: string | null;
+  notBefore: Date;
+}
+
+/** A message the dispatcher has leased, with what the guards need, read at claim time. */
+export interface ClaimedMessage {
+  id: number;
+  source: 'broadcast' | 'retargeting';
+  campaignId: string;
+  step: string;
+  variant: string | null;
+  courseId: string | null;
+  attempts: number;
+  follower: GuardedFollower & { locale: Locale };
+  /** The platform and chat to send to; null when the follower has no sendable identity. */
+  recipient: { platform: 'telegram' | 'wechat'; chatId: string } | null;
+}
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'cancelled';
+
+export interface CampaignProgress {
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  /** Accepted by the platform with a message id (Telegram has no read receipts for bots). */
+  delivered: number;
+  failed: number;
+  blocked: number;
+  cancelled: number;
+  skipped: Record<SkipReason, number> & { total: number };
+  held: { quiet_hours: number; rate_limited: number; retry: number };
+}

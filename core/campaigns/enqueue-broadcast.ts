@@ -1,0 +1,70 @@
+import { NotFoundError } from '../errors.js';
+import { assignVariant } from '../experiments/index.js';
+import { fromWallTime } from '../guards/index.js';
+import type { Clock } from '../ports/runtime.js';
+import type { AudienceRepository, CampaignRepository, OutboxRepository } from './campaign-ports.js';
+import type { AudienceMember, Campaign, OutboxEntry } from './campaign-types.js';
+
+/** The step key of a broadcast's one message per follower. */
+export const BROADCAST_STEP = 'broadcast';
+
+/**
+ * Snapshots a broadcast's audience into the outbox, page by page: one row per follower (the unique
+ * (follower, campaign, step) key makes a rerun after a crash add only what is missing), with the
+ * sticky A/B variant (bandits choose at send time) and the time it may go out. Guards run later,
+ * at send time, so an opt-out after planning still counts.
+ *
+ * @example
+ * const { enqueued, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock }, campaignId);
+ */
+export async function enqueueBroadcast(
+  deps: { campaigns: CampaignRepository; audience: AudienceRepository; outbox: OutboxRepository; clock: Clock },
+  campaignId: string,
+  options: { pageSize?: number; onProgress?: (planned: number) => void } = {},
+): Promise<{ enqueued: number; audienceSize: number }> {
+  const campaign = await deps.campaigns.findById(campaignId);
+  if (!campaign) throw new NotFoundError('campaign_not_found', `No broadcast with id ${campaignId}.`);
+  const now = deps.clock.now();
+  const pageSize = options.pageSize ?? 5000;
+  let after: string | null = null;
+  let audienceSize = 0;
+  let enqueued = 0;
+  for (;;) {
+    const page: AudienceMember[] = await deps.audience.page(campaign.segment, now, { afterFollowerId: after, limit: pageSize });
+    if (page.length === 0) break;
+    const entries = page.map((member) => toEntry(campaign, member, now));
+    enqueued += await deps.outbox.enqueue(entries);
+    audienceSize += page.length;
+    after = page.at(-1)!.followerId;
+    options.onProgress?.(audienceSize);
+    if (page.length < pageSize) break;
+  }
+  await deps.campaigns.markEnqueued(campaign.id, audienceSize, now);
+  if (campaign.status === 'scheduled') await deps.campaigns.transition(campaign.id, ['scheduled'], 'sending');
+  return { enqueued, audienceSize };
+}
+
+function toEntry(campaign: Campaign, member: AudienceMember, now: Date): OutboxEntry {
+  const variant = campaign.allocation === 'ab' ? assignVariant(campaign.id, member.followerId, campaign.variants) : null;
+  const course = campaign.variants.find((v) => v.key === variant)?.courseId ?? (campaign.variants.length === 1 ? campaign.variants[0]!.courseId : undefined);
+  return {
+    followerId: member.followerId,
+    source: 'broadcast',
+    campaignId: campaign.id,
+    step: BROADCAST_STEP,
+    variant,
+    courseId: course ?? null,
+    notBefore: sendTimeFor(campaign, member, now),
+  };
+}
+
+function sendTimeFor(campaign: Campaign, member: AudienceMember, now: Date): Date {
+  if (campaign.sendMode === 'at' && campaign.sendAt) return campaign.sendAt > now ? campaign.sendAt : now;
+  if (campaign.sendMode === 'follower_local' && campaign.localDate && campaign.localTime) {
+    const [year, month, day] = campaign.localDate.split('-').map(Number) as [number, number, number];
+    const [hour, minute] = campaign.localTime.split(':').map(Number) as [number, number];
+    const at = fromWallTime({ year, month, day, hour, minute }, member.timeZone);
+    return at > now ? at : now;
+  }
+  return now;
+}

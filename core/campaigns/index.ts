@@ -1,0 +1,10 @@
+export * from './campaign-types.js';
+export type { AudienceRepository, CampaignContentRepository, CampaignRepository, GuardSettingsRepository, OutboxRepository, RetargetingRuleRepository } from './campaign-ports.js';
+export { createBroadcast } from './create-broadcast.js';
+export { planBroadcastAudience } from './plan-broadcast-audience.js';
+export { enqueueBroadcast, BROADCAST_STEP } from './enqueue-broadcast.js';
+export { dispatchOutbox, type DispatchDeps, type DispatchOptions, type DispatchOutcome } from './dispatch-outbox.js';
+export { scanRetargeting } from './scan-retargeting.js';
+export { controlBroadcast, type BroadcastCommand } from './control-broadcast.js';
+export { getCampaignResults } from './get-campaign-results.js';
+export { renderCampaignMessage } from './render-campaign-message.js';

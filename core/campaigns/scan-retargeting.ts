@@ -1,0 +1,39 @@
+import { assignVariant } from '../experiments/index.js';
+import type { Clock, Logger } from '../ports/runtime.js';
+import type { OutboxRepository, RetargetingRuleRepository } from './campaign-ports.js';
+import type { OutboxEntry } from './campaign-types.js';
+
+/**
+ * One pass of retargeting: for every enabled rule, finds the followers it matches now and
+ * enqueues one message per occasion (keyed, so rescans never duplicate), due after the rule's
+ * delay. Guards (consent, caps, quiet hours) run at send time like for every marketing message.
+ *
+ * @example
+ * const { enqueued } = await scanRetargeting({ rules, outbox, clock, logger }, { limitPerRule: 1000 });
+ */
+export async function scanRetargeting(
+  deps: { rules: RetargetingRuleRepository; outbox: OutboxRepository; clock: Clock; logger: Logger },
+  options: { limitPerRule: number },
+): Promise<{ enqueued: number; byRule: Record<string, { matched: number; enqueued: number }> }> {
+  const now = deps.clock.now();
+  const byRule: Record<string, { matched: number; enqueued: number }> = {};
+  let enqueued = 0;
+  for (const rule of await deps.rules.listEnabled()) {
+    const candidates = await deps.rules.findCandidates(rule, now, options.limitPerRule);
+    const notBefore = new Date(now.getTime() + rule.delayMinutes * 60_000);
+    const entries: OutboxEntry[] = candidates.map((c) => ({
+      followerId: c.followerId,
+      source: 'retargeting',
+      campaignId: rule.id,
+      step: c.step,
+      variant: rule.allocation === 'ab' ? assignVariant(rule.id, c.followerId, rule.variants) : null,
+      courseId: c.courseId,
+      notBefore,
+    }));
+    const added = entries.length > 0 ? await deps.outbox.enqueue(entries) : 0;
+    byRule[rule.name] = { matched: candidates.length, enqueued: added };
+    enqueued += added;
+  }
+  deps.logger.info({ enqueued, byRule }, 'retargeting scan finished');
+  return { enqueued, byRule };
+}
