@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from './config/index.js';
 import { openCoreContext } from './core-context.js';
 import { closeServer, onShutdownSignal } from './lifecycle.js';
 import { emptyWiring } from './wiring.js';
+import { wireWechat } from './wire-wechat.js';
+import { wireConsole } from './wire-console.js';
 
 /*
  * The all-in-one process: HTTP API, bots whose tokens are set, and the job scheduler, on one
@@ -31,10 +33,12 @@ async function main(): Promise<void> {
   wiring.mounts.push({ path: '/api', router: api, access: 'admin' });
   wiring.channels.push({ channel: 'http', isOn: true, reason: `listening on ${config.http.host}:${config.http.port}` });
   // Wiring steps, in dependency order (recommender → chat channels → jobs → console), go here.
+  await wireWechat(ctx, wiring);
+  await wireConsole(ctx, wiring);
 
   const { mounts, services, channels } = wiring;
 
-  const app = createHttpApp({ logger, metrics: ctx.metrics, checkReadiness: () => ctx.database.ping(), adminApiToken, mounts });
+  const app = createHttpApp({ logger, metrics: ctx.metrics, checkReadiness: () => ctx.database.ping(), adminApiToken, adminAuth: wiring.adminAuth, mounts });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
   });

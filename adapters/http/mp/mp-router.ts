@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import type { Clock, CoreMetrics, CourseRepository, EntitlementRepository, Logger, OrderRepository, PaymentGateway, RecordEventsDeps, Recommender, UnitOfWork } from '../../../core/index.js';
+import { createCatalogueRouter } from './catalogue-routes.js';
+import { createMpEventsRouter } from './events-route.js';
+import { createLoginRouter } from './login-route.js';
+import { mpOpenApiDocument } from './openapi.js';
+import { createOrdersRouter } from './orders-routes.js';
+import { createPayNotifyRouter, type PayNotifyDeps } from './pay-notify-route.js';
+import { WindowRateLimiter } from './rate-limiter.js';
+import { requireMpSession } from './session-auth.js';
+import type { WechatApiClient } from './wechat-api-client.js';
+
+export interface MpRouterDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  logger: Logger;
+  metrics?: CoreMetrics;
+  repos: { courses: CourseRepository; entitlements: EntitlementRepository; orders: OrderRepository };
+  recordEventsDeps: RecordEventsDeps;
+  recommender: Recommender;
+  session: { secret: string; ttlSeconds: number; eventsPerMinute: number };
+  /** Unset without WECHAT_APP_ID/WECHAT_APP_SECRET: login answers 503. */
+  wechat: WechatApiClient | undefined;
+  /** Unset without WeChat Pay settings: orders and notifications answer 503. */
+  payment: { gateway: PaymentGateway; keys: NonNullable<PayNotifyDeps['keys']> } | undefined;
+  notifications: PayNotifyDeps['notifications'];
+}
+
+/**
+ * The mini-program API, mounted publicly at /mp: its own session auth, catalogue,
+ * recommendations, tracking, orders, WeChat Pay notifications and /openapi.json.
+ *
+ * @example
+ * wiring.mounts.push({ path: '/mp', router: createMpRouter(deps), access: 'public' });
+ */
+export function createMpRouter(deps: MpRouterDeps): Router {
+  const router = Router();
+  const requireSession = requireMpSession(deps.session.secret, deps.clock);
+  const document = mpOpenApiDocument('/mp');
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.use(createLoginRouter({ wechat: deps.wechat, uow: deps.uow, clock: deps.clock, sessionSecret: deps.session.secret, sessionTtlSeconds: deps.session.ttlSeconds }));
+  router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender }, requireSession));
+  router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
+  router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway }, requireSession));
+  router.use(
+    createPayNotifyRouter({ keys: deps.payment?.keys, uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger }),
+  );
+  return router;
+}

@@ -1,0 +1,66 @@
+import { Router, type RequestHandler } from 'express';
+import type { z } from 'zod';
+import { createPendingOrder, NotFoundError, type Clock, type Order, type OrderRepository, type PaymentGateway, type UnitOfWork } from '../../../core/index.js';
+import { WechatPayError } from '../../payments/wechat-pay/index.js';
+import { HttpError } from '../errors.js';
+import { createOrderRequest, requestPaymentParams, type createOrderResponse, type orderDto } from './schemas.js';
+import { sessionOf } from './session-auth.js';
+
+export interface OrdersDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  orders: OrderRepository;
+  /** Unset when WeChat Pay is not configured: creating orders then answers 503. */
+  gateway: PaymentGateway | undefined;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toOrderDto(order: Order): z.infer<typeof orderDto> {
+  return {
+    id: order.id,
+    courseId: order.courseId,
+    amount: { amountMinor: order.amountMinor, currency: order.currency },
+    provider: order.provider,
+    status: order.status,
+    createdAt: order.createdAt.toISOString(),
+    paidAt: order.paidAt ? order.paidAt.toISOString() : null,
+  };
+}
+
+/**
+ * `POST /orders` opens (or reuses, within 30 minutes) a pending order and a WeChat Pay JSAPI
+ * prepay, answering the parameters for `wx.requestPayment`; `GET /orders/:id` shows one of the
+ * session's own orders.
+ */
+export function createOrdersRouter(deps: OrdersDeps, requireSession: RequestHandler): Router {
+  const router = Router();
+  router.post('/orders', requireSession, async (req, res) => {
+    const body = createOrderRequest.parse(req.body);
+    const session = sessionOf(res);
+    const gateway = deps.gateway;
+    if (!gateway) {
+      throw new HttpError(503, 'wechat_pay_not_configured', 'WeChat Pay is not configured: set WECHAT_PAY_MCH_ID, WECHAT_PAY_MCH_SERIAL, WECHAT_PAY_PRIVATE_KEY_PATH, WECHAT_PAY_PLATFORM_CERT_PATH, WECHAT_PAY_APIV3_KEY and WECHAT_PAY_NOTIFY_URL');
+    }
+    const { order, isNew } = await createPendingOrder({ uow: deps.uow, clock: deps.clock }, { followerId: session.followerId, courseId: body.courseId, provider: gateway.provider });
+    let start;
+    try {
+      start = await gateway.startPayment(order, { followerId: session.followerId, externalId: session.openId });
+    } catch (error) {
+      if (error instanceof WechatPayError) throw new HttpError(error.status, error.code, `${error.message} The order ${order.id} stays pending; try again.`);
+      throw error;
+    }
+    if (start.kind !== 'wechat_jsapi') throw new Error(`unexpected payment start ${start.kind} for the mini-program`);
+    const answer: z.infer<typeof createOrderResponse> = { order: toOrderDto(order), payment: requestPaymentParams.parse(start.params) };
+    res.status(isNew ? 201 : 200).json(answer);
+  });
+
+  router.get('/orders/:id', requireSession, async (req, res) => {
+    const id = String(req.params['id']);
+    const order = uuidPattern.test(id) ? await deps.orders.findById(id) : null;
+    // Someone else's order is reported as missing, so ids cannot be probed.
+    if (!order || order.followerId !== sessionOf(res).followerId) throw new NotFoundError('order_not_found', `No order ${id} of yours.`);
+    res.json(toOrderDto(order));
+  });
+  return router;
+}

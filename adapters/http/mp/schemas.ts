@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { CURRENCIES, ORDER_STATUSES } from '../../../core/index.js';
+
+/*
+ * The shapes of the mini-program API, in one place: routes validate with them and the OpenAPI
+ * document is derived from them (z.toJSONSchema), so the description cannot drift from the code.
+ */
+
+export const MP_EVENT_KINDS = ['view', 'click', 'share', 'like'] as const;
+export const MAX_MP_EVENT_BATCH = 50;
+export const MP_LOCALES = ['zh-CN', 'en'] as const;
+
+export const loginRequest = z.object({
+  code: z.string().trim().min(1).max(128).meta({ description: 'The code from wx.login()' }),
+  displayName: z.string().trim().min(1).max(64).optional(),
+  locale: z.enum(MP_LOCALES).optional(),
+});
+
+export const money = z.object({ amountMinor: z.number().int().nonnegative(), currency: z.enum(CURRENCIES) }).meta({ id: 'Money' });
+
+export const loginResponse = z
+  .object({
+    token: z.string().meta({ description: 'Send as `Authorization: Bearer <token>`' }),
+    expiresAt: z.iso.datetime(),
+    follower: z.object({ id: z.uuid(), isNew: z.boolean(), locale: z.enum(MP_LOCALES) }),
+  })
+  .meta({ id: 'LoginResponse' });
+
+export const courseDto = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    title: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    price: money,
+  })
+  .meta({ id: 'Course' });
+
+export const coursePage = z
+  .object({ items: z.array(courseDto), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+  .meta({ id: 'CoursePage' });
+
+export const recommendationList = z
+  .object({
+    items: z.array(
+      z.object({
+        course: courseDto,
+        score: z.number(),
+        reason: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
+        source: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'RecommendationList' });
+
+export const localeQuery = z.object({ locale: z.enum(MP_LOCALES).default('zh-CN') });
+export const recommendationsQuery = localeQuery.extend({ limit: z.coerce.number().int().min(1).max(20).default(6) });
+
+export const mpEvent = z.object({
+  kind: z.enum(MP_EVENT_KINDS),
+  clientEventId: z.string().regex(/^[\w.:-]{1,100}$/, 'use 1–100 letters, digits, _ . : -').meta({ description: 'Unique per follower; resending the same id is a no-op' }),
+  courseId: z.uuid().optional(),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  payload: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+});
+
+export const eventsRequest = z.object({ events: z.array(mpEvent).min(1).max(MAX_MP_EVENT_BATCH) });
+
+export const eventsResponse = z
+  .object({
+    recorded: z.number().int(),
+    duplicates: z.number().int(),
+    results: z.array(z.object({ clientEventId: z.string(), status: z.enum(['recorded', 'duplicate']) })),
+  })
+  .meta({ id: 'EventsResult' });
+
+export const createOrderRequest = z.object({ courseId: z.uuid() });
+
+export const orderDto = z
+  .object({
+    id: z.uuid(),
+    courseId: z.uuid(),
+    amount: money,
+    provider: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    createdAt: z.iso.datetime(),
+    paidAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Order' });
+
+export const requestPaymentParams = z
+  .object({
+    appId: z.string(),
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string().meta({ description: '`prepay_id=…`' }),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  })
+  .meta({ id: 'RequestPaymentParams', description: 'Pass to wx.requestPayment() as is' });
+
+export const createOrderResponse = z.object({ order: orderDto, payment: requestPaymentParams }).meta({ id: 'CreatedOrder' });
+
+export const errorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: 'Error' });
+
+export const payNotifyAnswer = z.object({ code: z.literal('FAIL'), message: z.string() }).meta({ id: 'PayNotifyFailure' });

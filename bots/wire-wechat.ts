@@ -1,0 +1,121 @@
+import { randomBytes, createPrivateKey } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CatalogueFallbackRecommender, createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
+import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
+import { courseTitle, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
+import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
+import type { WechatConfig } from './config/wechat.js';
+import type { CoreContext } from './core-context.js';
+import type { Wiring } from './wiring.js';
+
+/**
+ * The mini-program session secret: MP_SESSION_SECRET when set; otherwise one generated on first
+ * start into `<DATA_DIR>/mp-session-secret` (mode 600), so sessions survive restarts.
+ */
+export async function resolveMpSessionSecret(configured: string | undefined, dataDir: string): Promise<{ secret: string; source: string }> {
+  if (configured) return { secret: configured, source: 'MP_SESSION_SECRET' };
+  const file = path.join(dataDir, 'mp-session-secret');
+  try {
+    const stored = (await readFile(file, 'utf8')).trim();
+    if (stored.length >= 32) return { secret: stored, source: file };
+  } catch {
+    // first start: generate below
+  }
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return { secret, source: file };
+}
+
+const PAY_VARIABLES = {
+  WECHAT_APP_ID: (c: WechatConfig) => c.miniProgram.appId,
+  WECHAT_PAY_MCH_ID: (c: WechatConfig) => c.pay.mchId,
+  WECHAT_PAY_MCH_SERIAL: (c: WechatConfig) => c.pay.mchSerial,
+  WECHAT_PAY_PRIVATE_KEY_PATH: (c: WechatConfig) => c.pay.privateKeyPath,
+  WECHAT_PAY_PLATFORM_CERT_PATH: (c: WechatConfig) => c.pay.platformCertPath,
+  WECHAT_PAY_APIV3_KEY: (c: WechatConfig) => c.pay.apiV3Key,
+  WECHAT_PAY_NOTIFY_URL: (c: WechatConfig) => c.pay.notifyUrl,
+};
+
+/** WeChat Pay from config: undefined when no merchant is configured; throws naming what is missing when half is. */
+export async function loadWechatPay(config: WechatConfig, clock: Clock, courses: CourseRepository): Promise<MpRouterDeps['payment']> {
+  const missing = Object.entries(PAY_VARIABLES).filter(([, get]) => !get(config)).map(([name]) => name);
+  if (!config.pay.mchId && missing.length > 0) return undefined;
+  if (missing.length > 0) throw new Error(`WeChat Pay is half configured: also set ${missing.join(', ')} (or unset WECHAT_PAY_MCH_ID).`);
+  const readPem = async (file: string, variable: string) => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    }
+  };
+  const privateKey = createPrivateKey(await readPem(config.pay.privateKeyPath!, 'WECHAT_PAY_PRIVATE_KEY_PATH'));
+  const publicKey = platformPublicKey(await readPem(config.pay.platformCertPath!, 'WECHAT_PAY_PLATFORM_CERT_PATH'));
+  const creds = {
+    apiBase: config.pay.apiBase,
+    appId: config.miniProgram.appId!,
+    mchId: config.pay.mchId!,
+    mchSerial: config.pay.mchSerial!,
+    privateKey,
+    platformPublicKey: publicKey,
+    platformSerial: config.pay.platformSerial,
+    apiV3Key: config.pay.apiV3Key!,
+    notifyUrl: config.pay.notifyUrl!,
+  };
+  const titles = new Map<string, string>();
+  const gateway = new WechatPayGateway(new WechatPayClient(creds, clock), clock, (order) => titles.get(order.courseId) ?? `Course ${order.courseId.slice(0, 8)}`);
+  // Descriptions on the WeChat receipt: the course title, looked up once per course.
+  const withTitles: MpRouterDeps['payment'] = {
+    gateway: {
+      provider: gateway.provider,
+      startPayment: async (order, payer) => {
+        const course = await courses.findById(order.courseId);
+        if (course) titles.set(course.id, courseTitle(course, 'zh-CN'));
+        return gateway.startPayment(order, payer);
+      },
+      refund: (order, reason) => gateway.refund(order, reason),
+    },
+    keys: { platformPublicKey: publicKey, platformSerial: config.pay.platformSerial, apiV3Key: creds.apiV3Key, mchId: creds.mchId, appId: creds.appId },
+  };
+  return withTitles;
+}
+
+/**
+ * WeChat: the mini-program API at /mp (always; login and payment answer 503 until configured) and
+ * the wechaty bot when WECHAT_BOT_ENABLED=true.
+ *
+ * @example
+ * await wireWechat(ctx, wiring);
+ */
+export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void> {
+  const config = ctx.config.wechat;
+  const { secret, source } = await resolveMpSessionSecret(config.miniProgram.sessionSecret, ctx.config.dataDir);
+  ctx.logger.info({ from: source }, 'mini-program session secret loaded');
+  const { appId, appSecret } = config.miniProgram;
+  const wechat = appId && appSecret ? new HttpWechatApiClient({ apiBase: config.miniProgram.apiBase, appId, appSecret }) : undefined;
+  const payment = await loadWechatPay(config, ctx.clock, ctx.repos.courses);
+  const recommender: Recommender = wiring.recommender ?? new CatalogueFallbackRecommender(ctx.repos.courses);
+  wiring.mounts.push({
+    path: '/mp',
+    access: 'public',
+    router: createMpRouter({
+      uow: ctx.uow,
+      clock: ctx.clock,
+      logger: ctx.logger.child({ channel: 'miniprogram' }),
+      metrics: ctx.metrics.core,
+      repos: { courses: ctx.repos.courses, entitlements: ctx.repos.entitlements, orders: ctx.repos.orders },
+      recordEventsDeps: ctx.recordEventsDeps,
+      recommender,
+      session: { secret, ttlSeconds: config.miniProgram.sessionTtlSeconds, eventsPerMinute: config.miniProgram.eventsPerMinute },
+      wechat,
+      payment,
+      notifications: new PgMpPayNotificationLog(ctx.database.db),
+    }),
+  });
+  const off: string[] = [];
+  if (!wechat) off.push('login off: set WECHAT_APP_ID and WECHAT_APP_SECRET');
+  if (!payment) off.push('WeChat Pay off: set WECHAT_PAY_* (see .env.example)');
+  wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}${wiring.recommender ? '' : '; recommendations from the catalogue fallback'}` });
+  wiring.channels.push({ channel: 'wechat', isOn: false, reason: 'the wechaty bot is not wired yet' });
+}

@@ -1,0 +1,54 @@
+import type { KeyObject } from 'node:crypto';
+import type { Express } from 'express';
+import { CatalogueFallbackRecommender, createMpRouter, HttpWechatApiClient } from '../../../adapters/http/mp/index.js';
+import { createLogger, createMetrics } from '../../../adapters/index.js';
+import { WechatPayClient, WechatPayGateway } from '../../../adapters/payments/wechat-pay/index.js';
+import type { Clock, Repositories } from '../../../core/index.js';
+import { createRepositories, PgUnitOfWork, type Database } from '../../../models/index.js';
+import { PgMpPayNotificationLog } from '../../../models/repositories/pg-mp-pay-notification-log.js';
+import { createTestApp } from '../../support/http.js';
+import { APIV3_KEY, APP_ID, MCH_ID, MCH_SERIAL, PLATFORM_SERIAL } from './wechat-fakes.js';
+
+export const SESSION_SECRET = 'test-mp-session-secret-0123456789abcdef';
+
+export interface MpAppOptions {
+  clock: Clock;
+  code2SessionBase?: string;
+  pay?: { apiBase: string; merchantPrivateKey: KeyObject; platformPublicKey: KeyObject };
+  eventsPerMinute?: number;
+}
+
+/** The real express app with /mp mounted as the all-in-one process mounts it, over a test database. */
+export function createMpTestApp(database: Database, options: MpAppOptions): { app: Express; repos: Repositories } {
+  const repos = createRepositories(database.db);
+  const uow = new PgUnitOfWork(database.db);
+  const metrics = createMetrics();
+  const wechat = options.code2SessionBase ? new HttpWechatApiClient({ apiBase: options.code2SessionBase, appId: APP_ID, appSecret: 'app-secret' }) : undefined;
+  const payment = options.pay
+    ? (() => {
+        const creds = {
+          apiBase: options.pay.apiBase, appId: APP_ID, mchId: MCH_ID, mchSerial: MCH_SERIAL, privateKey: options.pay.merchantPrivateKey,
+          platformPublicKey: options.pay.platformPublicKey, platformSerial: PLATFORM_SERIAL, apiV3Key: APIV3_KEY, notifyUrl: 'https://example.com/mp/pay/notify',
+        };
+        return {
+          gateway: new WechatPayGateway(new WechatPayClient(creds, options.clock), options.clock, (o) => `课程 ${o.courseId.slice(0, 8)}`),
+          keys: { platformPublicKey: creds.platformPublicKey, platformSerial: PLATFORM_SERIAL, apiV3Key: APIV3_KEY, mchId: MCH_ID, appId: APP_ID },
+        };
+      })()
+    : undefined;
+  const router = createMpRouter({
+    uow,
+    clock: options.clock,
+    logger: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'),
+    metrics: metrics.core,
+    repos,
+    recordEventsDeps: { uow, clock: options.clock, metrics: metrics.core },
+    recommender: new CatalogueFallbackRecommender(repos.courses),
+    session: { secret: SESSION_SECRET, ttlSeconds: 3600, eventsPerMinute: options.eventsPerMinute ?? 120 },
+    wechat,
+    payment,
+    notifications: new PgMpPayNotificationLog(database.db),
+  });
+  const { app } = createTestApp(database, { clock: options.clock, mounts: [{ path: '/mp', router, access: 'public' }] });
+  return { app, repos };
+}
