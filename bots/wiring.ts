@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { Mount } from '../adapters/index.js';
 import type { Messenger, Platform, Recommender } from '../core/index.js';
 import type { ChannelStatus, Service } from './lifecycle.js';
@@ -13,6 +14,8 @@ export interface Wiring {
   channels: ChannelStatus[];
   messengers: Map<Platform, Messenger>;
   recommender: Recommender | undefined;
+  /** Guards every `admin` mount; set by the console step (sessions, API tokens, ADMIN_API_TOKEN). */
+  adminAuth?: RequestHandler;
 }
 
 export function emptyWiring(): Wiring {

@@ -7,3 +7,4 @@ export * from './catalog/course.js';
 export * from './followers/follower.js';
 export * from './orders/index.js';
 export * from './dialog/index.js';
+export * from './accounts/index.js';

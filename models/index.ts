@@ -10,3 +10,6 @@ export { PgAuditLog } from './repositories/pg-audit-log.js';
 export { PgUnitOfWork, createRepositories } from './repositories/pg-unit-of-work.js';
 export { seedDemoCatalogue } from './seed/seed-demo-catalogue.js';
 export { demoCourses } from './seed/demo-courses.js';
+export { PgConsoleUnitOfWork, createConsoleRepositories } from './repositories/pg-account-unit-of-work.js';
+export { PgDashboardQueries } from './repositories/pg-account-dashboard.js';
+export * as accountsSchema from './accounts-schema.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema, toBaseConfig } from './base.js';
+import { consoleEnvSchema, toConsoleConfig } from './console.js';
 import { toWechatConfig, wechatEnvSchema } from './wechat.js';
 
 /*
@@ -10,6 +11,7 @@ import { toWechatConfig, wechatEnvSchema } from './wechat.js';
  */
 const envSchema = z.object({
   ...baseEnvSchema.shape,
+  ...consoleEnvSchema.shape,
   ...wechatEnvSchema.shape,
 });
 
@@ -17,6 +19,7 @@ type Env = z.output<typeof envSchema>;
 
 const toConfig = (env: Env) => ({
   ...toBaseConfig(env),
+  ...toConsoleConfig(env),
   ...toWechatConfig(env),
 });
 

@@ -1,0 +1,173 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  canManageCourse,
+  COURSE_STATUSES,
+  courseInputSchema,
+  CURRENCIES,
+  NotFoundError,
+  type ConsoleRepositories,
+  type ConsoleUnitOfWork,
+  type Course,
+  type Principal,
+} from '../../../core/index.js';
+import { principalOf } from '../auth/console-auth.js';
+import { HttpError } from '../errors.js';
+import { idParam, pageQuery } from './pagination.js';
+
+export const adminCourseQuery = pageQuery.extend({
+  status: z.enum(COURSE_STATUSES).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  creatorId: z.uuid().optional(),
+});
+
+export const createCourseBody = courseInputSchema;
+
+export const updateCourseBody = z
+  .object({
+    titleZh: z.string().min(1).max(200),
+    titleEn: z.string().min(1).max(200),
+    descriptionZh: z.string().max(5000),
+    descriptionEn: z.string().max(5000),
+    tags: z.array(z.string().min(1).max(40)).max(20),
+    priceMinor: z.number().int().nonnegative(),
+    currency: z.enum(CURRENCIES),
+    priceStars: z.number().int().positive().nullable(),
+    status: z.enum(COURSE_STATUSES),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' });
+
+export const createCouponBody = z
+  .object({
+    code: z.string().trim().toUpperCase().regex(/^[A-Z0-9_-]{3,32}$/, 'use 3–32 letters, digits, _ or -'),
+    percentOff: z.number().int().min(1).max(100).nullable().default(null),
+    amountOffMinor: z.number().int().positive().nullable().default(null),
+    maxRedemptions: z.number().int().positive().nullable().default(null),
+    validUntil: z.iso.datetime({ offset: true }).nullable().default(null),
+  })
+  .refine((v) => (v.percentOff === null) !== (v.amountOffMinor === null), { message: 'give exactly one of percentOff or amountOffMinor' });
+
+export const updateCouponBody = z.object({ isActive: z.boolean() });
+
+/** A unique constraint was violated (PostgreSQL 23505), whichever driver wrapped it. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+async function courseFor(repos: ConsoleRepositories, principal: Principal, id: string): Promise<Course> {
+  const course = await repos.courses.findById(id);
+  if (!course) throw new NotFoundError('course_not_found', `No course with id ${id}.`);
+  if (!canManageCourse(principal, course.creatorId)) throw new HttpError(403, 'forbidden', 'This course belongs to another creator.');
+  return course;
+}
+
+/**
+ * `/courses` for the console: list (creators see their own), create, edit (prices included),
+ * archive, and coupons. Every change is audited in its transaction.
+ */
+export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Router {
+  const router = Router();
+
+  router.get('/courses', async (req, res) => {
+    const principal = principalOf(req);
+    const query = adminCourseQuery.parse(req.query);
+    const creatorId = principal.role === 'admin' ? query.creatorId : (principal.id ?? undefined);
+    res.json(await deps.uow.run((r) => r.courses.list({ page: query.page, pageSize: query.pageSize, status: query.status, search: query.q, creatorId })));
+  });
+
+  router.get('/courses/:id', async (req, res) => {
+    const { id } = idParam.parse(req.params);
+    res.json(await deps.uow.run((r) => courseFor(r, principalOf(req), id)));
+  });
+
+  router.post('/courses', async (req, res) => {
+    const principal = principalOf(req);
+    const body = createCourseBody.parse(req.body);
+    const input = principal.role === 'admin' ? body : { ...body, creatorId: principal.id };
+    try {
+      const course = await deps.uow.run(async (r) => {
+        const created = await r.courses.create(input);
+        await r.audit.record({ actor: principal.actor, action: 'course.create', subjectType: 'course', subjectId: created.id, details: { slug: created.slug, priceMinor: created.priceMinor, currency: created.currency } });
+        return created;
+      });
+      res.status(201).json(course);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new HttpError(409, 'slug_taken', `A course with slug "${body.slug}" already exists; choose another slug.`);
+      throw error;
+    }
+  });
+
+  router.patch('/courses/:id', async (req, res) => {
+    const { id } = idParam.parse(req.params);
+    const principal = principalOf(req);
+    const body = updateCourseBody.parse(req.body);
+    const course = await deps.uow.run(async (r) => {
+      const before = await courseFor(r, principal, id);
+      const updated = (await r.courses.update(id, body))!;
+      const changed = Object.fromEntries(Object.keys(body).map((k) => [k, { from: before[k as keyof Course], to: updated[k as keyof Course] }]));
+      await r.audit.record({ actor: principal.actor, action: 'course.update', subjectType: 'course', subjectId: id, details: { changed } });
+      return updated;
+    });
+    res.json(course);
+  });
+
+  router.post('/courses/:id/archive', async (req, res) => {
+    const { id } = idParam.parse(req.params);
+    const principal = principalOf(req);
+    const course = await deps.uow.run(async (r) => {
+      const before = await courseFor(r, principal, id);
+      const updated = (await r.courses.update(id, { status: 'archived' }))!;
+      await r.audit.record({ actor: principal.actor, action: 'course.archive', subjectType: 'course', subjectId: id, details: { from: before.status } });
+      return updated;
+    });
+    res.json(course);
+  });
+
+  router.get('/courses/:id/coupons', async (req, res) => {
+    const { id } = idParam.parse(req.params);
+    const items = await deps.uow.run(async (r) => {
+      await courseFor(r, principalOf(req), id);
+      return r.coupons.listForCourse(id);
+    });
+    res.json({ items, total: items.length, page: 1, pageSize: items.length });
+  });
+
+  router.post('/courses/:id/coupons', async (req, res) => {
+    const { id } = idParam.parse(req.params);
+    const principal = principalOf(req);
+    const body = createCouponBody.parse(req.body);
+    try {
+      const coupon = await deps.uow.run(async (r) => {
+        await courseFor(r, principal, id);
+        const created = await r.coupons.insert({ ...body, courseId: id, validUntil: body.validUntil ? new Date(body.validUntil) : null });
+        await r.audit.record({ actor: principal.actor, action: 'coupon.create', subjectType: 'coupon', subjectId: created.id, details: { courseId: id, code: created.code } });
+        return created;
+      });
+      res.status(201).json(coupon);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new HttpError(409, 'coupon_code_taken', `This course already has a coupon ${body.code}.`);
+      throw error;
+    }
+  });
+
+  router.patch('/courses/:id/coupons/:couponId', async (req, res) => {
+    const { id, couponId } = z.object({ id: z.uuid(), couponId: z.uuid() }).parse(req.params);
+    const principal = principalOf(req);
+    const body = updateCouponBody.parse(req.body);
+    const coupon = await deps.uow.run(async (r) => {
+      await courseFor(r, principal, id);
+      const existing = await r.coupons.findById(couponId);
+      if (!existing || existing.courseId !== id) throw new NotFoundError('coupon_not_found', `No coupon ${couponId} on course ${id}.`);
+      const updated = (await r.coupons.setActive(couponId, body.isActive))!;
+      await r.audit.record({ actor: principal.actor, action: body.isActive ? 'coupon.activate' : 'coupon.deactivate', subjectType: 'coupon', subjectId: couponId, details: { courseId: id } });
+      return updated;
+    });
+    res.json(coupon);
+  });
+
+  return router;
+}

@@ -1,0 +1,108 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { issueApiTokenSchema } from '../../../core/index.js';
+import { createAccountBody, updateAccountBody } from './accounts.js';
+import { adminCourseQuery, createCouponBody, createCourseBody, updateCouponBody, updateCourseBody } from './admin-courses.js';
+import { followerSearchQuery, timelineQuery } from './admin-followers.js';
+import { loginBody } from './console-auth-routes.js';
+import { dashboardQuery } from './dashboard.js';
+import { pageQuery } from './pagination.js';
+import { consentTextsBody, guardsBody } from './settings.js';
+
+interface Operation {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success status; 200 unless given. */
+  status?: number;
+  isPublic?: boolean;
+  isAdminOnly?: boolean;
+}
+
+const OPERATIONS: Operation[] = [
+  { method: 'post', path: '/api/auth/login', summary: 'Log in; sets the session cookie and returns the CSRF token', tag: 'auth', body: loginBody, isPublic: true },
+  { method: 'post', path: '/api/auth/logout', summary: 'End the session', tag: 'auth', status: 204 },
+  { method: 'get', path: '/api/auth/me', summary: 'The caller', tag: 'auth' },
+  { method: 'get', path: '/api/auth/csrf', summary: "The session's CSRF token", tag: 'auth' },
+  { method: 'get', path: '/api/accounts', summary: 'List accounts', tag: 'accounts', query: pageQuery, isAdminOnly: true },
+  { method: 'post', path: '/api/accounts', summary: 'Create an admin or creator', tag: 'accounts', body: createAccountBody, status: 201, isAdminOnly: true },
+  { method: 'patch', path: '/api/accounts/{id}', summary: 'Change role, name, password or disabled state', tag: 'accounts', body: updateAccountBody, isAdminOnly: true },
+  { method: 'get', path: '/api/tokens', summary: 'List API tokens (own; admins: all)', tag: 'tokens' },
+  { method: 'post', path: '/api/tokens', summary: 'Issue an API token (shown once)', tag: 'tokens', body: issueApiTokenSchema, status: 201 },
+  { method: 'delete', path: '/api/tokens/{id}', summary: 'Revoke an API token', tag: 'tokens', status: 204 },
+  { method: 'get', path: '/api/courses', summary: 'List courses (creators: their own)', tag: 'courses', query: adminCourseQuery },
+  { method: 'post', path: '/api/courses', summary: 'Create a course', tag: 'courses', body: createCourseBody, status: 201 },
+  { method: 'get', path: '/api/courses/{id}', summary: 'One course', tag: 'courses' },
+  { method: 'patch', path: '/api/courses/{id}', summary: 'Edit a course, prices included', tag: 'courses', body: updateCourseBody },
+  { method: 'post', path: '/api/courses/{id}/archive', summary: 'Archive a course', tag: 'courses' },
+  { method: 'get', path: '/api/courses/{id}/coupons', summary: "A course's coupons", tag: 'courses' },
+  { method: 'post', path: '/api/courses/{id}/coupons', summary: 'Create a coupon', tag: 'courses', body: createCouponBody, status: 201 },
+  { method: 'patch', path: '/api/courses/{id}/coupons/{couponId}', summary: 'Activate or deactivate a coupon', tag: 'courses', body: updateCouponBody },
+  { method: 'get', path: '/api/followers', summary: 'Search followers', tag: 'followers', query: followerSearchQuery, isAdminOnly: true },
+  { method: 'get', path: '/api/followers/{id}/persona', summary: "A follower's persona", tag: 'followers' },
+  { method: 'get', path: '/api/followers/{id}/timeline', summary: "A follower's events, newest first", tag: 'followers', query: timelineQuery, isAdminOnly: true },
+  { method: 'get', path: '/api/followers/{id}/export', summary: "Export one follower's data (PIPL/GDPR)", tag: 'followers', isAdminOnly: true },
+  { method: 'delete', path: '/api/followers/{id}', summary: "Delete one follower's data (PIPL/GDPR)", tag: 'followers', status: 204, isAdminOnly: true },
+  { method: 'get', path: '/api/dashboard', summary: 'Followers, funnel, revenue, conversion, top courses', tag: 'dashboard', query: dashboardQuery },
+  { method: 'get', path: '/api/settings', summary: 'Caps, quiet hours, consent texts, channel status', tag: 'settings', isAdminOnly: true },
+  { method: 'put', path: '/api/settings/guards', summary: 'Set frequency caps and quiet hours', tag: 'settings', body: guardsBody, isAdminOnly: true },
+  { method: 'put', path: '/api/settings/consent-texts', summary: 'Set consent texts', tag: 'settings', body: consentTextsBody, isAdminOnly: true },
+];
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+};
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+/** The OpenAPI 3.1 document of the console API, with request schemas derived from the zod schemas the routes validate with. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }));
+    const queryParams = op.query
+      ? Object.entries(op.query.shape).map(([name, schema]) => ({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: jsonSchema(schema as z.ZodType) }))
+      : [];
+    const status = String(op.status ?? 200);
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      summary: op.summary + (op.isAdminOnly ? ' (admins only)' : ''),
+      tags: [op.tag],
+      ...(op.isPublic ? { security: [] } : {}),
+      parameters: [...pathParams, ...queryParams],
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      responses: {
+        [status]: status === '204' ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: {} } } },
+        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Zhiliao admin API', version: '0.1.0', description: 'Console API. Lists take ?page&pageSize and answer {items,page,pageSize,total}. Errors are {error:{code,message,details}}. Cookie sessions send X-CSRF-Token on every change.' },
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'zl_session' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN or an API token from POST /api/tokens' },
+      },
+    },
+    security: [{ session: [] }, { bearer: [] }],
+    paths,
+  };
+}
+
+/** `GET /openapi.json`, public so tools can read it. */
+export function createOpenApiRouter(): Router {
+  const router = Router();
+  const document = buildOpenApiDocument();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  return router;
+}

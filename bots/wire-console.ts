@@ -1,0 +1,102 @@
+import { fileURLToPath } from 'node:url';
+import type { RequestHandler } from 'express';
+import {
+  Argon2PasswordHasher,
+  createAccountsRouter,
+  createAdminCoursesRouter,
+  createAdminFollowersRouter,
+  createAuthRouter,
+  createConsoleAuth,
+  createConsoleStaticRouter,
+  createDashboardRouter,
+  createOpenApiRouter,
+  createSettingsRouter,
+  createTokensRouter,
+  type ChannelInfo,
+  type Mount,
+} from '../adapters/index.js';
+import { ensureFirstAdmin, type Clock, type PasswordHasher } from '../core/index.js';
+import { createConsoleRepositories, PgConsoleUnitOfWork, PgDashboardQueries, type Db } from '../models/index.js';
+import { resolveAdminApiToken } from './admin-token.js';
+import type { Config } from './config/index.js';
+import type { CoreContext } from './core-context.js';
+import type { Wiring } from './wiring.js';
+
+export const CONSOLE_DIST_DIR = fileURLToPath(new URL('../adapters/http/console/dist', import.meta.url));
+
+export interface ConsoleParts {
+  /** Mounts that must come before any other `/api` mount (login is public; console routes override the catalogue list). */
+  firstMounts: Mount[];
+  mounts: Mount[];
+  adminAuth: RequestHandler;
+  hasher: PasswordHasher;
+}
+
+/**
+ * The console's routers and auth over one database; used by `wireConsole` and by the tests, so
+ * both run the same composition.
+ *
+ * @example
+ * const parts = createConsoleParts({ db, clock, console: config.console, adminApiToken, channels: () => [] });
+ */
+export function createConsoleParts(deps: {
+  db: Db;
+  clock: Clock;
+  console: Config['console'];
+  adminApiToken?: string;
+  channels: () => ChannelInfo[];
+  distDir?: string;
+  hasher?: PasswordHasher;
+}): ConsoleParts {
+  const uow = new PgConsoleUnitOfWork(deps.db);
+  const hasher = deps.hasher ?? new Argon2PasswordHasher();
+  const adminAuth = createConsoleAuth({ repos: createConsoleRepositories(deps.db), clock: deps.clock, adminApiToken: deps.adminApiToken });
+  const auth = createAuthRouter({
+    uow,
+    hasher,
+    clock: deps.clock,
+    auth: adminAuth,
+    sessionTtlMs: deps.console.sessionTtlMs,
+    maxFailures: deps.console.maxLoginFailures,
+    lockoutWindowMs: deps.console.lockoutWindowMs,
+    isSecureCookie: deps.console.isSecureCookie,
+  });
+  const api = [
+    createAccountsRouter({ uow, hasher, clock: deps.clock }),
+    createTokensRouter({ uow, clock: deps.clock }),
+    createAdminCoursesRouter({ uow }),
+    createAdminFollowersRouter({ uow }),
+    createDashboardRouter({ dashboard: new PgDashboardQueries(deps.db), uow, clock: deps.clock }),
+    createSettingsRouter({ uow, channels: deps.channels }),
+  ];
+  return {
+    firstMounts: [
+      { path: '/api/auth', router: auth, access: 'public' },
+      { path: '/api', router: createOpenApiRouter(), access: 'public' },
+      ...api.map((router): Mount => ({ path: '/api', router, access: 'admin' })),
+    ],
+    mounts: [{ path: '/console', router: createConsoleStaticRouter(deps.distDir ?? CONSOLE_DIST_DIR), access: 'public' }],
+    adminAuth,
+    hasher,
+  };
+}
+
+/**
+ * Wires the admin console: creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when there is
+ * none, puts the console's /api routers ahead of the others, serves the web console at /console,
+ * and sets the admin auth (session cookie + CSRF, API tokens, or ADMIN_API_TOKEN) for every
+ * admin mount.
+ */
+export async function wireConsole(ctx: CoreContext, wiring: Wiring): Promise<void> {
+  const { token: adminApiToken } = await resolveAdminApiToken(ctx.config.adminApiToken, ctx.config.dataDir);
+  const parts = createConsoleParts({ db: ctx.database.db, clock: ctx.clock, console: ctx.config.console, adminApiToken, channels: () => wiring.channels });
+  const created = await ensureFirstAdmin(
+    { uow: new PgConsoleUnitOfWork(ctx.database.db), hasher: parts.hasher, clock: ctx.clock },
+    { email: ctx.config.console.adminEmail, password: ctx.config.console.adminPassword },
+  );
+  if (created) ctx.logger.info({ email: created.email }, 'first admin created from ADMIN_EMAIL');
+  wiring.mounts.unshift(...parts.firstMounts);
+  wiring.mounts.push(...parts.mounts);
+  wiring.adminAuth = parts.adminAuth;
+  wiring.channels.push({ channel: 'console', isOn: true, reason: `web console at /console, admin API at /api (OpenAPI: /api/openapi.json)` });
+}

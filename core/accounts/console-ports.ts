@@ -1,0 +1,166 @@
+import type { Course, CourseStatus, Currency, NewCourse } from '../catalog/course.js';
+import type { Page } from '../ports/repositories.js';
+import type { AccountRepositories } from './ports.js';
+
+export interface CourseAdminQuery {
+  page: number;
+  pageSize: number;
+  status?: CourseStatus;
+  search?: string;
+  /** Only this creator's courses (creators never see the filter lifted). */
+  creatorId?: string;
+}
+
+export type CoursePatch = Partial<Omit<NewCourse, 'slug' | 'creatorId'>>;
+
+/**
+ * Course editing for the console.
+ *
+ * @example
+ * const course = await courses.create({ ...input, creatorId: principal.id });
+ */
+export interface CourseAdminRepository {
+  list(query: CourseAdminQuery): Promise<Page<Course>>;
+  findById(id: string): Promise<Course | null>;
+  create(input: NewCourse): Promise<Course>;
+  update(id: string, patch: CoursePatch): Promise<Course | null>;
+}
+
+export interface Coupon {
+  id: string;
+  courseId: string;
+  code: string;
+  percentOff: number | null;
+  amountOffMinor: number | null;
+  maxRedemptions: number | null;
+  redeemedCount: number;
+  validUntil: Date | null;
+  isActive: boolean;
+  createdAt: Date;
+}
+
+/**
+ * Discount codes of one course.
+ *
+ * @example
+ * await coupons.insert({ courseId, code: 'SPRING20', percentOff: 20, amountOffMinor: null, maxRedemptions: 100, validUntil: null });
+ */
+export interface CouponRepository {
+  insert(coupon: Omit<Coupon, 'id' | 'redeemedCount' | 'isActive' | 'createdAt'>): Promise<Coupon>;
+  listForCourse(courseId: string): Promise<Coupon[]>;
+  findById(id: string): Promise<Coupon | null>;
+  setActive(id: string, isActive: boolean): Promise<Coupon | null>;
+}
+
+export interface FollowerSummary {
+  id: string;
+  displayName: string | null;
+  locale: string;
+  identities: { kind: string; externalId: string }[];
+  eventCount: number;
+  lastSeenAt: Date | null;
+  createdAt: Date;
+  isOptedOut: boolean;
+  hasMarketingConsent: boolean;
+}
+
+export interface TimelineEvent {
+  id: number;
+  kind: string;
+  platform: string;
+  courseId: string | null;
+  payload: unknown;
+  occurredAt: Date;
+}
+
+/** Everything stored about one follower (PIPL/GDPR export). */
+export interface FollowerDataExport {
+  follower: Record<string, unknown>;
+  identities: Record<string, unknown>[];
+  events: Record<string, unknown>[];
+  orders: Record<string, unknown>[];
+  entitlements: Record<string, unknown>[];
+}
+
+/**
+ * Follower search, timelines, export and deletion for the console.
+ *
+ * @example
+ * const page = await followers.search({ q: 'alice', page: 1, pageSize: 20 });
+ */
+export interface FollowerAdminRepository {
+  search(query: { q?: string; page: number; pageSize: number }): Promise<Page<FollowerSummary>>;
+  timeline(followerId: string, query: { before?: Date; limit: number }): Promise<TimelineEvent[]>;
+  exportData(followerId: string): Promise<FollowerDataExport | null>;
+  /** Deletes the follower; identities, events, orders and entitlements cascade. False when absent. */
+  delete(followerId: string): Promise<boolean>;
+}
+
+/**
+ * Named JSON settings documents.
+ *
+ * @example
+ * await settings.put('consent_texts', { zh: '…', en: '…' }, 'account:…');
+ */
+export interface SettingsRepository {
+  get(key: string): Promise<unknown>;
+  getAll(): Promise<Record<string, { value: unknown; updatedAt: Date; updatedBy: string | null }>>;
+  put(key: string, value: unknown, actor: string): Promise<void>;
+  /** Frequency caps and quiet hours, kept in the campaigns' guard_settings row (the send guards read it). */
+  getGuards(): Promise<GuardSettings>;
+  putGuards(guards: GuardSettings): Promise<void>;
+}
+
+/** Caps per follower and the quiet window in the follower's own time zone (`HH:MM`). */
+export interface GuardSettings {
+  dailyCap: number;
+  weeklyCap: number;
+  quietStart: string;
+  quietEnd: string;
+}
+
+export interface DashboardRange {
+  from: Date;
+  to: Date;
+  /** Restrict course-level figures to these courses (a creator's own); absent means all. */
+  courseIds?: string[];
+}
+
+export interface DashboardData {
+  followersByDay: { day: string; platform: string; newFollowers: number; total: number }[];
+  funnel: { step: 'follow' | 'engaged' | 'viewed' | 'checkout' | 'purchase'; followers: number }[];
+  revenueByDay: { day: string; currency: Currency; amountMinor: number; orders: number }[];
+  revenueByCourse: { courseId: string; title: string; currency: Currency; amountMinor: number; orders: number }[];
+  conversionBySegment: { segment: string; followers: number; buyers: number; rate: number }[];
+  topCourses: { courseId: string; title: string; views: number; purchases: number; amountMinor: number; currency: Currency }[];
+}
+
+/**
+ * Read-only aggregates over events and orders for the dashboard.
+ *
+ * @example
+ * const data = await dashboard.load({ from: new Date('2025-01-01'), to: new Date() });
+ */
+export interface DashboardQueries {
+  load(range: DashboardRange): Promise<DashboardData>;
+}
+
+/** Every console repository plus the audit log, over one transaction. */
+export interface ConsoleRepositories extends AccountRepositories {
+  courses: CourseAdminRepository;
+  coupons: CouponRepository;
+  followers: FollowerAdminRepository;
+  settings: SettingsRepository;
+}
+
+/**
+ * Runs a console change and its audit entry in one transaction.
+ *
+ * @example
+ * await uow.run(async (r) => { await r.settings.put('quiet_hours', value, actor); await r.audit.record({...}); });
+ */
+export interface ConsoleUnitOfWork {
+  run<T>(work: (repos: ConsoleRepositories) => Promise<T>): Promise<T>;
+}
+
+export type { CourseStatus };

@@ -1,0 +1,96 @@
+import type { AuditLog } from '../ports/repositories.js';
+import type { Account, Role } from './account.js';
+
+/**
+ * Console accounts. The password hash never leaves this port except through `findCredentials`.
+ *
+ * @example
+ * const account = await accounts.insert({ email: 'a@b.cn', displayName: 'A', role: 'admin', passwordHash });
+ */
+export interface AccountRepository {
+  insert(input: { email: string; displayName: string; role: Role; passwordHash: string }): Promise<Account>;
+  findById(id: string): Promise<Account | null>;
+  findCredentials(email: string): Promise<{ account: Account; passwordHash: string } | null>;
+  list(query: { page: number; pageSize: number }): Promise<{ items: Account[]; total: number }>;
+  update(id: string, patch: { displayName?: string; role?: Role; isDisabled?: boolean; passwordHash?: string }): Promise<Account | null>;
+  countAdmins(): Promise<number>;
+  markLoggedIn(id: string, at: Date): Promise<void>;
+}
+
+export interface StoredSession {
+  id: string;
+  accountId: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/**
+ * Login sessions, looked up by the hash of the cookie's token.
+ *
+ * @example
+ * await sessions.insert({ tokenHash: hashSecret(token), accountId, csrfToken, expiresAt, ip, userAgent });
+ */
+export interface SessionRepository {
+  insert(session: { tokenHash: string; accountId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<void>;
+  findByTokenHash(tokenHash: string, now: Date): Promise<StoredSession | null>;
+  deleteByTokenHash(tokenHash: string): Promise<void>;
+  deleteForAccount(accountId: string): Promise<void>;
+}
+
+export interface ApiTokenInfo {
+  id: string;
+  accountId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/**
+ * API tokens for scripts, stored as hashes; the plain token is shown once when issued.
+ *
+ * @example
+ * const token = await tokens.findActive(hashSecret(bearer), now);
+ */
+export interface ApiTokenRepository {
+  insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null }): Promise<ApiTokenInfo>;
+  findActive(tokenHash: string, now: Date): Promise<ApiTokenInfo | null>;
+  list(accountId: string | null): Promise<ApiTokenInfo[]>;
+  findById(id: string): Promise<ApiTokenInfo | null>;
+  revoke(id: string, at: Date): Promise<void>;
+  touch(id: string, at: Date): Promise<void>;
+}
+
+/**
+ * Failed logins per email and IP, for rate limiting.
+ *
+ * @example
+ * const recent = await failures.countSince('a@b.cn', '127.0.0.1', new Date(Date.now() - 15 * 60_000));
+ */
+export interface LoginFailureRepository {
+  record(email: string, ip: string, at: Date): Promise<void>;
+  countSince(email: string, ip: string, since: Date): Promise<number>;
+  clear(email: string, ip: string): Promise<void>;
+}
+
+/**
+ * A slow, salted password hash (argon2id in production).
+ *
+ * @example
+ * const ok = await hasher.verify(await hasher.hash('correct horse'), 'correct horse');
+ */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+/** The account repositories plus the audit log, over one transaction. */
+export interface AccountRepositories {
+  accounts: AccountRepository;
+  sessions: SessionRepository;
+  tokens: ApiTokenRepository;
+  loginFailures: LoginFailureRepository;
+  audit: AuditLog;
+}

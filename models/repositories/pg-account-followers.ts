@@ -1,0 +1,95 @@
+import { sql } from 'drizzle-orm';
+import type { FollowerAdminRepository, FollowerDataExport, FollowerSummary, Page, TimelineEvent } from '../../core/index.js';
+import { queryRows, type Db } from '../database.js';
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+interface SummaryRow {
+  id: string;
+  display_name: string | null;
+  locale: string;
+  identities: { kind: string; externalId: string }[] | null;
+  event_count: number;
+  last_seen_at: Date | string | null;
+  created_at: Date | string;
+  is_opted_out: boolean;
+  has_marketing_consent: boolean;
+  total: number;
+}
+
+const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+export class PgFollowerAdminRepository implements FollowerAdminRepository {
+  constructor(private readonly db: Db) {}
+
+  async search(query: { q?: string; page: number; pageSize: number }): Promise<Page<FollowerSummary>> {
+    const pattern = query.q ? `%${escapeLike(query.q)}%` : null;
+    // Search matches the display name, an identity's external id, or the follower id itself.
+    const rows = await queryRows<SummaryRow>(
+      this.db,
+      sql`select f.id, f.display_name, f.locale, f.last_seen_at, f.created_at, f.is_opted_out, f.has_marketing_consent,
+            (select coalesce(json_agg(json_build_object('kind', i.kind, 'externalId', i.external_id)), '[]'::json) from identities i where i.follower_id = f.id) as identities,
+            (select count(*)::int from events e where e.follower_id = f.id) as event_count,
+            count(*) over ()::int as total
+          from followers f
+          where ${pattern}::text is null
+             or f.display_name ilike ${pattern}
+             or f.id::text = ${query.q ?? ''}
+             or exists (select 1 from identities i where i.follower_id = f.id and i.external_id ilike ${pattern})
+          order by f.last_seen_at desc nulls last, f.created_at desc
+          limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`,
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        displayName: r.display_name,
+        locale: r.locale,
+        identities: r.identities ?? [],
+        eventCount: r.event_count,
+        lastSeenAt: r.last_seen_at === null ? null : toDate(r.last_seen_at),
+        createdAt: toDate(r.created_at),
+        isOptedOut: r.is_opted_out,
+        hasMarketingConsent: r.has_marketing_consent,
+      })),
+      page: query.page,
+      pageSize: query.pageSize,
+      total: rows[0]?.total ?? (query.page > 1 ? await this.count(pattern, query.q) : 0),
+    };
+  }
+
+  private async count(pattern: string | null, q: string | undefined): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(
+      this.db,
+      sql`select count(*)::int as n from followers f where ${pattern}::text is null or f.display_name ilike ${pattern} or f.id::text = ${q ?? ''}
+            or exists (select 1 from identities i where i.follower_id = f.id and i.external_id ilike ${pattern})`,
+    );
+    return row?.n ?? 0;
+  }
+
+  async timeline(followerId: string, query: { before?: Date; limit: number }): Promise<TimelineEvent[]> {
+    const rows = await queryRows<{ id: string | number; kind: string; platform: string; course_id: string | null; payload: unknown; occurred_at: Date | string }>(
+      this.db,
+      sql`select id, kind, platform, course_id, payload, occurred_at from events
+          where follower_id = ${followerId} and (${query.before ?? null}::timestamptz is null or occurred_at < ${query.before ?? null}::timestamptz)
+          order by occurred_at desc, id desc limit ${query.limit}`,
+    );
+    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, platform: r.platform, courseId: r.course_id, payload: r.payload, occurredAt: toDate(r.occurred_at) }));
+  }
+
+  async exportData(followerId: string): Promise<FollowerDataExport | null> {
+    const [follower] = await queryRows<Record<string, unknown>>(this.db, sql`select * from followers where id = ${followerId}`);
+    if (!follower) return null;
+    const [identities, events, orders, entitlements] = await Promise.all([
+      queryRows<Record<string, unknown>>(this.db, sql`select kind, external_id, created_at from identities where follower_id = ${followerId} order by created_at`),
+      queryRows<Record<string, unknown>>(this.db, sql`select id::text as id, kind, platform, external_id, course_id, payload, terms, occurred_at, recorded_at from events where follower_id = ${followerId} order by occurred_at, id`),
+      queryRows<Record<string, unknown>>(this.db, sql`select * from orders where follower_id = ${followerId} order by created_at`),
+      queryRows<Record<string, unknown>>(this.db, sql`select * from entitlements where follower_id = ${followerId} order by granted_at`),
+    ]);
+    return { follower, identities, events, orders, entitlements };
+  }
+
+  async delete(followerId: string): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(this.db, sql`delete from followers where id = ${followerId} returning id`);
+    return rows.length > 0;
+  }
+}
