@@ -1,0 +1,127 @@
+import { sql } from 'drizzle-orm';
+import type { ClaimedMessage, OutboxEntry, OutboxRepository } from '../../core/campaigns/index.js';
+import type { Locale } from '../../core/index.js';
+import type { SkipReason } from '../../core/guards/index.js';
+import { queryRows, type Db } from '../database.js';
+import { pgArray, tsParam } from './pg-campaign-sql.js';
+
+interface ClaimedRow {
+  id: string | number;
+  source: 'broadcast' | 'retargeting';
+  campaign_id: string;
+  step: string;
+  variant: string | null;
+  course_id: string | null;
+  attempts: number;
+  follower_id: string;
+  locale: Locale;
+  time_zone: string;
+  has_marketing_consent: boolean;
+  is_opted_out: boolean;
+  is_reachable: boolean;
+  identity_kind: 'telegram' | 'wechat' | null;
+  chat_id: string | null;
+}
+
+/** The transactional outbox on PostgreSQL (or PGlite). */
+export class PgOutboxRepository implements OutboxRepository {
+  constructor(private readonly db: Db) {}
+
+  async enqueue(entries: readonly OutboxEntry[]): Promise<number> {
+    let added = 0;
+    for (let start = 0; start < entries.length; start += 5000) {
+      const chunk = entries.slice(start, start + 5000);
+      const [row] = await queryRows<{ n: number }>(
+        this.db,
+        sql`WITH ins AS (
+              INSERT INTO outbox (follower_id, source, campaign_id, step, variant, course_id, not_before)
+              SELECT * FROM unnest(${pgArray(chunk.map((e) => e.followerId))}::uuid[], ${pgArray(chunk.map((e) => e.source))}::text[],
+                                   ${pgArray(chunk.map((e) => e.campaignId))}::uuid[], ${pgArray(chunk.map((e) => e.step))}::text[],
+                                   ${pgArray(chunk.map((e) => e.variant))}::text[], ${pgArray(chunk.map((e) => e.courseId))}::uuid[],
+                                   ${pgArray(chunk.map((e) => e.notBefore.toISOString()))}::timestamptz[])
+              ON CONFLICT ON CONSTRAINT outbox_follower_campaign_step_key DO NOTHING
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM ins`,
+      );
+      added += row?.n ?? 0;
+    }
+    return added;
+  }
+
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
+    // SKIP LOCKED: concurrent dispatchers take disjoint rows. A `sending` row whose lease ran out
+    // belongs to a process that died mid-send; it is due again.
+    const rows = await queryRows<ClaimedRow>(
+      this.db,
+      sql`WITH due AS (
+            SELECT o.id FROM outbox o
+            WHERE ((o.status = 'queued' AND o.not_before <= ${tsParam(now)}) OR (o.status = 'sending' AND o.lease_until < ${tsParam(now)}))
+              AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = o.campaign_id AND c.status IN ('paused', 'cancelled'))
+              AND NOT EXISTS (SELECT 1 FROM retargeting_rules r WHERE r.id = o.campaign_id AND NOT r.is_enabled)
+            ORDER BY o.not_before
+            LIMIT ${limit}
+            FOR UPDATE OF o SKIP LOCKED),
+          leased AS (
+            UPDATE outbox o SET status = 'sending', lease_until = ${tsParam(new Date(now.getTime() + leaseMs))}, attempts = o.attempts + 1, updated_at = ${tsParam(now)}
+            FROM due WHERE o.id = due.id
+            RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id)
+          SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, ident.kind AS identity_kind, ident.external_id AS chat_id
+          FROM leased l
+          JOIN followers f ON f.id = l.follower_id
+          LEFT JOIN LATERAL (SELECT i.kind, i.external_id FROM identities i WHERE i.follower_id = l.follower_id AND i.kind IN ('telegram', 'wechat')
+                             ORDER BY i.kind = 'telegram' DESC LIMIT 1) ident ON true
+          ORDER BY l.id`,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      source: r.source,
+      campaignId: r.campaign_id,
+      step: r.step,
+      variant: r.variant,
+      courseId: r.course_id,
+      attempts: r.attempts,
+      follower: {
+        id: r.follower_id,
+        locale: r.locale,
+        timeZone: r.time_zone,
+        hasMarketingConsent: r.has_marketing_consent,
+        isOptedOut: r.is_opted_out,
+        isReachable: r.is_reachable,
+      },
+      recipient: r.identity_kind && r.chat_id ? { platform: r.identity_kind, chatId: r.chat_id } : null,
+    }));
+  }
+
+  async markSent(id: number, providerMessageIds: string[], variant: string | null, at: Date): Promise<void> {
+    await this.db.execute(
+      sql`UPDATE outbox SET status = 'sent', sent_at = ${tsParam(at)}, provider_message_ids = ${pgArray(providerMessageIds)}::text[],
+                 variant = coalesce(${variant}::text, variant), lease_until = NULL, held_reason = NULL, last_error = NULL, updated_at = ${tsParam(at)}
+          WHERE id = ${id}`,
+    );
+  }
+
+  async markSkipped(id: number, reason: SkipReason, at: Date): Promise<void> {
+    await this.db.execute(sql`UPDATE outbox SET status = 'skipped', skip_reason = ${reason}, lease_until = NULL, held_reason = NULL, updated_at = ${tsParam(at)} WHERE id = ${id}`);
+  }
+
+  async markBlocked(id: number, reason: string, at: Date): Promise<void> {
+    await this.db.execute(
+      sql`WITH o AS (UPDATE outbox SET status = 'blocked', last_error = ${reason.slice(0, 500)}, lease_until = NULL, held_reason = NULL, updated_at = ${tsParam(at)}
+                     WHERE id = ${id} RETURNING follower_id)
+          UPDATE followers SET is_reachable = false, updated_at = ${tsParam(at)} WHERE id IN (SELECT follower_id FROM o)`,
+    );
+  }
+
+  async markFailed(id: number, reason: string, at: Date): Promise<void> {
+    await this.db.execute(sql`UPDATE outbox SET status = 'failed', last_error = ${reason.slice(0, 500)}, lease_until = NULL, held_reason = NULL, updated_at = ${tsParam(at)} WHERE id = ${id}`);
+  }
+
+  async hold(id: number, until: Date, reason: 'quiet_hours' | 'rate_limited' | 'retry', variant: string | null): Promise<void> {
+    // A hold for quiet hours was not an attempt to send; give the attempt back.
+    await this.db.execute(
+      sql`UPDATE outbox SET status = 'queued', not_before = ${tsParam(until)}, held_reason = ${reason}, variant = coalesce(${variant}::text, variant),
+                 attempts = CASE WHEN ${reason} = 'quiet_hours' THEN greatest(attempts - 1, 0) ELSE attempts END, lease_until = NULL, updated_at = now()
+          WHERE id = ${id}`,
+    );
+  }
+}
