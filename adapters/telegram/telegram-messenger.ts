@@ -1,0 +1,138 @@
+import { TelegramError, type Telegram } from 'telegraf';
+import type { FollowerRepository, Logger, Messenger, Recipient, Reply, SendPurpose, SendResult } from '../../core/index.js';
+import type { FinishedSend, PgSendLogRepository } from '../../models/index.js';
+import { RateLimiter } from './rate-limiter.js';
+import { renderReply, type TelegramCall } from './render-reply.js';
+
+/** Where time comes from; tests pass one that does not really wait. */
+export interface Timer {
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimer: Timer = {
+  nowMs: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface TelegramMessengerDeps {
+  telegram: Pick<Telegram, 'sendMessage' | 'sendInvoice'>;
+  sendLog: Pick<PgSendLogRepository, 'start' | 'finish'>;
+  followers: Pick<FollowerRepository, 'update'>;
+  limiter: RateLimiter;
+  logger: Logger;
+  timer?: Timer;
+  /** How many 429s one message may get before the send reports `rate_limited`; 3 by default. */
+  maxRateLimitRetries?: number;
+  /** Called once per finished send with its status (metrics). */
+  onSent?: (status: SendResult['status'], purpose: SendPurpose) => void;
+}
+
+/** Group and supergroup chat ids are negative in the Bot API. */
+const chatKindOf = (chatId: string): 'private' | 'group' => (chatId.startsWith('-') ? 'group' : 'private');
+
+function asSendResult(outcome: FinishedSend): SendResult {
+  switch (outcome.status) {
+    case 'sent':
+      return { status: 'sent', providerMessageIds: outcome.providerMessageIds };
+    case 'blocked':
+      return { status: 'blocked', reason: outcome.error ?? 'blocked' };
+    case 'sending':
+      return { status: 'failed', reason: 'a send with this idempotency key is in progress', isRetryable: true };
+    default:
+      return { status: 'failed', reason: outcome.error ?? outcome.status, isRetryable: true };
+  }
+}
+
+/**
+ * The one outbound path to Telegram, for chat replies and jobs alike: renders core replies, waits
+ * for a slot under the global, per-chat and per-group limits, retries a 429 after `retry_after`,
+ * marks the follower unreachable on a 403 (and fails nothing else), and records every send in the
+ * `sends` table. With an idempotency key a send happens once.
+ *
+ * @example
+ * const messenger = new TelegramMessenger({ telegram: bot.telegram, sendLog, followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger });
+ * await messenger.send({ followerId, chatId: '42' }, [{ type: 'text', text: 'Hi' }], { purpose: 'transactional' });
+ */
+export class TelegramMessenger implements Messenger {
+  readonly platform = 'telegram' as const;
+  private readonly timer: Timer;
+
+  constructor(private readonly deps: TelegramMessengerDeps) {
+    this.timer = deps.timer ?? realTimer;
+  }
+
+  async send(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose; idempotencyKey?: string }): Promise<SendResult> {
+    const started = await this.deps.sendLog.start({
+      platform: 'telegram',
+      followerId: to.followerId || null,
+      chatId: to.chatId,
+      purpose: options.purpose,
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+      replyCount: replies.length,
+    });
+    if (started.id === null) return asSendResult(started.existing);
+
+    const messageIds: string[] = [];
+    let attempts = 0;
+    let result: SendResult = { status: 'sent', providerMessageIds: messageIds };
+    for (const reply of replies) {
+      const outcome = await this.sendOne(to, renderReply(reply));
+      attempts += outcome.attempts;
+      if (outcome.result.status !== 'sent') {
+        result = outcome.result;
+        break;
+      }
+      messageIds.push(...outcome.result.providerMessageIds);
+    }
+    if (result.status === 'blocked' && to.followerId) await this.deps.followers.update(to.followerId, { isReachable: false });
+    const error = result.status === 'sent' ? null : result.status === 'rate_limited' ? `retry after ${result.retryAfterMs} ms` : result.reason;
+    await this.deps.sendLog.finish(started.id, { status: result.status, providerMessageIds: messageIds, error }, attempts, new Date(this.timer.nowMs()));
+    if (result.status !== 'sent') this.deps.logger.warn({ chatId: to.chatId, followerId: to.followerId, status: result.status, error }, 'telegram send did not go through');
+    this.deps.onSent?.(result.status, options.purpose);
+    return result;
+  }
+
+  private async sendOne(to: Recipient, call: TelegramCall): Promise<{ result: SendResult; attempts: number }> {
+    const maxRetries = this.deps.maxRateLimitRetries ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      const now = this.timer.nowMs();
+      const at = this.deps.limiter.reserve(to.chatId, chatKindOf(to.chatId), now);
+      if (at > now) await this.timer.sleep(at - now);
+      try {
+        const messageId = await this.call(to.chatId, call);
+        return { result: { status: 'sent', providerMessageIds: [String(messageId)] }, attempts: attempt };
+      } catch (error) {
+        const code = error instanceof TelegramError ? error.code : undefined;
+        if (code === 429) {
+          const retryAfterMs = Math.max(1, error instanceof TelegramError ? (error.parameters?.retry_after ?? 1) : 1) * 1000;
+          if (attempt > maxRetries) return { result: { status: 'rate_limited', retryAfterMs }, attempts: attempt };
+          this.deps.logger.warn({ chatId: to.chatId, retryAfterMs, attempt }, 'telegram 429: waiting retry_after');
+          await this.timer.sleep(retryAfterMs);
+          continue;
+        }
+        const description = error instanceof Error ? error.message : String(error);
+        if (code === 403) return { result: { status: 'blocked', reason: description }, attempts: attempt };
+        // 4xx other than 429 will fail the same way again; 5xx and network errors may not.
+        const isRetryable = code === undefined || code >= 500;
+        return { result: { status: 'failed', reason: description, isRetryable }, attempts: attempt };
+      }
+    }
+  }
+
+  private async call(chatId: string, call: TelegramCall): Promise<number> {
+    if (call.method === 'sendMessage') {
+      const message = await this.deps.telegram.sendMessage(chatId, call.text, call.inlineKeyboard ? { reply_markup: { inline_keyboard: call.inlineKeyboard } } : {});
+      return message.message_id;
+    }
+    const message = await this.deps.telegram.sendInvoice(chatId, {
+      title: call.title,
+      description: call.description,
+      payload: call.payload,
+      provider_token: '',
+      currency: call.currency,
+      prices: [{ label: call.title, amount: call.amount }],
+    });
+    return message.message_id;
+  }
+}

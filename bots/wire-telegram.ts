@@ -1,0 +1,105 @@
+import type { Mount, Metrics } from '../adapters/index.js';
+import {
+  createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
+  telegramService, type Timer,
+} from '../adapters/telegram/index.js';
+import { InterestPopularityRecommender, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
+import { PgSendLogRepository, PgTelegramCoursePopularity, PgTelegramUpdateRepository, type Db } from '../models/index.js';
+import type { Update } from 'telegraf/types';
+import type { TelegramConfig } from './config/telegram.js';
+import type { CoreContext } from './core-context.js';
+import type { Wiring } from './wiring.js';
+
+export interface TelegramChannelParts {
+  db: Db;
+  repos: Repositories;
+  uow: UnitOfWork;
+  clock: Clock;
+  recordEventsDeps: RecordEventsDeps;
+  logger: Logger;
+  metrics?: Metrics;
+  /** The recommendation engine when wired; the interest + popularity stop-gap otherwise. */
+  recommender?: Recommender;
+  timer?: Timer;
+}
+
+/**
+ * Builds the Telegram channel: the telegraf bot, the update processor over the dialog, the
+ * rate-limited messenger, the Stars gateway and the HTTP mounts (webhook and Stars refunds).
+ * The process wiring and the end-to-end tests both use it.
+ *
+ * @example
+ * const channel = buildTelegramChannel({ db, repos, uow, clock, recordEventsDeps, logger }, config.telegram, token);
+ */
+export function buildTelegramChannel(parts: TelegramChannelParts, config: TelegramConfig, token: string) {
+  const botId = botIdOf(token);
+  const updates = new PgTelegramUpdateRepository(parts.db);
+  const recommender =
+    parts.recommender ?? new InterestPopularityRecommender({ ...parts.repos, popularity: new PgTelegramCoursePopularity(parts.db, parts.clock), clock: parts.clock });
+  const dialog: DialogDeps = { repos: parts.repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender, checkoutProvider: 'telegram_stars' };
+  const processorRef: { current?: UpdateProcessor } = {};
+  const { bot, drain } = createTelegramBot({
+    token,
+    apiRoot: config.apiRoot,
+    // The processor needs the messenger, which needs bot.telegram: it is created just below.
+    process: async (update, answerer) => processorRef.current?.process(update, answerer),
+    logger: parts.logger,
+    onError: () => parts.metrics?.errors.inc({ source: 'bot', code: 'telegram_update_failed' }),
+  });
+  const messenger = new TelegramMessenger({
+    telegram: bot.telegram,
+    sendLog: new PgSendLogRepository(parts.db),
+    followers: parts.repos.followers,
+    limiter: new RateLimiter(config.rateLimits),
+    logger: parts.logger,
+    ...(parts.timer ? { timer: parts.timer } : {}),
+    onSent: (status) => {
+      if (status !== 'sent') parts.metrics?.errors.inc({ source: 'send', code: `telegram_${status}` });
+    },
+  });
+  const processor = new UpdateProcessor({ dialog, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; } });
+  processorRef.current = processor;
+  const gateway = new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: (followerId) => updates.telegramUserIdOf(followerId) });
+  const mounts: Mount[] = [{ path: '/api/orders', router: createStarsRefundRouter({ repos: parts.repos, uow: parts.uow, clock: parts.clock, gateway }), access: 'admin' }];
+  if (config.mode === 'webhook') {
+    if (!config.webhookSecret) throw new Error('TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (16–256 characters of A-Z, a-z, 0-9, _ and -).');
+    mounts.push({ path: config.webhookPath, router: createTelegramWebhookRouter({ secret: config.webhookSecret, handleUpdate: (update) => bot.handleUpdate(update as unknown as Update) }), access: 'public' });
+  }
+  const service = telegramService({
+    bot,
+    drain,
+    mode: config.mode,
+    ...(config.webhookSecret ? { webhook: { secret: config.webhookSecret, ...(config.webhookUrl ? { url: config.webhookUrl } : {}) } } : {}),
+    logger: parts.logger,
+  });
+  return { bot, botId, dialog, messenger, processor, gateway, mounts, service, updates };
+}
+
+/**
+ * Wires the Telegram channel into a process when TELEGRAM_BOT_TOKEN is set; otherwise reports the
+ * channel off and why.
+ *
+ * @example
+ * await wireTelegram(ctx, wiring);
+ */
+export async function wireTelegram(ctx: CoreContext, wiring: Wiring): Promise<void> {
+  const config = ctx.config.telegram;
+  if (!config.botToken) {
+    wiring.channels.push({ channel: 'telegram', isOn: false, reason: 'TELEGRAM_BOT_TOKEN is not set' });
+    return;
+  }
+  const logger = ctx.logger.child({ channel: 'telegram' });
+  const channel = buildTelegramChannel(
+    { db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, ...(wiring.recommender ? { recommender: wiring.recommender } : {}) },
+    config,
+    config.botToken,
+  );
+  wiring.messengers.set('telegram', channel.messenger);
+  wiring.mounts.push(...channel.mounts);
+  wiring.services.push(channel.service);
+  wiring.channels.push({
+    channel: 'telegram',
+    isOn: true,
+    reason: config.mode === 'webhook' ? `webhook at ${config.webhookPath}` : `long polling ${config.apiRoot === 'https://api.telegram.org' ? '' : `via ${config.apiRoot}`}`.trim(),
+  });
+}

@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import type { Platform, SendPurpose } from '../../core/index.js';
+import { queryRows, type Db } from '../database.js';
+import type { SendStatus } from '../telegram-schema.js';
+
+export interface SendLogEntry {
+  platform: Platform;
+  followerId: string | null;
+  chatId: string;
+  purpose: SendPurpose;
+  idempotencyKey?: string;
+  replyCount: number;
+}
+
+export interface FinishedSend {
+  status: SendStatus;
+  providerMessageIds: string[];
+  error: string | null;
+}
+
+/** A send was started (`id`), or the idempotency key was already used and this is how it went. */
+export type StartedSend = { id: number; existing?: undefined } | { id: null; existing: FinishedSend };
+
+/**
+ * The `sends` table: every outbound send, one row per Messenger.send call. A send with an
+ * idempotency key runs once: a second call with the same key gets the first one's outcome, unless
+ * that one failed or was rate limited, in which case the row is taken again for a retry.
+ *
+ * @example
+ * const started = await sendLog.start({ platform: 'telegram', followerId, chatId: '42', purpose: 'marketing', idempotencyKey: 'c7:f1', replyCount: 1 });
+ * if (started.id !== null) await sendLog.finish(started.id, { status: 'sent', providerMessageIds: ['9'], error: null }, 1);
+ */
+export class PgSendLogRepository {
+  constructor(private readonly db: Db) {}
+
+  async start(entry: SendLogEntry): Promise<StartedSend> {
+    const [inserted] = await queryRows<{ id: number }>(
+      this.db,
+      sql`insert into sends (platform, follower_id, chat_id, purpose, idempotency_key, reply_count)
+          values (${entry.platform}, ${entry.followerId}, ${entry.chatId}, ${entry.purpose}, ${entry.idempotencyKey ?? null}, ${entry.replyCount})
+          on conflict (platform, idempotency_key) where idempotency_key is not null do nothing
+          returning id::int as id`,
+    );
+    if (inserted) return { id: inserted.id };
+    // Only a retryable outcome may be taken again; the conditional update makes that a single winner.
+    const [retaken] = await queryRows<{ id: number }>(
+      this.db,
+      sql`update sends set status = 'sending', error = null, finished_at = null
+          where platform = ${entry.platform} and idempotency_key = ${entry.idempotencyKey ?? null} and status in ('failed', 'rate_limited')
+          returning id::int as id`,
+    );
+    if (retaken) return { id: retaken.id };
+    const [row] = await queryRows<{ status: SendStatus; providerMessageIds: string[]; error: string | null }>(
+      this.db,
+      sql`select status, provider_message_ids as "providerMessageIds", error from sends
+          where platform = ${entry.platform} and idempotency_key = ${entry.idempotencyKey ?? null}`,
+    );
+    return { id: null, existing: row ?? { status: 'sending', providerMessageIds: [], error: null } };
+  }
+
+  async finish(id: number, outcome: FinishedSend, attempts: number, at: Date): Promise<void> {
+    await queryRows(
+      this.db,
+      sql`update sends set status = ${outcome.status}, provider_message_ids = ${`{${outcome.providerMessageIds.join(',')}}`}::text[],
+          error = ${outcome.error}, attempts = attempts + ${attempts}, finished_at = ${at.toISOString()}::timestamptz
+          where id = ${id}`,
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../database.js';
+
+/**
+ * Telegram bookkeeping: which update_ids were taken for processing (redeliveries are skipped) and
+ * the Telegram user behind a follower (for refunds and jobs).
+ *
+ * @example
+ * if (await updates.claim(botId, update.update_id, 'message')) await process(update);
+ */
+export class PgTelegramUpdateRepository {
+  constructor(private readonly db: Db) {}
+
+  /** True when this call took the update; false when it was already taken (a redelivery). */
+  async claim(botId: string, updateId: number, kind: string): Promise<boolean> {
+    const rows = await queryRows<{ updateId: number }>(
+      this.db,
+      sql`insert into telegram_processed_updates (bot_id, update_id, kind) values (${botId}, ${updateId}, ${kind})
+          on conflict do nothing returning update_id::int as "updateId"`,
+    );
+    return rows.length === 1;
+  }
+
+  /** Gives an update back after processing failed, so Telegram's redelivery is processed again. */
+  async release(botId: string, updateId: number): Promise<void> {
+    await queryRows(this.db, sql`delete from telegram_processed_updates where bot_id = ${botId} and update_id = ${updateId}`);
+  }
+
+  /** The Telegram user id of a follower, if they reached us on Telegram. */
+  async telegramUserIdOf(followerId: string): Promise<string | null> {
+    const [row] = await queryRows<{ externalId: string }>(
+      this.db,
+      sql`select external_id as "externalId" from identities where follower_id = ${followerId} and kind = 'telegram' order by created_at limit 1`,
+    );
+    return row?.externalId ?? null;
+  }
+}
