@@ -13,3 +13,7 @@ export { demoCourses } from './seed/demo-courses.js';
 export { PgConsoleUnitOfWork, createConsoleRepositories } from './repositories/pg-account-unit-of-work.js';
 export { PgDashboardQueries } from './repositories/pg-account-dashboard.js';
 export * as accountsSchema from './accounts-schema.js';
+export * as telegramSchema from './telegram-schema.js';
+export { PgSendLogRepository, type SendLogEntry, type StartedSend, type FinishedSend } from './repositories/pg-send-log-repository.js';
+export { PgTelegramUpdateRepository } from './repositories/pg-telegram-update-repository.js';
+export { PgTelegramCoursePopularity } from './repositories/pg-telegram-course-popularity.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { baseEnvSchema, toBaseConfig } from './base.js';
 import { consoleEnvSchema, toConsoleConfig } from './console.js';
 import { toWechatConfig, wechatEnvSchema } from './wechat.js';
+import { telegramEnvSchema, toTelegramConfig } from './telegram.js';
 
 /*
  * The only place that reads process.env. Each section of the configuration has its own file with
@@ -13,6 +14,7 @@ const envSchema = z.object({
   ...baseEnvSchema.shape,
   ...consoleEnvSchema.shape,
   ...wechatEnvSchema.shape,
+  ...telegramEnvSchema.shape,
 });
 
 type Env = z.output<typeof envSchema>;
@@ -21,6 +23,7 @@ const toConfig = (env: Env) => ({
   ...toBaseConfig(env),
   ...toConsoleConfig(env),
   ...toWechatConfig(env),
+  ...toTelegramConfig(env),
 });
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;
