@@ -61,7 +61,9 @@ export class PgDashboardQueries implements DashboardQueries {
     const rows = await queryRows<{ day: Date | string; platform: string; new_followers: number; total: number }>(
       this.db,
       sql`with firsts as (
-            select ${PLATFORM_OF_IDENTITY} as platform, i.follower_id, min(i.created_at) as first_at
+            -- A follower counts from their first event (events can be backfilled), else from when we first saw the identity.
+            select ${PLATFORM_OF_IDENTITY} as platform, i.follower_id,
+              least(min(i.created_at), (select min(e.occurred_at) from events e where e.follower_id = i.follower_id)) as first_at
             from identities i group by 1, 2
           ), daily as (
             select date_trunc('day', first_at at time zone 'UTC') as day, platform, count(*)::int as new_followers
@@ -108,7 +110,7 @@ export class PgDashboardQueries implements DashboardQueries {
           )
           select coalesce(p.platform, 'api') || ' · ' || f.locale as segment, count(*)::int as followers, count(b.follower_id)::int as buyers
           from followers f left join platform_of p on p.follower_id = f.id left join buyers b on b.follower_id = f.id
-          where f.created_at < ${to}
+          where least(f.created_at, (select min(e.occurred_at) from events e where e.follower_id = f.id)) < ${to}
           group by 1 order by 1`,
     );
     return rows.map((r) => ({ ...r, rate: r.followers ? r.buyers / r.followers : 0 }));

@@ -51,3 +51,35 @@ export async function logInAgent(app: Express, email: string, password = 'correc
   const csrf = { 'X-CSRF-Token': String(res.body.csrfToken) };
   return { agent, csrf, cookie: res.headers['set-cookie'] as unknown as string[] };
 }
+
+/**
+ * Activity for dashboards: `followers` followers (alternating Telegram and WeChat identities), each
+ * follows; every 2nd writes a message; every 3rd views `courseId`; every 4th checks out; every
+ * 6th pays (a paid order written through SQL, as the payment flow would leave it). Returns the
+ * follower ids and how many reached each step.
+ */
+export async function seedActivity(app: Express, database: Database, courseId: string, followers: number, at: Date) {
+  const events: Record<string, unknown>[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < followers; i += 1) {
+    const identity = i % 2 === 0 ? { kind: 'telegram', externalId: `tg-${i}-${at.getTime()}` } : { kind: 'wechat', externalId: `wx-${i}-${at.getTime()}` };
+    const platform = identity.kind;
+    const base = { platform, identity, occurredAt: at.toISOString() };
+    events.push({ ...base, kind: 'follow', externalId: `${identity.externalId}-f` });
+    if (i % 2 === 0) events.push({ ...base, kind: 'message', externalId: `${identity.externalId}-m`, payload: { text: 'python 课程' } });
+    if (i % 3 === 0) events.push({ ...base, kind: 'view', externalId: `${identity.externalId}-v`, courseId });
+    if (i % 4 === 0) events.push({ ...base, kind: 'checkout', externalId: `${identity.externalId}-c`, courseId });
+  }
+  const res = await request(app).post('/api/events').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({ events }).expect(201);
+  const followerOf = new Map<string, string>();
+  for (const r of res.body.results as { followerId: string }[]) if (!followerOf.has(r.followerId)) { followerOf.set(r.followerId, r.followerId); ids.push(r.followerId); }
+  const { sql } = await import('drizzle-orm');
+  let payers = 0;
+  for (let i = 0; i < ids.length; i += 6) {
+    await database.db.execute(sql`insert into orders (follower_id, course_id, amount_minor, currency, provider, status, paid_at)
+      values (${ids[i]!}, ${courseId}, 19900, 'CNY', 'manual', 'paid', ${at})`);
+    payers += 1;
+  }
+  const count = (step: number) => Math.ceil(followers / step);
+  return { ids, expected: { follow: followers, engaged: count(2), viewed: count(3), checkout: count(4), purchase: payers } };
+}

@@ -1,0 +1,108 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Database } from '../../models/index.js';
+import { openTestDatabase, testTargets } from '../support/database.js';
+import { addAccount, createConsoleTestApp, logInAgent, seedActivity } from './console-support.js';
+
+const DAY = new Date('2025-03-10T06:00:00Z');
+
+describe.each(testTargets())('console API (%s)', (target) => {
+  let database: Database;
+  let app: Express;
+  let admin: Awaited<ReturnType<typeof logInAgent>>;
+  let courseId: string;
+  let seeded: Awaited<ReturnType<typeof seedActivity>>;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(target);
+    app = createConsoleTestApp(database);
+    await addAccount(database, 'admin', 'root@example.com');
+    admin = await logInAgent(app, 'root@example.com');
+    const course = await admin.agent.post('/api/courses').set(admin.csrf).send({ slug: 'py-101', titleZh: 'Python 入门', titleEn: 'Python 101', priceMinor: 19900, status: 'on_sale' }).expect(201);
+    courseId = course.body.id;
+    seeded = await seedActivity(app, database, courseId, 12, DAY);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('computes the funnel, revenue and followers by platform from events and orders', async () => {
+    const res = await admin.agent.get('/api/dashboard?from=2025-03-01&to=2025-03-11').expect(200);
+    const funnel = Object.fromEntries(res.body.funnel.map((s: { step: string; followers: number }) => [s.step, s.followers]));
+    expect(funnel).toEqual(seeded.expected);
+    expect(res.body.revenueByDay).toEqual([{ day: '2025-03-10', currency: 'CNY', amountMinor: 19900 * seeded.expected.purchase, orders: seeded.expected.purchase }]);
+    expect(res.body.revenueByCourse[0]).toMatchObject({ courseId, amountMinor: 19900 * seeded.expected.purchase });
+    const totals = res.body.followersByDay.filter((r: { day: string }) => r.day === '2025-03-10');
+    expect(totals.map((r: { platform: string; total: number }) => [r.platform, r.total]).sort()).toEqual([['telegram', 6], ['wechat', 6]]);
+    expect(res.body.topCourses[0]).toMatchObject({ courseId, views: seeded.expected.viewed, purchases: seeded.expected.purchase });
+    const segmentBuyers = res.body.conversionBySegment.reduce((n: number, s: { buyers: number }) => n + s.buyers, 0);
+    expect(segmentBuyers).toBe(seeded.expected.purchase);
+    const outside = await admin.agent.get('/api/dashboard?from=2025-02-01&to=2025-02-28').expect(200);
+    expect(outside.body.revenueByDay).toEqual([]);
+  });
+
+  it("limits a creator's dashboard to their own courses", async () => {
+    await addAccount(database, 'creator', 'dash-creator@example.com');
+    const creator = await logInAgent(app, 'dash-creator@example.com');
+    const res = await creator.agent.get('/api/dashboard?from=2025-03-01&to=2025-03-11').expect(200);
+    expect(res.body.scope).toBe('own_courses');
+    expect(res.body.revenueByDay).toEqual([]);
+    expect(res.body.funnel.find((s: { step: string }) => s.step === 'purchase').followers).toBe(0);
+  });
+
+  it('searches followers, shows a timeline, exports and deletes one follower with an audit trail', async () => {
+    const list = await admin.agent.get('/api/followers?q=tg-0-&pageSize=5').expect(200);
+    expect(list.body.total).toBe(1);
+    const follower = list.body.items[0];
+    const timeline = await admin.agent.get(`/api/followers/${follower.id}/timeline`).expect(200);
+    expect(timeline.body.items.map((e: { kind: string }) => e.kind).sort()).toEqual(['checkout', 'follow', 'message', 'view']);
+    const exported = await admin.agent.get(`/api/followers/${follower.id}/export`).expect(200);
+    expect(exported.body.identities).toHaveLength(1);
+    expect(exported.body.events).toHaveLength(4);
+    expect(exported.body.orders).toHaveLength(1);
+    await admin.agent.delete(`/api/followers/${follower.id}`).expect(403);
+    await admin.agent.delete(`/api/followers/${follower.id}`).set(admin.csrf).expect(204);
+    await admin.agent.get(`/api/followers/${follower.id}/export`).expect(404);
+    const left = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where follower_id = ${follower.id}`);
+    expect(left[0]!.n).toBe(0);
+    const audit = await queryRows<{ action: string }>(database.db, sql`select action from audit_log where subject_id = ${follower.id} order by id`);
+    expect(audit.map((a) => a.action)).toEqual(['follower.export', 'follower.delete']);
+  });
+
+  it('edits prices, archives, and manages coupons with validation', async () => {
+    const patched = await admin.agent.patch(`/api/courses/${courseId}`).set(admin.csrf).send({ priceMinor: 9900, currency: 'CNY' }).expect(200);
+    expect(patched.body.priceMinor).toBe(9900);
+    await admin.agent.patch(`/api/courses/${courseId}`).set(admin.csrf).send({ priceMinor: -1 }).expect(400);
+    await admin.agent.post('/api/courses').set(admin.csrf).send({ slug: 'py-101', titleZh: 'x', titleEn: 'x', priceMinor: 1 }).expect(409);
+    const coupon = await admin.agent.post(`/api/courses/${courseId}/coupons`).set(admin.csrf).send({ code: 'spring20', percentOff: 20 }).expect(201);
+    expect(coupon.body.code).toBe('SPRING20');
+    await admin.agent.post(`/api/courses/${courseId}/coupons`).set(admin.csrf).send({ code: 'SPRING20', percentOff: 10 }).expect(409);
+    await admin.agent.post(`/api/courses/${courseId}/coupons`).set(admin.csrf).send({ code: 'BOTH', percentOff: 10, amountOffMinor: 100 }).expect(400);
+    await admin.agent.patch(`/api/courses/${courseId}/coupons/${coupon.body.id}`).set(admin.csrf).send({ isActive: false }).expect(200);
+    const archived = await admin.agent.post(`/api/courses/${courseId}/archive`).set(admin.csrf).expect(200);
+    expect(archived.body.status).toBe('archived');
+    const audit = await queryRows<{ action: string }>(database.db, sql`select action from audit_log where subject_type in ('course', 'coupon') order by id`);
+    expect(audit.map((a) => a.action)).toEqual(['course.create', 'course.update', 'coupon.create', 'coupon.deactivate', 'course.archive']);
+  });
+
+  it('saves caps and quiet hours into the campaigns guard settings, and consent texts', async () => {
+    await admin.agent.put('/api/settings/guards').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietStart: '22:30', quietEnd: '08:00' }).expect(200);
+    await admin.agent.put('/api/settings/guards').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietStart: '25:00', quietEnd: '08:00' }).expect(400);
+    const [row] = await queryRows<{ daily_cap: number; quiet_start: string }>(database.db, sql`select daily_cap, quiet_start from guard_settings where id = 1`);
+    expect(row).toEqual({ daily_cap: 3, quiet_start: '22:30' });
+    const texts = { marketingZh: '接收推荐？', marketingEn: 'Get offers?', optOutZh: '回复退订', optOutEn: 'Reply /stop' };
+    await admin.agent.put('/api/settings/consent-texts').set(admin.csrf).send(texts).expect(200);
+    const settings = await admin.agent.get('/api/settings').expect(200);
+    expect(settings.body.consentTexts).toEqual(texts);
+    expect(settings.body.channels[0]).toMatchObject({ channel: 'http', isOn: true });
+  });
+
+  it('publishes an OpenAPI 3 document whose request schemas come from the zod validators', async () => {
+    const res = await request(app).get('/api/openapi.json').expect(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    const createCourse = res.body.paths['/api/courses'].post.requestBody.content['application/json'].schema;
+    expect(createCourse.required).toEqual(expect.arrayContaining(['slug', 'titleZh', 'titleEn', 'priceMinor']));
+    expect(res.body.paths['/api/followers/{id}'].delete.parameters[0]).toMatchObject({ name: 'id', in: 'path' });
+  });
+});
