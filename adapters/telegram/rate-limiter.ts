@@ -11,17 +11,17 @@ export interface RateLimits {
 export const TELEGRAM_RATE_LIMITS: RateLimits = { globalPerSecond: 30, privateChatPerSecond: 1, groupPerMinute: 20 };
 
 /**
- * One limit as a token bucket in GCRA form: `n` sends per `windowMs`, bursts of up to `n`. State
- * is a single "theoretical arrival time", so a bucket per chat costs one number.
+ * One limit as a token bucket in GCRA form: `n` sends per `windowMs`, spaced evenly (burst 1), so
+ * no sliding window ever holds more than `n` (+1 at its edge); a bucket that allowed bursts of `n`
+ * would let up to 2n-1 through a window. State is one "theoretical arrival time" per bucket.
  */
 class Bucket {
   private readonly intervalMs: number;
-  private readonly toleranceMs: number;
+  private readonly toleranceMs = 0;
   private tatMs = 0;
 
   constructor(perWindow: number, windowMs: number) {
     this.intervalMs = windowMs / perWindow;
-    this.toleranceMs = windowMs - this.intervalMs;
   }
 
   earliest(nowMs: number): number {

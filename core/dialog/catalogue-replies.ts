@@ -1,6 +1,6 @@
 import type { Course } from '../catalog/course.js';
-import { tagsInTerms } from '../text/tag-lexicon.js';
 import { tokenize } from '../text/tokenize.js';
+import { topicsInTerms } from './classify-intent.js';
 import { toCourseCard } from './course-cards.js';
 import { menuButtons, recordDerivedEvent, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS } from './intent.js';
@@ -53,7 +53,7 @@ export async function recommendReplies(turn: DialogTurn, intro?: string): Promis
  */
 export async function findCourses(turn: DialogTurn, query: string, knownTags: readonly string[] = []): Promise<Course[]> {
   const terms = tokenize(query);
-  const tags = new Set([...knownTags, ...tagsInTerms(terms)]);
+  const tags = new Set([...knownTags, ...topicsInTerms(terms)]);
   if (terms.length === 0 && tags.size === 0) return [];
   const { items } = await turn.deps.repos.courses.list({ page: 1, pageSize: MAX_CATALOGUE, status: 'on_sale' });
   const scored = items

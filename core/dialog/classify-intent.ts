@@ -1,4 +1,4 @@
-import { tagsInTerms } from '../text/tag-lexicon.js';
+import { TAG_LEXICON, tagsInTerms } from '../text/tag-lexicon.js';
 import { tokenize } from '../text/tokenize.js';
 import type { Intent } from './intent.js';
 
@@ -27,6 +27,27 @@ function courseQuery(text: string): string | undefined {
   return query.length > 0 ? query : undefined;
 }
 
+const HAN = /\p{Script=Han}/u;
+const HAN_WORDS: ReadonlyArray<[string, string]> = Object.entries(TAG_LEXICON).flatMap(([tag, words]) =>
+  words.filter((w) => HAN.test(w) && w.length >= 2).map((w) => [w, tag] as [string, string]),
+);
+
+/**
+ * Topic tags named in a list of terms. Besides exact lexicon words, a Chinese term that contains
+ * one counts ('摄影课' names 摄影), because jieba often keeps a topic and 课 together.
+ *
+ * @example
+ * topicsInTerms(['摄影课']) // ['photography']
+ */
+export function topicsInTerms(terms: readonly string[]): string[] {
+  const tags = new Set(tagsInTerms(terms));
+  for (const term of terms) {
+    if (!HAN.test(term)) continue;
+    for (const [word, tag] of HAN_WORDS) if (term !== word && term.includes(word)) tags.add(tag);
+  }
+  return [...tags];
+}
+
 /**
  * Reads the intent of free text in Chinese or English. Pure and fast (a few regexes and one
  * tokenization); anything it cannot place becomes a `search` when it names a topic or a word worth
@@ -49,7 +70,7 @@ export function classifyIntent(text: string): Intent {
   if (BUY.test(trimmed)) return { kind: 'buy', query: courseQuery(trimmed) };
   if (PRICE.test(trimmed)) return { kind: 'course_info', query: courseQuery(trimmed) };
   const terms = tokenize(trimmed);
-  const tags = tagsInTerms(terms);
+  const tags = topicsInTerms(terms);
   if (RECOMMEND.test(trimmed) && tags.length === 0) return { kind: 'recommend' };
   if (tags.length > 0 || terms.length > 0) return { kind: 'search', query: trimmed, tags };
   return { kind: 'fallback', text: trimmed };

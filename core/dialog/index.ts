@@ -2,7 +2,7 @@ export * from './reply.js';
 export { handleInbound, intentOf } from './handle-inbound.js';
 export { inboundMessageSchema, type InboundMessage, type ValidInboundMessage } from './inbound-message.js';
 export type { DialogDeps } from './dialog-turn.js';
-export { classifyIntent } from './classify-intent.js';
+export { classifyIntent, topicsInTerms } from './classify-intent.js';
 export { ACTIONS, intentOfAction, intentOfCommand, type Intent } from './intent.js';
 export { renderReason } from './render-reason.js';
 export { dialogText, ONBOARDING_TOPICS, topicLabel } from './dialog-text.js';
