@@ -1,0 +1,47 @@
+import { createServer } from 'node:net';
+import { createLogger } from '../../adapters/index.js';
+import { systemClock, type Clock } from '../../core/index.js';
+import { createRepositories, PgUnitOfWork, type Database } from '../../models/index.js';
+import { buildTelegramChannel } from '../../bots/wire-telegram.js';
+import type { TelegramConfig } from '../../bots/config/telegram.js';
+import { createMetrics } from '../../adapters/index.js';
+
+/** A TCP port nobody listens on right now (the emulator needs a fixed port for its apiURL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Telegram config for tests: limits lifted so tests do not wait a second between replies. */
+export function testTelegramConfig(apiRoot: string, overrides: Partial<TelegramConfig> = {}): TelegramConfig {
+  return {
+    botToken: undefined,
+    mode: 'polling',
+    apiRoot,
+    webhookSecret: undefined,
+    webhookUrl: undefined,
+    webhookPath: '/telegram/webhook',
+    rateLimits: { globalPerSecond: 1000, privateChatPerSecond: 100, groupPerMinute: 1000 },
+    ...overrides,
+  };
+}
+
+/** The real Telegram channel over a test database, as the process wires it. */
+export function buildTestChannel(database: Database, config: TelegramConfig, token: string, clock: Clock = systemClock) {
+  const metrics = createMetrics();
+  const uow = new PgUnitOfWork(database.db);
+  const repos = createRepositories(database.db);
+  const channel = buildTelegramChannel(
+    { db: database.db, repos, uow, clock, recordEventsDeps: { uow, clock, metrics: metrics.core }, logger: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'), metrics },
+    config,
+    token,
+  );
+  return { ...channel, repos };
+}
