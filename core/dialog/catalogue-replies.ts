@@ -1,10 +1,10 @@
-import type { Course } from '../catalog/course.js';
+import { courseTitle, type Course } from '../catalog/course.js';
 import { tokenize } from '../text/tokenize.js';
 import { topicsInTerms } from './classify-intent.js';
 import { toCourseCard } from './course-cards.js';
 import { menuButtons, recordDerivedEvent, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS } from './intent.js';
-import { renderReason } from './render-reason.js';
+import { reasonText } from './render-reason.js';
 import type { Button, Reply } from './reply.js';
 
 const DEFAULT_PAGE_SIZE = 5;
@@ -37,11 +37,21 @@ export async function browseReplies(turn: DialogTurn, requestedPage: number): Pr
 /** Personal picks from the recommender, each with its reason in the follower's language. */
 export async function recommendReplies(turn: DialogTurn, intro?: string): Promise<Reply[]> {
   const picks = await turn.deps.recommender.recommend(turn.follower.id, { limit: RECOMMENDATION_COUNT, locale: turn.locale });
+  const referenced = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
+  const courses = new Map<string, Course>();
+  for (const id of new Set(referenced)) {
+    const course = await turn.deps.repos.courses.findById(id);
+    if (course) courses.set(id, course);
+  }
+  const titleOf = (id: string) => {
+    const course = courses.get(id);
+    return course ? courseTitle(course, turn.locale) : undefined;
+  };
   const cards = [];
   for (const pick of picks) {
-    const course = await turn.deps.repos.courses.findById(pick.courseId);
+    const course = courses.get(pick.courseId);
     if (!course || course.status !== 'on_sale') continue;
-    cards.push(toCourseCard(course, { locale: turn.locale, isStarsPlatform: turn.isStarsPlatform, isOwned: false, reason: renderReason(pick.reason, turn.locale) }));
+    cards.push(toCourseCard(course, { locale: turn.locale, isStarsPlatform: turn.isStarsPlatform, isOwned: false, reason: reasonText(pick.reason, turn.locale, titleOf) }));
   }
   if (cards.length === 0) return [textReply(turn.text.noRecommendations, menuButtons(turn))];
   return [{ type: 'course_cards', intro: intro ?? turn.text.recommendIntro, cards }];

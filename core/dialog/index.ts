@@ -4,7 +4,7 @@ export { inboundMessageSchema, type InboundMessage, type ValidInboundMessage } f
 export type { DialogDeps } from './dialog-turn.js';
 export { classifyIntent, topicsInTerms } from './classify-intent.js';
 export { ACTIONS, intentOfAction, intentOfCommand, type Intent } from './intent.js';
-export { renderReason } from './render-reason.js';
+export { reasonText } from './render-reason.js';
 export { dialogText, ONBOARDING_TOPICS, topicLabel } from './dialog-text.js';
 export { toCourseCard, displayPrice } from './course-cards.js';
 export { InterestPopularityRecommender, type CoursePopularity, type InterestPopularityDeps } from './interest-popularity-recommender.js';

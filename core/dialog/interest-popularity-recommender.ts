@@ -1,7 +1,7 @@
 import type { Course } from '../catalog/course.js';
 import { getPersona } from '../persona/get-persona.js';
 import type { Clock, CourseRepository, EntitlementRepository, EventRepository, FollowerRepository } from '../ports/index.js';
-import type { Recommendation, Recommender } from '../ports/recommender.js';
+import type { Recommendation, Recommender, RecommendOptions } from '../ports/recommender.js';
 
 /**
  * How popular each course is (for example recent purchases and views, weighted); higher is more.
@@ -39,7 +39,7 @@ const INTEREST_SCALE = 10;
 export class InterestPopularityRecommender implements Recommender {
   constructor(private readonly deps: InterestPopularityDeps) {}
 
-  async recommend(followerId: string, options: { limit: number; locale?: string; excludeCourseIds?: string[] }): Promise<Recommendation[]> {
+  async recommend(followerId: string, options: RecommendOptions): Promise<Recommendation[]> {
     const follower = await this.deps.followers.findById(followerId);
     const [catalogue, owned, popularity, persona] = await Promise.all([
       this.deps.courses.list({ page: 1, pageSize: MAX_CANDIDATES, status: 'on_sale' }),
@@ -53,13 +53,13 @@ export class InterestPopularityRecommender implements Recommender {
 
     const scored = catalogue.items
       .filter((course) => course.status === 'on_sale' && !excluded.has(course.id))
-      .map((course) => scoreCourse(course, interests, (popularity.get(course.id) ?? 0) / topPopularity));
+      .map((course) => scoreCourse(course, interests, (popularity.get(course.id) ?? 0) / topPopularity, persona !== null));
     scored.sort((a, b) => b.score - a.score || a.courseId.localeCompare(b.courseId));
     return scored.slice(0, Math.max(0, options.limit));
   }
 }
 
-function scoreCourse(course: Course, interests: ReadonlyMap<string, number>, popularity: number): Recommendation {
+function scoreCourse(course: Course, interests: ReadonlyMap<string, number>, popularity: number, isPersonalised: boolean): Recommendation {
   let bestTag: string | undefined;
   let bestWeight = 0;
   let interest = 0;
@@ -69,7 +69,7 @@ function scoreCourse(course: Course, interests: ReadonlyMap<string, number>, pop
     if (weight > bestWeight) [bestTag, bestWeight] = [tag, weight];
   }
   const score = Math.round((interest * INTEREST_SCALE + popularity) * 1000) / 1000;
-  if (bestTag) return { courseId: course.id, score, reason: { code: 'interest_match', params: { tag: bestTag } }, source: 'interest_tags' };
-  if (popularity > 0) return { courseId: course.id, score, reason: { code: 'popular', params: {} }, source: 'popularity' };
-  return { courseId: course.id, score, reason: { code: 'cold_start', params: {} }, source: 'cold_start' };
+  if (bestTag) return { courseId: course.id, score, reason: { code: 'matches_interest', params: { tag: bestTag } }, source: 'interests' };
+  const code = isPersonalised ? 'cold_start_popular' : 'non_personalised_popular';
+  return { courseId: course.id, score, reason: { code, params: {} }, source: 'popularity' };
 }

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import TelegramServer from 'telegram-test-api';
+import { createRequire } from 'node:module';
+import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
+
 import type { Update } from 'telegraf/types';
 import { queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
@@ -10,11 +12,13 @@ interface BotMessage {
   reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> };
 }
 
+// The package is CommonJS with `module.exports = TelegramServer`; its typings only declare a default.
+const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerType;
 const TOKEN = '5550001:e2e-test-token-abcdefghij';
 
 describe.each(testTargets())('Telegram bot end to end against telegram-test-api on %s', (target) => {
   let database: Database;
-  let server: TelegramServer;
+  let server: TelegramServerType;
   let channel: ReturnType<typeof buildTestChannel>;
   let apiURL: string;
 
