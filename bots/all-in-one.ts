@@ -8,6 +8,7 @@ import { emptyWiring } from './wiring.js';
 import { wireWechat } from './wire-wechat.js';
 import { wireTelegram } from './wire-telegram.js';
 import { wireConsole } from './wire-console.js';
+import { wireJobs } from './wire-jobs.js';
 
 /*
  * The all-in-one process: HTTP API, bots whose tokens are set, and the job scheduler, on one
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   // Wiring steps, in dependency order (recommender → chat channels → jobs → console), go here.
   await wireTelegram(ctx, wiring);
   await wireWechat(ctx, wiring);
+  await wireJobs(ctx, wiring);
   await wireConsole(ctx, wiring);
 
   const { mounts, services, channels } = wiring;

@@ -3,6 +3,7 @@ import { baseEnvSchema, toBaseConfig } from './base.js';
 import { consoleEnvSchema, toConsoleConfig } from './console.js';
 import { toWechatConfig, wechatEnvSchema } from './wechat.js';
 import { telegramEnvSchema, toTelegramConfig } from './telegram.js';
+import { jobsEnvSchema, toJobsConfig } from './jobs.js';
 
 /*
  * The only place that reads process.env. Each section of the configuration has its own file with
@@ -15,6 +16,7 @@ const envSchema = z.object({
   ...consoleEnvSchema.shape,
   ...wechatEnvSchema.shape,
   ...telegramEnvSchema.shape,
+  ...jobsEnvSchema.shape,
 });
 
 type Env = z.output<typeof envSchema>;
@@ -24,6 +26,7 @@ const toConfig = (env: Env) => ({
   ...toConsoleConfig(env),
   ...toWechatConfig(env),
   ...toTelegramConfig(env),
+  ...toJobsConfig(env),
 });
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;

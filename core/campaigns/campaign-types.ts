@@ -152,6 +152,8 @@ export interface ClaimedMessage {
   variant: string | null;
   courseId: string | null;
   attempts: number;
+  /** The previous lease ran out while `sending`: the process holding it died, maybe mid-send. */
+  isRecovered: boolean;
   follower: GuardedFollower & { locale: Locale };
   /** The platform and chat to send to; null when the follower has no sendable identity. */
   recipient: { platform: 'telegram' | 'wechat'; chatId: string } | null;

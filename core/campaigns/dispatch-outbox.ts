@@ -109,14 +109,20 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
       course = await pending;
     }
     const replies = renderCampaignMessage(variant, message.follower.locale, course);
-    let result: SendResult;
-    try {
-      result = await messenger.send({ followerId: message.follower.id, chatId: message.recipient.chatId }, replies, {
-        purpose: 'marketing',
-        idempotencyKey: `outbox:${message.id}`,
-      });
-    } catch (error) {
-      result = { status: 'failed', reason: error instanceof Error ? error.message : String(error), isRetryable: true };
+    const recipient = { followerId: message.follower.id, chatId: message.recipient.chatId };
+    const attempt = async (idempotencyKey: string): Promise<SendResult> => {
+      try {
+        return await messenger.send(recipient, replies, { purpose: 'marketing', idempotencyKey });
+      } catch (error) {
+        return { status: 'failed', reason: error instanceof Error ? error.message : String(error), isRetryable: true };
+      }
+    };
+    // The stable key lets the messenger answer 'sent' for a message that went out before a crash.
+    let result = await attempt(`outbox:${message.id}`);
+    if (message.isRecovered && result.status === 'failed' && result.isRetryable) {
+      // The process that held this lease died mid-send and left the key "in progress". We hold the
+      // lease now, so nobody else is sending it: send under a key of this attempt.
+      result = await attempt(`outbox:${message.id}:recovered-${message.attempts}`);
     }
     const after = deps.clock.now();
     switch (result.status) {

@@ -21,6 +21,7 @@ interface ClaimedRow {
   is_reachable: boolean;
   identity_kind: 'telegram' | 'wechat' | null;
   chat_id: string | null;
+  previous_status: string;
 }
 
 /** The transactional outbox on PostgreSQL (or PGlite). */
@@ -54,7 +55,7 @@ export class PgOutboxRepository implements OutboxRepository {
     const rows = await queryRows<ClaimedRow>(
       this.db,
       sql`WITH due AS (
-            SELECT o.id FROM outbox o
+            SELECT o.id, o.status AS previous_status FROM outbox o
             WHERE ((o.status = 'queued' AND o.not_before <= ${tsParam(now)}) OR (o.status = 'sending' AND o.lease_until < ${tsParam(now)}))
               AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = o.campaign_id AND c.status IN ('paused', 'cancelled'))
               AND NOT EXISTS (SELECT 1 FROM retargeting_rules r WHERE r.id = o.campaign_id AND NOT r.is_enabled)
@@ -64,7 +65,7 @@ export class PgOutboxRepository implements OutboxRepository {
           leased AS (
             UPDATE outbox o SET status = 'sending', lease_until = ${tsParam(new Date(now.getTime() + leaseMs))}, attempts = o.attempts + 1, updated_at = ${tsParam(now)}
             FROM due WHERE o.id = due.id
-            RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id)
+            RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id, due.previous_status)
           SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, ident.kind AS identity_kind, ident.external_id AS chat_id
           FROM leased l
           JOIN followers f ON f.id = l.follower_id
@@ -80,6 +81,7 @@ export class PgOutboxRepository implements OutboxRepository {
       variant: r.variant,
       courseId: r.course_id,
       attempts: r.attempts,
+      isRecovered: r.previous_status === 'sending',
       follower: {
         id: r.follower_id,
         locale: r.locale,

@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { controlBroadcast, createBroadcast, enqueueBroadcast, type Campaign } from '../../../core/campaigns/index.js';
+import { NotFoundError, type Clock, type CourseRepository } from '../../../core/index.js';
+import type { CampaignRepositories } from '../../../models/repositories/pg-campaign-repositories.js';
+
+export interface CampaignApiDeps {
+  repos: CampaignRepositories;
+  courses: CourseRepository;
+  clock: Clock;
+  /** Called after messages were enqueued, to wake an idle dispatcher in this process. */
+  onEnqueued?: () => void;
+}
+
+const idParam = z.object({ id: z.uuid({ message: 'broadcast id must be a UUID' }) });
+const commandParam = z.object({ id: z.uuid({ message: 'broadcast id must be a UUID' }), command: z.enum(['pause', 'resume', 'cancel']) });
+
+export function broadcastJson(c: Campaign) {
+  return {
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    segment: c.segment,
+    variants: c.variants,
+    allocation: c.allocation,
+    sendMode: c.sendMode,
+    sendAt: c.sendAt?.toISOString() ?? null,
+    localDate: c.localDate,
+    localTime: c.localTime,
+    attributionHours: c.attributionHours,
+    audienceSize: c.audienceSize,
+    createdAt: c.createdAt.toISOString(),
+    enqueuedAt: c.enqueuedAt?.toISOString() ?? null,
+    completedAt: c.completedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * `POST /broadcasts` (compose, target, schedule; the audience is planned into the outbox at once),
+ * `GET /broadcasts/:id` (with live progress), `POST /broadcasts/:id/pause|resume|cancel`.
+ */
+export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
+  const router = Router();
+  const { campaigns, audience, outbox } = deps.repos;
+
+  router.post('/broadcasts', async (req, res) => {
+    const campaign = await createBroadcast({ campaigns, courses: deps.courses, clock: deps.clock }, req.body);
+    // Enqueueing is idempotent: if this request dies half-way, the broadcast-dispatcher job finishes it.
+    const { enqueued, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock: deps.clock }, campaign.id);
+    deps.onEnqueued?.();
+    const stored = (await campaigns.findById(campaign.id))!;
+    res.status(201).json({ broadcast: broadcastJson(stored), enqueued, audienceSize });
+  });
+
+  router.get('/broadcasts/:id', async (req, res) => {
+    const { id } = idParam.parse(req.params);
+    const campaign = await campaigns.findById(id);
+    if (!campaign) throw new NotFoundError('campaign_not_found', `No broadcast with id ${id}.`);
+    res.json({ broadcast: broadcastJson(campaign), progress: await campaigns.progress(id) });
+  });
+
+  router.post('/broadcasts/:id/:command', async (req, res) => {
+    const { id, command } = commandParam.parse(req.params);
+    const campaign = await controlBroadcast({ campaigns, clock: deps.clock }, id, command);
+    if (command === 'resume') deps.onEnqueued?.();
+    res.json({ broadcast: broadcastJson(campaign), progress: await campaigns.progress(id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,129 @@
+import { hostname } from 'node:os';
+import { Counter } from 'prom-client';
+import type { Mount } from '../adapters/index.js';
+import { createBroadcastsRouter, type CampaignApiDeps } from '../adapters/http/routes/broadcasts.js';
+import { createExperimentsRouter } from '../adapters/http/routes/experiments.js';
+import { createRetargetingRulesRouter } from '../adapters/http/routes/retargeting-rules.js';
+import { createSchedulesRouter, type SchedulesApiDeps } from '../adapters/http/routes/schedules.js';
+import { createSegmentsPreviewRouter } from '../adapters/http/routes/segments-preview.js';
+import { fromWallTime, toWallTime } from '../core/guards/index.js';
+import type { Platform, Messenger } from '../core/index.js';
+import {
+  broadcastDispatcherJob, CronScheduler, dailyReportJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
+} from '../jobs/index.js';
+import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
+import type { CoreContext } from './core-context.js';
+import type { Wiring } from './wiring.js';
+
+/** The admin routers of campaigns: broadcasts, segment preview, experiments, retargeting rules, schedules and guard settings. */
+export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDeps, 'scheduler'>): Mount[] {
+  return [
+    { path: '/api', router: createBroadcastsRouter(deps), access: 'admin' },
+    { path: '/api', router: createSegmentsPreviewRouter(deps), access: 'admin' },
+    { path: '/api', router: createExperimentsRouter(deps), access: 'admin' },
+    { path: '/api', router: createRetargetingRulesRouter(deps), access: 'admin' },
+    { path: '/api', router: createSchedulesRouter(deps), access: 'admin' },
+  ];
+}
+
+/** Start of the local day that `instant` falls in, in `timeZone`. */
+function startOfLocalDay(instant: Date, timeZone: string): Date {
+  const w = toWallTime(instant, timeZone);
+  return fromWallTime({ year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 }, timeZone);
+}
+
+/** `retrainRecommender` from core/recommend, when that module exports one. */
+async function findRetrain(ctx: CoreContext): Promise<{ retrain?: () => Promise<Record<string, unknown>>; reason: string }> {
+  const recommend: Record<string, unknown> = await import('../core/recommend/index.js');
+  const retrain = recommend['retrainRecommender'];
+  if (typeof retrain !== 'function') return { reason: 'core/recommend does not export retrainRecommender yet; nothing to retrain' };
+  return {
+    reason: '',
+    retrain: async () => {
+      const result: unknown = await (retrain as (deps: unknown) => Promise<unknown>)({ db: ctx.database.db, repos: ctx.repos, clock: ctx.clock, logger: ctx.logger });
+      return result && typeof result === 'object' ? { ...(result as Record<string, unknown>) } : { result: result ?? null };
+    },
+  };
+}
+
+/** The job bodies, over campaign repositories. */
+export async function buildJobs(ctx: CoreContext, repos: CampaignRepositories): Promise<JobDefinition[]> {
+  const deps = { repos, clock: ctx.clock, logger: ctx.logger.child({ component: 'jobs' }), retargetingLimitPerRule: ctx.config.jobs.retargetingLimitPerRule };
+  const { retrain, reason } = await findRetrain(ctx);
+  return [
+    retargetingScanJob(deps),
+    broadcastDispatcherJob(deps),
+    segmentRefreshJob(deps),
+    modelRetrainJob(retrain, reason),
+    dailyReportJob({ ...deps, reportTimeZone: ctx.config.jobs.reportTimeZone, startOfLocalDay }),
+  ];
+}
+
+/** The outbox dispatcher over the messengers registered so far. */
+export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, messengers: ReadonlyMap<Platform, Messenger>, onOutcome?: (outcome: string) => void): OutboxDispatcher {
+  const d = ctx.config.jobs.dispatch;
+  return new OutboxDispatcher(
+    {
+      outbox: repos.outbox,
+      caps: repos.caps,
+      guardSettings: repos.guardSettings,
+      content: repos.content,
+      courses: ctx.repos.courses,
+      messengers,
+      clock: ctx.clock,
+      logger: ctx.logger.child({ component: 'outbox' }),
+      ...(onOutcome ? { onOutcome } : {}),
+    },
+    { batchSize: d.batchSize, leaseMs: d.leaseMs, concurrency: d.concurrency, maxAttempts: d.maxAttempts, idleMs: d.idleMs },
+  );
+}
+
+/**
+ * Campaigns in a process: the admin routes, and (JOBS_ENABLED / DISPATCH_ENABLED) the node-cron
+ * scheduler and the outbox dispatcher as services. Runs after the chat channels, whose messengers
+ * the dispatcher sends through.
+ *
+ * @example
+ * await wireJobs(ctx, wiring);
+ */
+export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> {
+  const config = ctx.config.jobs;
+  const repos = createCampaignRepositories(ctx.database.db);
+  const messages = new Counter({
+    name: 'zhiliao_campaign_messages_total',
+    help: 'Marketing messages handled by the outbox dispatcher, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [ctx.metrics.registry],
+  });
+  const dispatcher = config.dispatch.isEnabled
+    ? buildDispatcher(ctx, repos, wiring.messengers, (outcome) => {
+        messages.inc({ outcome });
+        if (outcome === 'failed' || outcome === 'batch_error') ctx.metrics.errors.inc({ source: 'send', code: `campaign_${outcome}` });
+      })
+    : undefined;
+  const scheduler = config.isEnabled
+    ? new CronScheduler({
+        schedules: repos.schedules,
+        jobs: await buildJobs(ctx, repos),
+        logger: ctx.logger.child({ component: 'scheduler' }),
+        clock: ctx.clock,
+        instanceId: config.instanceId ?? `${hostname()}:${process.pid}`,
+        reloadIntervalMs: config.reloadIntervalMs,
+        onError: (job) => ctx.metrics.errors.inc({ source: 'cron', code: job }),
+      })
+    : undefined;
+  wiring.mounts.push(
+    ...createCampaignMounts({ repos, courses: ctx.repos.courses, clock: ctx.clock, onEnqueued: () => dispatcher?.poke(), ...(scheduler ? { scheduler } : {}) }),
+  );
+  if (scheduler) wiring.services.push({ name: 'job-scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });
+  if (dispatcher) wiring.services.push({ name: 'outbox-dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() });
+  const platforms = [...wiring.messengers.keys()];
+  wiring.channels.push({
+    channel: 'jobs',
+    isOn: Boolean(scheduler || dispatcher),
+    reason: [
+      scheduler ? `scheduler on (reload every ${config.reloadIntervalMs} ms)` : 'scheduler off (JOBS_ENABLED=false)',
+      dispatcher ? `dispatcher on via ${platforms.length ? platforms.join(', ') : 'no messenger yet: marketing messages wait'}` : 'dispatcher off (DISPATCH_ENABLED=false)',
+    ].join('; '),
+  });
+}
