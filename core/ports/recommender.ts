@@ -1,23 +1,93 @@
-/** Why a course is recommended: a stable code plus parameters, rendered per language at the edge. */
+import type { EventKind } from '../events/event-types.js';
+
+/** Why a course was picked; `params` fill the human text (see core/recommend renderReason). */
+export type ReasonCode =
+  | 'because_you_liked'
+  | 'popular_with_similar'
+  | 'new_in_topic'
+  | 'matches_interest'
+  | 'trending'
+  | 'bought_together'
+  | 'cold_start_interest'
+  | 'cold_start_popular'
+  | 'non_personalised_popular';
+
 export interface RecommendationReason {
-  code: string;
-  params: Record<string, string | number>;
+  code: ReasonCode;
+  /** e.g. `{ courseId }` for because_you_liked / bought_together, `{ tag }` for new_in_topic. */
+  params: Record<string, string>;
 }
+
+/** Which candidate generator won the pick. */
+export type RecommendationSource = 'item_cf' | 'content' | 'popularity' | 'segment_popularity' | 'trending' | 'association_rules' | 'interests';
 
 export interface Recommendation {
   courseId: string;
   score: number;
   reason: RecommendationReason;
-  /** Which generator or fallback produced it (e.g. `item_knn`, `popular_segment`, `cold_start`). */
-  source: string;
+  source: RecommendationSource;
+}
+
+export interface RecommendOptions {
+  limit: number;
+  /** `zh-CN` or `en`; defaults to the follower's locale. Reasons carry codes; render them with renderReason. */
+  locale?: string;
+  excludeCourseIds?: string[];
 }
 
 /**
- * Recommends courses to one follower. Never returns owned or unavailable courses.
+ * Courses to offer one follower, best first, each with a reason. Never returns owned or unavailable
+ * courses; a follower without personalisation consent gets labelled non-personalised picks. Never trains.
  *
  * @example
  * const picks = await recommender.recommend(followerId, { limit: 3, locale: 'zh-CN' });
+ * picks[0]; // { courseId, score: 0.82, reason: { code: 'because_you_liked', params: { courseId: '…' } }, source: 'item_cf' }
  */
 export interface Recommender {
-  recommend(followerId: string, options: { limit: number; locale?: string; excludeCourseIds?: string[] }): Promise<Recommendation[]>;
+  recommend(followerId: string, options: RecommendOptions): Promise<Recommendation[]>;
+}
+
+/** One follower–course event used for learning. */
+export interface CourseInteraction {
+  id: number;
+  followerId: string;
+  courseId: string;
+  kind: EventKind;
+  occurredAt: Date;
+}
+
+/**
+ * Reads follower–course interactions from the event log, for training (in pages) and at request time.
+ *
+ * @example
+ * const page = await interactions.listCourseInteractions({ afterId: 0, limit: 50_000 });
+ */
+export interface InteractionRepository {
+  /** Events that name a course, ordered by id, strictly after `afterId`. */
+  listCourseInteractions(options: { afterId: number; limit: number }): Promise<CourseInteraction[]>;
+  /** One follower's latest course events, newest first. */
+  followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]>;
+}
+
+export interface ModelArtifact<T = unknown> {
+  id: string;
+  kind: string;
+  version: number;
+  createdAt: Date;
+  metrics: Record<string, unknown>;
+  data: T;
+}
+
+/**
+ * Versioned trained models: training writes a new version, serving reads the newest.
+ *
+ * @example
+ * const { version } = await artifacts.save({ kind: 'recommender', metrics: {}, data });
+ * const newest = await artifacts.latest('recommender');
+ */
+export interface ModelArtifactRepository {
+  save(artifact: { kind: string; metrics: Record<string, unknown>; data: unknown }): Promise<{ id: string; version: number }>;
+  latest(kind: string): Promise<ModelArtifact | null>;
+  /** The newest version number only (cheap poll), or null when none. */
+  latestVersion(kind: string): Promise<number | null>;
 }

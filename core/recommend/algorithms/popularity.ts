@@ -2,7 +2,7 @@ import type { Csr } from '../data/csr.js';
 import type { TopNModel } from './top-n-model.js';
 
 /** How many users hold each item (column counts of a user × item matrix). */
-export function itemCounts(m: Csr): Float64Array {
+export function itemCounts(m: Csr): Float64Array<ArrayBuffer> {
   const counts = new Float64Array(m.nCols);
   for (let p = 0; p < m.indices.length; p++) counts[m.indices[p]!]! += m.values ? m.values[p]! : 1;
   return counts;
@@ -16,7 +16,7 @@ export function itemCounts(m: Csr): Float64Array {
  */
 export class PopularityModel implements TopNModel {
   readonly name = 'most-popular';
-  counts = new Float64Array(0);
+  counts: Float64Array = new Float64Array(0);
 
   fit(train: Csr): void {
     this.counts = itemCounts(train);

@@ -58,8 +58,9 @@ export function evaluateModel(makeModel: () => TopNModel, table: InteractionTabl
       if (options.onProgress && u % 100 === 0) options.onProgress({ model: name, fold: f, folds: folds.length, fraction: (f + u / nUsers) / folds.length });
     }
     const coverage = recommended.reduce((s, v) => s + v, 0) / nItems;
-    perFold.push({ ...meanMetrics(users, KEYS), coverage, train_ms: trainMs });
+    perFold.push({ ...(meanMetrics(users as unknown as Array<Record<(typeof KEYS)[number], number>>, KEYS) as RankingMetrics), coverage, train_ms: trainMs });
   });
   options.onProgress?.({ model: name, fold: folds.length, folds: folds.length, fraction: 1 });
-  return { name, ...meanMetrics(perFold, [...KEYS, 'coverage', 'train_ms']) };
+  const mean = meanMetrics(perFold as unknown as Array<Record<(typeof KEYS)[number] | 'coverage' | 'train_ms', number>>, [...KEYS, 'coverage', 'train_ms']);
+  return { name, ...mean };
 }

@@ -8,6 +8,6 @@ export function evaluationModels(): Array<{ key: string; make: () => TopNModel }
   return [
     { key: 'pop', make: () => new PopularityModel() },
     { key: 'knn', make: () => new ItemKnnModel({ k: 100 }) },
-    { key: 'ease', make: () => new EaseModel(400) },
+    { key: 'ease', make: () => new EaseModel({ lambda: 400 }) },
   ];
 }

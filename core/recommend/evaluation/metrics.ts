@@ -40,8 +40,8 @@ export function rankingMetrics(rankList: readonly number[], target: ReadonlySet<
 }
 
 /** Field-wise mean of several metric records (zeros for none). */
-export function meanMetrics<T extends Record<string, number>>(records: readonly T[], keys: readonly (keyof T)[]): T {
-  const out = {} as Record<keyof T, number>;
+export function meanMetrics<K extends string>(records: ReadonlyArray<Record<K, number>>, keys: readonly K[]): Record<K, number> {
+  const out = {} as Record<K, number>;
   for (const key of keys) out[key] = records.length ? records.reduce((s, r) => s + r[key], 0) / records.length : 0;
-  return out as T;
+  return out;
 }

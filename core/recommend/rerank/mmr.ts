@@ -1,0 +1,23 @@
+/**
+ * Maximal Marginal Relevance: picks `limit` items greedily by λ·relevance − (1−λ)·max similarity to
+ * what is already picked, so the list is not five variations of one course.
+ *
+ * @example
+ * mmr([{ id: 'a', score: 1 }, { id: 'b', score: 0.9 }, { id: 'c', score: 0.5 }], 2, 0.7, (x, y) => (x + y === 'ab' ? 1 : 0)) // a, c
+ */
+export function mmr<T extends { id: string; score: number }>(candidates: readonly T[], limit: number, lambda: number, similarity: (a: string, b: string) => number): T[] {
+  const pool = [...candidates];
+  const picked: T[] = [];
+  const max = Math.max(1e-9, ...pool.map((c) => Math.abs(c.score)));
+  while (picked.length < limit && pool.length > 0) {
+    let bestAt = 0;
+    let best = -Infinity;
+    pool.forEach((c, i) => {
+      const redundancy = picked.reduce((m, p) => Math.max(m, similarity(c.id, p.id)), 0);
+      const value = lambda * (c.score / max) - (1 - lambda) * redundancy;
+      if (value > best) [best, bestAt] = [value, i];
+    });
+    picked.push(pool.splice(bestAt, 1)[0]!);
+  }
+  return picked;
+}
