@@ -59,7 +59,7 @@ export class PgOutboxRepository implements OutboxRepository {
             WHERE ((o.status = 'queued' AND o.not_before <= ${tsParam(now)}) OR (o.status = 'sending' AND o.lease_until < ${tsParam(now)}))
               AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = o.campaign_id AND c.status IN ('paused', 'cancelled'))
               AND NOT EXISTS (SELECT 1 FROM retargeting_rules r WHERE r.id = o.campaign_id AND NOT r.is_enabled)
-            ORDER BY o.not_before
+            ORDER BY o.not_before, o.id
             LIMIT ${limit}
             FOR UPDATE OF o SKIP LOCKED),
           leased AS (
