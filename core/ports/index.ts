@@ -3,4 +3,3 @@ export * from './runtime.js';
 export * from './messenger.js';
 export * from './recommender.js';
 export * from './orders.js';
-export * from './recommender.js';

@@ -13,7 +13,8 @@ export type ReasonCode =
   | 'non_personalised_popular';
 
 export interface RecommendationReason {
-  code: ReasonCode;
+  /** One of ReasonCode from core/recommend; other recommenders (fallbacks) may use their own codes. */
+  code: ReasonCode | (string & {});
   /** e.g. `{ courseId }` for because_you_liked / bought_together, `{ tag }` for new_in_topic. */
   params: Record<string, string>;
 }
@@ -25,7 +26,8 @@ export interface Recommendation {
   courseId: string;
   score: number;
   reason: RecommendationReason;
-  source: RecommendationSource;
+  /** Which generator or fallback produced it. */
+  source: RecommendationSource | (string & {});
 }
 
 export interface RecommendOptions {

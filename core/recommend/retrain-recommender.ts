@@ -1,4 +1,5 @@
 import type { Course } from '../catalog/course.js';
+import { ValidationError } from '../errors.js';
 import type { Clock, CourseInteraction, CourseRepository, InteractionRepository, Logger, ModelArtifactRepository } from '../ports/index.js';
 import { itemNeighbours } from './algorithms/item-knn.js';
 import { trendingScores } from './algorithms/popularity.js';
@@ -41,6 +42,9 @@ const MIN_IMPRESSIONS = 50;
  * const { version } = await retrainRecommender({ interactions, courses, artifacts, clock, logger }, { onProgress: (p, s) => logger.info({ p, s }, 'retrain') });
  */
 export async function retrainRecommender(deps: RetrainRecommenderDeps, options: RetrainOptions = {}): Promise<{ version: number; metrics: Record<string, unknown> }> {
+  if (!deps.interactions?.listCourseInteractions || !deps.artifacts?.save || !deps.courses?.list) {
+    throw new ValidationError('retrain_deps_missing', 'retrainRecommender needs { interactions: PgInteractionRepository, courses, artifacts: PgModelArtifactRepository, clock, logger } (see models/index.ts).');
+  }
   const started = Date.now();
   const progress = (percent: number, stage: string) => {
     deps.logger.info({ percent: Math.round(percent), stage }, `recommender retrain ${Math.round(percent)}% ${stage}`);

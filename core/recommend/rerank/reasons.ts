@@ -8,7 +8,7 @@ import type { RecommendationReason } from '../../ports/index.js';
  */
 export function renderReason(reason: RecommendationReason, locale: string, titleOf: (courseId: string) => string | undefined): string {
   const zh = locale.startsWith('zh');
-  const p = reason.params;
+  const p = Object.fromEntries(Object.entries(reason.params).map(([k, v]) => [k, String(v)])) as Record<string, string | undefined>;
   const title = p.courseId ? titleOf(p.courseId) ?? '' : '';
   switch (reason.code) {
     case 'because_you_liked':
@@ -29,5 +29,7 @@ export function renderReason(reason: RecommendationReason, locale: string, title
       return zh ? '新朋友都从这门课开始' : 'A popular first course';
     case 'non_personalised_popular':
       return zh ? '热门课程（未使用个性化推荐）' : 'Popular course (personalisation is off)';
+    default:
+      return zh ? '为你推荐' : 'Recommended for you';
   }
 }
