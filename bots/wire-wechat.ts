@@ -1,9 +1,12 @@
 import { randomBytes, createPrivateKey } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CatalogueFallbackRecommender, createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
+import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
+import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
+import { createWechatChannel, createWechatLoginQrRouter } from '../adapters/wechat/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
-import { courseTitle, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
+import { courseTitle, InterestPopularityRecommender, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
+import { PgTelegramCoursePopularity } from '../models/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
 import type { WechatConfig } from './config/wechat.js';
 import type { CoreContext } from './core-context.js';
@@ -95,7 +98,7 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const { appId, appSecret } = config.miniProgram;
   const wechat = appId && appSecret ? new HttpWechatApiClient({ apiBase: config.miniProgram.apiBase, appId, appSecret }) : undefined;
   const payment = await loadWechatPay(config, ctx.clock, ctx.repos.courses);
-  const recommender: Recommender = wiring.recommender ?? new CatalogueFallbackRecommender(ctx.repos.courses);
+  const recommender: Recommender = wiring.recommender ?? new InterestPopularityRecommender({ ...ctx.repos, popularity: new PgTelegramCoursePopularity(ctx.database.db, ctx.clock), clock: ctx.clock });
   wiring.mounts.push({
     path: '/mp',
     access: 'public',
@@ -116,6 +119,52 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const off: string[] = [];
   if (!wechat) off.push('login off: set WECHAT_APP_ID and WECHAT_APP_SECRET');
   if (!payment) off.push('WeChat Pay off: set WECHAT_PAY_* (see .env.example)');
-  wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}${wiring.recommender ? '' : '; recommendations from the catalogue fallback'}` });
-  wiring.channels.push({ channel: 'wechat', isOn: false, reason: 'the wechaty bot is not wired yet' });
+  wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}${wiring.recommender ? '' : '; recommendations from the interest+popularity fallback'}` });
+  await wireWechatBot(ctx, wiring, recommender);
+}
+
+/** The wechaty bot, its paced messenger and the admin login-QR route, when WECHAT_BOT_ENABLED=true. */
+export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommender: Recommender): Promise<void> {
+  const config = ctx.config.wechat;
+  if (!config.bot.isEnabled) {
+    wiring.mounts.push({ path: '/api', router: createWechatLoginQrRouter(() => null), access: 'admin' });
+    wiring.channels.push({ channel: 'wechat', isOn: false, reason: 'WECHAT_BOT_ENABLED is not true (automating a personal account risks restrictions; see README)' });
+    return;
+  }
+  // wechaty keeps its session (memory card) next to its name: put it under DATA_DIR.
+  const sessionDir = path.join(ctx.config.dataDir, 'wechaty');
+  await mkdir(sessionDir, { recursive: true });
+  const bot = WechatyBuilder.build({
+    name: path.join(sessionDir, config.bot.name),
+    puppet: config.bot.puppet as PuppetModuleName,
+    ...(config.bot.puppetToken ? { puppetOptions: { token: config.bot.puppetToken } } : {}),
+  });
+  const { appId } = config.miniProgram;
+  const { bot: wechat, messenger, pacer } = createWechatChannel({
+    bot,
+    db: ctx.database.db,
+    repos: ctx.repos,
+    uow: ctx.uow,
+    clock: ctx.clock,
+    recordEventsDeps: ctx.recordEventsDeps,
+    recommender,
+    logger: ctx.logger,
+    pacing: config.bot.pacing,
+    friends: { autoAccept: config.bot.autoAcceptFriends, keywords: config.bot.friendKeywords },
+    coursePageUrl: config.miniProgram.coursePageUrl,
+    miniProgram: appId && config.miniProgram.username ? { appId, username: config.miniProgram.username } : undefined,
+    onError: (where) => ctx.metrics.errors.inc({ source: 'wechat', code: where }),
+  });
+  wiring.messengers.set('wechat', messenger);
+  wiring.mounts.push({ path: '/api', router: createWechatLoginQrRouter(() => wechat.loginState()), access: 'admin' });
+  wiring.services.push({
+    name: 'wechat-bot',
+    start: () => wechat.start(),
+    stop: async () => {
+      await pacer.drain();
+      await wechat.stop();
+    },
+  });
+  const pace = config.bot.pacing;
+  wiring.channels.push({ channel: 'wechat', isOn: true, reason: `puppet ${config.bot.puppet}; one message per ${pace.intervalMs}+${pace.jitterMs} ms, ${pace.dailyCap}/day, ${pace.roomSendsPerHour}/room/hour` });
 }

@@ -16,6 +16,6 @@ export class CatalogueFallbackRecommender implements Recommender {
     return page.items
       .filter((c) => !excluded.has(c.id))
       .slice(0, options.limit)
-      .map((c, i) => ({ courseId: c.id, score: 1 / (i + 1), reason: { code: 'catalogue_fallback', params: {} }, source: 'catalogue_fallback' }));
+      .map((c, i): Recommendation => ({ courseId: c.id, score: 1 / (i + 1), reason: { code: 'non_personalised_popular', params: {} }, source: 'catalogue_fallback' }));
   }
 }

@@ -1,0 +1,66 @@
+import type { Wechaty } from 'wechaty';
+import type { Clock, Course, DialogDeps, Logger, RecordEventsDeps, Recommender, Repositories, UnitOfWork } from '../../core/index.js';
+import type { Db } from '../../models/index.js';
+import { PgSendLogRepository } from '../../models/repositories/pg-send-log-repository.js';
+import { PgWechatSendCounter } from '../../models/repositories/pg-mp-wechat-send-counter.js';
+import { SendPacer } from './send-pacer.js';
+import { WechatBot } from './wechat-bot.js';
+import { WechatMessenger } from './wechat-messenger.js';
+import { WechatyConversations } from './wechaty-conversations.js';
+
+export interface WechatChannelOptions {
+  bot: Wechaty;
+  db: Db;
+  repos: Repositories;
+  uow: UnitOfWork;
+  clock: Clock;
+  recordEventsDeps: RecordEventsDeps;
+  recommender: Recommender;
+  logger: Logger;
+  pacing: { intervalMs: number; jitterMs: number; dailyCap: number; roomSendsPerHour: number };
+  friends: { autoAccept: boolean; keywords: readonly string[] };
+  /** Course page URL template with `{id}` and `{slug}`, for URL link cards. */
+  coursePageUrl?: string;
+  miniProgram?: { appId: string; username: string };
+  printQr?: boolean;
+  onError?: (where: string) => void;
+}
+
+/**
+ * Assembles the WeChat channel around a wechaty instance: the paced messenger (the outbound path
+ * jobs use too) and the bot that feeds the shared dialog.
+ *
+ * @example
+ * const { bot, messenger } = createWechatChannel({ bot: WechatyBuilder.build({ puppet }), ...deps });
+ */
+export function createWechatChannel(options: WechatChannelOptions): { bot: WechatBot; messenger: WechatMessenger; pacer: SendPacer } {
+  const template = options.coursePageUrl;
+  const pageOf = (course: Course) => template?.replaceAll('{id}', course.id).replaceAll('{slug}', course.slug);
+  const pacer = new SendPacer({ intervalMs: options.pacing.intervalMs, jitterMs: options.pacing.jitterMs });
+  const logger = options.logger.child({ channel: 'wechat' });
+  const messenger = new WechatMessenger({
+    conversations: new WechatyConversations(options.bot),
+    sendLog: new PgSendLogRepository(options.db),
+    counter: new PgWechatSendCounter(options.db),
+    pacer,
+    clock: options.clock,
+    followers: options.repos.followers,
+    limits: { dailyCap: options.pacing.dailyCap, roomSendsPerHour: options.pacing.roomSendsPerHour },
+    miniProgram: options.miniProgram,
+    ...(template ? { courseUrlFor: async (courseId: string) => {
+      const course = await options.repos.courses.findById(courseId);
+      return course ? pageOf(course) : undefined;
+    } } : {}),
+    logger,
+  });
+  const dialog: DialogDeps = {
+    repos: options.repos,
+    uow: options.uow,
+    clock: options.clock,
+    recordEventsDeps: options.recordEventsDeps,
+    recommender: options.recommender,
+    ...(template ? { courseUrl: pageOf } : {}),
+  };
+  const bot = new WechatBot({ bot: options.bot, dialog, uow: options.uow, messenger, logger, friends: options.friends, printQr: options.printQr, onError: options.onError });
+  return { bot, messenger, pacer };
+}
