@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import type { CourseInteraction, EventKind, InteractionRepository } from '../../core/index.js';
+import { queryRows, type Db } from '../database.js';
+
+type Row = { id: number | string; follower_id: string; course_id: string; kind: EventKind; occurred_at: string | Date };
+
+const toInteraction = (r: Row): CourseInteraction => ({
+  id: Number(r.id),
+  followerId: r.follower_id,
+  courseId: r.course_id,
+  kind: r.kind,
+  occurredAt: new Date(r.occurred_at),
+});
+
+const KINDS = sql`('view', 'click', 'like', 'share', 'comment', 'checkout', 'purchase', 'refund')`;
+
+/**
+ * Follower–course interactions read straight from the `events` table (the interaction matrix).
+ *
+ * @example
+ * const interactions = new PgInteractionRepository(database.db);
+ */
+export class PgInteractionRepository implements InteractionRepository {
+  constructor(private readonly db: Db) {}
+
+  async listCourseInteractions(options: { afterId: number; limit: number }): Promise<CourseInteraction[]> {
+    const rows = await queryRows<Row>(
+      this.db,
+      sql`select id, follower_id, course_id, kind, occurred_at from events
+          where course_id is not null and kind in ${KINDS} and id > ${options.afterId}
+          order by id limit ${options.limit}`,
+    );
+    return rows.map(toInteraction);
+  }
+
+  async followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]> {
+    const rows = await queryRows<Row>(
+      this.db,
+      sql`select id, follower_id, course_id, kind, occurred_at from events
+          where follower_id = ${followerId} and course_id is not null and kind in ${KINDS}
+          order by occurred_at desc, id desc limit ${limit}`,
+    );
+    return rows.map(toInteraction);
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { getPersona, systemClock, type NewEvent } from '../../core/index.js';
+import { createRecommender, retrainRecommender, type RecommenderArtifact } from '../../core/recommend/index.js';
+import {
+  PgCourseRepository, PgEntitlementRepository, PgEventRepository, PgFollowerRepository, PgInteractionRepository, PgModelArtifactRepository, type Database,
+} from '../../models/index.js';
+import { openTestDatabase } from '../support/database.js';
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
+
+describe('recommender on PGlite', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase('pglite');
+  });
+  afterAll(async () => database.close());
+
+  it('stores versioned artifacts, reads interactions from events, retrains and serves live history', async () => {
+    const db = database.db;
+    const courses = new PgCourseRepository(db);
+    const followers = new PgFollowerRepository(db);
+    const events = new PgEventRepository(db);
+    const interactions = new PgInteractionRepository(db);
+    const artifacts = new PgModelArtifactRepository(db);
+    const tags = ['python', 'python', 'photography', 'photography', 'finance'];
+    await courses.insertMissing(tags.map((tag, i) => ({
+      slug: `course-${i}`, titleZh: `课程${i}`, titleEn: `Course ${i}`, descriptionZh: tag === 'python' ? 'Python 数据分析' : '摄影入门', descriptionEn: `${tag} basics`,
+      tags: [tag], priceMinor: 9_900, currency: 'CNY' as const, priceStars: null, status: 'on_sale' as const, creatorId: null,
+    })));
+    const ids = (await courses.list({ page: 1, pageSize: 10 })).items.sort((a, b) => a.slug.localeCompare(b.slug)).map((c) => c.id);
+    const people = await Promise.all(Array.from({ length: 8 }, async (_, i) => (await followers.resolveIdentity({ kind: 'telegram', externalId: `u${i}` })).follower.id));
+    const at = new Date('2026-01-01T10:00:00Z');
+    const event = (followerId: string, courseId: string, kind: NewEvent['kind']): NewEvent => ({ followerId, courseId, kind, platform: 'api', externalId: randomUUID(), payload: {}, terms: [], occurredAt: at });
+    // Followers 0-5 who view course 0 also view course 1 (python pair); course 2/3 are the photography pair.
+    const batch: NewEvent[] = [];
+    for (const f of people.slice(0, 6)) batch.push(event(f, ids[0]!, 'view'), event(f, ids[1]!, 'purchase'));
+    for (const f of people.slice(2, 6)) batch.push(event(f, ids[2]!, 'view'), event(f, ids[3]!, 'click'));
+    await events.append(batch);
+
+    expect(await artifacts.latestVersion('recommender')).toBeNull();
+    const page = await interactions.listCourseInteractions({ afterId: 0, limit: 5 });
+    expect(page).toHaveLength(5);
+    const rest = await interactions.listCourseInteractions({ afterId: page[4]!.id, limit: 100 });
+    expect(page.length + rest.length).toBe(batch.length);
+
+    const progress: number[] = [];
+    const clock = { now: () => new Date('2026-01-02T10:00:00Z') };
+    const { version } = await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent }, { onProgress: (p) => progress.push(p) });
+    expect(version).toBe(1);
+    expect(progress.at(-1)).toBe(100);
+    expect((await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent })).version).toBe(2);
+    const latest = await artifacts.latest('recommender');
+    expect(latest?.version).toBe(2);
+    expect((latest?.data as RecommenderArtifact).courseIds).toEqual(expect.arrayContaining(ids));
+
+    const recommender = createRecommender({
+      followers, courses, interactions, artifacts, clock, logger: silent,
+      entitlements: new PgEntitlementRepository(db),
+      persona: (id) => getPersona({ followers, events, clock }, id),
+    });
+    // A brand-new follower: cold start, labelled.
+    const newcomer = (await followers.resolveIdentity({ kind: 'telegram', externalId: 'new' })).follower.id;
+    const cold = await recommender.recommend(newcomer, { limit: 3 });
+    expect(cold.length).toBeGreaterThan(0);
+    expect(cold.every((r) => r.reason.code.startsWith('cold_start_'))).toBe(true);
+    // One new event is reflected on the next request, without a retrain.
+    await events.append([event(newcomer, ids[0]!, 'view')]);
+    const warm = await recommender.recommend(newcomer, { limit: 2 });
+    expect(warm[0]).toMatchObject({ courseId: ids[1], reason: { code: 'because_you_liked', params: { courseId: ids[0] } } });
+    // No personalisation consent: labelled non-personalised.
+    await followers.update(newcomer, { hasPersonalizationConsent: false });
+    const plain = await recommender.recommend(newcomer, { limit: 2 });
+    expect(plain.every((r) => r.reason.code === 'non_personalised_popular')).toBe(true);
+    expect(systemClock.now()).toBeInstanceOf(Date);
+  });
+});
