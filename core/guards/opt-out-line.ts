@@ -8,8 +8,9 @@ export const OPT_OUT_LINES: Readonly<Record<Locale, string>> = {
 };
 
 /**
- * Adds the opt-out line to a marketing message: appended to the last text reply, or as its own
- * text reply when the message ends with something else. Never adds it twice.
+ * Adds the opt-out line to a marketing message: appended to its last text reply (so a text and a
+ * course card read "text, opt-out line, card" as two messages, not three), or as its own text reply
+ * when the message has no text. Never adds it twice.
  *
  * @example
  * withOptOutLine([{ type: 'text', text: 'New course!' }], 'en'); // [{ type: 'text', text: 'New course!\n\nReply /stop to unsubscribe' }]
@@ -17,10 +18,10 @@ export const OPT_OUT_LINES: Readonly<Record<Locale, string>> = {
 export function withOptOutLine(replies: readonly Reply[], locale: Locale): Reply[] {
   const line = OPT_OUT_LINES[locale];
   const copy = [...replies];
-  const last = copy.at(-1);
+  const index = copy.findLastIndex((r) => r.type === 'text');
+  const last = copy[index];
   if (last?.type === 'text') {
-    if (last.text.endsWith(line)) return copy;
-    copy[copy.length - 1] = { ...last, text: `${last.text}\n\n${line}` };
+    if (!last.text.endsWith(line)) copy[index] = { ...last, text: `${last.text}\n\n${line}` };
     return copy;
   }
   return [...copy, { type: 'text', text: line }];
