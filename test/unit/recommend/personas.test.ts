@@ -1,0 +1,55 @@
+import { associationRules, buildContentIndex, chooseKBySilhouette, cosine, kMeans, mmr, predictRanker, defaultRankerWeights, renderReason, auc } from '../../../core/recommend/index.js';
+
+describe('segments', () => {
+  it('finds known clusters and picks k by silhouette', () => {
+    const points = [[0, 0], [0.1, 0], [0, 0.1], [10, 10], [10.1, 10], [10, 10.1], [20, 0], [20.1, 0], [20, 0.1]];
+    const best = chooseKBySilhouette(points, { minK: 2, maxK: 5 });
+    expect(best.k).toBe(3);
+    const a = [...best.assignments];
+    expect(new Set(a.slice(0, 3)).size).toBe(1);
+    expect(new Set([a[0], a[3], a[6]]).size).toBe(3);
+    expect(kMeans(points, 3, { seed: 1 })).toEqual(kMeans(points, 3, { seed: 1 }));
+  });
+});
+
+describe('association rules', () => {
+  it('finds known rules with support, confidence and lift', () => {
+    const baskets = [['a', 'b'], ['a', 'b'], ['a', 'b', 'c'], ['c'], ['c', 'd']];
+    const rules = associationRules(baskets, { minSupport: 0.4, minConfidence: 0.5 });
+    const ab = rules.find((r) => r.antecedent.join() === 'a' && r.consequent === 'b')!;
+    expect(ab.support).toBeCloseTo(3 / 5);
+    expect(ab.confidence).toBeCloseTo(1);
+    expect(ab.lift).toBeCloseTo(1 / (3 / 5));
+    expect(rules.some((r) => r.consequent === 'd')).toBe(false);
+  });
+});
+
+describe('content, diversity, reasons, ranker', () => {
+  it('TF-IDF over jieba-segmented Chinese finds the similar course', () => {
+    const index = buildContentIndex([
+      { id: 'p1', titleZh: 'Python数据分析', titleEn: 'Python data analysis', descriptionZh: '', descriptionEn: '', tags: ['python'] },
+      { id: 'p2', titleZh: 'Python机器学习', titleEn: 'Python machine learning', descriptionZh: '', descriptionEn: '', tags: ['python'] },
+      { id: 'f1', titleZh: '人像摄影', titleEn: 'Portrait photography', descriptionZh: '', descriptionEn: '', tags: ['photography'] },
+    ]);
+    const [p1, p2, f1] = index.vectors;
+    expect(cosine(p1!, p2!)).toBeGreaterThan(cosine(p1!, f1!));
+  });
+  it('MMR skips a near-duplicate', () => {
+    const picked = mmr([{ id: 'a', score: 1 }, { id: 'b', score: 0.95 }, { id: 'c', score: 0.6 }], 2, 0.5, (x, y) => ([x, y].sort().join('') === 'ab' ? 1 : 0));
+    expect(picked.map((p) => p.id)).toEqual(['a', 'c']);
+  });
+  it('renders reasons in both languages', () => {
+    const title = (id: string) => (id === 'c1' ? 'Python 入门' : undefined);
+    expect(renderReason({ code: 'because_you_liked', params: { courseId: 'c1' } }, 'zh-CN', title)).toBe('因为你喜欢《Python 入门》');
+    expect(renderReason({ code: 'because_you_liked', params: { courseId: 'c1' } }, 'en', title)).toBe('Because you liked Python 入门');
+    expect(renderReason({ code: 'new_in_topic', params: { tag: 'python' } }, 'en', title)).toBe('New in python');
+  });
+  it('the default ranker prefers collaborative evidence; AUC is computed correctly', () => {
+    const w = defaultRankerWeights();
+    const strong = predictRanker(w, [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]);
+    const weak = predictRanker(w, [0, 0, 0.1, 0, 0, 0, 0, 1, 0, 0, 1, 0]);
+    expect(strong).toBeGreaterThan(weak);
+    expect(auc([0.9, 0.8, 0.2, 0.1], [1, 1, 0, 0])).toBe(1);
+    expect(auc([0.5, 0.5], [1, 0])).toBe(0.5);
+  });
+});
