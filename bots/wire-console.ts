@@ -17,7 +17,7 @@ import {
 } from '../adapters/index.js';
 import { ensureFirstAdmin, type Clock, type PasswordHasher } from '../core/index.js';
 import { createConsoleRepositories, PgConsoleUnitOfWork, PgDashboardQueries, type Db } from '../models/index.js';
-import { resolveAdminApiToken } from './admin-token.js';
+import { resolveAdminApiToken, resolveGeneratedSecret } from './admin-token.js';
 import type { Config } from './config/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
@@ -81,6 +81,16 @@ export function createConsoleParts(deps: {
   };
 }
 
+/** The demo admin when SEED_DEMO_DATA is on and no ADMIN_EMAIL is given: its password is generated into DATA_DIR. */
+export const DEMO_ADMIN_EMAIL = 'admin@zhiliao.local';
+
+async function firstAdminCredentials(config: Config): Promise<{ email?: string; password?: string; passwordSource: string }> {
+  if (config.console.adminEmail) return { email: config.console.adminEmail, password: config.console.adminPassword, passwordSource: 'ADMIN_PASSWORD' };
+  if (!config.seedDemoData) return { passwordSource: 'none' };
+  const { secret, source } = await resolveGeneratedSecret({ configured: undefined, variable: 'ADMIN_PASSWORD', dataDir: config.dataDir, file: 'admin-password', bytes: 12 });
+  return { email: DEMO_ADMIN_EMAIL, password: secret, passwordSource: source };
+}
+
 /**
  * Wires the admin console: creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when there is
  * none, puts the console's /api routers ahead of the others, serves the web console at /console,
@@ -90,11 +100,12 @@ export function createConsoleParts(deps: {
 export async function wireConsole(ctx: CoreContext, wiring: Wiring): Promise<void> {
   const { token: adminApiToken } = await resolveAdminApiToken(ctx.config.adminApiToken, ctx.config.dataDir);
   const parts = createConsoleParts({ db: ctx.database.db, clock: ctx.clock, console: ctx.config.console, adminApiToken, channels: () => wiring.channels });
+  const firstAdmin = await firstAdminCredentials(ctx.config);
   const created = await ensureFirstAdmin(
     { uow: new PgConsoleUnitOfWork(ctx.database.db), hasher: parts.hasher, clock: ctx.clock },
-    { email: ctx.config.console.adminEmail, password: ctx.config.console.adminPassword },
+    { email: firstAdmin.email, password: firstAdmin.password },
   );
-  if (created) ctx.logger.info({ email: created.email }, 'first admin created from ADMIN_EMAIL');
+  if (created) ctx.logger.info({ email: created.email, password: firstAdmin.passwordSource }, 'first admin created');
   wiring.mounts.unshift(...parts.firstMounts);
   wiring.mounts.push(...parts.mounts);
   wiring.adminAuth = parts.adminAuth;

@@ -1,5 +1,5 @@
-import { randomBytes, createPrivateKey } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createPrivateKey } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
@@ -8,6 +8,7 @@ import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapter
 import { courseTitle, InterestPopularityRecommender, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
 import { PgTelegramCoursePopularity } from '../models/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
+import { resolveGeneratedSecret } from './admin-token.js';
 import type { WechatConfig } from './config/wechat.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
@@ -17,18 +18,7 @@ import type { Wiring } from './wiring.js';
  * start into `<DATA_DIR>/mp-session-secret` (mode 600), so sessions survive restarts.
  */
 export async function resolveMpSessionSecret(configured: string | undefined, dataDir: string): Promise<{ secret: string; source: string }> {
-  if (configured) return { secret: configured, source: 'MP_SESSION_SECRET' };
-  const file = path.join(dataDir, 'mp-session-secret');
-  try {
-    const stored = (await readFile(file, 'utf8')).trim();
-    if (stored.length >= 32) return { secret: stored, source: file };
-  } catch {
-    // first start: generate below
-  }
-  await mkdir(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  return { secret, source: file };
+  return resolveGeneratedSecret({ configured, variable: 'MP_SESSION_SECRET', dataDir, file: 'mp-session-secret', bytes: 32 });
 }
 
 const PAY_VARIABLES = {
