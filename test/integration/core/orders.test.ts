@@ -4,7 +4,7 @@ import {
   confirmPayment, createPendingOrder, refundOrder, systemClock, ConflictError, ValidationError,
   type Order, type PaymentGateway,
 } from '../../../core/index.js';
-import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
+import { createRepositories, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue, type Database } from '../../../models/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 
 describe.each(testTargets())('orders on %s', (target) => {
@@ -91,5 +91,21 @@ describe.each(testTargets())('orders on %s', (target) => {
     };
     await expect(refundOrder({ ...deps, gateways: new Map([['wechat_pay', failing]]) }, { orderId: order.id, actor: 'a', reason: 'r' })).rejects.toThrow('provider said no');
     expect((await createRepositories(database.db).orders.findById(order.id))!.status).toBe('paid');
+  });
+
+  it('seeds a deterministic demo audience once, with paid orders and abandoned checkouts', async () => {
+    expect(await seedDemoAudience({ db: database.db, clock: systemClock }, { followers: 30 })).toBe(30);
+    expect(await seedDemoAudience({ db: database.db, clock: systemClock }, { followers: 30 })).toBe(0);
+    const [counts] = await queryRows<{ followers: number; paid: number; pending: number; purchases: number }>(
+      database.db,
+      sql`select (select count(*)::int from identities where external_id like 'demo-%') as followers,
+                 (select count(*)::int from orders o join identities i on i.follower_id = o.follower_id where i.external_id like 'demo-%' and o.status = 'paid') as paid,
+                 (select count(*)::int from orders o join identities i on i.follower_id = o.follower_id where i.external_id like 'demo-%' and o.status = 'pending') as pending,
+                 (select count(*)::int from events e join identities i on i.follower_id = e.follower_id where i.external_id like 'demo-%' and e.kind = 'purchase') as purchases`,
+    );
+    expect(counts!.followers).toBe(30);
+    expect(counts!.paid).toBeGreaterThan(0);
+    expect(counts!.pending).toBeGreaterThan(0);
+    expect(counts!.purchases).toBe(counts!.paid);
   });
 });
