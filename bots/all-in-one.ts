@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config/index.js';
 import { openCoreContext } from './core-context.js';
 import { closeServer, onShutdownSignal } from './lifecycle.js';
 import { emptyWiring } from './wiring.js';
+import { wireRecommender } from './wire-recommender.js';
 import { wireWechat } from './wire-wechat.js';
 import { wireTelegram } from './wire-telegram.js';
 import { wireConsole } from './wire-console.js';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   wiring.mounts.push({ path: '/api', router: api, access: 'admin' });
   wiring.channels.push({ channel: 'http', isOn: true, reason: `listening on ${config.http.host}:${config.http.port}` });
   // Wiring steps, in dependency order (recommender → chat channels → jobs → console), go here.
+  await wireRecommender(ctx, wiring);
   await wireTelegram(ctx, wiring);
   await wireWechat(ctx, wiring);
   await wireJobs(ctx, wiring);

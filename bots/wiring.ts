@@ -14,6 +14,8 @@ export interface Wiring {
   channels: ChannelStatus[];
   messengers: Map<Platform, Messenger>;
   recommender: Recommender | undefined;
+  /** Full retrain of the recommender, for the model-retrain job; set by wireRecommender. */
+  retrainRecommender?: (onProgress?: (percent: number, stage: string) => void) => Promise<{ version: number; metrics: Record<string, unknown> }>;
   /** Guards every `admin` mount; set by the console step (sessions, API tokens, ADMIN_API_TOKEN). */
   adminAuth?: RequestHandler;
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CoreMetrics } from '../../core/index.js';
 
 /** Prometheus metrics of one process, exposed at /metrics. */
@@ -7,6 +7,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   eventsRecorded: Counter<'kind'>;
   errors: Counter<'source' | 'code'>;
+  /** 1 for the TensorFlow.js backend in use (tensorflow, wasm or cpu). */
+  tensorflowBackend: Gauge<'backend'>;
   /** The core's view of these metrics. */
   core: CoreMetrics;
 }
@@ -40,11 +42,18 @@ export function createMetrics(): Metrics {
     labelNames: ['source', 'code'] as const,
     registers: [registry],
   });
+  const tensorflowBackend = new Gauge({
+    name: 'zhiliao_tensorflow_backend',
+    help: 'TensorFlow.js backend in use (1 on the chosen one)',
+    labelNames: ['backend'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpDuration,
     eventsRecorded,
     errors,
+    tensorflowBackend,
     core: { eventsRecorded: (kind, count) => eventsRecorded.inc({ kind }, count) },
   };
 }
