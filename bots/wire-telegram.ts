@@ -60,7 +60,13 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   const processor = new UpdateProcessor({ dialog, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; } });
   processorRef.current = processor;
   const gateway = new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: (followerId) => updates.telegramUserIdOf(followerId) });
-  const mounts: Mount[] = [{ path: '/api/orders', router: createStarsRefundRouter({ repos: parts.repos, uow: parts.uow, clock: parts.clock, gateway }), access: 'admin' }];
+  const gatewayFor = async (order: { followerId: string }) => {
+    const userId = await updates.telegramUserIdOf(order.followerId);
+    return new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: async () => userId });
+  };
+  const mounts: Mount[] = [
+    { path: '/api/orders', router: createStarsRefundRouter({ repos: parts.repos, uow: parts.uow, clock: parts.clock, provider: 'telegram_stars', gatewayFor }), access: 'admin' },
+  ];
   if (config.mode === 'webhook') {
     if (!config.webhookSecret) throw new Error('TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (16–256 characters of A-Z, a-z, 0-9, _ and -).');
     mounts.push({ path: config.webhookPath, router: createTelegramWebhookRouter({ secret: config.webhookSecret, handleUpdate: (update) => bot.handleUpdate(update as unknown as Update) }), access: 'public' });

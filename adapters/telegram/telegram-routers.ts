@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { refundOrder, type Clock, type PaymentGateway, type Repositories, type UnitOfWork } from '../../core/index.js';
+import { refundOrder, type Clock, type Order, type PaymentGateway, type Repositories, type UnitOfWork } from '../../core/index.js';
 import { HttpError } from '../http/errors.js';
 
 function isSecretValid(given: string | undefined, expected: string): boolean {
@@ -42,18 +42,26 @@ const refundBody = z.object({ reason: z.string().trim().min(1).max(500).default(
  * providers pass through to the next router.
  *
  * @example
- * mounts.push({ path: '/api/orders', router: createStarsRefundRouter({ repos, uow, clock, gateway }), access: 'admin' });
+ * mounts.push({ path: '/api/orders', router: createStarsRefundRouter({ repos, uow, clock, provider: 'telegram_stars', gatewayFor }), access: 'admin' });
  */
-export function createStarsRefundRouter(deps: { repos: Pick<Repositories, 'orders'>; uow: UnitOfWork; clock: Clock; gateway: PaymentGateway }): Router {
+export function createStarsRefundRouter(deps: {
+  repos: Pick<Repositories, 'orders'>;
+  uow: UnitOfWork;
+  clock: Clock;
+  provider: PaymentGateway['provider'];
+  /** The gateway for one order, with everything it needs looked up before the refund transaction opens. */
+  gatewayFor(order: Order): Promise<PaymentGateway>;
+}): Router {
   const router = Router();
-  const gateways = new Map([[deps.gateway.provider, deps.gateway]]);
   router.post('/:id/refund', async (req, res, next) => {
     const id = z.uuid().safeParse(req.params['id']);
     if (!id.success) throw new HttpError(404, 'order_not_found', `No order ${String(req.params['id'])}.`);
     const order = await deps.repos.orders.findById(id.data);
     if (!order) throw new HttpError(404, 'order_not_found', `No order ${id.data}.`);
-    if (order.provider !== deps.gateway.provider) return next();
+    if (order.provider !== deps.provider) return next();
     const { reason } = refundBody.parse(req.body ?? {});
+    // Embedded PGlite has one connection: a lookup from inside refundOrder's transaction would wait forever.
+    const gateways = new Map([[deps.provider, await deps.gatewayFor(order)]]);
     const refunded = await refundOrder({ uow: deps.uow, clock: deps.clock, gateways }, { orderId: order.id, actor: 'admin', reason });
     res.status(200).json({ order: refunded });
   });

@@ -1,0 +1,147 @@
+import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import request from 'supertest';
+import { sql } from 'drizzle-orm';
+import type { Update } from 'telegraf/types';
+import { queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
+import { openTestDatabase, testTargets } from '../support/database.js';
+import { createTestApp } from '../support/http.js';
+import { buildTestChannel, testTelegramConfig } from './telegram-support.js';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/telegram');
+const fixture = <T extends Update>(name: string): T => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as T;
+const TOKEN = '5550002:payments-test-token-abcdef';
+const SECRET = 'webhook-secret-0123456789';
+const USER = 424242;
+
+/**
+ * A stand-in for the Bot API methods the telegram-test-api emulator lacks (sendInvoice,
+ * answerPreCheckoutQuery, refundStarPayment): answers like Telegram over real HTTP and records calls.
+ */
+async function startFakeBotApi() {
+  const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
+  let messageId = 100;
+  const app = express();
+  app.use(express.json());
+  app.post('/bot:token/:method', (req, res) => {
+    const method = String(req.params['method']);
+    calls.push({ method, body: req.body as Record<string, unknown> });
+    if (method === 'getMe') return void res.json({ ok: true, result: { id: 5550002, is_bot: true, first_name: 'Zhiliao', username: 'ZhiliaoTestBot' } });
+    if (method === 'sendMessage' || method === 'sendInvoice') return void res.json({ ok: true, result: { message_id: ++messageId, date: 0, chat: { id: USER, type: 'private' } } });
+    return void res.json({ ok: true, result: true });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { apiRoot: `http://127.0.0.1:${port}`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe.each(testTargets())('Telegram Stars payments and webhook on %s', (target) => {
+  let database: Database;
+  let api: Awaited<ReturnType<typeof startFakeBotApi>>;
+  let channel: ReturnType<typeof buildTestChannel>;
+  let courseId: string;
+  let priceStars: number;
+  let updateId = 50_000;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(target);
+    await seedDemoCatalogue(database.db);
+    api = await startFakeBotApi();
+    channel = buildTestChannel(database, testTelegramConfig(api.apiRoot, { mode: 'webhook', webhookSecret: SECRET }), TOKEN);
+    await channel.service.start();
+    const course = (await channel.repos.courses.findBySlug('phone-photography'))!;
+    courseId = course.id;
+    priceStars = course.priceStars!;
+  });
+  afterAll(async () => {
+    await channel.service.stop();
+    await api.close();
+    await database.close();
+  });
+
+  const callsOf = (method: string) => api.calls.filter((c) => c.method === method);
+  const tap = (data: string): Update =>
+    ({ update_id: ++updateId, callback_query: { id: `cb-${updateId}`, from: { id: USER, is_bot: false, first_name: 'Li', language_code: 'en' }, chat_instance: '1', data, message: { message_id: 1, date: 0, chat: { id: USER, type: 'private' } } } }) as unknown as Update;
+  const preCheckout = (payload: string, totalAmount: number): Update => {
+    const u = fixture<Update.PreCheckoutQueryUpdate>('pre-checkout-query');
+    return { ...u, update_id: ++updateId, pre_checkout_query: { ...u.pre_checkout_query, id: `pcq-${updateId}`, invoice_payload: payload, total_amount: totalAmount } };
+  };
+  const paid = (payload: string, chargeId: string, id = ++updateId): Update => {
+    const u = fixture<Update.MessageUpdate>('successful-payment');
+    const message = u.message as Update.MessageUpdate['message'] & { successful_payment: Record<string, unknown> };
+    return { ...u, update_id: id, message: { ...message, successful_payment: { ...message.successful_payment, invoice_payload: payload, telegram_payment_charge_id: chargeId, total_amount: priceStars } } } as Update;
+  };
+  const owns = async () => {
+    const follower = await channel.repos.followers.findByIdentity('telegram', String(USER));
+    return follower ? (await channel.repos.entitlements.ownedCourseIds(follower.id)).has(courseId) : false;
+  };
+
+  let payload = '';
+  let orderId = '';
+
+  it('sends a Stars invoice for a Buy tap and answers the callback query', async () => {
+    await channel.bot.handleUpdate(tap(`buy:${courseId}`));
+    const invoice = callsOf('sendInvoice').at(-1)!.body;
+    expect(invoice).toMatchObject({ chat_id: String(USER), currency: 'XTR', provider_token: '', prices: [{ amount: priceStars }] });
+    expect(callsOf('answerCallbackQuery')).toHaveLength(1);
+    payload = String(invoice['payload']);
+    orderId = payload.split(':')[0]!;
+    expect((await channel.repos.orders.findById(orderId))).toMatchObject({ status: 'pending', amountMinor: priceStars, currency: 'XTR' });
+  });
+
+  it('refuses a pre-checkout whose amount does not match the order', async () => {
+    await channel.bot.handleUpdate(preCheckout(payload, priceStars - 1));
+    expect(callsOf('answerPreCheckoutQuery').at(-1)!.body).toMatchObject({ ok: false, error_message: 'The price has changed; please tap Buy again.' });
+  });
+
+  it('accepts a valid pre-checkout, then grants the course once on successful_payment, even when replayed', async () => {
+    const started = Date.now();
+    await channel.bot.handleUpdate(preCheckout(payload, priceStars));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(callsOf('answerPreCheckoutQuery').at(-1)!.body).toMatchObject({ ok: true });
+
+    const update = paid(payload, 'stxCHARGE-A');
+    await channel.bot.handleUpdate(update);
+    await channel.bot.handleUpdate(structuredClone(update));
+    await channel.bot.handleUpdate(paid(payload, 'stxCHARGE-A'));
+    expect(await owns()).toBe(true);
+    expect((await channel.repos.orders.findById(orderId))).toMatchObject({ status: 'paid', providerChargeId: 'stxCHARGE-A' });
+    const [purchases] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where kind = 'purchase' and course_id = ${courseId}`);
+    expect(purchases!.n).toBe(1);
+    expect(callsOf('sendMessage').filter((c) => String(c.body['text']).startsWith('Payment received'))).toHaveLength(1);
+
+    await channel.bot.handleUpdate(preCheckout(payload, priceStars));
+    expect(callsOf('answerPreCheckoutQuery').at(-1)!.body).toMatchObject({ ok: false });
+  });
+
+  it('refunds through the admin API with refundStarPayment and revokes the course', async () => {
+    const t = createTestApp(database, { mounts: channel.mounts });
+    await request(t.app).post(`/api/orders/${orderId}/refund`).send({ reason: 'asked' }).expect(401);
+    const res = await request(t.app).post(`/api/orders/${orderId}/refund`).set(t.auth).send({ reason: 'asked' }).expect(200);
+    expect(res.body.order).toMatchObject({ id: orderId, status: 'refunded' });
+    expect(callsOf('refundStarPayment').at(-1)!.body).toEqual({ user_id: USER, telegram_payment_charge_id: 'stxCHARGE-A' });
+    expect(await owns()).toBe(false);
+    await request(t.app).post(`/api/orders/${orderId}/refund`).set(t.auth).send({}).expect(409);
+    expect(callsOf('refundStarPayment')).toHaveLength(1);
+  });
+
+  it('takes webhook updates only with the right secret token', async () => {
+    const t = createTestApp(database, { mounts: channel.mounts });
+    const update = { update_id: ++updateId, message: { message_id: 3, date: 0, chat: { id: 777001, type: 'private' }, from: { id: 777001, is_bot: false, first_name: 'W' }, text: 'hello' } };
+    const countEvents = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where external_id = ${`${channel.botId}:${update.update_id}`}`))[0]!.n;
+    const missing = await request(t.app).post('/telegram/webhook').send(update).expect(401);
+    expect(missing.body.error.code).toBe('bad_webhook_secret');
+    await request(t.app).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', 'wrong-secret-0123456789').send(update).expect(401);
+    expect(await countEvents()).toBe(0);
+    await request(t.app).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', SECRET).send({ nope: 1 }).expect(400);
+    await request(t.app).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', SECRET).send(update).expect(200);
+    expect(await countEvents()).toBe(1);
+    expect(callsOf('sendMessage').some((c) => c.body['chat_id'] === '777001')).toBe(true);
+  });
+});
