@@ -12,7 +12,8 @@ export { ItemKnnModel, itemNeighbours, scoreFromNeighbours, type ItemNeighbours 
 export { UserKnnModel } from './algorithms/user-knn.js';
 export { EaseModel, invertSpdInPlace, type EaseOptions } from './algorithms/ease.js';
 export { BlendModel } from './algorithms/blend.js';
-export type { TopNModel } from './algorithms/top-n-model.js';
+export { SessionEaseModel, sessionCooccurrence, type SessionEaseOptions } from './algorithms/session-ease.js';
+export type { TopNModel, InteractionContext } from './algorithms/top-n-model.js';
 export { buildContentIndex, cosine, profileOf as contentProfile } from './algorithms/content-tfidf.js';
 export { csrFromPairs, transpose, rowOf, type Csr } from './data/csr.js';
 export { topK, seededRandom } from './data/top-k.js';

@@ -1,5 +1,5 @@
 import type { Csr } from '../data/csr.js';
-import type { TopNModel } from './top-n-model.js';
+import type { InteractionContext, TopNModel } from './top-n-model.js';
 
 /**
  * A weighted sum of several models' scores, each scaled per user by its largest absolute score so
@@ -16,15 +16,15 @@ export class BlendModel implements TopNModel {
     this.name = `blend(${parts.map(([m, w]) => `${w}×${m.name}`).join(' + ')})`;
   }
 
-  fit(train: Csr): void {
-    for (const [model] of this.parts) model.fit(train);
+  fit(train: Csr, context?: InteractionContext): void {
+    for (const [model] of this.parts) model.fit(train, context);
     this.scratch = new Float64Array(train.nCols);
   }
 
-  scoreHistory(history: ArrayLike<number>, out: Float64Array): void {
+  scoreHistory(history: ArrayLike<number>, out: Float64Array, historyRatings?: ArrayLike<number>): void {
     out.fill(0);
     for (const [model, weight] of this.parts) {
-      model.scoreHistory(history, this.scratch);
+      model.scoreHistory(history, this.scratch, historyRatings);
       let max = 0;
       for (let i = 0; i < this.scratch.length; i++) max = Math.max(max, Math.abs(this.scratch[i]!));
       if (max === 0) continue;

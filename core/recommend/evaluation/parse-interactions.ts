@@ -14,10 +14,12 @@ export function parseInteractions(text: string): InteractionTable {
   const isCsv = first.includes(',');
   const hasHeader = isCsv && /[a-z]/i.test(first.split(',')[0] ?? '');
   let timeColumn = 3;
+  let ratingColumn = 2;
   if (hasHeader) {
     const header = first.split(',').map((h) => h.trim().toLowerCase());
     const t = header.findIndex((h) => h === 'timestamp' || h === 'time');
     timeColumn = t >= 0 ? t : header.length === 3 && !header.includes('rating') ? 2 : 3;
+    ratingColumn = header.indexOf('rating');
   }
   const body = hasHeader ? lines.slice(1) : lines;
   const userIndex = new Map<string, number>();
@@ -25,6 +27,7 @@ export function parseInteractions(text: string): InteractionTable {
   const users = new Int32Array(body.length);
   const items = new Int32Array(body.length);
   const timestamps = new Float64Array(body.length);
+  const ratings = new Float64Array(body.length);
   body.forEach((line, r) => {
     const fields = isCsv ? line.split(',').map((f) => f.trim()) : line.trim().split(/\s+/);
     const [user, item] = fields;
@@ -35,6 +38,8 @@ export function parseInteractions(text: string): InteractionTable {
     items[r] = itemIndex.get(item)!;
     const time = fields[timeColumn];
     timestamps[r] = time === undefined ? Number.NaN : Number(time);
+    const rating = ratingColumn >= 0 ? fields[ratingColumn] : undefined;
+    ratings[r] = rating === undefined || rating === '' ? Number.NaN : Number(rating);
   });
-  return { userIds: [...userIndex.keys()], itemIds: [...itemIndex.keys()], users, items, timestamps };
+  return { userIds: [...userIndex.keys()], itemIds: [...itemIndex.keys()], users, items, timestamps, ratings };
 }

@@ -8,6 +8,8 @@ export interface InteractionTable {
   items: Int32Array;
   /** Seconds or milliseconds since the epoch; NaN when unknown. */
   timestamps: Float64Array;
+  /** Explicit rating of each row (e.g. 1–5 stars); NaN when unknown; absent when the source has none. */
+  ratings?: Float64Array;
 }
 
 /** Row indices of one train/test split. */
