@@ -49,7 +49,7 @@ export function createStarsRefundRouter(deps: {
   uow: UnitOfWork;
   clock: Clock;
   provider: PaymentGateway['provider'];
-  /** The gateway for one order, with everything it needs looked up before the refund transaction opens. */
+  /** The gateway for one order (it needs the payer's Telegram user id). */
   gatewayFor(order: Order): Promise<PaymentGateway>;
 }): Router {
   const router = Router();
@@ -60,7 +60,6 @@ export function createStarsRefundRouter(deps: {
     if (!order) throw new HttpError(404, 'order_not_found', `No order ${id.data}.`);
     if (order.provider !== deps.provider) return next();
     const { reason } = refundBody.parse(req.body ?? {});
-    // Embedded PGlite has one connection: a lookup from inside refundOrder's transaction would wait forever.
     const gateways = new Map([[deps.provider, await deps.gatewayFor(order)]]);
     const refunded = await refundOrder({ uow: deps.uow, clock: deps.clock, gateways }, { orderId: order.id, actor: 'admin', reason });
     res.status(200).json({ order: refunded });

@@ -5,8 +5,13 @@ import type { Order } from './order.js';
 
 /**
  * Refunds a paid order: asks the provider first (Telegram `refundStarPayment`, WeChat Pay refund),
- * then marks the order refunded, revokes the course and records a refund event, in one
- * transaction. A provider refusal leaves everything as it was. Refunding twice is refused.
+ * then, in one transaction, marks the order refunded, revokes the course and records a refund
+ * event. A provider refusal leaves everything as it was; refunding twice is refused.
+ *
+ * The provider is called outside the transaction: a network call must not hold a row lock (or,
+ * on embedded PGlite, the only connection) while it waits, and the gateway may itself need the
+ * database. Two concurrent refunds of one order both reach the provider, which refuses the
+ * second (its refunds are keyed on the charge); only one of them can mark the order refunded.
  *
  * @example
  * const order = await refundOrder({ uow, clock, gateways }, { orderId, actor: 'admin:alice', reason: 'requested by follower' });
@@ -15,15 +20,18 @@ export async function refundOrder(
   deps: { uow: UnitOfWork; clock: Clock; gateways: ReadonlyMap<string, PaymentGateway> },
   input: { orderId: string; actor: string; reason: string },
 ): Promise<Order> {
+  const order = await deps.uow.run((repos) => repos.orders.findById(input.orderId));
+  if (!order) throw new NotFoundError('order_not_found', `No order ${input.orderId}.`);
+  if (order.status !== 'paid') throw new ConflictError('not_refundable', `Order ${order.id} is ${order.status}; only paid orders can be refunded.`);
+  const gateway = deps.gateways.get(order.provider);
+  if (!gateway && order.provider !== 'manual') {
+    throw new ConflictError('provider_unavailable', `The ${order.provider} provider is not configured here, so the money cannot be returned.`);
+  }
+  const refund = gateway ? await gateway.refund(order, input.reason) : { refundId: `manual:${order.id}` };
+
   return deps.uow.run(async (repos) => {
-    const order = await repos.orders.findByIdForUpdate(input.orderId);
-    if (!order) throw new NotFoundError('order_not_found', `No order ${input.orderId}.`);
-    if (order.status !== 'paid') throw new ConflictError('not_refundable', `Order ${order.id} is ${order.status}; only paid orders can be refunded.`);
-    const gateway = deps.gateways.get(order.provider);
-    if (!gateway && order.provider !== 'manual') {
-      throw new ConflictError('provider_unavailable', `The ${order.provider} provider is not configured here, so the money cannot be returned.`);
-    }
-    const refund = gateway ? await gateway.refund(order, input.reason) : { refundId: `manual:${order.id}` };
+    const current = await repos.orders.findByIdForUpdate(order.id);
+    if (current?.status !== 'paid') throw new ConflictError('not_refundable', `Order ${order.id} was refunded meanwhile.`);
     const at = deps.clock.now();
     const refunded = await repos.orders.markRefunded(order.id, at);
     await repos.orders.revokeEntitlement(order.followerId, order.courseId, at);
