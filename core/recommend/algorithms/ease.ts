@@ -2,29 +2,43 @@ import type { Csr } from '../data/csr.js';
 import type { TopNModel } from './top-n-model.js';
 
 /**
- * Inverts a symmetric positive-definite matrix in place by Gauss-Jordan elimination (no pivoting is
- * needed for SPD matrices). Row-major Float64Array of n × n; O(n³) with contiguous inner loops.
+ * Inverts a symmetric positive-definite matrix in place with the symmetric sweep operator, touching
+ * only the upper triangle (half the work and memory traffic of Gauss-Jordan), then mirrors it.
+ * Row-major Float64Array of n × n; O(n³/2). No pivoting is needed for SPD matrices.
  *
  * @example
  * const a = Float64Array.of(4, 0, 0, 2); invertSpdInPlace(a, 2); // a = [0.25, 0, 0, 0.5]
  */
 export function invertSpdInPlace(a: Float64Array, n: number, onProgress?: (fraction: number) => void): void {
+  const col = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const rowK = k * n;
     const pivot = a[rowK + k]!;
     if (!(pivot > 0)) throw new Error(`matrix is not positive definite at row ${k}; raise the regularisation (lambda)`);
     const inv = 1 / pivot;
-    a[rowK + k] = 1;
-    for (let j = 0; j < n; j++) a[rowK + j]! *= inv;
+    for (let i = 0; i < k; i++) col[i] = a[i * n + k]!;
+    for (let j = k; j < n; j++) col[j] = a[rowK + j]!;
+    col[k] = 0;
+    // Sweep on k: a_ij -= a_ik a_kj / a_kk for i, j ≠ k (col[k] = 0 leaves row and column k alone).
     for (let i = 0; i < n; i++) {
-      if (i === k) continue;
-      const rowI = i * n;
-      const f = a[rowI + k]!;
+      const f = col[i]! * inv;
       if (f === 0) continue;
-      a[rowI + k] = 0;
-      for (let j = 0; j < n; j++) a[rowI + j]! -= f * a[rowK + j]!;
+      const rowI = i * n;
+      for (let j = i; j < n; j++) a[rowI + j]! -= f * col[j]!;
     }
+    // The swept row and column become a_ik / a_kk and the pivot −1 / a_kk, so the end result is −A⁻¹.
+    for (let i = 0; i < k; i++) a[i * n + k] = col[i]! * inv;
+    for (let j = k + 1; j < n; j++) a[rowK + j] = col[j]! * inv;
+    a[rowK + k] = -inv;
     if (onProgress && k % 200 === 0) onProgress(k / n);
+  }
+  for (let i = 0; i < n; i++) {
+    const rowI = i * n;
+    for (let j = i; j < n; j++) {
+      const v = -a[rowI + j]!;
+      a[rowI + j] = v;
+      a[j * n + i] = v;
+    }
   }
 }
 

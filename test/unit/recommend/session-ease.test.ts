@@ -1,4 +1,4 @@
-import { csrFromPairs, EaseModel, evaluateModel, parseInteractions, SessionEaseModel, sessionCooccurrence, type InteractionContext, type TopNModel } from '../../../core/recommend/index.js';
+import { csrFromPairs, EaseModel, evaluateModel, invertSpdInPlace, parseInteractions, SessionEaseModel, sessionCooccurrence, type InteractionContext, type TopNModel } from '../../../core/recommend/index.js';
 import type { Csr } from '../../../core/recommend/data/csr.js';
 
 describe('sessionCooccurrence', () => {
@@ -99,5 +99,19 @@ describe('evaluation context', () => {
     expect(seen.timesS).toEqual([100, 200, 400_000_000]);
     expect(seen.ratings).toEqual([5, 2, 1]);
     expect(seen.historyRatings).toEqual([[1]]);
+  });
+});
+
+describe('invertSpdInPlace (sweep operator)', () => {
+  it('inverts a dense symmetric positive-definite matrix', () => {
+    // det = 67; adjugate of [[4, 2, 1], [2, 5, 3], [1, 3, 6]]
+    const a = Float64Array.of(4, 2, 1, 2, 5, 3, 1, 3, 6);
+    invertSpdInPlace(a, 3);
+    const expected = [21, -9, 1, -9, 23, -10, 1, -10, 16].map((v) => v / 67);
+    expected.forEach((v, e) => expect(a[e]).toBeCloseTo(v, 12));
+  });
+
+  it('says to raise lambda when the matrix is not positive definite', () => {
+    expect(() => invertSpdInPlace(Float64Array.of(1, 2, 2, 1), 2)).toThrow(/lambda/);
   });
 });
