@@ -8,7 +8,6 @@ const url = process.env['TEST_DATABASE_URL'];
 const describeWithPostgres = url ? describe : describe.skip;
 if (!url) console.warn('campaigns-lease.test.ts skipped: set TEST_DATABASE_URL to run the three-process cron lease test on PostgreSQL');
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 const CHILD = path.resolve('test/integration/campaigns-support/scheduler-child.ts');
 
 describeWithPostgres('cron lease across three processes on one PostgreSQL schema', () => {
@@ -25,7 +24,7 @@ describeWithPostgres('cron lease across three processes on one PostgreSQL schema
   it('fires every tick of an every-second job exactly once', async () => {
     const runMs = 8000;
     const children = ['p1', 'p2', 'p3'].map((instance) =>
-      spawn(TSX, [CHILD], {
+      spawn(process.execPath, ['--import', 'tsx', CHILD], {
         env: { ...process.env, LEASE_DATABASE_URL: url, LEASE_SCHEMA: schema, LEASE_INSTANCE: instance, LEASE_RUN_MS: String(runMs) },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
