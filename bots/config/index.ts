@@ -21,6 +21,9 @@ const envSchema = z.object({
 
 type Env = z.output<typeof envSchema>;
 
+/** Every environment variable the configuration reads (each is documented in .env.example). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 const toConfig = (env: Env) => ({
   ...toBaseConfig(env),
   ...toConsoleConfig(env),

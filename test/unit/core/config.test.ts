@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../../../bots/config/index.js';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../../bots/config/index.js';
 
 describe('loadConfig', () => {
   it('gives working defaults with no environment at all', () => {
@@ -30,5 +31,12 @@ describe('loadConfig', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', ADMIN_API_TOKEN: '' });
     expect(config.database.url).toBe('postgres://u@127.0.0.1:5432/db');
     expect(config.adminApiToken).toBeUndefined();
+  });
+
+  it('documents every variable it reads in .env.example', () => {
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect(CONFIG_VARIABLES.length).toBeGreaterThan(40);
+    expect(CONFIG_VARIABLES.filter((name) => !documented.has(name))).toEqual([]);
   });
 });
