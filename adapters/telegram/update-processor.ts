@@ -48,8 +48,12 @@ export class UpdateProcessor {
       this.deps.logger.debug({ updateId: t.updateId }, 'telegram update already processed');
       return 'duplicate';
     }
+    // The callback answer (it stops the button's spinner) goes out first but is not waited on
+    // before the rest: it needs nothing from the database, and the update finishes only once it is done.
+    const answered = t.callbackQueryId
+      ? answerer.answerCbQuery(t.callbackQueryId).then(() => undefined, (error: unknown) => this.deps.logger.warn({ err: error }, 'answerCallbackQuery failed'))
+      : undefined;
     try {
-      if (t.callbackQueryId) await answerer.answerCbQuery(t.callbackQueryId).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'answerCallbackQuery failed'));
       if (t.preCheckout) await this.answerPreCheckout(t, answerer);
       const followerId = await this.recordAll(t.events);
       if (!followerId || !t.chat) return 'processed';
@@ -63,6 +67,8 @@ export class UpdateProcessor {
     } catch (error) {
       await this.deps.updates.release(this.deps.botId, t.updateId).catch(() => undefined);
       throw error;
+    } finally {
+      await answered;
     }
   }
 

@@ -15,12 +15,15 @@ export const RECOMMENDATION_COUNT = 3;
 /** The catalogue page by page, with Previous/Next buttons. */
 export async function browseReplies(turn: DialogTurn, requestedPage: number): Promise<Reply[]> {
   const pageSize = turn.deps.pageSize ?? DEFAULT_PAGE_SIZE;
-  const first = await turn.deps.repos.courses.list({ page: requestedPage, pageSize, status: 'on_sale' });
+  // Independent reads: issued together so a turn waits for one round trip, not two.
+  const [first, owned] = await Promise.all([
+    turn.deps.repos.courses.list({ page: requestedPage, pageSize, status: 'on_sale' }),
+    turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id),
+  ]);
   if (first.total === 0) return [textReply(turn.text.noCourses, menuButtons(turn))];
   const pages = Math.ceil(first.total / pageSize);
   const page = Math.min(requestedPage, pages);
   const result = page === requestedPage ? first : await turn.deps.repos.courses.list({ page, pageSize, status: 'on_sale' });
-  const owned = await turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id);
   const paging: Button[] = [];
   if (page > 1) paging.push({ label: turn.text.buttons.previous, action: ACTIONS.page(page - 1) });
   if (page < pages) paging.push({ label: turn.text.buttons.next, action: ACTIONS.page(page + 1) });
@@ -38,11 +41,8 @@ export async function browseReplies(turn: DialogTurn, requestedPage: number): Pr
 export async function recommendReplies(turn: DialogTurn, intro?: string): Promise<Reply[]> {
   const picks = await turn.deps.recommender.recommend(turn.follower.id, { limit: RECOMMENDATION_COUNT, locale: turn.locale });
   const referenced = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
-  const courses = new Map<string, Course>();
-  for (const id of new Set(referenced)) {
-    const course = await turn.deps.repos.courses.findById(id);
-    if (course) courses.set(id, course);
-  }
+  const found = await Promise.all([...new Set(referenced)].map((id) => turn.deps.repos.courses.findById(id)));
+  const courses = new Map(found.flatMap((course): Array<[string, Course]> => (course ? [[course.id, course]] : [])));
   const titleOf = (id: string) => {
     const course = courses.get(id);
     return course ? courseTitle(course, turn.locale) : undefined;
@@ -118,8 +118,11 @@ export async function courseInfoReplies(turn: DialogTurn, courseId: string | und
   const course = await resolveCourse(turn, courseId, query);
   if (course === undefined) return pickACourseReplies(turn, turn.text.whichCourse, query);
   if (course === null) return [textReply(turn.text.courseNotFound, menuButtons(turn))];
-  await recordDerivedEvent(turn, `view:${course.id}`, { kind: 'view', courseId: course.id });
-  const isOwned = (await turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id)).has(course.id);
+  const [, owned] = await Promise.all([
+    recordDerivedEvent(turn, `view:${course.id}`, { kind: 'view', courseId: course.id }),
+    turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id),
+  ]);
+  const isOwned = owned.has(course.id);
   const card = toCourseCard(course, { locale: turn.locale, isStarsPlatform: turn.isStarsPlatform, isOwned, isFullDescription: true });
   const url = turn.deps.courseUrl?.(course);
   return [{ type: 'course_cards', cards: [url ? { ...card, url } : card] }];
@@ -129,11 +132,7 @@ export async function courseInfoReplies(turn: DialogTurn, courseId: string | und
 export async function myCoursesReplies(turn: DialogTurn): Promise<Reply[]> {
   const owned = await turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id);
   if (owned.size === 0) return recommendReplies(turn, turn.text.noOwnedCourses);
-  const courses: Course[] = [];
-  for (const id of owned) {
-    const course = await turn.deps.repos.courses.findById(id);
-    if (course) courses.push(course);
-  }
+  const courses = (await Promise.all([...owned].map((id) => turn.deps.repos.courses.findById(id)))).filter((c): c is Course => c !== null);
   courses.sort((a, b) => a.slug.localeCompare(b.slug));
   return [
     {

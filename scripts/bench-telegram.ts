@@ -1,0 +1,351 @@
+/*
+ * npm run bench:telegram — Telegram updates handled per second end to end through the webhook
+ * path, and p50/p99 latency per update, on PGlite and on PostgreSQL. Prints a table.
+ *
+ * What runs: the real express app with the real webhook route (real HTTP on 127.0.0.1, the
+ * X-Telegram-Bot-Api-Secret-Token header), telegraf, the update processor (update_id claim, event
+ * recording, dialog, recommender) and the TelegramMessenger with its `sends` table. The bot's API
+ * root is a local HTTP server (a sink) that answers getMe, sendMessage and answerCallbackQuery at
+ * once, so Telegram's own latency is left out; the messenger's rate limits are lifted through its
+ * config (production keeps 30/s global, 1/s per chat).
+ *
+ * Latency: from the moment the client starts the POST to the moment it has read the 200. The
+ * webhook answers only after the update is processed and its replies were sent, so this includes
+ * the HTTP round trip, the secret check, the update_id claim, answerCallbackQuery, the events
+ * transaction, the dialog, the `sends` row (start and finish) and the sendMessage round trip to
+ * the sink: the reply has reached the (local) Bot API, which is later than "queued".
+ *
+ * Workload: many distinct users; new users arrive with /start (some with a campaign deep link),
+ * known users send free text in Chinese or English (matching their language_code), tap buttons
+ * (paging, recommend, topics, course info) or use commands, and some updates are delivered twice
+ * (Telegram redelivers). A user never has two updates in flight, as with Telegram's ordering.
+ *
+ * PostgreSQL: DATABASE_URL or TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test when
+ * it answers; a fresh schema is created and dropped. BENCH_TELEGRAM_UPDATES (5000) and
+ * BENCH_TELEGRAM_CONCURRENCY (16) size the run; BENCH_TELEGRAM_DATABASES=postgres runs one database.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { sql } from 'drizzle-orm';
+import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
+import { systemClock } from '../core/index.js';
+import { createRepositories, migrate, openDatabase, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../models/index.js';
+import { buildTelegramChannel } from '../bots/wire-telegram.js';
+import type { TelegramConfig } from '../bots/config/telegram.js';
+
+const UPDATES = Number(process.env['BENCH_TELEGRAM_UPDATES'] ?? 5_000);
+const CONCURRENCY = Number(process.env['BENCH_TELEGRAM_CONCURRENCY'] ?? 16);
+const WARMUP = 300;
+const TOKEN = '5550077:bench-telegram-token-abcdefghij';
+const SECRET = `bench_${randomBytes(12).toString('hex')}`;
+const TARGET = { perSecond: 500, p99Ms: 50 };
+
+type Target = 'pglite' | 'postgres';
+
+interface Row { database: string; updates: number; duplicates: number; seconds: number; perSecond: number; p50: number; p99: number; max: number }
+
+async function openTarget(kind: Target): Promise<Database | null> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({});
+    await migrate(database);
+    return database;
+  }
+  const url = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+  const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
+  try {
+    await admin.ping();
+  } catch {
+    console.log(`PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} does not answer; skipping it.`);
+    await admin.close();
+    return null;
+  }
+  const schemaName = `bench_${randomBytes(4).toString('hex')}`;
+  await admin.execScript(`CREATE SCHEMA ${schemaName}`);
+  const database = await openDatabase({ databaseUrl: url, searchPath: schemaName, poolSize: 10 });
+  await migrate(database);
+  return { ...database, close: async () => { await database.close(); await admin.execScript(`DROP SCHEMA ${schemaName} CASCADE`); await admin.close(); } };
+}
+
+/** A stand-in Bot API on 127.0.0.1 that answers at once and counts what it was asked. */
+async function startBotApiSink(): Promise<{ server: Server; apiRoot: string; calls: Map<string, number> }> {
+  const calls = new Map<string, number>();
+  let messageId = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const method = /\/bot[^/]+\/(\w+)$/.exec(req.url ?? '')?.[1] ?? 'unknown';
+      calls.set(method, (calls.get(method) ?? 0) + 1);
+      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      let result: unknown = true;
+      if (method === 'getMe') result = { id: 5550077, is_bot: true, first_name: 'Zhiliao Bench', username: 'ZhiliaoBenchBot' };
+      if (method === 'sendMessage') result = { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(body['chat_id']), type: 'private' }, text: body['text'] };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, apiRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls };
+}
+
+/** Deterministic randomness, so every run sends the same mix. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ZH_TEXTS = ['有没有摄影课？', '推荐一下', '你好', '我想学理财', 'python 数据分析', '手机摄影多少钱', '有什么好课', '帮助', '随便看看'];
+const EN_TEXTS = ['any python course?', 'hello', 'recommend something', 'photography', 'how much is the photography course', 'what should i learn', 'help', 'blorp'];
+const COMMANDS = ['/courses', '/recommend', '/help', '/my'];
+
+interface BenchUser { id: number; name: string; languageCode: string }
+interface PlannedUpdate { userId: number; isDuplicate: boolean; kind: string; body: string }
+
+/**
+ * The update stream: about one new user in five, known users otherwise (never one used in the
+ * last 64 updates, so a user has at most one update in flight), 5 % redeliveries of an update
+ * sent at least 200 updates earlier.
+ */
+function planUpdates(count: number, options: { seed: number; userBase: number; updateBase: number; courseIds: string[] }): PlannedUpdate[] {
+  const random = prng(options.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const users: BenchUser[] = [];
+  const lastUsed = new Map<number, number>();
+  const planned: PlannedUpdate[] = [];
+  let nextUpdateId = options.updateBase;
+  const now = Math.floor(Date.now() / 1000);
+  const chatOf = (u: BenchUser) => ({ id: u.id, type: 'private', first_name: u.name });
+  const fromOf = (u: BenchUser) => ({ id: u.id, is_bot: false, first_name: u.name, language_code: u.languageCode });
+  const message = (u: BenchUser, text: string) => ({
+    update_id: nextUpdateId++,
+    message: {
+      message_id: nextUpdateId, date: now, chat: chatOf(u), from: fromOf(u), text,
+      ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] } : {}),
+    },
+  });
+  const callback = (u: BenchUser, data: string) => ({
+    update_id: nextUpdateId++,
+    callback_query: { id: `cq${nextUpdateId}`, from: fromOf(u), chat_instance: `ci${u.id}`, data, message: { message_id: 1, date: now, chat: chatOf(u), text: '…' } },
+  });
+
+  for (let i = 0; i < count; i++) {
+    if (i >= 200 && random() < 0.05) {
+      const original = planned[Math.floor(random() * (planned.length - 200))]!;
+      planned.push({ ...original, isDuplicate: true });
+      continue;
+    }
+    let user: BenchUser | undefined;
+    if (users.length > 0 && random() >= 0.2) {
+      for (let tries = 0; tries < 10 && !user; tries++) {
+        const candidate = pick(users);
+        if (i - (lastUsed.get(candidate.id) ?? -Infinity) > 64) user = candidate;
+      }
+    }
+    if (!user) {
+      const isEnglish = random() < 0.35;
+      user = { id: options.userBase + users.length, name: isEnglish ? `Ann${users.length}` : `小王${users.length}`, languageCode: isEnglish ? 'en' : 'zh-hans' };
+      users.push(user);
+      lastUsed.set(user.id, i);
+      const payload = random() < 0.3 ? ' c_launch_r_42' : '';
+      planned.push({ userId: user.id, isDuplicate: false, kind: 'start', body: JSON.stringify(message(user, `/start${payload}`)) });
+      continue;
+    }
+    lastUsed.set(user.id, i);
+    const roll = random();
+    let update: object;
+    let kind: string;
+    if (roll < 0.45) {
+      kind = user.languageCode === 'en' ? 'text_en' : 'text_zh';
+      update = message(user, pick(user.languageCode === 'en' ? EN_TEXTS : ZH_TEXTS));
+    } else if (roll < 0.88) {
+      kind = 'callback';
+      update = callback(user, pick(['page:1', 'page:2', 'page:3', 'rec', 'rec', 'topic:photography', 'topic:python', 'topics:done', `info:${pick(options.courseIds)}`]));
+    } else {
+      kind = 'command';
+      update = message(user, pick(COMMANDS));
+    }
+    planned.push({ userId: user.id, isDuplicate: false, kind, body: JSON.stringify(update) });
+  }
+  return planned;
+}
+
+/** Posts the updates with a bounded number in flight; returns each update's latency in ms. */
+async function drive(
+  target: { url: string; secret: string; concurrency: number },
+  updates: PlannedUpdate[],
+  onProgress: ((done: number, rate: number) => void) | undefined,
+): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = new Array(updates.length);
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: target.concurrency }, async () => {
+    while (next < updates.length) {
+      const i = next++;
+      const t = performance.now();
+      const res = await fetch(target.url, { method: 'POST', body: updates[i]!.body, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': target.secret } });
+      await res.arrayBuffer();
+      latencies[i] = performance.now() - t;
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status} to update ${i} (${updates[i]!.kind})`);
+      if (onProgress && (++done % 1000 === 0 || done === updates.length)) onProgress(done, Math.round(done / ((performance.now() - started) / 1000)));
+    }
+  }));
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Messages between the app's thread and the load thread (the Bot API sink and the client). */
+type ToLoad = { type: 'drive'; target: { url: string; secret: string; concurrency: number }; updates: PlannedUpdate[]; isReported: boolean } | { type: 'calls' } | { type: 'stop' };
+type FromLoad =
+  | { type: 'ready'; apiRoot: string }
+  | { type: 'progress'; done: number; rate: number }
+  | { type: 'driven'; latencies: number[]; seconds: number }
+  | { type: 'calls'; calls: Record<string, number> }
+  | { type: 'error'; message: string };
+
+/*
+ * The sink and the client run on their own thread, as Telegram runs on its own machines: the app's
+ * event loop only does the app's work. They still share the 2 CPUs with the app and PostgreSQL.
+ */
+async function runLoadThread(): Promise<void> {
+  const port = parentPort!;
+  const sink = await startBotApiSink();
+  const post = (message: FromLoad) => port.postMessage(message);
+  port.on('message', (message: ToLoad) => {
+    if (message.type === 'calls') post({ type: 'calls', calls: Object.fromEntries(sink.calls) });
+    else if (message.type === 'stop') sink.server.close(() => port.close());
+    else {
+      drive(message.target, message.updates, message.isReported ? (done, rate) => post({ type: 'progress', done, rate }) : undefined).then(
+        ({ latencies, seconds }) => post({ type: 'driven', latencies, seconds }),
+        (error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+      );
+    }
+  });
+  post({ type: 'ready', apiRoot: sink.apiRoot });
+}
+
+/** Starts the load thread and gives a small request/response API over its messages. */
+async function startLoadThread() {
+  // tsx does not carry into worker threads by itself: the thread registers it, then loads this same file.
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const worker = new Worker(bootstrap, { eval: true });
+  const next = <T extends FromLoad['type']>(type: T, onProgress?: (m: Extract<FromLoad, { type: 'progress' }>) => void) =>
+    new Promise<Extract<FromLoad, { type: T }>>((resolve, reject) => {
+      const listener = (message: FromLoad) => {
+        if (message.type === 'progress') return onProgress?.(message);
+        worker.off('message', listener);
+        if (message.type === 'error') reject(new Error(message.message));
+        else if (message.type === type) resolve(message as Extract<FromLoad, { type: T }>);
+        else reject(new Error(`load thread answered ${message.type}, expected ${type}`));
+      };
+      worker.on('message', listener);
+    });
+  const { apiRoot } = await next('ready');
+  return {
+    apiRoot,
+    async drive(url: string, updates: PlannedUpdate[], label?: string) {
+      const driven = next('driven', (m) => console.log(`  ${label}: ${m.done}/${updates.length} updates (${m.rate}/s so far)`));
+      worker.postMessage({ type: 'drive', target: { url, secret: SECRET, concurrency: CONCURRENCY }, updates, isReported: label !== undefined } satisfies ToLoad);
+      return driven;
+    },
+    async calls(): Promise<Record<string, number>> {
+      const answer = next('calls');
+      worker.postMessage({ type: 'calls' } satisfies ToLoad);
+      return (await answer).calls;
+    },
+    async stop(): Promise<void> {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage({ type: 'stop' } satisfies ToLoad);
+      await exited;
+    },
+  };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
+  const database = await openTarget(kind);
+  if (!database) return;
+  console.log(`\n${kind}: preparing`);
+  const load = await startLoadThread();
+  let server: Server | undefined;
+  try {
+    await seedDemoCatalogue(database.db);
+    const repos = createRepositories(database.db);
+    const courseIds = (await repos.courses.list({ page: 1, pageSize: 100, status: 'on_sale' })).items.map((c) => c.id);
+    const metrics = createMetrics();
+    const logger = createLogger('silent');
+    const uow = new PgUnitOfWork(database.db);
+    const config: TelegramConfig = {
+      botToken: TOKEN, mode: 'webhook', apiRoot: load.apiRoot, webhookSecret: SECRET, webhookUrl: undefined, webhookPath: '/telegram/webhook',
+      // Lifted for the throughput figure; production defaults are 30/s global and 1/s per chat.
+      rateLimits: { globalPerSecond: 100_000, privateChatPerSecond: 100_000, groupPerMinute: 1_000_000 },
+    };
+    const channel = buildTelegramChannel({ db: database.db, repos, uow, clock: systemClock, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core }, logger, metrics }, config, TOKEN);
+    await channel.service.start();
+    const app = createHttpApp({ logger, metrics, checkReadiness: () => database.ping(), adminApiToken: randomBytes(24).toString('hex'), mounts: channel.mounts });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server!.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${config.webhookPath}`;
+
+    const warmup = planUpdates(WARMUP, { seed: 7, userBase: 800_000_000, updateBase: 1, courseIds });
+    await load.drive(url, warmup);
+    const sentBefore = (await load.calls())['sendMessage'] ?? 0;
+    const updates = planUpdates(UPDATES, { seed: 42, userBase: 900_000_000, updateBase: 1_000_000, courseIds });
+    const duplicates = updates.filter((u) => u.isDuplicate).length;
+    const counts = new Map<string, number>();
+    for (const u of updates) counts.set(u.isDuplicate ? 'redelivery' : u.kind, (counts.get(u.isDuplicate ? 'redelivery' : u.kind) ?? 0) + 1);
+    const mix = [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
+    console.log(`  ${updates.length} updates from ${new Set(updates.map((u) => u.userId)).size} users (${mix}), ${CONCURRENCY} in flight, ${WARMUP} warm-up updates before`);
+    const { latencies, seconds } = await load.drive(url, updates, kind);
+
+    // The run must have done the real work: one event per update_id, every reply sent and logged.
+    const [events] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where platform = 'telegram' and external_id like ${`${channel.botId}:%`} and external_id not like ${`${channel.botId}:%:%`}`);
+    const [logged] = await queryRows<{ n: number }>(database.db, sql`select coalesce(sum(cardinality(provider_message_ids)), 0)::int as n from sends where status = 'sent'`);
+    const sent = (await load.calls())['sendMessage'] ?? 0;
+    const expectedEvents = WARMUP - warmup.filter((u) => u.isDuplicate).length + updates.length - duplicates;
+    console.log(`  check: ${events!.n} update events (expected ${expectedEvents}), ${sent - sentBefore} replies reached the sink in the run, ${logged!.n} = ${sent} sent replies in the sends table: ${events!.n === expectedEvents && logged!.n === sent ? 'ok' : 'MISMATCH'}`);
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    rows.push({ database: kind, updates: updates.length, duplicates, seconds, perSecond: updates.length / seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1]! });
+    await channel.service.stop();
+  } finally {
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    await load.stop();
+    await database.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const only = process.env['BENCH_TELEGRAM_DATABASES']?.split(',');
+  for (const kind of ['pglite', 'postgres'] as const) if (!only || only.includes(kind)) await benchTarget(kind, rows);
+  console.log('\nTelegram webhook: update received → reply sent to the local Bot API sink (latency per update: POST start → 200 read)');
+  console.table(rows.map((r) => ({
+    database: r.database,
+    updates: r.updates,
+    redeliveries: r.duplicates,
+    'in flight': CONCURRENCY,
+    seconds: r.seconds.toFixed(2),
+    'updates/s': Math.round(r.perSecond),
+    'p50 ms': r.p50.toFixed(1),
+    'p99 ms': r.p99.toFixed(1),
+    'max ms': r.max.toFixed(1),
+    target: r.database === 'postgres' ? `≥ ${TARGET.perSecond}/s, p99 < ${TARGET.p99Ms} ms` : '(none)',
+    met: r.database === 'postgres' ? (r.perSecond >= TARGET.perSecond && r.p99 < TARGET.p99Ms ? 'yes' : 'NO') : '',
+  })));
+}
+
+if (isMainThread) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  void runLoadThread();
+}
