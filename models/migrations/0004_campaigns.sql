@@ -82,13 +82,13 @@ CREATE TABLE outbox (
   sent_at timestamptz,
   CONSTRAINT outbox_follower_campaign_step_key UNIQUE (follower_id, campaign_id, step)
 );
-CREATE INDEX outbox_due_idx ON outbox (not_before) WHERE status IN ('queued', 'sending');
+CREATE INDEX outbox_due_idx ON outbox (not_before, id) WHERE status IN ('queued', 'sending');
 CREATE INDEX outbox_campaign_status_idx ON outbox (campaign_id, status);
 CREATE INDEX outbox_follower_sent_idx ON outbox (follower_id, sent_at) WHERE status = 'sent';
 
--- Frequency caps: one counter row per follower and local day / ISO week; a conditional upsert
--- increments it only below the cap, so the first message to claim a slot wins. The claim row
--- makes a retried send reuse its slot instead of taking a second one.
+-- Frequency caps: one counter row per follower and local day / ISO week, incremented under a row
+-- lock only below the cap (claim_cap_slot), so the first message to claim a slot wins. The claim
+-- row makes a retried send reuse its slot instead of taking a second one.
 CREATE TABLE cap_counters (
   follower_id uuid NOT NULL REFERENCES followers (id) ON DELETE CASCADE,
   period_key text NOT NULL,
@@ -102,6 +102,32 @@ CREATE TABLE cap_claims (
   week_key text NOT NULL,
   claimed_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Takes a daily and a weekly slot for one message in one statement (one commit): both or neither.
+-- Row locks on the two counters serialise concurrent claims for one follower, in a fixed order.
+CREATE FUNCTION claim_cap_slot(p_outbox_id bigint, p_follower_id uuid, p_day_key text, p_week_key text, p_daily_cap integer, p_weekly_cap integer)
+RETURNS boolean LANGUAGE plpgsql AS $fn$
+DECLARE
+  day_used integer;
+  week_used integer;
+BEGIN
+  INSERT INTO cap_claims (outbox_id, follower_id, day_key, week_key) VALUES (p_outbox_id, p_follower_id, p_day_key, p_week_key)
+  ON CONFLICT (outbox_id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN true;
+  END IF;
+  INSERT INTO cap_counters (follower_id, period_key, used) VALUES (p_follower_id, 'd:' || p_day_key, 0), (p_follower_id, 'w:' || p_week_key, 0)
+  ON CONFLICT (follower_id, period_key) DO NOTHING;
+  SELECT used INTO day_used FROM cap_counters WHERE follower_id = p_follower_id AND period_key = 'd:' || p_day_key FOR UPDATE;
+  SELECT used INTO week_used FROM cap_counters WHERE follower_id = p_follower_id AND period_key = 'w:' || p_week_key FOR UPDATE;
+  IF day_used >= p_daily_cap OR week_used >= p_weekly_cap THEN
+    DELETE FROM cap_claims WHERE outbox_id = p_outbox_id;
+    RETURN false;
+  END IF;
+  UPDATE cap_counters SET used = used + 1 WHERE follower_id = p_follower_id AND period_key IN ('d:' || p_day_key, 'w:' || p_week_key);
+  RETURN true;
+END
+$fn$;
 
 CREATE TABLE guard_settings (
   id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),

@@ -3,43 +3,21 @@ import type { GuardSettingsRepository } from '../../core/campaigns/index.js';
 import type { CapLedger, GuardSettings } from '../../core/guards/index.js';
 import { queryRows, type Db } from '../database.js';
 
-class CapExceeded extends Error {}
-
 /**
- * Frequency caps in the database. One transaction records the claim for this message, then takes a
- * daily and a weekly slot with conditional upserts (`… DO UPDATE … WHERE used < cap`) whose row
- * locks serialise concurrent claims for one follower; if either is full the whole claim rolls back.
+ * Frequency caps in the database: `claim_cap_slot` (migration 0004) records the claim for this
+ * message and takes a daily and a weekly slot under row locks on the two counters, or neither, in
+ * one statement — one round trip and one commit per message.
  */
 export class PgCapLedger implements CapLedger {
   constructor(private readonly db: Db) {}
 
   async claim(input: { outboxId: number; followerId: string; dayKey: string; weekKey: string; dailyCap: number; weeklyCap: number }): Promise<boolean> {
     if (input.dailyCap <= 0 || input.weeklyCap <= 0) return false;
-    try {
-      return await this.db.transaction(async (tx) => {
-        const t = tx as unknown as Db;
-        const fresh = await queryRows<{ outbox_id: string }>(
-          t,
-          sql`INSERT INTO cap_claims (outbox_id, follower_id, day_key, week_key) VALUES (${input.outboxId}, ${input.followerId}::uuid, ${input.dayKey}, ${input.weekKey})
-              ON CONFLICT (outbox_id) DO NOTHING RETURNING outbox_id`,
-        );
-        // A retry of a message that already holds its slots keeps them.
-        if (fresh.length === 0) return true;
-        for (const [key, cap] of [[`d:${input.dayKey}`, input.dailyCap], [`w:${input.weekKey}`, input.weeklyCap]] as const) {
-          const taken = await queryRows<{ used: number }>(
-            t,
-            sql`INSERT INTO cap_counters (follower_id, period_key, used) VALUES (${input.followerId}::uuid, ${key}, 1)
-                ON CONFLICT (follower_id, period_key) DO UPDATE SET used = cap_counters.used + 1 WHERE cap_counters.used < ${cap}
-                RETURNING used`,
-          );
-          if (taken.length === 0) throw new CapExceeded();
-        }
-        return true;
-      });
-    } catch (error) {
-      if (error instanceof CapExceeded) return false;
-      throw error;
-    }
+    const [row] = await queryRows<{ ok: boolean }>(
+      this.db,
+      sql`SELECT claim_cap_slot(${input.outboxId}::bigint, ${input.followerId}::uuid, ${input.dayKey}, ${input.weekKey}, ${input.dailyCap}::int, ${input.weeklyCap}::int) AS ok`,
+    );
+    return row?.ok === true;
   }
 }
 

@@ -9,7 +9,10 @@ export interface SinkMessage {
 }
 
 export interface BotApiSinkOptions {
-  /** Messages per second the sink accepts before answering 429 with retry_after (Telegram-style); unset: no limit. */
+  /**
+   * Messages per second the sink accepts before answering 429 with retry_after (Telegram-style), as
+   * a token bucket holding one second of messages (bursts up to the rate); unset: no limit.
+   */
   ratePerSecond?: number;
   /** Chat ids that answer 403 "bot was blocked by the user". */
   blockedChatIds?: ReadonlySet<string>;
@@ -27,8 +30,8 @@ export class BotApiSink {
   tooManyRequests = 0;
   private server: Server | undefined;
   private nextId = 1;
-  private windowStart = 0;
-  private windowCount = 0;
+  private tokens = 0;
+  private refilledAt = 0;
 
   constructor(private readonly options: BotApiSinkOptions = {}) {}
 
@@ -54,17 +57,16 @@ export class BotApiSink {
         }
         const chatId = String(body.chat_id ?? '');
         if (this.options.blockedChatIds?.has(chatId)) return reply(403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
-        if (this.options.ratePerSecond) {
-          const now = Date.now();
-          if (now - this.windowStart >= 1000) {
-            this.windowStart = now;
-            this.windowCount = 0;
-          }
-          if (this.windowCount >= this.options.ratePerSecond) {
+        const rate = this.options.ratePerSecond;
+        if (rate) {
+          const now = performance.now();
+          this.tokens = this.refilledAt === 0 ? rate : Math.min(rate, this.tokens + ((now - this.refilledAt) / 1000) * rate);
+          this.refilledAt = now;
+          if (this.tokens < 1) {
             this.tooManyRequests += 1;
             return reply(429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
           }
-          this.windowCount += 1;
+          this.tokens -= 1;
         }
         const message: SinkMessage = { chatId, text: String(body.text ?? ''), messageId: this.nextId++, at: Date.now() };
         this.messages.push(message);
