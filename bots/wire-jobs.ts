@@ -12,6 +12,8 @@ import {
   broadcastDispatcherJob, CronScheduler, dailyReportJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
 } from '../jobs/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
+import { PgInteractionRepository, PgModelArtifactRepository } from '../models/index.js';
+import { retrainRecommender } from '../core/recommend/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
@@ -32,29 +34,24 @@ function startOfLocalDay(instant: Date, timeZone: string): Date {
   return fromWallTime({ year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 }, timeZone);
 }
 
-/** `retrainRecommender` from core/recommend, when that module exports one. */
-async function findRetrain(ctx: CoreContext): Promise<{ retrain?: () => Promise<Record<string, unknown>>; reason: string }> {
-  const recommend: Record<string, unknown> = await import('../core/recommend/index.js');
-  const retrain = recommend['retrainRecommender'];
-  if (typeof retrain !== 'function') return { reason: 'core/recommend does not export retrainRecommender yet; nothing to retrain' };
-  return {
-    reason: '',
-    retrain: async () => {
-      const result: unknown = await (retrain as (deps: unknown) => Promise<unknown>)({ db: ctx.database.db, repos: ctx.repos, clock: ctx.clock, logger: ctx.logger });
-      return result && typeof result === 'object' ? { ...(result as Record<string, unknown>) } : { result: result ?? null };
-    },
-  };
+/** The full recommender retrain (core/recommend `retrainRecommender`) over this process's database. */
+export function recommenderRetrain(ctx: CoreContext): Retrain {
+  const interactions = new PgInteractionRepository(ctx.database.db);
+  const artifacts = new PgModelArtifactRepository(ctx.database.db);
+  const logger = ctx.logger.child({ component: 'recommender' });
+  return () => retrainRecommender({ interactions, courses: ctx.repos.courses, artifacts, clock: ctx.clock, logger });
 }
 
+type Retrain = () => Promise<{ version: number; metrics: Record<string, unknown> }>;
+
 /** The job bodies, over campaign repositories. */
-export async function buildJobs(ctx: CoreContext, repos: CampaignRepositories): Promise<JobDefinition[]> {
+export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain: Retrain | undefined): JobDefinition[] {
   const deps = { repos, clock: ctx.clock, logger: ctx.logger.child({ component: 'jobs' }), retargetingLimitPerRule: ctx.config.jobs.retargetingLimitPerRule };
-  const { retrain, reason } = await findRetrain(ctx);
   return [
     retargetingScanJob(deps),
     broadcastDispatcherJob(deps),
     segmentRefreshJob(deps),
-    modelRetrainJob(retrain, reason),
+    modelRetrainJob(retrain ? async () => ({ ...(await retrain()) }) : undefined, 'no recommender is wired in this process (wireRecommender runs before wireJobs)'),
     dailyReportJob({ ...deps, reportTimeZone: ctx.config.jobs.reportTimeZone, startOfLocalDay }),
   ];
 }
@@ -104,7 +101,7 @@ export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> 
   const scheduler = config.isEnabled
     ? new CronScheduler({
         schedules: repos.schedules,
-        jobs: await buildJobs(ctx, repos),
+        jobs: buildJobs(ctx, repos, wiring.retrainRecommender ? () => wiring.retrainRecommender!() : undefined),
         logger: ctx.logger.child({ component: 'scheduler' }),
         clock: ctx.clock,
         instanceId: config.instanceId ?? `${hostname()}:${process.pid}`,

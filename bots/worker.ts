@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config/index.js';
 import { openCoreContext } from './core-context.js';
 import { closeServer, onShutdownSignal } from './lifecycle.js';
 import { buildTelegramChannel } from './wire-telegram.js';
-import { buildDispatcher, buildJobs } from './wire-jobs.js';
+import { buildDispatcher, buildJobs, recommenderRetrain } from './wire-jobs.js';
 import { CronScheduler } from '../jobs/index.js';
 import { createCampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
 import { hostname } from 'node:os';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const scheduler = config.jobs.isEnabled
     ? new CronScheduler({
         schedules: repos.schedules,
-        jobs: await buildJobs(ctx, repos),
+        jobs: buildJobs(ctx, repos, recommenderRetrain(ctx)),
         logger: logger.child({ component: 'scheduler' }),
         clock: ctx.clock,
         instanceId: config.jobs.instanceId ?? `${hostname()}:${process.pid}`,

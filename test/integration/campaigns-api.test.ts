@@ -39,7 +39,7 @@ describe.each(testTargets())('campaign admin API on %s', (target) => {
         retargetingScanJob(jobDeps),
         broadcastDispatcherJob(jobDeps),
         segmentRefreshJob(jobDeps),
-        modelRetrainJob(undefined, 'core/recommend does not export retrainRecommender yet; nothing to retrain'),
+        modelRetrainJob(undefined, 'no recommender is wired in this process (wireRecommender runs before wireJobs)'),
         dailyReportJob({ ...jobDeps, reportTimeZone: 'Asia/Shanghai', startOfLocalDay }),
       ],
       logger,
@@ -150,7 +150,7 @@ describe.each(testTargets())('campaign admin API on %s', (target) => {
   it('runs a job now with its history; the retrain job says it is not available rather than pretending', async () => {
     const retrain = await request(t.app).post('/api/schedules/model-retrain/run').set(t.auth).expect(200);
     expect(retrain.body).toMatchObject({ name: 'model-retrain', trigger: 'manual', outcome: 'not_available' });
-    expect(retrain.body.result.reason).toMatch(/retrainRecommender/);
+    expect(retrain.body.result.reason).toMatch(/no recommender is wired/);
 
     // Yesterday in Shanghai (24 Nov): two followers, a paid order of 19900 fen, three views.
     clock.set(new Date('2026-11-25T00:30:00Z'));
