@@ -111,6 +111,9 @@ DECLARE
   day_used integer;
   week_used integer;
 BEGIN
+  -- Asynchronous commit for this bookkeeping only: a PostgreSQL crash may forget the last few hundred
+  -- milliseconds of claims (a follower could get one message over the cap), never a process crash.
+  PERFORM set_config('synchronous_commit', 'off', true);
   INSERT INTO cap_claims (outbox_id, follower_id, day_key, week_key) VALUES (p_outbox_id, p_follower_id, p_day_key, p_week_key)
   ON CONFLICT (outbox_id) DO NOTHING;
   IF NOT FOUND THEN
