@@ -49,9 +49,9 @@ export class PgEventRepository implements EventRepository {
     // and windows are computed here from the hourly buckets, which keeps the database work a
     // single index range scan even for followers with tens of thousands of events.
     const [buckets, terms, spent] = await Promise.all([
-      queryRows<{ kind: EventKind; course_id: string | null; hour: string; n: number }>(
+      queryRows<{ kind: EventKind; course_id: string | null; hour: string; n: number; last: string }>(
         this.db,
-        sql`select kind, course_id, date_trunc('hour', occurred_at)::text as hour, count(*)::int as n
+        sql`select kind, course_id, date_trunc('hour', occurred_at)::text as hour, count(*)::int as n, max(occurred_at)::text as last
             from events where follower_id = ${followerId} group by 1, 2, 3`,
       ),
       queryRows<{ term: string; day: string; n: number }>(
@@ -72,7 +72,7 @@ export class PgEventRepository implements EventRepository {
     const localHour = localHourIn(timeZone);
 
     let first = Infinity;
-    let last = -Infinity;
+    let lastExact = -Infinity;
     let eventCount = 0;
     let interactionsLast14d = 0;
     let eventsLast30d = 0;
@@ -81,7 +81,7 @@ export class PgEventRepository implements EventRepository {
     for (const b of buckets) {
       const atMs = Date.parse(b.hour);
       first = Math.min(first, atMs);
-      last = Math.max(last, atMs);
+      lastExact = Math.max(lastExact, Date.parse(b.last));
       eventCount += b.n;
       const ageMs = nowMs - atMs;
       if (ageMs < 30 * DAY_MS) eventsLast30d += b.n;
@@ -104,13 +104,9 @@ export class PgEventRepository implements EventRepository {
           .from(courses)
           .where(inArray(courses.id, courseIds))
       : [];
-    // The last bucket is an hour start; the exact last event time sharpens recency.
-    const lastExact = eventCount
-      ? (await queryRows<{ last: string }>(this.db, sql`select max(occurred_at)::text as last from events where follower_id = ${followerId} and occurred_at >= ${new Date(last).toISOString()}::timestamptz`))[0]?.last
-      : undefined;
     return {
       firstSeenAt: eventCount ? new Date(first) : null,
-      lastSeenAt: lastExact ? new Date(lastExact) : null,
+      lastSeenAt: eventCount ? new Date(lastExact) : null,
       eventCount,
       interactionsLast14d,
       eventsLast30d,
