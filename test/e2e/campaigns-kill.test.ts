@@ -143,7 +143,8 @@ describeWithPostgres('a worker killed mid-broadcast and restarted delivers every
     expect((await enqueueBroadcast({ campaigns: repos.campaigns, audience: repos.audience, outbox: repos.outbox, clock: systemClock }, campaign.id)).enqueued).toBe(followers);
 
     const first = startWorker();
-    await waitFor('the first worker to send 20 messages', () => proxy.forwarded >= 20);
+    // Generous timeouts: starting a worker (tsx compiling the process) is slow on a loaded machine.
+    await waitFor('the first worker to send 20 messages', () => proxy.forwarded >= 20, 90_000);
     proxy.isHolding = true;
     await waitFor('a send to be in flight', () => proxy.held.length > 0);
     first.kill('SIGKILL');
@@ -156,7 +157,7 @@ describeWithPostgres('a worker killed mid-broadcast and restarted delivers every
 
     const second = startWorker();
     const pending = async () => (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM outbox WHERE campaign_id = ${campaign.id}::uuid AND status IN ('queued', 'sending')`))[0]!.n;
-    await waitFor('the restarted worker to finish the broadcast', async () => (await pending()) === 0, 45_000);
+    await waitFor('the restarted worker to finish the broadcast', async () => (await pending()) === 0, 90_000);
     second.kill('SIGTERM');
     await new Promise((resolve) => second.once('exit', resolve));
 
@@ -176,5 +177,5 @@ describeWithPostgres('a worker killed mid-broadcast and restarted delivers every
     const recovered = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM outbox WHERE campaign_id = ${campaign.id}::uuid AND attempts >= 2`);
     expect(recovered[0]!.n).toBeGreaterThanOrEqual(1);
     expect(ids).toHaveLength(followers);
-  }, 90_000);
+  }, 240_000);
 });
