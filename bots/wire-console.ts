@@ -5,6 +5,7 @@ import {
   createAccountsRouter,
   createAdminCoursesRouter,
   createAdminFollowersRouter,
+  createAuditLogRouter,
   createAuthRouter,
   createConsoleAuth,
   createConsoleStaticRouter,
@@ -12,11 +13,12 @@ import {
   createOpenApiRouter,
   createSettingsRouter,
   createTokensRouter,
+  type ChannelDetails,
   type ChannelInfo,
   type Mount,
 } from '../adapters/index.js';
 import { ensureFirstAdmin, type Clock, type PasswordHasher } from '../core/index.js';
-import { createConsoleRepositories, PgConsoleUnitOfWork, PgDashboardQueries, type Db } from '../models/index.js';
+import { createConsoleRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, type Db } from '../models/index.js';
 import { resolveAdminApiToken, resolveGeneratedSecret } from './admin-token.js';
 import type { Config } from './config/index.js';
 import type { CoreContext } from './core-context.js';
@@ -47,6 +49,8 @@ export function createConsoleParts(deps: {
   channels: () => ChannelInfo[];
   distDir?: string;
   hasher?: PasswordHasher;
+  /** Details shown next to each channel's status in Settings (e.g. `telegramBotDetails`). */
+  channelDetails?: () => Promise<Record<string, ChannelDetails>>;
 }): ConsoleParts {
   const uow = new PgConsoleUnitOfWork(deps.db);
   const hasher = deps.hasher ?? new Argon2PasswordHasher();
@@ -67,7 +71,8 @@ export function createConsoleParts(deps: {
     createAdminCoursesRouter({ uow }),
     createAdminFollowersRouter({ uow }),
     createDashboardRouter({ dashboard: new PgDashboardQueries(deps.db), uow, clock: deps.clock }),
-    createSettingsRouter({ uow, channels: deps.channels }),
+    createSettingsRouter({ uow, channels: deps.channels, ...(deps.channelDetails ? { channelDetails: deps.channelDetails } : {}) }),
+    createAuditLogRouter({ audit: new PgAuditLogReader(deps.db) }),
   ];
   return {
     firstMounts: [
@@ -78,6 +83,31 @@ export function createConsoleParts(deps: {
     mounts: [{ path: '/console', router: createConsoleStaticRouter(deps.distDir ?? CONSOLE_DIST_DIR), access: 'public' }],
     adminAuth,
     hasher,
+  };
+}
+
+/**
+ * The Telegram bot's identity for the Settings page, from the Bot API's getMe (the token never
+ * leaves this process). Remembered once known; a failure is shown as the reason and retried on the
+ * next request.
+ *
+ * @example
+ * createConsoleParts({ ..., channelDetails: telegramBotDetails(config.telegram) });
+ */
+export function telegramBotDetails(telegram: { botToken?: string; apiRoot: string }, timeoutMs = 3000): () => Promise<Record<string, ChannelDetails>> {
+  let known: ChannelDetails | undefined;
+  return async (): Promise<Record<string, ChannelDetails>> => {
+    if (!telegram.botToken) return {};
+    if (known) return { telegram: known };
+    try {
+      const response = await fetch(`${telegram.apiRoot}/bot${telegram.botToken}/getMe`, { signal: AbortSignal.timeout(timeoutMs) });
+      const body = (await response.json()) as { ok: boolean; result?: { id: number; username?: string; first_name?: string }; description?: string };
+      if (!body.ok || !body.result) return { telegram: { error: `getMe failed: ${body.description ?? `HTTP ${response.status}`}` } };
+      known = { botUsername: `@${body.result.username ?? ''}`, botName: body.result.first_name ?? '', botId: String(body.result.id) };
+      return { telegram: known };
+    } catch (error) {
+      return { telegram: { error: `getMe failed: ${error instanceof Error ? error.message : String(error)}` } };
+    }
   };
 }
 
@@ -99,7 +129,14 @@ async function firstAdminCredentials(config: Config): Promise<{ email?: string; 
  */
 export async function wireConsole(ctx: CoreContext, wiring: Wiring): Promise<void> {
   const { token: adminApiToken } = await resolveAdminApiToken(ctx.config.adminApiToken, ctx.config.dataDir);
-  const parts = createConsoleParts({ db: ctx.database.db, clock: ctx.clock, console: ctx.config.console, adminApiToken, channels: () => wiring.channels });
+  const parts = createConsoleParts({
+    db: ctx.database.db,
+    clock: ctx.clock,
+    console: ctx.config.console,
+    adminApiToken,
+    channels: () => wiring.channels,
+    channelDetails: telegramBotDetails(ctx.config.telegram),
+  });
   const firstAdmin = await firstAdminCredentials(ctx.config);
   const created = await ensureFirstAdmin(
     { uow: new PgConsoleUnitOfWork(ctx.database.db), hasher: parts.hasher, clock: ctx.clock },

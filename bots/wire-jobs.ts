@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Counter } from 'prom-client';
-import type { Mount } from '../adapters/index.js';
+import { Router } from 'express';
+import { requireRole, type Mount } from '../adapters/index.js';
 import { createBroadcastsRouter, type CampaignApiDeps } from '../adapters/http/routes/broadcasts.js';
 import { createExperimentsRouter } from '../adapters/http/routes/experiments.js';
 import { createRetargetingRulesRouter } from '../adapters/http/routes/retargeting-rules.js';
@@ -12,14 +13,23 @@ import {
   broadcastDispatcherJob, CronScheduler, dailyReportJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
 } from '../jobs/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
-import { PgInteractionRepository, PgModelArtifactRepository } from '../models/index.js';
-import { retrainRecommender } from '../core/recommend/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
-/** The admin routers of campaigns: broadcasts, segment preview, experiments, retargeting rules, schedules and guard settings. */
-export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDeps, 'scheduler'>): Mount[] {
+/** Every path the campaign routers answer under /api. */
+const CAMPAIGN_PATHS = ['/broadcasts', '/segments/preview', '/retargeting-rules', '/schedules', '/guard-settings'];
+
+/**
+ * The admin routers of campaigns: broadcasts, segment preview, experiments, retargeting rules,
+ * schedules and guard settings. All of them are for admins only: campaigns reach every follower
+ * and carry no owning creator, so a creator account gets 403 (it still has its own courses and
+ * dashboard in the console).
+ */
+export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDeps, 'scheduler' | 'audit'>): Mount[] {
+  // Scoped to the campaign paths, so other /api mounts after these still serve creators.
+  const adminsOnly = Router().use(CAMPAIGN_PATHS, requireRole('admin'));
   return [
+    { path: '/api', router: adminsOnly, access: 'admin' },
     { path: '/api', router: createBroadcastsRouter(deps), access: 'admin' },
     { path: '/api', router: createSegmentsPreviewRouter(deps), access: 'admin' },
     { path: '/api', router: createExperimentsRouter(deps), access: 'admin' },
@@ -32,14 +42,6 @@ export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDe
 function startOfLocalDay(instant: Date, timeZone: string): Date {
   const w = toWallTime(instant, timeZone);
   return fromWallTime({ year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 }, timeZone);
-}
-
-/** The full recommender retrain (core/recommend `retrainRecommender`) over this process's database. */
-export function recommenderRetrain(ctx: CoreContext): Retrain {
-  const interactions = new PgInteractionRepository(ctx.database.db);
-  const artifacts = new PgModelArtifactRepository(ctx.database.db);
-  const logger = ctx.logger.child({ component: 'recommender' });
-  return () => retrainRecommender({ interactions, courses: ctx.repos.courses, artifacts, clock: ctx.clock, logger });
 }
 
 type Retrain = () => Promise<{ version: number; metrics: Record<string, unknown> }>;
@@ -110,7 +112,7 @@ export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> 
       })
     : undefined;
   wiring.mounts.push(
-    ...createCampaignMounts({ repos, courses: ctx.repos.courses, clock: ctx.clock, onEnqueued: () => dispatcher?.poke(), ...(scheduler ? { scheduler } : {}) }),
+    ...createCampaignMounts({ repos, courses: ctx.repos.courses, clock: ctx.clock, audit: ctx.repos.audit, onEnqueued: () => dispatcher?.poke(), ...(scheduler ? { scheduler } : {}) }),
   );
   if (scheduler) wiring.services.push({ name: 'job-scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });
   if (dispatcher) wiring.services.push({ name: 'outbox-dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() });

@@ -6,7 +6,7 @@ export { PgCourseRepository, toCourse } from './repositories/pg-course-repositor
 export { PgEventRepository } from './repositories/pg-event-repository.js';
 export { PgEntitlementRepository } from './repositories/pg-entitlement-repository.js';
 export { PgOrderRepository, toOrder } from './repositories/pg-order-repository.js';
-export { PgAuditLog } from './repositories/pg-audit-log.js';
+export { PgAuditLog, PgAuditLogReader, type AuditRecord } from './repositories/pg-audit-log.js';
 export { PgUnitOfWork, createRepositories } from './repositories/pg-unit-of-work.js';
 export { seedDemoCatalogue } from './seed/seed-demo-catalogue.js';
 export { demoCourses } from './seed/demo-courses.js';

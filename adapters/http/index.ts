@@ -13,6 +13,7 @@ export { createTokensRouter } from './routes/tokens.js';
 export { createAdminCoursesRouter } from './routes/admin-courses.js';
 export { createAdminFollowersRouter } from './routes/admin-followers.js';
 export { createDashboardRouter } from './routes/dashboard.js';
-export { createSettingsRouter, type ChannelInfo } from './routes/settings.js';
+export { createSettingsRouter, type ChannelInfo, type ChannelDetails } from './routes/settings.js';
+export { createAuditLogRouter, type AuditLogReader } from './routes/audit-log.js';
 export { createOpenApiRouter, buildOpenApiDocument } from './routes/openapi.js';
 export { createConsoleStaticRouter } from './routes/console-static.js';

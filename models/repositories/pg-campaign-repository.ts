@@ -56,6 +56,11 @@ export class PgCampaignRepository implements CampaignRepository {
     return toCampaign(row!);
   }
 
+  /** The newest broadcasts first, for the console's list. */
+  async listRecent(limit: number): Promise<Campaign[]> {
+    return (await queryRows<CampaignRow>(this.db, sql`SELECT * FROM campaigns ORDER BY created_at DESC, id LIMIT ${limit}`)).map(toCampaign);
+  }
+
   async findById(id: string): Promise<Campaign | null> {
     const [row] = await queryRows<CampaignRow>(this.db, sql`SELECT * FROM campaigns WHERE id = ${id}::uuid`);
     return row ? toCampaign(row) : null;

@@ -59,10 +59,41 @@ describe.each(testTargets())('console access control (%s)', (target) => {
   it('keeps a creator out of admin settings, accounts and followers', async () => {
     const { agent, csrf } = await logInAgent(app, 'bob@example.com');
     await agent.get('/api/settings').expect(403);
-    const put = await agent.put('/api/settings/guards').set(csrf).send({ dailyCap: 9, weeklyCap: 9, quietStart: '22:00', quietEnd: '08:00' }).expect(403);
+    const put = await agent.put('/api/guard-settings').set(csrf).send({ dailyCap: 9, weeklyCap: 9, quietHours: { start: '22:00', end: '08:00' } }).expect(403);
     expect(put.body.error.code).toBe('forbidden');
+    await agent.get('/api/guard-settings').expect(403);
+    await agent.get('/api/audit-log').expect(403);
     await agent.post('/api/accounts').set(csrf).send({ email: 'x@example.com', password: 'long enough pw', role: 'admin' }).expect(403);
     await agent.get('/api/followers').expect(403);
+  });
+
+  it('keeps a creator out of every campaigns route: broadcasts and their results, segments, retargeting rules, schedules', async () => {
+    const { agent, csrf } = await logInAgent(app, 'bob@example.com');
+    const someId = '00000000-0000-4000-8000-000000000000';
+    const denied = [
+      agent.get('/api/broadcasts'),
+      agent.get(`/api/broadcasts/${someId}`),
+      agent.get(`/api/broadcasts/${someId}/results`),
+      agent.post('/api/broadcasts').set(csrf).send({ name: 'x', variants: [{ key: 'A', text: { en: 'hi' } }] }),
+      agent.post(`/api/broadcasts/${someId}/cancel`).set(csrf),
+      agent.post('/api/segments/preview').set(csrf).send({ segment: {} }),
+      agent.get('/api/retargeting-rules'),
+      agent.get(`/api/retargeting-rules/${someId}/results`),
+      agent.post('/api/retargeting-rules').set(csrf).send({}),
+      agent.get('/api/schedules'),
+      agent.patch('/api/schedules/retargeting-scan').set(csrf).send({ enabled: false }),
+      agent.post('/api/schedules/retargeting-scan/run').set(csrf),
+    ];
+    for (const res of await Promise.all(denied)) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    expect((await request(app).get('/api/schedules').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body.items.length).toBeGreaterThan(0);
+    const [enabled] = (await request(app).get('/api/schedules').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)).body.items.filter((s: { name: string }) => s.name === 'retargeting-scan');
+    expect(enabled.enabled).toBe(true);
+    // The campaign guard is scoped to its paths: the creator's own routes after it still answer.
+    await agent.get('/api/courses').expect(200);
+    await agent.get('/api/dashboard').expect(200);
   });
 
   it("keeps a creator away from another creator's courses and coupons", async () => {

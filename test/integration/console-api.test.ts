@@ -86,16 +86,34 @@ describe.each(testTargets())('console API (%s)', (target) => {
     expect(audit.map((a) => a.action)).toEqual(['course.create', 'course.update', 'coupon.create', 'coupon.deactivate', 'course.archive']);
   });
 
-  it('saves caps and quiet hours into the campaigns guard settings, and consent texts', async () => {
-    await admin.agent.put('/api/settings/guards').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietStart: '22:30', quietEnd: '08:00' }).expect(200);
-    await admin.agent.put('/api/settings/guards').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietStart: '25:00', quietEnd: '08:00' }).expect(400);
+  it('saves caps and quiet hours through the one campaigns guard-settings API (audited), and consent texts', async () => {
+    await admin.agent.put('/api/guard-settings').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietHours: { start: '22:30', end: '08:00' } }).expect(200);
+    await admin.agent.put('/api/guard-settings').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietHours: { start: '25:00', end: '08:00' } }).expect(400);
     const [row] = await queryRows<{ daily_cap: number; quiet_start: string }>(database.db, sql`select daily_cap, quiet_start from guard_settings where id = 1`);
     expect(row).toEqual({ daily_cap: 3, quiet_start: '22:30' });
+    expect((await admin.agent.get('/api/guard-settings').expect(200)).body).toEqual({ dailyCap: 3, weeklyCap: 7, quietHours: { start: '22:30', end: '08:00' } });
+    await admin.agent.put('/api/settings/guards').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietStart: '22:30', quietEnd: '08:00' }).expect(404);
     const texts = { marketingZh: '接收推荐？', marketingEn: 'Get offers?', optOutZh: '回复退订', optOutEn: 'Reply /stop' };
     await admin.agent.put('/api/settings/consent-texts').set(admin.csrf).send(texts).expect(200);
     const settings = await admin.agent.get('/api/settings').expect(200);
     expect(settings.body.consentTexts).toEqual(texts);
     expect(settings.body.channels[0]).toMatchObject({ channel: 'http', isOn: true });
+    expect(settings.body).not.toHaveProperty('guards');
+  });
+
+  it('pages the audit log newest first and filters it by subject', async () => {
+    const all = await admin.agent.get('/api/audit-log?pageSize=3').expect(200);
+    expect(all.body).toMatchObject({ page: 1, pageSize: 3 });
+    expect(all.body.items).toHaveLength(3);
+    expect(all.body.total).toBeGreaterThan(3);
+    const ids = all.body.items.map((e: { id: number }) => e.id);
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+    const second = await admin.agent.get('/api/audit-log?pageSize=3&page=2').expect(200);
+    expect(second.body.items[0].id).toBeLessThan(ids[2]);
+    const guards = await admin.agent.get('/api/audit-log?subjectType=settings&subjectId=guards').expect(200);
+    expect(guards.body.total).toBe(1);
+    expect(guards.body.items[0]).toMatchObject({ action: 'settings.guards', actor: expect.stringMatching(/^account:/), details: { to: { dailyCap: 3 } } });
+    await admin.agent.get('/api/audit-log?pageSize=1000').expect(400);
   });
 
   it('publishes an OpenAPI 3 document whose request schemas come from the zod validators', async () => {

@@ -4,6 +4,8 @@ import { createCoreApiRouter, createHttpApp, createLogger, createMetrics } from 
 import { createAccount, systemClock, type Account, type Clock, type Role } from '../../core/index.js';
 import { createRepositories, PgConsoleUnitOfWork, PgUnitOfWork, type Database } from '../../models/index.js';
 import { createConsoleParts } from '../../bots/wire-console.js';
+import { createCampaignMounts } from '../../bots/wire-jobs.js';
+import { createCampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
 
 export const CONSOLE_TEST_CONFIG = {
@@ -15,7 +17,10 @@ export const CONSOLE_TEST_CONFIG = {
   isSecureCookie: false,
 };
 
-/** The real app as wire-console composes it: console mounts first, the foundation /api, the /console static mount. */
+/**
+ * The real app as the all-in-one process composes it: console mounts first, the foundation /api,
+ * the campaign mounts (wire-jobs' `createCampaignMounts`, without a scheduler), the /console static mount.
+ */
 export function createConsoleTestApp(database: Database, options: { clock?: Clock; distDir?: string } = {}): Express {
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
@@ -35,7 +40,12 @@ export function createConsoleTestApp(database: Database, options: { clock?: Cloc
     checkReadiness: () => database.ping(),
     adminApiToken: TEST_ADMIN_TOKEN,
     adminAuth: parts.adminAuth,
-    mounts: [...parts.firstMounts, { path: '/api', router: core, access: 'admin' }, ...parts.mounts],
+    mounts: [
+      ...parts.firstMounts,
+      { path: '/api', router: core, access: 'admin' },
+      ...createCampaignMounts({ repos: createCampaignRepositories(database.db), courses: repos.courses, clock, audit: repos.audit }),
+      ...parts.mounts,
+    ],
   });
 }
 

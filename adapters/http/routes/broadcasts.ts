@@ -12,6 +12,7 @@ export interface CampaignApiDeps {
   onEnqueued?: () => void;
 }
 
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const idParam = z.object({ id: z.uuid({ message: 'broadcast id must be a UUID' }) });
 const commandParam = z.object({ id: z.uuid({ message: 'broadcast id must be a UUID' }), command: z.enum(['pause', 'resume', 'cancel']) });
 
@@ -36,7 +37,7 @@ export function broadcastJson(c: Campaign) {
 }
 
 /**
- * `POST /broadcasts` (compose, target, schedule; the audience is planned into the outbox at once),
+ * `GET /broadcasts` (newest first, with progress), `POST /broadcasts` (compose, target, schedule; the audience is planned into the outbox at once),
  * `GET /broadcasts/:id` (with live progress), `POST /broadcasts/:id/pause|resume|cancel`.
  */
 export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
@@ -50,6 +51,12 @@ export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
     deps.onEnqueued?.();
     const stored = (await campaigns.findById(campaign.id))!;
     res.status(201).json({ broadcast: broadcastJson(stored), enqueued, audienceSize });
+  });
+
+  router.get('/broadcasts', async (req, res) => {
+    const { limit } = listQuery.parse(req.query);
+    const items = await campaigns.listRecent(limit);
+    res.json({ items: await Promise.all(items.map(async (c) => ({ ...broadcastJson(c), progress: await campaigns.progress(c.id) }))) });
   });
 
   router.get('/broadcasts/:id', async (req, res) => {

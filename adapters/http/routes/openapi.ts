@@ -7,7 +7,9 @@ import { followerSearchQuery, timelineQuery } from './admin-followers.js';
 import { loginBody } from './console-auth-routes.js';
 import { dashboardQuery } from './dashboard.js';
 import { pageQuery } from './pagination.js';
-import { consentTextsBody, guardsBody } from './settings.js';
+import { guardBody } from './schedules.js';
+import { auditLogQuery } from './audit-log.js';
+import { consentTextsBody } from './settings.js';
 
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -47,8 +49,10 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/followers/{id}/export', summary: "Export one follower's data (PIPL/GDPR)", tag: 'followers', isAdminOnly: true },
   { method: 'delete', path: '/api/followers/{id}', summary: "Delete one follower's data (PIPL/GDPR)", tag: 'followers', status: 204, isAdminOnly: true },
   { method: 'get', path: '/api/dashboard', summary: 'Followers, funnel, revenue, conversion, top courses', tag: 'dashboard', query: dashboardQuery },
-  { method: 'get', path: '/api/settings', summary: 'Caps, quiet hours, consent texts, channel status', tag: 'settings', isAdminOnly: true },
-  { method: 'put', path: '/api/settings/guards', summary: 'Set frequency caps and quiet hours', tag: 'settings', body: guardsBody, isAdminOnly: true },
+  { method: 'get', path: '/api/settings', summary: 'Consent texts, channel status with details', tag: 'settings', isAdminOnly: true },
+  { method: 'get', path: '/api/guard-settings', summary: 'Frequency caps and quiet hours', tag: 'settings', isAdminOnly: true },
+  { method: 'put', path: '/api/guard-settings', summary: 'Set frequency caps and quiet hours (audited)', tag: 'settings', body: guardBody, isAdminOnly: true },
+  { method: 'get', path: '/api/audit-log', summary: 'Who changed what, newest first; filter by subject', tag: 'settings', query: auditLogQuery, isAdminOnly: true },
   { method: 'put', path: '/api/settings/consent-texts', summary: 'Set consent texts', tag: 'settings', body: consentTextsBody, isAdminOnly: true },
 ];
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Clock } from '../../../core/index.js';
+import type { AuditLog, Clock } from '../../../core/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/index.js';
 import { parseTimeOfDay } from '../../../core/guards/index.js';
 import { nextRunTimes } from '../../../jobs/schedule-validation.js';
@@ -11,6 +11,8 @@ export interface SchedulesApiDeps {
   clock: Clock;
   /** The scheduler of this process, when it runs one: "run now" and immediate reloads go through it. */
   scheduler?: { runNow(name: string): Promise<ScheduleRun | null>; reload(): Promise<void> };
+  /** Where guard-settings changes are recorded, with who made them. */
+  audit?: AuditLog;
 }
 
 const nameParam = z.object({ name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'schedule names are lowercase words joined by -') });
@@ -27,7 +29,7 @@ const timeOfDay = z.string().refine((v) => {
     return false;
   }
 }, 'expected HH:MM');
-const guardBody = z.object({
+export const guardBody = z.object({
   dailyCap: z.number().int().min(0).max(100),
   weeklyCap: z.number().int().min(0).max(500),
   quietHours: z.object({ start: timeOfDay, end: timeOfDay }),
@@ -98,7 +100,11 @@ export function createSchedulesRouter(deps: SchedulesApiDeps): Router {
     res.json(await guardSettings.get());
   });
   router.put('/guard-settings', async (req, res) => {
-    res.json(await guardSettings.update(guardBody.parse(req.body)));
+    const body = guardBody.parse(req.body);
+    const before = await guardSettings.get();
+    const after = await guardSettings.update(body);
+    await deps.audit?.record({ actor: req.account?.actor ?? 'admin', action: 'settings.guards', subjectType: 'settings', subjectId: 'guards', details: { from: before, to: after } });
+    res.json(after);
   });
   return router;
 }

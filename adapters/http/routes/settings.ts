@@ -3,15 +3,6 @@ import { z } from 'zod';
 import type { ConsoleUnitOfWork } from '../../../core/index.js';
 import { principalOf, requireRole } from '../auth/console-auth.js';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour');
-
-export const guardsBody = z.object({
-  dailyCap: z.number().int().min(0).max(100),
-  weeklyCap: z.number().int().min(0).max(500),
-  quietStart: hhmm,
-  quietEnd: hhmm,
-});
-
 export const consentTextsBody = z.object({
   marketingZh: z.string().trim().min(1).max(2000),
   marketingEn: z.string().trim().min(1).max(2000),
@@ -32,28 +23,27 @@ export interface ChannelInfo {
   reason: string;
 }
 
+/** What a channel can say about itself beyond on/off, e.g. the Telegram bot's username from getMe. */
+export type ChannelDetails = Record<string, string>;
+
 /**
- * `/settings` (admins only): frequency caps and quiet hours (the campaigns' guard settings),
- * consent texts, and the status of each channel.
+ * `/settings` (admins only): consent texts, and the status of each channel with its details.
+ * Frequency caps and quiet hours live in one place, the campaigns' `GET/PUT /guard-settings`.
  */
-export function createSettingsRouter(deps: { uow: ConsoleUnitOfWork; channels: () => ChannelInfo[] }): Router {
+export function createSettingsRouter(deps: {
+  uow: ConsoleUnitOfWork;
+  channels: () => ChannelInfo[];
+  channelDetails?: () => Promise<Record<string, ChannelDetails>>;
+}): Router {
   const router = Router();
   router.use('/settings', requireRole('admin'));
 
   router.get('/settings', async (_req, res) => {
-    const { guards, consent } = await deps.uow.run(async (r) => ({ guards: await r.settings.getGuards(), consent: await r.settings.get('consent_texts') }));
-    res.json({ guards, consentTexts: consentTextsBody.safeParse(consent).data ?? DEFAULT_CONSENT_TEXTS, channels: deps.channels() });
-  });
-
-  router.put('/settings/guards', async (req, res) => {
-    const body = guardsBody.parse(req.body);
-    const actor = principalOf(req).actor;
-    await deps.uow.run(async (r) => {
-      const before = await r.settings.getGuards();
-      await r.settings.putGuards(body);
-      await r.audit.record({ actor, action: 'settings.guards', subjectType: 'settings', subjectId: 'guards', details: { from: before, to: body } });
+    const [consent, details] = await Promise.all([deps.uow.run((r) => r.settings.get('consent_texts')), deps.channelDetails?.() ?? Promise.resolve({} as Record<string, ChannelDetails>)]);
+    res.json({
+      consentTexts: consentTextsBody.safeParse(consent).data ?? DEFAULT_CONSENT_TEXTS,
+      channels: deps.channels().map((c) => ({ ...c, ...(details[c.channel] ? { details: details[c.channel] } : {}) })),
     });
-    res.json(body);
   });
 
   router.put('/settings/consent-texts', async (req, res) => {
