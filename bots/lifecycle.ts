@@ -32,12 +32,17 @@ export function closeServer(server: Server): Promise<void> {
  */
 export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: () => Promise<void>): void {
   let isShuttingDown = false;
+  let firstSignalAt = 0;
   const handle = (signal: string) => {
+    // Ctrl-C reaches both the tsx/npm wrappers and this process, and tsx relays it once more: a
+    // repeat within a second is the same keypress, not a request to force the exit.
+    if (isShuttingDown && Date.now() - firstSignalAt < 1_000) return;
     if (isShuttingDown) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
     isShuttingDown = true;
+    firstSignalAt = Date.now();
     logger.info({ signal, timeoutMs }, 'shutting down: stopping intake, draining, closing the database');
     const timer = setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown timed out; exiting');

@@ -46,8 +46,14 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     throw new ValidationError('retrain_deps_missing', 'retrainRecommender needs { interactions: PgInteractionRepository, courses, artifacts: PgModelArtifactRepository, clock, logger } (see models/index.ts).');
   }
   const started = Date.now();
+  let lastLogged = { decile: -1, stage: '' };
   const progress = (percent: number, stage: string) => {
-    deps.logger.info({ percent: Math.round(percent), stage }, `recommender retrain ${Math.round(percent)}% ${stage}`);
+    // Log each stage and every 10%, not every step: training reports progress hundreds of times.
+    const decile = Math.floor(percent / 10);
+    if (decile !== lastLogged.decile || stage !== lastLogged.stage || percent >= 100) {
+      deps.logger.info({ percent: Math.round(percent), stage }, `recommender retrain ${Math.round(percent)}% ${stage}`);
+      lastLogged = { decile, stage };
+    }
     options.onProgress?.(percent, stage);
   };
   const backend = await initTensorflowBackend(deps.logger);
