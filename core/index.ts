@@ -8,3 +8,4 @@ export * from './followers/follower.js';
 export * from './orders/index.js';
 export * from './dialog/index.js';
 export * from './accounts/index.js';
+export * from './random.js';

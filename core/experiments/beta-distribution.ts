@@ -1,17 +1,6 @@
-/** A source of uniform numbers in [0, 1); tests pass a seeded one. */
-export type Random = () => number;
+import { seededRandom, type Random } from '../random.js';
 
-/** A small seeded generator (mulberry32) for reproducible sampling. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom, type Random };
 
 function sampleNormal(random: Random): number {
   let u = 0;

@@ -1,18 +1,6 @@
-import { confirmPayment, createPendingOrder, recordEvents, type Clock, type EventInput, type Platform, type UnitOfWork } from '../../core/index.js';
+import { confirmPayment, createPendingOrder, recordEvents, seededRandom, type Clock, type EventInput, type Platform, type UnitOfWork } from '../../core/index.js';
 import type { Db } from '../database.js';
 import { createRepositories, PgUnitOfWork } from '../repositories/pg-unit-of-work.js';
-
-/** A small seeded PRNG (mulberry32), so the demo audience is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const NAMES = ['小林', '阿杰', 'Mia', '王磊', 'Leo', '陈静', 'Ava', '周周', 'Sam', '李想', 'Nina', '老张', 'Ken', '晓雨', 'Zoe', '大卫'];
 const ZONES = ['Asia/Shanghai', 'Asia/Shanghai', 'Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Singapore', 'Europe/London', 'America/New_York'];
@@ -46,7 +34,7 @@ export async function seedDemoAudience(deps: DemoAudienceDeps, options: { follow
   const byTag = new Map<string, typeof courses>();
   for (const course of courses) for (const tag of course.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), course]);
   const tags = [...byTag.keys()];
-  const rand = random(options.seed ?? 7);
+  const rand = seededRandom(options.seed ?? 7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const now = deps.clock.now().getTime();
   const uow: UnitOfWork = new PgUnitOfWork(deps.db);
