@@ -1,20 +1,95 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../../models/index.js';
-import { CONSOLE_DIST_DIR } from '../../bots/wire-console.js';
+import { createCoreApiRouter, createHttpApp, createLogger, createMetrics } from '../../adapters/index.js';
+import { systemClock } from '../../core/index.js';
+import { createRepositories, PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
+import { loadConfig } from '../../bots/config/index.js';
+import type { CoreContext } from '../../bots/core-context.js';
+import type { Service } from '../../bots/lifecycle.js';
+import { CONSOLE_DIST_DIR, wireConsole } from '../../bots/wire-console.js';
+import { wireJobs } from '../../bots/wire-jobs.js';
+import { emptyWiring } from '../../bots/wiring.js';
 import { openTestDatabase } from '../support/database.js';
-import { addAccount, createConsoleTestApp, seedActivity } from '../integration/console-support.js';
+import { TEST_ADMIN_TOKEN } from '../support/http.js';
+import { seedActivity } from '../integration/console-support.js';
+import { BotApiSink } from '../integration/campaigns-support/bot-api-sink.js';
+import { SinkMessenger } from '../integration/campaigns-support/sink-messenger.js';
 
 const ARTIFACTS = 'test-artifacts/console';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
+/** Followers who said yes to marketing on Telegram: the broadcast reaches every Telegram follower, and sends to these. */
+const SUBSCRIBERS = 24;
+/** Dashboard cohorts (followers, days ago); every other follower is on Telegram, none gave marketing consent. */
+const COHORTS = [[30, 6], [24, 5], [36, 4], [28, 3], [42, 2], [34, 1]] as const;
+const TELEGRAM_WITHOUT_CONSENT = COHORTS.reduce((sum, [n]) => sum + Math.ceil(n / 2), 0);
 
-describe('web console in Chromium', () => {
+/** A zone where it is daytime now, so the default quiet hours (21:00–09:00 local) hold nothing back. */
+function daytimeZone(now = new Date()): string {
+  const zones = ['Asia/Shanghai', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Auckland', 'America/Sao_Paulo', 'Pacific/Honolulu', 'UTC'];
+  const hourIn = (timeZone: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now));
+  return zones.find((z) => hourIn(z) >= 10 && hourIn(z) <= 18) ?? 'Asia/Shanghai';
+}
+
+/**
+ * The all-in-one composition over a test database: the foundation API, `wireJobs` (campaign
+ * routes, scheduler, outbox dispatcher) sending through a Telegram-style Bot API on a local HTTP
+ * sink, and `wireConsole` (first admin from ADMIN_EMAIL, console routes, auth) — the same wiring
+ * functions the process runs.
+ */
+async function startAllInOne(database: Database, sinkUrl: string) {
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: await mkdtemp(path.join(tmpdir(), 'zhiliao-console-')),
+    ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    DISPATCH_IDLE_MS: '50',
+  });
+  const logger = createLogger('silent');
+  const metrics = createMetrics();
+  const uow = new PgUnitOfWork(database.db);
+  const ctx: CoreContext = { config, logger, metrics, database, clock: systemClock, repos: createRepositories(database.db), uow, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core } };
+  const wiring = emptyWiring();
+  wiring.mounts.push({ path: '/api', router: createCoreApiRouter({ recordEventsDeps: ctx.recordEventsDeps, ...ctx.repos, clock: ctx.clock }), access: 'admin' });
+  wiring.messengers.set('telegram', new SinkMessenger(sinkUrl));
+  wiring.channels.push({ channel: 'telegram', isOn: true, reason: `Bot API at ${sinkUrl} (test sink)` });
+  await wireJobs(ctx, wiring);
+  await wireConsole(ctx, wiring);
+  const app = createHttpApp({ logger, metrics, checkReadiness: () => database.ping(), adminApiToken: TEST_ADMIN_TOKEN, adminAuth: wiring.adminAuth, mounts: wiring.mounts });
+  for (const service of wiring.services) await service.start();
+  return { app, ctx, services: wiring.services };
+}
+
+/** Followers who come in on Telegram (real follow and message events through the core) and accept marketing, as the bot's consent prompt records it. */
+async function seedSubscribers(app: Express, ctx: CoreContext, count: number, timeZone: string): Promise<string[]> {
+  const events = Array.from({ length: count }, (_, i) => {
+    const identity = { kind: 'telegram', externalId: String(7_100_000 + i), displayName: `订阅者 ${i + 1}`, locale: i % 3 === 0 ? 'en' : 'zh-CN', timeZone };
+    return [
+      { kind: 'follow', platform: 'telegram', identity, externalId: `sub-${i}-follow` },
+      { kind: 'message', platform: 'telegram', identity, externalId: `sub-${i}-msg`, payload: { text: i % 2 ? '想学摄影' : 'python 入门' } },
+    ];
+  }).flat();
+  const res = await request(app).post('/api/events').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({ events }).expect(201);
+  const ids = [...new Set((res.body.results as { followerId: string }[]).map((r) => r.followerId))];
+  for (const id of ids) await ctx.repos.followers.update(id, { hasMarketingConsent: true });
+  return ids;
+}
+
+describe('web console in Chromium, over the all-in-one wiring', () => {
   let database: Database;
   let server: Server;
+  let services: Service[] = [];
+  let sink: BotApiSink;
   let browser: Browser;
   let page: Page;
   let base: string;
@@ -23,27 +98,31 @@ describe('web console in Chromium', () => {
     if (!existsSync(`${CONSOLE_DIST_DIR}/index.html`)) execFileSync('npm', ['run', 'build:console'], { stdio: 'inherit' });
     mkdirSync(ARTIFACTS, { recursive: true });
     database = await openTestDatabase('pglite');
-    const app = createConsoleTestApp(database);
+    sink = new BotApiSink({ latencyMs: 20 });
+    const started = await startAllInOne(database, await sink.start());
+    services = started.services;
     server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      const s = started.app.listen(0, '127.0.0.1', () => resolve(s));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await addAccount(database, 'admin', 'admin@example.com');
     const [course] = await queryRows<{ id: string }>(
       database.db,
-      sql`insert into courses (slug, title_zh, title_en, price_minor, status) values ('photo-basics', '摄影基础', 'Photography basics', 9900, 'on_sale') returning id`,
+      sql`insert into courses (slug, title_zh, title_en, price_minor, status, tags) values ('photo-basics', '摄影基础', 'Photography basics', 9900, 'on_sale', '{photography}') returning id`,
     );
-    const courseId = course!.id;
-    await seedActivity(app, database, courseId, 18, new Date(Date.now() - 2 * 86_400_000));
-    await seedActivity(app, database, courseId, 10, new Date(Date.now() - 86_400_000));
+    for (const [followers, daysAgo] of COHORTS) {
+      await seedActivity(started.app, database, course!.id, followers, new Date(Date.now() - daysAgo * 86_400_000));
+    }
+    await seedSubscribers(started.app, started.ctx, SUBSCRIBERS, daytimeZone());
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
-    page.setDefaultTimeout(10_000);
-    await page.addInitScript(() => localStorage.setItem('zl_lang', 'en'));
-  });
+    page.setDefaultTimeout(15_000);
+    await page.addInitScript(() => { if (!localStorage.getItem('zl_lang')) localStorage.setItem('zl_lang', 'en'); });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
+    for (const service of [...services].reverse()) await service.stop();
+    await sink?.stop();
     await database?.close();
   });
 
@@ -55,14 +134,14 @@ describe('web console in Chromium', () => {
     await page.waitForSelector(`nav a.active[data-page="${slug}"]`);
   };
 
-  it('logs in, shows the dashboard charts, creates a course, and visits every page', async () => {
+  it('logs in, shows the dashboard charts, creates a course, and edits settings (audited)', async () => {
     await page.goto(`${base}/console/`);
-    await page.fill('input[name=email]', 'admin@example.com');
+    await page.fill('input[name=email]', ADMIN.email);
     await page.fill('input[name=password]', 'wrong password!');
     await page.click('button[type=submit]');
     await page.waitForSelector('[role=alert]');
     await shoot('login');
-    await page.fill('input[name=password]', 'correct horse battery');
+    await page.fill('input[name=password]', ADMIN.password);
     await page.click('button[type=submit]');
     await page.waitForSelector('canvas');
     expect(await page.locator('canvas').count()).toBe(5);
@@ -91,22 +170,97 @@ describe('web console in Chromium', () => {
     await shoot('followers');
 
     await open('settings');
+    await page.waitForSelector('tr[data-channel="telegram"]');
+    expect(await page.locator('tr[data-channel="jobs"]').innerText()).toContain('dispatcher on via telegram');
     await page.fill('input[name=dailyCap]', '4');
     await page.click('form:has(input[name=dailyCap]) button[type=submit]');
     await page.waitForSelector('[role=status]:text("Saved")');
+    await page.waitForSelector('[data-testid=audit-log] tr[data-action="settings.guards"]');
     await shoot('settings');
+  }, 90_000);
 
-    for (const slug of ['broadcasts', 'retargeting', 'experiments', 'schedules']) {
-      await open(slug);
-      // Until the campaigns API ships these pages say so; once it does they render its data.
-      await page.waitForSelector('[data-testid=coming], .card, p');
-      await shoot(slug);
-    }
+  it('previews a segment, sends a 2-variant broadcast to the emulated followers, and watches it go out', async () => {
+    await open('broadcasts');
+    await page.check('fieldset:has(legend:text("Platforms")) input[type=checkbox] >> nth=0');
+    await page.click('button:text("Preview audience")');
+    await page.waitForSelector('[data-testid=audience-count]');
+    // The segment reaches every Telegram follower; the guards at send time skip those without consent.
+    expect(Number(await page.locator('[data-testid=audience-count]').innerText())).toBe(SUBSCRIBERS + TELEGRAM_WITHOUT_CONSENT);
 
+    await page.fill('input[aria-label="broadcast name"]', 'winter-sale');
+    await page.fill('textarea[aria-label="variant A zh"]', '冬季课程八折，今晚截止');
+    await page.fill('textarea[aria-label="variant A en"]', 'Winter sale: 20% off tonight');
+    await page.click('button:text("Add variant")');
+    await page.fill('textarea[aria-label="variant B zh"]', '新课上线：摄影基础');
+    await page.fill('textarea[aria-label="variant B en"]', 'New course: Photography basics');
+    await page.click('button:text("Send")');
+    await page.waitForSelector('[data-testid=broadcast-progress]');
+    const stat = (name: string) => page.locator(`[data-testid=broadcast-progress] [data-stat=${name}] strong`);
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-testid=broadcast-progress] [data-stat=sent] strong')?.textContent === String(expected)
+        && document.querySelector('[data-testid=broadcast-progress] [data-stat=queued] strong')?.textContent === '0',
+      SUBSCRIBERS,
+      { timeout: 30_000 },
+    );
+    expect(await stat('skipped').innerText()).toBe(String(TELEGRAM_WITHOUT_CONSENT));
+    expect(sink.messages).toHaveLength(SUBSCRIBERS);
+    expect(new Set(sink.messages.map((m) => m.chatId)).size).toBe(SUBSCRIBERS);
+    expect(sink.messages.every((m) => /冬季课程|新课上线|Winter sale|New course/.test(m.text))).toBe(true);
+    await page.waitForSelector('[data-testid=broadcast-list] td:text("winter-sale")');
+    await shoot('broadcasts');
+
+    await open('experiments');
+    await page.waitForSelector('[data-testid="results-winter-sale"] tr[data-variant=B]');
+    const sent = await page.locator('[data-testid="results-winter-sale"] tbody tr td:nth-child(2)').allInnerTexts();
+    expect(sent.reduce((sum, n) => sum + Number(n), 0)).toBe(SUBSCRIBERS);
+    await shoot('experiments');
+
+    await open('retargeting');
+    await page.waitForSelector('[data-rule] table');
+    await shoot('retargeting');
+  }, 90_000);
+
+  it('edits a schedule: the plain-language description and the next 5 runs follow the cron; runs a job now', async () => {
+    await open('schedules');
+    const card = page.locator('[data-schedule="daily-report"]');
+    await card.locator('[data-testid=next-runs] li').first().waitFor();
+    expect(await card.locator('[data-testid=cron-description]').innerText()).toContain('Every day at 08:00');
+    const before = await card.locator('[data-testid=next-runs] li').allInnerTexts();
+    expect(before).toHaveLength(5);
+
+    await card.locator('input[aria-label="cron daily-report"]').fill('30 9 * * 1-5');
+    expect(await card.locator('[data-testid=cron-description]').innerText()).toContain('Weekdays at 09:30');
+    await card.locator('button:text("Save")').click();
+    await card.locator('[role=status]:text("Saved")').waitFor();
+    const after = await card.locator('[data-testid=next-runs] li').allInnerTexts();
+    expect(after).toHaveLength(5);
+    expect(after).not.toEqual(before);
+    expect(after.every((run) => /09:30/.test(run) && !/Sat|Sun/.test(run))).toBe(true);
+    const [stored] = await queryRows<{ cron: string }>(database.db, sql`select cron from schedules where name = 'daily-report'`);
+    expect(stored!.cron).toBe('30 9 * * 1-5');
+
+    const refresh = page.locator('[data-schedule="segment-refresh"]');
+    await refresh.locator('button:text("Run now")').click();
+    await refresh.locator('[data-testid=run-history] td:text("manual")').waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await shoot('schedules');
+  }, 60_000);
+
+  it('renders the console in Chinese', async () => {
     await page.click('nav button:text("中文")');
     await page.waitForSelector('nav a:text("数据看板")');
-    await open('dashboard');
-    await page.waitForSelector('canvas');
-    await shoot('dashboard-zh');
-  });
+    for (const slug of ['dashboard', 'followers', 'broadcasts', 'experiments', 'schedules']) {
+      await open(slug);
+      if (slug === 'dashboard') await page.waitForSelector('canvas');
+      if (slug === 'followers') {
+        await page.waitForSelector('td .pill');
+        await page.locator('tbody tr').first().click();
+        await page.waitForSelector('text=事件时间线');
+      }
+      if (slug === 'broadcasts') await page.waitForSelector('[data-testid=broadcast-list]');
+      if (slug === 'experiments') await page.waitForSelector('[data-testid="results-winter-sale"]');
+      if (slug === 'schedules') await page.waitForSelector('[data-testid=next-runs]');
+      await shoot(`${slug}-zh`);
+    }
+  }, 60_000);
 });

@@ -25,8 +25,5 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
-/** True when the API has no such route yet (a capability still being built). */
-export const isMissingRoute = (error: unknown): boolean => error instanceof ApiError && error.status === 404 && error.code === 'route_not_found';
-
 export const money = (amountMinor: number, currency: string): string =>
   currency === 'XTR' ? `${amountMinor} ⭐` : `${currency === 'CNY' ? '¥' : '$'}${(amountMinor / 100).toFixed(2)}`;

@@ -18,10 +18,10 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'dashboard', slug: 'dashboard', render: () => <DashboardPage /> },
   { key: 'followers', slug: 'followers', render: () => <FollowersPage />, isAdminOnly: true },
   { key: 'courses', slug: 'courses', render: (me) => <CoursesPage me={me} /> },
-  { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
-  { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage /> },
-  { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage /> },
-  { key: 'schedules', slug: 'schedules', render: () => <SchedulesPage /> },
+  { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage />, isAdminOnly: true },
+  { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },
+  { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage />, isAdminOnly: true },
+  { key: 'schedules', slug: 'schedules', render: () => <SchedulesPage />, isAdminOnly: true },
   { key: 'settings', slug: 'settings', render: () => <SettingsPage />, isAdminOnly: true },
 ];
 
@@ -115,16 +115,5 @@ function Login({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
       <button type="submit">{t.login}</button>
       <button type="button" className="link" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t.language}</button>
     </form>
-  );
-}
-
-/** Shown where the API behind a page does not exist yet. */
-export function Coming() {
-  const { t } = useI18n();
-  return (
-    <div className="card coming" data-testid="coming">
-      <strong>{t.coming}</strong>
-      <p>{t.comingText}</p>
-    </div>
   );
 }

@@ -4,8 +4,8 @@ export type Lang = 'zh-CN' | 'en';
 
 const zh = {
   appName: '知了 控制台', login: '登录', logout: '退出', email: '邮箱', password: '密码', dashboard: '数据看板', followers: '粉丝', courses: '课程',
-  broadcasts: '群发', retargeting: '再营销规则', experiments: '实验', schedules: '定时任务', settings: '设置', coming: '即将推出',
-  comingText: '此功能的后端接口尚未上线；接口可用后此页会自动启用。', followersOverTime: '各平台粉丝增长', funnel: '转化漏斗', revenueByDay: '每日收入',
+  broadcasts: '群发', retargeting: '再营销规则', experiments: '实验', schedules: '定时任务', settings: '设置',
+  followersOverTime: '各平台粉丝增长', funnel: '转化漏斗', revenueByDay: '每日收入',
   revenueByCourse: '课程收入', conversionBySegment: '分群转化率', topCourses: '热门课程', search: '搜索', export: '导出数据', delete: '删除数据',
   confirmDelete: '确定永久删除该粉丝的全部数据？', persona: '画像', timeline: '事件时间线', create: '创建', save: '保存', archive: '归档', price: '价格',
   slug: '标识', titleZh: '中文标题', titleEn: '英文标题', status: '状态', coupons: '优惠券', code: '券码', percentOff: '折扣 %', audience: '受众',
@@ -14,11 +14,18 @@ const zh = {
   quietHours: '免打扰时段', consentTexts: '授权文案', channels: '渠道状态', saved: '已保存', views: '浏览', purchases: '购买', revenue: '收入', rate: '转化率',
   name: '名称', description: '描述', loading: '加载中…', none: '暂无数据', followUp: '关注', engaged: '互动', viewed: '浏览课程', checkout: '下单', purchase: '购买',
   matched: '匹配粉丝', language: 'English',
+  allocation: '分配方式', allocationAb: 'A/B 均分', allocationBandit: '多臂老虎机', sendNow: '立即', sendAtTime: '定时', platforms: '平台', tags: '兴趣标签',
+  lifecycle: '生命周期', sample: '抽样', recent: '最近群发', queued: '排队', sending: '发送中', sent: '已发送', delivered: '已送达', failed: '失败',
+  blocked: '被屏蔽', skipped: '跳过', cancelled: '已取消', held: '暂缓', pause: '暂停', resume: '继续', cancel: '取消', results: '实验结果',
+  variant: '变体', conversions: '转化', interval: '95% 区间', pBest: '最优概率', vsControl: '对比对照组', significant: '显著', trigger: '触发条件',
+  delay: '延迟', goal: '转化目标', timezone: '时区', lastFired: '上次运行', trigger2: '触发', outcome: '结果', duration: '耗时', unsaved: '未保存：预览',
+  auditLog: '审计日志', actor: '操作人', action: '操作', subject: '对象', at: '时间', filter: '筛选', prev: '上一页', next: '下一页',
+  loginQr: '微信登录二维码', botOff: '未开启', audienceSize: '受众人数', experimentsHelp: '每个群发与再营销规则的各变体结果（转化率与 95% 可信区间）。',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
-  broadcasts: 'Broadcasts', retargeting: 'Retargeting rules', experiments: 'Experiments', schedules: 'Schedules', settings: 'Settings', coming: 'Coming',
-  comingText: 'The API behind this page is not live yet; the page turns on by itself once it is.', followersOverTime: 'Followers over time by platform', funnel: 'Funnel', revenueByDay: 'Revenue by day',
+  broadcasts: 'Broadcasts', retargeting: 'Retargeting rules', experiments: 'Experiments', schedules: 'Schedules', settings: 'Settings',
+  followersOverTime: 'Followers over time by platform', funnel: 'Funnel', revenueByDay: 'Revenue by day',
   revenueByCourse: 'Revenue by course', conversionBySegment: 'Conversion by segment', topCourses: 'Top courses', search: 'Search', export: 'Export data', delete: 'Delete data',
   confirmDelete: "Permanently delete all of this follower's data?", persona: 'Persona', timeline: 'Timeline', create: 'Create', save: 'Save', archive: 'Archive', price: 'Price',
   slug: 'Slug', titleZh: 'Chinese title', titleEn: 'English title', status: 'Status', coupons: 'Coupons', code: 'Code', percentOff: 'Percent off', audience: 'Audience',
@@ -27,6 +34,13 @@ const en: typeof zh = {
   quietHours: 'Quiet hours', consentTexts: 'Consent texts', channels: 'Channel status', saved: 'Saved', views: 'Views', purchases: 'Purchases', revenue: 'Revenue', rate: 'Rate',
   name: 'Name', description: 'Description', loading: 'Loading…', none: 'No data yet', followUp: 'Follow', engaged: 'Engaged', viewed: 'Viewed', checkout: 'Checkout', purchase: 'Purchase',
   matched: 'Matched followers', language: '中文',
+  allocation: 'Allocation', allocationAb: 'A/B split', allocationBandit: 'Bandit', sendNow: 'Now', sendAtTime: 'At a time', platforms: 'Platforms', tags: 'Interest tags',
+  lifecycle: 'Lifecycle', sample: 'Sample', recent: 'Recent broadcasts', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed',
+  blocked: 'Blocked', skipped: 'Skipped', cancelled: 'Cancelled', held: 'Held', pause: 'Pause', resume: 'Resume', cancel: 'Cancel', results: 'Results',
+  variant: 'Variant', conversions: 'Conversions', interval: '95% interval', pBest: 'P(best)', vsControl: 'vs control', significant: 'significant', trigger: 'Trigger',
+  delay: 'Delay', goal: 'Goal', timezone: 'Time zone', lastFired: 'Last fired', trigger2: 'Trigger', outcome: 'Outcome', duration: 'Duration', unsaved: 'Unsaved: preview',
+  auditLog: 'Audit log', actor: 'Actor', action: 'Action', subject: 'Subject', at: 'At', filter: 'Filter', prev: 'Previous', next: 'Next',
+  loginQr: 'WeChat login QR', botOff: 'Off', audienceSize: 'Audience', experimentsHelp: 'Per-variant results of every broadcast and retargeting rule (conversion rate with a 95% credible interval).',
 };
 
 export type Messages = typeof zh;

@@ -1,91 +1,165 @@
 import { useEffect, useState } from 'react';
-import { api, isMissingRoute } from '../api.ts';
-import { Coming } from '../app.tsx';
-import { useI18n } from '../i18n.ts';
+import { api } from '../api.ts';
+import { useI18n, type Messages } from '../i18n.ts';
+import type { Broadcast, Progress } from './campaign-types.ts';
 
-interface Variant { key: string; zh: string; en: string }
+interface DraftVariant { key: string; zh: string; en: string }
+interface Preview { size: number; sample: { followerId: string; locale: string; timeZone: string; platform: string }[] }
+
+const LIFECYCLE = ['new', 'active', 'dormant', 'customer'] as const;
 
 export function BroadcastsPage() {
   const { t } = useI18n();
-  const [isAvailable, setIsAvailable] = useState<boolean | null>(null);
   const [name, setName] = useState('');
   const [platforms, setPlatforms] = useState<string[]>([]);
+  const [lifecycle, setLifecycle] = useState<string[]>([]);
   const [tags, setTags] = useState('');
-  const [variants, setVariants] = useState<Variant[]>([{ key: 'A', zh: '', en: '' }]);
+  const [variants, setVariants] = useState<DraftVariant[]>([{ key: 'A', zh: '', en: '' }]);
+  const [allocation, setAllocation] = useState<'ab' | 'bandit'>('ab');
   const [sendAt, setSendAt] = useState('');
-  const [preview, setPreview] = useState<unknown>(null);
-  const [broadcastId, setBroadcastId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<unknown>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [recent, setRecent] = useState<Broadcast[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState('');
 
   const segment = () => ({
     ...(platforms.length ? { platforms } : {}),
+    ...(lifecycle.length ? { lifecycle } : {}),
     ...(tags.trim() ? { interestTags: tags.split(/[,，\s]+/).filter(Boolean) } : {}),
   });
-  // The composer needs the campaigns API; a missing route means it has not shipped yet.
-  useEffect(() => {
-    api('POST', '/segments/preview', { segment: {} }).then(() => setIsAvailable(true), (e) => setIsAvailable(!isMissingRoute(e)));
-  }, []);
-  useEffect(() => {
-    if (!broadcastId) return;
-    const poll = () => api('GET', `/broadcasts/${broadcastId}`).then(setProgress, (e: Error) => setError(e.message));
-    void poll();
-    const timer = setInterval(poll, 2000);
-    return () => clearInterval(timer);
-  }, [broadcastId]);
+  const loadRecent = () => api<{ items: Broadcast[] }>('GET', '/broadcasts?limit=10').then((d) => setRecent(d.items), (e: Error) => setError(e.message));
+  useEffect(() => { void loadRecent(); }, []);
 
-  if (isAvailable === null) return <p>{t.loading}</p>;
-  if (!isAvailable) return <Coming />;
-  const doPreview = () => api('POST', '/segments/preview', { segment: segment() }).then(setPreview, (e: Error) => setError(e.message));
+  const doPreview = () => api<Preview>('POST', '/segments/preview', { segment: segment(), sampleSize: 5 }).then((p) => { setError(''); setPreview(p); }, (e: Error) => setError(e.message));
   const send = () =>
-    api<{ id: string }>('POST', '/broadcasts', {
+    api<{ broadcast: Broadcast; enqueued: number; audienceSize: number }>('POST', '/broadcasts', {
       name,
       segment: segment(),
-      variants: variants.map((v) => ({ key: v.key, text: { ...(v.zh ? { 'zh-CN': v.zh } : {}), ...(v.en ? { en: v.en } : {}) } })),
+      allocation,
+      variants: variants.map((v) => ({ key: v.key, text: { ...(v.zh.trim() ? { 'zh-CN': v.zh } : {}), ...(v.en.trim() ? { en: v.en } : {}) } })),
       sendTime: sendAt ? { mode: 'at', at: new Date(sendAt).toISOString() } : { mode: 'now' },
-    }).then((b) => { setError(''); setBroadcastId(b.id); }, (e: Error) => setError(e.message));
+    }).then((res) => { setError(''); setSelected(res.broadcast.id); void loadRecent(); }, (e: Error) => setError(e.message));
+  const toggle = (list: string[], set: (v: string[]) => void, value: string, on: boolean) => set(on ? [...list, value] : list.filter((x) => x !== value));
+  const editVariant = (i: number, patch: Partial<DraftVariant>) => setVariants(variants.map((x, j) => (j === i ? { ...x, ...patch } : x)));
 
-  const count = (preview as { count?: number; size?: number; total?: number } | null);
   return (
     <>
-      <div className="card">
+      <div className="card" aria-label="audience">
+        <h3>{t.audience}</h3>
         <div className="row">
-          <label>{t.name}<input aria-label="broadcast name" value={name} onChange={(e) => setName(e.target.value)} /></label>
-          {['telegram', 'wechat'].map((p) => (
-            <label key={p} style={{ flexDirection: 'row', alignItems: 'center' }}>
-              <input type="checkbox" checked={platforms.includes(p)} onChange={(e) => setPlatforms(e.target.checked ? [...platforms, p] : platforms.filter((x) => x !== p))} /> {p}
-            </label>
-          ))}
-          <label>tags<input aria-label="interest tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="python, photography" /></label>
+          <fieldset className="row"><legend>{t.platforms}</legend>
+            {['telegram', 'wechat'].map((p) => (
+              <label key={p} style={{ flexDirection: 'row', alignItems: 'center' }}>
+                <input type="checkbox" checked={platforms.includes(p)} onChange={(e) => toggle(platforms, setPlatforms, p, e.target.checked)} /> {p}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="row"><legend>{t.lifecycle}</legend>
+            {LIFECYCLE.map((p) => (
+              <label key={p} style={{ flexDirection: 'row', alignItems: 'center' }}>
+                <input type="checkbox" checked={lifecycle.includes(p)} onChange={(e) => toggle(lifecycle, setLifecycle, p, e.target.checked)} /> {p}
+              </label>
+            ))}
+          </fieldset>
+          <label>{t.tags}<input aria-label="interest tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="python, photography" /></label>
           <button className="secondary" onClick={doPreview}>{t.preview}</button>
         </div>
-        {preview !== null && (
-          <p data-testid="audience-preview">{t.matched}: <strong>{count?.count ?? count?.size ?? count?.total ?? '?'}</strong></p>
+        {preview && (
+          <div data-testid="audience-preview">
+            <p>{t.matched}: <strong data-testid="audience-count">{preview.size}</strong></p>
+            {preview.sample.length > 0 && (
+              <p className="muted">{t.sample}: {preview.sample.map((m) => <span className="pill" key={m.followerId}>{m.platform} · {m.locale} · {m.timeZone} · {m.followerId.slice(0, 8)}</span>)}</p>
+            )}
+          </div>
         )}
-        {preview !== null && <pre>{JSON.stringify(preview, null, 2)}</pre>}
       </div>
-      <div className="card">
+      <div className="card" aria-label="composer">
+        <div className="row">
+          <label style={{ flex: 1 }}>{t.name}<input aria-label="broadcast name" value={name} onChange={(e) => setName(e.target.value)} /></label>
+          <label>{t.allocation}
+            <select aria-label="allocation" value={allocation} onChange={(e) => setAllocation(e.target.value as 'ab' | 'bandit')}>
+              <option value="ab">{t.allocationAb}</option><option value="bandit">{t.allocationBandit}</option>
+            </select>
+          </label>
+        </div>
         <h3>{t.variants}</h3>
         {variants.map((v, i) => (
           <div className="row" key={i}>
-            <label>key<input value={v.key} style={{ width: 60 }} onChange={(e) => setVariants(variants.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} /></label>
-            <label style={{ flex: 1 }}>中文<textarea aria-label={`variant ${v.key} zh`} value={v.zh} onChange={(e) => setVariants(variants.map((x, j) => (j === i ? { ...x, zh: e.target.value } : x)))} /></label>
-            <label style={{ flex: 1 }}>English<textarea aria-label={`variant ${v.key} en`} value={v.en} onChange={(e) => setVariants(variants.map((x, j) => (j === i ? { ...x, en: e.target.value } : x)))} /></label>
+            <label>key<input aria-label={`variant ${i + 1} key`} value={v.key} style={{ width: 60 }} onChange={(e) => editVariant(i, { key: e.target.value })} /></label>
+            <label style={{ flex: 1 }}>中文<textarea aria-label={`variant ${v.key} zh`} rows={2} value={v.zh} onChange={(e) => editVariant(i, { zh: e.target.value })} /></label>
+            <label style={{ flex: 1 }}>English<textarea aria-label={`variant ${v.key} en`} rows={2} value={v.en} onChange={(e) => editVariant(i, { en: e.target.value })} /></label>
           </div>
         ))}
         <div className="row">
           <button className="secondary" onClick={() => setVariants([...variants, { key: String.fromCharCode(65 + variants.length), zh: '', en: '' }])} disabled={variants.length >= 5}>{t.addVariant}</button>
-          <label>{t.scheduleAt}<input type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} /></label>
-          <button onClick={send} disabled={!name}>{t.send}</button>
+          <label>{t.scheduleAt}<input aria-label="send at" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} /></label>
+          <button onClick={send} disabled={!name.trim()}>{t.send}</button>
         </div>
-        {error && <p className="error">{error}</p>}
+        {error && <p className="error" role="alert">{error}</p>}
       </div>
-      {broadcastId && (
-        <div className="card" data-testid="broadcast-progress">
-          <h3>{t.progress}</h3>
-          <pre>{JSON.stringify(progress, null, 2)}</pre>
-        </div>
-      )}
+      {selected && <BroadcastProgress id={selected} onChanged={loadRecent} />}
+      <div className="card">
+        <h3>{t.recent}</h3>
+        {recent.length === 0 ? <p>{t.none}</p> : (
+          <table data-testid="broadcast-list">
+            <thead><tr><th>{t.name}</th><th>{t.status}</th><th>{t.variants}</th><th>{t.audienceSize}</th><th>{t.sent}</th><th /></tr></thead>
+            <tbody>{recent.map((b) => (
+              <tr key={b.id}>
+                <td>{b.name}</td><td><span className="pill">{b.status}</span></td><td>{b.variants.map((v) => v.key).join(' / ')} ({b.allocation})</td>
+                <td>{b.audienceSize ?? '—'}</td><td>{b.progress ? `${b.progress.sent}/${b.progress.total}` : '—'}</td>
+                <td><button className="link" onClick={() => setSelected(b.id)}>{t.progress}</button></td>
+              </tr>
+            ))}</tbody>
+          </table>
+        )}
+      </div>
     </>
+  );
+}
+
+const SEGMENTS: { key: keyof Progress & keyof Messages; color: string }[] = [
+  { key: 'sent', color: '#2e7d32' }, { key: 'sending', color: '#2f6fec' }, { key: 'queued', color: '#9fb6e8' },
+  { key: 'failed', color: '#c62828' }, { key: 'blocked', color: '#8e5b00' }, { key: 'cancelled', color: '#9aa1b1' },
+];
+
+/** Live progress of one broadcast, polled every second until it is finished. */
+function BroadcastProgress({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<{ broadcast: Broadcast; progress: Progress } | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = () => api<{ broadcast: Broadcast; progress: Progress }>('GET', `/broadcasts/${id}`).then((s) => {
+      setState(s);
+      if (s.broadcast.status === 'completed' || s.broadcast.status === 'cancelled') onChanged();
+      else timer = setTimeout(poll, 1000);
+    }, (e: Error) => setError(e.message));
+    void poll();
+    return () => clearTimeout(timer);
+  }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const control = (command: 'pause' | 'resume' | 'cancel') =>
+    api<{ broadcast: Broadcast; progress: Progress }>('POST', `/broadcasts/${id}/${command}`).then(setState, (e: Error) => setError(e.message));
+  if (error) return <p className="error">{error}</p>;
+  if (!state) return <p>{t.loading}</p>;
+  const { broadcast: b, progress: p } = state;
+  const skipped = p.skipped.total;
+  const held = p.held.quiet_hours + p.held.rate_limited + p.held.retry;
+  return (
+    <div className="card" data-testid="broadcast-progress" data-status={b.status}>
+      <h3>{t.progress}: {b.name} <span className="pill" data-testid="broadcast-status">{b.status}</span></h3>
+      <div className="bar">{SEGMENTS.map((s) => <span key={s.key} title={t[s.key]} style={{ width: `${p.total ? ((p[s.key] as number) / p.total) * 100 : 0}%`, background: s.color }} />)}</div>
+      <div className="stats">
+        <div><span className="muted">{t.audienceSize}</span><strong>{p.total}</strong></div>
+        {SEGMENTS.map((s) => <div key={s.key} data-stat={s.key}><span className="muted">{t[s.key]}</span><strong>{p[s.key] as number}</strong></div>)}
+        <div data-stat="delivered"><span className="muted">{t.delivered}</span><strong>{p.delivered}</strong></div>
+        <div data-stat="skipped"><span className="muted">{t.skipped}</span><strong>{skipped}</strong></div>
+        <div><span className="muted">{t.held}</span><strong>{held}</strong></div>
+      </div>
+      <div className="row">
+        {b.status === 'sending' || b.status === 'scheduled' ? <button className="secondary" onClick={() => control('pause')}>{t.pause}</button> : null}
+        {b.status === 'paused' ? <button className="secondary" onClick={() => control('resume')}>{t.resume}</button> : null}
+        {b.status !== 'completed' && b.status !== 'cancelled' ? <button className="danger" onClick={() => control('cancel')}>{t.cancel}</button> : null}
+      </div>
+    </div>
   );
 }

@@ -1,59 +1,59 @@
 import { useEffect, useState } from 'react';
-import { api, isMissingRoute } from '../api.ts';
-import { Coming } from '../app.tsx';
+import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import type { Broadcast, RetargetingRule } from './campaign-types.ts';
+import { ResultsTable } from './results-table.tsx';
 
-/** Lists what an endpoint returns, or 'coming' while the endpoint does not exist. */
-function EndpointList({ path, render }: { path: string; render: (items: Record<string, unknown>[]) => React.ReactNode }) {
-  const { t } = useI18n();
-  const [state, setState] = useState<Record<string, unknown>[] | 'missing' | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    api<unknown>('GET', path).then(
-      (d) => setState(Array.isArray(d) ? d : ((d as { items?: Record<string, unknown>[] }).items ?? [])),
-      (e) => (isMissingRoute(e) ? setState('missing') : setError((e as Error).message)),
-    );
-  }, [path]);
-  if (state === 'missing') return <Coming />;
-  if (error) return <p className="error">{error}</p>;
-  if (!state) return <p>{t.loading}</p>;
-  return state.length === 0 ? <p>{t.none}</p> : <>{render(state)}</>;
-}
+const describeParams = (params: Record<string, number>) => Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ') || '—';
 
+/** Retargeting rules: trigger, timing, enabled switch, and each rule's per-variant results. */
 export function RetargetingPage() {
+  const { t } = useI18n();
+  const [rules, setRules] = useState<RetargetingRule[] | null>(null);
+  const [error, setError] = useState('');
+  const load = () => api<{ items: RetargetingRule[] }>('GET', '/retargeting-rules').then((d) => setRules(d.items), (e: Error) => setError(e.message));
+  useEffect(() => { void load(); }, []);
+  const setEnabled = (rule: RetargetingRule, isEnabled: boolean) => api('PATCH', `/retargeting-rules/${rule.id}`, { isEnabled }).then(load, (e: Error) => setError(e.message));
+  if (error) return <p className="error">{error}</p>;
+  if (!rules) return <p>{t.loading}</p>;
+  if (rules.length === 0) return <p>{t.none}</p>;
   return (
-    <EndpointList
-      path="/retargeting-rules"
-      render={(rules) => (
-        <div className="card"><table><tbody>{rules.map((r) => <tr key={String(r['id'] ?? r['name'])}><td>{String(r['name'] ?? r['id'])}</td><td>{String(r['trigger'] ?? r['kind'] ?? '')}</td><td>{r['isEnabled'] ? '🟢' : '⚪'}</td></tr>)}</tbody></table></div>
-      )}
-    />
+    <>
+      {rules.map((r) => (
+        <div className="card" key={r.id} data-rule={r.name}>
+          <h3>{r.name} <span className="pill">{r.trigger}</span> <span className="pill">{r.allocation === 'bandit' ? t.allocationBandit : t.allocationAb}</span></h3>
+          <div className="row">
+            <span className="muted">{t.trigger}: {describeParams(r.params)} · {t.delay}: {r.delayMinutes} min · {t.goal}: {r.conversionGoal} ({r.attributionHours} h)</span>
+            <label style={{ flexDirection: 'row', alignItems: 'center' }}>
+              <input type="checkbox" checked={r.isEnabled} onChange={(e) => setEnabled(r, e.target.checked)} /> {t.enabled}
+            </label>
+          </div>
+          <ResultsTable path={`/retargeting-rules/${r.id}/results`} />
+        </div>
+      ))}
+    </>
   );
 }
 
-interface VariantResult { key: string; sent?: number; conversions?: number; rate?: number; interval?: [number, number] | { low: number; high: number } }
-
+/** Experiments: every broadcast's variants with their results and intervals. */
 export function ExperimentsPage() {
+  const { t, lang } = useI18n();
+  const [broadcasts, setBroadcasts] = useState<Broadcast[] | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => { api<{ items: Broadcast[] }>('GET', '/broadcasts?limit=20').then((d) => setBroadcasts(d.items), (e: Error) => setError(e.message)); }, []);
+  if (error) return <p className="error">{error}</p>;
+  if (!broadcasts) return <p>{t.loading}</p>;
   return (
-    <EndpointList
-      path="/experiments"
-      render={(experiments) => (
-        <>
-          {experiments.map((x) => (
-            <div className="card" key={String(x['id'] ?? x['name'])}>
-              <h3>{String(x['name'] ?? x['id'])}</h3>
-              <table>
-                <tbody>
-                  {((x['variants'] as VariantResult[] | undefined) ?? []).map((v) => {
-                    const iv = Array.isArray(v.interval) ? v.interval : v.interval ? [v.interval.low, v.interval.high] : null;
-                    return <tr key={v.key}><td>{v.key}</td><td>{v.sent ?? '—'}</td><td>{v.conversions ?? '—'}</td><td>{v.rate !== undefined ? `${(v.rate * 100).toFixed(1)}%` : '—'}</td><td>{iv ? `[${(iv[0]! * 100).toFixed(1)}%, ${(iv[1]! * 100).toFixed(1)}%]` : ''}</td></tr>;
-                  })}
-                </tbody>
-              </table>
-            </div>
-          ))}
-        </>
-      )}
-    />
+    <>
+      <p className="muted">{t.experimentsHelp}</p>
+      {broadcasts.length === 0 && <p>{t.none}</p>}
+      {broadcasts.map((b) => (
+        <div className="card" key={b.id} data-experiment={b.name}>
+          <h3>{b.name} <span className="pill">{b.status}</span> <span className="pill">{b.allocation === 'bandit' ? t.allocationBandit : t.allocationAb}</span></h3>
+          <p className="muted">{b.variants.map((v) => `${v.key}: ${(lang === 'zh-CN' ? v.text['zh-CN'] ?? v.text.en : v.text.en ?? v.text['zh-CN']) ?? ''}`).join(' · ')}</p>
+          <ResultsTable path={`/broadcasts/${b.id}/results`} testId={`results-${b.name}`} />
+        </div>
+      ))}
+    </>
   );
 }

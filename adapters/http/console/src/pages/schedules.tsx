@@ -1,58 +1,69 @@
 import { useEffect, useState } from 'react';
-import { api, isMissingRoute } from '../api.ts';
-import { Coming } from '../app.tsx';
+import { api } from '../api.ts';
 import { describeCron, nextRuns } from '../cron.ts';
 import { useI18n } from '../i18n.ts';
 
-interface Schedule { name: string; cron: string; timeZone: string; isEnabled: boolean; description: string }
-interface Run { id: number | string; trigger: string; startedAt: string; durationMs: number | null; outcome: string; error: string | null }
-
-const asList = <T,>(data: unknown): T[] => (Array.isArray(data) ? data : ((data as { items?: T[] }).items ?? []));
+/** The shapes of adapters/http/routes/schedules.ts. */
+interface Schedule { name: string; cron: string; timezone: string; enabled: boolean; description: string; lastFiredAt: string | null; nextRuns: string[] }
+interface Run { id: number; trigger: 'cron' | 'manual'; startedAt: string; durationMs: number | null; outcome: string; error: string | null }
 
 export function SchedulesPage() {
   const { t } = useI18n();
-  const [schedules, setSchedules] = useState<Schedule[] | null | 'missing'>(null);
+  const [schedules, setSchedules] = useState<Schedule[] | null>(null);
   const [error, setError] = useState('');
-  const load = () => api<unknown>('GET', '/schedules').then((d) => setSchedules(asList<Schedule>(d)), (e) => (isMissingRoute(e) ? setSchedules('missing') : setError((e as Error).message)));
-  useEffect(() => { void load(); }, []);
-  if (schedules === 'missing') return <Coming />;
+  useEffect(() => { api<{ items: Schedule[] }>('GET', '/schedules').then((d) => setSchedules(d.items), (e: Error) => setError(e.message)); }, []);
   if (error) return <p className="error">{error}</p>;
   if (!schedules) return <p>{t.loading}</p>;
-  return <>{schedules.map((s) => <ScheduleCard key={s.name} schedule={s} onSaved={load} />)}</>;
+  return <>{schedules.map((s) => <ScheduleCard key={s.name} initial={s} />)}</>;
 }
 
-function ScheduleCard({ schedule, onSaved }: { schedule: Schedule; onSaved: () => void }) {
+/**
+ * One schedule: a cron editor with its plain-language reading and next 5 runs (previewed in the
+ * browser while typing, then the server's answer once saved), enable/disable, run now, history.
+ */
+function ScheduleCard({ initial }: { initial: Schedule }) {
   const { t, lang } = useI18n();
-  const [cron, setCron] = useState(schedule.cron);
+  const [schedule, setSchedule] = useState(initial);
+  const [cron, setCron] = useState(initial.cron);
   const [runs, setRuns] = useState<Run[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const preview = nextRuns(cron, schedule.timeZone);
-  const loadRuns = () => api<unknown>('GET', `/schedules/${schedule.name}/runs`).then((d) => setRuns(asList<Run>(d).slice(0, 10)), () => setRuns([]));
+  const isDirty = cron.trim() !== schedule.cron;
+  const preview = nextRuns(cron, schedule.timezone);
+  const shown = isDirty ? preview.runs.map((d) => d.toISOString()) : schedule.nextRuns;
+  const loadRuns = () => api<{ items: Run[] }>('GET', `/schedules/${schedule.name}/runs?limit=5`).then((d) => setRuns(d.items), () => setRuns([]));
   useEffect(() => { void loadRuns(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
-  const act = (p: Promise<unknown>) => p.then(() => { setMessage({ ok: true, text: t.saved }); onSaved(); void loadRuns(); }, (e: Error) => setMessage({ ok: false, text: e.message }));
+  const patch = (body: { cron?: string; enabled?: boolean }) =>
+    api<Schedule>('PATCH', `/schedules/${schedule.name}`, body).then((s) => { setSchedule(s); setCron(s.cron); setMessage({ ok: true, text: t.saved }); }, (e: Error) => setMessage({ ok: false, text: e.message }));
+  const runNow = () => api<Run>('POST', `/schedules/${schedule.name}/run`).then((r) => { setMessage({ ok: r.outcome !== 'failed', text: `${t.runNow}: ${r.outcome}${r.error ? ` — ${r.error}` : ''}` }); void loadRuns(); }, (e: Error) => setMessage({ ok: false, text: e.message }));
 
   return (
     <div className="card" data-schedule={schedule.name}>
-      <h3>{schedule.name} <small>{schedule.description}</small></h3>
+      <h3>{schedule.name} <small className="muted">{schedule.description}</small></h3>
       <div className="row">
-        <label>{t.cron} ({schedule.timeZone})<input aria-label={`cron ${schedule.name}`} value={cron} onChange={(e) => setCron(e.target.value)} /></label>
-        <button onClick={() => act(api('PATCH', `/schedules/${schedule.name}`, { cron }))} disabled={Boolean(preview.error)}>{t.save}</button>
+        <label>{t.cron} ({schedule.timezone})<input aria-label={`cron ${schedule.name}`} value={cron} onChange={(e) => setCron(e.target.value)} /></label>
+        <button onClick={() => patch({ cron: cron.trim() })} disabled={Boolean(preview.error) || !isDirty}>{t.save}</button>
         <label style={{ flexDirection: 'row', alignItems: 'center' }}>
-          <input type="checkbox" checked={schedule.isEnabled} onChange={(e) => act(api('PATCH', `/schedules/${schedule.name}`, { isEnabled: e.target.checked }))} /> {t.enabled}
+          <input type="checkbox" aria-label={`enabled ${schedule.name}`} checked={schedule.enabled} onChange={(e) => patch({ enabled: e.target.checked })} /> {t.enabled}
         </label>
-        <button className="secondary" onClick={() => act(api('POST', `/schedules/${schedule.name}/run`))}>{t.runNow}</button>
+        <button className="secondary" onClick={runNow}>{t.runNow}</button>
       </div>
-      <p data-testid="cron-description">{preview.error ? <span className="error">{preview.error}</span> : describeCron(cron, lang)}</p>
-      {message && <p className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      <p data-testid="cron-description"><strong>{preview.error ? <span className="error">{preview.error}</span> : describeCron(cron, lang)}</strong>{isDirty && <span className="muted"> · {t.unsaved}</span>}</p>
+      {message && <p className={message.ok ? 'ok' : 'error'} role="status">{message.text}</p>}
       <div className="grid">
         <div>
           <h4>{t.nextRuns}</h4>
-          <ol data-testid="next-runs">{preview.runs.map((d) => <li key={d.toISOString()}>{d.toLocaleString(lang, { timeZone: schedule.timeZone })} ({schedule.timeZone})</li>)}</ol>
+          {shown.length === 0 ? <p className="muted">{schedule.enabled ? t.none : t.botOff}</p> : (
+            <ol data-testid="next-runs">{shown.map((iso) => <li key={iso}>{new Date(iso).toLocaleString(lang, { timeZone: schedule.timezone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })}</li>)}</ol>
+          )}
+          <small className="muted">{t.lastFired}: {schedule.lastFiredAt ? new Date(schedule.lastFiredAt).toLocaleString(lang) : '—'}</small>
         </div>
         <div>
           <h4>{t.history}</h4>
           {runs.length === 0 ? <p>{t.none}</p> : (
-            <table><tbody>{runs.map((r) => <tr key={r.id}><td>{new Date(r.startedAt).toLocaleString()}</td><td>{r.trigger}</td><td>{r.outcome}</td><td>{r.durationMs ?? '—'} ms</td></tr>)}</tbody></table>
+            <table data-testid="run-history">
+              <thead><tr><th>{t.at}</th><th>{t.trigger2}</th><th>{t.outcome}</th><th>{t.duration}</th></tr></thead>
+              <tbody>{runs.map((r) => <tr key={r.id}><td>{new Date(r.startedAt).toLocaleString(lang)}</td><td>{r.trigger}</td><td title={r.error ?? ''}>{r.outcome}</td><td>{r.durationMs ?? '—'} ms</td></tr>)}</tbody>
+            </table>
           )}
         </div>
       </div>

@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api.ts';
+import { useI18n } from '../i18n.ts';
+import type { Results } from './campaign-types.ts';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Per-variant experiment results: sent, conversions, rate with its 95% credible interval drawn as a bar, P(best), z-test against the control. */
+export function ResultsTable({ path, testId }: { path: string; testId?: string }) {
+  const { t } = useI18n();
+  const [results, setResults] = useState<Results | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => { api<Results>('GET', path).then(setResults, (e: Error) => setError(e.message)); }, [path]);
+  if (error) return <p className="error">{error}</p>;
+  if (!results) return <p>{t.loading}</p>;
+  const top = Math.max(0.05, ...results.variants.map((v) => v.credibleInterval[1]));
+  return (
+    <table data-testid={testId}>
+      <thead><tr><th>{t.variant}</th><th>{t.sent}</th><th>{t.conversions}</th><th>{t.rate}</th><th>{t.interval}</th><th>{t.pBest}</th><th>{t.vsControl}</th></tr></thead>
+      <tbody>
+        {results.variants.map((v) => (
+          <tr key={v.variant} data-variant={v.variant}>
+            <td><strong>{v.variant}</strong></td>
+            <td>{v.sent}</td>
+            <td>{v.conversions}</td>
+            <td>{pct(v.conversionRate)}</td>
+            <td>
+              <div className="interval" title={`${pct(v.credibleInterval[0])} – ${pct(v.credibleInterval[1])}`}>
+                <span style={{ left: `${(v.credibleInterval[0] / top) * 100}%`, width: `${Math.max(1, ((v.credibleInterval[1] - v.credibleInterval[0]) / top) * 100)}%` }} />
+              </div>
+              <small>[{pct(v.credibleInterval[0])}, {pct(v.credibleInterval[1])}]</small>
+            </td>
+            <td>{pct(v.probabilityBest)}</td>
+            <td>{v.versusControl ? `p=${v.versusControl.pValue.toFixed(3)}${v.versusControl.isSignificant ? ` · ${t.significant}` : ''}` : '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
