@@ -167,6 +167,7 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
     await page.waitForSelector('td .pill');
     await page.locator('tbody tr').first().click();
     await page.waitForSelector('text=Timeline');
+    await page.waitForSelector('[data-testid=persona] .pill');
     await shoot('followers');
 
     await open('settings');
@@ -207,6 +208,7 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
     expect(new Set(sink.messages.map((m) => m.chatId)).size).toBe(SUBSCRIBERS);
     expect(sink.messages.every((m) => /冬季课程|新课上线|Winter sale|New course/.test(m.text))).toBe(true);
     await page.waitForSelector('[data-testid=broadcast-list] td:text("winter-sale")');
+    await page.locator('[data-testid=broadcast-progress]').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shoot('broadcasts');
 
     await open('experiments');
@@ -257,7 +259,10 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
         await page.locator('tbody tr').first().click();
         await page.waitForSelector('text=事件时间线');
       }
-      if (slug === 'broadcasts') await page.waitForSelector('[data-testid=broadcast-list]');
+      if (slug === 'broadcasts') {
+        await page.click('[data-testid=broadcast-list] button.link');
+        await page.locator('[data-testid=broadcast-progress]').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      }
       if (slug === 'experiments') await page.waitForSelector('[data-testid="results-winter-sale"]');
       if (slug === 'schedules') await page.waitForSelector('[data-testid=next-runs]');
       await shoot(`${slug}-zh`);

@@ -68,12 +68,39 @@ export function FollowersPage() {
               <button className="danger" onClick={() => remove(selected)}>{t.delete}</button>
             </div>
             <h4>{t.persona}</h4>
-            <pre>{JSON.stringify(persona, null, 2)}</pre>
+            <PersonaView persona={persona} />
             <h4>{t.timeline}</h4>
             <table><tbody>{timeline.map((e) => <tr key={e.id}><td>{new Date(e.occurredAt).toLocaleString()}</td><td>{e.kind}</td><td>{e.platform}</td></tr>)}</tbody></table>
           </div>
         )}
       </div>
     </>
+  );
+}
+
+const show = (v: unknown): string => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : typeof v === 'string' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+
+/** The persona as the API gives it: tag lists as weighted pills, nested objects as small stat rows, the rest as text. */
+function PersonaView({ persona }: { persona: unknown }) {
+  if (!persona || typeof persona !== 'object') return null;
+  const entries = Object.entries(persona as Record<string, unknown>).filter(([k]) => k !== 'followerId');
+  return (
+    <table data-testid="persona"><tbody>{entries.map(([key, value]) => (
+      <tr key={key}>
+        <th style={{ width: 130 }}>{key}</th>
+        <td>
+          {Array.isArray(value)
+            ? (value.length === 0 ? '—' : value.map((item, i) => {
+                const o = item as Record<string, unknown>;
+                const label = typeof item === 'object' && item ? (o['tag'] ?? o['title'] ?? o['slug'] ?? o['courseId'] ?? JSON.stringify(item)) : item;
+                const weight = typeof item === 'object' && item ? (o['weight'] ?? o['score']) : undefined;
+                return <span className="pill" key={i}>{show(label)}{weight !== undefined ? ` · ${show(weight)}` : ''}</span>;
+              }))
+            : value && typeof value === 'object'
+              ? <div className="stats">{Object.entries(value as Record<string, unknown>).map(([k, v]) => <div key={k}><span className="muted">{k}</span><strong style={{ fontSize: 14 }}>{Array.isArray(v) ? v.length : show(v)}</strong></div>)}</div>
+              : show(value)}
+        </td>
+      </tr>
+    ))}</tbody></table>
   );
 }
