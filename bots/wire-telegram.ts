@@ -1,9 +1,9 @@
 import type { Mount, Metrics } from '../adapters/index.js';
 import {
   createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
-  telegramService, type Timer,
+  telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
-import { InterestPopularityRecommender, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
+import { CachedCourseCatalogue, InterestPopularityRecommender, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
 import { PgSendLogRepository, PgTelegramCoursePopularity, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
 import type { TelegramConfig } from './config/telegram.js';
@@ -21,6 +21,8 @@ export interface TelegramChannelParts {
   /** The recommendation engine when wired; the interest + popularity stop-gap otherwise. */
   recommender?: Recommender;
   timer?: Timer;
+  /** Per-update phase timings (the benchmark's profile). */
+  onPhases?: (phases: UpdatePhases) => void;
 }
 
 /**
@@ -34,9 +36,11 @@ export interface TelegramChannelParts {
 export function buildTelegramChannel(parts: TelegramChannelParts, config: TelegramConfig, token: string) {
   const botId = botIdOf(token);
   const updates = new PgTelegramUpdateRepository(parts.db);
+  // The chat path reads the same catalogue pages over and over: reused for a few seconds.
+  const repos: Repositories = { ...parts.repos, courses: new CachedCourseCatalogue(parts.repos.courses, parts.clock) };
   const recommender =
-    parts.recommender ?? new InterestPopularityRecommender({ ...parts.repos, popularity: new PgTelegramCoursePopularity(parts.db, parts.clock), clock: parts.clock });
-  const dialog: DialogDeps = { repos: parts.repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender, checkoutProvider: 'telegram_stars' };
+    parts.recommender ?? new InterestPopularityRecommender({ ...repos, popularity: new PgTelegramCoursePopularity(parts.db, parts.clock), clock: parts.clock });
+  const dialog: DialogDeps = { repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender, checkoutProvider: 'telegram_stars' };
   const processorRef: { current?: UpdateProcessor } = {};
   const { bot, drain } = createTelegramBot({
     token,
@@ -57,7 +61,7 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
       if (status !== 'sent') parts.metrics?.errors.inc({ source: 'send', code: `telegram_${status}` });
     },
   });
-  const processor = new UpdateProcessor({ dialog, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; } });
+  const processor = new UpdateProcessor({ dialog, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; }, ...(parts.onPhases ? { onPhases: parts.onPhases } : {}) });
   processorRef.current = processor;
   const gateway = new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: (followerId) => updates.telegramUserIdOf(followerId) });
   const gatewayFor = async (order: { followerId: string }) => {
@@ -73,7 +77,11 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   }
   const service = telegramService({
     bot,
-    drain,
+    // Updates in flight first (they may still queue replies), then the replies they queued.
+    drain: async () => {
+      await drain();
+      await messenger.drain();
+    },
     mode: config.mode,
     ...(config.webhookSecret ? { webhook: { secret: config.webhookSecret, ...(config.webhookUrl ? { url: config.webhookUrl } : {}) } } : {}),
     logger: parts.logger,

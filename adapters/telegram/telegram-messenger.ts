@@ -1,5 +1,5 @@
 import { TelegramError, type Telegram } from 'telegraf';
-import type { FollowerRepository, Logger, Messenger, Recipient, Reply, SendPurpose, SendResult } from '../../core/index.js';
+import { MicroBatcher, type FollowerRepository, type Logger, type Messenger, type Recipient, type Reply, type SendPurpose, type SendResult } from '../../core/index.js';
 import type { FinishedSend, PgSendLogRepository } from '../../models/index.js';
 import { RateLimiter } from './rate-limiter.js';
 import { renderReply, type TelegramCall } from './render-reply.js';
@@ -17,7 +17,7 @@ export const realTimer: Timer = {
 
 export interface TelegramMessengerDeps {
   telegram: Pick<Telegram, 'sendMessage' | 'sendInvoice'>;
-  sendLog: Pick<PgSendLogRepository, 'start' | 'finish'>;
+  sendLog: Pick<PgSendLogRepository, 'start' | 'finish' | 'record'>;
   followers: Pick<FollowerRepository, 'update'>;
   limiter: RateLimiter;
   logger: Logger;
@@ -26,7 +26,11 @@ export interface TelegramMessengerDeps {
   maxRateLimitRetries?: number;
   /** Called once per finished send with its status (metrics). */
   onSent?: (status: SendResult['status'], purpose: SendPurpose) => void;
+  /** How long a finished send's row waits for others to be written with (group commit); 2 ms by default. */
+  sendLogBatchMs?: number;
 }
+
+type CompletedSend = Parameters<PgSendLogRepository['record']>[0][number];
 
 /** Group and supergroup chat ids are negative in the Bot API. */
 const chatKindOf = (chatId: string): 'private' | 'group' => (chatId.startsWith('-') ? 'group' : 'private');
@@ -60,19 +64,101 @@ export class TelegramMessenger implements Messenger {
 
   constructor(private readonly deps: TelegramMessengerDeps) {
     this.timer = deps.timer ?? realTimer;
+    this.completedLog = new MicroBatcher<CompletedSend, void>(
+      async (completed) => {
+        await deps.sendLog.record(completed);
+        return completed.map(() => undefined);
+      },
+      { maxWaitMs: deps.sendLogBatchMs ?? 2, maxSize: 200 },
+    );
   }
 
   async send(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose; idempotencyKey?: string }): Promise<SendResult> {
+    if (!options.idempotencyKey) return this.sendUnkeyed(to, replies, options.purpose);
     const started = await this.deps.sendLog.start({
       platform: 'telegram',
       followerId: to.followerId || null,
       chatId: to.chatId,
       purpose: options.purpose,
-      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+      idempotencyKey: options.idempotencyKey,
       replyCount: replies.length,
     });
     if (started.id === null) return asSendResult(started.existing);
+    const { result, messageIds, attempts, error } = await this.deliver(to, replies);
+    await this.deps.sendLog.finish(started.id, { status: result.status, providerMessageIds: messageIds, error }, attempts, new Date(this.timer.nowMs()));
+    this.reportFinished(to, result, error, options.purpose);
+    return result;
+  }
 
+  /**
+   * Queues replies to one chat and returns at once; they go out in the background, after what was
+   * queued for that chat before (per-chat order), within the rate limits, and are recorded in
+   * `sends` when done. Nothing fails back to the caller: an outcome other than sent is logged and
+   * counted (`onSent`), a 403 marks the follower unreachable. {@link drain} waits for the queue.
+   * Queued replies live in memory: a process that dies before sending them loses them (the update
+   * is recorded as events already), which a graceful stop avoids by draining.
+   *
+   * @example
+   * messenger.enqueue({ followerId, chatId: '42' }, replies, { purpose: 'transactional' });
+   */
+  enqueue(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose }): void {
+    const previous = this.chatQueues.get(to.chatId) ?? Promise.resolve();
+    this.queued++;
+    const next = previous.then(async () => {
+      try {
+        await this.sendUnkeyed(to, replies, options.purpose);
+      } catch (error) {
+        this.deps.logger.error({ err: error, chatId: to.chatId, followerId: to.followerId }, 'queued telegram send failed');
+        this.deps.onSent?.('failed', options.purpose);
+      } finally {
+        if (this.chatQueues.get(to.chatId) === next) this.chatQueues.delete(to.chatId);
+        if (--this.queued === 0) {
+          this.idle.forEach((resolve) => resolve());
+          this.idle = [];
+        }
+      }
+    });
+    this.chatQueues.set(to.chatId, next);
+  }
+
+  /** Sends queued with {@link enqueue} not yet finished (sent and recorded). */
+  get queuedSends(): number {
+    return this.queued;
+  }
+
+  /** Resolves once every queued send has finished and been recorded (graceful stop, tests). */
+  drain(): Promise<void> {
+    return this.queued === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private readonly chatQueues = new Map<string, Promise<void>>();
+  private queued = 0;
+  private idle: Array<() => void> = [];
+  private readonly completedLog: MicroBatcher<CompletedSend, void>;
+
+  /** A send without an idempotency key has nothing to claim: its row is written once, when it is over. */
+  private async sendUnkeyed(to: Recipient, replies: readonly Reply[], purpose: SendPurpose): Promise<SendResult> {
+    const startedAt = new Date(this.timer.nowMs());
+    const { result, messageIds, attempts, error } = await this.deliver(to, replies);
+    await this.completedLog.submit({
+      platform: 'telegram',
+      followerId: to.followerId || null,
+      chatId: to.chatId,
+      purpose,
+      replyCount: replies.length,
+      status: result.status,
+      providerMessageIds: messageIds,
+      error,
+      attempts,
+      startedAt,
+      finishedAt: new Date(this.timer.nowMs()),
+    });
+    this.reportFinished(to, result, error, purpose);
+    return result;
+  }
+
+  /** Sends the replies in order, stopping at the first that does not go through; a 403 marks the follower unreachable. */
+  private async deliver(to: Recipient, replies: readonly Reply[]): Promise<{ result: SendResult; messageIds: string[]; attempts: number; error: string | null }> {
     const messageIds: string[] = [];
     let attempts = 0;
     let result: SendResult = { status: 'sent', providerMessageIds: messageIds };
@@ -87,10 +173,12 @@ export class TelegramMessenger implements Messenger {
     }
     if (result.status === 'blocked' && to.followerId) await this.deps.followers.update(to.followerId, { isReachable: false });
     const error = result.status === 'sent' ? null : result.status === 'rate_limited' ? `retry after ${result.retryAfterMs} ms` : result.reason;
-    await this.deps.sendLog.finish(started.id, { status: result.status, providerMessageIds: messageIds, error }, attempts, new Date(this.timer.nowMs()));
+    return { result, messageIds, attempts, error };
+  }
+
+  private reportFinished(to: Recipient, result: SendResult, error: string | null, purpose: SendPurpose): void {
     if (result.status !== 'sent') this.deps.logger.warn({ chatId: to.chatId, followerId: to.followerId, status: result.status, error }, 'telegram send did not go through');
-    this.deps.onSent?.(result.status, options.purpose);
-    return result;
+    this.deps.onSent?.(result.status, purpose);
   }
 
   private async sendOne(to: Recipient, call: TelegramCall): Promise<{ result: SendResult; attempts: number }> {

@@ -1,7 +1,7 @@
 import type { Update } from 'telegraf/types';
 import {
-  confirmPayment, courseTitle, handleInbound, recordEvents, ValidationError, ZhiliaoError,
-  type CoreMetrics, type DialogDeps, type EventInput, type Logger, type Messenger,
+  confirmPayment, courseTitle, EventBatcher, handleInbound, MicroBatcher, ValidationError, ZhiliaoError,
+  type CoreMetrics, type DialogDeps, type EventInput, type EventResult, type Logger, type Messenger, type Recipient, type Reply, type SendPurpose,
 } from '../../core/index.js';
 import type { PgTelegramUpdateRepository } from '../../models/index.js';
 import { translateUpdate, type TranslatedUpdate } from './translate-update.js';
@@ -13,17 +13,38 @@ export interface QueryAnswerer {
   answerPreCheckoutQuery(preCheckoutQueryId: string, ok: boolean, errorMessage?: string): Promise<unknown>;
 }
 
+/** The outbound path: `send` waits for the outcome (idempotent sends); `enqueue` hands chat replies over and returns. */
+export interface ReplyMessenger extends Messenger {
+  enqueue(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose }): void;
+}
+
 export interface UpdateProcessorDeps {
   dialog: DialogDeps;
-  messenger: Messenger;
-  updates: Pick<PgTelegramUpdateRepository, 'claim' | 'release'>;
+  messenger: ReplyMessenger;
+  updates: Pick<PgTelegramUpdateRepository, 'claimMany' | 'release'>;
   logger: Logger;
   metrics?: CoreMetrics;
   botId: string;
   botUsername?: string;
+  /** Called once per processed update with how long each phase took (ms); the benchmark profiles with it. */
+  onPhases?: (phases: UpdatePhases) => void;
+  /** How long concurrent updates wait for each other to share one claim and one events transaction; 2 ms by default. */
+  batchWaitMs?: number;
+}
+
+/** Where one update's time went, in ms: claim, events, dialog (reads and replies), and waiting on the callback answer. */
+export interface UpdatePhases {
+  claimMs: number;
+  eventsMs: number;
+  dialogMs: number;
+  callbackAnswerMs: number;
 }
 
 export type ProcessOutcome = 'processed' | 'duplicate' | 'ignored';
+
+/** How long a Telegram user's follower id is reused without resolving the identity again. */
+const FOLLOWER_CACHE_MS = 10 * 60_000;
+const FOLLOWER_CACHE_SIZE = 50_000;
 
 /** Pre-checkout queries must be answered within 10 s; leave room for the network. */
 const PRE_CHECKOUT_BUDGET_MS = 8_000;
@@ -31,7 +52,9 @@ const PRE_CHECKOUT_BUDGET_MS = 8_000;
 /**
  * Handles one Telegram update end to end: takes its update_id (a redelivery stops here), answers
  * callback and pre-checkout queries first (Telegram waits on them), records the update as events,
- * applies reachability and payments, asks the dialog and sends its replies through the messenger.
+ * applies reachability and payments, asks the dialog and queues its replies with the messenger
+ * (they are sent in the background; the update is done once they are queued). Concurrent updates
+ * share their update_id claims and their events transactions (group commit).
  * If processing fails the update_id is given back, so Telegram's redelivery is processed again.
  *
  * @example
@@ -39,12 +62,45 @@ const PRE_CHECKOUT_BUDGET_MS = 8_000;
  * bot.use((ctx) => processor.process(ctx.update, ctx.telegram));
  */
 export class UpdateProcessor {
-  constructor(private readonly deps: UpdateProcessorDeps) {}
+  /** update_id claims of concurrent updates, taken in one statement. */
+  private readonly claims: MicroBatcher<{ updateId: number; kind: string }, boolean>;
+  /** Events of concurrent updates, recorded in one transaction (group commit). */
+  private readonly events: EventBatcher;
+
+  constructor(private readonly deps: UpdateProcessorDeps) {
+    const maxWaitMs = deps.batchWaitMs ?? 2;
+    this.claims = new MicroBatcher((items) => deps.updates.claimMany(deps.botId, items), { maxWaitMs, maxSize: 200 });
+    // Two batches in flight: one slow batch (new followers) does not hold up the next. Two
+    // batches rarely share a follower (Telegram sends one user's updates in order); if they
+    // deadlock, the batcher records each update on its own.
+    this.events = new EventBatcher(deps.dialog.recordEventsDeps, { maxWaitMs, maxConcurrentFlushes: 2 });
+  }
 
   async process(update: Update, answerer: QueryAnswerer): Promise<ProcessOutcome> {
     const t = translateUpdate(update, { botId: this.deps.botId, ...(this.deps.botUsername ? { botUsername: this.deps.botUsername } : {}) });
     if (!t.identity) return 'ignored';
-    if (!(await this.deps.updates.claim(this.deps.botId, t.updateId, t.kind))) {
+    const phases: UpdatePhases = { claimMs: 0, eventsMs: 0, dialogMs: 0, callbackAnswerMs: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof UpdatePhases) => {
+      const now = performance.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
+    const identity = t.identity;
+    const identityKey = `${identity.kind}:${identity.externalId}`;
+    const isOneFollower = t.events.length > 0 && t.events.every((e) => e.identity?.kind === identity.kind && e.identity.externalId === identity.externalId);
+    // A user not seen lately is resolved (created on first sight) alongside the claim, outside the
+    // shared events transaction, where identities would be resolved one after another. If the
+    // update then fails, the follower stays and its redelivery finds it.
+    const [isClaimed, resolved] = await Promise.all([
+      this.claims.submit({ updateId: t.updateId, kind: t.kind }),
+      isOneFollower && !this.knownFollower(identityKey)
+        ? this.deps.dialog.repos.followers.resolveIdentity(identity).then((r) => r.follower, () => undefined)
+        : undefined,
+    ]);
+    if (resolved) this.rememberFollower(identityKey, resolved.id);
+    lap('claimMs');
+    if (!isClaimed) {
       this.deps.logger.debug({ updateId: t.updateId }, 'telegram update already processed');
       return 'duplicate';
     }
@@ -55,34 +111,83 @@ export class UpdateProcessor {
       : undefined;
     try {
       if (t.preCheckout) await this.answerPreCheckout(t, answerer);
+      // The dialog needs the follower: read alongside the events transaction (which changes only
+      // last_seen_at), unless this update changes the follower itself.
+      const known = this.knownFollower(identityKey);
+      const isPlainTurn = t.inbound && t.isReachable === undefined && !t.payment;
+      const follower = isPlainTurn ? (resolved ?? (known ? this.deps.dialog.repos.followers.findById(known).catch(() => null) : undefined)) : undefined;
       const followerId = await this.recordAll(t.events);
+      lap('eventsMs');
       if (!followerId || !t.chat) return 'processed';
       if (t.isReachable !== undefined) await this.deps.dialog.repos.followers.update(followerId, { isReachable: t.isReachable });
       if (t.payment) await this.confirm(t, followerId);
       if (t.inbound) {
-        const replies = await handleInbound(this.deps.dialog, { ...t.inbound, followerId });
-        if (replies.length) await this.deps.messenger.send({ followerId, chatId: t.chat.id }, replies, { purpose: 'transactional' });
+        const read = await follower;
+        const replies = await handleInbound(this.deps.dialog, { ...t.inbound, followerId }, read ? { follower: read } : {});
+        // Queued, not sent: the update is done once its replies are in the chat's outbound queue.
+        if (replies.length) this.deps.messenger.enqueue({ followerId, chatId: t.chat.id }, replies, { purpose: 'transactional' });
       }
+      lap('dialogMs');
       return 'processed';
     } catch (error) {
       await this.deps.updates.release(this.deps.botId, t.updateId).catch(() => undefined);
       throw error;
     } finally {
       await answered;
+      lap('callbackAnswerMs');
+      this.deps.onPhases?.(phases);
     }
   }
 
-  /** Records the update's events; a course id that no longer exists is dropped rather than losing the event. */
+  /**
+   * Records the update's events; a course id that no longer exists is dropped rather than losing
+   * the event. A Telegram user seen lately is sent as their follower id instead of their identity:
+   * the shared transaction then checks all its followers in one read instead of resolving each
+   * identity in turn. Telegram identities are never moved to another follower, and a deleted
+   * follower fails the check, after which the identity is sent again (and creates a new follower).
+   */
   private async recordAll(events: EventInput[]): Promise<string | undefined> {
     if (events.length === 0) return undefined;
+    const identityKey = events[0]!.identity ? `${events[0]!.identity.kind}:${events[0]!.identity.externalId}` : undefined;
+    const known = identityKey ? this.knownFollower(identityKey) : undefined;
+    if (known && events.every((e) => e.identity && `${e.identity.kind}:${e.identity.externalId}` === identityKey)) {
+      try {
+        return await this.recordWithCourseFallback(events.map(({ identity: _resolved, ...rest }) => ({ ...rest, followerId: known })));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        this.followerIds.delete(identityKey!);
+      }
+    }
+    const followerId = await this.recordWithCourseFallback(events);
+    if (identityKey && followerId) this.rememberFollower(identityKey, followerId);
+    return followerId;
+  }
+
+  private async recordWithCourseFallback(events: EventInput[]): Promise<string | undefined> {
+    const followerOf = ([result]: EventResult[]) => (result && 'followerId' in result ? result.followerId : undefined);
     try {
-      const [result] = await recordEvents(this.deps.dialog.recordEventsDeps, events);
-      return result && 'followerId' in result ? result.followerId : undefined;
+      return followerOf(await this.events.record(events));
     } catch (error) {
       if (!(error instanceof ValidationError) || !events.some((e) => e.courseId)) throw error;
-      const [result] = await recordEvents(this.deps.dialog.recordEventsDeps, events.map(({ courseId: _dropped, ...rest }) => rest));
-      return result && 'followerId' in result ? result.followerId : undefined;
+      return followerOf(await this.events.record(events.map(({ courseId: _dropped, ...rest }) => rest)));
     }
+  }
+
+  /** Telegram identity → follower id, for {@link FOLLOWER_CACHE_MS}; the oldest go first beyond {@link FOLLOWER_CACHE_SIZE}. */
+  private readonly followerIds = new Map<string, { followerId: string; atMs: number }>();
+
+  private knownFollower(identityKey: string): string | undefined {
+    const entry = this.followerIds.get(identityKey);
+    if (!entry) return undefined;
+    if (Date.now() - entry.atMs < FOLLOWER_CACHE_MS) return entry.followerId;
+    this.followerIds.delete(identityKey);
+    return undefined;
+  }
+
+  private rememberFollower(identityKey: string, followerId: string): void {
+    this.followerIds.delete(identityKey);
+    this.followerIds.set(identityKey, { followerId, atMs: Date.now() });
+    if (this.followerIds.size > FOLLOWER_CACHE_SIZE) this.followerIds.delete(this.followerIds.keys().next().value!);
   }
 
   private async answerPreCheckout(t: TranslatedUpdate, answerer: QueryAnswerer): Promise<void> {

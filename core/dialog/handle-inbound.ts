@@ -8,6 +8,7 @@ import { inboundMessageSchema, type InboundMessage, type ValidInboundMessage } f
 import { intentOfAction, intentOfCommand, type Intent } from './intent.js';
 import { buyReplies } from './purchase-replies.js';
 import type { Reply } from './reply.js';
+import type { Follower } from '../followers/follower.js';
 
 /** The intent of a message: commands and buttons map directly, free text is classified. */
 export function intentOf(message: ValidInboundMessage): Intent {
@@ -56,7 +57,8 @@ async function reply(turn: DialogTurn, intent: Intent): Promise<Reply[]> {
 /**
  * Answers one follower message on any platform: works out the intent (command, button or free
  * text in Chinese or English), does what it asks (browse, search, recommend, buy, opt out, …) and
- * returns the replies in the follower's language for the adapter to render. The adapter records
+ * returns the replies in the follower's language for the adapter to render. `options.follower` is
+ * the follower as the adapter read it after recording the message, to skip reading it again. The adapter records
  * the raw message as an event first; the dialog records only what it derives (topics picked,
  * courses viewed, checkouts), keyed on `messageId` so a redelivered message changes nothing twice.
  *
@@ -64,14 +66,15 @@ async function reply(turn: DialogTurn, intent: Intent): Promise<Reply[]> {
  * const replies = await handleInbound(deps, { platform: 'telegram', followerId, messageId: 'bot1:1001',
  *   locale: 'en', chatKind: 'private', text: 'any photography course?' });
  */
-export async function handleInbound(deps: DialogDeps, inbound: InboundMessage): Promise<Reply[]> {
+export async function handleInbound(deps: DialogDeps, inbound: InboundMessage, options: { follower?: Follower } = {}): Promise<Reply[]> {
   const parsed = inboundMessageSchema.safeParse(inbound);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ValidationError('invalid_inbound_message', `${issue.path.join('.') || 'message'}: ${issue.message}`);
   }
   const message = parsed.data;
-  const follower = await deps.repos.followers.findById(message.followerId);
+  // The adapter may hand over the follower it just read (saving a round trip); only if it is this one.
+  const follower = options.follower?.id === message.followerId ? options.follower : await deps.repos.followers.findById(message.followerId);
   if (!follower) throw new NotFoundError('follower_not_found', `No follower ${message.followerId}; record the message's event with an identity first.`);
   const locale = follower.locale;
   const turn: DialogTurn = {

@@ -18,6 +18,13 @@ export interface FinishedSend {
   error: string | null;
 }
 
+/** A send without an idempotency key, written once when it is over. */
+export interface CompletedSend extends Omit<SendLogEntry, 'idempotencyKey'>, FinishedSend {
+  attempts: number;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
 /** A send was started (`id`), or the idempotency key was already used and this is how it went. */
 export type StartedSend = { id: number; existing?: undefined } | { id: null; existing: FinishedSend };
 
@@ -29,6 +36,8 @@ export type StartedSend = { id: number; existing?: undefined } | { id: null; exi
  * @example
  * const started = await sendLog.start({ platform: 'telegram', followerId, chatId: '42', purpose: 'marketing', idempotencyKey: 'c7:f1', replyCount: 1 });
  * if (started.id !== null) await sendLog.finish(started.id, { status: 'sent', providerMessageIds: ['9'], error: null }, 1);
+ * await sendLog.record([{ platform: 'telegram', followerId, chatId: '42', purpose: 'transactional', replyCount: 1, status: 'sent',
+ *   providerMessageIds: ['10'], error: null, attempts: 1, startedAt, finishedAt: new Date() }]);
  */
 export class PgSendLogRepository {
   constructor(private readonly db: Db) {}
@@ -64,6 +73,38 @@ export class PgSendLogRepository {
       sql`update sends set status = ${outcome.status}, provider_message_ids = ${`{${outcome.providerMessageIds.join(',')}}`}::text[],
           error = ${outcome.error}, attempts = attempts + ${attempts}, finished_at = ${at.toISOString()}::timestamptz
           where id = ${id}`,
+    );
+  }
+
+  /**
+   * Writes finished sends that had no idempotency key (nothing to claim beforehand): one row each,
+   * one statement for all of them.
+   */
+  async record(completed: readonly CompletedSend[]): Promise<void> {
+    if (completed.length === 0) return;
+    const rows = JSON.stringify(
+      completed.map((c) => ({
+        platform: c.platform,
+        follower_id: c.followerId,
+        chat_id: c.chatId,
+        purpose: c.purpose,
+        status: c.status,
+        reply_count: c.replyCount,
+        provider_message_ids: c.providerMessageIds,
+        error: c.error,
+        attempts: c.attempts,
+        created_at: c.startedAt.toISOString(),
+        finished_at: c.finishedAt.toISOString(),
+      })),
+    );
+    // A follower deleted while the send was in flight leaves the row without one (as `on delete set null` would).
+    await queryRows(
+      this.db,
+      sql`insert into sends (platform, follower_id, chat_id, purpose, status, reply_count, provider_message_ids, error, attempts, created_at, finished_at)
+          select x.platform, f.id, x.chat_id, x.purpose, x.status, x.reply_count, coalesce(x.provider_message_ids, '{}'), x.error, x.attempts, x.created_at, x.finished_at
+          from jsonb_to_recordset(${rows}::jsonb) as x(platform text, follower_id uuid, chat_id text, purpose text, status text, reply_count int,
+                                                      provider_message_ids text[], error text, attempts int, created_at timestamptz, finished_at timestamptz)
+          left join followers f on f.id = x.follower_id`,
     );
   }
 }

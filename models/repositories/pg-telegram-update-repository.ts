@@ -21,6 +21,23 @@ export class PgTelegramUpdateRepository {
     return rows.length === 1;
   }
 
+  /**
+   * Takes several updates in one statement (concurrent webhook requests claimed together); one
+   * answer per item, in order. An update_id given twice in one call is taken by the first.
+   */
+  async claimMany(botId: string, items: ReadonlyArray<{ updateId: number; kind: string }>): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const rows = JSON.stringify(items.map((i) => ({ update_id: i.updateId, kind: i.kind })));
+    const taken = await queryRows<{ updateId: number }>(
+      this.db,
+      sql`insert into telegram_processed_updates (bot_id, update_id, kind)
+          select ${botId}, x.update_id, min(x.kind) from jsonb_to_recordset(${rows}::jsonb) as x(update_id bigint, kind text) group by x.update_id
+          on conflict do nothing returning update_id::int as "updateId"`,
+    );
+    const isNew = new Set(taken.map((r) => Number(r.updateId)));
+    return items.map((i) => isNew.delete(i.updateId));
+  }
+
   /** Gives an update back after processing failed, so Telegram's redelivery is processed again. */
   async release(botId: string, updateId: number): Promise<void> {
     await queryRows(this.db, sql`delete from telegram_processed_updates where bot_id = ${botId} and update_id = ${updateId}`);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { TelegramError, type Telegram } from 'telegraf';
 import { createLogger } from '../../../adapters/index.js';
 import { RateLimiter, TELEGRAM_RATE_LIMITS, TelegramMessenger, type Timer } from '../../../adapters/telegram/index.js';
-import { createRepositories, PgSendLogRepository, queryRows, type Database } from '../../../models/index.js';
+import { createRepositories, PgSendLogRepository, PgTelegramUpdateRepository, queryRows, type Database } from '../../../models/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 
 /** A clock that never really waits: sleeping moves it forward. */
@@ -83,5 +83,83 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
     const again = await messenger.send({ followerId: follower.id, chatId: '65' }, [{ type: 'text', text: 'x' }], { purpose: 'marketing', idempotencyKey: 'campaign-1:65' });
     expect(again).toEqual(first);
     expect(sent).toEqual(['65']);
+  });
+
+  it('queues replies and returns at once; they go out in order per chat and are recorded once each', async () => {
+    const { messenger, sent } = setup();
+    const follower = await newFollower('66');
+    const to = { followerId: follower.id, chatId: '66' };
+    messenger.enqueue(to, [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }], { purpose: 'transactional' });
+    messenger.enqueue(to, [{ type: 'text', text: 'three' }], { purpose: 'transactional' });
+    expect(sent).toEqual([]);
+    expect(messenger.queuedSends).toBe(2);
+    await messenger.drain();
+    expect(messenger.queuedSends).toBe(0);
+    expect(sent).toEqual(['66', '66', '66']);
+    const rows = await queryRows<{ status: string; attempts: number; ids: string[]; replyCount: number }>(
+      database.db,
+      sql`select status, attempts, provider_message_ids as ids, reply_count as "replyCount" from sends where chat_id = '66' order by id`,
+    );
+    expect(rows).toEqual([
+      { status: 'sent', attempts: 2, ids: ['1', '2'], replyCount: 2 },
+      { status: 'sent', attempts: 1, ids: ['3'], replyCount: 1 },
+    ]);
+  });
+
+  it('keeps the rate limits for queued replies', async () => {
+    const { messenger, timer } = setup();
+    const follower = await newFollower('67');
+    messenger.enqueue({ followerId: follower.id, chatId: '67' }, [{ type: 'text', text: 'a' }], { purpose: 'transactional' });
+    messenger.enqueue({ followerId: follower.id, chatId: '67' }, [{ type: 'text', text: 'b' }], { purpose: 'transactional' });
+    await messenger.drain();
+    expect(timer.sleeps).toEqual([1000]);
+  });
+
+  it('marks the follower unreachable when a queued reply gets a 403, records it and reports it', async () => {
+    const statuses: string[] = [];
+    const timer = new FakeTimer();
+    const { telegram } = scriptedTelegram([new TelegramError({ error_code: 403, description: 'Forbidden: bot was blocked by the user' })]);
+    const repos = createRepositories(database.db);
+    const messenger = new TelegramMessenger({
+      telegram, sendLog: new PgSendLogRepository(database.db), followers: repos.followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger: createLogger('silent'), timer,
+      onSent: (status) => statuses.push(status),
+    });
+    const blocked = await newFollower('68');
+    messenger.enqueue({ followerId: blocked.id, chatId: '68' }, [{ type: 'text', text: 'hi' }], { purpose: 'transactional' });
+    await messenger.drain();
+    expect((await repos.followers.findById(blocked.id))!.isReachable).toBe(false);
+    expect(await sendRows('68')).toEqual([{ status: 'blocked', attempts: 1 }]);
+    expect(statuses).toEqual(['blocked']);
+  });
+
+  it('reports a queued send whose row cannot be written instead of dropping it silently', async () => {
+    const statuses: string[] = [];
+    const { telegram } = scriptedTelegram([]);
+    const sendLog = new PgSendLogRepository(database.db);
+    const messenger = new TelegramMessenger({
+      telegram, sendLog: { start: sendLog.start.bind(sendLog), finish: sendLog.finish.bind(sendLog), record: async () => { throw new Error('database down'); } },
+      followers: createRepositories(database.db).followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger: createLogger('silent'), timer: new FakeTimer(),
+      onSent: (status) => statuses.push(status),
+    });
+    messenger.enqueue({ followerId: '', chatId: '69' }, [{ type: 'text', text: 'hi' }], { purpose: 'transactional' });
+    await messenger.drain();
+    expect(statuses).toEqual(['failed']);
+  });
+});
+
+describe.each(testTargets())('PgTelegramUpdateRepository.claimMany on %s', (target) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(target);
+  });
+  afterAll(() => database.close());
+
+  it('takes each new update_id once, in one call, and refuses those taken before', async () => {
+    const updates = new PgTelegramUpdateRepository(database.db);
+    expect(await updates.claimMany('b1', [{ updateId: 1, kind: 'message' }])).toEqual([true]);
+    expect(await updates.claimMany('b1', [{ updateId: 1, kind: 'message' }, { updateId: 2, kind: 'callback_query' }, { updateId: 2, kind: 'callback_query' }, { updateId: 3, kind: 'message' }])).toEqual([false, true, false, true]);
+    expect(await updates.claimMany('b2', [{ updateId: 1, kind: 'message' }])).toEqual([true]);
+    await updates.release('b1', 2);
+    expect(await updates.claimMany('b1', [{ updateId: 2, kind: 'message' }])).toEqual([true]);
   });
 });
