@@ -16,18 +16,19 @@ import { createCampaignRepositories, type CampaignRepositories } from '../models
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
-/** Every path the campaign routers answer under /api. */
-const CAMPAIGN_PATHS = ['/broadcasts', '/segments/preview', '/retargeting-rules', '/schedules', '/guard-settings'];
+/** The campaign paths under /api that only admins may use: they act on every follower or on the whole system. */
+const ADMIN_ONLY_CAMPAIGN_PATHS = ['/retargeting-rules', '/schedules', '/guard-settings'];
 
 /**
- * The admin routers of campaigns: broadcasts, segment preview, experiments, retargeting rules,
- * schedules and guard settings. All of them are for admins only: campaigns reach every follower
- * and carry no owning creator, so a creator account gets 403 (it still has its own courses and
- * dashboard in the console).
+ * The console routers of campaigns: broadcasts, segment preview, experiments, retargeting rules,
+ * schedules and guard settings. Broadcasts carry their creator: a creator composes (segment
+ * preview included), lists, controls and reads results of their own broadcasts only, and gets 404
+ * for another creator's (the routes check, see broadcasts.ts). Retargeting rules, schedules and
+ * guard settings have no owner and are for admins only; a creator gets 403.
  */
 export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDeps, 'scheduler' | 'audit'>): Mount[] {
-  // Scoped to the campaign paths, so other /api mounts after these still serve creators.
-  const adminsOnly = Router().use(CAMPAIGN_PATHS, requireRole('admin'));
+  // Scoped to these paths, so other /api mounts after these still serve creators.
+  const adminsOnly = Router().use(ADMIN_ONLY_CAMPAIGN_PATHS, requireRole('admin'));
   return [
     { path: '/api', router: adminsOnly, access: 'admin' },
     { path: '/api', router: createBroadcastsRouter(deps), access: 'admin' },

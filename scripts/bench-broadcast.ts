@@ -3,7 +3,7 @@ import { Telegram } from 'telegraf';
 import { createLogger } from '../adapters/index.js';
 import { RateLimiter, TELEGRAM_RATE_LIMITS, TelegramMessenger, type RateLimits } from '../adapters/telegram/index.js';
 import { createBroadcast, dispatchOutbox, enqueueBroadcast, type DispatchDeps } from '../core/campaigns/index.js';
-import { systemClock, type Messenger } from '../core/index.js';
+import { systemClock, type Messenger, type Principal } from '../core/index.js';
 import { createRepositories, migrate, openDatabase, PgSendLogRepository, type Database } from '../models/index.js';
 import { createCampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
 import { BotApiSink } from '../test/integration/campaigns-support/bot-api-sink.js';
@@ -28,6 +28,8 @@ const REAL_SECONDS = Number(args.get('real-seconds') ?? 20);
 const TOKEN = '5550099:bench-token-abcdefghijklmn';
 /** `telegram` (default): the real TelegramMessenger with its send log; `http`: a bare HTTP messenger, to see the outbox alone. */
 const MESSENGER = args.get('messenger') ?? 'telegram';
+/** The bench's broadcasts are created as the admin API token would create them. */
+const BENCH_ADMIN: Principal = { id: null, role: 'admin', actor: 'bench' };
 const logger = createLogger('warn');
 
 function progress(label: string, done: number, total: number, startedMs: number): void {
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     const campaign = await createBroadcast({ campaigns: repos.campaigns, courses, clock: systemClock }, {
       name: 'bench',
       variants: [{ key: 'A', text: { en: 'Winter sale', 'zh-CN': '冬季特惠' } }, { key: 'B', text: { en: 'Winter sale!', 'zh-CN': '冬季特惠！' } }],
-    });
+    }, BENCH_ADMIN);
     const planStart = performance.now();
     const { enqueued } = await enqueueBroadcast({ campaigns: repos.campaigns, audience: repos.audience, outbox: repos.outbox, clock: systemClock }, campaign.id, {
       onProgress: (n) => progress('planning + enqueueing', n, FOLLOWERS, planStart),
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
     // 3. Telegram's limits on, for a bounded run.
     const realSink = new BotApiSink({ ratePerSecond: TELEGRAM_RATE_LIMITS.globalPerSecond });
     const realRoot = await realSink.start();
-    const second = await createBroadcast({ campaigns: repos.campaigns, courses, clock: systemClock }, { name: 'bench-real', variants: [{ key: 'A', text: { en: 'Last call' } }] });
+    const second = await createBroadcast({ campaigns: repos.campaigns, courses, clock: systemClock }, { name: 'bench-real', variants: [{ key: 'A', text: { en: 'Last call' } }] }, BENCH_ADMIN);
     await enqueueBroadcast({ campaigns: repos.campaigns, audience: repos.audience, outbox: repos.outbox, clock: systemClock }, second.id);
     const realDeps = deps(messengerFor(database, realRoot, TELEGRAM_RATE_LIMITS));
     let stop = false;

@@ -77,6 +77,8 @@ export interface Campaign {
   localTime: string | null;
   attributionHours: number;
   audienceSize: number | null;
+  /** The account that created it, or `'admin'` for the admin API token. */
+  createdBy: string;
   createdAt: Date;
   enqueuedAt: Date | null;
   completedAt: Date | null;
@@ -92,6 +94,8 @@ export interface NewCampaign {
   localDate: string | null;
   localTime: string | null;
   attributionHours: number;
+  /** The account that creates it, or `'admin'` for the admin API token. */
+  createdBy: string;
 }
 
 /** A follower in a planned audience. */

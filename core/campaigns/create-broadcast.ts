@@ -1,27 +1,37 @@
-import { ValidationError } from '../errors.js';
+import { canManageCourse, type Principal } from '../accounts/index.js';
+import { AccessDeniedError, ValidationError } from '../errors.js';
 import { isValidTimeZone } from '../followers/follower.js';
 import { fromWallTime } from '../guards/index.js';
 import type { CourseRepository } from '../ports/repositories.js';
 import type { Clock } from '../ports/runtime.js';
+import { broadcastOwnerOf } from './broadcast-access.js';
 import type { CampaignRepository } from './campaign-ports.js';
 import { broadcastInputSchema, type Campaign, type NewCampaign } from './campaign-types.js';
 
 /**
- * Validates and stores a broadcast (status `scheduled`). Courses on cards must exist; times in a
+ * Validates and stores a broadcast (status `scheduled`) owned by the caller. Courses on cards must
+ * exist, and a creator may only show their own courses (AccessDeniedError otherwise); times in a
  * zone are converted to UTC here. Enqueueing is a separate step (`enqueueBroadcast`).
  *
  * @example
- * const campaign = await createBroadcast({ campaigns, courses, clock }, { name: 'Spring sale', variants: [{ key: 'A', text: { en: 'Hi' } }] });
+ * const campaign = await createBroadcast({ campaigns, courses, clock }, { name: 'Spring sale', variants: [{ key: 'A', text: { en: 'Hi' } }] }, principal);
  */
 export async function createBroadcast(
   deps: { campaigns: CampaignRepository; courses: CourseRepository; clock: Clock },
   input: unknown,
+  caller: Principal,
 ): Promise<Campaign> {
   const parsed = broadcastInputSchema.parse(input);
   const courseIds = [...new Set(parsed.variants.flatMap((v) => (v.courseId ? [v.courseId] : [])))];
   const known = await deps.courses.existingIds(courseIds);
   const missing = courseIds.filter((id) => !known.has(id));
   if (missing.length > 0) throw new ValidationError('course_not_found', `No course with id ${missing.join(', ')}; create the course first or remove it from the variant.`);
+  if (caller.role !== 'admin') {
+    // At most 5 variants, so at most 5 lookups; only creators pay for them.
+    const courses = await Promise.all(courseIds.map((id) => deps.courses.findById(id)));
+    const foreign = courses.flatMap((c) => (c && !canManageCourse(caller, c.creatorId) ? [c.id] : []));
+    if (foreign.length > 0) throw new AccessDeniedError('course_not_yours', `Course ${foreign.join(', ')} belongs to another creator; put only your own courses on cards.`);
+  }
 
   const send = parsed.sendTime;
   const campaign: NewCampaign = {
@@ -34,6 +44,7 @@ export async function createBroadcast(
     localDate: null,
     localTime: null,
     attributionHours: parsed.attributionHours,
+    createdBy: broadcastOwnerOf(caller),
   };
   if (send.mode === 'at') {
     campaign.sendMode = 'at';

@@ -16,6 +16,7 @@ interface CampaignRow {
   local_time: string | null;
   attribution_hours: number;
   audience_size: number | null;
+  created_by: string;
   created_at: unknown;
   enqueued_at: unknown;
   completed_at: unknown;
@@ -35,6 +36,7 @@ function toCampaign(r: CampaignRow): Campaign {
     localTime: r.local_time,
     attributionHours: r.attribution_hours,
     audienceSize: r.audience_size,
+    createdBy: r.created_by,
     createdAt: toDate(r.created_at),
     enqueuedAt: toDateOrNull(r.enqueued_at),
     completedAt: toDateOrNull(r.completed_at),
@@ -48,17 +50,18 @@ export class PgCampaignRepository implements CampaignRepository {
   async create(c: NewCampaign): Promise<Campaign> {
     const [row] = await queryRows<CampaignRow>(
       this.db,
-      sql`INSERT INTO campaigns (name, segment, variants, allocation, send_mode, send_at, local_date, local_time, attribution_hours)
+      sql`INSERT INTO campaigns (name, segment, variants, allocation, send_mode, send_at, local_date, local_time, attribution_hours, created_by)
           VALUES (${c.name}, ${JSON.stringify(c.segment)}::jsonb, ${JSON.stringify(c.variants)}::jsonb, ${c.allocation}, ${c.sendMode},
-                  ${c.sendAt ? c.sendAt.toISOString() : null}::timestamptz, ${c.localDate}, ${c.localTime}, ${c.attributionHours})
+                  ${c.sendAt ? c.sendAt.toISOString() : null}::timestamptz, ${c.localDate}, ${c.localTime}, ${c.attributionHours}, ${c.createdBy})
           RETURNING *`,
     );
     return toCampaign(row!);
   }
 
-  /** The newest broadcasts first, for the console's list. */
-  async listRecent(limit: number): Promise<Campaign[]> {
-    return (await queryRows<CampaignRow>(this.db, sql`SELECT * FROM campaigns ORDER BY created_at DESC, id LIMIT ${limit}`)).map(toCampaign);
+  /** The newest broadcasts first, for the console's list; only those `createdBy` created when given. */
+  async listRecent(limit: number, createdBy?: string): Promise<Campaign[]> {
+    const owned = createdBy === undefined ? sql`` : sql`WHERE created_by = ${createdBy}`;
+    return (await queryRows<CampaignRow>(this.db, sql`SELECT * FROM campaigns ${owned} ORDER BY created_at DESC, id LIMIT ${limit}`)).map(toCampaign);
   }
 
   async findById(id: string): Promise<Campaign | null> {

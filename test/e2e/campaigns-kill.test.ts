@@ -139,7 +139,7 @@ describeWithPostgres('a worker killed mid-broadcast and restarted delivers every
     const campaign = await createBroadcast({ campaigns: repos.campaigns, courses: createRepositories(database.db).courses, clock: systemClock }, {
       name: 'kill test',
       variants: [{ key: 'A', text: { en: 'Winter sale: every course 20% off' } }],
-    });
+    }, { id: null, role: 'admin', actor: 'test' });
     expect((await enqueueBroadcast({ campaigns: repos.campaigns, audience: repos.audience, outbox: repos.outbox, clock: systemClock }, campaign.id)).enqueued).toBe(followers);
 
     const first = startWorker();

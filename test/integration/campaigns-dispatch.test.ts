@@ -3,6 +3,7 @@ import {
   controlBroadcast, createBroadcast, dispatchOutbox, enqueueBroadcast, type BroadcastInput, type DispatchDeps,
 } from '../../core/campaigns/index.js';
 import { createLogger } from '../../adapters/index.js';
+import type { Principal } from '../../core/index.js';
 import { createRepositories, queryRows, type Database } from '../../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
@@ -12,6 +13,7 @@ import { SinkMessenger } from './campaigns-support/sink-messenger.js';
 import { seedFollowers } from './campaigns-support/seed-followers.js';
 
 const options = { batchSize: 50, leaseMs: 60_000, concurrency: 8, maxAttempts: 3 };
+const ADMIN: Principal = { id: null, role: 'admin', actor: 'test' };
 
 describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
   let database: Database;
@@ -61,7 +63,7 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
       name: 'test',
       variants: [{ key: 'A', text: { en: 'Hello from the course team', 'zh-CN': '课程团队向你问好' } }],
       ...input,
-    });
+    }, ADMIN);
     // Target exactly these followers through the real segment path: an interest tag only they wrote about.
     await database.db.execute(sql`UPDATE campaigns SET segment = ${JSON.stringify({ interestTags: [`t${campaign.id.slice(0, 8)}`] })}::jsonb WHERE id = ${campaign.id}::uuid`);
     for (const id of input.followerIds) {

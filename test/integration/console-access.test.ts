@@ -67,33 +67,71 @@ describe.each(testTargets())('console access control (%s)', (target) => {
     await agent.get('/api/followers').expect(403);
   });
 
-  it('keeps a creator out of every campaigns route: broadcasts and their results, segments, retargeting rules, schedules', async () => {
+  it('keeps a creator out of retargeting rules, schedules and guard settings (403), and lets them compose broadcasts', async () => {
     const { agent, csrf } = await logInAgent(app, 'bob@example.com');
     const someId = '00000000-0000-4000-8000-000000000000';
     const denied = [
-      agent.get('/api/broadcasts'),
-      agent.get(`/api/broadcasts/${someId}`),
-      agent.get(`/api/broadcasts/${someId}/results`),
-      agent.post('/api/broadcasts').set(csrf).send({ name: 'x', variants: [{ key: 'A', text: { en: 'hi' } }] }),
-      agent.post(`/api/broadcasts/${someId}/cancel`).set(csrf),
-      agent.post('/api/segments/preview').set(csrf).send({ segment: {} }),
       agent.get('/api/retargeting-rules'),
       agent.get(`/api/retargeting-rules/${someId}/results`),
       agent.post('/api/retargeting-rules').set(csrf).send({}),
       agent.get('/api/schedules'),
       agent.patch('/api/schedules/retargeting-scan').set(csrf).send({ enabled: false }),
       agent.post('/api/schedules/retargeting-scan/run').set(csrf),
+      agent.get('/api/guard-settings'),
+      agent.put('/api/guard-settings').set(csrf).send({ dailyCap: 9, weeklyCap: 9, quietHours: { start: '22:00', end: '08:00' } }),
     ];
     for (const res of await Promise.all(denied)) {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('forbidden');
     }
-    expect((await request(app).get('/api/schedules').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body.items.length).toBeGreaterThan(0);
-    const [enabled] = (await request(app).get('/api/schedules').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)).body.items.filter((s: { name: string }) => s.name === 'retargeting-scan');
+    const [enabled] = (await request(app).get('/api/schedules').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body.items.filter((s: { name: string }) => s.name === 'retargeting-scan');
     expect(enabled.enabled).toBe(true);
-    // The campaign guard is scoped to its paths: the creator's own routes after it still answer.
+    // Composing needs the audience preview; a missing broadcast is a 404, not a 403.
+    expect((await agent.post('/api/segments/preview').set(csrf).send({ segment: {} }).expect(200)).body.size).toEqual(expect.any(Number));
+    await agent.get(`/api/broadcasts/${someId}`).expect(404);
+    await agent.get(`/api/broadcasts/${someId}/results`).expect(404);
+    await agent.post(`/api/broadcasts/${someId}/cancel`).set(csrf).expect(404);
+    // The admin-only guard is scoped to its paths: the creator's own routes after it still answer.
     await agent.get('/api/courses').expect(200);
     await agent.get('/api/dashboard').expect(200);
+  });
+
+  it("gives each creator their own broadcasts and results, hides another creator's (404), and lets admins see all", async () => {
+    const aliceSession = await logInAgent(app, 'alice@example.com');
+    const bobSession = await logInAgent(app, 'bob@example.com');
+    const aliceCourse = await aliceSession.agent.post('/api/courses').set(aliceSession.csrf).send(course('alice-broadcast')).expect(201);
+    const bobCourse = await bobSession.agent.post('/api/courses').set(bobSession.csrf).send(course('bob-broadcast')).expect(201);
+    const broadcast = (name: string, courseId: string) => ({ name, variants: [{ key: 'A', text: { en: 'New lessons are out' }, courseId }], sendTime: { mode: 'at', at: '2999-01-01T00:00:00Z' } });
+
+    const own = await aliceSession.agent.post('/api/broadcasts').set(aliceSession.csrf).send(broadcast('alice spring', aliceCourse.body.id)).expect(201);
+    expect(own.body.broadcast.createdBy).toBe(alice.id);
+    const foreign = await aliceSession.agent.post('/api/broadcasts').set(aliceSession.csrf).send(broadcast('alice steals', bobCourse.body.id)).expect(403);
+    expect(foreign.body.error.code).toBe('course_not_yours');
+    const byAdmin = await request(app).post('/api/broadcasts').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send(broadcast('admin any course', bobCourse.body.id)).expect(201);
+    expect(byAdmin.body.broadcast.createdBy).toBe('admin');
+    const bobs = await bobSession.agent.post('/api/broadcasts').set(bobSession.csrf).send(broadcast('bob autumn', bobCourse.body.id)).expect(201);
+
+    const id = own.body.broadcast.id as string;
+    const names = (res: request.Response) => res.body.items.map((b: { name: string }) => b.name);
+    const bobList = await bobSession.agent.get('/api/broadcasts').expect(200);
+    expect(names(bobList)).toEqual(['bob autumn']);
+    await bobSession.agent.get(`/api/broadcasts/${id}`).expect(404);
+    await bobSession.agent.get(`/api/broadcasts/${id}/results`).expect(404);
+    for (const command of ['pause', 'resume', 'cancel']) await bobSession.agent.post(`/api/broadcasts/${id}/${command}`).set(bobSession.csrf).expect(404);
+    const notFound = await bobSession.agent.post(`/api/broadcasts/${id}/pause`).set(bobSession.csrf).expect(404);
+    expect(notFound.body.error.code).toBe('campaign_not_found');
+
+    expect(names(await aliceSession.agent.get('/api/broadcasts').expect(200))).toEqual(['alice spring']);
+    expect((await aliceSession.agent.get(`/api/broadcasts/${id}`).expect(200)).body.broadcast.name).toBe('alice spring');
+    expect((await aliceSession.agent.get(`/api/broadcasts/${id}/results`).expect(200)).body.variants).toEqual([expect.objectContaining({ variant: 'A', sent: 0 })]);
+    expect((await aliceSession.agent.post(`/api/broadcasts/${id}/pause`).set(aliceSession.csrf).expect(200)).body.broadcast.status).toBe('paused');
+
+    const admin = await logInAgent(app, 'admin@example.com');
+    const all = names(await admin.agent.get('/api/broadcasts').expect(200));
+    expect(all).toEqual(expect.arrayContaining(['alice spring', 'admin any course', 'bob autumn']));
+    await admin.agent.get(`/api/broadcasts/${bobs.body.broadcast.id}/results`).expect(200);
+    expect((await admin.agent.post(`/api/broadcasts/${id}/cancel`).set(admin.csrf).expect(200)).body.broadcast.status).toBe('cancelled');
+    expect((await request(app).get(`/api/broadcasts/${byAdmin.body.broadcast.id}`).set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body.broadcast.name).toBe('admin any course');
   });
 
   it("keeps a creator away from another creator's courses and coupons", async () => {

@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { controlBroadcast, createBroadcast, enqueueBroadcast, type Campaign } from '../../../core/campaigns/index.js';
-import { NotFoundError, type Clock, type CourseRepository } from '../../../core/index.js';
+import { controlBroadcast, createBroadcast, enqueueBroadcast, findManagedBroadcast, type Campaign } from '../../../core/campaigns/index.js';
+import type { Clock, CourseRepository } from '../../../core/index.js';
 import type { CampaignRepositories } from '../../../models/repositories/pg-campaign-repositories.js';
+import { principalOf } from '../auth/console-auth.js';
 
 export interface CampaignApiDeps {
   repos: CampaignRepositories;
@@ -30,6 +31,7 @@ export function broadcastJson(c: Campaign) {
     localTime: c.localTime,
     attributionHours: c.attributionHours,
     audienceSize: c.audienceSize,
+    createdBy: c.createdBy,
     createdAt: c.createdAt.toISOString(),
     enqueuedAt: c.enqueuedAt?.toISOString() ?? null,
     completedAt: c.completedAt?.toISOString() ?? null,
@@ -39,13 +41,14 @@ export function broadcastJson(c: Campaign) {
 /**
  * `GET /broadcasts` (newest first, with progress), `POST /broadcasts` (compose, target, schedule; the audience is planned into the outbox at once),
  * `GET /broadcasts/:id` (with live progress), `POST /broadcasts/:id/pause|resume|cancel`.
+ * Admins see and control every broadcast; a creator only their own, and another creator's answers 404 like a missing one.
  */
 export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
   const router = Router();
   const { campaigns, audience, outbox } = deps.repos;
 
   router.post('/broadcasts', async (req, res) => {
-    const campaign = await createBroadcast({ campaigns, courses: deps.courses, clock: deps.clock }, req.body);
+    const campaign = await createBroadcast({ campaigns, courses: deps.courses, clock: deps.clock }, req.body, principalOf(req));
     // Enqueueing is idempotent: if this request dies half-way, the broadcast-dispatcher job finishes it.
     const { enqueued, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock: deps.clock }, campaign.id);
     deps.onEnqueued?.();
@@ -54,20 +57,22 @@ export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
   });
 
   router.get('/broadcasts', async (req, res) => {
+    const principal = principalOf(req);
     const { limit } = listQuery.parse(req.query);
-    const items = await campaigns.listRecent(limit);
+    // Creators are always accounts (only the admin token has no id); '' would match nothing.
+    const items = await campaigns.listRecent(limit, principal.role === 'admin' ? undefined : (principal.id ?? ''));
     res.json({ items: await Promise.all(items.map(async (c) => ({ ...broadcastJson(c), progress: await campaigns.progress(c.id) }))) });
   });
 
   router.get('/broadcasts/:id', async (req, res) => {
     const { id } = idParam.parse(req.params);
-    const campaign = await campaigns.findById(id);
-    if (!campaign) throw new NotFoundError('campaign_not_found', `No broadcast with id ${id}.`);
+    const campaign = await findManagedBroadcast({ campaigns }, principalOf(req), id);
     res.json({ broadcast: broadcastJson(campaign), progress: await campaigns.progress(id) });
   });
 
   router.post('/broadcasts/:id/:command', async (req, res) => {
     const { id, command } = commandParam.parse(req.params);
+    await findManagedBroadcast({ campaigns }, principalOf(req), id);
     const campaign = await controlBroadcast({ campaigns, clock: deps.clock }, id, command);
     if (command === 'resume') deps.onEnqueued?.();
     res.json({ broadcast: broadcastJson(campaign), progress: await campaigns.progress(id) });

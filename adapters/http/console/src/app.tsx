@@ -18,9 +18,9 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'dashboard', slug: 'dashboard', render: () => <DashboardPage /> },
   { key: 'followers', slug: 'followers', render: () => <FollowersPage />, isAdminOnly: true },
   { key: 'courses', slug: 'courses', render: (me) => <CoursesPage me={me} /> },
-  { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage />, isAdminOnly: true },
+  { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
   { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },
-  { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage />, isAdminOnly: true },
+  { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage /> },
   { key: 'schedules', slug: 'schedules', render: () => <SchedulesPage />, isAdminOnly: true },
   { key: 'settings', slug: 'settings', render: () => <SettingsPage />, isAdminOnly: true },
 ];

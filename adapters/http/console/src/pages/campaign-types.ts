@@ -10,7 +10,7 @@ export interface Progress {
 export interface Broadcast {
   id: string; name: string; status: 'scheduled' | 'sending' | 'paused' | 'cancelled' | 'completed';
   segment: Record<string, unknown>; variants: Variant[]; allocation: 'ab' | 'bandit'; sendMode: string; sendAt: string | null;
-  audienceSize: number | null; createdAt: string; progress?: Progress;
+  audienceSize: number | null; createdBy: string; createdAt: string; progress?: Progress;
 }
 
 export interface VariantResult {
