@@ -1,7 +1,8 @@
-import type { Principal } from '../accounts/index.js';
-import { NotFoundError } from '../errors.js';
+import { canManageCourse, type Principal } from '../accounts/index.js';
+import { AccessDeniedError, NotFoundError } from '../errors.js';
+import type { CourseRepository } from '../ports/repositories.js';
 import type { CampaignRepository } from './campaign-ports.js';
-import type { Campaign } from './campaign-types.js';
+import type { Campaign, Segment } from './campaign-types.js';
 
 /** What `campaigns.created_by` holds for the configured admin API token, which has no account. */
 export const ADMIN_TOKEN_OWNER = 'admin';
@@ -32,4 +33,25 @@ export async function findManagedBroadcast(deps: { campaigns: Pick<CampaignRepos
   const campaign = await deps.campaigns.findById(id);
   if (!campaign || !canManageBroadcast(principal, campaign)) throw new NotFoundError('campaign_not_found', `No broadcast with id ${id}.`);
   return campaign;
+}
+
+/**
+ * Refuses a creator's use of another creator's courses: on course cards, and in a segment's
+ * owns / does-not-own filters (which would reveal, or target, that creator's buyers). Admins may
+ * use any course.
+ *
+ * @example
+ * await assertOwnCourses({ courses }, principal, [cardCourseId, segment.ownsCourseId]);
+ */
+export async function assertOwnCourses(deps: { courses: Pick<CourseRepository, 'findById'> }, principal: Principal, courseIds: ReadonlyArray<string | undefined>): Promise<void> {
+  if (principal.role === 'admin') return;
+  const ids = [...new Set(courseIds.filter((id): id is string => Boolean(id)))];
+  const courses = await Promise.all(ids.map((id) => deps.courses.findById(id)));
+  const foreign = courses.flatMap((c) => (c && !canManageCourse(principal, c.creatorId) ? [c.id] : []));
+  if (foreign.length > 0) throw new AccessDeniedError('course_not_yours', `Course ${foreign.join(', ')} belongs to another creator; use only your own courses on cards and in segments.`);
+}
+
+/** The courses a segment names in its ownership filters. */
+export function segmentCourseIds(segment: Pick<Segment, 'ownsCourseId' | 'notOwnsCourseId'>): Array<string | undefined> {
+  return [segment.ownsCourseId, segment.notOwnsCourseId];
 }

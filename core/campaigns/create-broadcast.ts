@@ -1,10 +1,10 @@
-import { canManageCourse, type Principal } from '../accounts/index.js';
-import { AccessDeniedError, ValidationError } from '../errors.js';
+import type { Principal } from '../accounts/index.js';
+import { ValidationError } from '../errors.js';
 import { isValidTimeZone } from '../followers/follower.js';
 import { fromWallTime } from '../guards/index.js';
 import type { CourseRepository } from '../ports/repositories.js';
 import type { Clock } from '../ports/runtime.js';
-import { broadcastOwnerOf } from './broadcast-access.js';
+import { assertOwnCourses, broadcastOwnerOf, segmentCourseIds } from './broadcast-access.js';
 import type { CampaignRepository } from './campaign-ports.js';
 import { broadcastInputSchema, type Campaign, type NewCampaign } from './campaign-types.js';
 
@@ -26,12 +26,7 @@ export async function createBroadcast(
   const known = await deps.courses.existingIds(courseIds);
   const missing = courseIds.filter((id) => !known.has(id));
   if (missing.length > 0) throw new ValidationError('course_not_found', `No course with id ${missing.join(', ')}; create the course first or remove it from the variant.`);
-  if (caller.role !== 'admin') {
-    // At most 5 variants, so at most 5 lookups; only creators pay for them.
-    const courses = await Promise.all(courseIds.map((id) => deps.courses.findById(id)));
-    const foreign = courses.flatMap((c) => (c && !canManageCourse(caller, c.creatorId) ? [c.id] : []));
-    if (foreign.length > 0) throw new AccessDeniedError('course_not_yours', `Course ${foreign.join(', ')} belongs to another creator; put only your own courses on cards.`);
-  }
+  await assertOwnCourses(deps, caller, [...courseIds, ...segmentCourseIds(parsed.segment)]);
 
   const send = parsed.sendTime;
   const campaign: NewCampaign = {

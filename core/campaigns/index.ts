@@ -1,7 +1,7 @@
 export * from './campaign-types.js';
 export type { AudienceRepository, CampaignContentRepository, CampaignRepository, GuardSettingsRepository, OutboxRepository, RetargetingRuleRepository } from './campaign-ports.js';
 export { createBroadcast } from './create-broadcast.js';
-export { ADMIN_TOKEN_OWNER, broadcastOwnerOf, canManageBroadcast, findManagedBroadcast } from './broadcast-access.js';
+export { ADMIN_TOKEN_OWNER, assertOwnCourses, broadcastOwnerOf, canManageBroadcast, findManagedBroadcast, segmentCourseIds } from './broadcast-access.js';
 export { planBroadcastAudience } from './plan-broadcast-audience.js';
 export { enqueueBroadcast, BROADCAST_STEP } from './enqueue-broadcast.js';
 export { dispatchOutbox, type DispatchDeps, type DispatchOptions, type DispatchOutcome } from './dispatch-outbox.js';

@@ -107,6 +107,11 @@ describe.each(testTargets())('console access control (%s)', (target) => {
     expect(own.body.broadcast.createdBy).toBe(alice.id);
     const foreign = await aliceSession.agent.post('/api/broadcasts').set(aliceSession.csrf).send(broadcast('alice steals', bobCourse.body.id)).expect(403);
     expect(foreign.body.error.code).toBe('course_not_yours');
+    // Nor may a creator target, or count, another creator's buyers through a segment.
+    const targeting = { ...broadcast('alice targets bob buyers', aliceCourse.body.id), segment: { ownsCourseId: bobCourse.body.id } };
+    expect((await aliceSession.agent.post('/api/broadcasts').set(aliceSession.csrf).send(targeting).expect(403)).body.error.code).toBe('course_not_yours');
+    await aliceSession.agent.post('/api/segments/preview').set(aliceSession.csrf).send({ segment: { notOwnsCourseId: bobCourse.body.id } }).expect(403);
+    await aliceSession.agent.post('/api/segments/preview').set(aliceSession.csrf).send({ segment: { ownsCourseId: aliceCourse.body.id } }).expect(200);
     const byAdmin = await request(app).post('/api/broadcasts').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send(broadcast('admin any course', bobCourse.body.id)).expect(201);
     expect(byAdmin.body.broadcast.createdBy).toBe('admin');
     const bobs = await bobSession.agent.post('/api/broadcasts').set(bobSession.csrf).send(broadcast('bob autumn', bobCourse.body.id)).expect(201);
