@@ -1,7 +1,7 @@
 import type { Update } from 'telegraf/types';
 import {
   confirmPayment, courseTitle, EventBatcher, handleInbound, MicroBatcher, ValidationError, ZhiliaoError,
-  type CoreMetrics, type DialogDeps, type EventInput, type EventResult, type Logger, type Messenger, type Recipient, type Reply, type SendPurpose,
+  type CoreMetrics, type DialogDeps, type EventInput, type EventResult, type Follower, type Logger, type Messenger, type Recipient, type Reply, type SendPurpose,
 } from '../../core/index.js';
 import type { PgTelegramUpdateRepository } from '../../models/index.js';
 import { translateUpdate, type TranslatedUpdate } from './translate-update.js';
@@ -42,6 +42,15 @@ export interface UpdatePhases {
 
 export type ProcessOutcome = 'processed' | 'duplicate' | 'ignored';
 
+/** An update_id to take before the update is processed. */
+interface Claim {
+  updateId: number;
+  kind: string;
+}
+
+/** The update_id was taken before: a redelivery. */
+const REFUSED = Symbol('refused');
+
 /** How long a Telegram user's follower id is reused without resolving the identity again. */
 const FOLLOWER_CACHE_MS = 10 * 60_000;
 const FOLLOWER_CACHE_SIZE = 50_000;
@@ -63,17 +72,22 @@ const PRE_CHECKOUT_BUDGET_MS = 8_000;
  */
 export class UpdateProcessor {
   /** update_id claims of concurrent updates, taken in one statement. */
-  private readonly claims: MicroBatcher<{ updateId: number; kind: string }, boolean>;
+  private readonly claims: MicroBatcher<Claim, boolean>;
   /** Events of concurrent updates, recorded in one transaction (group commit). */
-  private readonly events: EventBatcher;
+  private readonly events: EventBatcher<Claim>;
+  private readonly dialog: DialogDeps;
 
   constructor(private readonly deps: UpdateProcessorDeps) {
     const maxWaitMs = deps.batchWaitMs ?? 2;
     this.claims = new MicroBatcher((items) => deps.updates.claimMany(deps.botId, items), { maxWaitMs, maxSize: 200 });
-    // Two batches in flight: one slow batch (new followers) does not hold up the next. Two
-    // batches rarely share a follower (Telegram sends one user's updates in order); if they
-    // deadlock, the batcher records each update on its own.
-    this.events = new EventBatcher(deps.dialog.recordEventsDeps, { maxWaitMs, maxConcurrentFlushes: 2 });
+    // One batch in flight at a time: what arrives meanwhile forms the next one (group commit),
+    // and two batches of this process never lock followers in opposite orders.
+    this.events = new EventBatcher<Claim>(deps.dialog.recordEventsDeps, {
+      maxWaitMs,
+      admit: (claims) => deps.updates.claimMany(deps.botId, claims),
+    });
+    // The dialog's derived events (topics picked, courses viewed) share the same transactions.
+    this.dialog = deps.dialog.recordEvents ? deps.dialog : { ...deps.dialog, recordEvents: (inputs) => this.events.record(inputs) };
   }
 
   async process(update: Update, answerer: QueryAnswerer): Promise<ProcessOutcome> {
@@ -89,26 +103,34 @@ export class UpdateProcessor {
     const identity = t.identity;
     const identityKey = `${identity.kind}:${identity.externalId}`;
     const isOneFollower = t.events.length > 0 && t.events.every((e) => e.identity?.kind === identity.kind && e.identity.externalId === identity.externalId);
-    // A user not seen lately is resolved (created on first sight) alongside the claim, outside the
-    // shared events transaction, where identities would be resolved one after another. If the
-    // update then fails, the follower stays and its redelivery finds it.
-    const [isClaimed, resolved] = await Promise.all([
-      this.claims.submit({ updateId: t.updateId, kind: t.kind }),
-      isOneFollower && !this.knownFollower(identityKey)
-        ? this.deps.dialog.repos.followers.resolveIdentity(identity).then((r) => r.follower, () => undefined)
-        : undefined,
-    ]);
+    // A user not seen lately is resolved (created on first sight) before the shared events
+    // transaction, where identities would be resolved one after another. If the update then
+    // fails, the follower stays and the redelivery finds it.
+    const resolve = () =>
+      isOneFollower && !this.knownFollower(identityKey) ? this.deps.dialog.repos.followers.resolveIdentity(identity).then((r) => r.follower, () => undefined) : undefined;
+    const claim = { updateId: t.updateId, kind: t.kind };
+    // Usually the update_id is claimed in the same batch that records the events (one step, one
+    // wait). A pre-checkout query must be answered between the two, and an update without events
+    // has nothing to record: those claim on their own first.
+    const isClaimedWithEvents = t.events.length > 0 && !t.preCheckout;
+    let resolved: Follower | undefined;
+    if (isClaimedWithEvents) {
+      resolved = await resolve();
+    } else {
+      const [isClaimed, follower] = await Promise.all([this.claims.submit(claim), resolve()]);
+      if (!isClaimed) return this.duplicate(t.updateId);
+      resolved = follower;
+    }
     if (resolved) this.rememberFollower(identityKey, resolved.id);
     lap('claimMs');
-    if (!isClaimed) {
-      this.deps.logger.debug({ updateId: t.updateId }, 'telegram update already processed');
-      return 'duplicate';
-    }
-    // The callback answer (it stops the button's spinner) goes out first but is not waited on
-    // before the rest: it needs nothing from the database, and the update finishes only once it is done.
-    const answered = t.callbackQueryId
-      ? answerer.answerCbQuery(t.callbackQueryId).then(() => undefined, (error: unknown) => this.deps.logger.warn({ err: error }, 'answerCallbackQuery failed'))
-      : undefined;
+    let answered: Promise<void> | undefined;
+    let isDuplicate = false;
+    // The callback answer (it stops the button's spinner) needs nothing from the database and is
+    // not waited on before the rest; the update finishes only once it is done.
+    const answerCallback = () => {
+      if (t.callbackQueryId) answered = answerer.answerCbQuery(t.callbackQueryId).then(() => undefined, (error: unknown) => this.deps.logger.warn({ err: error }, 'answerCallbackQuery failed'));
+    };
+    if (!isClaimedWithEvents) answerCallback();
     try {
       if (t.preCheckout) await this.answerPreCheckout(t, answerer);
       // The dialog needs the follower: read alongside the events transaction (which changes only
@@ -116,27 +138,40 @@ export class UpdateProcessor {
       const known = this.knownFollower(identityKey);
       const isPlainTurn = t.inbound && t.isReachable === undefined && !t.payment;
       const follower = isPlainTurn ? (resolved ?? (known ? this.deps.dialog.repos.followers.findById(known).catch(() => null) : undefined)) : undefined;
-      const followerId = await this.recordAll(t.events);
+      const recorded = await this.recordAll(t.events, isClaimedWithEvents ? claim : undefined);
       lap('eventsMs');
+      if (recorded === REFUSED) {
+        isDuplicate = true;
+        return this.duplicate(t.updateId);
+      }
+      answerCallback();
+      const followerId = recorded;
       if (!followerId || !t.chat) return 'processed';
       if (t.isReachable !== undefined) await this.deps.dialog.repos.followers.update(followerId, { isReachable: t.isReachable });
       if (t.payment) await this.confirm(t, followerId);
       if (t.inbound) {
         const read = await follower;
-        const replies = await handleInbound(this.deps.dialog, { ...t.inbound, followerId }, read ? { follower: read } : {});
+        const replies = await handleInbound(this.dialog, { ...t.inbound, followerId }, read ? { follower: read } : {});
         // Queued, not sent: the update is done once its replies are in the chat's outbound queue.
         if (replies.length) this.deps.messenger.enqueue({ followerId, chatId: t.chat.id }, replies, { purpose: 'transactional' });
       }
       lap('dialogMs');
       return 'processed';
     } catch (error) {
+      // Given back so that Telegram's redelivery is processed again. (When the failure was the
+      // claim statement itself, nothing was taken and this deletes nothing of ours.)
       await this.deps.updates.release(this.deps.botId, t.updateId).catch(() => undefined);
       throw error;
     } finally {
       await answered;
       lap('callbackAnswerMs');
-      this.deps.onPhases?.(phases);
+      if (!isDuplicate) this.deps.onPhases?.(phases);
     }
+  }
+
+  private duplicate(updateId: number): ProcessOutcome {
+    this.deps.logger.debug({ updateId }, 'telegram update already processed');
+    return 'duplicate';
   }
 
   /**
@@ -145,31 +180,48 @@ export class UpdateProcessor {
    * the shared transaction then checks all its followers in one read instead of resolving each
    * identity in turn. Telegram identities are never moved to another follower, and a deleted
    * follower fails the check, after which the identity is sent again (and creates a new follower).
+   * With `claim`, the first attempt takes the update_id in the same batch ({@link REFUSED} when
+   * it was taken before); retries after a validation error are the same update and do not claim.
    */
-  private async recordAll(events: EventInput[]): Promise<string | undefined> {
+  private async recordAll(events: EventInput[], claim?: Claim): Promise<string | undefined | typeof REFUSED> {
     if (events.length === 0) return undefined;
+    let ticket = claim;
+    const record = async (inputs: EventInput[]): Promise<EventResult[] | typeof REFUSED> => {
+      if (!ticket) return this.events.record(inputs);
+      const taken = ticket;
+      ticket = undefined;
+      const results = await this.events.recordIfAdmitted(inputs, taken);
+      return results === 'refused' ? REFUSED : results;
+    };
     const identityKey = events[0]!.identity ? `${events[0]!.identity.kind}:${events[0]!.identity.externalId}` : undefined;
     const known = identityKey ? this.knownFollower(identityKey) : undefined;
     if (known && events.every((e) => e.identity && `${e.identity.kind}:${e.identity.externalId}` === identityKey)) {
       try {
-        return await this.recordWithCourseFallback(events.map(({ identity: _resolved, ...rest }) => ({ ...rest, followerId: known })));
+        return await this.recordWithCourseFallback(events.map(({ identity: _resolved, ...rest }) => ({ ...rest, followerId: known })), record);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         this.followerIds.delete(identityKey!);
       }
     }
-    const followerId = await this.recordWithCourseFallback(events);
-    if (identityKey && followerId) this.rememberFollower(identityKey, followerId);
+    const followerId = await this.recordWithCourseFallback(events, record);
+    if (identityKey && typeof followerId === 'string') this.rememberFollower(identityKey, followerId);
     return followerId;
   }
 
-  private async recordWithCourseFallback(events: EventInput[]): Promise<string | undefined> {
-    const followerOf = ([result]: EventResult[]) => (result && 'followerId' in result ? result.followerId : undefined);
+  private async recordWithCourseFallback(
+    events: EventInput[],
+    record: (inputs: EventInput[]) => Promise<EventResult[] | typeof REFUSED>,
+  ): Promise<string | undefined | typeof REFUSED> {
+    const followerOf = (results: EventResult[] | typeof REFUSED) => {
+      if (results === REFUSED) return REFUSED;
+      const [result] = results;
+      return result && 'followerId' in result ? result.followerId : undefined;
+    };
     try {
-      return followerOf(await this.events.record(events));
+      return followerOf(await record(events));
     } catch (error) {
       if (!(error instanceof ValidationError) || !events.some((e) => e.courseId)) throw error;
-      return followerOf(await this.events.record(events.map(({ courseId: _dropped, ...rest }) => rest)));
+      return followerOf(await record(events.map(({ courseId: _dropped, ...rest }) => rest)));
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Course } from '../catalog/course.js';
-import type { EventKind, RecordEventsDeps } from '../events/index.js';
+import type { EventKind, EventResult, RecordEventsDeps } from '../events/index.js';
 import { recordEvent } from '../events/record-events.js';
 import type { Follower, Locale } from '../followers/follower.js';
 import type { PaymentProvider } from '../orders/order.js';
@@ -16,6 +16,11 @@ export interface DialogDeps {
   uow: UnitOfWork;
   clock: Clock;
   recordEventsDeps: RecordEventsDeps;
+  /**
+   * How the dialog's derived events are recorded; `recordEvents` with `recordEventsDeps` by
+   * default. A channel may pass its group-commit batcher (same contract) to share transactions.
+   */
+  recordEvents?: (inputs: readonly unknown[]) => Promise<EventResult[]>;
   recommender: Recommender;
   /** The provider that takes payment inside this chat (`telegram_stars` on Telegram); absent when the chat cannot. */
   checkoutProvider?: PaymentProvider;
@@ -45,7 +50,7 @@ export async function recordDerivedEvent(
   suffix: string,
   event: { kind: EventKind; courseId?: string; payload?: Record<string, unknown> },
 ): Promise<void> {
-  await recordEvent(turn.deps.recordEventsDeps, {
+  const input = {
     kind: event.kind,
     platform: turn.message.platform,
     externalId: `${turn.message.messageId}:${suffix}`.slice(0, 200),
@@ -53,7 +58,9 @@ export async function recordDerivedEvent(
     ...(event.courseId ? { courseId: event.courseId } : {}),
     payload: { source: 'dialog', ...(event.payload ?? {}) },
     occurredAt: turn.deps.clock.now(),
-  });
+  };
+  if (turn.deps.recordEvents) await turn.deps.recordEvents([input]);
+  else await recordEvent(turn.deps.recordEventsDeps, input);
 }
 
 /** The buttons offered when the dialog does not know what to do next. */

@@ -59,16 +59,26 @@ export class MicroBatcher<In, Out> {
     return new Promise<Out>((resolve, reject) => {
       const size = this.sizeOf(item);
       // An item that would overflow the collecting batch starts the next one.
-      if (this.collecting.length > 0 && this.collectingSize + size > this.maxSize) this.close();
+      if (this.collecting.length > 0 && this.collectingSize + size > this.maxSize) this.seal();
       this.collecting.push({ item, resolve, reject });
       this.collectingSize += size;
-      if (this.collectingSize >= this.maxSize) this.close();
-      else this.timer ??= setTimeout(() => this.close(), this.maxWaitMs);
+      if (this.collectingSize >= this.maxSize) this.seal();
+      else this.timer ??= setTimeout(() => this.onWaited(), this.maxWaitMs);
     });
   }
 
+  /**
+   * The first item has waited `maxWaitMs`: the batch goes if a flush slot is free. If none is, it
+   * keeps collecting until one frees (a full batch is sealed and queued meanwhile): under load,
+   * batches grow instead of queueing up small.
+   */
+  private onWaited(): void {
+    this.timer = undefined;
+    if (this.flushing < this.maxConcurrentFlushes) this.seal();
+  }
+
   /** Ends the collecting batch: it is flushed now, or as soon as a flush slot frees. */
-  private close(): void {
+  private seal(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.collecting.length === 0) return;
@@ -85,7 +95,7 @@ export class MicroBatcher<In, Out> {
       void this.flush(batch).finally(() => {
         this.flushing--;
         // What arrived while every slot was busy has already waited that long: it goes now.
-        if (this.ready.length === 0 && this.collecting.length > 0) this.close();
+        if (this.ready.length === 0 && this.collecting.length > 0) this.seal();
         else this.pump();
       });
     }
@@ -103,7 +113,21 @@ export class MicroBatcher<In, Out> {
 }
 
 /** One caller's outcome inside a batch: its results, or the error its own events caused. */
-type GroupOutcome = { ok: true; results: EventResult[] } | { ok: false; error: unknown };
+type GroupOutcome = { ok: true; results: EventResult[] } | { ok: false; error: unknown } | { ok: 'refused' };
+
+/** One caller's events, and the ticket {@link EventBatcherOptions.admit} must accept first (if any). */
+interface Group<Ticket> {
+  inputs: readonly unknown[];
+  ticket?: Ticket;
+}
+
+export interface EventBatcherOptions<Ticket> extends Omit<MicroBatcherOptions, 'sizeOf'> {
+  /**
+   * Runs first in every batch that holds tickets and says, per ticket, whether its events may be
+   * recorded (for example: claim each update id; a redelivery is refused). One call per batch.
+   */
+  admit?: (tickets: Ticket[]) => Promise<boolean[]>;
+}
 
 /**
  * Records events from many concurrent callers in shared transactions (group commit): each
@@ -111,24 +135,27 @@ type GroupOutcome = { ok: true; results: EventResult[] } | { ok: false; error: u
  * most `maxWaitMs` and up to {@link MAX_EVENT_BATCH} events, then written with one
  * {@link recordEvents} call. Each caller gets exactly the results (indexes included) or the error
  * it would have got alone: when a batch fails — `recordEvents` rejects a whole batch when one item
- * is invalid — its callers' events are recorded again one caller at a time.
+ * is invalid — its callers' events are recorded again one caller at a time. With `admit`, a
+ * caller may pass a ticket that the batch checks first ({@link recordIfAdmitted}).
  *
  * @example
  * const batcher = new EventBatcher(recordEventsDeps, { maxWaitMs: 2 });
  * const [result] = await batcher.record([{ kind: 'message', platform: 'telegram', externalId: 'b1:7', identity }]);
  */
-export class EventBatcher {
-  private readonly batcher: MicroBatcher<readonly unknown[], GroupOutcome>;
+export class EventBatcher<Ticket = never> {
+  private readonly batcher: MicroBatcher<Group<Ticket>, GroupOutcome>;
+  private readonly admit: ((tickets: Ticket[]) => Promise<boolean[]>) | undefined;
 
   constructor(
     private readonly deps: RecordEventsDeps,
-    options: Omit<MicroBatcherOptions, 'sizeOf'> = {},
+    options: EventBatcherOptions<Ticket> = {},
   ) {
+    this.admit = options.admit;
     this.batcher = new MicroBatcher((groups) => this.flush(groups), {
       maxWaitMs: options.maxWaitMs ?? 2,
       maxSize: Math.min(options.maxSize ?? MAX_EVENT_BATCH, MAX_EVENT_BATCH),
       maxConcurrentFlushes: options.maxConcurrentFlushes ?? 1,
-      sizeOf: ((group: readonly unknown[]) => Math.max(1, group.length)) as (item: never) => number,
+      sizeOf: ((group: Group<Ticket>) => Math.max(1, group.inputs.length)) as (item: never) => number,
     });
   }
 
@@ -136,29 +163,56 @@ export class EventBatcher {
   async record(inputs: readonly unknown[]): Promise<EventResult[]> {
     // Too big to share a batch, or nothing to share: the caller's own call.
     if (inputs.length === 0 || inputs.length > MAX_EVENT_BATCH) return recordEvents(this.deps, inputs);
-    const outcome = await this.batcher.submit(inputs);
-    if (!outcome.ok) throw outcome.error;
+    const outcome = await this.batcher.submit({ inputs });
+    if (outcome.ok === true) return outcome.results;
+    if (outcome.ok === false) throw outcome.error;
+    throw new Error('event batch refused a caller without a ticket');
+  }
+
+  /**
+   * Records one caller's events if `admit` accepts its ticket in the same batch; `'refused'` (and
+   * nothing recorded) if not. If `admit` itself fails, every caller of the batch gets its error.
+   */
+  async recordIfAdmitted(inputs: readonly unknown[], ticket: Ticket): Promise<EventResult[] | 'refused'> {
+    if (!this.admit) throw new Error('EventBatcher.recordIfAdmitted needs the admit option');
+    if (inputs.length === 0 || inputs.length > MAX_EVENT_BATCH) {
+      const [isAdmitted] = await this.admit([ticket]);
+      return isAdmitted ? recordEvents(this.deps, inputs) : 'refused';
+    }
+    const outcome = await this.batcher.submit({ inputs, ticket });
+    if (outcome.ok === 'refused') return 'refused';
+    if (outcome.ok === false) throw outcome.error;
     return outcome.results;
   }
 
-  private async flush(groups: Array<readonly unknown[]>): Promise<GroupOutcome[]> {
-    if (groups.length === 1) return [await this.recordAlone(groups[0]!)];
-    try {
-      const all = await recordEvents(this.deps, groups.flat());
-      let offset = 0;
-      return groups.map((group) => {
-        const results = all.slice(offset, offset + group.length).map((r) => ({ ...r, index: r.index - offset }));
-        offset += group.length;
-        return { ok: true, results };
+  private async flush(groups: Array<Group<Ticket>>): Promise<GroupOutcome[]> {
+    const outcomes: Array<GroupOutcome | undefined> = new Array(groups.length);
+    const ticketed = groups.flatMap((g, i) => (g.ticket !== undefined ? [i] : []));
+    if (ticketed.length > 0) {
+      const admitted = await this.admit!(ticketed.map((i) => groups[i]!.ticket!));
+      ticketed.forEach((i, k) => {
+        if (!admitted[k]) outcomes[i] = { ok: 'refused' };
       });
-    } catch {
-      // One caller's invalid event (or a conflict, such as a deadlock with a concurrent batch)
-      // failed the shared transaction: nothing of it was written, so each caller's events are
-      // recorded on their own and succeed or fail on their own.
-      const outcomes: GroupOutcome[] = [];
-      for (const group of groups) outcomes.push(await this.recordAlone(group));
-      return outcomes;
     }
+    const toRecord = groups.flatMap((g, i) => (outcomes[i] ? [] : [{ i, inputs: g.inputs }]));
+    if (toRecord.length === 1) outcomes[toRecord[0]!.i] = await this.recordAlone(toRecord[0]!.inputs);
+    else if (toRecord.length > 1) {
+      try {
+        const all = await recordEvents(this.deps, toRecord.flatMap((g) => g.inputs));
+        let offset = 0;
+        for (const { i, inputs } of toRecord) {
+          const results = all.slice(offset, offset + inputs.length).map((r) => ({ ...r, index: r.index - offset }));
+          offset += inputs.length;
+          outcomes[i] = { ok: true, results };
+        }
+      } catch {
+        // One caller's invalid event (or a conflict, such as a deadlock with a concurrent batch)
+        // failed the shared transaction: nothing of it was written, so each caller's events are
+        // recorded on their own and succeed or fail on their own.
+        for (const { i, inputs } of toRecord) outcomes[i] = await this.recordAlone(inputs);
+      }
+    }
+    return outcomes as GroupOutcome[];
   }
 
   private async recordAlone(group: readonly unknown[]): Promise<GroupOutcome> {

@@ -122,3 +122,38 @@ describe.each(testTargets())('EventBatcher on %s', (target) => {
     expect((outcomes[2] as PromiseFulfilledResult<Array<{ status: string }>>).value[0]!.status).toBe('recorded');
   });
 });
+
+describe.each(testTargets())('EventBatcher with admit on %s', (target) => {
+  let database: Database;
+  let deps: RecordEventsDeps;
+  beforeAll(async () => {
+    database = await openTestDatabase(target);
+    deps = { uow: new PgUnitOfWork(database.db), clock: { now: () => new Date() }, metrics: createMetrics().core };
+  });
+  afterAll(() => database.close());
+
+  const message = (user: string, id: string) => ({ kind: 'message', platform: 'telegram', externalId: id, identity: { kind: 'telegram', externalId: user }, payload: {} });
+
+  it('checks every ticket of a batch in one call and records only the admitted callers', async () => {
+    const taken = new Set<number>([2]);
+    const admitCalls: number[][] = [];
+    const batcher = new EventBatcher<number>(deps, {
+      maxWaitMs: 5,
+      admit: async (tickets) => {
+        admitCalls.push(tickets);
+        return tickets.map((t) => (taken.has(t) ? false : (taken.add(t), true)));
+      },
+    });
+    const [a, b, c] = await Promise.all([
+      batcher.recordIfAdmitted([message('a1', 'adm:1')], 1),
+      batcher.recordIfAdmitted([message('a2', 'adm:2')], 2),
+      batcher.record([message('a3', 'adm:3')]),
+    ]);
+    expect(admitCalls).toEqual([[1, 2]]);
+    expect(a).toEqual([expect.objectContaining({ status: 'recorded' })]);
+    expect(b).toBe('refused');
+    expect(c).toEqual([expect.objectContaining({ status: 'recorded' })]);
+    const again = await batcher.recordIfAdmitted([message('a1', 'adm:1')], 1);
+    expect(again).toBe('refused');
+  });
+});
