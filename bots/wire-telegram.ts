@@ -63,6 +63,11 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   });
   const processor = new UpdateProcessor({ dialog, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; }, ...(parts.onPhases ? { onPhases: parts.onPhases } : {}) });
   processorRef.current = processor;
+  // Updates in flight first (they may still queue replies and answer callbacks), then those.
+  const idle = async () => {
+    await drain();
+    await Promise.all([processor.drain(), messenger.drain()]);
+  };
   const gateway = new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: (followerId) => updates.telegramUserIdOf(followerId) });
   const gatewayFor = async (order: { followerId: string }) => {
     const userId = await updates.telegramUserIdOf(order.followerId);
@@ -77,16 +82,12 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   }
   const service = telegramService({
     bot,
-    // Updates in flight first (they may still queue replies), then the replies they queued.
-    drain: async () => {
-      await drain();
-      await messenger.drain();
-    },
+    drain: idle,
     mode: config.mode,
     ...(config.webhookSecret ? { webhook: { secret: config.webhookSecret, ...(config.webhookUrl ? { url: config.webhookUrl } : {}) } } : {}),
     logger: parts.logger,
   });
-  return { bot, botId, dialog, messenger, processor, gateway, mounts, service, updates };
+  return { bot, botId, dialog, messenger, processor, gateway, mounts, service, updates, idle };
 }
 
 /**

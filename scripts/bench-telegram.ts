@@ -320,7 +320,7 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
     const runStarted = performance.now();
     const { latencies } = await load.drive(url, updates, CONCURRENCY, kind);
     // Throughput counts the background sends too: the clock stops when the reply queue is empty.
-    await channel.messenger.drain();
+    await channel.idle();
     const seconds = (performance.now() - runStarted) / 1000;
     profiles.push({ database: kind, inFlight: CONCURRENCY, phases });
 
@@ -338,7 +338,7 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
     const serial = planUpdates(SERIAL_UPDATES, { seed: 9, userBase: 950_000_000, updateBase: 5_000_000, courseIds });
     phases = [];
     const one = await load.drive(url, serial, 1, `${kind}, 1 in flight`);
-    await channel.messenger.drain();
+    await channel.idle();
     profiles.push({ database: kind, inFlight: 1, phases });
     const oneSorted = [...one.latencies].sort((a, b) => a - b);
     rows.push({ database: kind, inFlight: 1, updates: serial.length, duplicates: serial.filter((u) => u.isDuplicate).length, seconds: one.seconds, perSecond: serial.length / one.seconds, p50: percentile(oneSorted, 0.5), p99: percentile(oneSorted, 0.99), max: oneSorted[oneSorted.length - 1]! });

@@ -32,7 +32,11 @@ export interface UpdateProcessorDeps {
   batchWaitMs?: number;
 }
 
-/** Where one update's time went, in ms: claim, events, dialog (reads and replies), and waiting on the callback answer. */
+/**
+ * Where one update's time went, in ms: claim (or, for a user not seen lately, resolving them;
+ * the claim itself then rides with the events), events, dialog (reads and queueing the replies),
+ * and waiting on the callback answer (only when the update failed).
+ */
 export interface UpdatePhases {
   claimMs: number;
   eventsMs: number;
@@ -125,10 +129,14 @@ export class UpdateProcessor {
     lap('claimMs');
     let answered: Promise<void> | undefined;
     let isDuplicate = false;
+    let isFailed = false;
     // The callback answer (it stops the button's spinner) needs nothing from the database and is
     // not waited on before the rest; the update finishes only once it is done.
     const answerCallback = () => {
-      if (t.callbackQueryId) answered = answerer.answerCbQuery(t.callbackQueryId).then(() => undefined, (error: unknown) => this.deps.logger.warn({ err: error }, 'answerCallbackQuery failed'));
+      if (!t.callbackQueryId) return;
+      answered = answerer.answerCbQuery(t.callbackQueryId).then(() => undefined, (error: unknown) => this.deps.logger.warn({ err: error }, 'answerCallbackQuery failed'));
+      this.answering.add(answered);
+      void answered.finally(() => this.answering.delete(answered!));
     };
     if (!isClaimedWithEvents) answerCallback();
     try {
@@ -158,15 +166,26 @@ export class UpdateProcessor {
       lap('dialogMs');
       return 'processed';
     } catch (error) {
+      isFailed = true;
       // Given back so that Telegram's redelivery is processed again. (When the failure was the
       // claim statement itself, nothing was taken and this deletes nothing of ours.)
       await this.deps.updates.release(this.deps.botId, t.updateId).catch(() => undefined);
       throw error;
     } finally {
-      await answered;
+      // An update that failed waits for its callback answer (the error goes back to the webhook
+      // after it); a processed one leaves it in flight: `drain` waits for it at shutdown.
+      if (isFailed) await answered;
       lap('callbackAnswerMs');
       if (!isDuplicate) this.deps.onPhases?.(phases);
     }
+  }
+
+  /** Callback answers still in flight. */
+  private readonly answering = new Set<Promise<void>>();
+
+  /** Resolves once the callback answers sent so far are done (graceful stop, tests). */
+  async drain(): Promise<void> {
+    while (this.answering.size > 0) await Promise.all([...this.answering]);
   }
 
   private duplicate(updateId: number): ProcessOutcome {

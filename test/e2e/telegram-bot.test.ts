@@ -136,7 +136,7 @@ describe.each(testTargets())('Telegram bot end to end against telegram-test-api 
     await channel.bot.handleUpdate(structuredClone(update));
     const replies = await repliesTo(9006, 2, 1500);
     // The reply reaches the emulator before its `sends` row is written.
-    await channel.messenger.drain();
+    await channel.idle();
     expect(replies).toHaveLength(1);
     const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where platform = 'telegram' and external_id = ${`${channel.botId}:990001`}`);
     expect(row!.n).toBe(1);
