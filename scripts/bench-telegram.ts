@@ -11,8 +11,9 @@
  *
  * Latency: from the moment the client starts the POST to the moment it has read the 200. The
  * webhook answers once the update is processed and its replies are queued with the messenger
- * ("reply queued"), so this includes the HTTP round trip, the secret check, the update_id claim,
- * answerCallbackQuery, the events transaction (shared with concurrent updates) and the dialog.
+ * ("reply queued"), so this includes the HTTP round trip, the secret check, the update_id claim
+ * and the events transaction (both shared with concurrent updates: group commit) and the dialog;
+ * answerCallbackQuery is sent but not waited on.
  * The replies are then sent to the sink in the background and their `sends` rows written; the run
  * waits for that queue to drain before it checks and stops the clock, so throughput includes the
  * sending. A second table profiles where an update's time went, phase by phase.

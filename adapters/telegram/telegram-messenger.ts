@@ -26,6 +26,8 @@ export interface TelegramMessengerDeps {
   maxRateLimitRetries?: number;
   /** Called once per finished send with its status (metrics). */
   onSent?: (status: SendResult['status'], purpose: SendPurpose) => void;
+  /** Queued sends beyond which `enqueue` waits for room (backpressure); 10,000 by default. */
+  maxQueuedSends?: number;
   /** How long a finished send's row waits for others to be written with (group commit); 2 ms by default. */
   sendLogBatchMs?: number;
 }
@@ -64,6 +66,7 @@ export class TelegramMessenger implements Messenger {
 
   constructor(private readonly deps: TelegramMessengerDeps) {
     this.timer = deps.timer ?? realTimer;
+    this.maxQueued = deps.maxQueuedSends ?? 10_000;
     this.completedLog = new MicroBatcher<CompletedSend, void>(
       async (completed) => {
         await deps.sendLog.record(completed);
@@ -91,7 +94,8 @@ export class TelegramMessenger implements Messenger {
   }
 
   /**
-   * Queues replies to one chat and returns at once; they go out in the background, after what was
+   * Queues replies to one chat and returns once they are queued (at once, unless the queue is over
+   * its high-water mark `maxQueuedSends`: then when there is room); they go out in the background, after what was
    * queued for that chat before (per-chat order), within the rate limits, and are recorded in
    * `sends` when done. Nothing fails back to the caller: an outcome other than sent is logged and
    * counted (`onSent`), a 403 marks the follower unreachable. {@link drain} waits for the queue.
@@ -99,9 +103,12 @@ export class TelegramMessenger implements Messenger {
    * is recorded as events already), which a graceful stop avoids by draining.
    *
    * @example
-   * messenger.enqueue({ followerId, chatId: '42' }, replies, { purpose: 'transactional' });
+   * await messenger.enqueue({ followerId, chatId: '42' }, replies, { purpose: 'transactional' });
    */
-  enqueue(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose }): void {
+  async enqueue(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose }): Promise<void> {
+    // Backpressure: past the high-water mark the caller waits for room, so a burst beyond the
+    // rate limits slows the webhook down instead of growing the queue without end.
+    while (this.queued >= this.maxQueued) await new Promise<void>((resolve) => this.room.push(resolve));
     const previous = this.chatQueues.get(to.chatId) ?? Promise.resolve();
     this.queued++;
     const next = previous.then(async () => {
@@ -112,6 +119,7 @@ export class TelegramMessenger implements Messenger {
         this.deps.onSent?.('failed', options.purpose);
       } finally {
         if (this.chatQueues.get(to.chatId) === next) this.chatQueues.delete(to.chatId);
+        this.room.shift()?.();
         if (--this.queued === 0) {
           this.idle.forEach((resolve) => resolve());
           this.idle = [];
@@ -134,6 +142,9 @@ export class TelegramMessenger implements Messenger {
   private readonly chatQueues = new Map<string, Promise<void>>();
   private queued = 0;
   private idle: Array<() => void> = [];
+  /** Callers of `enqueue` waiting for the queue to drop below the high-water mark. */
+  private readonly room: Array<() => void> = [];
+  private readonly maxQueued: number;
   private readonly completedLog: MicroBatcher<CompletedSend, void>;
 
   /** A send without an idempotency key has nothing to claim: its row is written once, when it is over. */

@@ -13,9 +13,9 @@ export interface QueryAnswerer {
   answerPreCheckoutQuery(preCheckoutQueryId: string, ok: boolean, errorMessage?: string): Promise<unknown>;
 }
 
-/** The outbound path: `send` waits for the outcome (idempotent sends); `enqueue` hands chat replies over and returns. */
+/** The outbound path: `send` waits for the outcome (idempotent sends); `enqueue` hands chat replies over and returns once they are queued. */
 export interface ReplyMessenger extends Messenger {
-  enqueue(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose }): void;
+  enqueue(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose }): Promise<void>;
 }
 
 export interface UpdateProcessorDeps {
@@ -161,7 +161,7 @@ export class UpdateProcessor {
         const read = await follower;
         const replies = await handleInbound(this.dialog, { ...t.inbound, followerId }, read ? { follower: read } : {});
         // Queued, not sent: the update is done once its replies are in the chat's outbound queue.
-        if (replies.length) this.deps.messenger.enqueue({ followerId, chatId: t.chat.id }, replies, { purpose: 'transactional' });
+        if (replies.length) await this.deps.messenger.enqueue({ followerId, chatId: t.chat.id }, replies, { purpose: 'transactional' });
       }
       lap('dialogMs');
       return 'processed';

@@ -89,10 +89,12 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
     const { messenger, sent } = setup();
     const follower = await newFollower('66');
     const to = { followerId: follower.id, chatId: '66' };
-    messenger.enqueue(to, [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }], { purpose: 'transactional' });
-    messenger.enqueue(to, [{ type: 'text', text: 'three' }], { purpose: 'transactional' });
+    const queued = [
+      messenger.enqueue(to, [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }], { purpose: 'transactional' }),
+      messenger.enqueue(to, [{ type: 'text', text: 'three' }], { purpose: 'transactional' }),
+    ];
     expect(sent).toEqual([]);
-    expect(messenger.queuedSends).toBe(2);
+    await Promise.all(queued);
     await messenger.drain();
     expect(messenger.queuedSends).toBe(0);
     expect(sent).toEqual(['66', '66', '66']);
@@ -109,8 +111,8 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
   it('keeps the rate limits for queued replies', async () => {
     const { messenger, timer } = setup();
     const follower = await newFollower('67');
-    messenger.enqueue({ followerId: follower.id, chatId: '67' }, [{ type: 'text', text: 'a' }], { purpose: 'transactional' });
-    messenger.enqueue({ followerId: follower.id, chatId: '67' }, [{ type: 'text', text: 'b' }], { purpose: 'transactional' });
+    await messenger.enqueue({ followerId: follower.id, chatId: '67' }, [{ type: 'text', text: 'a' }], { purpose: 'transactional' });
+    await messenger.enqueue({ followerId: follower.id, chatId: '67' }, [{ type: 'text', text: 'b' }], { purpose: 'transactional' });
     await messenger.drain();
     expect(timer.sleeps).toEqual([1000]);
   });
@@ -125,7 +127,7 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
       onSent: (status) => statuses.push(status),
     });
     const blocked = await newFollower('68');
-    messenger.enqueue({ followerId: blocked.id, chatId: '68' }, [{ type: 'text', text: 'hi' }], { purpose: 'transactional' });
+    await messenger.enqueue({ followerId: blocked.id, chatId: '68' }, [{ type: 'text', text: 'hi' }], { purpose: 'transactional' });
     await messenger.drain();
     expect((await repos.followers.findById(blocked.id))!.isReachable).toBe(false);
     expect(await sendRows('68')).toEqual([{ status: 'blocked', attempts: 1 }]);
@@ -141,9 +143,38 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
       followers: createRepositories(database.db).followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger: createLogger('silent'), timer: new FakeTimer(),
       onSent: (status) => statuses.push(status),
     });
-    messenger.enqueue({ followerId: '', chatId: '69' }, [{ type: 'text', text: 'hi' }], { purpose: 'transactional' });
+    await messenger.enqueue({ followerId: '', chatId: '69' }, [{ type: 'text', text: 'hi' }], { purpose: 'transactional' });
     await messenger.drain();
     expect(statuses).toEqual(['failed']);
+  });
+});
+
+describe.each(testTargets())('TelegramMessenger backpressure on %s', (target) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(target);
+  });
+  afterAll(() => database.close());
+
+  it('makes enqueue wait while the queue is at its high-water mark', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let id = 0;
+    const telegram = { sendMessage: async () => { await gate; return { message_id: ++id }; }, sendInvoice: async () => ({ message_id: ++id }) } as unknown as Pick<Telegram, 'sendMessage' | 'sendInvoice'>;
+    const messenger = new TelegramMessenger({
+      telegram, sendLog: new PgSendLogRepository(database.db), followers: createRepositories(database.db).followers,
+      limiter: new RateLimiter({ globalPerSecond: 1000, privateChatPerSecond: 1000, groupPerMinute: 1000 }), logger: createLogger('silent'), maxQueuedSends: 2,
+    });
+    await messenger.enqueue({ followerId: '', chatId: '70' }, [{ type: 'text', text: 'a' }], { purpose: 'transactional' });
+    await messenger.enqueue({ followerId: '', chatId: '71' }, [{ type: 'text', text: 'b' }], { purpose: 'transactional' });
+    let isThirdQueued = false;
+    const third = messenger.enqueue({ followerId: '', chatId: '72' }, [{ type: 'text', text: 'c' }], { purpose: 'transactional' }).then(() => (isThirdQueued = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(isThirdQueued).toBe(false);
+    release();
+    await third;
+    await messenger.drain();
+    expect(messenger.queuedSends).toBe(0);
   });
 });
 
