@@ -82,7 +82,8 @@ export interface OutboxRepository {
    * dispatchers in several processes never take the same row.
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
-  markSent(id: number, providerMessageIds: string[], variant: string | null, at: Date): Promise<void>;
+  /** Marks many sent messages in one statement (the dispatcher flushes a batch's sends together). */
+  markSentMany(sent: ReadonlyArray<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date }>): Promise<void>;
   markSkipped(id: number, reason: SkipReason, at: Date): Promise<void>;
   markBlocked(id: number, reason: string, at: Date): Promise<void>;
   markFailed(id: number, reason: string, at: Date): Promise<void>;

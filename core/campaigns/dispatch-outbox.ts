@@ -37,8 +37,10 @@ export type DispatchOutcome = 'sent' | 'skipped' | 'held' | 'blocked' | 'failed'
  * Sends one batch from the outbox. Each message is leased (`sending`, with a timeout, so a crash
  * puts it back), checked against the guards with fresh follower data, rendered in the follower's
  * language with the opt-out line, sent through the messenger of the follower's platform with an
- * idempotency key, and marked at once, so a crash after a send leaves at most that one message in
- * doubt. Rate limits and retryable failures go back in the queue with a delay.
+ * idempotency key. Sent messages are marked together when the batch ends (one statement instead of
+ * one per message): a crash before that leaves them `sending` until their lease expires, and the
+ * retry asks the messenger again under the same idempotency key, which answers 'sent' without
+ * sending twice. Rate limits and retryable failures go back in the queue with a delay.
  *
  * @example
  * const counts = await dispatchOutbox(deps, { batchSize: 50, leaseMs: 60_000, concurrency: 16, maxAttempts: 5 });
@@ -127,7 +129,7 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
     const after = deps.clock.now();
     switch (result.status) {
       case 'sent':
-        await deps.outbox.markSent(message.id, result.providerMessageIds, variant.key, after);
+        sent.push({ id: message.id, providerMessageIds: result.providerMessageIds, variant: variant.key, at: after });
         return 'sent';
       case 'blocked':
         await deps.outbox.markBlocked(message.id, result.reason, after);
@@ -147,6 +149,7 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
     }
   };
 
+  const sent: Array<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date }> = [];
   const queue = [...claimed];
   const worker = async () => {
     for (let message = queue.shift(); message; message = queue.shift()) {
@@ -162,7 +165,11 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
       if (!outcome.startsWith('skipped')) deps.onOutcome?.(outcome);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, claimed.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, claimed.length)) }, worker));
+  } finally {
+    await deps.outbox.markSentMany(sent);
+  }
   return counts;
 }
 

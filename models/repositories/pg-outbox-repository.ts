@@ -100,12 +100,15 @@ export class PgOutboxRepository implements OutboxRepository {
    * is taken again after its lease, and the messenger's idempotency key (Telegram's send log commits
    * synchronously) answers `sent` instead of sending twice.
    */
-  async markSent(id: number, providerMessageIds: string[], variant: string | null, at: Date): Promise<void> {
+  async markSentMany(sent: ReadonlyArray<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date }>): Promise<void> {
+    if (sent.length === 0) return;
+    const rows = JSON.stringify(sent.map((s) => ({ id: s.id, ids: s.providerMessageIds, variant: s.variant, at: s.at.toISOString() })));
     await this.db.execute(
-      sql`WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-          UPDATE outbox SET status = 'sent', sent_at = ${tsParam(at)}, provider_message_ids = ${pgArray(providerMessageIds)}::text[],
-                 variant = coalesce(${variant}::text, variant), lease_until = NULL, held_reason = NULL, last_error = NULL, updated_at = ${tsParam(at)}
-          FROM async_commit WHERE id = ${id}`,
+      sql`WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+               v AS (SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS x(id bigint, ids text[], variant text, at timestamptz))
+          UPDATE outbox o SET status = 'sent', sent_at = v.at, provider_message_ids = v.ids, variant = coalesce(v.variant, o.variant),
+                 lease_until = NULL, held_reason = NULL, last_error = NULL, updated_at = v.at
+          FROM v, async_commit WHERE o.id = v.id`,
     );
   }
 
