@@ -61,7 +61,7 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
       if (status !== 'sent') parts.metrics?.errors.inc({ source: 'send', code: `telegram_${status}` });
     },
   });
-  const processor = new UpdateProcessor({ dialog, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; }, ...(parts.onPhases ? { onPhases: parts.onPhases } : {}) });
+  const processor = new UpdateProcessor({ dialog, paymentRepos: parts.repos, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; }, ...(parts.onPhases ? { onPhases: parts.onPhases } : {}) });
   processorRef.current = processor;
   // Updates in flight first (they may still queue replies and answer callbacks), then those.
   const idle = async () => {

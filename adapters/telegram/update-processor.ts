@@ -26,6 +26,11 @@ export interface UpdateProcessorDeps {
   metrics?: CoreMetrics;
   botId: string;
   botUsername?: string;
+  /**
+   * Reads behind payment decisions (pre-checkout validation), never cached; the dialog's repos
+   * (whose catalogue may be a few seconds old) by default.
+   */
+  paymentRepos?: DialogDeps['repos'];
   /** Called once per processed update with how long each phase took (ms); the benchmark profiles with it. */
   onPhases?: (phases: UpdatePhases) => void;
   /** How long concurrent updates wait for each other to share one claim and one events transaction; 2 ms by default. */
@@ -266,7 +271,7 @@ export class UpdateProcessor {
     let verdict: { ok: true } | { ok: false; message: string };
     try {
       verdict = await Promise.race([
-        validatePreCheckout(this.deps.dialog, { telegramUserId: t.identity!.externalId, locale: t.identity!.locale, ...query }),
+        validatePreCheckout({ ...this.deps.dialog, repos: this.deps.paymentRepos ?? this.deps.dialog.repos }, { telegramUserId: t.identity!.externalId, locale: t.identity!.locale, ...query }),
         new Promise<{ ok: false; message: string }>((resolve) => setTimeout(() => resolve({ ok: false, message: 'Please try again in a moment.' }), PRE_CHECKOUT_BUDGET_MS).unref()),
       ]);
     } catch (error) {

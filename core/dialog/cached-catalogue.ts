@@ -9,8 +9,9 @@ export const CATALOGUE_CACHE_MS = 3_000;
  * that browses, searches or recommends reads the same few pages, and the catalogue changes rarely.
  * Concurrent misses of one read share one query. Writes through this object clear the cache at
  * once; a change made elsewhere (the admin console, another process) shows in chat after at most
- * `ttlMs` — for that long a course taken off sale elsewhere may still be shown. Buying re-checks
- * the course in the order's own transaction, so a stale card cannot sell what is off sale.
+ * `ttlMs` — for that long a course taken off sale elsewhere may still be shown. Money paths do not
+ * read through it: opening an order re-checks the course in the order's own transaction, and the
+ * Telegram pre-checkout validation reads the uncached repositories.
  *
  * @example
  * const courses = new CachedCourseCatalogue(repos.courses, clock);
