@@ -5,10 +5,17 @@ import { courses } from '../schema.js';
 
 const DAY_MS = 86_400_000;
 
-/** Hour of day (0–23) of a UTC instant in a time zone; offsets are cached per UTC hour. */
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Hour of day (0–23) of a UTC instant in a time zone; one formatter per zone, built once (building one costs more than a query). */
 function localHourIn(timeZone: string): (atMs: number) => number {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
-  return (atMs) => Number(format.format(atMs)) % 24;
+  let format = hourFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+    hourFormats.set(timeZone, format);
+  }
+  const f = format;
+  return (atMs) => Number(f.format(atMs)) % 24;
 }
 
 export class PgEventRepository implements EventRepository {
