@@ -10,7 +10,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createCoreApiRouter, createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
 import { getPersona, recordEvent, recordEvents, systemClock, type RecordEventsDeps } from '../core/index.js';
-import { createRepositories, migrate, openDatabase, PgUnitOfWork, seedDemoCatalogue, type Database } from '../models/index.js';
+import { createRepositories, PgUnitOfWork, seedDemoCatalogue } from '../models/index.js';
+import { openBenchDatabase } from './bench-database.js';
 
 const API_EVENTS = Number(process.env['BENCH_API_EVENTS'] ?? 50_000);
 const DIRECT_EVENTS = Number(process.env['BENCH_DIRECT_EVENTS'] ?? 20_000);
@@ -22,27 +23,6 @@ const TOKEN = randomBytes(24).toString('hex');
 
 interface Row { database: string; path: string; events: number; seconds: number; perSecond: number; note: string }
 
-async function openTarget(kind: 'pglite' | 'postgres'): Promise<Database | null> {
-  if (kind === 'pglite') {
-    const database = await openDatabase({});
-    await migrate(database);
-    return database;
-  }
-  const url = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-  const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
-  try {
-    await admin.ping();
-  } catch {
-    console.log(`PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} does not answer; skipping it.`);
-    await admin.close();
-    return null;
-  }
-  const schemaName = `bench_${randomBytes(4).toString('hex')}`;
-  await admin.execScript(`CREATE SCHEMA ${schemaName}`);
-  const database = await openDatabase({ databaseUrl: url, searchPath: schemaName, poolSize: 10 });
-  await migrate(database);
-  return { ...database, close: async () => { await database.close(); await admin.execScript(`DROP SCHEMA ${schemaName} CASCADE`); await admin.close(); } };
-}
 
 function makeEvents(n: number, followerIds: string[], courseIds: string[], prefix: string): Array<Record<string, unknown>> {
   const kinds = ['view', 'view', 'click', 'like', 'share', 'message'];
@@ -65,7 +45,7 @@ function progress(label: string, done: number, total: number): void {
 }
 
 async function benchTarget(kind: 'pglite' | 'postgres', rows: Row[], personaTimes: Map<string, number[]>): Promise<void> {
-  const database = await openTarget(kind);
+  const database = await openBenchDatabase(kind);
   if (!database) return;
   console.log(`\n${kind}: preparing`);
   try {

@@ -35,10 +35,11 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
 import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
 import { systemClock } from '../core/index.js';
-import { createRepositories, migrate, openDatabase, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../models/index.js';
+import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue } from '../models/index.js';
 import { buildTelegramChannel } from '../bots/wire-telegram.js';
 import type { UpdatePhases } from '../adapters/telegram/index.js';
 import type { TelegramConfig } from '../bots/config/telegram.js';
+import { openBenchDatabase } from './bench-database.js';
 
 const UPDATES = Number(process.env['BENCH_TELEGRAM_UPDATES'] ?? 5_000);
 const CONCURRENCY = Number(process.env['BENCH_TELEGRAM_CONCURRENCY'] ?? 16);
@@ -53,27 +54,6 @@ type Target = 'pglite' | 'postgres';
 
 interface Row { database: string; inFlight: number; updates: number; duplicates: number; seconds: number; perSecond: number; p50: number; p99: number; max: number }
 
-async function openTarget(kind: Target): Promise<Database | null> {
-  if (kind === 'pglite') {
-    const database = await openDatabase({});
-    await migrate(database);
-    return database;
-  }
-  const url = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-  const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
-  try {
-    await admin.ping();
-  } catch {
-    console.log(`PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} does not answer; skipping it.`);
-    await admin.close();
-    return null;
-  }
-  const schemaName = `bench_${randomBytes(4).toString('hex')}`;
-  await admin.execScript(`CREATE SCHEMA ${schemaName}`);
-  const database = await openDatabase({ databaseUrl: url, searchPath: schemaName, poolSize: 10 });
-  await migrate(database);
-  return { ...database, close: async () => { await database.close(); await admin.execScript(`DROP SCHEMA ${schemaName} CASCADE`); await admin.close(); } };
-}
 
 /** A stand-in Bot API on 127.0.0.1 that answers at once and counts what it was asked. */
 async function startBotApiSink(): Promise<{ server: Server; apiRoot: string; calls: Map<string, number> }> {
@@ -279,7 +259,7 @@ interface Profile { database: string; inFlight: number; phases: UpdatePhases[] }
 const profiles: Profile[] = [];
 
 async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
-  const database = await openTarget(kind);
+  const database = await openBenchDatabase(kind);
   if (!database) return;
   console.log(`\n${kind}: preparing`);
   const load = await startLoadThread();

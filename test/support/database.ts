@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { migrate, openDatabase, type Database } from '../../models/index.js';
+import { openScratchDatabase, type Database } from '../../models/index.js';
 
 export type TestTarget = 'pglite' | 'postgres';
 
@@ -14,24 +13,8 @@ export function testTargets(): TestTarget[] {
  * open one per file (beforeAll), not per test.
  */
 export async function openTestDatabase(target: TestTarget): Promise<Database> {
-  if (target === 'pglite') {
-    const database = await openDatabase({});
-    await migrate(database);
-    return database;
-  }
+  if (target === 'pglite') return openScratchDatabase({ prefix: 't' });
   const url = process.env['TEST_DATABASE_URL'];
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  const schemaName = `t_${randomBytes(6).toString('hex')}`;
-  const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
-  await admin.execScript(`CREATE SCHEMA ${schemaName}`);
-  const database = await openDatabase({ databaseUrl: url, searchPath: schemaName, poolSize: 5 });
-  await migrate(database);
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      await admin.execScript(`DROP SCHEMA ${schemaName} CASCADE`);
-      await admin.close();
-    },
-  };
+  return openScratchDatabase({ databaseUrl: url, prefix: 't' });
 }
