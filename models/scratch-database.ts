@@ -7,7 +7,7 @@ import { migrate } from './migrate.js';
  * without a URL, or a fresh schema on the PostgreSQL server at `databaseUrl` (dropped on close).
  *
  * @example
- * const database = await openScratchDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, prefix: 't' });
+ * const database = await openScratchDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/test', prefix: 't' });
  */
 export async function openScratchDatabase(options: { databaseUrl?: string; prefix: string; poolSize?: number }): Promise<Database> {
   if (!options.databaseUrl) {

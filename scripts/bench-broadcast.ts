@@ -9,6 +9,7 @@ import { createCampaignRepositories } from '../models/repositories/pg-campaign-r
 import { BotApiSink } from '../test/integration/campaigns-support/bot-api-sink.js';
 import { SinkMessenger } from '../test/integration/campaigns-support/sink-messenger.js';
 import { seedFollowers } from '../test/integration/campaigns-support/seed-followers.js';
+import { loadBenchSettings } from '../bots/config/index.js';
 
 /*
  * npm run bench:broadcast [-- --followers 100000 --real-seconds 20]
@@ -38,7 +39,7 @@ function progress(label: string, done: number, total: number, startedMs: number)
 }
 
 async function openBenchDatabase(): Promise<{ database: Database; label: string; cleanup: () => Promise<void> }> {
-  const url = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
+  const url = loadBenchSettings().configuredPostgresUrl;
   if (!url) {
     const database = await openDatabase({});
     await migrate(database);

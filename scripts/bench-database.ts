@@ -1,7 +1,9 @@
+import { loadBenchSettings } from '../bots/config/index.js';
 import { openDatabase, openScratchDatabase, type Database } from '../models/index.js';
 
-/** The PostgreSQL server benchmarks use: DATABASE_URL, TEST_DATABASE_URL, or this machine's. */
-export const BENCH_POSTGRES_URL = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+/** Benchmark settings from the environment (see .env.example), validated once. */
+export const BENCH_SETTINGS = loadBenchSettings();
+const BENCH_POSTGRES_URL = BENCH_SETTINGS.postgresUrl;
 
 /**
  * A scratch database for a benchmark: in-memory PGlite, or a throw-away schema on PostgreSQL;

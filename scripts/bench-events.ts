@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { createCoreApiRouter, createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
 import { getPersona, recordEvent, recordEvents, systemClock, type RecordEventsDeps } from '../core/index.js';
 import { createRepositories, PgUnitOfWork, seedDemoCatalogue } from '../models/index.js';
-import { openBenchDatabase } from './bench-database.js';
+import { BENCH_SETTINGS, openBenchDatabase } from './bench-database.js';
 
-const API_EVENTS = Number(process.env['BENCH_API_EVENTS'] ?? 50_000);
-const DIRECT_EVENTS = Number(process.env['BENCH_DIRECT_EVENTS'] ?? 20_000);
+const API_EVENTS = BENCH_SETTINGS.apiEvents;
+const DIRECT_EVENTS = BENCH_SETTINGS.directEvents;
 const SINGLE_EVENTS = 2_000;
 const PERSONA_EVENTS = 10_000;
 const BATCH = 100;

@@ -39,10 +39,10 @@ import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue } from '
 import { buildTelegramChannel } from '../bots/wire-telegram.js';
 import type { UpdatePhases } from '../adapters/telegram/index.js';
 import type { TelegramConfig } from '../bots/config/telegram.js';
-import { openBenchDatabase } from './bench-database.js';
+import { BENCH_SETTINGS, openBenchDatabase } from './bench-database.js';
 
-const UPDATES = Number(process.env['BENCH_TELEGRAM_UPDATES'] ?? 5_000);
-const CONCURRENCY = Number(process.env['BENCH_TELEGRAM_CONCURRENCY'] ?? 16);
+const UPDATES = BENCH_SETTINGS.telegramUpdates;
+const CONCURRENCY = BENCH_SETTINGS.telegramConcurrency;
 const WARMUP = 300;
 /** Updates sent one at a time after the main run, for the latency without queueing. */
 const SERIAL_UPDATES = 500;
@@ -333,7 +333,7 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const only = process.env['BENCH_TELEGRAM_DATABASES']?.split(',');
+  const only = BENCH_SETTINGS.telegramDatabases;
   for (const kind of ['pglite', 'postgres'] as const) if (!only || only.includes(kind)) await benchTarget(kind, rows);
   console.log('\nTelegram webhook: update received → reply queued (latency per update: POST start → 200 read; updates/s until every reply reached the local Bot API sink)');
   console.table(rows.map((r) => ({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema, toBaseConfig } from './base.js';
+import { benchEnvSchema, toBenchSettings } from './bench.js';
 import { consoleEnvSchema, toConsoleConfig } from './console.js';
 import { toWechatConfig, wechatEnvSchema } from './wechat.js';
 import { telegramEnvSchema, toTelegramConfig } from './telegram.js';
@@ -63,6 +64,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}${describeValue(env, issue.path)}`));
   }
   return deepFreeze(toConfig(parsed.data));
+}
+
+/**
+ * Settings of the benchmark scripts, validated like the app's configuration.
+ *
+ * @example
+ * const { postgresUrl, apiEvents } = loadBenchSettings();
+ */
+export function loadBenchSettings(env: Record<string, string | undefined> = process.env): Readonly<ReturnType<typeof toBenchSettings>> {
+  const parsed = benchEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}${describeValue(env, issue.path)}`));
+  }
+  return deepFreeze(toBenchSettings(parsed.data));
 }
 
 /** Shows the bad value, except for variables that may hold secrets. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../../bots/config/index.js';
+import { benchEnvSchema } from '../../../bots/config/bench.js';
+import { CONFIG_VARIABLES, ConfigError, loadBenchSettings, loadConfig } from '../../../bots/config/index.js';
 
 describe('loadConfig', () => {
   it('gives working defaults with no environment at all', () => {
@@ -38,5 +39,12 @@ describe('loadConfig', () => {
     const documented = new Set([...example.matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
     expect(CONFIG_VARIABLES.length).toBeGreaterThan(40);
     expect(CONFIG_VARIABLES.filter((name) => !documented.has(name))).toEqual([]);
+    expect(Object.keys(benchEnvSchema.shape).filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('validates benchmark settings the same way', () => {
+    expect(loadBenchSettings({}).postgresUrl).toBe('postgres://postgres@127.0.0.1:5432/test');
+    expect(loadBenchSettings({ TEST_DATABASE_URL: 'postgres://t@h/db', BENCH_TELEGRAM_DATABASES: 'postgres' })).toMatchObject({ postgresUrl: 'postgres://t@h/db', telegramDatabases: ['postgres'] });
+    expect(() => loadBenchSettings({ BENCH_API_EVENTS: 'lots' })).toThrow(/BENCH_API_EVENTS: expected a whole number/);
   });
 });
