@@ -84,19 +84,11 @@ export interface Campaign {
   completedAt: Date | null;
 }
 
-export interface NewCampaign {
-  name: string;
-  segment: Segment;
-  variants: MessageVariant[];
-  allocation: 'ab' | 'bandit';
-  sendMode: 'now' | 'at' | 'follower_local';
-  sendAt: Date | null;
-  localDate: string | null;
-  localTime: string | null;
-  attributionHours: number;
-  /** The account that creates it, or `'admin'` for the admin API token. */
-  createdBy: string;
-}
+/** What a new campaign is created with; the rest (id, status, counts, times) the store fills in. */
+export type NewCampaign = Pick<
+  Campaign,
+  'name' | 'segment' | 'variants' | 'allocation' | 'sendMode' | 'sendAt' | 'localDate' | 'localTime' | 'attributionHours' | 'createdBy'
+>;
 
 /** A follower in a planned audience. */
 export interface AudienceMember {
