@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Currency, DashboardData, DashboardQueries, DashboardRange } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
+import { pgArray } from './pg-sql.js';
 
 const PLATFORM_OF_IDENTITY = sql`case i.kind when 'telegram' then 'telegram' when 'wechat' then 'wechat' else 'miniprogram' end`;
 
@@ -15,7 +16,7 @@ export class PgDashboardQueries implements DashboardQueries {
   constructor(private readonly db: Db) {}
 
   async load(range: DashboardRange): Promise<DashboardData> {
-    const courseIds = range.courseIds ? `{${range.courseIds.join(',')}}` : null;
+    const courseIds = range.courseIds ? pgArray(range.courseIds) : null;
     const { from, to } = range;
     // Sequential on purpose: one connection inside PGlite, and the queries are small.
     const followersByDay = await this.followersByDay(from, to);

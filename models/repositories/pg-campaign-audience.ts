@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AudienceMember, AudienceRepository, Segment } from '../../core/campaigns/index.js';
 import { queryRows, type Db } from '../database.js';
-import { pgArray, tsParam } from './pg-campaign-sql.js';
+import { pgArray, tsParam } from './pg-sql.js';
 
 const DAY_MS = 86_400_000;
 

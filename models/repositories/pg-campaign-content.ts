@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { CampaignContentRepository, MessageVariant } from '../../core/campaigns/index.js';
 import type { VariantStats } from '../../core/experiments/index.js';
 import { queryRows, type Db } from '../database.js';
-import { pgArray } from './pg-campaign-sql.js';
+import { pgArray } from './pg-sql.js';
 
 /** Message variants and per-variant conversion counts of broadcasts and retargeting rules. */
 export class PgCampaignContent implements CampaignContentRepository {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../database.js';
 import { lifecycleSql } from './pg-campaign-audience.js';
-import { tsParam } from './pg-campaign-sql.js';
+import { tsParam } from './pg-sql.js';
 
 export interface DailyReport {
   from: string;

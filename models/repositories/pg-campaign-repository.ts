@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Campaign, CampaignProgress, CampaignRepository, CampaignStatus, MessageVariant, NewCampaign, Segment } from '../../core/campaigns/index.js';
 import { queryRows, type Db } from '../database.js';
-import { pgArray, toDate, toDateOrNull, tsParam } from './pg-campaign-sql.js';
+import { pgArray, toDate, toDateOrNull, tsParam } from './pg-sql.js';
 
 interface CampaignRow {
   id: string;

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { RetargetingRule, RetargetingRuleInput, RetargetingRuleRepository } from '../../core/campaigns/index.js';
 import { queryRows, type Db } from '../database.js';
-import { toDate, tsParam } from './pg-campaign-sql.js';
+import { toDate, tsParam } from './pg-sql.js';
 
 interface RuleRow {
   id: string;

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Follower, FollowerPatch, FollowerRepository, IdentityInput, IdentityKind } from '../../core/index.js';
 import { isValidTimeZone } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
+import { pgArray } from './pg-sql.js';
 import { followers, identities } from '../schema.js';
 
 type FollowerRow = typeof followers.$inferSelect;
@@ -93,9 +94,8 @@ export class PgFollowerRepository implements FollowerRepository {
   async touchLastSeen(lastSeen: ReadonlyMap<string, Date>): Promise<void> {
     if (lastSeen.size === 0) return;
     const ids = [...lastSeen.keys()];
-    // Array literals as single parameters: uuids and ISO times contain no characters that need quoting.
-    const idList = `{${ids.join(',')}}`;
-    const timeList = `{${ids.map((id) => lastSeen.get(id)!.toISOString()).join(',')}}`;
+    const idList = pgArray(ids);
+    const timeList = pgArray(ids.map((id) => lastSeen.get(id)!.toISOString()));
     await this.db.execute(sql`
       update followers f set last_seen_at = greatest(f.last_seen_at, v.at)
       from unnest(${idList}::uuid[], ${timeList}::timestamptz[]) as v(id, at)

@@ -3,7 +3,7 @@ import type { ClaimedMessage, OutboxEntry, OutboxRepository } from '../../core/c
 import type { Locale } from '../../core/index.js';
 import type { SkipReason } from '../../core/guards/index.js';
 import { queryRows, type Db } from '../database.js';
-import { pgArray, tsParam } from './pg-campaign-sql.js';
+import { pgArray, tsParam } from './pg-sql.js';
 
 interface ClaimedRow {
   id: string | number;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../database.js';
-import { toDate, toDateOrNull, tsParam } from './pg-campaign-sql.js';
+import { toDate, toDateOrNull, tsParam } from './pg-sql.js';
 
 export interface ScheduleRecord {
   name: string;

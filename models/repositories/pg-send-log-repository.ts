@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Platform, SendPurpose } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
 import type { SendStatus } from '../telegram-schema.js';
+import { pgArray } from './pg-sql.js';
 
 export interface SendLogEntry {
   platform: Platform;
@@ -70,7 +71,7 @@ export class PgSendLogRepository {
   async finish(id: number, outcome: FinishedSend, attempts: number, at: Date): Promise<void> {
     await queryRows(
       this.db,
-      sql`update sends set status = ${outcome.status}, provider_message_ids = ${`{${outcome.providerMessageIds.join(',')}}`}::text[],
+      sql`update sends set status = ${outcome.status}, provider_message_ids = ${pgArray(outcome.providerMessageIds)}::text[],
           error = ${outcome.error}, attempts = attempts + ${attempts}, finished_at = ${at.toISOString()}::timestamptz
           where id = ${id}`,
     );
