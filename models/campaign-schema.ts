@@ -59,6 +59,8 @@ export const outbox = pgTable('outbox', {
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   sentAt: ts('sent_at'),
+  /** Why the message is sent (a cross-sell offer's association rule), added by migrations/0008_cross_sell_reasons.sql. */
+  reason: jsonb('reason'),
 });
 
 export const capCounters = pgTable(

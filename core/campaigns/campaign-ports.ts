@@ -12,6 +12,7 @@ import type {
   RetargetingRule,
   Segment,
 } from './campaign-types.js';
+import type { CrossSellReason } from './cross-sell.js';
 
 /**
  * Finds the followers a segment selects: reachable on a platform we can send to. Keyset paging by
@@ -61,9 +62,11 @@ export interface RetargetingRuleRepository {
   /**
    * Followers the rule matches now, with the course the message is about and a step key that
    * names the occasion (so the same occasion is never messaged twice), excluding followers who
-   * already got `maxPerFollower` messages from this rule and courses they own.
+   * already got `maxPerFollower` messages from this rule and courses they own. Cross-sell
+   * candidates carry the reason for the offer (association rule or, without a trained model,
+   * co-purchase counts).
    */
-  findCandidates(rule: RetargetingRule, now: Date, limit: number): Promise<Array<{ followerId: string; courseId: string; step: string }>>;
+  findCandidates(rule: RetargetingRule, now: Date, limit: number): Promise<Array<{ followerId: string; courseId: string; step: string; reason?: CrossSellReason }>>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Locale } from '../followers/follower.js';
 import type { GuardedFollower, SkipReason } from '../guards/index.js';
+import type { CrossSellReason } from './cross-sell.js';
 
 const localizedText = z
   .object({ 'zh-CN': z.string().trim().min(1).max(3000).optional(), en: z.string().trim().min(1).max(3000).optional() })
@@ -108,7 +109,11 @@ export const retargetingRuleInputSchema = z.object({
     .object({
       hours: z.number().int().min(1).max(24 * 90).optional(),
       days: z.number().int().min(1).max(3650).optional(),
+      /** Cross-sell by co-purchase counts (the fallback while no recommender model is trained): at least this many followers bought both. */
       minSupport: z.number().int().min(1).max(1000).optional(),
+      /** Cross-sell by association rules: the least confidence (0-1) and lift a rule needs; defaults in CROSS_SELL_DEFAULTS. */
+      minConfidence: z.number().min(0).max(1).optional(),
+      minLift: z.number().min(0).max(1000).optional(),
     })
     .strict()
     .default({}),
@@ -137,6 +142,8 @@ export interface OutboxEntry {
   variant: string | null;
   courseId: string | null;
   notBefore: Date;
+  /** Why the message is sent (cross-sell), for its template. */
+  reason?: CrossSellReason | null;
 }
 
 /** A message the dispatcher has leased, with what the guards need, read at claim time. */
@@ -153,6 +160,8 @@ export interface ClaimedMessage {
   follower: GuardedFollower & { locale: Locale };
   /** The platform and chat to send to; null when the follower has no sendable identity. */
   recipient: { platform: 'telegram' | 'wechat'; chatId: string } | null;
+  /** Why the message is sent (cross-sell), for its template. */
+  reason?: CrossSellReason | null;
 }
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'cancelled';

@@ -110,7 +110,8 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
       }
       course = await pending;
     }
-    const replies = renderCampaignMessage(variant, message.follower.locale, course);
+    // The reason (cross-sell) speaks of the message's course, not of a course the variant substitutes.
+    const replies = renderCampaignMessage(variant, message.follower.locale, course, courseId === message.courseId ? (message.reason ?? null) : null);
     const recipient = { followerId: message.follower.id, chatId: message.recipient.chatId };
     const attempt = async (idempotencyKey: string): Promise<SendResult> => {
       try {

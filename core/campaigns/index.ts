@@ -9,3 +9,4 @@ export { scanRetargeting } from './scan-retargeting.js';
 export { controlBroadcast, type BroadcastCommand } from './control-broadcast.js';
 export { getCampaignResults } from './get-campaign-results.js';
 export { renderCampaignMessage } from './render-campaign-message.js';
+export { CROSS_SELL_DEFAULTS, indexAssociationRules, pickCrossSell, type CrossSellReason } from './cross-sell.js';

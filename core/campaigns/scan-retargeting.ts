@@ -7,6 +7,7 @@ import type { OutboxEntry } from './campaign-types.js';
  * One pass of retargeting: for every enabled rule, finds the followers it matches now and
  * enqueues one message per occasion (keyed, so rescans never duplicate), due after the rule's
  * delay. Guards (consent, caps, quiet hours) run at send time like for every marketing message.
+ * A cross-sell offer keeps its reason (the association rule behind it) for the template.
  *
  * @example
  * const { enqueued } = await scanRetargeting({ rules, outbox, clock, logger }, { limitPerRule: 1000 });
@@ -29,7 +30,12 @@ export async function scanRetargeting(
       variant: rule.allocation === 'ab' ? assignVariant(rule.id, c.followerId, rule.variants) : null,
       courseId: c.courseId,
       notBefore,
+      reason: c.reason ?? null,
     }));
+    const byCoPurchase = candidates.filter((c) => c.reason?.source === 'co_purchase').length;
+    if (byCoPurchase > 0) {
+      deps.logger.info({ rule: rule.name, candidates: byCoPurchase }, 'cross-sell: no recommender model with association rules yet; offering by co-purchase counts of paid orders instead');
+    }
     const added = entries.length > 0 ? await deps.outbox.enqueue(entries) : 0;
     byRule[rule.name] = { matched: candidates.length, enqueued: added };
     enqueued += added;

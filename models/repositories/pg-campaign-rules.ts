@@ -1,7 +1,18 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { RetargetingRule, RetargetingRuleInput, RetargetingRuleRepository } from '../../core/campaigns/index.js';
+import {
+  CROSS_SELL_DEFAULTS,
+  indexAssociationRules,
+  pickCrossSell,
+  type CrossSellReason,
+  type RetargetingRule,
+  type RetargetingRuleInput,
+  type RetargetingRuleRepository,
+} from '../../core/campaigns/index.js';
+import type { ModelArtifactRepository } from '../../core/index.js';
+import { RECOMMENDER_ARTIFACT_KIND, type AssociationRule } from '../../core/recommend/index.js';
 import { queryRows, type Db } from '../database.js';
-import { toDate, tsParam } from './pg-sql.js';
+import { PgModelArtifactRepository } from './pg-model-artifact-repository.js';
+import { pgArray, toDate, tsParam } from './pg-sql.js';
 
 interface RuleRow {
   id: string;
@@ -42,9 +53,27 @@ const DAY_MS = 24 * HOUR_MS;
 /** How far back a trigger looks for its occasion, so old history is not messaged about. */
 const LOOKBACK_MS = 7 * DAY_MS;
 
-/** Retargeting rules, their CRUD, and the SQL that finds who each trigger matches. */
+type Candidate = { followerId: string; courseId: string; step: string; reason?: CrossSellReason };
+interface OccasionRow {
+  follower_id: string;
+  course_id: string;
+  step: string;
+}
+
+/**
+ * Retargeting rules, their CRUD, and the SQL that finds who each trigger matches. Cross-sell reads
+ * the association rules of the latest recommender model artifact (kept until a newer version appears).
+ *
+ * @example
+ * const rules = new PgRetargetingRules(database.db); // artifacts default to PgModelArtifactRepository on the same db
+ */
 export class PgRetargetingRules implements RetargetingRuleRepository {
-  constructor(private readonly db: Db) {}
+  private associationRules: { version: number; byCourse: Map<string, AssociationRule[]> | null } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly artifacts: Pick<ModelArtifactRepository, 'latest' | 'latestVersion'> = new PgModelArtifactRepository(db),
+  ) {}
 
   async list(): Promise<RetargetingRule[]> {
     return (await queryRows<RuleRow>(this.db, sql`SELECT * FROM retargeting_rules ORDER BY created_at, name`)).map(toRule);
@@ -88,57 +117,131 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
     return rows.length > 0;
   }
 
-  async findCandidates(rule: RetargetingRule, now: Date, limit: number): Promise<Array<{ followerId: string; courseId: string; step: string }>> {
-    const hours = rule.params.hours ?? 24;
-    const days = rule.params.days ?? 30;
-    const due = tsParam(new Date(now.getTime() - hours * HOUR_MS));
-    const since = tsParam(new Date(now.getTime() - hours * HOUR_MS - LOOKBACK_MS));
-    let occasions: SQL;
-    switch (rule.trigger) {
-      case 'viewed_not_bought':
-      case 'abandoned_checkout': {
-        const kind = rule.trigger === 'viewed_not_bought' ? 'view' : 'checkout';
-        const prefix = rule.trigger === 'viewed_not_bought' ? 'viewed:' : 'checkout:';
-        occasions = sql`SELECT DISTINCT e.follower_id, e.course_id, ${prefix} || e.course_id::text AS step
-          FROM events e
-          WHERE e.kind = ${kind} AND e.course_id IS NOT NULL AND e.occurred_at <= ${due} AND e.occurred_at > ${since}
-            AND NOT EXISTS (SELECT 1 FROM events p WHERE p.follower_id = e.follower_id AND p.course_id = e.course_id AND p.kind = 'purchase' AND p.occurred_at >= e.occurred_at)`;
-        break;
-      }
-      case 'dormant':
-        // The most bought course on sale that the follower does not own; one message per dormant spell.
-        occasions = sql`SELECT f.id AS follower_id, pick.id AS course_id, 'dormant:' || to_char(coalesce(f.last_seen_at, f.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS step
-          FROM followers f
-          CROSS JOIN LATERAL (
-            SELECT c.id FROM courses c
-            WHERE c.status = 'on_sale' AND NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = c.id AND en.revoked_at IS NULL)
-            ORDER BY (SELECT count(*) FROM orders o WHERE o.course_id = c.id AND o.status = 'paid') DESC, c.created_at DESC LIMIT 1) pick
-          WHERE coalesce(f.last_seen_at, f.created_at) < ${tsParam(new Date(now.getTime() - days * DAY_MS))}`;
-        break;
-      case 'new_course_match':
-        occasions = sql`SELECT DISTINCT e.follower_id, nc.id AS course_id, 'new-course:' || nc.id::text AS step
-          FROM courses nc
-          JOIN courses seen ON seen.tags && nc.tags AND seen.id <> nc.id
-          JOIN events e ON e.course_id = seen.id AND e.kind IN ('view', 'click', 'like', 'checkout', 'purchase') AND e.occurred_at > ${tsParam(new Date(now.getTime() - 90 * DAY_MS))}
-          WHERE nc.status = 'on_sale' AND nc.created_at > ${tsParam(new Date(now.getTime() - days * DAY_MS))}`;
-        break;
-      case 'cross_sell':
-        // Co-purchase counts from paid orders stand in for association rules until the recommender provides them.
-        occasions = sql`SELECT DISTINCT ON (mine.follower_id, mine.course_id) mine.follower_id, pair.other AS course_id, 'cross-sell:' || mine.course_id::text AS step
+  async findCandidates(rule: RetargetingRule, now: Date, limit: number): Promise<Candidate[]> {
+    if (rule.trigger === 'cross_sell') return this.findCrossSell(rule, now, limit);
+    const rows = await this.keepSendable<OccasionRow>(rule, occasionsOf(rule.trigger, rule, now), limit);
+    return rows.map((r) => ({ followerId: r.follower_id, courseId: r.course_id, step: r.step }));
+  }
+
+  /**
+   * After a paid purchase of A (at least `hours` ago, within the lookback), the consequent of the
+   * best association rule whose antecedent holds A and only courses the follower owns (see
+   * pickCrossSell). Without a trained model the co-purchase counts of paid orders stand in.
+   */
+  private async findCrossSell(rule: RetargetingRule, now: Date, limit: number): Promise<Candidate[]> {
+    const byCourse = await this.loadAssociationRules();
+    if (!byCourse) return this.findCoPurchase(rule, now, limit);
+    const { due, since } = purchaseWindow(rule, now);
+    // Occasions already offered are left out here too, so the picking below only sees new ones.
+    const purchases = await queryRows<{ follower_id: string; course_id: string; owned: string[] }>(
+      this.db,
+      sql`SELECT mine.follower_id, mine.course_id,
+                 coalesce((SELECT array_agg(en.course_id::text) FROM entitlements en WHERE en.follower_id = mine.follower_id AND en.revoked_at IS NULL), '{}') AS owned
+          FROM (SELECT DISTINCT follower_id, course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since}) mine
+          WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = mine.follower_id AND o.campaign_id = ${rule.id}::uuid AND o.step = 'cross-sell:' || mine.course_id::text)`,
+    );
+    if (purchases.length === 0) return [];
+    const onSale = new Set((await queryRows<{ id: string }>(this.db, sql`SELECT id FROM courses WHERE status = 'on_sale'`)).map((r) => r.id));
+    const thresholds = {
+      minConfidence: rule.params.minConfidence ?? CROSS_SELL_DEFAULTS.minConfidence,
+      minLift: rule.params.minLift ?? CROSS_SELL_DEFAULTS.minLift,
+      isOnSale: (courseId: string) => onSale.has(courseId),
+    };
+    const picks: Array<{ purchasedId: string; rule: AssociationRule; followerId: string }> = [];
+    for (const p of purchases) {
+      const best = pickCrossSell(byCourse.get(p.course_id) ?? [], { purchasedCourseId: p.course_id, ownedCourseIds: new Set(p.owned) }, thresholds);
+      if (best) picks.push({ purchasedId: p.course_id, rule: best, followerId: p.follower_id });
+    }
+    if (picks.length === 0) return [];
+    // Every picked course id is a catalogue id (owned or on sale), so the uuid casts below hold.
+    const occasions = sql`SELECT * FROM unnest(${pgArray(picks.map((p) => p.followerId))}::uuid[], ${pgArray(picks.map((p) => p.rule.consequent))}::uuid[],
+                                               ${pgArray(picks.map((p) => `cross-sell:${p.purchasedId}`))}::text[], ${pgArray(picks.map((_, i) => String(i)))}::int[])
+                          AS t(follower_id, course_id, step, pick)`;
+    const rows = await this.keepSendable<OccasionRow & { pick: number }>(rule, occasions, limit);
+    const chosen = rows.map((r) => ({ row: r, pick: picks[r.pick]! }));
+    const titles = await this.titlesOf(chosen.flatMap((c) => c.pick.rule.antecedent));
+    return chosen.flatMap(({ row, pick }) => {
+      const purchased = [pick.purchasedId, ...pick.rule.antecedent.filter((id) => id !== pick.purchasedId)].map((id) => titles.get(id));
+      if (purchased.some((t) => !t)) return [];
+      const { support, confidence, lift } = pick.rule;
+      const reason: CrossSellReason = { source: 'association_rules', purchased: purchased.map((t) => t!), support, confidence, lift };
+      return [{ followerId: row.follower_id, courseId: row.course_id, step: row.step, reason }];
+    });
+  }
+
+  /**
+   * The fallback while no recommender model with association rules exists: the course most often
+   * bought by the purchase's other buyers (at least `minSupport` of them), with the same numbers an
+   * association rule carries, computed from paid orders.
+   */
+  private async findCoPurchase(rule: RetargetingRule, now: Date, limit: number): Promise<Candidate[]> {
+    const { due, since } = purchaseWindow(rule, now);
+    const occasions = sql`SELECT DISTINCT ON (mine.follower_id, mine.course_id) mine.follower_id, pair.other AS course_id, 'cross-sell:' || mine.course_id::text AS step,
+                 mine.course_id AS purchased_id, pair.together
           FROM orders mine
           JOIN LATERAL (
-            SELECT o2.course_id AS other, count(DISTINCT o2.follower_id) AS support
-            FROM orders o1 JOIN orders o2 ON o2.follower_id = o1.follower_id AND o2.course_id <> o1.course_id AND o2.status = 'paid'
+            SELECT o2.course_id AS other, count(DISTINCT o2.follower_id)::int AS together
+            FROM orders o1
+            JOIN orders o2 ON o2.follower_id = o1.follower_id AND o2.course_id <> o1.course_id AND o2.status = 'paid'
+            JOIN courses c ON c.id = o2.course_id AND c.status = 'on_sale'
             WHERE o1.course_id = mine.course_id AND o1.status = 'paid'
             GROUP BY o2.course_id HAVING count(DISTINCT o2.follower_id) >= ${rule.params.minSupport ?? 2}) pair ON true
           WHERE mine.status = 'paid' AND mine.paid_at <= ${due} AND mine.paid_at > ${since}
             AND NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = mine.follower_id AND en.course_id = pair.other AND en.revoked_at IS NULL)
-          ORDER BY mine.follower_id, mine.course_id, pair.support DESC, pair.other`;
-        break;
+          ORDER BY mine.follower_id, mine.course_id, pair.together DESC, pair.other`;
+    const rows = await this.keepSendable<OccasionRow & { purchased_id: string; together: number }>(rule, occasions, limit);
+    if (rows.length === 0) return [];
+    const courseIds = [...new Set(rows.flatMap((r) => [r.purchased_id, r.course_id]))];
+    const [titles, counts] = await Promise.all([
+      this.titlesOf(courseIds),
+      queryRows<{ course_id: string | null; buyers: number }>(
+        this.db,
+        sql`SELECT course_id, count(DISTINCT follower_id)::int AS buyers FROM orders WHERE status = 'paid' AND course_id = ANY(${pgArray(courseIds)}::uuid[]) GROUP BY course_id
+            UNION ALL SELECT NULL, count(DISTINCT follower_id)::int FROM orders WHERE status = 'paid'`,
+      ),
+    ]);
+    const buyersOf = new Map(counts.map((c) => [c.course_id, Number(c.buyers)]));
+    const buyers = buyersOf.get(null) ?? 0;
+    return rows.flatMap((r) => {
+      const purchased = titles.get(r.purchased_id);
+      const [ofPurchased, ofOffered] = [buyersOf.get(r.purchased_id) ?? 0, buyersOf.get(r.course_id) ?? 0];
+      if (!purchased || buyers === 0 || ofPurchased === 0 || ofOffered === 0) return [];
+      const confidence = r.together / ofPurchased;
+      const reason: CrossSellReason = { source: 'co_purchase', purchased: [purchased], support: r.together / buyers, confidence, lift: confidence / (ofOffered / buyers) };
+      return [{ followerId: r.follower_id, courseId: r.course_id, step: r.step, reason }];
+    });
+  }
+
+  /** The latest recommender artifact's rules, indexed by antecedent course; null when there is no artifact or it has no rules. */
+  private async loadAssociationRules(): Promise<Map<string, AssociationRule[]> | null> {
+    const version = await this.artifacts.latestVersion(RECOMMENDER_ARTIFACT_KIND);
+    if (version === null) return null;
+    if (this.associationRules?.version !== version) {
+      const artifact = await this.artifacts.latest(RECOMMENDER_ARTIFACT_KIND);
+      if (!artifact) return null;
+      this.associationRules = { version: artifact.version, byCourse: indexAssociationRules(artifact.data) };
     }
-    const rows = await queryRows<{ follower_id: string; course_id: string; step: string }>(
+    return this.associationRules.byCourse;
+  }
+
+  private async titlesOf(courseIds: readonly string[]): Promise<Map<string, CrossSellReason['purchased'][number]>> {
+    if (courseIds.length === 0) return new Map();
+    const rows = await queryRows<{ id: string; title_zh: string; title_en: string }>(
       this.db,
-      sql`SELECT occ.follower_id, occ.course_id, occ.step FROM (${occasions}) occ
+      sql`SELECT id, title_zh, title_en FROM courses WHERE id = ANY(${pgArray([...new Set(courseIds)])}::uuid[])`,
+    );
+    return new Map(rows.map((r) => [r.id, { courseId: r.id, titleZh: r.title_zh, titleEn: r.title_en }]));
+  }
+
+  /**
+   * The occasions whose follower can be messaged (consent, not opted out, reachable on a chat
+   * platform), who does not own the course, was not messaged for this occasion and is under the
+   * rule's maximum; at most one per follower, so max-per-follower holds within a scan too.
+   */
+  private async keepSendable<T extends OccasionRow>(rule: RetargetingRule, occasions: SQL, limit: number): Promise<T[]> {
+    const rows = await queryRows<T>(
+      this.db,
+      sql`SELECT occ.* FROM (${occasions}) occ
           JOIN followers f ON f.id = occ.follower_id
           WHERE f.has_marketing_consent AND NOT f.is_opted_out AND f.is_reachable
             AND EXISTS (SELECT 1 FROM identities i WHERE i.follower_id = f.id AND i.kind IN ('telegram', 'wechat'))
@@ -148,10 +251,45 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
           ORDER BY occ.follower_id, occ.step
           LIMIT ${limit}`,
     );
-    // One message per follower per scan, so max-per-follower holds within a scan too.
     const seen = new Set<string>();
-    return rows
-      .filter((r) => (seen.has(r.follower_id) ? false : (seen.add(r.follower_id), true)))
-      .map((r) => ({ followerId: r.follower_id, courseId: r.course_id, step: r.step }));
+    return rows.filter((r) => (seen.has(r.follower_id) ? false : (seen.add(r.follower_id), true)));
+  }
+}
+
+/** Paid purchases old enough for the rule's delay (`hours`) and recent enough to still be news. */
+function purchaseWindow(rule: RetargetingRule, now: Date): { due: SQL; since: SQL } {
+  const hours = rule.params.hours ?? 24;
+  return { due: tsParam(new Date(now.getTime() - hours * HOUR_MS)), since: tsParam(new Date(now.getTime() - hours * HOUR_MS - LOOKBACK_MS)) };
+}
+
+/** Who the other triggers match now: follower, course and the step naming the occasion. */
+function occasionsOf(trigger: Exclude<RetargetingRule['trigger'], 'cross_sell'>, rule: RetargetingRule, now: Date): SQL {
+  const days = rule.params.days ?? 30;
+  const { due, since } = purchaseWindow(rule, now);
+  switch (trigger) {
+    case 'viewed_not_bought':
+    case 'abandoned_checkout': {
+      const kind = trigger === 'viewed_not_bought' ? 'view' : 'checkout';
+      const prefix = trigger === 'viewed_not_bought' ? 'viewed:' : 'checkout:';
+      return sql`SELECT DISTINCT e.follower_id, e.course_id, ${prefix} || e.course_id::text AS step
+        FROM events e
+        WHERE e.kind = ${kind} AND e.course_id IS NOT NULL AND e.occurred_at <= ${due} AND e.occurred_at > ${since}
+          AND NOT EXISTS (SELECT 1 FROM events p WHERE p.follower_id = e.follower_id AND p.course_id = e.course_id AND p.kind = 'purchase' AND p.occurred_at >= e.occurred_at)`;
+    }
+    case 'dormant':
+      // The most bought course on sale that the follower does not own; one message per dormant spell.
+      return sql`SELECT f.id AS follower_id, pick.id AS course_id, 'dormant:' || to_char(coalesce(f.last_seen_at, f.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS step
+        FROM followers f
+        CROSS JOIN LATERAL (
+          SELECT c.id FROM courses c
+          WHERE c.status = 'on_sale' AND NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = c.id AND en.revoked_at IS NULL)
+          ORDER BY (SELECT count(*) FROM orders o WHERE o.course_id = c.id AND o.status = 'paid') DESC, c.created_at DESC LIMIT 1) pick
+        WHERE coalesce(f.last_seen_at, f.created_at) < ${tsParam(new Date(now.getTime() - days * DAY_MS))}`;
+    case 'new_course_match':
+      return sql`SELECT DISTINCT e.follower_id, nc.id AS course_id, 'new-course:' || nc.id::text AS step
+        FROM courses nc
+        JOIN courses seen ON seen.tags && nc.tags AND seen.id <> nc.id
+        JOIN events e ON e.course_id = seen.id AND e.kind IN ('view', 'click', 'like', 'checkout', 'purchase') AND e.occurred_at > ${tsParam(new Date(now.getTime() - 90 * DAY_MS))}
+        WHERE nc.status = 'on_sale' AND nc.created_at > ${tsParam(new Date(now.getTime() - days * DAY_MS))}`;
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { ClaimedMessage, OutboxEntry, OutboxRepository } from '../../core/campaigns/index.js';
+import type { ClaimedMessage, CrossSellReason, OutboxEntry, OutboxRepository } from '../../core/campaigns/index.js';
 import type { Locale } from '../../core/index.js';
 import type { SkipReason } from '../../core/guards/index.js';
 import { queryRows, type Db } from '../database.js';
@@ -22,6 +22,7 @@ interface ClaimedRow {
   identity_kind: 'telegram' | 'wechat' | null;
   chat_id: string | null;
   previous_status: string;
+  reason: CrossSellReason | null;
 }
 
 /** The transactional outbox on PostgreSQL (or PGlite). */
@@ -35,11 +36,12 @@ export class PgOutboxRepository implements OutboxRepository {
       const [row] = await queryRows<{ n: number }>(
         this.db,
         sql`WITH ins AS (
-              INSERT INTO outbox (follower_id, source, campaign_id, step, variant, course_id, not_before)
+              INSERT INTO outbox (follower_id, source, campaign_id, step, variant, course_id, not_before, reason)
               SELECT * FROM unnest(${pgArray(chunk.map((e) => e.followerId))}::uuid[], ${pgArray(chunk.map((e) => e.source))}::text[],
                                    ${pgArray(chunk.map((e) => e.campaignId))}::uuid[], ${pgArray(chunk.map((e) => e.step))}::text[],
                                    ${pgArray(chunk.map((e) => e.variant))}::text[], ${pgArray(chunk.map((e) => e.courseId))}::uuid[],
-                                   ${pgArray(chunk.map((e) => e.notBefore.toISOString()))}::timestamptz[])
+                                   ${pgArray(chunk.map((e) => e.notBefore.toISOString()))}::timestamptz[],
+                                   ${pgArray(chunk.map((e) => (e.reason ? JSON.stringify(e.reason) : null)))}::jsonb[])
               ON CONFLICT ON CONSTRAINT outbox_follower_campaign_step_key DO NOTHING
               RETURNING 1)
             SELECT count(*)::int AS n FROM ins`,
@@ -65,7 +67,7 @@ export class PgOutboxRepository implements OutboxRepository {
           leased AS (
             UPDATE outbox o SET status = 'sending', lease_until = ${tsParam(new Date(now.getTime() + leaseMs))}, attempts = o.attempts + 1, updated_at = ${tsParam(now)}
             FROM due WHERE o.id = due.id
-            RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id, due.previous_status)
+            RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id, o.reason, due.previous_status)
           SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, ident.kind AS identity_kind, ident.external_id AS chat_id
           FROM leased l
           JOIN followers f ON f.id = l.follower_id
@@ -91,6 +93,7 @@ export class PgOutboxRepository implements OutboxRepository {
         isReachable: r.is_reachable,
       },
       recipient: r.identity_kind && r.chat_id ? { platform: r.identity_kind, chatId: r.chat_id } : null,
+      reason: r.reason,
     }));
   }
 
