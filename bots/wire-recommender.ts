@@ -1,9 +1,40 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
-import { getPersona } from '../core/index.js';
+import { personaOf, type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import { createRecommender, initTensorflowBackend, RECOMMENDER_ARTIFACT_KIND, retrainRecommender } from '../core/recommend/index.js';
-import { PgInteractionRepository, PgModelArtifactRepository } from '../models/index.js';
+import { PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
+
+/**
+ * The recommendation engine over a database: serving (newest artifact, live history and persona
+ * per request) and the full retrain that writes a new artifact. The process wiring and the
+ * benchmarks build it here, so they measure the same engine.
+ *
+ * @example
+ * const { recommender, retrain } = createEngine({ db, repos, clock, logger });
+ * await retrain();
+ */
+export function createEngine(parts: { db: Db; repos: Repositories; clock: Clock; logger: Logger }) {
+  const interactions = new PgInteractionRepository(parts.db);
+  const artifacts = new PgModelArtifactRepository(parts.db);
+  const personaDeps = { events: parts.repos.events, clock: parts.clock };
+  const recommender: Recommender = createRecommender(
+    {
+      followers: parts.repos.followers,
+      courses: parts.repos.courses,
+      entitlements: parts.repos.entitlements,
+      interactions,
+      artifacts,
+      clock: parts.clock,
+      logger: parts.logger,
+      persona: (follower) => personaOf(personaDeps, follower),
+    },
+    { refreshMs: 60_000 },
+  );
+  const retrain = (onProgress?: (percent: number, stage: string) => void) =>
+    retrainRecommender({ interactions, courses: parts.repos.courses, artifacts, clock: parts.clock, logger: parts.logger }, { onProgress });
+  return { recommender, retrain, artifacts };
+}
 
 /**
  * Wires the recommendation engine: picks the TensorFlow.js backend (logged and exported in
@@ -16,24 +47,8 @@ export async function wireRecommender(ctx: CoreContext, wiring: Wiring): Promise
   const backend = await initTensorflowBackend(logger);
   ctx.metrics.tensorflowBackend.set({ backend }, 1);
 
-  const interactions = new PgInteractionRepository(ctx.database.db);
-  const artifacts = new PgModelArtifactRepository(ctx.database.db);
-  const personaDeps = { followers: ctx.repos.followers, events: ctx.repos.events, clock: ctx.clock };
-  wiring.recommender = createRecommender(
-    {
-      followers: ctx.repos.followers,
-      courses: ctx.repos.courses,
-      entitlements: ctx.repos.entitlements,
-      interactions,
-      artifacts,
-      clock: ctx.clock,
-      logger,
-      persona: (followerId) => getPersona(personaDeps, followerId),
-    },
-    { refreshMs: 60_000 },
-  );
-  const retrain = (onProgress?: (percent: number, stage: string) => void) =>
-    retrainRecommender({ interactions, courses: ctx.repos.courses, artifacts, clock: ctx.clock, logger }, { onProgress });
+  const { recommender, retrain, artifacts } = createEngine({ db: ctx.database.db, repos: ctx.repos, clock: ctx.clock, logger });
+  wiring.recommender = recommender;
   wiring.retrainRecommender = retrain;
   wiring.mounts.push({ path: '/api', router: createSegmentsRouter({ artifacts }), access: 'admin' });
 

@@ -4,7 +4,8 @@
  *
  * What runs: the real express app with the real webhook route (real HTTP on 127.0.0.1, the
  * X-Telegram-Bot-Api-Secret-Token header), telegraf, the update processor (update_id claim, event
- * recording, dialog, recommender) and the TelegramMessenger with its `sends` table. The bot's API
+ * recording, dialog) with the production recommendation engine (a model trained first on the demo
+ * audience; live history and persona read per request) and the TelegramMessenger with its `sends` table. The bot's API
  * root is a local HTTP server (a sink) that answers getMe, sendMessage and answerCallbackQuery at
  * once, so Telegram's own latency is left out; the messenger's rate limits are lifted through its
  * config (production keeps 30/s global, 1/s per chat).
@@ -35,8 +36,10 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
 import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
 import { systemClock } from '../core/index.js';
-import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue } from '../models/index.js';
+import { createRepositories, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue } from '../models/index.js';
+import { initTensorflowBackend } from '../core/recommend/index.js';
 import { buildTelegramChannel } from '../bots/wire-telegram.js';
+import { createEngine } from '../bots/wire-recommender.js';
 import type { UpdatePhases } from '../adapters/telegram/index.js';
 import type { TelegramConfig } from '../bots/config/telegram.js';
 import { BENCH_SETTINGS, openBenchDatabase } from './bench-database.js';
@@ -271,6 +274,11 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
     const metrics = createMetrics();
     const logger = createLogger('silent');
     const uow = new PgUnitOfWork(database.db);
+    // The production recommendation engine, serving a model trained on the demo audience.
+    await seedDemoAudience({ db: database.db, clock: systemClock });
+    await initTensorflowBackend(logger);
+    const engine = createEngine({ db: database.db, repos, clock: systemClock, logger });
+    await engine.retrain();
     const config: TelegramConfig = {
       botToken: TOKEN, mode: 'webhook', apiRoot: load.apiRoot, webhookSecret: SECRET, webhookUrl: undefined, webhookPath: '/telegram/webhook',
       // Lifted for the throughput figure; production defaults are 30/s global and 1/s per chat.
@@ -278,7 +286,7 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
     };
     let phases: UpdatePhases[] = [];
     const channel = buildTelegramChannel(
-      { db: database.db, repos, uow, clock: systemClock, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core }, logger, metrics, onPhases: (p) => phases.push(p) },
+      { db: database.db, repos, uow, clock: systemClock, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core }, logger, metrics, recommender: engine.recommender, onPhases: (p) => phases.push(p) },
       config,
       TOKEN,
     );

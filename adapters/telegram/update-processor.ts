@@ -1,7 +1,7 @@
 import type { Update } from 'telegraf/types';
 import {
   confirmPayment, courseTitle, EventBatcher, handleInbound, MicroBatcher, ValidationError, ZhiliaoError,
-  type CoreMetrics, type DialogDeps, type EventInput, type EventResult, type Follower, type Logger, type Messenger, type Recipient, type Reply, type SendPurpose,
+  type CoreMetrics, type DialogDeps, type EventInput, type Follower, type RecordedEvents, type Logger, type Messenger, type Recipient, type Reply, type SendPurpose,
 } from '../../core/index.js';
 import type { PgTelegramUpdateRepository } from '../../models/index.js';
 import { translateUpdate, type TranslatedUpdate } from './translate-update.js';
@@ -33,7 +33,7 @@ export interface UpdateProcessorDeps {
   paymentRepos?: DialogDeps['repos'];
   /** Called once per processed update with how long each phase took (ms); the benchmark profiles with it. */
   onPhases?: (phases: UpdatePhases) => void;
-  /** How long concurrent updates wait for each other to share one claim and one events transaction; 2 ms by default. */
+  /** How long concurrent updates wait for each other to share one claim and one events statement; 0 by default: what arrives while the previous batch is in flight forms the next one. */
   batchWaitMs?: number;
 }
 
@@ -55,6 +55,12 @@ export type ProcessOutcome = 'processed' | 'duplicate' | 'ignored';
 interface Claim {
   updateId: number;
   kind: string;
+}
+
+/** The follower an update's events were recorded for, with their row when the recording read it. */
+interface Recorded {
+  followerId: string | undefined;
+  follower?: Follower;
 }
 
 /** The update_id was taken before: a redelivery. */
@@ -82,12 +88,12 @@ const PRE_CHECKOUT_BUDGET_MS = 8_000;
 export class UpdateProcessor {
   /** update_id claims of concurrent updates, taken in one statement. */
   private readonly claims: MicroBatcher<Claim, boolean>;
-  /** Events of concurrent updates, recorded in one transaction (group commit). */
+  /** Events of concurrent updates, recorded by one statement (group commit). */
   private readonly events: EventBatcher<Claim>;
   private readonly dialog: DialogDeps;
 
   constructor(private readonly deps: UpdateProcessorDeps) {
-    const maxWaitMs = deps.batchWaitMs ?? 2;
+    const maxWaitMs = deps.batchWaitMs ?? 0;
     this.claims = new MicroBatcher((items) => deps.updates.claimMany(deps.botId, items), { maxWaitMs, maxSize: 200 });
     // One batch in flight at a time: what arrives meanwhile forms the next one (group commit),
     // and two batches of this process never lock followers in opposite orders.
@@ -146,11 +152,6 @@ export class UpdateProcessor {
     if (!isClaimedWithEvents) answerCallback();
     try {
       if (t.preCheckout) await this.answerPreCheckout(t, answerer);
-      // The dialog needs the follower: read alongside the events transaction (which changes only
-      // last_seen_at), unless this update changes the follower itself.
-      const known = this.knownFollower(identityKey);
-      const isPlainTurn = t.inbound && t.isReachable === undefined && !t.payment;
-      const follower = isPlainTurn ? (resolved ?? (known ? this.deps.dialog.repos.followers.findById(known).catch(() => null) : undefined)) : undefined;
       const recorded = await this.recordAll(t.events, isClaimedWithEvents ? claim : undefined);
       lap('eventsMs');
       if (recorded === REFUSED) {
@@ -158,13 +159,16 @@ export class UpdateProcessor {
         return this.duplicate(t.updateId);
       }
       answerCallback();
-      const followerId = recorded;
+      const followerId = recorded?.followerId;
       if (!followerId || !t.chat) return 'processed';
       if (t.isReachable !== undefined) await this.deps.dialog.repos.followers.update(followerId, { isReachable: t.isReachable });
       if (t.payment) await this.confirm(t, followerId);
       if (t.inbound) {
-        const read = await follower;
-        const replies = await handleInbound(this.dialog, { ...t.inbound, followerId }, read ? { follower: read } : {});
+        // The dialog needs the follower: the events statement returned their row (it moved their
+        // last-seen time), unless this update changed the follower since; the dialog reads it then.
+        const isPlainTurn = t.isReachable === undefined && !t.payment;
+        const follower = isPlainTurn ? (recorded.follower ?? resolved) : undefined;
+        const replies = await handleInbound(this.dialog, { ...t.inbound, followerId }, follower ? { follower } : {});
         // Queued, not sent: the update is done once its replies are in the chat's outbound queue.
         if (replies.length) await this.deps.messenger.enqueue({ followerId, chatId: t.chat.id }, replies, { purpose: 'transactional' });
       }
@@ -207,15 +211,15 @@ export class UpdateProcessor {
    * With `claim`, the first attempt takes the update_id in the same batch ({@link REFUSED} when
    * it was taken before); retries after a validation error are the same update and do not claim.
    */
-  private async recordAll(events: EventInput[], claim?: Claim): Promise<string | undefined | typeof REFUSED> {
+  private async recordAll(events: EventInput[], claim?: Claim): Promise<Recorded | undefined | typeof REFUSED> {
     if (events.length === 0) return undefined;
     let ticket = claim;
-    const record = async (inputs: EventInput[]): Promise<EventResult[] | typeof REFUSED> => {
-      if (!ticket) return this.events.record(inputs);
+    const record = async (inputs: EventInput[]): Promise<RecordedEvents | typeof REFUSED> => {
+      if (!ticket) return { results: await this.events.record(inputs), followers: new Map() };
       const taken = ticket;
       ticket = undefined;
-      const results = await this.events.recordIfAdmitted(inputs, taken);
-      return results === 'refused' ? REFUSED : results;
+      const recorded = await this.events.recordIfAdmitted(inputs, taken);
+      return recorded === 'refused' ? REFUSED : recorded;
     };
     const identityKey = events[0]!.identity ? `${events[0]!.identity.kind}:${events[0]!.identity.externalId}` : undefined;
     const known = identityKey ? this.knownFollower(identityKey) : undefined;
@@ -227,19 +231,21 @@ export class UpdateProcessor {
         this.followerIds.delete(identityKey!);
       }
     }
-    const followerId = await this.recordWithCourseFallback(events, record);
-    if (identityKey && typeof followerId === 'string') this.rememberFollower(identityKey, followerId);
-    return followerId;
+    const recorded = await this.recordWithCourseFallback(events, record);
+    if (identityKey && recorded !== REFUSED && recorded.followerId) this.rememberFollower(identityKey, recorded.followerId);
+    return recorded;
   }
 
   private async recordWithCourseFallback(
     events: EventInput[],
-    record: (inputs: EventInput[]) => Promise<EventResult[] | typeof REFUSED>,
-  ): Promise<string | undefined | typeof REFUSED> {
-    const followerOf = (results: EventResult[] | typeof REFUSED) => {
-      if (results === REFUSED) return REFUSED;
-      const [result] = results;
-      return result && 'followerId' in result ? result.followerId : undefined;
+    record: (inputs: EventInput[]) => Promise<RecordedEvents | typeof REFUSED>,
+  ): Promise<Recorded | typeof REFUSED> {
+    const followerOf = (recorded: RecordedEvents | typeof REFUSED): Recorded | typeof REFUSED => {
+      if (recorded === REFUSED) return REFUSED;
+      const [result] = recorded.results;
+      const followerId = result && 'followerId' in result ? result.followerId : undefined;
+      const follower = followerId ? recorded.followers.get(followerId) : undefined;
+      return { followerId, ...(follower ? { follower } : {}) };
     };
     try {
       return followerOf(await record(events));

@@ -39,7 +39,7 @@ export async function browseReplies(turn: DialogTurn, requestedPage: number): Pr
 
 /** Personal picks from the recommender, each with its reason in the follower's language. */
 export async function recommendReplies(turn: DialogTurn, intro?: string): Promise<Reply[]> {
-  const picks = await turn.deps.recommender.recommend(turn.follower.id, { limit: RECOMMENDATION_COUNT, locale: turn.locale });
+  const picks = await turn.deps.recommender.recommend(turn.follower.id, { limit: RECOMMENDATION_COUNT, locale: turn.locale, follower: turn.follower });
   const referenced = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
   const found = await Promise.all([...new Set(referenced)].map((id) => turn.deps.repos.courses.findById(id)));
   const courses = new Map(found.flatMap((course): Array<[string, Course]> => (course ? [[course.id, course]] : [])));

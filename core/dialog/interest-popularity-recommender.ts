@@ -1,5 +1,5 @@
 import type { Course } from '../catalog/course.js';
-import { getPersona } from '../persona/get-persona.js';
+import { personaOf } from '../persona/get-persona.js';
 import type { Clock, CourseRepository, EntitlementRepository, EventRepository, FollowerRepository } from '../ports/index.js';
 import type { Recommendation, Recommender, RecommendOptions } from '../ports/recommender.js';
 
@@ -40,12 +40,12 @@ export class InterestPopularityRecommender implements Recommender {
   constructor(private readonly deps: InterestPopularityDeps) {}
 
   async recommend(followerId: string, options: RecommendOptions): Promise<Recommendation[]> {
-    const follower = await this.deps.followers.findById(followerId);
+    const follower = options.follower?.id === followerId ? options.follower : await this.deps.followers.findById(followerId);
     const [catalogue, owned, popularity, persona] = await Promise.all([
       this.deps.courses.list({ page: 1, pageSize: MAX_CANDIDATES, status: 'on_sale' }),
       this.deps.entitlements.ownedCourseIds(followerId),
       this.deps.popularity.courseScores(),
-      follower?.hasPersonalizationConsent ? getPersona(this.deps, followerId) : Promise.resolve(null),
+      follower?.hasPersonalizationConsent ? personaOf(this.deps, follower) : Promise.resolve(null),
     ]);
     const excluded = new Set([...owned, ...(options.excludeCourseIds ?? [])]);
     const interests = new Map((persona?.interests ?? []).map((i) => [i.tag, i.weight]));

@@ -1,7 +1,11 @@
-import { MAX_EVENT_BATCH, recordEvents, type EventResult, type RecordEventsDeps } from './record-events.js';
+import { MAX_EVENT_BATCH, recordEventsSeeingFollowers, type EventResult, type RecordedEvents, type RecordEventsDeps } from './record-events.js';
 
 export interface MicroBatcherOptions {
-  /** How long the first item of a batch waits for company; 2 ms by default. */
+  /**
+   * How long the first item of a batch waits for company; 2 ms by default. With 0 a batch holds
+   * what arrives in the same event-loop turn, plus (when every flush slot is busy) what arrives
+   * until one frees: batches then form from the load itself, and an idle item does not wait.
+   */
   maxWaitMs?: number;
   /** A batch is flushed at once when it holds this much (counted with `sizeOf`); 100 by default. */
   maxSize?: number;
@@ -37,7 +41,8 @@ interface Pending<In, Out> {
 export class MicroBatcher<In, Out> {
   private collecting: Array<Pending<In, Out>> = [];
   private collectingSize = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The collecting batch's wait: a timer, or (with `maxWaitMs` 0) the end of this event-loop turn. */
+  private timer: { cancel(): void } | undefined;
   private readonly ready: Array<Array<Pending<In, Out>>> = [];
   private flushing = 0;
   private readonly maxWaitMs: number;
@@ -63,8 +68,17 @@ export class MicroBatcher<In, Out> {
       this.collecting.push({ item, resolve, reject });
       this.collectingSize += size;
       if (this.collectingSize >= this.maxSize) this.seal();
-      else this.timer ??= setTimeout(() => this.onWaited(), this.maxWaitMs);
+      else this.timer ??= this.wait(() => this.onWaited());
     });
+  }
+
+  private wait(then: () => void): { cancel(): void } {
+    if (this.maxWaitMs === 0) {
+      const immediate = setImmediate(then);
+      return { cancel: () => clearImmediate(immediate) };
+    }
+    const timeout = setTimeout(then, this.maxWaitMs);
+    return { cancel: () => clearTimeout(timeout) };
   }
 
   /**
@@ -79,7 +93,7 @@ export class MicroBatcher<In, Out> {
 
   /** Ends the collecting batch: it is flushed now, or as soon as a flush slot frees. */
   private seal(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     if (this.collecting.length === 0) return;
     this.ready.push(this.collecting);
@@ -113,7 +127,7 @@ export class MicroBatcher<In, Out> {
 }
 
 /** One caller's outcome inside a batch: its results, or the error its own events caused. */
-type GroupOutcome = { ok: true; results: EventResult[] } | { ok: false; error: unknown } | { ok: 'refused' };
+type GroupOutcome = ({ ok: true } & RecordedEvents) | { ok: false; error: unknown } | { ok: 'refused' };
 
 /** One caller's events, and the ticket {@link EventBatcherOptions.admit} must accept first (if any). */
 interface Group<Ticket> {
@@ -123,8 +137,10 @@ interface Group<Ticket> {
 
 export interface EventBatcherOptions<Ticket> extends Omit<MicroBatcherOptions, 'sizeOf'> {
   /**
-   * Runs first in every batch that holds tickets and says, per ticket, whether its events may be
-   * recorded (for example: claim each update id; a redelivery is refused). One call per batch.
+   * Runs in every batch that holds tickets, alongside the events, and says per ticket whether the
+   * caller is admitted (for example: claim each update id; a redelivery is refused). One call per
+   * batch. A refused caller gets no results: its events must be idempotent (a redelivery's are
+   * duplicates of the first delivery's).
    */
   admit?: (tickets: Ticket[]) => Promise<boolean[]>;
 }
@@ -162,7 +178,7 @@ export class EventBatcher<Ticket = never> {
   /** Records one caller's events; same contract as {@link recordEvents}. */
   async record(inputs: readonly unknown[]): Promise<EventResult[]> {
     // Too big to share a batch, or nothing to share: the caller's own call.
-    if (inputs.length === 0 || inputs.length > MAX_EVENT_BATCH) return recordEvents(this.deps, inputs);
+    if (inputs.length === 0 || inputs.length > MAX_EVENT_BATCH) return (await recordEventsSeeingFollowers(this.deps, inputs)).results;
     const outcome = await this.batcher.submit({ inputs });
     if (outcome.ok === true) return outcome.results;
     if (outcome.ok === false) throw outcome.error;
@@ -171,53 +187,63 @@ export class EventBatcher<Ticket = never> {
 
   /**
    * Records one caller's events if `admit` accepts its ticket in the same batch; `'refused'` (and
-   * nothing recorded) if not. If `admit` itself fails, every caller of the batch gets its error.
+   * nothing recorded) if not. If `admit` fails, the callers with a ticket get its error. The
+   * followers touched come back too (see {@link recordEventsSeeingFollowers}).
    */
-  async recordIfAdmitted(inputs: readonly unknown[], ticket: Ticket): Promise<EventResult[] | 'refused'> {
+  async recordIfAdmitted(inputs: readonly unknown[], ticket: Ticket): Promise<RecordedEvents | 'refused'> {
     if (!this.admit) throw new Error('EventBatcher.recordIfAdmitted needs the admit option');
     if (inputs.length === 0 || inputs.length > MAX_EVENT_BATCH) {
       const [isAdmitted] = await this.admit([ticket]);
-      return isAdmitted ? recordEvents(this.deps, inputs) : 'refused';
+      return isAdmitted ? recordEventsSeeingFollowers(this.deps, inputs) : 'refused';
     }
     const outcome = await this.batcher.submit({ inputs, ticket });
     if (outcome.ok === 'refused') return 'refused';
     if (outcome.ok === false) throw outcome.error;
-    return outcome.results;
+    return { results: outcome.results, followers: outcome.followers };
   }
 
+  /**
+   * One batch: the tickets' admission and the events go to the database at the same time (one
+   * wait, not two). A refused caller's events are those of the delivery that took the ticket first
+   * (same external ids), so they come back as duplicates and are dropped with the refusal.
+   */
   private async flush(groups: Array<Group<Ticket>>): Promise<GroupOutcome[]> {
     const outcomes: Array<GroupOutcome | undefined> = new Array(groups.length);
     const ticketed = groups.flatMap((g, i) => (g.ticket !== undefined ? [i] : []));
-    if (ticketed.length > 0) {
-      const admitted = await this.admit!(ticketed.map((i) => groups[i]!.ticket!));
-      ticketed.forEach((i, k) => {
-        if (!admitted[k]) outcomes[i] = { ok: 'refused' };
-      });
-    }
-    const toRecord = groups.flatMap((g, i) => (outcomes[i] ? [] : [{ i, inputs: g.inputs }]));
-    if (toRecord.length === 1) outcomes[toRecord[0]!.i] = await this.recordAlone(toRecord[0]!.inputs);
-    else if (toRecord.length > 1) {
-      try {
-        const all = await recordEvents(this.deps, toRecord.flatMap((g) => g.inputs));
-        let offset = 0;
-        for (const { i, inputs } of toRecord) {
-          const results = all.slice(offset, offset + inputs.length).map((r) => ({ ...r, index: r.index - offset }));
-          offset += inputs.length;
-          outcomes[i] = { ok: true, results };
-        }
-      } catch {
-        // One caller's invalid event (or a conflict, such as a deadlock with a concurrent batch)
-        // failed the shared transaction: nothing of it was written, so each caller's events are
-        // recorded on their own and succeed or fail on their own.
-        for (const { i, inputs } of toRecord) outcomes[i] = await this.recordAlone(inputs);
-      }
-    }
+    const [admission, together] = await Promise.allSettled([
+      ticketed.length > 0 ? this.admit!(ticketed.map((i) => groups[i]!.ticket!)) : Promise.resolve([]),
+      groups.length === 1 ? this.recordAlone(groups[0]!.inputs).then((outcome) => [outcome]) : this.recordTogether(groups),
+    ]);
+    ticketed.forEach((i, k) => {
+      if (admission.status === 'rejected') outcomes[i] = { ok: false, error: admission.reason };
+      else if (!admission.value[k]) outcomes[i] = { ok: 'refused' };
+    });
+    if (together.status === 'fulfilled') return groups.map((_, i) => outcomes[i] ?? together.value[i]!);
+    // One caller's invalid event (or a conflict, such as a deadlock with a concurrent batch)
+    // failed the shared statement: nothing of it was written, so each admitted caller's events are
+    // recorded on their own and succeed or fail on their own.
+    for (let i = 0; i < groups.length; i++) outcomes[i] ??= await this.recordAlone(groups[i]!.inputs);
     return outcomes as GroupOutcome[];
+  }
+
+  /** Every group's events in one {@link recordEvents} call, each group's results cut back out. */
+  private async recordTogether(groups: Array<Group<Ticket>>): Promise<GroupOutcome[]> {
+    const all = await recordEventsSeeingFollowers(this.deps, groups.flatMap((g) => g.inputs));
+    let offset = 0;
+    return groups.map(({ inputs }) => {
+      const results = all.results.slice(offset, offset + inputs.length).map((r) => ({ ...r, index: r.index - offset }));
+      offset += inputs.length;
+      const followers = new Map(results.flatMap((r) => {
+        const follower = 'followerId' in r ? all.followers.get(r.followerId) : undefined;
+        return follower ? [[follower.id, follower] as const] : [];
+      }));
+      return { ok: true, results, followers };
+    });
   }
 
   private async recordAlone(group: readonly unknown[]): Promise<GroupOutcome> {
     try {
-      return { ok: true, results: await recordEvents(this.deps, group) };
+      return { ok: true, ...(await recordEventsSeeingFollowers(this.deps, group)) };
     } catch (error) {
       return { ok: false, error };
     }

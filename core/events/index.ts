@@ -1,3 +1,3 @@
 export * from './event-types.js';
-export { recordEvents, recordEvent, MAX_EVENT_BATCH, type EventResult, type RecordEventsDeps } from './record-events.js';
+export { recordEvents, recordEvent, recordEventsSeeingFollowers, MAX_EVENT_BATCH, type EventResult, type RecordedEvents, type RecordEventsDeps } from './record-events.js';
 export { EventBatcher, MicroBatcher, type EventBatcherOptions, type MicroBatcherOptions } from './event-batcher.js';

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import type { Follower } from '../followers/follower.js';
 import type { Clock, CoreMetrics, UnitOfWork } from '../ports/index.js';
 import { tokenize } from '../text/tokenize.js';
 import { eventInputSchema, type NewEvent, type ValidEventInput } from './event-types.js';
@@ -45,6 +46,24 @@ function rejectInvalid(results: EventResult[]): void {
  *   identity: { kind: 'mp_openid', externalId: 'o123' }, courseId }]);
  */
 export async function recordEvents(deps: RecordEventsDeps, inputs: readonly unknown[]): Promise<EventResult[]> {
+  return (await recordEventsSeeingFollowers(deps, inputs)).results;
+}
+
+/** What {@link recordEventsSeeingFollowers} did: a result per item, and the followers whose new events moved their last-seen time, as they are now. */
+export interface RecordedEvents {
+  results: EventResult[];
+  followers: Map<string, Follower>;
+}
+
+/**
+ * {@link recordEvents}, also returning the rows of the followers it touched (those with a new
+ * event), read by the same statement that moved their last-seen time: a caller that goes on to
+ * use the follower (a chat reply) saves a read.
+ *
+ * @example
+ * const { results, followers } = await recordEventsSeeingFollowers(deps, [event]);
+ */
+export async function recordEventsSeeingFollowers(deps: RecordEventsDeps, inputs: readonly unknown[]): Promise<RecordedEvents> {
   if (inputs.length > MAX_EVENT_BATCH) {
     throw new ValidationError('batch_too_large', `A batch holds at most ${MAX_EVENT_BATCH} events; this one has ${inputs.length}. Split it.`);
   }
@@ -66,6 +85,15 @@ export async function recordEvents(deps: RecordEventsDeps, inputs: readonly unkn
     rejectInvalid(results);
   }
 
+  // Known followers only (no identity to resolve): one atomic statement, no transaction.
+  if (valid.every(({ input }) => input.followerId)) {
+    const followerOf = new Map(valid.map(({ index, input }) => [index, input.followerId!]));
+    const { inserted, touched, missingFollowerIds, missingCourseIds } = await deps.uow.repos.events.appendChecked(rowsToInsert(valid, followerOf, now));
+    rejectMissing(valid, results, (id) => !missingFollowerIds.has(id), (id) => !missingCourseIds.has(id));
+    resultsOf(deps, valid, followerOf, inserted, results, now);
+    return { results, followers: byId(touched) };
+  }
+
   return deps.uow.run(async (repos) => {
     const followerOf = new Map<number, string>();
     const knownFollowers = await repos.followers.existingIds([...new Set(valid.flatMap(({ input }) => (input.followerId ? [input.followerId] : [])))]);
@@ -73,11 +101,7 @@ export async function recordEvents(deps: RecordEventsDeps, inputs: readonly unkn
     const identityCache = new Map<string, string>();
     for (const { index, input } of valid) {
       if (input.followerId) {
-        if (!knownFollowers.has(input.followerId)) {
-          results[index] = { index, status: 'rejected', error: { code: 'follower_not_found', message: `followerId: no follower ${input.followerId}; send an identity instead to create one`, path: 'followerId' } };
-          continue;
-        }
-        followerOf.set(index, input.followerId);
+        if (knownFollowers.has(input.followerId)) followerOf.set(index, input.followerId);
       } else if (input.identity) {
         const identityKey = key(input.identity.kind, input.identity.externalId);
         let followerId = identityCache.get(identityKey);
@@ -87,53 +111,86 @@ export async function recordEvents(deps: RecordEventsDeps, inputs: readonly unkn
         }
         followerOf.set(index, followerId);
       }
-      if (input.courseId && !knownCourses.has(input.courseId)) {
-        results[index] = { index, status: 'rejected', error: { code: 'course_not_found', message: `courseId: no course ${input.courseId}`, path: 'courseId' } };
-      }
     }
-    if (results.some((r) => r?.status === 'rejected')) {
-      valid.forEach(({ index }) => (results[index] ??= { index, status: 'rejected', error: { code: 'not_recorded', message: 'not recorded because another event in the batch is invalid' } }));
-      rejectInvalid(results);
-    }
-
-    const seen = new Set<string>();
-    const toInsert: NewEvent[] = [];
-    for (const { index, input } of valid) {
-      const k = key(input.platform, input.externalId);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      toInsert.push({
-        followerId: followerOf.get(index)!,
-        kind: input.kind,
-        platform: input.platform,
-        externalId: input.externalId,
-        courseId: input.courseId ?? null,
-        payload: input.payload,
-        terms: termsOf(input),
-        occurredAt: input.occurredAt ?? now,
-      });
-    }
-    const inserted = await repos.events.append(toInsert);
-
-    const lastSeen = new Map<string, Date>();
-    const claimed = new Set<string>();
-    for (const { index, input } of valid) {
-      const followerId = followerOf.get(index)!;
-      const k = key(input.platform, input.externalId);
-      const id = inserted.get(k);
-      if (id !== undefined && !claimed.has(k)) {
-        claimed.add(k);
-        results[index] = { index, status: 'recorded', id, followerId };
-        const at = input.occurredAt ?? now;
-        if (at > (lastSeen.get(followerId) ?? new Date(0))) lastSeen.set(followerId, at);
-        deps.metrics.eventsRecorded(input.kind, 1);
-      } else {
-        results[index] = { index, status: 'duplicate', followerId };
-      }
-    }
-    if (lastSeen.size > 0) await repos.followers.touchLastSeen(lastSeen);
-    return results;
+    rejectMissing(valid, results, (id) => knownFollowers.has(id), (id) => knownCourses.has(id));
+    const inserted = await repos.events.append(rowsToInsert(valid, followerOf, now));
+    const { lastSeen } = resultsOf(deps, valid, followerOf, inserted, results, now);
+    return { results, followers: byId(await repos.followers.touchLastSeen(lastSeen)) };
   });
+}
+
+const byId = (followers: readonly Follower[]) => new Map(followers.map((f) => [f.id, f]));
+
+/** Rejects the batch (nothing written) if an event names a follower or course that does not exist. */
+function rejectMissing(
+  valid: ReadonlyArray<{ index: number; input: ValidEventInput }>,
+  results: EventResult[],
+  isFollower: (id: string) => boolean,
+  isCourse: (id: string) => boolean,
+): void {
+  for (const { index, input } of valid) {
+    if (input.followerId && !isFollower(input.followerId)) {
+      results[index] = { index, status: 'rejected', error: { code: 'follower_not_found', message: `followerId: no follower ${input.followerId}; send an identity instead to create one`, path: 'followerId' } };
+    } else if (input.courseId && !isCourse(input.courseId)) {
+      results[index] = { index, status: 'rejected', error: { code: 'course_not_found', message: `courseId: no course ${input.courseId}`, path: 'courseId' } };
+    }
+  }
+  if (!results.some((r) => r?.status === 'rejected')) return;
+  valid.forEach(({ index }) => (results[index] ??= { index, status: 'rejected', error: { code: 'not_recorded', message: 'not recorded because another event in the batch is invalid' } }));
+  rejectInvalid(results);
+}
+
+/** The rows to write: one per (platform, externalId), the first occurrence in the batch. */
+function rowsToInsert(valid: ReadonlyArray<{ index: number; input: ValidEventInput }>, followerOf: ReadonlyMap<number, string>, now: Date): NewEvent[] {
+  const seen = new Set<string>();
+  const rows: NewEvent[] = [];
+  for (const { index, input } of valid) {
+    const k = key(input.platform, input.externalId);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    rows.push({
+      followerId: followerOf.get(index)!,
+      kind: input.kind,
+      platform: input.platform,
+      externalId: input.externalId,
+      courseId: input.courseId ?? null,
+      payload: input.payload,
+      terms: termsOf(input),
+      occurredAt: input.occurredAt ?? now,
+    });
+  }
+  return rows;
+}
+
+/**
+ * Fills each item's result from what was inserted (a repeated or already stored event is a
+ * duplicate), counts the recorded events, and returns each follower's newest new event time.
+ */
+function resultsOf(
+  deps: RecordEventsDeps,
+  valid: ReadonlyArray<{ index: number; input: ValidEventInput }>,
+  followerOf: ReadonlyMap<number, string>,
+  inserted: ReadonlyMap<string, number>,
+  results: EventResult[],
+  now: Date,
+): { results: EventResult[]; lastSeen: Map<string, Date> } {
+  const lastSeen = new Map<string, Date>();
+  const claimed = new Set<string>();
+  for (const { index, input } of valid) {
+    const followerId = followerOf.get(index)!;
+    const k = key(input.platform, input.externalId);
+    const id = inserted.get(k);
+    if (id !== undefined && !claimed.has(k)) {
+      claimed.add(k);
+      results[index] = { index, status: 'recorded', id, followerId };
+      const at = input.occurredAt ?? now;
+      if (at > (lastSeen.get(followerId) ?? new Date(0))) lastSeen.set(followerId, at);
+      deps.metrics.eventsRecorded(input.kind, 1);
+    } else {
+      results[index] = { index, status: 'duplicate', followerId };
+    }
+  }
+  return { results, lastSeen };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EventKind } from '../events/event-types.js';
+import type { Follower } from '../followers/follower.js';
 
 /** Why a course was picked; `params` fill the human text (see core/recommend renderReason). */
 export type ReasonCode =
@@ -35,6 +36,8 @@ export interface RecommendOptions {
   /** `zh-CN` or `en`; defaults to the follower's locale. Reasons carry codes; render them with renderReason. */
   locale?: string;
   excludeCourseIds?: string[];
+  /** The follower as the caller has just read them; saves reading them again (ignored if another id). */
+  follower?: Follower;
 }
 
 /**

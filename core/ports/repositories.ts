@@ -20,8 +20,8 @@ export interface FollowerRepository {
   /** Which of these ids exist. */
   existingIds(ids: readonly string[]): Promise<Set<string>>;
   update(id: string, patch: FollowerPatch): Promise<Follower | null>;
-  /** Moves `last_seen_at` forward (never back) for each follower. */
-  touchLastSeen(lastSeen: ReadonlyMap<string, Date>): Promise<void>;
+  /** Moves `last_seen_at` forward (never back) for each follower; returns their rows as they are now. */
+  touchLastSeen(lastSeen: ReadonlyMap<string, Date>): Promise<Follower[]>;
 }
 
 export interface CourseQuery {
@@ -67,8 +67,24 @@ export interface EventRepository {
    * Returns the new rows' ids keyed by `${platform}:${externalId}`.
    */
   append(events: readonly NewEvent[]): Promise<Map<string, number>>;
+  /**
+   * Appends events in one atomic statement: checks that every follower and course they name
+   * exists (if one does not, nothing is written and the missing ids are returned), skips those
+   * already stored under the same (platform, externalId), and moves each follower's
+   * `last_seen_at` forward to their newest new event, returning those followers' rows as they are
+   * now (`touched`). One round trip, no transaction needed.
+   */
+  appendChecked(events: readonly NewEvent[]): Promise<CheckedAppend>;
   /** Aggregates one follower's history for the persona, with times bucketed in `timeZone`. */
   personaStats(followerId: string, timeZone: string, now: Date, halfLifeDays: number): Promise<PersonaStats>;
+}
+
+/** What {@link EventRepository.appendChecked} did: new rows' ids by `${platform}:${externalId}`, or the ids it did not find. */
+export interface CheckedAppend {
+  inserted: Map<string, number>;
+  touched: Follower[];
+  missingFollowerIds: Set<string>;
+  missingCourseIds: Set<string>;
 }
 
 /** Courses a follower owns (granted by a paid order, revoked by a refund). */
@@ -100,11 +116,13 @@ export interface Repositories {
 }
 
 /**
- * Runs work in one database transaction: everything commits or nothing does.
+ * Runs work in one database transaction: everything commits or nothing does. `repos` are the same
+ * repositories outside a transaction, for work that is a single statement (atomic on its own).
  *
  * @example
  * await uow.run(async (repos) => { await repos.followers.update(id, { isOptedOut: true }); await repos.audit.record(...); });
  */
 export interface UnitOfWork {
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  readonly repos: Repositories;
 }

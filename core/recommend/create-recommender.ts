@@ -1,4 +1,5 @@
 import type { Course } from '../catalog/course.js';
+import type { Follower } from '../followers/follower.js';
 import { NotFoundError } from '../errors.js';
 import type { Persona } from '../persona/index.js';
 import type {
@@ -18,8 +19,8 @@ export interface CreateRecommenderDeps {
   entitlements: Pick<EntitlementRepository, 'ownedCourseIds'>;
   interactions: Pick<InteractionRepository, 'followerHistory'>;
   artifacts: Pick<ModelArtifactRepository, 'latest' | 'latestVersion'>;
-  /** The follower's persona (interests from onboarding and chat, price band); e.g. `(id) => getPersona({ followers, events, clock }, id)`. */
-  persona: (followerId: string) => Promise<Persona | null>;
+  /** The follower's persona (interests from onboarding and chat, price band); e.g. `(follower) => personaOf({ events, clock }, follower)`. */
+  persona: (follower: Follower) => Promise<Persona | null>;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
@@ -78,12 +79,18 @@ export function createRecommender(deps: CreateRecommenderDeps, tuning: Recommend
   return {
     async recommend(followerId: string, options: RecommendOptions): Promise<Recommendation[]> {
       const limit = Math.max(0, Math.min(options.limit, 50));
-      const follower = await deps.followers.findById(followerId);
+      const follower = options.follower?.id === followerId ? options.follower : await deps.followers.findById(followerId);
       if (!follower) throw new NotFoundError('follower_not_found', `No follower with id ${followerId}; recommendations need a known follower.`);
-      const [index, owned] = await Promise.all([ensureFresh(), deps.entitlements.ownedCourseIds(followerId)]);
+      // Independent reads, issued together: the request waits for one round trip.
+      const isPersonal = follower.hasPersonalizationConsent;
+      const [index, owned, history, persona] = await Promise.all([
+        ensureFresh(),
+        deps.entitlements.ownedCourseIds(followerId),
+        isPersonal ? deps.interactions.followerHistory(followerId, tuning.historyLimit ?? 200) : [],
+        isPersonal ? deps.persona(follower) : null,
+      ]);
       const excluded = new Set([...owned, ...(options.excludeCourseIds ?? [])]);
-      if (!follower.hasPersonalizationConsent) return nonPersonalised(model, index, excluded, limit);
-      const [history, persona] = await Promise.all([deps.interactions.followerHistory(followerId, tuning.historyLimit ?? 200), deps.persona(followerId)]);
+      if (!isPersonal) return nonPersonalised(model, index, excluded, limit);
       const now = deps.clock.now();
       const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: follower.timeZone }).format(now)) % 24;
       const ranked = scoreCandidates(model, index, { history, interests: persona?.interests ?? [], priceBand: persona?.priceBand ?? 'unknown', now, hour }, excluded, (model as RecommenderModel | null)?.artifact.ranker ?? defaultRankerWeights());

@@ -1,7 +1,7 @@
-import { inArray, sql } from 'drizzle-orm';
-import type { Currency, EventKind, EventRepository, NewEvent, PersonaStats } from '../../core/index.js';
+import { sql, type SQL } from 'drizzle-orm';
+import type { CheckedAppend, Currency, EventKind, EventRepository, NewEvent, PersonaStats } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
-import { courses } from '../schema.js';
+import { fromRawFollower, type RawFollower } from './pg-follower-repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -18,32 +18,43 @@ function localHourIn(timeZone: string): (atMs: number) => number {
   return (atMs) => Number(f.format(atMs)) % 24;
 }
 
+/**
+ * Events as a record set from one JSON parameter: one statement to parse and plan however large
+ * the batch, instead of ten parameters per row.
+ */
+function eventRows(newEvents: readonly NewEvent[]): SQL {
+  const rows = JSON.stringify(
+    newEvents.map((e) => ({
+      follower_id: e.followerId,
+      kind: e.kind,
+      platform: e.platform,
+      external_id: e.externalId,
+      course_id: e.courseId,
+      payload: e.payload,
+      terms: e.terms,
+      occurred_at: e.occurredAt.toISOString(),
+    })),
+  );
+  return sql`jsonb_to_recordset(${rows}::jsonb) as x(follower_id uuid, kind text, platform text, external_id text,
+    course_id uuid, payload jsonb, terms text[], occurred_at timestamptz)`;
+}
+
+type Bucket = { kind: EventKind; course_id: string | null; hour: string; n: number; last: string };
+type TermDay = { term: string; day: string; n: number };
+type Spent = { currency: Currency; amount: number };
+type CourseFacts = PersonaStats['courses'][number];
+
 export class PgEventRepository implements EventRepository {
   constructor(private readonly db: Db) {}
 
   async append(newEvents: readonly NewEvent[]): Promise<Map<string, number>> {
     const inserted = new Map<string, number>();
     if (newEvents.length === 0) return inserted;
-    // The whole batch travels as one JSON parameter: one statement to parse and plan however
-    // large the batch, instead of ten parameters per row.
-    const rows = JSON.stringify(
-      newEvents.map((e) => ({
-        follower_id: e.followerId,
-        kind: e.kind,
-        platform: e.platform,
-        external_id: e.externalId,
-        course_id: e.courseId,
-        payload: e.payload,
-        terms: e.terms,
-        occurred_at: e.occurredAt.toISOString(),
-      })),
-    );
     const result = await queryRows<{ id: number; platform: string; external_id: string }>(
       this.db,
       sql`insert into events (follower_id, kind, platform, external_id, course_id, payload, terms, occurred_at)
           select follower_id, kind, platform, external_id, course_id, coalesce(payload, '{}'::jsonb), coalesce(terms, '{}'), occurred_at
-          from jsonb_to_recordset(${rows}::jsonb) as x(follower_id uuid, kind text, platform text, external_id text,
-                                                    course_id uuid, payload jsonb, terms text[], occurred_at timestamptz)
+          from ${eventRows(newEvents)}
           on conflict (platform, external_id) do nothing
           returning id, platform, external_id`,
     );
@@ -51,28 +62,65 @@ export class PgEventRepository implements EventRepository {
     return inserted;
   }
 
+  async appendChecked(newEvents: readonly NewEvent[]): Promise<CheckedAppend> {
+    if (newEvents.length === 0) return { inserted: new Map(), touched: [], missingFollowerIds: new Set(), missingCourseIds: new Set() };
+    // Data-modifying CTEs run exactly once, in one snapshot: the checks, the insert and the
+    // last-seen update succeed or fail together.
+    const [row] = await queryRows<{ inserted: Array<[number, string]>; missing_followers: string[]; missing_courses: string[]; touched: RawFollower[] }>(
+      this.db,
+      sql`with x as materialized (select * from ${eventRows(newEvents)}),
+          missing_followers as (select distinct x.follower_id as id from x where not exists (select 1 from followers f where f.id = x.follower_id)),
+          missing_courses as (select distinct x.course_id as id from x where x.course_id is not null and not exists (select 1 from courses c where c.id = x.course_id)),
+          ins as (
+            insert into events (follower_id, kind, platform, external_id, course_id, payload, terms, occurred_at)
+            select follower_id, kind, platform, external_id, course_id, coalesce(payload, '{}'::jsonb), coalesce(terms, '{}'), occurred_at
+            from x
+            where not exists (select 1 from missing_followers) and not exists (select 1 from missing_courses)
+            on conflict (platform, external_id) do nothing
+            returning id, platform, external_id, follower_id, occurred_at),
+          touched as (
+            update followers f set last_seen_at = greatest(f.last_seen_at, v.at)
+            from (select follower_id, max(occurred_at) as at from ins group by follower_id) v
+            where f.id = v.follower_id
+            returning f.*)
+          select
+            (select coalesce(json_agg(json_build_array(id, platform || ':' || external_id)), '[]') from ins) as inserted,
+            (select coalesce(json_agg(id), '[]') from missing_followers) as missing_followers,
+            (select coalesce(json_agg(id), '[]') from missing_courses) as missing_courses,
+            (select coalesce(json_agg(touched), '[]') from touched) as touched`,
+    );
+    return {
+      inserted: new Map(row!.inserted.map(([id, key]) => [key, Number(id)])),
+      touched: row!.touched.map(fromRawFollower),
+      missingFollowerIds: new Set(row!.missing_followers),
+      missingCourseIds: new Set(row!.missing_courses),
+    };
+  }
+
   async personaStats(followerId: string, timeZone: string, now: Date, halfLifeDays: number): Promise<PersonaStats> {
-    // One scan of the follower's events grouped by kind, course and UTC hour; decay, local hours
-    // and windows are computed here from the hourly buckets, which keeps the database work a
-    // single index range scan even for followers with tens of thousands of events.
-    const [buckets, terms, spent] = await Promise.all([
-      queryRows<{ kind: EventKind; course_id: string | null; hour: string; n: number; last: string }>(
-        this.db,
-        sql`select kind, course_id, date_trunc('hour', occurred_at)::text as hour, count(*)::int as n, max(occurred_at)::text as last
-            from events where follower_id = ${followerId} group by 1, 2, 3`,
-      ),
-      queryRows<{ term: string; day: string; n: number }>(
-        this.db,
-        sql`select t.term, date_trunc('day', occurred_at)::text as day, count(*)::int as n
-            from events, unnest(terms) as t(term)
-            where follower_id = ${followerId} and kind = 'message' group by 1, 2`,
-      ),
-      queryRows<{ currency: Currency; amount: number }>(
-        this.db,
-        sql`select currency, sum(amount_minor)::int as amount from orders
-            where follower_id = ${followerId} and status = 'paid' group by currency`,
-      ),
-    ]);
+    // One statement, one round trip: the follower's events grouped by kind, course and UTC hour
+    // (a single index range scan even for tens of thousands of events), message terms by day,
+    // money spent, and the courses those events name. Decay, local hours and windows are computed
+    // here from the hourly buckets.
+    const [row] = await queryRows<{ buckets: Bucket[]; terms: TermDay[]; spent: Spent[]; courses: CourseFacts[] }>(
+      this.db,
+      sql`with b as materialized (
+            select kind, course_id, date_trunc('hour', occurred_at)::text as hour, count(*)::int as n, max(occurred_at)::text as last
+            from events where follower_id = ${followerId} group by 1, 2, 3)
+          select
+            (select coalesce(json_agg(b), '[]') from b) as buckets,
+            (select coalesce(json_agg(t), '[]') from (
+               select t.term, date_trunc('day', occurred_at)::text as day, count(*)::int as n
+               from events, unnest(terms) as t(term)
+               where follower_id = ${followerId} and kind = 'message' group by 1, 2) t) as terms,
+            (select coalesce(json_agg(s), '[]') from (
+               select currency, sum(amount_minor)::int as amount from orders
+               where follower_id = ${followerId} and status = 'paid' group by currency) s) as spent,
+            (select coalesce(json_agg(c), '[]') from (
+               select id, tags, price_minor as "priceMinor", currency from courses
+               where id in (select course_id from b where course_id is not null and kind <> 'message')) c) as courses`,
+    );
+    const { buckets, terms, spent, courses: courseRows } = row!;
     const nowMs = now.getTime();
     const lambda = Math.LN2 / (halfLifeDays * DAY_MS);
     const decay = (atMs: number) => Math.exp(-lambda * Math.max(0, nowMs - atMs));
@@ -104,13 +152,6 @@ export class PgEventRepository implements EventRepository {
     const termWeights = new Map<string, number>();
     for (const t of terms) termWeights.set(t.term, (termWeights.get(t.term) ?? 0) + t.n * decay(Date.parse(t.day)));
 
-    const courseIds = [...new Set([...byKey.values()].flatMap((r) => (r.courseId ? [r.courseId] : [])))];
-    const courseRows = courseIds.length
-      ? await this.db
-          .select({ id: courses.id, tags: courses.tags, priceMinor: courses.priceMinor, currency: courses.currency })
-          .from(courses)
-          .where(inArray(courses.id, courseIds))
-      : [];
     return {
       firstSeenAt: eventCount ? new Date(first) : null,
       lastSeenAt: eventCount ? new Date(lastExact) : null,
@@ -118,7 +159,7 @@ export class PgEventRepository implements EventRepository {
       interactionsLast14d,
       eventsLast30d,
       byKindAndCourse: [...byKey.values()],
-      courses: courseRows.map((c) => ({ ...c, currency: c.currency as Currency })),
+      courses: courseRows,
       messageTerms: [...termWeights].map(([term, decayed]) => ({ term, decayed })),
       hourHistogram,
       spent: spent.map((r) => ({ currency: r.currency, amountMinor: r.amount })),

@@ -7,6 +7,35 @@ import { followers, identities } from '../schema.js';
 
 type FollowerRow = typeof followers.$inferSelect;
 
+/** A followers row from raw SQL (`returning f.*`, or `json_agg` of it, where times are strings). */
+export interface RawFollower {
+  id: string;
+  display_name: string | null;
+  locale: Follower['locale'];
+  time_zone: string;
+  has_marketing_consent: boolean;
+  has_personalization_consent: boolean;
+  is_opted_out: boolean;
+  is_reachable: boolean;
+  created_at: Date | string;
+  last_seen_at: Date | string | null;
+}
+
+export function fromRawFollower(row: RawFollower): Follower {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    locale: row.locale,
+    timeZone: row.time_zone,
+    hasMarketingConsent: row.has_marketing_consent,
+    hasPersonalizationConsent: row.has_personalization_consent,
+    isOptedOut: row.is_opted_out,
+    isReachable: row.is_reachable,
+    createdAt: new Date(row.created_at),
+    lastSeenAt: row.last_seen_at === null ? null : new Date(row.last_seen_at),
+  };
+}
+
 export function toFollower(row: FollowerRow): Follower {
   return {
     id: row.id,
@@ -40,32 +69,37 @@ export class PgFollowerRepository implements FollowerRepository {
   }
 
   async resolveIdentity(identity: IdentityInput): Promise<{ follower: Follower; isNew: boolean }> {
-    const existing = await this.findByIdentity(identity.kind, identity.externalId);
-    if (existing) return { follower: existing, isNew: false };
     const timeZone = identity.timeZone && isValidTimeZone(identity.timeZone) ? identity.timeZone : undefined;
-    // Create the follower and claim the identity in one statement; if another request claimed the
-    // identity first, the insert does nothing and the orphan follower row is removed again.
-    const [created] = await queryRows<{ id: string; claimed: boolean }>(
+    // One statement: find the identity's follower, or create the follower and claim the identity.
+    // If another request claimed the identity first, the insert does nothing and the orphan
+    // follower row is removed again.
+    const [row] = await queryRows<{ existing: RawFollower | null; created: RawFollower | null; claimed: boolean }>(
       this.db,
-      sql`with f as (
+      sql`with existing as (
+            select f.* from identities i join followers f on f.id = i.follower_id
+            where i.kind = ${identity.kind} and i.external_id = ${identity.externalId}),
+          f as (
             insert into followers (display_name, locale, time_zone)
-            values (${identity.displayName ?? null}, ${identity.locale ?? 'zh-CN'}, coalesce(${timeZone ?? null}, 'Asia/Shanghai'))
-            returning id),
+            select ${identity.displayName ?? null}, ${identity.locale ?? 'zh-CN'}, coalesce(${timeZone ?? null}, 'Asia/Shanghai')
+            where not exists (select 1 from existing)
+            returning *),
           i as (
             insert into identities (kind, external_id, follower_id)
             select ${identity.kind}, ${identity.externalId}, f.id from f
             on conflict (kind, external_id) do nothing
             returning follower_id)
-          select f.id, exists(select 1 from i) as claimed from f`,
+          select (select row_to_json(existing) from existing) as existing,
+                 (select row_to_json(f) from f) as created,
+                 exists (select 1 from i) as claimed`,
     );
-    if (created && !created.claimed) {
-      await this.db.delete(followers).where(eq(followers.id, created.id));
+    if (row?.existing) return { follower: fromRawFollower(row.existing), isNew: false };
+    if (row?.created && row.claimed) return { follower: fromRawFollower(row.created), isNew: true };
+    if (row?.created) {
+      await this.db.delete(followers).where(eq(followers.id, row.created.id));
       const winner = await this.findByIdentity(identity.kind, identity.externalId);
       if (winner) return { follower: winner, isNew: false };
     }
-    const follower = created ? await this.findById(created.id) : null;
-    if (!follower) throw new Error(`could not resolve identity ${identity.kind}`);
-    return { follower, isNew: true };
+    throw new Error(`could not resolve identity ${identity.kind}`);
   }
 
   async linkIdentity(followerId: string, kind: IdentityKind, externalId: string): Promise<void> {
@@ -91,14 +125,16 @@ export class PgFollowerRepository implements FollowerRepository {
     return row ? toFollower(row) : null;
   }
 
-  async touchLastSeen(lastSeen: ReadonlyMap<string, Date>): Promise<void> {
-    if (lastSeen.size === 0) return;
+  async touchLastSeen(lastSeen: ReadonlyMap<string, Date>): Promise<Follower[]> {
+    if (lastSeen.size === 0) return [];
     const ids = [...lastSeen.keys()];
     const idList = pgArray(ids);
     const timeList = pgArray(ids.map((id) => lastSeen.get(id)!.toISOString()));
-    await this.db.execute(sql`
+    const rows = await queryRows<RawFollower>(this.db, sql`
       update followers f set last_seen_at = greatest(f.last_seen_at, v.at)
       from unnest(${idList}::uuid[], ${timeList}::timestamptz[]) as v(id, at)
-      where f.id = v.id`);
+      where f.id = v.id
+      returning f.*`);
+    return rows.map(fromRawFollower);
   }
 }

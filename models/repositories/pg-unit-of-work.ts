@@ -20,7 +20,11 @@ export function createRepositories(db: Db): Repositories {
 }
 
 export class PgUnitOfWork implements UnitOfWork {
-  constructor(private readonly db: Db) {}
+  readonly repos: Repositories;
+
+  constructor(private readonly db: Db) {
+    this.repos = createRepositories(db);
+  }
 
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => work(createRepositories(tx as unknown as Db)));

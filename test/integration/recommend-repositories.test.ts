@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getPersona, systemClock, type NewEvent } from '../../core/index.js';
+import { personaOf, systemClock, type NewEvent } from '../../core/index.js';
 import { createRecommender, retrainRecommender, type RecommenderArtifact } from '../../core/recommend/index.js';
 import {
   PgCourseRepository, PgEntitlementRepository, PgEventRepository, PgFollowerRepository, PgInteractionRepository, PgModelArtifactRepository, type Database,
@@ -56,7 +56,7 @@ describe('recommender on PGlite', () => {
     const recommender = createRecommender({
       followers, courses, interactions, artifacts, clock, logger: silent,
       entitlements: new PgEntitlementRepository(db),
-      persona: (id) => getPersona({ followers, events, clock }, id),
+      persona: (follower) => personaOf({ events, clock }, follower),
     });
     // A brand-new follower: cold start, labelled.
     const newcomer = (await followers.resolveIdentity({ kind: 'telegram', externalId: 'new' })).follower.id;

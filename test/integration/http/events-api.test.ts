@@ -63,6 +63,33 @@ describe.each(testTargets())('POST /api/events on %s', (target) => {
     expect(await t.repos.followers.findByIdentity('mp_openid', who.externalId)).toBeNull();
   });
 
+  it('records events of known followers in one statement: last seen moves forward, an unknown follower or course writes nothing', async () => {
+    const who = identity();
+    const created = await request(t.app).post('/api/events').set(t.auth).send({ events: [{ kind: 'follow', platform: 'api', externalId: `k-${who.externalId}`, identity: who }] }).expect(201);
+    const followerId: string = created.body.results[0].followerId;
+    const lastSeen = async () => (await t.repos.followers.findById(followerId))!.lastSeenAt!.toISOString();
+    const later = '2030-01-02T03:04:05.000Z';
+    const known = [
+      { kind: 'view', platform: 'api', externalId: `k1-${who.externalId}`, followerId, courseId, occurredAt: later },
+      { kind: 'click', platform: 'api', externalId: `k2-${who.externalId}`, followerId, courseId, occurredAt: '2029-01-01T00:00:00.000Z' },
+    ];
+    const res = await request(t.app).post('/api/events').set(t.auth).send({ events: known }).expect(201);
+    expect(res.body.results.map((r: { status: string; followerId: string }) => [r.status, r.followerId])).toEqual([['recorded', followerId], ['recorded', followerId]]);
+    expect(await lastSeen()).toBe(later);
+
+    const before = await countEvents();
+    const badFollower = await request(t.app).post('/api/events').set(t.auth)
+      .send({ events: [{ ...known[0], externalId: `k3-${who.externalId}`, occurredAt: '2031-01-01T00:00:00.000Z' }, { kind: 'view', platform: 'api', externalId: `k4-${who.externalId}`, followerId: randomUUID() }] })
+      .expect(422);
+    expect(badFollower.body.error.details.results.map((r: { error: { code: string } }) => r.error.code)).toEqual(['not_recorded', 'follower_not_found']);
+    const badCourse = await request(t.app).post('/api/events').set(t.auth)
+      .send({ events: [{ kind: 'view', platform: 'api', externalId: `k5-${who.externalId}`, followerId, courseId: randomUUID() }] })
+      .expect(422);
+    expect(badCourse.body.error.details.results[0].error.code).toBe('course_not_found');
+    expect(await countEvents()).toBe(before);
+    expect(await lastSeen()).toBe(later);
+  });
+
   it('rejects an unknown event kind and an unknown course with the item and field named', async () => {
     const who = identity();
     const res = await request(t.app)

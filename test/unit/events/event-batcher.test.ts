@@ -74,7 +74,11 @@ describe.each(testTargets())('EventBatcher on %s', (target) => {
   beforeAll(async () => {
     database = await openTestDatabase(target);
     const uow = new PgUnitOfWork(database.db);
-    const counting: UnitOfWork = { run: (work) => { transactions++; return uow.run(work); } };
+    // Counts writes: a transaction, or a single statement outside one.
+    const counting: UnitOfWork = {
+      run: (work) => { transactions++; return uow.run(work); },
+      get repos() { transactions++; return uow.repos; },
+    };
     deps = { uow: counting, clock: { now: () => new Date() }, metrics: createMetrics().core };
   });
   beforeEach(() => {
@@ -134,7 +138,7 @@ describe.each(testTargets())('EventBatcher with admit on %s', (target) => {
 
   const message = (user: string, id: string) => ({ kind: 'message', platform: 'telegram', externalId: id, identity: { kind: 'telegram', externalId: user }, payload: {} });
 
-  it('checks every ticket of a batch in one call and records only the admitted callers', async () => {
+  it('checks every ticket of a batch in one call, alongside the events, and answers only the admitted callers', async () => {
     const taken = new Set<number>([2]);
     const admitCalls: number[][] = [];
     const batcher = new EventBatcher<number>(deps, {
@@ -150,7 +154,11 @@ describe.each(testTargets())('EventBatcher with admit on %s', (target) => {
       batcher.record([message('a3', 'adm:3')]),
     ]);
     expect(admitCalls).toEqual([[1, 2]]);
-    expect(a).toEqual([expect.objectContaining({ status: 'recorded' })]);
+    if (a === 'refused') throw new Error('caller 1 was refused');
+    expect(a.results).toEqual([expect.objectContaining({ status: 'recorded' })]);
+    // The follower row comes back with the results: a chat reply needs no second read.
+    const followerId = 'followerId' in a.results[0]! ? a.results[0].followerId : '';
+    expect(a.followers.get(followerId)).toMatchObject({ id: followerId, displayName: null, lastSeenAt: expect.any(Date) });
     expect(b).toBe('refused');
     expect(c).toEqual([expect.objectContaining({ status: 'recorded' })]);
     const again = await batcher.recordIfAdmitted([message('a1', 'adm:1')], 1);
