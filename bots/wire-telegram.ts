@@ -61,14 +61,19 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
       if (status !== 'sent') parts.metrics?.errors.inc({ source: 'send', code: `telegram_${status}` });
     },
   });
-  const processor = new UpdateProcessor({ dialog, paymentRepos: parts.repos, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId, get botUsername() { return bot.botInfo?.username; }, ...(parts.onPhases ? { onPhases: parts.onPhases } : {}) });
+  const gateway = new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: (followerId) => updates.telegramUserIdOf(followerId) });
+  const processor = new UpdateProcessor({
+    dialog, paymentRepos: parts.repos, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId,
+    get botUsername() { return bot.botInfo?.username; },
+    refundStars: (telegramUserId, chargeId) => gateway.refundCharge(telegramUserId, chargeId),
+    ...(parts.onPhases ? { onPhases: parts.onPhases } : {}),
+  });
   processorRef.current = processor;
   // Updates in flight first (they may still queue replies and answer callbacks), then those.
   const idle = async () => {
     await drain();
     await Promise.all([processor.drain(), messenger.drain()]);
   };
-  const gateway = new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: (followerId) => updates.telegramUserIdOf(followerId) });
   const gatewayFor = async (order: { followerId: string }) => {
     const userId = await updates.telegramUserIdOf(order.followerId);
     return new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: async () => userId });

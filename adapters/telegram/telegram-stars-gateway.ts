@@ -32,17 +32,25 @@ export class TelegramStarsGateway implements PaymentGateway {
     if (!order.providerChargeId) throw new ConflictError('no_charge', `Order ${order.id} has no Telegram charge id to refund.`);
     const userId = await this.deps.telegramUserIdOf(order.followerId);
     if (!userId) throw new ConflictError('no_telegram_user', `The follower of order ${order.id} has no Telegram identity to refund to.`);
+    return this.refundCharge(userId, order.providerChargeId);
+  }
+
+  /**
+   * Gives a Stars charge back to the user who paid it, with or without an order (a payment that
+   * no order would take). Throws `ConflictError('refund_refused')` when Telegram says no.
+   */
+  async refundCharge(telegramUserId: string, chargeId: string): Promise<{ refundId: string }> {
     const doFetch = this.deps.fetch ?? fetch;
     const response = await doFetch(`${this.deps.apiRoot.replace(/\/$/, '')}/bot${this.deps.token}/refundStarPayment`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user_id: Number(userId), telegram_payment_charge_id: order.providerChargeId }),
+      body: JSON.stringify({ user_id: Number(telegramUserId), telegram_payment_charge_id: chargeId }),
       signal: AbortSignal.timeout(10_000),
     });
     const body = (await response.json().catch(() => ({}))) as { ok?: boolean; description?: string };
     if (!response.ok || body.ok !== true) {
       throw new ConflictError('refund_refused', `Telegram refused the refund: ${body.description ?? `HTTP ${response.status}`}.`);
     }
-    return { refundId: `tg:${order.providerChargeId}` };
+    return { refundId: `tg:${chargeId}` };
   }
 }

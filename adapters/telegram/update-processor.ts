@@ -31,6 +31,8 @@ export interface UpdateProcessorDeps {
    * (whose catalogue may be a few seconds old) by default.
    */
   paymentRepos?: DialogDeps['repos'];
+  /** Gives a Stars charge back to the Telegram user who paid it (`refundStarPayment`); a payment no order takes is refunded with it. */
+  refundStars?: (telegramUserId: string, chargeId: string) => Promise<unknown>;
   /** Called once per processed update with how long each phase took (ms); the benchmark profiles with it. */
   onPhases?: (phases: UpdatePhases) => void;
   /** How long concurrent updates wait for each other to share one claim and one events statement; 0 by default: what arrives while the previous batch is in flight forms the next one. */
@@ -291,10 +293,11 @@ export class UpdateProcessor {
   private async confirm(t: TranslatedUpdate, followerId: string): Promise<void> {
     const payment = t.payment!;
     const locale = (await this.deps.dialog.repos.followers.findById(followerId))?.locale ?? 'zh-CN';
-    if (!payment.orderId || payment.currency !== 'XTR') {
-      this.deps.logger.error({ updateId: t.updateId, invoicePayload: payment.invoicePayload }, 'successful_payment for an invoice we did not issue');
+    if (payment.currency !== 'XTR') {
+      this.deps.logger.error({ updateId: t.updateId, currency: payment.currency, chargeId: payment.chargeId }, 'successful_payment in a currency we never invoice; refund it by hand');
       return;
     }
+    if (!payment.orderId) return this.refundRefused(t, followerId, locale, 'unknown_invoice');
     try {
       const { order, isNew } = await confirmPayment(this.deps.dialog, {
         orderId: payment.orderId,
@@ -309,12 +312,33 @@ export class UpdateProcessor {
       const text = locale === 'en' ? `Payment received, thank you! "${title}" is yours now. /my lists your courses.` : `支付成功，谢谢！「${title}」已开通，/my 查看你的课程。`;
       await this.deps.messenger.send({ followerId, chatId: t.chat!.id }, [{ type: 'text', text }], { purpose: 'transactional', idempotencyKey: `paid:${payment.chargeId}` });
     } catch (error) {
-      // The money moved but the order disagrees: keep the charge id in the log for a manual refund.
-      if (error instanceof ZhiliaoError) {
-        this.deps.logger.error({ code: error.code, orderId: payment.orderId, chargeId: payment.chargeId }, 'successful_payment refused by the order');
-        return;
-      }
-      throw error;
+      if (!(error instanceof ZhiliaoError)) throw error;
+      await this.refundRefused(t, followerId, locale, error.code);
     }
+  }
+
+  /**
+   * The Stars moved but no order takes them (already paid with another charge, amount or invoice
+   * unknown): they go back to the payer with `refundStarPayment`, and the follower is told. If
+   * the refund fails, the charge id is logged for a refund by hand.
+   */
+  private async refundRefused(t: TranslatedUpdate, followerId: string, locale: string, reason: string): Promise<void> {
+    const payment = t.payment!;
+    const context = { updateId: t.updateId, orderId: payment.orderId, chargeId: payment.chargeId, reason };
+    if (!this.deps.refundStars) {
+      this.deps.logger.error(context, 'successful_payment refused by the order and no refund path is configured; refund it by hand');
+      return;
+    }
+    try {
+      await this.deps.refundStars(t.identity!.externalId, payment.chargeId);
+    } catch (error) {
+      this.deps.logger.error({ ...context, err: error }, 'successful_payment refused by the order and its refund failed; refund it by hand');
+      return;
+    }
+    this.deps.logger.warn(context, 'successful_payment refused by the order; Stars refunded');
+    const text = locale === 'en'
+      ? `We could not apply this payment to an order, so your ${payment.totalAmount} Stars have been refunded. Tap Buy again if you still want the course.`
+      : `这笔付款无法对应到订单，${payment.totalAmount} 颗星已原路退回。如仍想购买，请重新点击购买。`;
+    await this.deps.messenger.send({ followerId, chatId: t.chat!.id }, [{ type: 'text', text }], { purpose: 'transactional', idempotencyKey: `refunded:${payment.chargeId}` });
   }
 }

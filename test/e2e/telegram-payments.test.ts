@@ -122,6 +122,23 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     expect(callsOf('answerPreCheckoutQuery').at(-1)!.body).toMatchObject({ ok: false });
   });
 
+  it('gives back a second charge for a paid order, and a charge for an unknown invoice, telling the payer once', async () => {
+    const refundsBefore = callsOf('refundStarPayment').length;
+    const second = paid(payload, 'stxCHARGE-B');
+    await channel.bot.handleUpdate(second);
+    await channel.bot.handleUpdate(structuredClone(second));
+    await channel.bot.handleUpdate(paid('not-an-invoice-of-ours', 'stxCHARGE-C'));
+    await channel.idle();
+    expect(callsOf('refundStarPayment').slice(refundsBefore).map((c) => c.body)).toEqual([
+      { user_id: USER, telegram_payment_charge_id: 'stxCHARGE-B' },
+      { user_id: USER, telegram_payment_charge_id: 'stxCHARGE-C' },
+    ]);
+    expect(callsOf('sendMessage').filter((c) => String(c.body['text']).includes('Stars have been refunded'))).toHaveLength(2);
+    // The order keeps its first charge and the course stays granted.
+    expect((await channel.repos.orders.findById(orderId))).toMatchObject({ status: 'paid', providerChargeId: 'stxCHARGE-A' });
+    expect(await owns()).toBe(true);
+  });
+
   it('refunds through the admin API with refundStarPayment and revokes the course', async () => {
     const t = createTestApp(database, { mounts: channel.mounts });
     await request(t.app).post(`/api/orders/${orderId}/refund`).send({ reason: 'asked' }).expect(401);
@@ -129,8 +146,9 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     expect(res.body.order).toMatchObject({ id: orderId, status: 'refunded' });
     expect(callsOf('refundStarPayment').at(-1)!.body).toEqual({ user_id: USER, telegram_payment_charge_id: 'stxCHARGE-A' });
     expect(await owns()).toBe(false);
+    const refunds = callsOf('refundStarPayment').length;
     await request(t.app).post(`/api/orders/${orderId}/refund`).set(t.auth).send({}).expect(409);
-    expect(callsOf('refundStarPayment')).toHaveLength(1);
+    expect(callsOf('refundStarPayment')).toHaveLength(refunds);
   });
 
   it('takes webhook updates only with the right secret token', async () => {
