@@ -9,6 +9,8 @@ export const benchEnvSchema = z.object({
   BENCH_DIRECT_EVENTS: envInt(20_000, 100, 10_000_000),
   BENCH_TELEGRAM_UPDATES: envInt(5_000, 100, 1_000_000),
   BENCH_TELEGRAM_CONCURRENCY: envInt(16, 1, 1_000),
+  BENCH_TELEGRAM_RATE: envInt(500, 1, 100_000),
+  BENCH_TELEGRAM_MAX_CONNECTIONS: envInt(40, 1, 100),
   BENCH_TELEGRAM_DATABASES: envOptional(),
 });
 
@@ -22,6 +24,8 @@ export function toBenchSettings(env: z.output<typeof benchEnvSchema>) {
     directEvents: env.BENCH_DIRECT_EVENTS,
     telegramUpdates: env.BENCH_TELEGRAM_UPDATES,
     telegramConcurrency: env.BENCH_TELEGRAM_CONCURRENCY,
+    telegramRate: env.BENCH_TELEGRAM_RATE,
+    telegramMaxConnections: env.BENCH_TELEGRAM_MAX_CONNECTIONS,
     telegramDatabases: env.BENCH_TELEGRAM_DATABASES?.split(',').map((s) => s.trim()),
   };
 }

@@ -1,5 +1,6 @@
 import type { Course } from '../catalog/course.js';
 import type { Follower } from '../followers/follower.js';
+import { toWallTime } from '../guards/zoned-time.js';
 import { NotFoundError } from '../errors.js';
 import type { Persona } from '../persona/index.js';
 import type {
@@ -92,7 +93,7 @@ export function createRecommender(deps: CreateRecommenderDeps, tuning: Recommend
       const excluded = new Set([...owned, ...(options.excludeCourseIds ?? [])]);
       if (!isPersonal) return nonPersonalised(model, index, excluded, limit);
       const now = deps.clock.now();
-      const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: follower.timeZone }).format(now)) % 24;
+      const hour = toWallTime(now, follower.timeZone).hour;
       const ranked = scoreCandidates(model, index, { history, interests: persona?.interests ?? [], priceBand: persona?.priceBand ?? 'unknown', now, hour }, excluded, (model as RecommenderModel | null)?.artifact.ranker ?? defaultRankerWeights());
       const similarity = (a: string, b: string) => {
         const va = index.content.vectors[index.content.byId.get(a) ?? -1];
