@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { Telegram } from 'telegraf';
 import { createLogger } from '../adapters/index.js';
 import { RateLimiter, TELEGRAM_RATE_LIMITS, TelegramMessenger, type RateLimits } from '../adapters/telegram/index.js';
 import { createBroadcast, dispatchOutbox, enqueueBroadcast, type DispatchDeps } from '../core/campaigns/index.js';
 import { systemClock, type Messenger, type Principal } from '../core/index.js';
-import { createRepositories, migrate, openDatabase, PgSendLogRepository, type Database } from '../models/index.js';
-import { createCampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
+import { createRepositories, migrate, openDatabase, PgSendLogRepository, queryRows, type Database } from '../models/index.js';
+import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
 import { BotApiSink } from '../test/integration/campaigns-support/bot-api-sink.js';
 import { SinkMessenger } from '../test/integration/campaigns-support/sink-messenger.js';
 import { seedFollowers } from '../test/integration/campaigns-support/seed-followers.js';
@@ -71,6 +72,31 @@ function messengerFor(database: Database, apiRoot: string, limits: RateLimits): 
   });
 }
 
+/**
+ * Checks the limit-lifted run delivered every message exactly once: each follower's chat got one
+ * message at the sink, the outbox marks them all sent, and the send log (TelegramMessenger's; the
+ * bare HTTP messenger keeps none) has one `sent` row each. Throws (the benchmark fails) otherwise.
+ */
+async function verifyExactlyOnce(database: Database, repos: CampaignRepositories, campaignId: string, enqueued: number, sink: BotApiSink): Promise<string> {
+  const hasSendLog = MESSENGER !== 'http';
+  const perChat = new Map<string, number>();
+  for (const m of sink.messages) perChat.set(m.chatId, (perChat.get(m.chatId) ?? 0) + 1);
+  const repeated = [...perChat.values()].filter((n) => n > 1).length;
+  const progress = await repos.campaigns.progress(campaignId);
+  const [log] = await queryRows<{ sent: number; other: number }>(
+    database.db,
+    sql`SELECT count(*) FILTER (WHERE s.status = 'sent')::int AS sent, count(*) FILTER (WHERE s.status <> 'sent')::int AS other
+        FROM outbox o JOIN sends s ON s.platform = 'telegram' AND s.idempotency_key = 'outbox:' || o.id
+        WHERE o.campaign_id = ${campaignId}::uuid`,
+  );
+  const summary = `${perChat.size.toLocaleString()} chats got a message, ${repeated} more than one; outbox ${progress.sent.toLocaleString()} sent` +
+    (hasSendLog ? `; send log ${log!.sent.toLocaleString()} sent, ${log!.other} other` : '');
+  const isLogged = !hasSendLog || (log!.sent === enqueued && log!.other === 0);
+  const isExactlyOnce = perChat.size === enqueued && repeated === 0 && sink.messages.length === enqueued && progress.sent === enqueued && isLogged;
+  if (!isExactlyOnce) throw new Error(`not every message was delivered exactly once: ${summary} (expected ${enqueued.toLocaleString()} of each)`);
+  return summary;
+}
+
 async function main(): Promise<void> {
   const { database, label, cleanup } = await openBenchDatabase();
   const repos = createCampaignRepositories(database.db);
@@ -133,6 +159,7 @@ async function main(): Promise<void> {
     process.stdout.write('\n');
     await fastSink.stop();
     rows.push(['send, limit lifted', `${sent.toLocaleString()} sent in ${fastSeconds.toFixed(1)} s = ${(sent / fastSeconds).toFixed(0)} msg/s (${fastSink.messages.length.toLocaleString()} arrived at the sink)`]);
+    rows.push(['exactly once', await verifyExactlyOnce(database, repos, campaign.id, enqueued, fastSink)]);
 
     // 3. Telegram's limits on, for a bounded run.
     const realSink = new BotApiSink({ ratePerSecond: TELEGRAM_RATE_LIMITS.globalPerSecond });

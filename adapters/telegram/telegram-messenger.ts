@@ -1,5 +1,6 @@
 import { TelegramError, type Telegram } from 'telegraf';
-import { MicroBatcher, type FollowerRepository, type Logger, type Messenger, type Recipient, type Reply, type SendPurpose, type SendResult } from '../../core/index.js';
+import type { BatchMessenger, KeyedSend } from '../../core/campaigns/index.js';
+import { MicroBatcher, type FollowerRepository, type Logger, type Recipient, type Reply, type SendPurpose, type SendResult } from '../../core/index.js';
 import type { FinishedSend, PgSendLogRepository } from '../../models/index.js';
 import { RateLimiter } from './rate-limiter.js';
 import { renderReply, type TelegramCall } from './render-reply.js';
@@ -17,7 +18,7 @@ export const realTimer: Timer = {
 
 export interface TelegramMessengerDeps {
   telegram: Pick<Telegram, 'sendMessage' | 'sendInvoice'>;
-  sendLog: Pick<PgSendLogRepository, 'start' | 'finish' | 'record'>;
+  sendLog: Pick<PgSendLogRepository, 'start' | 'startMany' | 'finish' | 'finishMany' | 'record'>;
   followers: Pick<FollowerRepository, 'update'>;
   limiter: RateLimiter;
   logger: Logger;
@@ -33,6 +34,45 @@ export interface TelegramMessengerDeps {
 }
 
 type CompletedSend = Parameters<PgSendLogRepository['record']>[0][number];
+
+type FinishedRow = Parameters<PgSendLogRepository['finishMany']>[0][number];
+
+/**
+ * Writes finished sends' rows of one batch: a row goes at once when no write is in flight, else
+ * with every row that finished while the write before it ran — no timer, so under load writes grow
+ * instead of queueing. A failed write is kept (`error`) and the next rows are still written.
+ */
+class SendLogWriter {
+  error: unknown;
+  failedRows = 0;
+  private pending: FinishedRow[] = [];
+  private writing: Promise<void> | undefined;
+
+  constructor(private readonly write: (rows: FinishedRow[]) => Promise<void>) {}
+
+  add(row: FinishedRow): void {
+    this.pending.push(row);
+    this.writing ??= this.writeAll();
+  }
+
+  /** Resolves when every row added so far is written (or its write failed). */
+  async idle(): Promise<void> {
+    await this.writing;
+  }
+
+  private async writeAll(): Promise<void> {
+    for (let rows = this.pending; rows.length > 0; rows = this.pending) {
+      this.pending = [];
+      try {
+        await this.write(rows);
+      } catch (error) {
+        this.error = error;
+        this.failedRows += rows.length;
+      }
+    }
+    this.writing = undefined;
+  }
+}
 
 /** Group and supergroup chat ids are negative in the Bot API. */
 const chatKindOf = (chatId: string): 'private' | 'group' => (chatId.startsWith('-') ? 'group' : 'private');
@@ -60,7 +100,7 @@ function asSendResult(outcome: FinishedSend): SendResult {
  * const messenger = new TelegramMessenger({ telegram: bot.telegram, sendLog, followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger });
  * await messenger.send({ followerId, chatId: '42' }, [{ type: 'text', text: 'Hi' }], { purpose: 'transactional' });
  */
-export class TelegramMessenger implements Messenger {
+export class TelegramMessenger implements BatchMessenger {
   readonly platform = 'telegram' as const;
   private readonly timer: Timer;
 
@@ -91,6 +131,51 @@ export class TelegramMessenger implements Messenger {
     await this.deps.sendLog.finish(started.id, { status: result.status, providerMessageIds: messageIds, error }, attempts, new Date(this.timer.nowMs()));
     this.reportFinished(to, result, error, options.purpose);
     return result;
+  }
+
+  /**
+   * Sends an outbox batch: `send` with an idempotency key for each message, at a few round trips
+   * per batch. The keys of the whole batch are claimed in one statement (committed before anything
+   * goes out); up to `concurrency` messages are then in flight, and each finished send's row is
+   * written with the next write of the batch — at once when none is in flight, else with the others
+   * that finished meanwhile — so a crash leaves at most one write's worth of sent messages looking
+   * "in progress", as `send` does with one. Resolves when every row is written.
+   *
+   * @example
+   * const [result] = await messenger.sendBatch([{ to: { followerId, chatId: '42' }, replies, idempotencyKey: 'outbox:7' }], { purpose: 'marketing', concurrency: 16 });
+   */
+  async sendBatch(sends: readonly KeyedSend[], options: { purpose: SendPurpose; concurrency: number }): Promise<SendResult[]> {
+    const started = await this.deps.sendLog.startMany(
+      sends.map((s) => ({ platform: 'telegram', followerId: s.to.followerId || null, chatId: s.to.chatId, purpose: options.purpose, idempotencyKey: s.idempotencyKey, replyCount: s.replies.length })),
+    );
+    const results = started.map((start) => (start.id === null ? asSendResult(start.existing) : undefined));
+    const finished = new SendLogWriter((rows) => this.deps.sendLog.finishMany(rows));
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < sends.length; i = next++) {
+        const id = started[i]!.id;
+        if (id === null) continue;
+        const { to, replies } = sends[i]!;
+        // One message's unexpected error (marking a blocked follower, say) is its own failure, not the batch's.
+        const { result, messageIds, attempts, error } = await this.deliver(to, replies).catch((cause: unknown) => {
+          const reason = cause instanceof Error ? cause.message : String(cause);
+          return { result: { status: 'failed', reason, isRetryable: true } as const, messageIds: [], attempts: 0, error: reason };
+        });
+        results[i] = result;
+        finished.add({ id, outcome: { status: result.status, providerMessageIds: messageIds, error }, attempts, at: new Date(this.timer.nowMs()) });
+        this.reportFinished(to, result, error, options.purpose);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, sends.length)) }, worker));
+    } finally {
+      await finished.idle();
+    }
+    if (finished.error) {
+      // The messages went out (their results say so); only their rows still read `sending`.
+      this.deps.logger.error({ err: finished.error, rows: finished.failedRows }, 'telegram send log rows could not be finished');
+    }
+    return results.map((r) => r ?? { status: 'failed', reason: 'not sent', isRetryable: true });
   }
 
   /**

@@ -1,4 +1,6 @@
-import type { GuardSettings, SkipReason } from '../guards/index.js';
+import type { CapClaim, GuardSettings, SkipReason } from '../guards/index.js';
+import type { Messenger, Recipient, SendPurpose, SendResult } from '../ports/messenger.js';
+import type { Reply } from '../dialog/reply.js';
 import type { VariantStats } from '../experiments/index.js';
 import type {
   AudienceMember,
@@ -106,4 +108,39 @@ export interface CampaignContentRepository {
 export interface GuardSettingsRepository {
   get(): Promise<GuardSettings>;
   update(settings: GuardSettings): Promise<GuardSettings>;
+}
+
+/**
+ * Frequency caps claimed for a whole lease batch at once (one round trip), with the rules of
+ * `CapLedger.claim` for each message: both slots or neither, a retry keeps its slots, and the
+ * first message to claim a slot wins — in the order of `claims`.
+ *
+ * @example
+ * const granted = await caps.claimMany([{ outboxId: 7, followerId, dayKey: '2026-11-28', weekKey: '2026-W48', dailyCap: 2, weeklyCap: 5 }]);
+ * if (granted.has(7)) await send();
+ */
+export interface CapBatchLedger {
+  /** The outbox ids of `claims` that hold their slots now. */
+  claimMany(claims: readonly CapClaim[]): Promise<Set<number>>;
+}
+
+/** One message of a batch for {@link BatchMessenger.sendBatch}. */
+export interface KeyedSend {
+  to: Recipient;
+  replies: readonly Reply[];
+  /** Distinct within a batch. */
+  idempotencyKey: string;
+}
+
+/**
+ * A messenger that sends a lease batch of the outbox together, so its bookkeeping costs a few
+ * round trips per batch instead of a few per message. Each message behaves as `send` with its
+ * idempotency key would: sent once per key, a used key answers its first outcome.
+ *
+ * @example
+ * const results = await telegramMessenger.sendBatch([{ to, replies, idempotencyKey: 'outbox:7' }], { purpose: 'marketing', concurrency: 16 });
+ */
+export interface BatchMessenger extends Messenger {
+  /** One result per send, in order; up to `concurrency` messages in flight at once. */
+  sendBatch(sends: readonly KeyedSend[], options: { purpose: SendPurpose; concurrency: number }): Promise<SendResult[]>;
 }

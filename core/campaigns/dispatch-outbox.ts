@@ -1,21 +1,23 @@
 import type { Course } from '../catalog/course.js';
 import type { Platform } from '../events/event-types.js';
 import { assignVariant, chooseVariantThompson, type Random, type VariantStats } from '../experiments/index.js';
-import { checkSendGuards, type CapLedger } from '../guards/index.js';
+import { checkGuardsBeforeCap, type CapClaim } from '../guards/index.js';
+import type { Reply } from '../dialog/reply.js';
 import type { Messenger, SendResult } from '../ports/messenger.js';
 import type { CourseRepository } from '../ports/repositories.js';
 import type { Clock, Logger } from '../ports/runtime.js';
-import type { CampaignContentRepository, GuardSettingsRepository, OutboxRepository } from './campaign-ports.js';
+import type { BatchMessenger, CampaignContentRepository, CapBatchLedger, GuardSettingsRepository, KeyedSend, OutboxRepository } from './campaign-ports.js';
 import type { ClaimedMessage, MessageVariant } from './campaign-types.js';
 import { renderCampaignMessage } from './render-campaign-message.js';
 
 export interface DispatchDeps {
   outbox: OutboxRepository;
-  caps: CapLedger;
+  caps: CapBatchLedger;
   guardSettings: GuardSettingsRepository;
   content: CampaignContentRepository;
   courses: Pick<CourseRepository, 'findById'>;
-  messengers: ReadonlyMap<Platform, Messenger>;
+  /** A messenger that can send a batch at once ({@link BatchMessenger}) gets the batch; others get one message at a time. */
+  messengers: ReadonlyMap<Platform, Messenger | BatchMessenger>;
   clock: Clock;
   logger: Logger;
   random?: Random;
@@ -26,21 +28,31 @@ export interface DispatchDeps {
 export interface DispatchOptions {
   batchSize: number;
   leaseMs: number;
-  /** Messages of one batch in flight at once; the messenger still enforces platform limits. */
+  /** Messages of one batch in flight at once, per platform; the messenger still enforces platform limits. */
   concurrency: number;
   maxAttempts: number;
 }
 
 export type DispatchOutcome = 'sent' | 'skipped' | 'held' | 'blocked' | 'failed' | 'retry';
 
+type Definitions = Map<string, { variants: MessageVariant[]; allocation: 'ab' | 'bandit' }>;
+type SentMark = Parameters<OutboxRepository['markSentMany']>[0][number];
+/** A message that passed every guard but the cap, and the slots it needs. */
+interface Screened { message: ClaimedMessage; messenger: Messenger | BatchMessenger; claim: CapClaim }
+/** A message with its cap slots, rendered and ready to go. */
+interface Ready { message: ClaimedMessage; messenger: Messenger | BatchMessenger; variant: string; send: KeyedSend }
+
 /**
- * Sends one batch from the outbox. Each message is leased (`sending`, with a timeout, so a crash
- * puts it back), checked against the guards with fresh follower data, rendered in the follower's
- * language with the opt-out line, sent through the messenger of the follower's platform with an
- * idempotency key. Sent messages are marked together when the batch ends (one statement instead of
+ * Sends one batch from the outbox. The batch is leased (`sending`, with a timeout, so a crash puts
+ * it back) and checked against the guards with fresh follower data; the frequency-cap slots of
+ * every message that passed the other guards are claimed in one statement. Each message is then
+ * rendered in the follower's language with the opt-out line and sent through the messenger of the
+ * follower's platform with an idempotency key (`outbox:<id>`), the whole batch at once where the
+ * messenger can. Sent messages are marked together when the batch ends (one statement instead of
  * one per message): a crash before that leaves them `sending` until their lease expires, and the
- * retry asks the messenger again under the same idempotency key, which answers 'sent' without
- * sending twice. Rate limits and retryable failures go back in the queue with a delay.
+ * retry asks the messenger again under the same key, which answers 'sent' without sending twice.
+ * Rate limits and retryable failures go back in the queue with a delay. An error with one message
+ * is logged and leaves it leased (its lease runs out and another pass retries it); the rest go on.
  *
  * @example
  * const counts = await dispatchOutbox(deps, { batchSize: 50, leaseMs: 60_000, concurrency: 16, maxAttempts: 5 });
@@ -51,131 +63,204 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
   counts.claimed = claimed.length;
   if (claimed.length === 0) return counts;
 
-  const settings = await deps.guardSettings.get();
-  const definitions = await loadDefinitions(deps, claimed);
-  const statsCache = new Map<string, Promise<VariantStats[]>>();
-  const courseCache = new Map<string, Promise<Course | null>>();
-  const random = deps.random ?? Math.random;
-
-  const chooseVariant = async (message: ClaimedMessage, variants: MessageVariant[], allocation: 'ab' | 'bandit'): Promise<string> => {
-    if (message.variant && variants.some((v) => v.key === message.variant)) return message.variant;
-    if (allocation === 'ab' || variants.length === 1) return assignVariant(message.campaignId, message.follower.id, variants);
-    const key = `${message.source}:${message.campaignId}`;
-    let stats = statsCache.get(key);
-    if (!stats) {
-      stats = deps.content.variantStats(message.source, message.campaignId);
-      statsCache.set(key, stats);
-    }
-    const known = new Map((await stats).map((s) => [s.variant, s]));
-    return chooseVariantThompson(variants.map((v) => known.get(v.key) ?? { variant: v.key, sent: 0, conversions: 0 }), random);
+  const tally = (outcome: DispatchOutcome, detail?: string) => {
+    counts[outcome] += 1;
+    deps.onOutcome?.(detail ? `${outcome}:${detail}` : outcome);
   };
-
-  const handle = async (message: ClaimedMessage): Promise<DispatchOutcome> => {
-    const now = deps.clock.now();
-    const definition = definitions.get(`${message.source}:${message.campaignId}`);
-    if (!definition) {
-      await deps.outbox.markFailed(message.id, 'campaign_missing', now);
-      return 'failed';
-    }
-    const messenger = message.recipient ? deps.messengers.get(message.recipient.platform) : undefined;
-    if (!message.recipient) {
-      await deps.outbox.markSkipped(message.id, 'unreachable', now);
-      return 'skipped';
-    }
-    if (!messenger) {
-      // Another process with this platform's messenger may pick it up; do not burn a cap slot here.
-      await deps.outbox.hold(message.id, new Date(now.getTime() + 60_000), 'retry', message.variant);
-      deps.logger.warn({ outboxId: message.id, platform: message.recipient.platform }, 'no messenger for platform in this process; message held');
-      return 'retry';
-    }
-    const decision = await checkSendGuards({ caps: deps.caps, settings }, { outboxId: message.id, follower: message.follower, now });
-    if (decision.action === 'skip') {
-      await deps.outbox.markSkipped(message.id, decision.reason, now);
-      deps.onOutcome?.(`skipped:${decision.reason}`);
-      return 'skipped';
-    }
-    if (decision.action === 'hold') {
-      await deps.outbox.hold(message.id, decision.until, decision.reason, message.variant);
-      return 'held';
-    }
-    const variantKey = await chooseVariant(message, definition.variants, definition.allocation);
-    const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
-    const courseId = variant.courseId ?? message.courseId;
-    let course: Course | null = null;
-    if (courseId) {
-      let pending = courseCache.get(courseId);
-      if (!pending) {
-        pending = deps.courses.findById(courseId);
-        courseCache.set(courseId, pending);
-      }
-      course = await pending;
-    }
-    // The reason (cross-sell) speaks of the message's course, not of a course the variant substitutes.
-    const replies = renderCampaignMessage(variant, message.follower.locale, course, courseId === message.courseId ? (message.reason ?? null) : null);
-    const recipient = { followerId: message.follower.id, chatId: message.recipient.chatId };
-    const attempt = async (idempotencyKey: string): Promise<SendResult> => {
-      try {
-        return await messenger.send(recipient, replies, { purpose: 'marketing', idempotencyKey });
-      } catch (error) {
-        return { status: 'failed', reason: error instanceof Error ? error.message : String(error), isRetryable: true };
-      }
-    };
-    // The stable key lets the messenger answer 'sent' for a message that went out before a crash.
-    let result = await attempt(`outbox:${message.id}`);
-    if (message.isRecovered && result.status === 'failed' && result.isRetryable) {
-      // The process that held this lease died mid-send and left the key "in progress". We hold the
-      // lease now, so nobody else is sending it: send under a key of this attempt.
-      result = await attempt(`outbox:${message.id}:recovered-${message.attempts}`);
-    }
-    const after = deps.clock.now();
-    switch (result.status) {
-      case 'sent':
-        sent.push({ id: message.id, providerMessageIds: result.providerMessageIds, variant: variant.key, at: after });
-        return 'sent';
-      case 'blocked':
-        await deps.outbox.markBlocked(message.id, result.reason, after);
-        return 'blocked';
-      case 'rate_limited':
-        await deps.outbox.hold(message.id, new Date(after.getTime() + result.retryAfterMs), 'rate_limited', variant.key);
-        return 'retry';
-      case 'failed':
-        if (result.isRetryable && message.attempts < options.maxAttempts) {
-          const backoffMs = Math.min(30 * 60_000, 5_000 * 2 ** (message.attempts - 1));
-          await deps.outbox.hold(message.id, new Date(after.getTime() + backoffMs), 'retry', variant.key);
-          return 'retry';
-        }
-        await deps.outbox.markFailed(message.id, result.reason, after);
-        deps.logger.warn({ outboxId: message.id, reason: result.reason, attempts: message.attempts }, 'marketing send failed');
-        return 'failed';
+  /** Runs one message's step; an error is that message's alone: reported, counted, the lease left to expire. */
+  const settle = async (message: ClaimedMessage, step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      deps.logger.error({ err: error, outboxId: message.id }, 'dispatching a message failed');
+      tally('failed');
     }
   };
+  const forEach = <T extends { message: ClaimedMessage }>(items: readonly T[], step: (item: T) => Promise<void>) =>
+    runPool(items, options.concurrency, (item) => settle(item.message, () => step(item)));
 
-  const sent: Array<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date }> = [];
-  const queue = [...claimed];
-  const worker = async () => {
-    for (let message = queue.shift(); message; message = queue.shift()) {
-      let outcome: DispatchOutcome;
-      try {
-        outcome = await handle(message);
-      } catch (error) {
-        // The lease expires and another pass retries; the error is reported, not swallowed.
-        deps.logger.error({ err: error, outboxId: message.id }, 'dispatching a message failed');
-        outcome = 'failed';
-      }
-      counts[outcome] += 1;
-      if (!outcome.startsWith('skipped')) deps.onOutcome?.(outcome);
-    }
-  };
+  const sent: SentMark[] = [];
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, claimed.length)) }, worker));
+    const settings = await deps.guardSettings.get();
+    const definitions = await loadDefinitions(deps, claimed);
+    const now = deps.clock.now();
+
+    // 1. Every guard but the cap, for each message; those refused or held are settled now.
+    const screened: Screened[] = [];
+    await forEach(claimed.map((message) => ({ message })), async ({ message }) => {
+      if (!definitions.has(`${message.source}:${message.campaignId}`)) {
+        await deps.outbox.markFailed(message.id, 'campaign_missing', now);
+        return tally('failed');
+      }
+      if (!message.recipient) {
+        await deps.outbox.markSkipped(message.id, 'unreachable', now);
+        return tally('skipped', 'unreachable');
+      }
+      const messenger = deps.messengers.get(message.recipient.platform);
+      if (!messenger) {
+        // Another process with this platform's messenger may pick it up; do not burn a cap slot here.
+        await deps.outbox.hold(message.id, new Date(now.getTime() + 60_000), 'retry', message.variant);
+        deps.logger.warn({ outboxId: message.id, platform: message.recipient.platform }, 'no messenger for platform in this process; message held');
+        return tally('retry');
+      }
+      const decision = checkGuardsBeforeCap(settings, { outboxId: message.id, follower: message.follower, now });
+      if (decision.action === 'skip') {
+        await deps.outbox.markSkipped(message.id, decision.reason, now);
+        return tally('skipped', decision.reason);
+      }
+      if (decision.action === 'hold') {
+        await deps.outbox.hold(message.id, decision.until, decision.reason, message.variant);
+        return tally('held');
+      }
+      screened.push({ message, messenger, claim: decision.claim });
+    });
+    if (screened.length === 0) return counts;
+
+    // 2. The cap slots of the whole batch, in lease order: the first message to claim a slot wins.
+    screened.sort((a, b) => a.message.id - b.message.id);
+    let granted: Set<number>;
+    try {
+      granted = await deps.caps.claimMany(screened.map((s) => s.claim));
+    } catch (error) {
+      deps.logger.error({ err: error, messages: screened.length }, 'claiming frequency-cap slots failed; the batch is retried when its lease runs out');
+      for (let i = 0; i < screened.length; i++) tally('failed');
+      return counts;
+    }
+
+    // 3. Capped messages are skipped; the others get their variant and are rendered.
+    const compose = composer(deps, definitions);
+    const ready: Ready[] = [];
+    await forEach(screened, async ({ message, messenger }) => {
+      if (!granted.has(message.id)) {
+        await deps.outbox.markSkipped(message.id, 'capped', now);
+        return tally('skipped', 'capped');
+      }
+      const { variant, replies } = await compose(message);
+      const to = { followerId: message.follower.id, chatId: message.recipient!.chatId };
+      // The stable key lets the messenger answer 'sent' for a message that went out before a crash.
+      ready.push({ message, messenger, variant, send: { to, replies, idempotencyKey: `outbox:${message.id}` } });
+    });
+
+    // 4. Send, per messenger, and record what happened.
+    await Promise.all(
+      groupBy(ready, (r) => r.messenger).map(async ([messenger, group]) => {
+        const results = await sendAll(messenger, group, options.concurrency);
+        // The process that held these leases died mid-send and left their keys "in progress". We hold
+        // the leases now, so nobody else is sending them: send under a key of this attempt.
+        const stuck = group.flatMap((r, i) => (r.message.isRecovered && isRetryableFailure(results[i]!) ? [i] : []));
+        const recovered = stuck.map((i) => group[i]!).map((r) => ({ ...r, send: { ...r.send, idempotencyKey: `outbox:${r.message.id}:recovered-${r.message.attempts}` } }));
+        (await sendAll(messenger, recovered, options.concurrency)).forEach((result, j) => (results[stuck[j]!] = result));
+        await forEach(group.map((r, i) => ({ ...r, result: results[i]! })), async ({ message, variant, result }) => {
+          tally(await record(deps, options, message, variant, result, sent));
+        });
+      }),
+    );
   } finally {
     await deps.outbox.markSentMany(sent);
   }
   return counts;
 }
 
-async function loadDefinitions(deps: DispatchDeps, claimed: readonly ClaimedMessage[]) {
-  const result = new Map<string, { variants: MessageVariant[]; allocation: 'ab' | 'bandit' }>();
+/** Marks the outcome of one send (a sent message joins the batch's marks); returns how it went. */
+async function record(deps: DispatchDeps, options: DispatchOptions, message: ClaimedMessage, variant: string, result: SendResult, sent: SentMark[]): Promise<DispatchOutcome> {
+  const at = deps.clock.now();
+  switch (result.status) {
+    case 'sent':
+      sent.push({ id: message.id, providerMessageIds: result.providerMessageIds, variant, at });
+      return 'sent';
+    case 'blocked':
+      await deps.outbox.markBlocked(message.id, result.reason, at);
+      return 'blocked';
+    case 'rate_limited':
+      await deps.outbox.hold(message.id, new Date(at.getTime() + result.retryAfterMs), 'rate_limited', variant);
+      return 'retry';
+    case 'failed':
+      if (result.isRetryable && message.attempts < options.maxAttempts) {
+        const backoffMs = Math.min(30 * 60_000, 5_000 * 2 ** (message.attempts - 1));
+        await deps.outbox.hold(message.id, new Date(at.getTime() + backoffMs), 'retry', variant);
+        return 'retry';
+      }
+      await deps.outbox.markFailed(message.id, result.reason, at);
+      deps.logger.warn({ outboxId: message.id, reason: result.reason, attempts: message.attempts }, 'marketing send failed');
+      return 'failed';
+  }
+}
+
+/** Picks each message's variant (sticky A/B, or a bandit over this batch's statistics) and renders it; statistics and courses are read once per batch. */
+function composer(deps: DispatchDeps, definitions: Definitions) {
+  const statsCache = new Map<string, Promise<VariantStats[]>>();
+  const courseCache = new Map<string, Promise<Course | null>>();
+  const random = deps.random ?? Math.random;
+  const cached = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = load();
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+  const chooseVariant = async (message: ClaimedMessage, variants: MessageVariant[], allocation: 'ab' | 'bandit'): Promise<string> => {
+    if (message.variant && variants.some((v) => v.key === message.variant)) return message.variant;
+    if (allocation === 'ab' || variants.length === 1) return assignVariant(message.campaignId, message.follower.id, variants);
+    const stats = await cached(statsCache, `${message.source}:${message.campaignId}`, () => deps.content.variantStats(message.source, message.campaignId));
+    const known = new Map(stats.map((s) => [s.variant, s]));
+    return chooseVariantThompson(variants.map((v) => known.get(v.key) ?? { variant: v.key, sent: 0, conversions: 0 }), random);
+  };
+  return async (message: ClaimedMessage): Promise<{ variant: string; replies: Reply[] }> => {
+    const definition = definitions.get(`${message.source}:${message.campaignId}`)!;
+    const variantKey = await chooseVariant(message, definition.variants, definition.allocation);
+    const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
+    const courseId = variant.courseId ?? message.courseId;
+    const course = courseId ? await cached(courseCache, courseId, () => deps.courses.findById(courseId)) : null;
+    // The reason (cross-sell) speaks of the message's course, not of a course the variant substitutes.
+    const replies = renderCampaignMessage(variant, message.follower.locale, course, courseId === message.courseId ? (message.reason ?? null) : null);
+    return { variant: variant.key, replies };
+  };
+}
+
+/** Sends through one messenger: as a batch when it can, else one message at a time, `concurrency` at once. An error becomes a retryable failure of the messages it hit. */
+async function sendAll(messenger: Messenger | BatchMessenger, ready: readonly Ready[], concurrency: number): Promise<SendResult[]> {
+  if (ready.length === 0) return [];
+  const failure = (error: unknown): SendResult => ({ status: 'failed', reason: error instanceof Error ? error.message : String(error), isRetryable: true });
+  if ('sendBatch' in messenger) {
+    try {
+      return await messenger.sendBatch(ready.map((r) => r.send), { purpose: 'marketing', concurrency });
+    } catch (error) {
+      return ready.map(() => failure(error));
+    }
+  }
+  const results: SendResult[] = [];
+  await runPool(ready.map((r, i) => ({ r, i })), concurrency, async ({ r, i }) => {
+    results[i] = await messenger.send(r.send.to, r.send.replies, { purpose: 'marketing', idempotencyKey: r.send.idempotencyKey }).catch(failure);
+  });
+  return results;
+}
+
+function isRetryableFailure(result: SendResult): boolean {
+  return result.status === 'failed' && result.isRetryable;
+}
+
+/** Runs `step` over `items` with at most `concurrency` in flight. */
+async function runPool<T>(items: readonly T[], concurrency: number, step: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await step(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Array<[K, T[]]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return [...groups];
+}
+
+async function loadDefinitions(deps: DispatchDeps, claimed: readonly ClaimedMessage[]): Promise<Definitions> {
+  const result: Definitions = new Map();
   for (const source of ['broadcast', 'retargeting'] as const) {
     const ids = [...new Set(claimed.filter((m) => m.source === source).map((m) => m.campaignId))];
     if (ids.length === 0) continue;

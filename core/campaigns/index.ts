@@ -1,5 +1,7 @@
 export * from './campaign-types.js';
-export type { AudienceRepository, CampaignContentRepository, CampaignRepository, GuardSettingsRepository, OutboxRepository, RetargetingRuleRepository } from './campaign-ports.js';
+export type {
+  AudienceRepository, BatchMessenger, CampaignContentRepository, CampaignRepository, CapBatchLedger, GuardSettingsRepository, KeyedSend, OutboxRepository, RetargetingRuleRepository,
+} from './campaign-ports.js';
 export { createBroadcast } from './create-broadcast.js';
 export { ADMIN_TOKEN_OWNER, assertOwnCourses, broadcastOwnerOf, canManageBroadcast, findManagedBroadcast, segmentCourseIds } from './broadcast-access.js';
 export { planBroadcastAudience } from './plan-broadcast-audience.js';

@@ -39,7 +39,17 @@ export interface CapLedger {
    * message to claim a slot wins; a message that already holds its slots (a retry) keeps them and
    * gets `true` again.
    */
-  claim(input: { outboxId: number; followerId: string; dayKey: string; weekKey: string; dailyCap: number; weeklyCap: number }): Promise<boolean>;
+  claim(input: CapClaim): Promise<boolean>;
+}
+
+/** The frequency-cap slots one message needs: its follower's local day and ISO week, under the caps in force. */
+export interface CapClaim {
+  outboxId: number;
+  followerId: string;
+  dayKey: string;
+  weekKey: string;
+  dailyCap: number;
+  weeklyCap: number;
 }
 
 /**
@@ -55,19 +65,38 @@ export async function checkSendGuards(
   deps: { caps: CapLedger; settings: GuardSettings },
   input: { outboxId: number; follower: GuardedFollower; now: Date },
 ): Promise<GuardDecision> {
+  const decision = checkGuardsBeforeCap(deps.settings, input);
+  if (decision.action !== 'claim') return decision;
+  return (await deps.caps.claim(decision.claim)) ? { action: 'send' } : { action: 'skip', reason: 'capped' };
+}
+
+/**
+ * Every guard of {@link checkSendGuards} but the last: the decision, or the cap slots the message
+ * still has to claim. Lets a dispatcher claim the slots of a whole batch at once.
+ *
+ * @example
+ * const decision = checkGuardsBeforeCap(settings, { outboxId: 7, follower, now });
+ * if (decision.action === 'claim') claims.push(decision.claim);
+ */
+export function checkGuardsBeforeCap(
+  settings: GuardSettings,
+  input: { outboxId: number; follower: GuardedFollower; now: Date },
+): Exclude<GuardDecision, { action: 'send' }> | { action: 'claim'; claim: CapClaim } {
   const { follower, now } = input;
   if (follower.isOptedOut) return { action: 'skip', reason: 'opted_out' };
   if (!follower.hasMarketingConsent) return { action: 'skip', reason: 'no_consent' };
   if (!follower.isReachable) return { action: 'skip', reason: 'unreachable' };
-  const allowedAt = nextAllowedTime(now, follower.timeZone, deps.settings.quietHours);
+  const allowedAt = nextAllowedTime(now, follower.timeZone, settings.quietHours);
   if (allowedAt.getTime() > now.getTime()) return { action: 'hold', until: allowedAt, reason: 'quiet_hours' };
-  const isClaimed = await deps.caps.claim({
-    outboxId: input.outboxId,
-    followerId: follower.id,
-    dayKey: localDayKey(now, follower.timeZone),
-    weekKey: localWeekKey(now, follower.timeZone),
-    dailyCap: deps.settings.dailyCap,
-    weeklyCap: deps.settings.weeklyCap,
-  });
-  return isClaimed ? { action: 'send' } : { action: 'skip', reason: 'capped' };
+  return {
+    action: 'claim',
+    claim: {
+      outboxId: input.outboxId,
+      followerId: follower.id,
+      dayKey: localDayKey(now, follower.timeZone),
+      weekKey: localWeekKey(now, follower.timeZone),
+      dailyCap: settings.dailyCap,
+      weeklyCap: settings.weeklyCap,
+    },
+  };
 }

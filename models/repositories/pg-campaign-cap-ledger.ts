@@ -1,17 +1,19 @@
 import { sql } from 'drizzle-orm';
-import type { GuardSettingsRepository } from '../../core/campaigns/index.js';
-import type { CapLedger, GuardSettings } from '../../core/guards/index.js';
+import type { CapBatchLedger, GuardSettingsRepository } from '../../core/campaigns/index.js';
+import type { CapClaim, CapLedger, GuardSettings } from '../../core/guards/index.js';
 import { queryRows, type Db } from '../database.js';
+import { pgArray } from './pg-sql.js';
 
 /**
  * Frequency caps in the database: `claim_cap_slot` (migration 0004) records the claim for this
  * message and takes a daily and a weekly slot under row locks on the two counters, or neither, in
- * one statement — one round trip and one commit per message.
+ * one statement — one round trip and one commit per message. `claim_cap_slots` (migration 0007)
+ * does the same for a whole batch in one statement.
  */
-export class PgCapLedger implements CapLedger {
+export class PgCapLedger implements CapLedger, CapBatchLedger {
   constructor(private readonly db: Db) {}
 
-  async claim(input: { outboxId: number; followerId: string; dayKey: string; weekKey: string; dailyCap: number; weeklyCap: number }): Promise<boolean> {
+  async claim(input: CapClaim): Promise<boolean> {
     if (input.dailyCap <= 0 || input.weeklyCap <= 0) return false;
     const [row] = await queryRows<{ ok: boolean }>(
       this.db,
@@ -19,6 +21,34 @@ export class PgCapLedger implements CapLedger {
     );
     return row?.ok === true;
   }
+
+  async claimMany(claims: readonly CapClaim[]): Promise<Set<number>> {
+    const granted = new Set<number>();
+    // One statement per distinct pair of caps; a batch read the settings once, so that is one.
+    for (const group of groupByCaps(claims)) {
+      const [first] = group;
+      if (!first || first.dailyCap <= 0 || first.weeklyCap <= 0) continue;
+      const rows = await queryRows<{ id: string | number }>(
+        this.db,
+        sql`SELECT claim_cap_slots(${pgArray(group.map((c) => String(c.outboxId)))}::bigint[], ${pgArray(group.map((c) => c.followerId))}::uuid[],
+                                   ${pgArray(group.map((c) => c.dayKey))}::text[], ${pgArray(group.map((c) => c.weekKey))}::text[],
+                                   ${first.dailyCap}::int, ${first.weeklyCap}::int) AS id`,
+      );
+      for (const row of rows) granted.add(Number(row.id));
+    }
+    return granted;
+  }
+}
+
+function groupByCaps(claims: readonly CapClaim[]): CapClaim[][] {
+  const groups = new Map<string, CapClaim[]>();
+  for (const claim of claims) {
+    const key = `${claim.dailyCap}/${claim.weeklyCap}`;
+    const group = groups.get(key);
+    if (group) group.push(claim);
+    else groups.set(key, [claim]);
+  }
+  return [...groups.values()];
 }
 
 /** The one row of admin-tunable guard settings. */

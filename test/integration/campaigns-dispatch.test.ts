@@ -2,9 +2,11 @@ import { sql } from 'drizzle-orm';
 import {
   controlBroadcast, createBroadcast, dispatchOutbox, enqueueBroadcast, type BroadcastInput, type DispatchDeps,
 } from '../../core/campaigns/index.js';
+import { Telegram } from 'telegraf';
 import { createLogger } from '../../adapters/index.js';
+import { RateLimiter, TelegramMessenger } from '../../adapters/telegram/index.js';
 import type { Principal } from '../../core/index.js';
-import { createRepositories, queryRows, type Database } from '../../models/index.js';
+import { createRepositories, PgSendLogRepository, queryRows, type Database } from '../../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TestClock } from '../support/http.js';
@@ -21,6 +23,7 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
   let sink: BotApiSink;
   let deps: DispatchDeps;
   let clock: TestClock;
+  let sinkUrl: string;
   let prefixCounter = 0;
   const blocked = new Set<string>();
 
@@ -29,6 +32,7 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
     repos = createCampaignRepositories(database.db);
     sink = new BotApiSink({ blockedChatIds: blocked });
     const url = await sink.start();
+    sinkUrl = url;
     clock = new TestClock(new Date('2026-11-25T04:00:00Z'));
     deps = {
       outbox: repos.outbox,
@@ -197,6 +201,34 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
     expect(received(p)).toHaveLength(2);
     const rows = await queryRows<{ attempts: number }>(database.db, sql`SELECT attempts FROM outbox WHERE campaign_id = ${id}::uuid ORDER BY attempts`);
     expect(rows.map((r) => r.attempts)).toEqual([1, 2]);
+  });
+
+  it('sends a broadcast through a messenger that takes whole batches, once each, and recovers keys a dead dispatcher left in progress', async () => {
+    clock.set(new Date('2026-12-07T12:00:00Z'));
+    const messenger = new TelegramMessenger({
+      telegram: new Telegram('123:test', { apiRoot: sinkUrl }), sendLog: new PgSendLogRepository(database.db), followers: createRepositories(database.db).followers,
+      limiter: new RateLimiter({ globalPerSecond: 1000, privateChatPerSecond: 1000, groupPerMinute: 1000 }), logger: createLogger('silent'),
+    });
+    const batchDeps: DispatchDeps = { ...deps, messengers: new Map([['telegram', messenger]]) };
+    const p = prefix();
+    const ids = await seedFollowers(database.db, 7, { prefix: p, timeZone: 'UTC' });
+    const id = await broadcast({ followerIds: ids });
+    // A dispatcher leases two messages, claims their keys in the send log and dies before sending.
+    const leased = await repos.outbox.claimDue(clock.now(), 2, 60_000);
+    await new PgSendLogRepository(database.db).startMany(leased.map((m) => ({ platform: 'telegram', followerId: m.follower.id, chatId: m.recipient!.chatId, purpose: 'marketing', idempotencyKey: `outbox:${m.id}`, replyCount: 1 })));
+    expect(await dispatchOutbox(batchDeps, { ...options, batchSize: 3 })).toMatchObject({ claimed: 3, sent: 3 });
+    while ((await dispatchOutbox(batchDeps, options)).claimed > 0);
+    expect(received(p)).toHaveLength(5);
+    clock.advance(61_000);
+    expect(await dispatchOutbox(batchDeps, options)).toMatchObject({ claimed: 2, sent: 2 });
+    const perChat = new Map<string, number>();
+    for (const m of received(p)) perChat.set(m.chatId, (perChat.get(m.chatId) ?? 0) + 1);
+    expect([...perChat.values()]).toEqual(Array(7).fill(1));
+    expect(await repos.campaigns.progress(id)).toMatchObject({ sent: 7, delivered: 7 });
+    const keys = await queryRows<{ key: string; status: string }>(database.db,
+      sql`SELECT s.idempotency_key AS key, s.status FROM outbox o JOIN sends s ON s.idempotency_key LIKE 'outbox:' || o.id || '%' WHERE o.campaign_id = ${id}::uuid ORDER BY s.id`);
+    expect(keys.filter((k) => k.key.includes(':recovered-'))).toEqual(leased.map((m) => ({ key: `outbox:${m.id}:recovered-2`, status: 'sent' })));
+    expect(keys.filter((k) => k.status === 'sent')).toHaveLength(7);
   });
 
   it('pauses, resumes and cancels broadcasts', async () => {

@@ -85,6 +85,72 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
     expect(sent).toEqual(['65']);
   });
 
+  it('sends a batch once per key: keys used before answer their first outcome, a 403 marks the follower unreachable, every row is finished', async () => {
+    const [blocked, a, b] = [await newFollower('80'), await newFollower('81'), await newFollower('82')];
+    const before = await setup().messenger.send({ followerId: a.id, chatId: '81' }, [{ type: 'text', text: 'x' }], { purpose: 'marketing', idempotencyKey: 'batch:81' });
+    const { messenger, sent, repos } = setup([new TelegramError({ error_code: 403, description: 'Forbidden: bot was blocked by the user' })]);
+    const batch = [
+      { to: { followerId: blocked.id, chatId: '80' }, replies: [{ type: 'text', text: 'x' }] as const, idempotencyKey: 'batch:80' },
+      { to: { followerId: a.id, chatId: '81' }, replies: [{ type: 'text', text: 'x' }] as const, idempotencyKey: 'batch:81' },
+      { to: { followerId: b.id, chatId: '82' }, replies: [{ type: 'text', text: 'x' }, { type: 'text', text: 'y' }] as const, idempotencyKey: 'batch:82' },
+    ];
+    const results = await messenger.sendBatch(batch, { purpose: 'marketing', concurrency: 2 });
+    expect(results[0]).toMatchObject({ status: 'blocked' });
+    expect(results[1]).toEqual(before);
+    expect(results[2]).toMatchObject({ status: 'sent', providerMessageIds: [expect.any(String), expect.any(String)] });
+    expect(sent).toEqual(['82', '82']);
+    expect((await repos.followers.findById(blocked.id))!.isReachable).toBe(false);
+    expect([await sendRows('80'), await sendRows('81'), await sendRows('82')]).toEqual([
+      [{ status: 'blocked', attempts: 1 }], [{ status: 'sent', attempts: 1 }], [{ status: 'sent', attempts: 2 }],
+    ]);
+    // Again: nothing goes out; the blocked one is final, not retried.
+    sent.length = 0;
+    expect(await messenger.sendBatch(batch, { purpose: 'marketing', concurrency: 2 })).toEqual(results.map((r) => (r.status === 'blocked' ? { status: 'blocked', reason: expect.any(String) } : r)));
+    expect(sent).toEqual([]);
+  });
+
+  it('retries a batch key whose send failed, and reports a key still in progress as a retryable failure', async () => {
+    const { messenger, sent } = setup([new TelegramError({ error_code: 500, description: 'Internal Server Error' })]);
+    const follower = await newFollower('83');
+    const to = { followerId: follower.id, chatId: '83' };
+    const [failed] = await messenger.sendBatch([{ to, replies: [{ type: 'text', text: 'x' }], idempotencyKey: 'batch:83' }], { purpose: 'marketing', concurrency: 1 });
+    expect(failed).toMatchObject({ status: 'failed', isRetryable: true });
+    const [retried] = await messenger.sendBatch([{ to, replies: [{ type: 'text', text: 'x' }], idempotencyKey: 'batch:83' }], { purpose: 'marketing', concurrency: 1 });
+    expect(retried).toMatchObject({ status: 'sent' });
+    expect(sent).toEqual(['83']);
+    // A row left `sending` (its process died mid-send) is not sent again under its key.
+    await database.db.execute(sql`insert into sends (platform, chat_id, purpose, idempotency_key, reply_count) values ('telegram', '84', 'marketing', 'batch:84', 1)`);
+    const [stuck] = await messenger.sendBatch([{ to: { followerId: '', chatId: '84' }, replies: [{ type: 'text', text: 'x' }], idempotencyKey: 'batch:84' }], { purpose: 'marketing', concurrency: 1 });
+    expect(stuck).toMatchObject({ status: 'failed', isRetryable: true, reason: expect.stringMatching(/in progress/) });
+    expect(sent).toEqual(['83']);
+  });
+
+  it('refuses a batch that repeats an idempotency key, before sending anything', async () => {
+    const { messenger, sent } = setup();
+    const to = { followerId: '', chatId: '85' };
+    const send = { to, replies: [{ type: 'text', text: 'x' }] as const, idempotencyKey: 'batch:85' };
+    await expect(messenger.sendBatch([send, send], { purpose: 'marketing', concurrency: 2 })).rejects.toThrow(/distinct/);
+    expect(sent).toEqual([]);
+  });
+
+  it('returns what a batch did when its rows cannot be finished, and logs it', async () => {
+    const errors: unknown[] = [];
+    const { telegram, sent } = scriptedTelegram([]);
+    const sendLog = new PgSendLogRepository(database.db);
+    const logger = { ...createLogger('silent'), error: (obj: object) => errors.push(obj) };
+    const messenger = new TelegramMessenger({
+      telegram,
+      sendLog: { start: sendLog.start.bind(sendLog), startMany: sendLog.startMany.bind(sendLog), finish: sendLog.finish.bind(sendLog), record: sendLog.record.bind(sendLog),
+        finishMany: async () => { throw new Error('database down'); } },
+      followers: createRepositories(database.db).followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger, timer: new FakeTimer(),
+    });
+    const results = await messenger.sendBatch([{ to: { followerId: '', chatId: '86' }, replies: [{ type: 'text', text: 'x' }], idempotencyKey: 'batch:86' }], { purpose: 'marketing', concurrency: 1 });
+    expect(results).toEqual([{ status: 'sent', providerMessageIds: ['1'] }]);
+    expect(sent).toEqual(['86']);
+    expect(errors).toHaveLength(1);
+    expect(await sendRows('86')).toEqual([{ status: 'sending', attempts: 0 }]);
+  });
+
   it('queues replies and returns at once; they go out in order per chat and are recorded once each', async () => {
     const { messenger, sent } = setup();
     const follower = await newFollower('66');
@@ -139,7 +205,11 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
     const { telegram } = scriptedTelegram([]);
     const sendLog = new PgSendLogRepository(database.db);
     const messenger = new TelegramMessenger({
-      telegram, sendLog: { start: sendLog.start.bind(sendLog), finish: sendLog.finish.bind(sendLog), record: async () => { throw new Error('database down'); } },
+      telegram,
+      sendLog: {
+        start: sendLog.start.bind(sendLog), startMany: sendLog.startMany.bind(sendLog), finish: sendLog.finish.bind(sendLog), finishMany: sendLog.finishMany.bind(sendLog),
+        record: async () => { throw new Error('database down'); },
+      },
       followers: createRepositories(database.db).followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger: createLogger('silent'), timer: new FakeTimer(),
       onSent: (status) => statuses.push(status),
     });
