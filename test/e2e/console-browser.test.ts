@@ -133,6 +133,9 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
     await page.click(`nav a[data-page="${slug}"]`);
     await page.waitForSelector(`nav a.active[data-page="${slug}"]`);
   };
+  /** The admin API as a script sees it, to check what the console stored. */
+  const getApi = (apiPath: string) => request(base).get(`/api${apiPath}`).set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200);
+  const storedRule = async (name: string) => ((await getApi('/retargeting-rules')).body.items as { name: string }[]).find((r) => r.name === name);
 
   it('logs in, shows the dashboard charts, creates a course, and edits settings (audited)', async () => {
     await page.goto(`${base}/console/`);
@@ -222,6 +225,93 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
     await shoot('retargeting');
   }, 90_000);
 
+  it('creates a retargeting rule through the form, edits its template, shows validation errors next to the fields, and deletes it', async () => {
+    await open('retargeting');
+    await page.click('button:text("New rule")');
+    const form = page.locator('form[aria-label="new rule"]');
+    await form.locator('input[name=name]').fill('dormant');
+    await form.locator('select[name=trigger]').selectOption('cross_sell');
+    await form.locator('input[name="params.hours"]').fill('3');
+    expect(await form.locator('input[name="params.minLift"]').getAttribute('placeholder')).toBe('default 1');
+    expect(await form.locator('[data-testid=template-variables]').innerText()).toMatch(/\{course\}.*\{purchased\}.*\{confidence\}.*\{support\}.*\{lift\}/s);
+    await form.locator('select[name=trigger]').selectOption('abandoned_checkout');
+    expect(await form.locator('[data-testid=template-variables]').innerText()).not.toContain('{purchased}');
+    expect(await form.locator('input[name="params.hours"]').inputValue()).toBe('3');
+    await form.locator('input[name=delay]').fill('2');
+    await form.locator('select[name=delayUnit]').selectOption('hours');
+    await form.locator('input[name=maxPerFollower]').fill('2');
+    await form.locator('select[name=conversionGoal]').selectOption('click');
+    await form.locator('input[name=isEnabled]').uncheck();
+    await form.locator('textarea[aria-label="rule variant 1 zh"]').fill('《{course}》的订单还差一步，点这里完成。');
+    await form.locator('textarea[aria-label="rule variant 1 en"]').fill('Your order for "{course}" is one step away.');
+    // A name the seeded rules already use: the conflict is shown under the name, and the form keeps what was typed.
+    await form.locator('button[type=submit]').click();
+    await form.locator('[data-error-for=name]').waitFor();
+    expect(await form.locator('[role=alert]').innerText()).toContain('named dormant exists');
+    expect(await form.locator('textarea[aria-label="rule variant 1 en"]').inputValue()).toBe('Your order for "{course}" is one step away.');
+    await form.locator('input[name=name]').fill('e2e-cart-reminder');
+    await form.locator('button[type=submit]').click();
+
+    const card = page.locator('[data-rule="e2e-cart-reminder"]');
+    await card.waitFor();
+    expect(await card.innerText()).toMatch(/Abandoned checkout[\s\S]*Hours after checkout without paying: 3 · Delay: 2 hours · Max messages per follower: 2 · Goal: Click/);
+    expect(await card.locator('[data-testid=rule-templates]').innerText()).toContain('A: Your order for "{course}" is one step away.');
+    expect(await storedRule('e2e-cart-reminder')).toMatchObject({
+      trigger: 'abandoned_checkout', params: { hours: 3 }, delayMinutes: 120, maxPerFollower: 2, conversionGoal: 'click', isEnabled: false, allocation: 'bandit',
+      variants: [{ key: 'A', weight: 1, text: { 'zh-CN': '《{course}》的订单还差一步，点这里完成。', en: 'Your order for "{course}" is one step away.' } }],
+    });
+
+    await card.locator('button:text("Edit")').click();
+    const edit = page.locator('form[aria-label="edit rule e2e-cart-reminder"]');
+    expect(await edit.locator('input[name=delay]').inputValue()).toBe('2');
+    expect(await edit.locator('select[name=delayUnit]').inputValue()).toBe('hours');
+    await edit.locator('textarea[aria-label="rule variant 1 en"]').fill('Still thinking about "{course}"? Your cart is waiting.');
+    await edit.locator('input[name="params.hours"]').fill('0');
+    await edit.locator('button[type=submit]').click();
+    const hoursError = edit.locator('[data-error-for="params.hours"]');
+    await hoursError.waitFor();
+    expect(await hoursError.innerText()).toMatch(/>=\s*1/);
+    expect(await edit.locator('[role=alert]').innerText()).toContain('params.hours');
+    expect(await edit.locator('textarea[aria-label="rule variant 1 en"]').inputValue()).toBe('Still thinking about "{course}"? Your cart is waiting.');
+    await shoot('retargeting-form');
+    await edit.locator('input[name="params.hours"]').fill('4');
+    await edit.locator('button[type=submit]').click();
+    await card.locator('[data-testid=rule-templates]:has-text("Your cart is waiting")').waitFor();
+    expect(await storedRule('e2e-cart-reminder')).toMatchObject({
+      params: { hours: 4 }, delayMinutes: 120,
+      variants: [{ key: 'A', text: { 'zh-CN': '《{course}》的订单还差一步，点这里完成。', en: 'Still thinking about "{course}"? Your cart is waiting.' } }],
+    });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card.locator('button:text("Delete")').click();
+    await card.waitFor({ state: 'detached' });
+    expect(await storedRule('e2e-cart-reminder')).toBeUndefined();
+  }, 60_000);
+
+  it("composes a broadcast for a wall time in each follower's own zone, stored as follower_local", async () => {
+    await open('broadcasts');
+    await page.fill('input[aria-label="broadcast name"]', 'morning-hello');
+    await page.fill('textarea[aria-label="variant A en"]', 'Good morning! New lessons are up.');
+    await page.check('input[name=send-mode][value=creator_local]');
+    const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(await page.locator('select[aria-label="time zone"]').inputValue()).toBe(browserZone);
+    await page.check('input[name=send-mode][value=follower_local]');
+    await page.click('button:text("Send")');
+    await page.locator('[data-error-for="sendTime.date"]').waitFor();
+
+    const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await page.fill('input[aria-label="send date"]', date);
+    await page.fill('input[aria-label="send time of day"]', '09:30');
+    await page.click('button:text("Send")');
+    const progress = page.locator('[data-testid=broadcast-progress]:has-text("morning-hello")');
+    const mode = progress.locator('[data-testid=broadcast-send-mode][data-mode=follower_local]');
+    await mode.waitFor();
+    expect(await mode.innerText()).toBe(`${date} 09:30 in each follower's time zone`);
+    const stored = await getApi(`/broadcasts/${await progress.getAttribute('data-id')}`);
+    expect(stored.body.broadcast).toMatchObject({ name: 'morning-hello', sendMode: 'follower_local', localDate: date, localTime: '09:30', sendAt: null });
+    await page.waitForSelector(`[data-testid=broadcast-list] tr[data-broadcast="morning-hello"]:has-text("${date} 09:30")`);
+  }, 60_000);
+
   it('edits a schedule: the plain-language description and the next 5 runs follow the cron; runs a job now', async () => {
     await open('schedules');
     const card = page.locator('[data-schedule="daily-report"]');
@@ -251,7 +341,7 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
   it('renders the console in Chinese', async () => {
     await page.click('nav button:text("中文")');
     await page.waitForSelector('nav a:text("数据看板")');
-    for (const slug of ['dashboard', 'followers', 'broadcasts', 'experiments', 'schedules']) {
+    for (const slug of ['dashboard', 'followers', 'broadcasts', 'retargeting', 'experiments', 'schedules']) {
       await open(slug);
       if (slug === 'dashboard') await page.waitForSelector('canvas');
       if (slug === 'followers') {
@@ -260,8 +350,13 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
         await page.waitForSelector('text=事件时间线');
       }
       if (slug === 'broadcasts') {
-        await page.click('[data-testid=broadcast-list] button.link');
+        await page.click('[data-testid=broadcast-list] tr[data-broadcast="winter-sale"] button.link');
         await page.locator('[data-testid=broadcast-progress]').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      }
+      if (slug === 'retargeting') {
+        await page.click('button:text("新建规则")');
+        await page.selectOption('form[aria-label="new rule"] select[name=trigger]', 'cross_sell');
+        await page.waitForSelector('[data-testid=template-variables]:has-text("{purchased} 粉丝已购买的课程")');
       }
       if (slug === 'experiments') await page.waitForSelector('[data-testid="results-winter-sale"]');
       if (slug === 'schedules') await page.waitForSelector('[data-testid=next-runs]');

@@ -9,18 +9,29 @@ const zh = {
   revenueByCourse: '课程收入', conversionBySegment: '分群转化率', topCourses: '热门课程', search: '搜索', export: '导出数据', delete: '删除数据',
   confirmDelete: '确定永久删除该粉丝的全部数据？', persona: '画像', timeline: '事件时间线', create: '创建', save: '保存', archive: '归档', price: '价格',
   slug: '标识', titleZh: '中文标题', titleEn: '英文标题', status: '状态', coupons: '优惠券', code: '券码', percentOff: '折扣 %', audience: '受众',
-  preview: '预览受众', variants: '文案变体', addVariant: '添加变体', scheduleAt: '发送时间（留空立即发送）', send: '发送', progress: '进度', cron: 'Cron 表达式',
+  preview: '预览受众', variants: '文案变体', addVariant: '添加变体', send: '发送', progress: '进度', cron: 'Cron 表达式',
   nextRuns: '接下来 5 次运行', enabled: '启用', runNow: '立即运行', history: '运行记录', caps: '频次上限', dailyCap: '每日上限', weeklyCap: '每周上限',
   quietHours: '免打扰时段', consentTexts: '授权文案', channels: '渠道状态', saved: '已保存', views: '浏览', purchases: '购买', revenue: '收入', rate: '转化率',
   name: '名称', description: '描述', loading: '加载中…', none: '暂无数据', followUp: '关注', engaged: '互动', viewed: '浏览课程', checkout: '下单', purchase: '购买',
   matched: '匹配粉丝', language: 'English',
-  allocation: '分配方式', allocationAb: 'A/B 均分', allocationBandit: '多臂老虎机', sendNow: '立即', sendAtTime: '定时', platforms: '平台', tags: '兴趣标签',
+  allocation: '分配方式', allocationAb: 'A/B 均分', allocationBandit: '多臂老虎机', sendNow: '立即', platforms: '平台', tags: '兴趣标签',
   lifecycle: '生命周期', sample: '抽样', recent: '最近群发', queued: '排队', sending: '发送中', sent: '已发送', delivered: '已送达', failed: '失败',
   blocked: '被屏蔽', skipped: '跳过', cancelled: '已取消', held: '暂缓', pause: '暂停', resume: '继续', cancel: '取消', results: '实验结果',
   variant: '变体', conversions: '转化', interval: '95% 区间', pBest: '最优概率', vsControl: '对比对照组', significant: '显著', trigger: '触发条件',
   delay: '延迟', goal: '转化目标', timezone: '时区', lastFired: '上次运行', trigger2: '触发', outcome: '结果', duration: '耗时', unsaved: '未保存：预览',
   auditLog: '审计日志', actor: '操作人', action: '操作', subject: '对象', at: '时间', filter: '筛选', prev: '上一页', next: '下一页',
   loginQr: '微信登录二维码', botOff: '未开启', audienceSize: '受众人数', experimentsHelp: '每个群发与再营销规则的各变体结果（转化率与 95% 可信区间）。',
+  newRule: '新建规则', edit: '编辑', remove: '删除', removeVariant: '移除', deleted: '已删除', confirmDeleteRule: '确定删除再营销规则 {name}？',
+  ruleNameHelp: '小写字母、数字或 -', triggerViewedNotBought: '浏览未购买', triggerAbandonedCheckout: '下单未支付', triggerDormant: '沉睡粉丝',
+  triggerNewCourseMatch: '新课匹配兴趣', triggerCrossSell: '购后交叉推荐', paramHoursViewed: '浏览后多少小时仍未购买', paramHoursCheckout: '下单后多少小时仍未支付',
+  paramDaysDormant: '多少天未活跃', paramDaysNewCourse: '最近多少天上线的课程', paramHoursCrossSell: '购买后多少小时', paramMinSupport: '最少共同购买人数（模型训练前）',
+  paramMinConfidence: '最低置信度（0–1）', paramMinLift: '最低提升度', defaultIs: '默认', maxPerFollower: '每位粉丝最多条数', attributionHours: '归因窗口（小时）',
+  click: '点击', minutes: '分钟', hours: '小时', days: '天', templates: '消息模板（每个变体一份中文与英文）', templateVariables: '可用变量',
+  varCourse: '课程标题（按粉丝的语言）；消息后附带含购买按钮的课程卡片', varPurchased: '粉丝已购买的课程', varConfidence: '买了该课程的人中也买了本课程的比例',
+  varSupport: '同时购买两门课程的买家占全部买家的比例', varLift: '比一般买家更可能购买的倍数', optOutNote: '每条消息末尾会自动附上退订说明。',
+  sendWhen: '发送时间', sendAtMyZone: '按我的时区定时', sendFollowerLocal: '按每位粉丝所在时区的当地时间', date: '日期', time: '时间',
+  followerLocalHelp: '每位粉丝在自己时区的这个时间收到；该时间已过的粉丝立即收到。', sentAtOnce: '立即发送', sentAt: '定时 {at}',
+  sentFollowerLocal: '每位粉丝当地时间 {date} {time}',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -29,21 +40,40 @@ const en: typeof zh = {
   revenueByCourse: 'Revenue by course', conversionBySegment: 'Conversion by segment', topCourses: 'Top courses', search: 'Search', export: 'Export data', delete: 'Delete data',
   confirmDelete: "Permanently delete all of this follower's data?", persona: 'Persona', timeline: 'Timeline', create: 'Create', save: 'Save', archive: 'Archive', price: 'Price',
   slug: 'Slug', titleZh: 'Chinese title', titleEn: 'English title', status: 'Status', coupons: 'Coupons', code: 'Code', percentOff: 'Percent off', audience: 'Audience',
-  preview: 'Preview audience', variants: 'Variants', addVariant: 'Add variant', scheduleAt: 'Send at (empty: now)', send: 'Send', progress: 'Progress', cron: 'Cron expression',
+  preview: 'Preview audience', variants: 'Variants', addVariant: 'Add variant', send: 'Send', progress: 'Progress', cron: 'Cron expression',
   nextRuns: 'Next 5 runs', enabled: 'Enabled', runNow: 'Run now', history: 'History', caps: 'Frequency caps', dailyCap: 'Daily cap', weeklyCap: 'Weekly cap',
   quietHours: 'Quiet hours', consentTexts: 'Consent texts', channels: 'Channel status', saved: 'Saved', views: 'Views', purchases: 'Purchases', revenue: 'Revenue', rate: 'Rate',
   name: 'Name', description: 'Description', loading: 'Loading…', none: 'No data yet', followUp: 'Follow', engaged: 'Engaged', viewed: 'Viewed', checkout: 'Checkout', purchase: 'Purchase',
   matched: 'Matched followers', language: '中文',
-  allocation: 'Allocation', allocationAb: 'A/B split', allocationBandit: 'Bandit', sendNow: 'Now', sendAtTime: 'At a time', platforms: 'Platforms', tags: 'Interest tags',
+  allocation: 'Allocation', allocationAb: 'A/B split', allocationBandit: 'Bandit', sendNow: 'Now', platforms: 'Platforms', tags: 'Interest tags',
   lifecycle: 'Lifecycle', sample: 'Sample', recent: 'Recent broadcasts', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed',
   blocked: 'Blocked', skipped: 'Skipped', cancelled: 'Cancelled', held: 'Held', pause: 'Pause', resume: 'Resume', cancel: 'Cancel', results: 'Results',
   variant: 'Variant', conversions: 'Conversions', interval: '95% interval', pBest: 'P(best)', vsControl: 'vs control', significant: 'significant', trigger: 'Trigger',
   delay: 'Delay', goal: 'Goal', timezone: 'Time zone', lastFired: 'Last fired', trigger2: 'Trigger', outcome: 'Outcome', duration: 'Duration', unsaved: 'Unsaved: preview',
   auditLog: 'Audit log', actor: 'Actor', action: 'Action', subject: 'Subject', at: 'At', filter: 'Filter', prev: 'Previous', next: 'Next',
   loginQr: 'WeChat login QR', botOff: 'Off', audienceSize: 'Audience', experimentsHelp: 'Per-variant results of every broadcast and retargeting rule (conversion rate with a 95% credible interval).',
+  newRule: 'New rule', edit: 'Edit', remove: 'Delete', removeVariant: 'Remove', deleted: 'Deleted', confirmDeleteRule: 'Delete the retargeting rule {name}?',
+  ruleNameHelp: 'lowercase letters, digits or -', triggerViewedNotBought: 'Viewed, not bought', triggerAbandonedCheckout: 'Abandoned checkout', triggerDormant: 'Dormant follower',
+  triggerNewCourseMatch: 'New course matching interests', triggerCrossSell: 'Cross-sell after a purchase', paramHoursViewed: 'Hours after the view without buying', paramHoursCheckout: 'Hours after checkout without paying',
+  paramDaysDormant: 'Days without activity', paramDaysNewCourse: 'Courses published in the last N days', paramHoursCrossSell: 'Hours after the purchase', paramMinSupport: 'Least buyers of both (until a model is trained)',
+  paramMinConfidence: 'Least confidence (0–1)', paramMinLift: 'Least lift', defaultIs: 'default', maxPerFollower: 'Max messages per follower', attributionHours: 'Attribution window (hours)',
+  click: 'Click', minutes: 'minutes', hours: 'hours', days: 'days', templates: 'Message templates (zh-CN and en per variant)', templateVariables: 'Variables',
+  varCourse: "the course's title in the follower's language; a course card with a Buy button follows the text", varPurchased: 'the course(s) the follower bought', varConfidence: 'share of its buyers who also bought this course',
+  varSupport: 'share of all buyers who bought both', varLift: 'how many times likelier than an average buyer', optOutNote: 'The opt-out line is added to every message.',
+  sendWhen: 'When', sendAtMyZone: 'At this time in my zone', sendFollowerLocal: "At this local time in each follower's zone", date: 'Date', time: 'Time',
+  followerLocalHelp: 'Each follower gets it at this wall time in their own time zone; those for whom it has passed get it at once.', sentAtOnce: 'Sent at once', sentAt: 'At {at}',
+  sentFollowerLocal: "{date} {time} in each follower's time zone",
 };
 
 export type Messages = typeof zh;
 export const MESSAGES: Record<Lang, Messages> = { 'zh-CN': zh, en };
 export const I18nContext = createContext<{ lang: Lang; t: Messages; setLang: (lang: Lang) => void }>({ lang: 'zh-CN', t: zh, setLang: () => undefined });
 export const useI18n = () => useContext(I18nContext);
+
+/**
+ * Fills `{name}` placeholders of a message.
+ *
+ * @example
+ * fill('Delete the retargeting rule {name}?', { name: 'dormant' }); // 'Delete the retargeting rule dormant?'
+ */
+export const fill = (message: string, values: Record<string, string>): string => message.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { api, ApiError, issuesByPath } from '../api.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 import type { Broadcast, Progress } from './campaign-types.ts';
+import { describeSendTime, initialSendTime, SEND_TIME_FIELD_OF_CODE, SendTimePicker, sendTimeBody } from './send-time-picker.tsx';
 
 interface DraftVariant { key: string; zh: string; en: string }
 interface Preview { size: number; sample: { followerId: string; locale: string; timeZone: string; platform: string }[] }
@@ -9,18 +10,19 @@ interface Preview { size: number; sample: { followerId: string; locale: string; 
 const LIFECYCLE = ['new', 'active', 'dormant', 'customer'] as const;
 
 export function BroadcastsPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [name, setName] = useState('');
   const [platforms, setPlatforms] = useState<string[]>([]);
   const [lifecycle, setLifecycle] = useState<string[]>([]);
   const [tags, setTags] = useState('');
   const [variants, setVariants] = useState<DraftVariant[]>([{ key: 'A', zh: '', en: '' }]);
   const [allocation, setAllocation] = useState<'ab' | 'bandit'>('ab');
-  const [sendAt, setSendAt] = useState('');
+  const [sendTime, setSendTime] = useState(initialSendTime);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [recent, setRecent] = useState<Broadcast[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState('');
+  const [issues, setIssues] = useState<Record<string, string>>({});
 
   const segment = () => ({
     ...(platforms.length ? { platforms } : {}),
@@ -37,8 +39,15 @@ export function BroadcastsPage() {
       segment: segment(),
       allocation,
       variants: variants.map((v) => ({ key: v.key, text: { ...(v.zh.trim() ? { 'zh-CN': v.zh } : {}), ...(v.en.trim() ? { en: v.en } : {}) } })),
-      sendTime: sendAt ? { mode: 'at', at: new Date(sendAt).toISOString() } : { mode: 'now' },
-    }).then((res) => { setError(''); setSelected(res.broadcast.id); void loadRecent(); }, (e: Error) => setError(e.message));
+      sendTime: sendTimeBody(sendTime),
+    }).then(
+      (res) => { setError(''); setIssues({}); setSelected(res.broadcast.id); void loadRecent(); },
+      (e: Error) => {
+        const field = e instanceof ApiError ? SEND_TIME_FIELD_OF_CODE[e.code] : undefined;
+        setError(e.message);
+        setIssues(field ? { ...issuesByPath(e), [field]: e.message } : issuesByPath(e));
+      },
+    );
   const toggle = (list: string[], set: (v: string[]) => void, value: string, on: boolean) => set(on ? [...list, value] : list.filter((x) => x !== value));
   const editVariant = (i: number, patch: Partial<DraftVariant>) => setVariants(variants.map((x, j) => (j === i ? { ...x, ...patch } : x)));
 
@@ -92,7 +101,9 @@ export function BroadcastsPage() {
         ))}
         <div className="row">
           <button className="secondary" onClick={() => setVariants([...variants, { key: String.fromCharCode(65 + variants.length), zh: '', en: '' }])} disabled={variants.length >= 5}>{t.addVariant}</button>
-          <label>{t.scheduleAt}<input aria-label="send at" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} /></label>
+        </div>
+        <SendTimePicker value={sendTime} onChange={setSendTime} issues={issues} />
+        <div className="row">
           <button onClick={send} disabled={!name.trim()}>{t.send}</button>
         </div>
         {error && <p className="error" role="alert">{error}</p>}
@@ -102,10 +113,10 @@ export function BroadcastsPage() {
         <h3>{t.recent}</h3>
         {recent.length === 0 ? <p>{t.none}</p> : (
           <table data-testid="broadcast-list">
-            <thead><tr><th>{t.name}</th><th>{t.status}</th><th>{t.variants}</th><th>{t.audienceSize}</th><th>{t.sent}</th><th /></tr></thead>
+            <thead><tr><th>{t.name}</th><th>{t.status}</th><th>{t.variants}</th><th>{t.sendWhen}</th><th>{t.audienceSize}</th><th>{t.sent}</th><th /></tr></thead>
             <tbody>{recent.map((b) => (
-              <tr key={b.id}>
-                <td>{b.name}</td><td><span className="pill">{b.status}</span></td><td>{b.variants.map((v) => v.key).join(' / ')} ({b.allocation})</td>
+              <tr key={b.id} data-broadcast={b.name}>
+                <td>{b.name}</td><td><span className="pill">{b.status}</span></td><td>{b.variants.map((v) => v.key).join(' / ')} ({b.allocation})</td><td>{describeSendTime(b, t, lang)}</td>
                 <td>{b.audienceSize ?? '—'}</td><td>{b.progress ? `${b.progress.sent}/${b.progress.total}` : '—'}</td>
                 <td><button className="link" onClick={() => setSelected(b.id)}>{t.progress}</button></td>
               </tr>
@@ -124,7 +135,7 @@ const SEGMENTS: { key: keyof Progress & keyof Messages; color: string }[] = [
 
 /** Live progress of one broadcast, polled every second until it is finished. */
 function BroadcastProgress({ id, onChanged }: { id: string; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [state, setState] = useState<{ broadcast: Broadcast; progress: Progress } | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -145,8 +156,9 @@ function BroadcastProgress({ id, onChanged }: { id: string; onChanged: () => voi
   const skipped = p.skipped.total;
   const held = p.held.quiet_hours + p.held.rate_limited + p.held.retry;
   return (
-    <div className="card" data-testid="broadcast-progress" data-status={b.status}>
+    <div className="card" data-testid="broadcast-progress" data-status={b.status} data-id={b.id}>
       <h3>{t.progress}: {b.name} <span className="pill" data-testid="broadcast-status">{b.status}</span></h3>
+      <p className="muted">{t.sendWhen}: <span data-testid="broadcast-send-mode" data-mode={b.sendMode}>{describeSendTime(b, t, lang)}</span></p>
       <div className="bar">{SEGMENTS.map((s) => <span key={s.key} title={t[s.key]} style={{ width: `${p.total ? ((p[s.key] as number) / p.total) * 100 : 0}%`, background: s.color }} />)}</div>
       <div className="stats">
         <div><span className="muted">{t.audienceSize}</span><strong>{p.total}</strong></div>

@@ -7,9 +7,11 @@ export interface Progress {
   held: { quiet_hours: number; rate_limited: number; retry: number };
 }
 
+/** How a broadcast is stored: a time in the creator's zone is kept as the instant it names (`at`). */
 export interface Broadcast {
   id: string; name: string; status: 'scheduled' | 'sending' | 'paused' | 'cancelled' | 'completed';
-  segment: Record<string, unknown>; variants: Variant[]; allocation: 'ab' | 'bandit'; sendMode: string; sendAt: string | null;
+  segment: Record<string, unknown>; variants: Variant[]; allocation: 'ab' | 'bandit';
+  sendMode: 'now' | 'at' | 'follower_local'; sendAt: string | null; localDate: string | null; localTime: string | null;
   audienceSize: number | null; createdBy: string; createdAt: string; progress?: Progress;
 }
 
@@ -19,7 +21,21 @@ export interface VariantResult {
 }
 export interface Results { allocation: 'ab' | 'bandit'; variants: VariantResult[] }
 
+/** The triggers core/campaigns/campaign-types.ts accepts, in the order the form offers them. */
+export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell'] as const;
+export type Trigger = (typeof RETARGETING_TRIGGERS)[number];
+export type RuleParamKey = 'hours' | 'days' | 'minSupport' | 'minConfidence' | 'minLift';
+
 export interface RetargetingRule {
-  id: string; name: string; trigger: string; params: Record<string, number>; variants: Variant[]; allocation: 'ab' | 'bandit';
+  id: string; name: string; trigger: Trigger; params: Partial<Record<RuleParamKey, number>>; variants: Variant[]; allocation: 'ab' | 'bandit';
   delayMinutes: number; maxPerFollower: number; isEnabled: boolean; conversionGoal: 'click' | 'purchase'; attributionHours: number;
 }
+
+/**
+ * A variant's text in the console's language, falling back to the other one.
+ *
+ * @example
+ * variantText({ key: 'A', text: { en: 'Hi' } }, 'zh-CN'); // 'Hi'
+ */
+export const variantText = (v: Variant, lang: 'zh-CN' | 'en'): string =>
+  (lang === 'zh-CN' ? v.text['zh-CN'] ?? v.text.en : v.text.en ?? v.text['zh-CN']) ?? '';
