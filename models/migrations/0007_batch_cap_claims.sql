@@ -7,7 +7,8 @@
 -- The claims of one call are made at one instant, so each follower has one day and one week key in
 -- it; the function refuses anything else. The counter rows are created and locked in follower order,
 -- the same in every transaction, so dispatchers claiming for overlapping followers wait for each
--- other instead of deadlocking; a follower's claims are written only under those locks.
+-- other instead of deadlocking; a follower's claims are written only under those locks. A message
+-- or follower deleted since the batch was leased gets no slot and does not fail the others.
 CREATE FUNCTION claim_cap_slots(p_outbox_ids bigint[], p_follower_ids uuid[], p_day_keys text[], p_week_keys text[], p_daily_cap integer, p_weekly_cap integer)
 RETURNS SETOF bigint LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -23,6 +24,7 @@ BEGIN
   SELECT DISTINCT x.follower_id, p.period_key, 0
   FROM unnest(p_follower_ids, p_day_keys, p_week_keys) AS x(follower_id, day_key, week_key)
   CROSS JOIN LATERAL (VALUES ('d:' || x.day_key), ('w:' || x.week_key)) AS p(period_key)
+  WHERE EXISTS (SELECT 1 FROM followers f WHERE f.id = x.follower_id)
   ORDER BY 1, 2
   ON CONFLICT (follower_id, period_key) DO NOTHING;
   PERFORM 1 FROM cap_counters c
@@ -35,7 +37,8 @@ BEGIN
 
   RETURN QUERY
   WITH input AS (
-    SELECT x.* FROM unnest(p_outbox_ids, p_follower_ids, p_day_keys, p_week_keys) WITH ORDINALITY AS x(outbox_id, follower_id, day_key, week_key, position)),
+    SELECT x.* FROM unnest(p_outbox_ids, p_follower_ids, p_day_keys, p_week_keys) WITH ORDINALITY AS x(outbox_id, follower_id, day_key, week_key, position)
+    WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.id = x.outbox_id)),
   held AS (
     SELECT input.outbox_id FROM input JOIN cap_claims c ON c.outbox_id = input.outbox_id),
   ranked AS (

@@ -94,6 +94,12 @@ describe.each(testTargets())('frequency caps claimed a batch at a time on %s', (
     expect(await used(m1!.followerId)).toEqual({});
   });
 
+  it('gives no slot to a message whose follower was deleted since the lease, and goes on with the others', async () => {
+    const [gone, kept] = [...(await messages(1, 1)), ...(await messages(1, 1))];
+    await database.db.execute(sql`DELETE FROM followers WHERE id = ${gone!.followerId}::uuid`);
+    expect([...(await caps.claimMany([gone!, kept!].map((m) => claim(m, { dailyCap: 1, weeklyCap: 1 }))))]).toEqual([kept!.outboxId]);
+  });
+
   it('grants nothing when a cap is zero', async () => {
     const [m] = await messages(1, 1);
     expect((await caps.claimMany([claim(m!, { dailyCap: 0, weeklyCap: 5 })])).size).toBe(0);
