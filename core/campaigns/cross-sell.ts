@@ -44,7 +44,11 @@ export function indexAssociationRules(artifactData: unknown): Map<string, Associ
   for (const raw of rules) {
     const parsed = ruleSchema.safeParse(raw);
     if (!parsed.success) continue;
-    for (const courseId of new Set(parsed.data.antecedent)) byCourse.set(courseId, [...(byCourse.get(courseId) ?? []), parsed.data]);
+    for (const courseId of new Set(parsed.data.antecedent)) {
+      const rulesOfCourse = byCourse.get(courseId);
+      if (rulesOfCourse) rulesOfCourse.push(parsed.data);
+      else byCourse.set(courseId, [parsed.data]);
+    }
   }
   return byCourse;
 }

@@ -125,13 +125,15 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
 
   /**
    * After a paid purchase of A (at least `hours` ago, within the lookback), the consequent of the
-   * best association rule whose antecedent holds A and only courses the follower owns (see
-   * pickCrossSell). Without a trained model the co-purchase counts of paid orders stand in.
+   * best association rule whose antecedent holds A and only courses the follower owns, above the
+   * rule's thresholds (see pickCrossSell). The rules are the latest recommender model's; while no
+   * model with rules exists, pairs counted from paid orders stand in (see coPurchaseRules).
    */
   private async findCrossSell(rule: RetargetingRule, now: Date, limit: number): Promise<Candidate[]> {
-    const byCourse = await this.loadAssociationRules();
-    if (!byCourse) return this.findCoPurchase(rule, now, limit);
     const { due, since } = purchaseWindow(rule, now);
+    const model = await this.loadAssociationRules();
+    const source: CrossSellReason['source'] = model ? 'association_rules' : 'co_purchase';
+    const byCourse = model ?? (await this.coPurchaseRules(rule, due, since));
     // Occasions already offered are left out here too, so the picking below only sees new ones.
     const purchases = await queryRows<{ follower_id: string; course_id: string; owned: string[] }>(
       this.db,
@@ -140,11 +142,12 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
           FROM (SELECT DISTINCT follower_id, course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since}) mine
           WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = mine.follower_id AND o.campaign_id = ${rule.id}::uuid AND o.step = 'cross-sell:' || mine.course_id::text)`,
     );
-    if (purchases.length === 0) return [];
+    if (purchases.length === 0 || byCourse.size === 0) return [];
     const onSale = new Set((await queryRows<{ id: string }>(this.db, sql`SELECT id FROM courses WHERE status = 'on_sale'`)).map((r) => r.id));
+    // The co-purchase stand-in keeps its one threshold, minSupport, applied when counting.
     const thresholds = {
-      minConfidence: rule.params.minConfidence ?? CROSS_SELL_DEFAULTS.minConfidence,
-      minLift: rule.params.minLift ?? CROSS_SELL_DEFAULTS.minLift,
+      minConfidence: model ? (rule.params.minConfidence ?? CROSS_SELL_DEFAULTS.minConfidence) : 0,
+      minLift: model ? (rule.params.minLift ?? CROSS_SELL_DEFAULTS.minLift) : 0,
       isOnSale: (courseId: string) => onSale.has(courseId),
     };
     const picks: Array<{ purchasedId: string; rule: AssociationRule; followerId: string }> = [];
@@ -164,52 +167,41 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
       const purchased = [pick.purchasedId, ...pick.rule.antecedent.filter((id) => id !== pick.purchasedId)].map((id) => titles.get(id));
       if (purchased.some((t) => !t)) return [];
       const { support, confidence, lift } = pick.rule;
-      const reason: CrossSellReason = { source: 'association_rules', purchased: purchased.map((t) => t!), support, confidence, lift };
+      const reason: CrossSellReason = { source, purchased: purchased.map((t) => t!), support, confidence, lift };
       return [{ followerId: row.follower_id, courseId: row.course_id, step: row.step, reason }];
     });
   }
 
   /**
-   * The fallback while no recommender model with association rules exists: the course most often
-   * bought by the purchase's other buyers (at least `minSupport` of them), with the same numbers an
-   * association rule carries, computed from paid orders.
+   * The stand-in while no recommender model with association rules exists: for each course bought
+   * in the rule's window, the courses its buyers also paid for (at least `minSupport` buyers of
+   * both; the 200 most co-bought), as one-course rules with support, confidence and lift over
+   * paying followers.
    */
-  private async findCoPurchase(rule: RetargetingRule, now: Date, limit: number): Promise<Candidate[]> {
-    const { due, since } = purchaseWindow(rule, now);
-    const occasions = sql`SELECT DISTINCT ON (mine.follower_id, mine.course_id) mine.follower_id, pair.other AS course_id, 'cross-sell:' || mine.course_id::text AS step,
-                 mine.course_id AS purchased_id, pair.together
-          FROM orders mine
-          JOIN LATERAL (
-            SELECT o2.course_id AS other, count(DISTINCT o2.follower_id)::int AS together
-            FROM orders o1
-            JOIN orders o2 ON o2.follower_id = o1.follower_id AND o2.course_id <> o1.course_id AND o2.status = 'paid'
-            JOIN courses c ON c.id = o2.course_id AND c.status = 'on_sale'
-            WHERE o1.course_id = mine.course_id AND o1.status = 'paid'
-            GROUP BY o2.course_id HAVING count(DISTINCT o2.follower_id) >= ${rule.params.minSupport ?? 2}) pair ON true
-          WHERE mine.status = 'paid' AND mine.paid_at <= ${due} AND mine.paid_at > ${since}
-            AND NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = mine.follower_id AND en.course_id = pair.other AND en.revoked_at IS NULL)
-          ORDER BY mine.follower_id, mine.course_id, pair.together DESC, pair.other`;
-    const rows = await this.keepSendable<OccasionRow & { purchased_id: string; together: number }>(rule, occasions, limit);
-    if (rows.length === 0) return [];
-    const courseIds = [...new Set(rows.flatMap((r) => [r.purchased_id, r.course_id]))];
-    const [titles, counts] = await Promise.all([
-      this.titlesOf(courseIds),
-      queryRows<{ course_id: string | null; buyers: number }>(
-        this.db,
-        sql`SELECT course_id, count(DISTINCT follower_id)::int AS buyers FROM orders WHERE status = 'paid' AND course_id = ANY(${pgArray(courseIds)}::uuid[]) GROUP BY course_id
-            UNION ALL SELECT NULL, count(DISTINCT follower_id)::int FROM orders WHERE status = 'paid'`,
-      ),
-    ]);
-    const buyersOf = new Map(counts.map((c) => [c.course_id, Number(c.buyers)]));
-    const buyers = buyersOf.get(null) ?? 0;
-    return rows.flatMap((r) => {
-      const purchased = titles.get(r.purchased_id);
-      const [ofPurchased, ofOffered] = [buyersOf.get(r.purchased_id) ?? 0, buyersOf.get(r.course_id) ?? 0];
-      if (!purchased || buyers === 0 || ofPurchased === 0 || ofOffered === 0) return [];
-      const confidence = r.together / ofPurchased;
-      const reason: CrossSellReason = { source: 'co_purchase', purchased: [purchased], support: r.together / buyers, confidence, lift: confidence / (ofOffered / buyers) };
-      return [{ followerId: r.follower_id, courseId: r.course_id, step: r.step, reason }];
-    });
+  private async coPurchaseRules(rule: RetargetingRule, due: SQL, since: SQL): Promise<Map<string, AssociationRule[]>> {
+    const rows = await queryRows<{ purchased_id: string; other: string; together: number; buyers_of_purchased: number; buyers_of_other: number; buyers: number }>(
+      this.db,
+      sql`WITH paid AS (SELECT DISTINCT follower_id, course_id FROM orders WHERE status = 'paid'),
+               buyers AS (SELECT course_id, count(*)::int AS n FROM paid GROUP BY course_id),
+               pairs AS (
+                 SELECT a.course_id AS purchased_id, b.course_id AS other, count(*)::int AS together,
+                        row_number() OVER (PARTITION BY a.course_id ORDER BY count(*) DESC, b.course_id) AS rank
+                 FROM paid a JOIN paid b ON b.follower_id = a.follower_id AND b.course_id <> a.course_id
+                 WHERE a.course_id IN (SELECT course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since})
+                 GROUP BY a.course_id, b.course_id HAVING count(*) >= ${rule.params.minSupport ?? 2})
+          SELECT p.purchased_id, p.other, p.together, bp.n AS buyers_of_purchased, bo.n AS buyers_of_other, (SELECT count(DISTINCT follower_id)::int FROM paid) AS buyers
+          FROM pairs p JOIN buyers bp ON bp.course_id = p.purchased_id JOIN buyers bo ON bo.course_id = p.other
+          WHERE p.rank <= 200`,
+    );
+    const byCourse = new Map<string, AssociationRule[]>();
+    for (const r of rows) {
+      const confidence = r.together / r.buyers_of_purchased;
+      const pair: AssociationRule = { antecedent: [r.purchased_id], consequent: r.other, support: r.together / r.buyers, confidence, lift: confidence / (r.buyers_of_other / r.buyers) };
+      const pairs = byCourse.get(r.purchased_id);
+      if (pairs) pairs.push(pair);
+      else byCourse.set(r.purchased_id, [pair]);
+    }
+    return byCourse;
   }
 
   /** The latest recommender artifact's rules, indexed by antecedent course; null when there is no artifact or it has no rules. */
