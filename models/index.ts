@@ -1,4 +1,4 @@
-export { openDatabase, queryRows, type Database, type DatabaseKind, type DatabaseOptions, type Db } from './database.js';
+export { openDatabase, queryPrepared, queryRows, type Database, type DatabaseKind, type DatabaseOptions, type Db } from './database.js';
 export { migrate } from './migrate.js';
 export * as schema from './schema.js';
 export { PgFollowerRepository, toFollower } from './repositories/pg-follower-repository.js';

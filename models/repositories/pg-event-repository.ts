@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CheckedAppend, Currency, EventKind, EventRepository, NewEvent, PersonaStats } from '../../core/index.js';
-import { queryRows, type Db } from '../database.js';
+import { queryPrepared, queryRows, type Db } from '../database.js';
 import { fromRawFollower, type RawFollower } from './pg-follower-repository.js';
 
 const DAY_MS = 86_400_000;
@@ -66,8 +66,9 @@ export class PgEventRepository implements EventRepository {
     if (newEvents.length === 0) return { inserted: new Map(), touched: [], missingFollowerIds: new Set(), missingCourseIds: new Set() };
     // Data-modifying CTEs run exactly once, in one snapshot: the checks, the insert and the
     // last-seen update succeed or fail together.
-    const [row] = await queryRows<{ inserted: Array<[number, string]>; missing_followers: string[]; missing_courses: string[]; touched: RawFollower[] }>(
+    const [row] = await queryPrepared<{ inserted: Array<[number, string]>; missing_followers: string[]; missing_courses: string[]; touched: RawFollower[] }>(
       this.db,
+      'events_append_checked',
       sql`with x as materialized (select * from ${eventRows(newEvents)}),
           missing_followers as (select distinct x.follower_id as id from x where not exists (select 1 from followers f where f.id = x.follower_id)),
           missing_courses as (select distinct x.course_id as id from x where x.course_id is not null and not exists (select 1 from courses c where c.id = x.course_id)),
@@ -102,8 +103,9 @@ export class PgEventRepository implements EventRepository {
     // (a single index range scan even for tens of thousands of events), message terms by day,
     // money spent, and the courses those events name. Decay, local hours and windows are computed
     // here from the hourly buckets.
-    const [row] = await queryRows<{ buckets: Bucket[]; terms: TermDay[]; spent: Spent[]; courses: CourseFacts[] }>(
+    const [row] = await queryPrepared<{ buckets: Bucket[]; terms: TermDay[]; spent: Spent[]; courses: CourseFacts[] }>(
       this.db,
+      'events_persona_stats',
       sql`with b as materialized (
             select kind, course_id, date_trunc('hour', occurred_at)::text as hour, count(*)::int as n, max(occurred_at)::text as last
             from events where follower_id = ${followerId} group by 1, 2, 3)
