@@ -1,16 +1,17 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { EntitlementRepository } from '../../core/index.js';
-import type { Db } from '../database.js';
-import { entitlements } from '../schema.js';
+import { queryPrepared, type Db } from '../database.js';
 
 export class PgEntitlementRepository implements EntitlementRepository {
   constructor(private readonly db: Db) {}
 
   async ownedCourseIds(followerId: string): Promise<Set<string>> {
-    const rows = await this.db
-      .select({ courseId: entitlements.courseId })
-      .from(entitlements)
-      .where(and(eq(entitlements.followerId, followerId), isNull(entitlements.revokedAt)));
-    return new Set(rows.map((r) => r.courseId));
+    // Read on most chat turns: a prepared statement, planned once per connection.
+    const rows = await queryPrepared<{ course_id: string }>(
+      this.db,
+      'entitlements_owned',
+      sql`select course_id from entitlements where follower_id = ${followerId} and revoked_at is null`,
+    );
+    return new Set(rows.map((r) => r.course_id));
   }
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Follower, FollowerPatch, FollowerRepository, IdentityInput, IdentityKind } from '../../core/index.js';
 import { isValidTimeZone } from '../../core/index.js';
-import { queryRows, type Db } from '../database.js';
+import { queryPrepared, queryRows, type Db } from '../database.js';
 import { pgArray } from './pg-sql.js';
 import { followers, identities } from '../schema.js';
 
@@ -73,8 +73,9 @@ export class PgFollowerRepository implements FollowerRepository {
     // One statement: find the identity's follower, or create the follower and claim the identity.
     // If another request claimed the identity first, the insert does nothing and the orphan
     // follower row is removed again.
-    const [row] = await queryRows<{ existing: RawFollower | null; created: RawFollower | null; claimed: boolean }>(
+    const [row] = await queryPrepared<{ existing: RawFollower | null; created: RawFollower | null; claimed: boolean }>(
       this.db,
+      'followers_resolve_identity',
       sql`with existing as (
             select f.* from identities i join followers f on f.id = i.follower_id
             where i.kind = ${identity.kind} and i.external_id = ${identity.externalId}),

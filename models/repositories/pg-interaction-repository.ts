@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { CourseInteraction, EventKind, InteractionRepository } from '../../core/index.js';
-import { queryRows, type Db } from '../database.js';
+import { queryPrepared, queryRows, type Db } from '../database.js';
 
 type Row = { id: number | string; follower_id: string; course_id: string; kind: EventKind; occurred_at: string | Date };
 
@@ -34,8 +34,9 @@ export class PgInteractionRepository implements InteractionRepository {
   }
 
   async followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]> {
-    const rows = await queryRows<Row>(
+    const rows = await queryPrepared<Row>(
       this.db,
+      'interactions_follower_history',
       sql`select id, follower_id, course_id, kind, occurred_at from events
           where follower_id = ${followerId} and course_id is not null and kind in ${KINDS}
           order by occurred_at desc, id desc limit ${limit}`,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Platform, SendPurpose } from '../../core/index.js';
-import { queryRows, type Db } from '../database.js';
+import { queryPrepared, queryRows, type Db } from '../database.js';
 import type { SendStatus } from '../telegram-schema.js';
 import { pgArray } from './pg-sql.js';
 
@@ -160,8 +160,9 @@ export class PgSendLogRepository {
       })),
     );
     // A follower deleted while the send was in flight leaves the row without one (as `on delete set null` would).
-    await queryRows(
+    await queryPrepared(
       this.db,
+      'sends_record',
       sql`insert into sends (platform, follower_id, chat_id, purpose, status, reply_count, provider_message_ids, error, attempts, created_at, finished_at)
           select x.platform, f.id, x.chat_id, x.purpose, x.status, x.reply_count, coalesce(x.provider_message_ids, '{}'), x.error, x.attempts, x.created_at, x.finished_at
           from jsonb_to_recordset(${rows}::jsonb) as x(platform text, follower_id uuid, chat_id text, purpose text, status text, reply_count int,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../database.js';
+import { queryPrepared, queryRows, type Db } from '../database.js';
 
 /**
  * Telegram bookkeeping: which update_ids were taken for processing (redeliveries are skipped) and
@@ -28,8 +28,9 @@ export class PgTelegramUpdateRepository {
   async claimMany(botId: string, items: ReadonlyArray<{ updateId: number; kind: string }>): Promise<boolean[]> {
     if (items.length === 0) return [];
     const rows = JSON.stringify(items.map((i) => ({ update_id: i.updateId, kind: i.kind })));
-    const taken = await queryRows<{ updateId: number }>(
+    const taken = await queryPrepared<{ updateId: number }>(
       this.db,
+      'telegram_claim_updates',
       sql`insert into telegram_processed_updates (bot_id, update_id, kind)
           select ${botId}, x.update_id, min(x.kind) from jsonb_to_recordset(${rows}::jsonb) as x(update_id bigint, kind text) group by x.update_id
           on conflict do nothing returning update_id::int as "updateId"`,
