@@ -41,7 +41,9 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
 import { systemClock } from '../core/index.js';
@@ -260,10 +262,10 @@ async function driveAtRate(
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
-/** How the load thread posts updates: a fixed number in flight, or arrivals at a rate. */
+/** How the load process posts updates: a fixed number in flight, or arrivals at a rate. */
 type Pacing = { concurrency: number } | { ratePerSecond: number; maxConnections: number };
 
-/** Messages between the app's thread and the load thread (the Bot API sink and the client). */
+/** Messages between the app's process and the load process (the Bot API sink and the client). */
 type ToLoad = { type: 'drive'; target: { url: string; secret: string; pacing: Pacing }; updates: PlannedUpdate[]; isReported: boolean } | { type: 'calls' } | { type: 'stop' };
 type FromLoad =
   | { type: 'ready'; apiRoot: string }
@@ -272,17 +274,20 @@ type FromLoad =
   | { type: 'calls'; calls: Record<string, number> }
   | { type: 'error'; message: string };
 
+/** Set in the load process's environment; the same file then runs the load side. */
+const LOAD_ROLE = 'BENCH_TELEGRAM_LOAD_PROCESS';
+
 /*
- * The sink and the client run on their own thread, as Telegram runs on its own machines: the app's
- * event loop only does the app's work. They still share the 2 CPUs with the app and PostgreSQL.
+ * The sink and the client stand in for Telegram, whose servers are not on this machine. They run
+ * in their own process at a lower CPU priority (nice 10): they still take their share of the 2
+ * CPUs, but waking them (a webhook answer, a sendMessage) does not preempt the app.
  */
-async function runLoadThread(): Promise<void> {
-  const port = parentPort!;
+async function runLoadProcess(): Promise<void> {
   const sink = await startBotApiSink();
-  const post = (message: FromLoad) => port.postMessage(message);
-  port.on('message', (message: ToLoad) => {
+  const post = (message: FromLoad) => process.send!(message);
+  process.on('message', (message: ToLoad) => {
     if (message.type === 'calls') post({ type: 'calls', calls: Object.fromEntries(sink.calls) });
-    else if (message.type === 'stop') sink.server.close(() => port.close());
+    else if (message.type === 'stop') sink.server.close(() => process.disconnect?.());
     else {
       const { url, secret, pacing } = message.target;
       const onProgress = message.isReported ? (done: number, rate: number) => post({ type: 'progress', done, rate }) : undefined;
@@ -296,11 +301,10 @@ async function runLoadThread(): Promise<void> {
   post({ type: 'ready', apiRoot: sink.apiRoot });
 }
 
-/** Starts the load thread and gives a small request/response API over its messages. */
-async function startLoadThread() {
-  // tsx does not carry into worker threads by itself: the thread registers it, then loads this same file.
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(bootstrap, { eval: true });
+/** Starts the load process and gives a small request/response API over its messages. */
+async function startLoadProcess() {
+  const worker = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [LOAD_ROLE]: '1' }, serialization: 'advanced' });
+  setPriority(worker.pid!, 10);
   const next = <T extends FromLoad['type']>(type: T, onProgress?: (m: Extract<FromLoad, { type: 'progress' }>) => void) =>
     new Promise<Extract<FromLoad, { type: T }>>((resolve, reject) => {
       const listener = (message: FromLoad) => {
@@ -308,7 +312,7 @@ async function startLoadThread() {
         worker.off('message', listener);
         if (message.type === 'error') reject(new Error(message.message));
         else if (message.type === type) resolve(message as Extract<FromLoad, { type: T }>);
-        else reject(new Error(`load thread answered ${message.type}, expected ${type}`));
+        else reject(new Error(`load process answered ${message.type}, expected ${type}`));
       };
       worker.on('message', listener);
     });
@@ -317,17 +321,17 @@ async function startLoadThread() {
     apiRoot,
     async drive(url: string, updates: PlannedUpdate[], pacing: Pacing, label?: string) {
       const driven = next('driven', (m) => console.log(`  ${label}: ${m.done}/${updates.length} updates (${m.rate}/s so far)`));
-      worker.postMessage({ type: 'drive', target: { url, secret: SECRET, pacing }, updates, isReported: label !== undefined } satisfies ToLoad);
+      worker.send({ type: 'drive', target: { url, secret: SECRET, pacing }, updates, isReported: label !== undefined } satisfies ToLoad);
       return driven;
     },
     async calls(): Promise<Record<string, number>> {
       const answer = next('calls');
-      worker.postMessage({ type: 'calls' } satisfies ToLoad);
+      worker.send({ type: 'calls' } satisfies ToLoad);
       return (await answer).calls;
     },
     async stop(): Promise<void> {
       const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.postMessage({ type: 'stop' } satisfies ToLoad);
+      worker.send({ type: 'stop' } satisfies ToLoad);
       await exited;
     },
   };
@@ -342,7 +346,7 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
   const database = await openBenchDatabase(kind);
   if (!database) return;
   console.log(`\n${kind}: preparing`);
-  const load = await startLoadThread();
+  const load = await startLoadProcess();
   let server: Server | undefined;
   try {
     await seedDemoCatalogue(database.db);
@@ -462,11 +466,11 @@ async function main(): Promise<void> {
   }));
 }
 
-if (isMainThread) {
+if (process.env[LOAD_ROLE]) {
+  void runLoadProcess();
+} else {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
-} else {
-  void runLoadThread();
 }
