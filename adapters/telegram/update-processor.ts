@@ -97,10 +97,14 @@ export class UpdateProcessor {
   constructor(private readonly deps: UpdateProcessorDeps) {
     const maxWaitMs = deps.batchWaitMs ?? 0;
     this.claims = new MicroBatcher((items) => deps.updates.claimMany(deps.botId, items), { maxWaitMs, maxSize: 200 });
-    // One batch in flight at a time: what arrives meanwhile forms the next one (group commit),
-    // and two batches of this process never lock followers in opposite orders.
+    // Two batches in flight at most: what arrives meanwhile forms the next one (group commit), and
+    // a batch held up in the database (a checkpoint, a lock) does not hold up every update behind
+    // it. A follower is in one update at a time (Telegram delivers a chat's updates in order), so
+    // concurrent batches rarely touch the same followers; if two ever deadlock, the batcher records
+    // each update on its own.
     this.events = new EventBatcher<Claim>(deps.dialog.recordEventsDeps, {
       maxWaitMs,
+      maxConcurrentFlushes: 2,
       admit: (claims) => deps.updates.claimMany(deps.botId, claims),
     });
     // The dialog's derived events (topics picked, courses viewed) share the same transactions.
