@@ -1,8 +1,16 @@
 import { runProcess } from './run-process.js';
+import { wireDispatcher } from './wire-jobs.js';
 import { wireWechat } from './wire-wechat.js';
 
 /*
  * The WeChat process: the wechaty bot (when WECHAT_BOT_ENABLED=true) and the mini-program API at
- * /mp, with the admin login-QR route. `npm run start:wechat` runs this.
+ * /mp, with the admin login-QR route, and the outbox dispatcher for WeChat marketing messages
+ * (only this process holds the logged-in session). `npm run start:wechat` runs this.
  */
-runProcess({ name: 'wechat-only', wire: wireWechat });
+runProcess({
+  name: 'wechat-only',
+  wire: async (ctx, wiring) => {
+    await wireWechat(ctx, wiring);
+    wireDispatcher(ctx, wiring);
+  },
+});

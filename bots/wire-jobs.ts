@@ -78,6 +78,37 @@ export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, m
   );
 }
 
+/** {@link buildDispatcher} with its outcomes counted in /metrics. */
+function countedDispatcher(ctx: CoreContext, repos: CampaignRepositories, messengers: ReadonlyMap<Platform, Messenger>): OutboxDispatcher {
+  const messages = new Counter({
+    name: 'zhiliao_campaign_messages_total',
+    help: 'Marketing messages handled by the outbox dispatcher, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [ctx.metrics.registry],
+  });
+  return buildDispatcher(ctx, repos, messengers, (outcome) => {
+    messages.inc({ outcome });
+    if (outcome === 'failed' || outcome === 'batch_error') ctx.metrics.errors.inc({ source: 'send', code: `campaign_${outcome}` });
+  });
+}
+
+/**
+ * The outbox dispatcher alone, for a process whose messenger no other process has: the WeChat
+ * process holds the logged-in wechaty session, so WeChat marketing is sent from there. It takes
+ * only messages for its own platforms (DISPATCH_ENABLED); schedules stay with the worker.
+ *
+ * @example
+ * await wireWechat(ctx, wiring);
+ * wireDispatcher(ctx, wiring);
+ */
+export function wireDispatcher(ctx: CoreContext, wiring: Wiring): void {
+  const platforms = [...wiring.messengers.keys()];
+  if (!ctx.config.jobs.dispatch.isEnabled || platforms.length === 0) return;
+  const dispatcher = countedDispatcher(ctx, createCampaignRepositories(ctx.database.db), wiring.messengers);
+  wiring.services.push({ name: 'outbox-dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() });
+  wiring.channels.push({ channel: 'jobs', isOn: true, reason: `dispatcher on via ${platforms.join(', ')} (marketing messages to these platforms only)` });
+}
+
 /**
  * Campaigns in a process: the admin routes, and (JOBS_ENABLED / DISPATCH_ENABLED) the node-cron
  * scheduler and the outbox dispatcher as services. Runs after the chat channels, whose messengers
@@ -89,18 +120,7 @@ export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, m
 export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> {
   const config = ctx.config.jobs;
   const repos = createCampaignRepositories(ctx.database.db);
-  const messages = new Counter({
-    name: 'zhiliao_campaign_messages_total',
-    help: 'Marketing messages handled by the outbox dispatcher, by outcome',
-    labelNames: ['outcome'] as const,
-    registers: [ctx.metrics.registry],
-  });
-  const dispatcher = config.dispatch.isEnabled
-    ? buildDispatcher(ctx, repos, wiring.messengers, (outcome) => {
-        messages.inc({ outcome });
-        if (outcome === 'failed' || outcome === 'batch_error') ctx.metrics.errors.inc({ source: 'send', code: `campaign_${outcome}` });
-      })
-    : undefined;
+  const dispatcher = config.dispatch.isEnabled ? countedDispatcher(ctx, repos, wiring.messengers) : undefined;
   const scheduler = config.isEnabled
     ? new CronScheduler({
         schedules: repos.schedules,

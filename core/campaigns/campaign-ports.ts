@@ -2,6 +2,7 @@ import type { CapClaim, GuardSettings, SkipReason } from '../guards/index.js';
 import type { Messenger, Recipient, SendPurpose, SendResult } from '../ports/messenger.js';
 import type { Reply } from '../dialog/reply.js';
 import type { VariantStats } from '../experiments/index.js';
+import type { Platform } from '../events/event-types.js';
 import type {
   AudienceMember,
   Campaign,
@@ -84,9 +85,11 @@ export interface OutboxRepository {
   /**
    * Leases up to `limit` due messages (queued with `not_before <= now`, or `sending` whose lease
    * expired after a crash) of campaigns that are not paused, with `FOR UPDATE SKIP LOCKED` so
-   * dispatchers in several processes never take the same row.
+   * dispatchers in several processes never take the same row. With `platforms`, only messages whose
+   * recipient is on one of them (or who has no chat at all, to be skipped as unreachable): a
+   * process takes only what it can send.
    */
-  claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
+  claimDue(now: Date, limit: number, leaseMs: number, platforms?: readonly Platform[]): Promise<ClaimedMessage[]>;
   /** Marks many sent messages in one statement (the dispatcher flushes a batch's sends together). */
   markSentMany(sent: ReadonlyArray<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date }>): Promise<void>;
   markSkipped(id: number, reason: SkipReason, at: Date): Promise<void>;

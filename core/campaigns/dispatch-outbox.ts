@@ -59,7 +59,7 @@ interface Ready { message: ClaimedMessage; messenger: Messenger | BatchMessenger
  */
 export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOptions): Promise<{ claimed: number } & Record<DispatchOutcome, number>> {
   const counts = { claimed: 0, sent: 0, skipped: 0, held: 0, blocked: 0, failed: 0, retry: 0 };
-  const claimed = await deps.outbox.claimDue(deps.clock.now(), options.batchSize, options.leaseMs);
+  const claimed = await deps.outbox.claimDue(deps.clock.now(), options.batchSize, options.leaseMs, [...deps.messengers.keys()]);
   counts.claimed = claimed.length;
   if (claimed.length === 0) return counts;
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { ClaimedMessage, CrossSellReason, OutboxEntry, OutboxRepository } from '../../core/campaigns/index.js';
-import type { Locale } from '../../core/index.js';
+import type { Locale, Platform } from '../../core/index.js';
 import type { SkipReason } from '../../core/guards/index.js';
 import { queryRows, type Db } from '../database.js';
 import { pgArray, tsParam } from './pg-sql.js';
@@ -51,9 +51,12 @@ export class PgOutboxRepository implements OutboxRepository {
     return added;
   }
 
-  async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
+  async claimDue(now: Date, limit: number, leaseMs: number, platforms?: readonly Platform[]): Promise<ClaimedMessage[]> {
     // SKIP LOCKED: concurrent dispatchers take disjoint rows. A `sending` row whose lease ran out
-    // belongs to a process that died mid-send; it is due again.
+    // belongs to a process that died mid-send; it is due again. The recipient is the follower's
+    // Telegram chat, else their WeChat one (as below).
+    const recipientKind = sql`(SELECT i.kind FROM identities i WHERE i.follower_id = o.follower_id AND i.kind IN ('telegram', 'wechat') ORDER BY i.kind = 'telegram' DESC LIMIT 1)`;
+    const platformFilter = platforms ? sql`AND (${recipientKind} IS NULL OR ${recipientKind} = ANY(${pgArray(platforms)}::text[]))` : sql``;
     const rows = await queryRows<ClaimedRow>(
       this.db,
       sql`WITH due AS (
@@ -61,6 +64,7 @@ export class PgOutboxRepository implements OutboxRepository {
             WHERE ((o.status = 'queued' AND o.not_before <= ${tsParam(now)}) OR (o.status = 'sending' AND o.lease_until < ${tsParam(now)}))
               AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = o.campaign_id AND c.status IN ('paused', 'cancelled'))
               AND NOT EXISTS (SELECT 1 FROM retargeting_rules r WHERE r.id = o.campaign_id AND NOT r.is_enabled)
+              ${platformFilter}
             ORDER BY o.not_before, o.id
             LIMIT ${limit}
             FOR UPDATE OF o SKIP LOCKED),

@@ -203,6 +203,23 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
     expect(rows.map((r) => r.attempts)).toEqual([1, 2]);
   });
 
+  it('leases to a process only the messages it can send: its platforms, or followers with no chat', async () => {
+    clock.set(new Date('2026-12-06T12:00:00Z'));
+    const p = prefix();
+    const [onTelegram, onWechat, onBoth, onNone] = await seedFollowers(database.db, 4, { prefix: p, timeZone: 'UTC' });
+    // One follower on WeChat only, one on both (Telegram is preferred); one loses their chat after planning.
+    await database.db.execute(sql`UPDATE identities SET kind = 'wechat' WHERE follower_id = ${onWechat}::uuid`);
+    await database.db.execute(sql`INSERT INTO identities (kind, external_id, follower_id) VALUES ('wechat', ${`wx-${p}`}, ${onBoth}::uuid)`);
+    await broadcast({ followerIds: [onTelegram!, onWechat!, onBoth!, onNone!] });
+    await database.db.execute(sql`UPDATE identities SET kind = 'mp_openid' WHERE follower_id = ${onNone}::uuid`);
+    const wechatOnly = await repos.outbox.claimDue(clock.now(), 10, 60_000, ['wechat']);
+    expect(wechatOnly.map((m) => [m.follower.id, m.recipient?.platform ?? null]).sort()).toEqual([[onNone, null], [onWechat, 'wechat']].sort());
+    const telegramOnly = await repos.outbox.claimDue(clock.now(), 10, 60_000, ['telegram']);
+    expect(telegramOnly.map((m) => [m.follower.id, m.recipient?.platform]).sort()).toEqual([[onBoth, 'telegram'], [onTelegram, 'telegram']].sort());
+    // Leased and never marked, like a dispatcher that died: let them run out so later tests do not see them.
+    await database.db.execute(sql`DELETE FROM outbox WHERE follower_id IN (${onTelegram}::uuid, ${onWechat}::uuid, ${onBoth}::uuid, ${onNone}::uuid)`);
+  });
+
   it('sends a broadcast through a messenger that takes whole batches, once each, and recovers keys a dead dispatcher left in progress', async () => {
     clock.set(new Date('2026-12-07T12:00:00Z'));
     const messenger = new TelegramMessenger({
