@@ -4,7 +4,7 @@ import {
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
 import { CachedCourseCatalogue, InterestPopularityRecommender, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
-import { PgSendLogRepository, PgTelegramCoursePopularity, PgTelegramUpdateRepository, type Db } from '../models/index.js';
+import { PgReplyQueue, PgSendLogRepository, PgTelegramCoursePopularity, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
 import type { TelegramConfig } from './config/telegram.js';
 import type { CoreContext } from './core-context.js';
@@ -53,6 +53,7 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   const messenger = new TelegramMessenger({
     telegram: bot.telegram,
     sendLog: new PgSendLogRepository(parts.db),
+    replyQueue: new PgReplyQueue(parts.db),
     followers: parts.repos.followers,
     limiter: new RateLimiter(config.rateLimits),
     logger: parts.logger,
@@ -85,13 +86,25 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
     if (!config.webhookSecret) throw new Error('TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (16–256 characters of A-Z, a-z, 0-9, _ and -).');
     mounts.push({ path: config.webhookPath, router: createTelegramWebhookRouter({ secret: config.webhookSecret, handleUpdate: (update) => bot.handleUpdate(update as unknown as Update) }), access: 'public' });
   }
-  const service = telegramService({
+  const botService = telegramService({
     bot,
     drain: idle,
     mode: config.mode,
     ...(config.webhookSecret ? { webhook: { secret: config.webhookSecret, ...(config.webhookUrl ? { url: config.webhookUrl } : {}) } } : {}),
     logger: parts.logger,
   });
+  // The messenger first sends what a stopped process left queued, and keeps its own replies leased.
+  const service = {
+    name: botService.name,
+    start: async () => {
+      await messenger.start();
+      await botService.start();
+    },
+    stop: async () => {
+      await botService.stop();
+      messenger.stop();
+    },
+  };
   return { bot, botId, dialog, messenger, processor, gateway, mounts, service, updates, idle };
 }
 

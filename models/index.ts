@@ -15,6 +15,7 @@ export { PgDashboardQueries } from './repositories/pg-account-dashboard.js';
 export * as accountsSchema from './accounts-schema.js';
 export * as telegramSchema from './telegram-schema.js';
 export { PgSendLogRepository, type SendLogEntry, type StartedSend, type FinishedSend } from './repositories/pg-send-log-repository.js';
+export { PgReplyQueue, type QueuedReplies } from './repositories/pg-reply-queue.js';
 export { PgTelegramUpdateRepository } from './repositories/pg-telegram-update-repository.js';
 export { PgTelegramCoursePopularity } from './repositories/pg-telegram-course-popularity.js';
 export { seedDemoAudience } from './seed/seed-demo-audience.js';

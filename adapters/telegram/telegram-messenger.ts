@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { TelegramError, type Telegram } from 'telegraf';
 import type { BatchMessenger, KeyedSend } from '../../core/campaigns/index.js';
 import { MicroBatcher, type FollowerRepository, type Logger, type Recipient, type Reply, type SendPurpose, type SendResult } from '../../core/index.js';
-import type { FinishedSend, PgSendLogRepository } from '../../models/index.js';
+import type { FinishedSend, PgReplyQueue, PgSendLogRepository, QueuedReplies } from '../../models/index.js';
 import { RateLimiter } from './rate-limiter.js';
 import { renderReply, type TelegramCall } from './render-reply.js';
 
@@ -31,6 +33,15 @@ export interface TelegramMessengerDeps {
   maxQueuedSends?: number;
   /** How long a finished send's row waits for others to be written with (group commit); 2 ms by default. */
   sendLogBatchMs?: number;
+  /**
+   * Where queued chat replies are kept until sent, so a crash does not lose them (without it they
+   * live in memory only). Another process takes over a dead one's replies once its lease runs out.
+   */
+  replyQueue?: Pick<PgReplyQueue, 'add' | 'renew' | 'takeExpired'>;
+  /** This process's name on its queued replies; host, pid and a random part by default. */
+  instanceId?: string;
+  /** How long queued replies stay this process's without a renewal (2 min), and how often it renews and looks for a dead process's replies (30 s). */
+  replyLease?: { leaseMs: number; checkEveryMs: number };
 }
 
 type CompletedSend = Parameters<PgSendLogRepository['record']>[0][number];
@@ -114,6 +125,51 @@ export class TelegramMessenger implements BatchMessenger {
       },
       { maxWaitMs: deps.sendLogBatchMs ?? 2, maxSize: 200 },
     );
+    this.instanceId = deps.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.lease = deps.replyLease ?? { leaseMs: 120_000, checkEveryMs: 30_000 };
+    const queue = deps.replyQueue;
+    // Replies queued by concurrent updates are stored by one statement (group commit, no timer).
+    this.queueWrites = queue
+      ? new MicroBatcher<QueuedReplies, number>((items) => queue.add(items, this.instanceId, this.leaseUntil()), { maxWaitMs: 0, maxSize: 200, maxConcurrentFlushes: 2 })
+      : undefined;
+  }
+
+  private readonly instanceId: string;
+  private readonly lease: { leaseMs: number; checkEveryMs: number };
+  private readonly queueWrites: MicroBatcher<QueuedReplies, number> | undefined;
+  private leaseTimer: ReturnType<typeof setInterval> | undefined;
+
+  private leaseUntil(): Date {
+    return new Date(this.timer.nowMs() + this.lease.leaseMs);
+  }
+
+  /**
+   * With a reply queue: sends what a stopped process left queued (its lease ran out), and from now
+   * on renews this process's leases and looks again every `checkEveryMs`. Call `stop` to end it.
+   */
+  async start(): Promise<void> {
+    if (!this.deps.replyQueue || this.leaseTimer) return;
+    await this.takeOverExpired();
+    this.leaseTimer = setInterval(() => {
+      void this.deps.replyQueue!.renew(this.instanceId, this.leaseUntil())
+        .then(() => this.takeOverExpired())
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'reply queue lease renewal failed'));
+    }, this.lease.checkEveryMs);
+    this.leaseTimer.unref();
+  }
+
+  /** Stops renewing; replies still queued stay in the table for another process after the lease. */
+  stop(): void {
+    clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+  }
+
+  /** Queues (in memory, in order) the replies of processes whose lease ran out; returns how many. */
+  async takeOverExpired(): Promise<number> {
+    const taken = await this.deps.replyQueue!.takeExpired(this.instanceId, new Date(this.timer.nowMs()), this.leaseUntil(), 500);
+    for (const item of taken) this.queueInMemory({ followerId: item.followerId ?? '', chatId: item.chatId }, item.replies, item.purpose, item.id);
+    if (taken.length > 0) this.deps.logger.warn({ replies: taken.length }, 'took over chat replies a stopped process had queued');
+    return taken.length;
   }
 
   async send(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose; idempotencyKey?: string }): Promise<SendResult> {
@@ -184,8 +240,10 @@ export class TelegramMessenger implements BatchMessenger {
    * queued for that chat before (per-chat order), within the rate limits, and are recorded in
    * `sends` when done. Nothing fails back to the caller: an outcome other than sent is logged and
    * counted (`onSent`), a 403 marks the follower unreachable. {@link drain} waits for the queue.
-   * Queued replies live in memory: a process that dies before sending them loses them (the update
-   * is recorded as events already), which a graceful stop avoids by draining.
+   * With a `replyQueue`, queued replies are stored first (one statement for concurrent callers):
+   * if the process dies before sending them, another (or this one, restarted) takes them over once
+   * their lease runs out ({@link start}); a reply sent just before a crash may then go twice.
+   * Without one they live in memory only, and a graceful stop drains them.
    *
    * @example
    * await messenger.enqueue({ followerId, chatId: '42' }, replies, { purpose: 'transactional' });
@@ -194,14 +252,20 @@ export class TelegramMessenger implements BatchMessenger {
     // Backpressure: past the high-water mark the caller waits for room, so a burst beyond the
     // rate limits slows the webhook down instead of growing the queue without end.
     while (this.queued >= this.maxQueued) await new Promise<void>((resolve) => this.room.push(resolve));
+    const queueId = await this.queueWrites?.submit({ platform: 'telegram', followerId: to.followerId || null, chatId: to.chatId, purpose: options.purpose, replies: [...replies] });
+    this.queueInMemory(to, replies, options.purpose, queueId);
+  }
+
+  /** Puts replies behind what this chat already has queued; they go out in the background. */
+  private queueInMemory(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, queueId: number | undefined): void {
     const previous = this.chatQueues.get(to.chatId) ?? Promise.resolve();
     this.queued++;
     const next = previous.then(async () => {
       try {
-        await this.sendUnkeyed(to, replies, options.purpose);
+        await this.sendUnkeyed(to, replies, purpose, queueId);
       } catch (error) {
         this.deps.logger.error({ err: error, chatId: to.chatId, followerId: to.followerId }, 'queued telegram send failed');
-        this.deps.onSent?.('failed', options.purpose);
+        this.deps.onSent?.('failed', purpose);
       } finally {
         if (this.chatQueues.get(to.chatId) === next) this.chatQueues.delete(to.chatId);
         this.room.shift()?.();
@@ -233,10 +297,11 @@ export class TelegramMessenger implements BatchMessenger {
   private readonly completedLog: MicroBatcher<CompletedSend, void>;
 
   /** A send without an idempotency key has nothing to claim: its row is written once, when it is over. */
-  private async sendUnkeyed(to: Recipient, replies: readonly Reply[], purpose: SendPurpose): Promise<SendResult> {
+  private async sendUnkeyed(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, queueId?: number): Promise<SendResult> {
     const startedAt = new Date(this.timer.nowMs());
     const { result, messageIds, attempts, error } = await this.deliver(to, replies);
     await this.completedLog.submit({
+      ...(queueId === undefined ? {} : { queueId }),
       platform: 'telegram',
       followerId: to.followerId || null,
       chatId: to.chatId,

@@ -24,6 +24,8 @@ export interface CompletedSend extends Omit<SendLogEntry, 'idempotencyKey'>, Fin
   attempts: number;
   startedAt: Date;
   finishedAt: Date;
+  /** The `reply_queue` row it came from, deleted in the same statement (see PgReplyQueue). */
+  queueId?: number;
 }
 
 /** A send was started (`id`), or the idempotency key was already used and this is how it went. */
@@ -140,7 +142,7 @@ export class PgSendLogRepository {
 
   /**
    * Writes finished sends that had no idempotency key (nothing to claim beforehand): one row each,
-   * one statement for all of them.
+   * one statement for all of them, which also deletes their `reply_queue` rows.
    */
   async record(completed: readonly CompletedSend[]): Promise<void> {
     if (completed.length === 0) return;
@@ -159,11 +161,13 @@ export class PgSendLogRepository {
         finished_at: c.finishedAt.toISOString(),
       })),
     );
+    const queueIds = pgArray(completed.flatMap((c) => (c.queueId === undefined ? [] : [String(c.queueId)])));
     // A follower deleted while the send was in flight leaves the row without one (as `on delete set null` would).
     await queryPrepared(
       this.db,
       'sends_record',
-      sql`insert into sends (platform, follower_id, chat_id, purpose, status, reply_count, provider_message_ids, error, attempts, created_at, finished_at)
+      sql`with sent as (delete from reply_queue where id = any(${queueIds}::bigint[]))
+          insert into sends (platform, follower_id, chat_id, purpose, status, reply_count, provider_message_ids, error, attempts, created_at, finished_at)
           select x.platform, f.id, x.chat_id, x.purpose, x.status, x.reply_count, coalesce(x.provider_message_ids, '{}'), x.error, x.attempts, x.created_at, x.finished_at
           from jsonb_to_recordset(${rows}::jsonb) as x(platform text, follower_id uuid, chat_id text, purpose text, status text, reply_count int,
                                                       provider_message_ids text[], error text, attempts int, created_at timestamptz, finished_at timestamptz)

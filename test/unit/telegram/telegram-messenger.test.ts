@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { TelegramError, type Telegram } from 'telegraf';
 import { createLogger } from '../../../adapters/index.js';
 import { RateLimiter, TELEGRAM_RATE_LIMITS, TelegramMessenger, type Timer } from '../../../adapters/telegram/index.js';
-import { createRepositories, PgSendLogRepository, PgTelegramUpdateRepository, queryRows, type Database } from '../../../models/index.js';
+import { createRepositories, PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, queryRows, type Database } from '../../../models/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 
 /** A clock that never really waits: sleeping moves it forward. */
@@ -172,6 +172,44 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
       { status: 'sent', attempts: 2, ids: ['1', '2'], replyCount: 2 },
       { status: 'sent', attempts: 1, ids: ['3'], replyCount: 1 },
     ]);
+  });
+
+  it('keeps queued replies in the reply queue until sent; another process takes over those of a dead one once its lease ran out', async () => {
+    const queue = new PgReplyQueue(database.db);
+    const lease = { leaseMs: 120_000, checkEveryMs: 60_000 };
+    const messengerAt = (name: string, nowMs: number, telegram: Pick<Telegram, 'sendMessage' | 'sendInvoice'>) => {
+      const timer = new FakeTimer();
+      timer.now = nowMs;
+      return new TelegramMessenger({
+        telegram, sendLog: new PgSendLogRepository(database.db), replyQueue: queue, instanceId: name, replyLease: lease,
+        followers: createRepositories(database.db).followers, limiter: new RateLimiter(TELEGRAM_RATE_LIMITS), logger: createLogger('silent'), timer,
+      });
+    };
+    const queueRows = () => queryRows<{ owner: string; chat_id: string }>(database.db, sql`select owner, chat_id from reply_queue order by id`);
+    const follower = await newFollower('91');
+    // Process A queues replies, then dies before Telegram answers.
+    const hanging = { sendMessage: () => new Promise(() => undefined), sendInvoice: () => new Promise(() => undefined) } as unknown as Pick<Telegram, 'sendMessage' | 'sendInvoice'>;
+    const dead = messengerAt('A', 1_000_000, hanging);
+    await dead.enqueue({ followerId: follower.id, chatId: '91' }, [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }], { purpose: 'transactional' });
+    expect(await queueRows()).toEqual([{ owner: 'A', chat_id: '91' }]);
+
+    // Three minutes later process B starts. Process C, alive, has a reply queued under its own lease.
+    const later = 1_000_000 + 180_000;
+    const live = scriptedTelegram([]);
+    const alive = messengerAt('C', later, live.telegram);
+    await alive.enqueue({ followerId: follower.id, chatId: '92' }, [{ type: 'text', text: 'mine' }], { purpose: 'transactional' });
+    const restarted = scriptedTelegram([]);
+    const taker = messengerAt('B', later, restarted.telegram);
+    await taker.start();
+    await taker.drain();
+    await alive.drain();
+    taker.stop();
+    // B sent A's replies (not C's), each once, recorded them, and nothing is left queued.
+    expect(restarted.sent).toEqual(['91', '91']);
+    expect(live.sent).toEqual(['92']);
+    expect(await sendRows('91')).toEqual([{ status: 'sent', attempts: 2 }]);
+    expect(await queueRows()).toEqual([]);
+    expect(await taker.takeOverExpired()).toBe(0);
   });
 
   it('keeps the rate limits for queued replies', async () => {
