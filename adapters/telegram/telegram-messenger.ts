@@ -240,10 +240,12 @@ export class TelegramMessenger implements BatchMessenger {
    * queued for that chat before (per-chat order), within the rate limits, and are recorded in
    * `sends` when done. Nothing fails back to the caller: an outcome other than sent is logged and
    * counted (`onSent`), a 403 marks the follower unreachable. {@link drain} waits for the queue.
-   * With a `replyQueue`, queued replies are stored first (one statement for concurrent callers):
-   * if the process dies before sending them, another (or this one, restarted) takes them over once
-   * their lease runs out ({@link start}); a reply sent just before a crash may then go twice.
-   * Without one they live in memory only, and a graceful stop drains them.
+   * With a `replyQueue`, queued replies are also stored, alongside (one statement for concurrent
+   * callers; the caller does not wait for it, to keep the webhook's answer fast): if the process
+   * dies before sending them, another (or this one, restarted) takes them over once their lease
+   * runs out ({@link start}). A crash within the few milliseconds before the row commits loses
+   * those replies; a reply sent just before a crash may go twice. Without a `replyQueue` they live
+   * in memory only, and a graceful stop drains them.
    *
    * @example
    * await messenger.enqueue({ followerId, chatId: '42' }, replies, { purpose: 'transactional' });
@@ -252,12 +254,17 @@ export class TelegramMessenger implements BatchMessenger {
     // Backpressure: past the high-water mark the caller waits for room, so a burst beyond the
     // rate limits slows the webhook down instead of growing the queue without end.
     while (this.queued >= this.maxQueued) await new Promise<void>((resolve) => this.room.push(resolve));
-    const queueId = await this.queueWrites?.submit({ platform: 'telegram', followerId: to.followerId || null, chatId: to.chatId, purpose: options.purpose, replies: [...replies] });
-    this.queueInMemory(to, replies, options.purpose, queueId);
+    // Stored alongside (the caller does not wait for the write): a crash in the millisecond
+    // before it commits loses these replies, one after it does not.
+    const stored = this.queueWrites?.submit({ platform: 'telegram', followerId: to.followerId || null, chatId: to.chatId, purpose: options.purpose, replies: [...replies] }).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, chatId: to.chatId }, 'queued chat replies could not be stored; they are sent from memory');
+      return undefined;
+    });
+    this.queueInMemory(to, replies, options.purpose, stored);
   }
 
   /** Puts replies behind what this chat already has queued; they go out in the background. */
-  private queueInMemory(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, queueId: number | undefined): void {
+  private queueInMemory(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, queueId: Promise<number | undefined> | number | undefined): void {
     const previous = this.chatQueues.get(to.chatId) ?? Promise.resolve();
     this.queued++;
     const next = previous.then(async () => {
@@ -297,9 +304,11 @@ export class TelegramMessenger implements BatchMessenger {
   private readonly completedLog: MicroBatcher<CompletedSend, void>;
 
   /** A send without an idempotency key has nothing to claim: its row is written once, when it is over. */
-  private async sendUnkeyed(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, queueId?: number): Promise<SendResult> {
+  private async sendUnkeyed(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, queued?: Promise<number | undefined> | number): Promise<SendResult> {
     const startedAt = new Date(this.timer.nowMs());
     const { result, messageIds, attempts, error } = await this.deliver(to, replies);
+    // The stored row goes in the statement that records the send.
+    const queueId = await queued;
     await this.completedLog.submit({
       ...(queueId === undefined ? {} : { queueId }),
       platform: 'telegram',

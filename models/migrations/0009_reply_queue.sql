@@ -1,5 +1,5 @@
--- Chat replies queued for sending (the webhook answers once they are here): a process crash no
--- longer loses them. Each row belongs to the process that queued it while its lease runs; the
+-- Chat replies queued for sending, stored as they are queued: a process crash no longer loses
+-- them. Each row belongs to the process that queued it while its lease runs; the
 -- process renews its leases, deletes a row in the statement that records the finished send, and
 -- any process takes over rows whose lease ran out (their owner died) and sends them.
 CREATE TABLE reply_queue (

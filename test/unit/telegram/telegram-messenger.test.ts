@@ -174,7 +174,7 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
     ]);
   });
 
-  it('keeps queued replies in the reply queue until sent; another process takes over those of a dead one once its lease ran out', async () => {
+  it('stores queued replies until sent; another process takes over those of a dead one once its lease ran out', async () => {
     const queue = new PgReplyQueue(database.db);
     const lease = { leaseMs: 120_000, checkEveryMs: 60_000 };
     const messengerAt = (name: string, nowMs: number, telegram: Pick<Telegram, 'sendMessage' | 'sendInvoice'>) => {
@@ -191,6 +191,8 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
     const hanging = { sendMessage: () => new Promise(() => undefined), sendInvoice: () => new Promise(() => undefined) } as unknown as Pick<Telegram, 'sendMessage' | 'sendInvoice'>;
     const dead = messengerAt('A', 1_000_000, hanging);
     await dead.enqueue({ followerId: follower.id, chatId: '91' }, [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }], { purpose: 'transactional' });
+    // The row is written alongside the enqueue (the caller does not wait for it); it lands in a moment.
+    for (let tries = 0; tries < 50 && (await queueRows()).length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await queueRows()).toEqual([{ owner: 'A', chat_id: '91' }]);
 
     // Three minutes later process B starts. Process C, alive, has a reply queued under its own lease.
