@@ -317,13 +317,19 @@ export class UpdateProcessor {
       await this.deps.messenger.send({ followerId, chatId: t.chat!.id }, [{ type: 'text', text }], { purpose: 'transactional', idempotencyKey: `paid:${payment.chargeId}` });
     } catch (error) {
       if (!(error instanceof ZhiliaoError)) throw error;
+      // A charge id that already paid another order is that order's money: never refunded here.
+      if (error.code === 'charge_reused') {
+        this.deps.logger.error({ updateId: t.updateId, orderId: payment.orderId, chargeId: payment.chargeId }, 'successful_payment carries a charge id that paid another order; left for a person to check');
+        return;
+      }
       await this.refundRefused(t, followerId, locale, error.code);
     }
   }
 
   /**
-   * The Stars moved but no order takes them (already paid with another charge, amount or invoice
-   * unknown): they go back to the payer with `refundStarPayment`, and the follower is told. If
+   * The Stars moved but no order takes them (already paid with another charge, wrong amount or
+   * provider, unknown invoice): they go back to the payer with `refundStarPayment`, and the
+   * follower is told. If
    * the refund fails, the charge id is logged for a refund by hand.
    */
   private async refundRefused(t: TranslatedUpdate, followerId: string, locale: string, reason: string): Promise<void> {

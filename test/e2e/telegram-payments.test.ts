@@ -137,6 +137,16 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     // The order keeps its first charge and the course stays granted.
     expect((await channel.repos.orders.findById(orderId))).toMatchObject({ status: 'paid', providerChargeId: 'stxCHARGE-A' });
     expect(await owns()).toBe(true);
+
+    // A charge id that already paid another order is that order's money: nothing is refunded.
+    const other = (await channel.repos.courses.list({ page: 1, pageSize: 50, status: 'on_sale' })).items.find((c) => c.id !== courseId && c.priceStars === priceStars)!;
+    await channel.bot.handleUpdate(tap(`buy:${other.id}`));
+    await channel.idle();
+    const otherPayload = String(callsOf('sendInvoice').at(-1)!.body['payload']);
+    await channel.bot.handleUpdate(paid(otherPayload, 'stxCHARGE-A'));
+    await channel.idle();
+    expect(callsOf('refundStarPayment').slice(refundsBefore)).toHaveLength(2);
+    expect((await channel.repos.orders.findById(otherPayload.split(':')[0]!))).toMatchObject({ status: 'pending' });
   });
 
   it('refunds through the admin API with refundStarPayment and revokes the course', async () => {
