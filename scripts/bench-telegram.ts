@@ -274,8 +274,8 @@ type FromLoad =
   | { type: 'calls'; calls: Record<string, number> }
   | { type: 'error'; message: string };
 
-/** Set in the load process's environment; the same file then runs the load side. */
-const LOAD_ROLE = 'BENCH_TELEGRAM_LOAD_PROCESS';
+/** The argument the load process is started with; the same file then runs the load side. */
+const LOAD_ROLE = '--load-process';
 
 /*
  * The sink and the client stand in for Telegram, whose servers are not on this machine. They run
@@ -303,7 +303,7 @@ async function runLoadProcess(): Promise<void> {
 
 /** Starts the load process and gives a small request/response API over its messages. */
 async function startLoadProcess() {
-  const worker = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [LOAD_ROLE]: '1' }, serialization: 'advanced' });
+  const worker = fork(fileURLToPath(import.meta.url), [LOAD_ROLE], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
   setPriority(worker.pid!, 10);
   const next = <T extends FromLoad['type']>(type: T, onProgress?: (m: Extract<FromLoad, { type: 'progress' }>) => void) =>
     new Promise<Extract<FromLoad, { type: T }>>((resolve, reject) => {
@@ -466,7 +466,7 @@ async function main(): Promise<void> {
   }));
 }
 
-if (process.env[LOAD_ROLE]) {
+if (process.argv.includes(LOAD_ROLE)) {
   void runLoadProcess();
 } else {
   main().catch((error: unknown) => {
