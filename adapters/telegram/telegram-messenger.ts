@@ -128,9 +128,10 @@ export class TelegramMessenger implements BatchMessenger {
     this.instanceId = deps.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.lease = deps.replyLease ?? { leaseMs: 120_000, checkEveryMs: 30_000 };
     const queue = deps.replyQueue;
-    // Replies queued by concurrent updates are stored by one statement (group commit, no timer).
+    // Replies queued within 5 ms of each other are stored by one statement (group commit); nobody
+    // waits on it but the send's own record, so a short wait only means fewer statements.
     this.queueWrites = queue
-      ? new MicroBatcher<QueuedReplies, number>((items) => queue.add(items, this.instanceId, this.leaseUntil()), { maxWaitMs: 0, maxSize: 200, maxConcurrentFlushes: 2 })
+      ? new MicroBatcher<QueuedReplies, number>((items) => queue.add(items, this.instanceId, this.leaseUntil()), { maxWaitMs: 5, maxSize: 200, maxConcurrentFlushes: 2 })
       : undefined;
   }
 
