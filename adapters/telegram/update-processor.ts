@@ -80,7 +80,7 @@ const PRE_CHECKOUT_BUDGET_MS = 8_000;
  * callback and pre-checkout queries first (Telegram waits on them), records the update as events,
  * applies reachability and payments, asks the dialog and queues its replies with the messenger
  * (they are sent in the background; the update is done once they are queued). Concurrent updates
- * share their update_id claims and their events transactions (group commit).
+ * share their update_id claims and their events statements (group commit).
  * If processing fails the update_id is given back, so Telegram's redelivery is processed again.
  *
  * @example
@@ -107,7 +107,7 @@ export class UpdateProcessor {
       maxConcurrentFlushes: 2,
       admit: (claims) => deps.updates.claimMany(deps.botId, claims),
     });
-    // The dialog's derived events (topics picked, courses viewed) share the same transactions.
+    // The dialog's derived events (topics picked, courses viewed) share the same batches.
     this.dialog = deps.dialog.recordEvents ? deps.dialog : { ...deps.dialog, recordEvents: (inputs) => this.events.record(inputs) };
   }
 
@@ -125,12 +125,13 @@ export class UpdateProcessor {
     const identityKey = `${identity.kind}:${identity.externalId}`;
     const isOneFollower = t.events.length > 0 && t.events.every((e) => e.identity?.kind === identity.kind && e.identity.externalId === identity.externalId);
     // A user not seen lately is resolved (created on first sight) before the shared events
-    // transaction, where identities would be resolved one after another. If the update then
-    // fails, the follower stays and the redelivery finds it.
+    // statement, which then takes plain follower ids (resolving identities there would need a
+    // transaction, one identity after another). If the update then fails, the follower stays and
+    // the redelivery finds it.
     const resolve = () =>
       isOneFollower && !this.knownFollower(identityKey) ? this.deps.dialog.repos.followers.resolveIdentity(identity).then((r) => r.follower, () => undefined) : undefined;
     const claim = { updateId: t.updateId, kind: t.kind };
-    // Usually the update_id is claimed in the same batch that records the events (one step, one
+    // Usually the update_id is claimed by the batch that records the events, alongside them (one
     // wait). A pre-checkout query must be answered between the two, and an update without events
     // has nothing to record: those claim on their own first.
     const isClaimedWithEvents = t.events.length > 0 && !t.preCheckout;
@@ -211,7 +212,7 @@ export class UpdateProcessor {
   /**
    * Records the update's events; a course id that no longer exists is dropped rather than losing
    * the event. A Telegram user seen lately is sent as their follower id instead of their identity:
-   * the shared transaction then checks all its followers in one read instead of resolving each
+   * the shared statement then checks all its followers at once instead of resolving each
    * identity in turn. Telegram identities are never moved to another follower, and a deleted
    * follower fails the check, after which the identity is sent again (and creates a new follower).
    * With `claim`, the first attempt takes the update_id in the same batch ({@link REFUSED} when

@@ -146,7 +146,7 @@ export interface EventBatcherOptions<Ticket> extends Omit<MicroBatcherOptions, '
 }
 
 /**
- * Records events from many concurrent callers in shared transactions (group commit): each
+ * Records events from many concurrent callers in shared writes (group commit): each
  * `record` call is one caller's events (for example one chat update's), batched with others for at
  * most `maxWaitMs` and up to {@link MAX_EVENT_BATCH} events, then written with one
  * {@link recordEvents} call. Each caller gets exactly the results (indexes included) or the error

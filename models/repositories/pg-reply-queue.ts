@@ -28,16 +28,22 @@ export class PgReplyQueue {
   async add(items: readonly QueuedReplies[], owner: string, leaseUntil: Date): Promise<number[]> {
     if (items.length === 0) return [];
     const rows = JSON.stringify(items.map((i, position) => ({ position, platform: i.platform, follower_id: i.followerId, chat_id: i.chatId, purpose: i.purpose, replies: i.replies })));
-    // A follower deleted meanwhile leaves the row without one (the replies still go to the chat).
+    // Ids are drawn first, per position, so each item gets its own id back whatever order the
+    // insert returns rows in. A follower deleted meanwhile leaves the row without one (the replies
+    // still go to the chat).
     const ids = await queryPrepared<{ id: string; position: number }>(
       this.db,
       'reply_queue_add',
-      sql`insert into reply_queue (platform, follower_id, chat_id, purpose, replies, owner, lease_until)
-          select x.platform, f.id, x.chat_id, x.purpose, x.replies, ${owner}, ${tsParam(leaseUntil)}
-          from jsonb_to_recordset(${rows}::jsonb) as x(position int, platform text, follower_id uuid, chat_id text, purpose text, replies jsonb)
-          left join followers f on f.id = x.follower_id
-          order by x.position
-          returning id`,
+      sql`with x as (
+            select * from jsonb_to_recordset(${rows}::jsonb) as x(position int, platform text, follower_id uuid, chat_id text, purpose text, replies jsonb)),
+          ids as (
+            select x.position, nextval(pg_get_serial_sequence('reply_queue', 'id')) as id from x),
+          added as (
+            insert into reply_queue (id, platform, follower_id, chat_id, purpose, replies, owner, lease_until) overriding system value
+            select ids.id, x.platform, f.id, x.chat_id, x.purpose, x.replies, ${owner}, ${tsParam(leaseUntil)}
+            from x join ids on ids.position = x.position
+            left join followers f on f.id = x.follower_id)
+          select id, position from ids order by position`,
     );
     return ids.map((r) => Number(r.id));
   }

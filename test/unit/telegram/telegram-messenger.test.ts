@@ -187,6 +187,12 @@ describe.each(testTargets())('TelegramMessenger on %s', (target) => {
     };
     const queueRows = () => queryRows<{ owner: string; chat_id: string }>(database.db, sql`select owner, chat_id from reply_queue order by id`);
     const follower = await newFollower('91');
+    // Each item of one write gets its own row's id back.
+    const items = ['81', '82', '83'].map((chatId) => ({ platform: 'telegram' as const, followerId: null, chatId, purpose: 'transactional' as const, replies: [{ type: 'text' as const, text: chatId }] }));
+    const ids = await queue.add(items, 'X', new Date(Date.now() + 600_000));
+    const chats = await queryRows<{ id: string; chat_id: string }>(database.db, sql`select id, chat_id from reply_queue where owner = 'X'`);
+    expect(ids.map((id) => chats.find((c) => Number(c.id) === id)?.chat_id)).toEqual(['81', '82', '83']);
+    await database.db.execute(sql`delete from reply_queue where owner = 'X'`);
     // Process A queues replies, then dies before Telegram answers.
     const hanging = { sendMessage: () => new Promise(() => undefined), sendInvoice: () => new Promise(() => undefined) } as unknown as Pick<Telegram, 'sendMessage' | 'sendInvoice'>;
     const dead = messengerAt('A', 1_000_000, hanging);
