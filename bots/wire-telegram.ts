@@ -64,9 +64,9 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   });
   const gateway = new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: (followerId) => updates.telegramUserIdOf(followerId) });
   const processor = new UpdateProcessor({
-    dialog, paymentRepos: parts.repos, messenger, updates, logger: parts.logger, metrics: parts.recordEventsDeps.metrics, botId,
+    dialog, paymentRepos: parts.repos, outbox: messenger, updates, logger: parts.logger, botId,
     get botUsername() { return bot.botInfo?.username; },
-    refundStars: (telegramUserId, chargeId) => gateway.refundCharge(telegramUserId, chargeId),
+    refunds: { refundCharge: async (payment) => void (await gateway.refundCharge(payment.payerExternalId, payment.chargeId)) },
     ...(parts.onPhases ? { onPhases: parts.onPhases } : {}),
   });
   processorRef.current = processor;

@@ -454,7 +454,7 @@ async function main(): Promise<void> {
   const targetRows = rows.filter((r) => r.met !== undefined);
   if (targetRows.length) console.log(`Target (≥ ${TARGET.perSecond} updates/s with p99 < ${TARGET.p99Ms} ms on PostgreSQL): ${targetRows.every((r) => r.met) ? 'met' : 'NOT met'}`);
   console.log('\nWhere a processed update spent its time inside the app (ms, mean / p99; redeliveries left out)');
-  const phaseNames: Array<keyof UpdatePhases> = ['claimMs', 'eventsMs', 'dialogMs', 'callbackAnswerMs'];
+  const phaseNames: Array<keyof UpdatePhases> = ['recordMs', 'answerMs', 'callbackAnswerMs'];
   console.table(profiles.map((p) => {
     const row: Record<string, string | number> = { database: p.database, load: p.load, updates: p.phases.length };
     for (const name of phaseNames) {

@@ -1,5 +1,5 @@
 import type { Update } from 'telegraf/types';
-import type { EventInput, IdentityInput, InboundMessage, Locale } from '../../core/index.js';
+import type { ChatRef, CheckoutQuery, EventInput, IdentityInput, Inbound, Locale } from '../../core/index.js';
 import { parseInvoicePayload } from './render-reply.js';
 
 export interface TranslateOptions {
@@ -9,28 +9,19 @@ export interface TranslateOptions {
   botUsername?: string;
 }
 
-export interface TelegramChat {
-  id: string;
-  kind: 'private' | 'group';
-}
-
-/** Everything the rest of the adapter needs from one update, with no I/O done. */
-export interface TranslatedUpdate {
-  updateId: number;
-  /** `message`, `callback_query`, `my_chat_member`, `pre_checkout_query`, `successful_payment`, … */
-  kind: string;
-  identity?: IdentityInput;
-  chat?: TelegramChat;
-  /** Events to record, keyed on `<botId>:<update_id>`. */
-  events: EventInput[];
-  /** What to hand the dialog, once the follower is resolved. */
-  inbound?: Omit<InboundMessage, 'followerId'>;
-  /** my_chat_member: whether the bot can reach this follower now. */
-  isReachable?: boolean;
-  callbackQueryId?: string;
-  preCheckout?: { queryId: string; invoicePayload: string; orderId?: string; courseId?: string; currency: string; totalAmount: number };
-  payment?: { invoicePayload: string; orderId?: string; courseId?: string; chargeId: string; currency: string; totalAmount: number };
-}
+/**
+ * One update, translated with no I/O done, as one of the kinds the adapter handles differently:
+ * - `inbound`: handed to the core inbound use case as it is (messages, payments, blocks);
+ * - `callback_query`: the same, and the button's query is answered once its events are recorded;
+ * - `pre_checkout_query`: Telegram waits for our verdict (10 s) before it takes the Stars, so the
+ *   update is claimed and reviewed first, and its events are recorded after the answer;
+ * - `ignored`: nobody to attribute it to (channel posts, bots).
+ */
+export type TranslatedUpdate =
+  | { kind: 'ignored'; updateId: number; updateType: string }
+  | { kind: 'inbound'; updateId: number; updateType: string; inbound: Inbound }
+  | { kind: 'callback_query'; updateId: number; updateType: 'callback_query'; callbackQueryId: string; inbound: Inbound }
+  | { kind: 'pre_checkout_query'; updateId: number; updateType: 'pre_checkout_query'; queryId: string; checkout: CheckoutQuery; inbound: Inbound };
 
 interface TgUser {
   id: number;
@@ -52,7 +43,7 @@ function identityOf(user: TgUser): IdentityInput {
   return { kind: 'telegram', externalId: String(user.id), ...(displayName ? { displayName } : {}), ...(locale ? { locale } : {}) };
 }
 
-const chatOf = (chat: { id: number; type: string }): TelegramChat => ({ id: String(chat.id), kind: chat.type === 'private' ? 'private' : 'group' });
+const chatOf = (chat: { id: number; type: string }): ChatRef => ({ id: String(chat.id), kind: chat.type === 'private' ? 'private' : 'group' });
 
 /**
  * Attribution in a /start deep link: `c_<campaign>_r_<referrer>`, either part optional.
@@ -95,7 +86,6 @@ function commandOf(message: TextMessage, botUsername: string | undefined): { nam
 export function translateUpdate(update: Update, options: TranslateOptions): TranslatedUpdate {
   const updateId = update.update_id;
   const externalId = `${options.botId}:${updateId}`;
-  const base = { updateId, events: [] as EventInput[] };
   const event = (kind: EventInput['kind'], identity: IdentityInput, payload: Record<string, unknown>, occurredAt?: number, courseId?: string): EventInput => ({
     kind,
     platform: 'telegram',
@@ -105,55 +95,50 @@ export function translateUpdate(update: Update, options: TranslateOptions): Tran
     ...(courseId ? { courseId } : {}),
     ...(occurredAt ? { occurredAt: new Date(occurredAt * 1000) } : {}),
   });
+  const inbound = (updateType: string, value: Inbound): TranslatedUpdate => ({ kind: 'inbound', updateId, updateType, inbound: value });
 
   if ('message' in update && update.message) {
     const message = update.message;
     const from = message.from;
-    if (!from || from.is_bot) return { ...base, kind: 'message' };
+    if (!from || from.is_bot) return { kind: 'ignored', updateId, updateType: 'message' };
     const identity = identityOf(from);
     const chat = chatOf(message.chat);
-    const common = { platform: 'telegram' as const, messageId: externalId, chatKind: chat.kind, ...(identity.locale ? { locale: identity.locale } : {}) };
+    const base = { identity, chat };
+    const turn = { platform: 'telegram' as const, messageId: externalId, chatKind: chat.kind, ...(identity.locale ? { locale: identity.locale } : {}) };
 
     if ('successful_payment' in message && message.successful_payment) {
       const p = message.successful_payment;
       const ids = parseInvoicePayload(p.invoice_payload);
-      return {
+      return inbound('successful_payment', {
         ...base,
-        kind: 'successful_payment',
-        identity,
-        chat,
+        kind: 'payment',
         events: [event('message', identity, { type: 'successful_payment', invoicePayload: p.invoice_payload, currency: p.currency, totalAmount: p.total_amount }, message.date)],
-        payment: { invoicePayload: p.invoice_payload, ...ids, chargeId: p.telegram_payment_charge_id, currency: p.currency, totalAmount: p.total_amount },
-      };
+        payment: { provider: 'telegram_stars', ...(ids?.orderId ? { orderId: ids.orderId } : {}), chargeId: p.telegram_payment_charge_id, currency: p.currency, totalAmount: p.total_amount, payerExternalId: identity.externalId },
+      });
     }
     if (!('text' in message) || typeof message.text !== 'string') {
-      return { ...base, kind: 'message', identity, chat, events: [event('message', identity, { type: 'non_text', chatKind: chat.kind }, message.date)] };
+      return inbound('message', { ...base, kind: 'record', events: [event('message', identity, { type: 'non_text', chatKind: chat.kind }, message.date)] });
     }
     const command = commandOf(message, options.botUsername);
-    if (command === null) return { ...base, kind: 'message', identity, chat, events: [event('message', identity, { text: message.text, chatKind: chat.kind, addressedTo: 'other_bot' }, message.date)] };
+    if (command === null) return inbound('message', { ...base, kind: 'record', events: [event('message', identity, { text: message.text, chatKind: chat.kind, addressedTo: 'other_bot' }, message.date)] });
     if (command?.name === 'start') {
       const attribution = parseStartPayload(command.args);
-      return {
-        ...base,
-        kind: 'message',
-        identity,
-        chat,
-        events: [event('follow', identity, { chatKind: chat.kind, ...(command.args ? { startPayload: command.args } : {}), ...attribution }, message.date)],
-        inbound: { ...common, command },
-      };
+      const payload = { chatKind: chat.kind, ...(command.args ? { startPayload: command.args } : {}), ...attribution };
+      return inbound('message', { ...base, kind: 'turn', events: [event('follow', identity, payload, message.date)], turn: { ...turn, command } });
     }
     const payload = { text: message.text.slice(0, 4096), chatKind: chat.kind, ...(command ? { command: command.name } : {}) };
-    if (command) return { ...base, kind: 'message', identity, chat, events: [event('message', identity, payload, message.date)], inbound: { ...common, command } };
+    if (command) return inbound('message', { ...base, kind: 'turn', events: [event('message', identity, payload, message.date)], turn: { ...turn, command } });
 
     let text = message.text;
     if (chat.kind === 'group') {
       const mention = options.botUsername ? `@${options.botUsername}` : undefined;
       const isMention = mention !== undefined && text.toLowerCase().includes(mention.toLowerCase());
       const isReplyToBot = options.botUsername !== undefined && message.reply_to_message?.from?.username?.toLowerCase() === options.botUsername.toLowerCase();
-      if (!isMention && !isReplyToBot) return { ...base, kind: 'message', identity, chat, events: [event('message', identity, { ...payload, addressedTo: 'group' }, message.date)] };
+      if (!isMention && !isReplyToBot) return inbound('message', { ...base, kind: 'record', events: [event('message', identity, { ...payload, addressedTo: 'group' }, message.date)] });
       if (mention) text = text.replace(new RegExp(mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'ig'), ' ').trim();
     }
-    return { ...base, kind: 'message', identity, chat, events: [event('message', identity, payload, message.date)], ...(text ? { inbound: { ...common, text } } : {}) };
+    const events = [event('message', identity, payload, message.date)];
+    return inbound('message', text ? { ...base, kind: 'turn', events, turn: { ...turn, text } } : { ...base, kind: 'record', events });
   }
 
   if ('callback_query' in update && update.callback_query) {
@@ -162,14 +147,14 @@ export function translateUpdate(update: Update, options: TranslateOptions): Tran
     const data = 'data' in query && typeof query.data === 'string' ? query.data : undefined;
     const chat = query.message ? chatOf(query.message.chat) : { id: String(query.from.id), kind: 'private' as const };
     const courseId = data ? /^(?:info|buy):([0-9a-f-]{36})$/i.exec(data)?.[1] : undefined;
+    const events = [event('click', identity, { data: data ?? null, chatKind: chat.kind }, undefined, courseId)];
+    const turn = { platform: 'telegram' as const, messageId: externalId, chatKind: chat.kind, ...(identity.locale ? { locale: identity.locale } : {}) };
     return {
-      ...base,
       kind: 'callback_query',
-      identity,
-      chat,
+      updateId,
+      updateType: 'callback_query',
       callbackQueryId: query.id,
-      events: [event('click', identity, { data: data ?? null, chatKind: chat.kind }, undefined, courseId)],
-      ...(data ? { inbound: { platform: 'telegram', messageId: externalId, chatKind: chat.kind, action: data.slice(0, 64), ...(identity.locale ? { locale: identity.locale } : {}) } } : {}),
+      inbound: data ? { kind: 'turn', identity, chat, events, turn: { ...turn, action: data.slice(0, 64) } } : { kind: 'record', identity, chat, events },
     };
   }
 
@@ -180,28 +165,28 @@ export function translateUpdate(update: Update, options: TranslateOptions): Tran
     const status = change.new_chat_member.status;
     const isMember = status === 'member' || status === 'administrator' || status === 'creator' || status === 'restricted';
     const payload = { status, previousStatus: change.old_chat_member.status, chatKind: chat.kind, chatId: chat.id };
-    return {
-      ...base,
-      kind: 'my_chat_member',
-      identity,
-      chat,
-      events: [event(isMember ? 'follow' : 'unfollow', identity, payload, change.date)],
-      // Only a private chat says whether this person can be messaged; a group leaving says nothing about them.
-      ...(chat.kind === 'private' ? { isReachable: isMember } : {}),
-    };
+    const events = [event(isMember ? 'follow' : 'unfollow', identity, payload, change.date)];
+    // Only a private chat says whether this person can be messaged; a group leaving says nothing about them.
+    return inbound('my_chat_member', chat.kind === 'private' ? { kind: 'reachability', identity, chat, events, isReachable: isMember } : { kind: 'record', identity, chat, events });
   }
 
   if ('pre_checkout_query' in update && update.pre_checkout_query) {
     const query = update.pre_checkout_query;
     const identity = identityOf(query.from);
     const ids = parseInvoicePayload(query.invoice_payload);
+    const chat = { id: String(query.from.id), kind: 'private' as const };
     return {
-      ...base,
       kind: 'pre_checkout_query',
-      identity,
-      chat: { id: String(query.from.id), kind: 'private' },
-      events: [event('checkout', identity, { stage: 'pre_checkout', invoicePayload: query.invoice_payload, currency: query.currency, totalAmount: query.total_amount }, undefined, ids?.courseId)],
-      preCheckout: { queryId: query.id, invoicePayload: query.invoice_payload, ...ids, currency: query.currency, totalAmount: query.total_amount },
+      updateId,
+      updateType: 'pre_checkout_query',
+      queryId: query.id,
+      checkout: { payerExternalId: identity.externalId, ...(identity.locale ? { locale: identity.locale } : {}), ...ids, currency: query.currency, totalAmount: query.total_amount },
+      inbound: {
+        kind: 'record',
+        identity,
+        chat,
+        events: [event('checkout', identity, { stage: 'pre_checkout', invoicePayload: query.invoice_payload, currency: query.currency, totalAmount: query.total_amount }, undefined, ids?.courseId)],
+      },
     };
   }
 
@@ -209,10 +194,9 @@ export function translateUpdate(update: Update, options: TranslateOptions): Tran
     const message = update.edited_message;
     const identity = identityOf(message.from!);
     const text = 'text' in message && typeof message.text === 'string' ? message.text.slice(0, 4096) : undefined;
-    return { ...base, kind: 'edited_message', identity, chat: chatOf(message.chat), events: [event('message', identity, { type: 'edited', ...(text ? { text } : {}) }, message.date)] };
+    return inbound('edited_message', { kind: 'record', identity, chat: chatOf(message.chat), events: [event('message', identity, { type: 'edited', ...(text ? { text } : {}) }, message.date)] });
   }
 
   // Channel posts, polls and the like carry no follower to attribute them to.
-  const kind = Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown';
-  return { ...base, kind };
+  return { kind: 'ignored', updateId, updateType: Object.keys(update).find((k) => k !== 'update_id') ?? 'unknown' };
 }

@@ -177,10 +177,15 @@ export class EventBatcher<Ticket = never> {
 
   /** Records one caller's events; same contract as {@link recordEvents}. */
   async record(inputs: readonly unknown[]): Promise<EventResult[]> {
+    return (await this.recordSeeingFollowers(inputs)).results;
+  }
+
+  /** {@link record}, also returning the followers touched (see {@link recordEventsSeeingFollowers}). */
+  async recordSeeingFollowers(inputs: readonly unknown[]): Promise<RecordedEvents> {
     // Too big to share a batch, or nothing to share: the caller's own call.
-    if (inputs.length === 0 || inputs.length > MAX_EVENT_BATCH) return (await recordEventsSeeingFollowers(this.deps, inputs)).results;
+    if (inputs.length === 0 || inputs.length > MAX_EVENT_BATCH) return recordEventsSeeingFollowers(this.deps, inputs);
     const outcome = await this.batcher.submit({ inputs });
-    if (outcome.ok === true) return outcome.results;
+    if (outcome.ok === true) return { results: outcome.results, followers: outcome.followers };
     if (outcome.ok === false) throw outcome.error;
     throw new Error('event batch refused a caller without a ticket');
   }

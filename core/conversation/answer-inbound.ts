@@ -1,0 +1,224 @@
+import { courseTitle } from '../catalog/course.js';
+import { handleInbound } from '../dialog/handle-inbound.js';
+import { dialogText } from '../dialog/dialog-text.js';
+import type { DialogDeps } from '../dialog/dialog-turn.js';
+import type { Reply } from '../dialog/reply.js';
+import { ValidationError } from '../errors.js';
+import type { EventInput, IdentityInput, RecordedEvents } from '../events/index.js';
+import type { Follower } from '../followers/follower.js';
+import type { Logger, Recipient } from '../ports/index.js';
+import type { ChatPayment, Inbound, InboundOutcome } from './inbound.js';
+import type { ChargeRefunds, EventSink, ReplyOutbox } from './ports.js';
+import { settlePayment } from './settle-payment.js';
+
+export interface InboundConversationDeps<Ticket> {
+  /** The dialog's reads, clock and recommender; its derived events go to `events` too. */
+  dialog: DialogDeps;
+  events: EventSink<Ticket>;
+  outbox: ReplyOutbox;
+  logger: Logger;
+  /** Gives back money no order takes; without it such payments are logged for a person. */
+  refunds?: ChargeRefunds;
+}
+
+/** The follower an update's events were recorded for, with their row when the recording read it. */
+interface Recorded {
+  followerId: string | undefined;
+  follower?: Follower;
+}
+
+/** The delivery was admitted before: a redelivery. */
+const REFUSED = Symbol('refused');
+
+/** How long a platform identity's follower id is reused without resolving the identity again. */
+const FOLLOWER_CACHE_MS = 10 * 60_000;
+const FOLLOWER_CACHE_SIZE = 50_000;
+
+const identityKeyOf = (identity: IdentityInput) => `${identity.kind}:${identity.externalId}`;
+
+/**
+ * The one inbound use case every platform calls: records the update's events through the event
+ * sink (a redelivery stops there), resolves the follower once, then answers by kind — the dialog
+ * for a turn, reachability for a block, {@link settlePayment} for a payment — and hands the
+ * replies to the platform's durable outbox. Adapters only translate updates into {@link Inbound}
+ * and deliver; no business rule or customer-facing text lives in them.
+ *
+ * A redelivery is recognised by the sink refusing the delivery's ticket (Telegram claims each
+ * update_id in the same statement as its events) or, without a ticket, by every event coming back
+ * as a duplicate (WeChat message ids).
+ *
+ * @example
+ * const conversation = new InboundConversation({ dialog, events: batcher, outbox: messenger, logger });
+ * await conversation.answer({ kind: 'turn', identity, chat: { id: '42', kind: 'private' }, events: [event],
+ *   turn: { platform: 'telegram', messageId: '7:1001', chatKind: 'private', text: 'any python course?' } });
+ */
+export class InboundConversation<Ticket = never> {
+  private readonly dialog: DialogDeps;
+
+  constructor(private readonly deps: InboundConversationDeps<Ticket>) {
+    // The dialog's derived events (topics picked, courses viewed) share the sink's batches.
+    this.dialog = { ...deps.dialog, recordEvents: async (inputs) => (await deps.events.recordSeeingFollowers(inputs)).results };
+  }
+
+  /**
+   * Answers one inbound update. `options.ticket` is admitted with the events (see {@link EventSink});
+   * `options.onRecorded` runs once they are recorded, before the answer (Telegram answers the
+   * button's callback query then).
+   */
+  async answer(inbound: Inbound, options: { ticket?: Ticket; onRecorded?: () => void } = {}): Promise<InboundOutcome> {
+    const identityKey = identityKeyOf(inbound.identity);
+    // A follower not seen lately is resolved (created on first sight) before the shared events
+    // statement, which then takes plain follower ids (resolving identities there would need a
+    // transaction, one identity after another). If the update then fails, the follower stays and
+    // the redelivery finds it.
+    const isOneFollower = inbound.events.length > 0 && inbound.events.every((e) => e.identity && identityKeyOf(e.identity) === identityKey);
+    let resolved: Follower | undefined;
+    if (isOneFollower && !this.knownFollower(identityKey)) {
+      resolved = await this.deps.dialog.repos.followers.resolveIdentity(inbound.identity).then((r) => r.follower, () => undefined);
+      if (resolved) this.rememberFollower(identityKey, resolved.id);
+    }
+    const recorded = inbound.events.length > 0 ? await this.recordAll(inbound.events, options.ticket) : await this.resolveOnly(inbound.identity);
+    if (recorded === REFUSED) return this.duplicate(inbound);
+    options.onRecorded?.();
+    const followerId = recorded.followerId;
+    if (!followerId) return 'processed';
+    const to: Recipient = { followerId, chatId: inbound.chat.id };
+    switch (inbound.kind) {
+      case 'record':
+        return 'processed';
+      case 'reachability':
+        await this.deps.dialog.repos.followers.update(followerId, { isReachable: inbound.isReachable });
+        return 'processed';
+      case 'payment':
+        await this.settle(inbound.payment, to);
+        return 'processed';
+      case 'turn': {
+        // The events statement returned the follower's row (it moved their last-seen time).
+        const follower = recorded.follower ?? resolved;
+        const replies = await handleInbound(this.dialog, { ...inbound.turn, followerId }, follower ? { follower } : {});
+        // Queued, not sent: the update is done once its replies are in the chat's outbox.
+        if (replies.length) await this.deps.outbox.enqueue(to, replies, { purpose: 'transactional' });
+        return 'processed';
+      }
+    }
+  }
+
+  private duplicate(inbound: Inbound): InboundOutcome {
+    this.deps.logger.debug({ platform: inbound.events[0]?.platform, externalId: inbound.events[0]?.externalId }, 'inbound update already processed');
+    return 'duplicate';
+  }
+
+  private async resolveOnly(identity: IdentityInput): Promise<Recorded> {
+    const { follower } = await this.deps.dialog.repos.followers.resolveIdentity(identity);
+    return { followerId: follower.id, follower };
+  }
+
+  /**
+   * Records the update's events; a course id that no longer exists is dropped rather than losing
+   * the event. An identity seen lately is sent as its follower id: the shared statement then checks
+   * all its followers at once instead of resolving each identity in turn. Identities are never
+   * moved to another follower, and a deleted follower fails the check, after which the identity is
+   * sent again (and creates a new follower). With a ticket, the first attempt is admitted in the
+   * same write; retries after a validation error are the same delivery and are not admitted again.
+   */
+  private async recordAll(events: EventInput[], ticket: Ticket | undefined): Promise<Recorded | typeof REFUSED> {
+    let pending = ticket;
+    const record = async (inputs: EventInput[]): Promise<RecordedEvents | typeof REFUSED> => {
+      if (pending === undefined || !this.deps.events.recordIfAdmitted) {
+        const recorded = await this.deps.events.recordSeeingFollowers(inputs);
+        // Without a ticket, a delivery whose every event was stored before is a redelivery.
+        return ticket === undefined && recorded.results.every((r) => r.status === 'duplicate') ? REFUSED : recorded;
+      }
+      const taken = pending;
+      pending = undefined;
+      const recorded = await this.deps.events.recordIfAdmitted(inputs, taken);
+      return recorded === 'refused' ? REFUSED : recorded;
+    };
+    const identityKey = events[0]!.identity ? identityKeyOf(events[0]!.identity) : undefined;
+    const known = identityKey ? this.knownFollower(identityKey) : undefined;
+    if (known && events.every((e) => e.identity && identityKeyOf(e.identity) === identityKey)) {
+      try {
+        return await this.recordWithCourseFallback(events.map(({ identity: _resolved, ...rest }) => ({ ...rest, followerId: known })), record);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        this.followerIds.delete(identityKey!);
+      }
+    }
+    const recorded = await this.recordWithCourseFallback(events, record);
+    if (identityKey && recorded !== REFUSED && recorded.followerId) this.rememberFollower(identityKey, recorded.followerId);
+    return recorded;
+  }
+
+  private async recordWithCourseFallback(events: EventInput[], record: (inputs: EventInput[]) => Promise<RecordedEvents | typeof REFUSED>): Promise<Recorded | typeof REFUSED> {
+    const followerOf = (recorded: RecordedEvents | typeof REFUSED): Recorded | typeof REFUSED => {
+      if (recorded === REFUSED) return REFUSED;
+      const [result] = recorded.results;
+      const followerId = result && 'followerId' in result ? result.followerId : undefined;
+      const follower = followerId ? recorded.followers.get(followerId) : undefined;
+      return { followerId, ...(follower ? { follower } : {}) };
+    };
+    try {
+      return followerOf(await record(events));
+    } catch (error) {
+      if (!(error instanceof ValidationError) || !events.some((e) => e.courseId)) throw error;
+      return followerOf(await record(events.map(({ courseId: _dropped, ...rest }) => rest)));
+    }
+  }
+
+  /** Identity → follower id, for {@link FOLLOWER_CACHE_MS}; the oldest go first beyond {@link FOLLOWER_CACHE_SIZE}. */
+  private readonly followerIds = new Map<string, { followerId: string; atMs: number }>();
+
+  private knownFollower(identityKey: string): string | undefined {
+    const entry = this.followerIds.get(identityKey);
+    if (!entry) return undefined;
+    if (Date.now() - entry.atMs < FOLLOWER_CACHE_MS) return entry.followerId;
+    this.followerIds.delete(identityKey);
+    return undefined;
+  }
+
+  private rememberFollower(identityKey: string, followerId: string): void {
+    this.followerIds.delete(identityKey);
+    this.followerIds.set(identityKey, { followerId, atMs: Date.now() });
+    if (this.followerIds.size > FOLLOWER_CACHE_SIZE) this.followerIds.delete(this.followerIds.keys().next().value!);
+  }
+
+  /**
+   * Settles a chat payment and tells the payer what happened: the course is theirs, or their money
+   * went back. Each message is sent once per charge, whatever the platform redelivers.
+   */
+  private async settle(payment: ChatPayment, to: Recipient): Promise<void> {
+    const locale = (await this.deps.dialog.repos.followers.findById(to.followerId))?.locale ?? 'zh-CN';
+    const text = dialogText(locale);
+    const context = { orderId: payment.orderId, chargeId: payment.chargeId, provider: payment.provider };
+    const settlement = await settlePayment(this.deps.dialog, payment);
+    switch (settlement.outcome) {
+      case 'duplicate':
+        return;
+      case 'manual_review':
+        this.deps.logger.error({ ...context, reason: settlement.reason, currency: payment.currency }, 'chat payment left for a person to check; it is not refunded automatically');
+        return;
+      case 'confirmed': {
+        const course = await this.deps.dialog.repos.courses.findById(settlement.order.courseId);
+        const replies: Reply[] = [{ type: 'text', text: text.paymentReceived(course ? courseTitle(course, locale) : '') }];
+        await this.deps.outbox.send(to, replies, { purpose: 'transactional', idempotencyKey: `paid:${payment.chargeId}` });
+        return;
+      }
+      case 'refund': {
+        if (!this.deps.refunds) {
+          this.deps.logger.error({ ...context, reason: settlement.reason }, 'chat payment refused by the order and no refund path is configured; refund it by hand');
+          return;
+        }
+        try {
+          await this.deps.refunds.refundCharge(payment);
+        } catch (error) {
+          this.deps.logger.error({ ...context, reason: settlement.reason, err: error }, 'chat payment refused by the order and its refund failed; refund it by hand');
+          return;
+        }
+        this.deps.logger.warn({ ...context, reason: settlement.reason }, 'chat payment refused by the order; refunded');
+        const replies: Reply[] = [{ type: 'text', text: text.paymentRefunded(payment.totalAmount) }];
+        await this.deps.outbox.send(to, replies, { purpose: 'transactional', idempotencyKey: `refunded:${payment.chargeId}` });
+        return;
+      }
+    }
+  }
+}
