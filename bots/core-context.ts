@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { createMetrics, createLogger, type Logger, type Metrics } from '../adapters/index.js';
-import { systemClock, type Clock, type Repositories, type RecordEventsDeps, type UnitOfWork } from '../core/index.js';
+import { systemClock, type Clock, type Recommender, type Repositories, type RecordEventsDeps, type UnitOfWork } from '../core/index.js';
 import { createRepositories, migrate, openDatabase, PgUnitOfWork, seedDemoAudience, seedDemoCatalogue, type Database } from '../models/index.js';
 import type { Config } from './config/index.js';
+import { buildRecommender } from './wire-recommender.js';
 
 /** What every process shares: config, logger, metrics, the database and the core's dependencies. */
 export interface CoreContext {
@@ -14,6 +15,10 @@ export interface CoreContext {
   repos: Repositories;
   uow: UnitOfWork;
   recordEventsDeps: RecordEventsDeps;
+  /** The one recommender chain every channel serves from (see {@link buildRecommender}). */
+  recommender: Recommender;
+  /** Its engine's artifacts and full retrain, for the processes that train. */
+  recommenderEngine: Omit<ReturnType<typeof buildRecommender>, 'recommender'>;
 }
 
 /**
@@ -39,17 +44,37 @@ export async function openCoreContext(config: Config, logger: Logger = createLog
     const followers = await seedDemoAudience({ db: database.db, clock: systemClock });
     if (followers) logger.info({ followers, ms: Date.now() - startedAt }, 'demo audience seeded (followers, events, orders)');
   }
+  return createCoreContext(config, database, logger);
+}
+
+/**
+ * The core's dependencies over an open, migrated database: what {@link openCoreContext} returns,
+ * and what tests build over their own database so they wire exactly what a process wires.
+ *
+ * @example
+ * const ctx = createCoreContext(loadConfig({ LOG_LEVEL: 'silent' }), database, logger);
+ */
+export function createCoreContext(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): CoreContext {
   const metrics = createMetrics();
-  const clock = systemClock;
   const uow = new PgUnitOfWork(database.db);
+  const repos = createRepositories(database.db);
+  const { recommender, ...recommenderEngine } = buildRecommender({
+    db: database.db,
+    repos,
+    clock,
+    logger: logger.child({ component: 'recommender' }),
+    onStageFailed: (stage) => metrics.errors.inc({ source: 'recommender', code: `${stage}_failed` }),
+  });
   return {
     config,
     logger,
     metrics,
     database,
     clock,
-    repos: createRepositories(database.db),
+    repos,
     uow,
     recordEventsDeps: { uow, clock, metrics: metrics.core },
+    recommender,
+    recommenderEngine,
   };
 }

@@ -1,24 +1,28 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
 import { personaOf, type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
-import { createRecommender, initTensorflowBackend, RECOMMENDER_ARTIFACT_KIND, retrainRecommender } from '../core/recommend/index.js';
-import { PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
+import {
+  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND, retrainRecommender,
+} from '../core/recommend/index.js';
+import { PgCoursePopularity, PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
 /**
- * The recommendation engine over a database: serving (newest artifact, live history and persona
- * per request) and the full retrain that writes a new artifact. The process wiring and the
- * benchmarks build it here, so they measure the same engine.
+ * The one recommender every process and test serves from: the trained engine (newest artifact,
+ * live history and persona per request), then interest/segment popularity, then the newest courses
+ * on sale — an explicit chain with one exclusion set, each stage labelling its picks. Also the full
+ * retrain that writes a new artifact. The core context, the benchmarks and the tests build it here,
+ * so they all measure and exercise the same chain.
  *
  * @example
- * const { recommender, retrain } = createEngine({ db, repos, clock, logger });
+ * const { recommender, retrain } = buildRecommender({ db, repos, clock, logger });
  * await retrain();
  */
-export function createEngine(parts: { db: Db; repos: Repositories; clock: Clock; logger: Logger }) {
+export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Clock; logger: Logger; onStageFailed?: (stage: string) => void }) {
   const interactions = new PgInteractionRepository(parts.db);
   const artifacts = new PgModelArtifactRepository(parts.db);
   const personaDeps = { events: parts.repos.events, clock: parts.clock };
-  const recommender: Recommender = createRecommender(
+  const engine: Recommender = createRecommender(
     {
       followers: parts.repos.followers,
       courses: parts.repos.courses,
@@ -31,15 +35,21 @@ export function createEngine(parts: { db: Db; repos: Repositories; clock: Clock;
     },
     { refreshMs: 60_000 },
   );
+  const interestPopularity = new InterestPopularityRecommender({ ...parts.repos, popularity: new PgCoursePopularity(parts.db, parts.clock), clock: parts.clock });
+  const recommender = createRecommendationChain({ followers: parts.repos.followers, logger: parts.logger, ...(parts.onStageFailed ? { onStageFailed: parts.onStageFailed } : {}) }, [
+    { name: 'engine', recommender: engine },
+    { name: 'interest_popularity', recommender: interestPopularity },
+    { name: 'newest_on_sale', recommender: new NewestOnSaleRecommender(parts.repos) },
+  ]);
   const retrain = (onProgress?: (percent: number, stage: string) => void) =>
     retrainRecommender({ interactions, courses: parts.repos.courses, artifacts, clock: parts.clock, logger: parts.logger }, { onProgress });
   return { recommender, retrain, artifacts };
 }
 
 /**
- * Wires the recommendation engine: picks the TensorFlow.js backend (logged and exported in
- * /metrics), serves recommendations from the newest model artifact, offers the full retrain to
- * the model-retrain job, and mounts GET /api/segments. With no artifact yet (a fresh database),
+ * Wires training into a process that trains: picks the TensorFlow.js backend (logged and exported
+ * in /metrics), offers the full retrain to the model-retrain job, and mounts GET /api/segments.
+ * Serving needs none of this: every process serves from `ctx.recommender`. With no artifact yet (a fresh database),
  * one retrain runs in the background after start so the demo recommends from a trained model.
  */
 export async function wireRecommender(ctx: CoreContext, wiring: Wiring): Promise<void> {
@@ -47,8 +57,7 @@ export async function wireRecommender(ctx: CoreContext, wiring: Wiring): Promise
   const backend = await initTensorflowBackend(logger);
   ctx.metrics.tensorflowBackend.set({ backend }, 1);
 
-  const { recommender, retrain, artifacts } = createEngine({ db: ctx.database.db, repos: ctx.repos, clock: ctx.clock, logger });
-  wiring.recommender = recommender;
+  const { retrain, artifacts } = ctx.recommenderEngine;
   wiring.retrainRecommender = retrain;
   wiring.mounts.push({ path: '/api', router: createSegmentsRouter({ artifacts }), access: 'admin' });
 
@@ -69,5 +78,5 @@ export async function wireRecommender(ctx: CoreContext, wiring: Wiring): Promise
       await bootstrap;
     },
   });
-  wiring.channels.push({ channel: 'recommender', isOn: true, reason: `TensorFlow.js backend ${backend}; serving the newest model artifact` });
+  wiring.channels.push({ channel: 'recommender', isOn: true, reason: `TensorFlow.js backend ${backend}; serving the newest model artifact, then interest popularity, then newest on sale` });
 }

@@ -3,8 +3,8 @@ import {
   createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
-import { CachedCourseCatalogue, InterestPopularityRecommender, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
-import { PgReplyQueue, PgSendLogRepository, PgTelegramCoursePopularity, PgTelegramUpdateRepository, type Db } from '../models/index.js';
+import { CachedCourseCatalogue, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
+import { PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
 import type { TelegramConfig } from './config/telegram.js';
 import type { CoreContext } from './core-context.js';
@@ -18,8 +18,8 @@ export interface TelegramChannelParts {
   recordEventsDeps: RecordEventsDeps;
   logger: Logger;
   metrics?: Metrics;
-  /** The recommendation engine when wired; the interest + popularity stop-gap otherwise. */
-  recommender?: Recommender;
+  /** The one recommender chain (`ctx.recommender`). */
+  recommender: Recommender;
   timer?: Timer;
   /** Per-update phase timings (the benchmark's profile). */
   onPhases?: (phases: UpdatePhases) => void;
@@ -38,9 +38,7 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   const updates = new PgTelegramUpdateRepository(parts.db);
   // The chat path reads the same catalogue pages over and over: reused for a few seconds.
   const repos: Repositories = { ...parts.repos, courses: new CachedCourseCatalogue(parts.repos.courses, parts.clock) };
-  const recommender =
-    parts.recommender ?? new InterestPopularityRecommender({ ...repos, popularity: new PgTelegramCoursePopularity(parts.db, parts.clock), clock: parts.clock });
-  const dialog: DialogDeps = { repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender, checkoutProvider: 'telegram_stars' };
+  const dialog: DialogDeps = { repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender: parts.recommender, checkoutProvider: 'telegram_stars' };
   const processorRef: { current?: UpdateProcessor } = {};
   const { bot, drain } = createTelegramBot({
     token,
@@ -123,7 +121,7 @@ export async function wireTelegram(ctx: CoreContext, wiring: Wiring): Promise<vo
   }
   const logger = ctx.logger.child({ channel: 'telegram' });
   const channel = buildTelegramChannel(
-    { db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, ...(wiring.recommender ? { recommender: wiring.recommender } : {}) },
+    { db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, recommender: ctx.recommender },
     config,
     config.botToken,
   );

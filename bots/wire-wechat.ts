@@ -5,8 +5,7 @@ import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
 import { createWechatChannel, createWechatLoginQrRouter } from '../adapters/wechat/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
-import { courseTitle, InterestPopularityRecommender, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
-import { PgTelegramCoursePopularity } from '../models/index.js';
+import { courseTitle, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
 import { resolveGeneratedSecret } from './admin-token.js';
 import type { WechatConfig } from './config/wechat.js';
@@ -88,7 +87,7 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const { appId, appSecret } = config.miniProgram;
   const wechat = appId && appSecret ? new HttpWechatApiClient({ apiBase: config.miniProgram.apiBase, appId, appSecret }) : undefined;
   const payment = await loadWechatPay(config, ctx.clock, ctx.repos.courses);
-  const recommender: Recommender = wiring.recommender ?? new InterestPopularityRecommender({ ...ctx.repos, popularity: new PgTelegramCoursePopularity(ctx.database.db, ctx.clock), clock: ctx.clock });
+  const recommender = ctx.recommender;
   wiring.mounts.push({
     path: '/mp',
     access: 'public',
@@ -109,7 +108,7 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const off: string[] = [];
   if (!wechat) off.push('login off: set WECHAT_APP_ID and WECHAT_APP_SECRET');
   if (!payment) off.push('WeChat Pay off: set WECHAT_PAY_* (see .env.example)');
-  wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}${wiring.recommender ? '' : '; recommendations from the interest+popularity fallback'}` });
+  wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}` });
   await wireWechatBot(ctx, wiring, recommender);
 }
 
@@ -130,7 +129,7 @@ export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommende
     ...(config.bot.puppetToken ? { puppetOptions: { token: config.bot.puppetToken } } : {}),
   });
   const { appId } = config.miniProgram;
-  const { bot: wechat, messenger, pacer } = createWechatChannel({
+  const { bot: wechat, messenger, outbox, pacer } = createWechatChannel({
     bot,
     db: ctx.database.db,
     repos: ctx.repos,
@@ -149,8 +148,13 @@ export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommende
   wiring.mounts.push({ path: '/api', router: createWechatLoginQrRouter(() => wechat.loginState()), access: 'admin' });
   wiring.services.push({
     name: 'wechat-bot',
-    start: () => wechat.start(),
+    start: async () => {
+      await outbox.start();
+      await wechat.start();
+    },
     stop: async () => {
+      outbox.stop();
+      await outbox.drain();
       await pacer.drain();
       await wechat.stop();
     },

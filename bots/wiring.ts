@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { Mount } from '../adapters/index.js';
-import type { Messenger, Platform, Recommender } from '../core/index.js';
+import type { Messenger, Platform } from '../core/index.js';
 import type { ChannelStatus, Service } from './lifecycle.js';
 
 /**
  * What the wiring steps of a process build up, in order: each `wire*` function in bots/ reads
- * what earlier steps put here (the recommender, the messengers) and adds its own mounts,
+ * what earlier steps put here (the messengers) and adds its own mounts,
  * services and channel statuses.
  */
 export interface Wiring {
@@ -13,7 +13,6 @@ export interface Wiring {
   services: Service[];
   channels: ChannelStatus[];
   messengers: Map<Platform, Messenger>;
-  recommender: Recommender | undefined;
   /** Full retrain of the recommender, for the model-retrain job; set by wireRecommender. */
   retrainRecommender?: (onProgress?: (percent: number, stage: string) => void) => Promise<{ version: number; metrics: Record<string, unknown> }>;
   /** Guards every `admin` mount; set by the console step (sessions, API tokens, ADMIN_API_TOKEN). */
@@ -21,5 +20,5 @@ export interface Wiring {
 }
 
 export function emptyWiring(): Wiring {
-  return { mounts: [], services: [], channels: [], messengers: new Map(), recommender: undefined };
+  return { mounts: [], services: [], channels: [], messengers: new Map() };
 }

@@ -16,7 +16,7 @@ runProcess({
     const telegram = ctx.config.telegram;
     if (telegram.botToken) {
       const channel = buildTelegramChannel(
-        { db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger: ctx.logger.child({ channel: 'telegram' }), metrics: ctx.metrics },
+        { db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger: ctx.logger.child({ channel: 'telegram' }), metrics: ctx.metrics, recommender: ctx.recommender },
         telegram,
         telegram.botToken,
       );

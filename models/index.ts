@@ -17,7 +17,7 @@ export * as telegramSchema from './telegram-schema.js';
 export { PgSendLogRepository, type SendLogEntry, type StartedSend, type FinishedSend } from './repositories/pg-send-log-repository.js';
 export { PgReplyQueue, type QueuedReplies } from './repositories/pg-reply-queue.js';
 export { PgTelegramUpdateRepository } from './repositories/pg-telegram-update-repository.js';
-export { PgTelegramCoursePopularity } from './repositories/pg-telegram-course-popularity.js';
+export { PgCoursePopularity } from './repositories/pg-course-popularity.js';
 export { seedDemoAudience } from './seed/seed-demo-audience.js';
 export * as recommenderSchema from './recommender-schema.js';
 export { PgModelArtifactRepository } from './repositories/pg-model-artifact-repository.js';

@@ -50,7 +50,7 @@ import { systemClock } from '../core/index.js';
 import { createRepositories, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue } from '../models/index.js';
 import { initTensorflowBackend } from '../core/recommend/index.js';
 import { buildTelegramChannel } from '../bots/wire-telegram.js';
-import { createEngine } from '../bots/wire-recommender.js';
+import { buildRecommender } from '../bots/wire-recommender.js';
 import type { UpdatePhases } from '../adapters/telegram/index.js';
 import type { TelegramConfig } from '../bots/config/telegram.js';
 import { BENCH_SETTINGS, openBenchDatabase } from './bench-database.js';
@@ -355,10 +355,10 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
     const metrics = createMetrics();
     const logger = createLogger('silent');
     const uow = new PgUnitOfWork(database.db);
-    // The production recommendation engine, serving a model trained on the demo audience.
+    // The production recommender chain, its engine serving a model trained on the demo audience.
     await seedDemoAudience({ db: database.db, clock: systemClock });
     await initTensorflowBackend(logger);
-    const engine = createEngine({ db: database.db, repos, clock: systemClock, logger });
+    const engine = buildRecommender({ db: database.db, repos, clock: systemClock, logger });
     await engine.retrain();
     const config: TelegramConfig = {
       botToken: TOKEN, mode: 'webhook', apiRoot: load.apiRoot, webhookSecret: SECRET, webhookUrl: undefined, webhookPath: '/telegram/webhook',

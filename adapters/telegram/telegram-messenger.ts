@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { TelegramError, type Telegram } from 'telegraf';
 import type { BatchMessenger, KeyedSend } from '../../core/campaigns/index.js';
 import { MicroBatcher, type FollowerRepository, type Logger, type Recipient, type Reply, type SendPurpose, type SendResult } from '../../core/index.js';
 import type { FinishedSend, PgReplyQueue, PgSendLogRepository, QueuedReplies } from '../../models/index.js';
+import { ReplyQueueLease } from '../outbound/reply-queue-lease.js';
 import { RateLimiter } from './rate-limiter.js';
 import { renderReply, type TelegramCall } from './render-reply.js';
 
@@ -125,52 +124,44 @@ export class TelegramMessenger implements BatchMessenger {
       },
       { maxWaitMs: deps.sendLogBatchMs ?? 2, maxSize: 200 },
     );
-    this.instanceId = deps.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-    this.lease = deps.replyLease ?? { leaseMs: 120_000, checkEveryMs: 30_000 };
     const queue = deps.replyQueue;
+    this.lease = queue
+      ? new ReplyQueueLease({
+          platform: 'telegram',
+          queue,
+          logger: deps.logger,
+          nowMs: () => this.timer.nowMs(),
+          ...(deps.instanceId ? { instanceId: deps.instanceId } : {}),
+          ...(deps.replyLease ? { lease: deps.replyLease } : {}),
+          takeOver: (item) => this.queueInMemory({ followerId: item.followerId ?? '', chatId: item.chatId }, item.replies, item.purpose, item.id),
+        })
+      : undefined;
     // Replies queued within 5 ms of each other are stored by one statement (group commit); nobody
     // waits on it but the send's own record, so a short wait only means fewer statements.
     this.queueWrites = queue
-      ? new MicroBatcher<QueuedReplies, number>((items) => queue.add(items, this.instanceId, this.leaseUntil()), { maxWaitMs: 5, maxSize: 200, maxConcurrentFlushes: 2 })
+      ? new MicroBatcher<QueuedReplies, number>((items) => queue.add(items, this.lease!.instanceId, this.lease!.leaseUntil()), { maxWaitMs: 5, maxSize: 200, maxConcurrentFlushes: 2 })
       : undefined;
   }
 
-  private readonly instanceId: string;
-  private readonly lease: { leaseMs: number; checkEveryMs: number };
+  private readonly lease: ReplyQueueLease | undefined;
   private readonly queueWrites: MicroBatcher<QueuedReplies, number> | undefined;
-  private leaseTimer: ReturnType<typeof setInterval> | undefined;
-
-  private leaseUntil(): Date {
-    return new Date(this.timer.nowMs() + this.lease.leaseMs);
-  }
 
   /**
    * With a reply queue: sends what a stopped process left queued (its lease ran out), and from now
    * on renews this process's leases and looks again every `checkEveryMs`. Call `stop` to end it.
    */
   async start(): Promise<void> {
-    if (!this.deps.replyQueue || this.leaseTimer) return;
-    await this.takeOverExpired();
-    this.leaseTimer = setInterval(() => {
-      void this.deps.replyQueue!.renew(this.instanceId, this.leaseUntil())
-        .then(() => this.takeOverExpired())
-        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'reply queue lease renewal failed'));
-    }, this.lease.checkEveryMs);
-    this.leaseTimer.unref();
+    await this.lease?.start();
   }
 
   /** Stops renewing; replies still queued stay in the table for another process after the lease. */
   stop(): void {
-    clearInterval(this.leaseTimer);
-    this.leaseTimer = undefined;
+    this.lease?.stop();
   }
 
   /** Queues (in memory, in order) the replies of processes whose lease ran out; returns how many. */
   async takeOverExpired(): Promise<number> {
-    const taken = await this.deps.replyQueue!.takeExpired(this.instanceId, new Date(this.timer.nowMs()), this.leaseUntil(), 500);
-    for (const item of taken) this.queueInMemory({ followerId: item.followerId ?? '', chatId: item.chatId }, item.replies, item.purpose, item.id);
-    if (taken.length > 0) this.deps.logger.warn({ replies: taken.length }, 'took over chat replies a stopped process had queued');
-    return taken.length;
+    return this.lease ? this.lease.takeOverExpired() : 0;
   }
 
   async send(to: Recipient, replies: readonly Reply[], options: { purpose: SendPurpose; idempotencyKey?: string }): Promise<SendResult> {

@@ -1,11 +1,12 @@
 import type { Wechaty } from 'wechaty';
 import type { Clock, Course, DialogDeps, Logger, RecordEventsDeps, Recommender, Repositories, UnitOfWork } from '../../core/index.js';
-import type { Db } from '../../models/index.js';
+import { PgReplyQueue, type Db } from '../../models/index.js';
 import { PgSendLogRepository } from '../../models/repositories/pg-send-log-repository.js';
 import { PgWechatSendCounter } from '../../models/repositories/pg-mp-wechat-send-counter.js';
 import { SendPacer } from './send-pacer.js';
 import { WechatBot } from './wechat-bot.js';
 import { WechatMessenger } from './wechat-messenger.js';
+import { WechatReplyOutbox } from './wechat-reply-outbox.js';
 import { WechatyConversations } from './wechaty-conversations.js';
 
 export interface WechatChannelOptions {
@@ -28,12 +29,13 @@ export interface WechatChannelOptions {
 
 /**
  * Assembles the WeChat channel around a wechaty instance: the paced messenger (the outbound path
- * jobs use too) and the bot that feeds the shared dialog.
+ * jobs use too), the durable reply queue in front of it, and the bot that hands every update to the
+ * core inbound use case. Start the outbox before the bot (it sends what a stopped process left).
  *
  * @example
  * const { bot, messenger } = createWechatChannel({ bot: WechatyBuilder.build({ puppet }), ...deps });
  */
-export function createWechatChannel(options: WechatChannelOptions): { bot: WechatBot; messenger: WechatMessenger; pacer: SendPacer } {
+export function createWechatChannel(options: WechatChannelOptions): { bot: WechatBot; messenger: WechatMessenger; outbox: WechatReplyOutbox; pacer: SendPacer } {
   const template = options.coursePageUrl;
   const pageOf = (course: Course) => template?.replaceAll('{id}', course.id).replaceAll('{slug}', course.slug);
   const pacer = new SendPacer({ intervalMs: options.pacing.intervalMs, jitterMs: options.pacing.jitterMs });
@@ -61,6 +63,7 @@ export function createWechatChannel(options: WechatChannelOptions): { bot: Wecha
     recommender: options.recommender,
     ...(template ? { courseUrl: pageOf } : {}),
   };
-  const bot = new WechatBot({ bot: options.bot, dialog, uow: options.uow, messenger, logger, friends: options.friends, printQr: options.printQr, onError: options.onError });
-  return { bot, messenger, pacer };
+  const outbox = new WechatReplyOutbox({ messenger, queue: new PgReplyQueue(options.db), logger, nowMs: () => options.clock.now().getTime() });
+  const bot = new WechatBot({ bot: options.bot, dialog, outbox, messenger, logger, friends: options.friends, printQr: options.printQr, onError: options.onError });
+  return { bot, messenger, outbox, pacer };
 }

@@ -5,3 +5,4 @@ export { SendPacer } from './send-pacer.js';
 export { renderWechatReplies, type WechatOutgoing, type Rendered } from './render-reply.js';
 export { createWechatLoginQrRouter } from './login-qr-route.js';
 export { createWechatChannel, type WechatChannelOptions } from './create-wechat-channel.js';
+export { WechatReplyOutbox, type WechatReplyOutboxDeps } from './wechat-reply-outbox.js';

@@ -1,14 +1,17 @@
 import qrcodeTerminal from 'qrcode-terminal';
 import { types, type Wechaty } from 'wechaty';
 import type { ContactInterface, FriendshipInterface, MessageInterface, RoomInterface } from 'wechaty/impls';
-import { handleInbound, recordEvent, type DialogDeps, type InboundMessage, type Logger, type UnitOfWork } from '../../core/index.js';
+import { EventBatcher, InboundConversation, type DialogDeps, type DialogInput, type EventInput, type IdentityInput, type Logger } from '../../core/index.js';
 import { ROOM_PREFIX, type WechatMessenger } from './wechat-messenger.js';
+import type { WechatReplyOutbox } from './wechat-reply-outbox.js';
 
 export interface WechatBotDeps {
   bot: Wechaty;
   dialog: DialogDeps;
-  uow: UnitOfWork;
-  messenger: WechatMessenger;
+  /** The durable reply queue chat answers go to. */
+  outbox: WechatReplyOutbox;
+  /** Knows which numbered options were last offered in a chat. */
+  messenger: Pick<WechatMessenger, 'optionsFor'>;
   logger: Logger;
   friends: { autoAccept: boolean; keywords: readonly string[] };
   /** Print the login QR code in the terminal (off in tests). */
@@ -23,20 +26,24 @@ export type LoginState =
   | { status: 'logged_out'; since: string };
 
 /**
- * The wechaty bot: friend requests (auto-accepted when enabled and the greeting holds a keyword)
- * become follows with a welcome and onboarding; people joining a room are welcomed there; private
- * messages and @mentions in rooms go to the shared core dialog; every reply leaves through the
- * paced WechatMessenger. Each inbound message is recorded once (keyed on its id), so a redelivered
- * message is not answered twice.
+ * The wechaty edge of the core inbound use case: friend requests (auto-accepted when enabled and
+ * the greeting holds a keyword) become follows with a welcome and onboarding; people joining a room
+ * are welcomed there; private messages and @mentions in rooms become dialog turns. Each is handed
+ * to {@link InboundConversation} (events recorded with group commit, keyed on the WeChat id, so a
+ * redelivered message is not answered twice) and its replies go to the durable reply queue.
  *
  * @example
  * const wechat = new WechatBot(deps); await wechat.start(); // scan the QR printed in the terminal
  */
 export class WechatBot {
   private state: LoginState = { status: 'not_started' };
+  private readonly conversation: InboundConversation;
 
   constructor(private readonly deps: WechatBotDeps) {
     const { bot } = deps;
+    // Concurrent messages share one events statement (group commit), as on Telegram.
+    const events = new EventBatcher(deps.dialog.recordEventsDeps, { maxWaitMs: 0, maxConcurrentFlushes: 2 });
+    this.conversation = new InboundConversation({ dialog: deps.dialog, events, outbox: deps.outbox, logger: deps.logger });
     bot.on('scan', (qrcode, status) => this.onScan(qrcode, status));
     bot.on('login', (user) => {
       this.state = { status: 'logged_in', user: user.name(), since: new Date().toISOString() };
@@ -88,19 +95,11 @@ export class WechatBot {
     this.deps.onError?.(where);
   }
 
-  /** Records an event for a contact, creating the follower on first sight; null when already recorded. */
-  private async record(kind: 'follow' | 'message', externalId: string, contact: ContactInterface, payload: Record<string, unknown>): Promise<string | null> {
-    const result = await recordEvent(this.deps.dialog.recordEventsDeps, {
-      kind, platform: 'wechat', externalId, identity: { kind: 'wechat', externalId: contact.id, displayName: contact.name().slice(0, 128) || undefined }, payload,
-    });
-    return result.status === 'recorded' ? result.followerId : null;
-  }
-
-  private async answer(chatId: string, followerId: string, inbound: Omit<InboundMessage, 'platform' | 'followerId'>, idempotencyKey: string): Promise<void> {
-    const replies = await handleInbound(this.deps.dialog, { platform: 'wechat', followerId, ...inbound });
-    if (replies.length === 0) return;
-    const result = await this.deps.messenger.send({ followerId, chatId }, replies, { purpose: 'transactional', idempotencyKey });
-    if (result.status !== 'sent') this.deps.logger.warn({ chatId, status: result.status }, 'WeChat reply not sent');
+  /** A dialog turn for a contact in a chat, recorded as one event keyed on `externalId`. */
+  private async answer(contact: ContactInterface, chat: { id: string; kind: 'private' | 'group' }, event: { kind: 'follow' | 'message'; externalId: string; payload: Record<string, unknown> }, turn: Omit<DialogInput, 'platform' | 'chatKind'>): Promise<void> {
+    const identity: IdentityInput = { kind: 'wechat', externalId: contact.id, ...(contact.name() ? { displayName: contact.name().slice(0, 128) } : {}) };
+    const recorded: EventInput = { kind: event.kind, platform: 'wechat', externalId: event.externalId, identity, payload: event.payload };
+    await this.conversation.answer({ kind: 'turn', identity, chat, events: [recorded], turn: { platform: 'wechat', chatKind: chat.kind, ...turn } });
   }
 
   private async onFriendship(friendship: FriendshipInterface): Promise<void> {
@@ -114,20 +113,18 @@ export class WechatBot {
     }
     await friendship.accept();
     const contact = friendship.contact();
-    const followerId = await this.record('follow', `friendship:${friendship.id}`, contact, { hello: hello.slice(0, 200) });
-    if (!followerId) return;
-    await this.answer(contact.id, followerId, { messageId: `friendship:${friendship.id}`, chatKind: 'private', command: { name: 'start', args: '' } }, `welcome:${friendship.id}`);
+    const key = `friendship:${friendship.id}`;
+    await this.answer(contact, { id: contact.id, kind: 'private' }, { kind: 'follow', externalId: key, payload: { hello: hello.slice(0, 200) } }, { messageId: key, command: { name: 'start', args: '' } });
   }
 
   private async onRoomJoin(room: RoomInterface, invitees: ContactInterface[]): Promise<void> {
     const self = this.deps.bot.currentUser;
+    // Someone who leaves and joins again is welcomed again, but a redelivered join within the same minute is not.
+    const minute = Math.floor(Date.now() / 60_000);
     for (const contact of invitees) {
       if (contact.id === self.id) continue;
-      const { follower } = await this.deps.uow.run((repos) =>
-        repos.followers.resolveIdentity({ kind: 'wechat', externalId: contact.id, displayName: contact.name().slice(0, 128) || undefined }),
-      );
-      const key = `room-join:${room.id}:${contact.id}`;
-      await this.answer(`${ROOM_PREFIX}${room.id}`, follower.id, { messageId: key, chatKind: 'group', command: { name: 'start', args: '' } }, `${key}:${Math.floor(Date.now() / 60_000)}`);
+      const key = `room-join:${room.id}:${contact.id}:${minute}`;
+      await this.answer(contact, { id: `${ROOM_PREFIX}${room.id}`, kind: 'group' }, { kind: 'follow', externalId: key, payload: { via: 'room_join', roomId: room.id } }, { messageId: key, command: { name: 'start', args: '' } });
     }
   }
 
@@ -138,12 +135,11 @@ export class WechatBot {
     const talker = message.talker();
     const text = (room ? await message.mentionText() : message.text()).trim();
     if (!text) return;
-    const followerId = await this.record('message', `msg:${message.id}`, talker, { text: text.slice(0, 2000), ...(room ? { roomId: room.id } : {}) });
-    if (!followerId) return;
-    const chatId = room ? `${ROOM_PREFIX}${room.id}` : talker.id;
+    const chat = room ? { id: `${ROOM_PREFIX}${room.id}`, kind: 'group' as const } : { id: talker.id, kind: 'private' as const };
     const option = /^(\d{1,2})$/.exec(text);
-    const action = option ? this.deps.messenger.optionsFor(chatId)[Number(option[1]) - 1] : undefined;
+    const action = option ? this.deps.messenger.optionsFor(chat.id)[Number(option[1]) - 1] : undefined;
     const content = action ? { action } : { text: text.slice(0, 4096) };
-    await this.answer(chatId, followerId, { messageId: message.id, chatKind: room ? 'group' : 'private', ...content }, `reply:${message.id}`);
+    const payload = { text: text.slice(0, 2000), ...(room ? { roomId: room.id } : {}) };
+    await this.answer(talker, chat, { kind: 'message', externalId: `msg:${message.id}`, payload }, { messageId: message.id, ...content });
   }
 }

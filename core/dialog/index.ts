@@ -7,5 +7,4 @@ export { ACTIONS, intentOfAction, intentOfCommand, type Intent } from './intent.
 export { reasonText } from './render-reason.js';
 export { dialogText, ONBOARDING_TOPICS, topicLabel } from './dialog-text.js';
 export { toCourseCard, displayPrice } from './course-cards.js';
-export { InterestPopularityRecommender, type CoursePopularity, type InterestPopularityDeps } from './interest-popularity-recommender.js';
 export { CachedCourseCatalogue, CATALOGUE_CACHE_MS } from './cached-catalogue.js';

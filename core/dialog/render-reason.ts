@@ -22,6 +22,7 @@ const REASONS: Record<string, { zh: Render; en: Render }> = {
   trending: { zh: () => '最近很火', en: () => 'Trending right now' },
   cold_start_popular: { zh: () => '新同学的热门选择', en: () => 'A favourite of new learners' },
   non_personalised_popular: { zh: () => '热门课程（未个性化）', en: () => 'Popular course (not personalised)' },
+  newest_on_sale: { zh: () => '新上架的课程', en: () => 'Newly added course' },
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { EventKind } from '../events/event-types.js';
 import type { Follower } from '../followers/follower.js';
 
-/** Why a course was picked; `params` fill the human text (see core/recommend renderReason). */
+/** Why a course was picked; `params` fill the human text (see reasonText in core/dialog). */
 export type ReasonCode =
   | 'because_you_liked'
   | 'popular_with_similar'
@@ -11,7 +11,8 @@ export type ReasonCode =
   | 'bought_together'
   | 'cold_start_interest'
   | 'cold_start_popular'
-  | 'non_personalised_popular';
+  | 'non_personalised_popular'
+  | 'newest_on_sale';
 
 export interface RecommendationReason {
   /** One of ReasonCode from core/recommend; other recommenders (fallbacks) may use their own codes. */
@@ -21,7 +22,7 @@ export interface RecommendationReason {
 }
 
 /** Which candidate generator won the pick. */
-export type RecommendationSource = 'item_cf' | 'content' | 'popularity' | 'segment_popularity' | 'trending' | 'association_rules' | 'interests';
+export type RecommendationSource = 'item_cf' | 'content' | 'popularity' | 'segment_popularity' | 'trending' | 'association_rules' | 'interests' | 'newest';
 
 export interface Recommendation {
   courseId: string;
@@ -33,7 +34,7 @@ export interface Recommendation {
 
 export interface RecommendOptions {
   limit: number;
-  /** `zh-CN` or `en`; defaults to the follower's locale. Reasons carry codes; render them with renderReason. */
+  /** `zh-CN` or `en`; defaults to the follower's locale. Reasons carry codes; render them with reasonText. */
   locale?: string;
   excludeCourseIds?: string[];
   /** The follower as the caller has just read them; saves reading them again (ignored if another id). */
@@ -95,4 +96,14 @@ export interface ModelArtifactRepository {
   latest(kind: string): Promise<ModelArtifact | null>;
   /** The newest version number only (cheap poll), or null when none. */
   latestVersion(kind: string): Promise<number | null>;
+}
+
+/**
+ * How popular each course is (for example recent purchases and views, weighted); higher is more.
+ *
+ * @example
+ * const scores = await popularity.courseScores(); // Map { '7d1…' => 42.5 }
+ */
+export interface CoursePopularity {
+  courseScores(): Promise<Map<string, number>>;
 }

@@ -2,7 +2,6 @@ export * from './evaluation/index.js';
 export { initTensorflowBackend, type TensorflowBackend } from './tf-backend.js';
 export { createRecommender, type CreateRecommenderDeps, type RecommenderTuning } from './create-recommender.js';
 export { retrainRecommender, type RetrainRecommenderDeps, type RetrainOptions } from './retrain-recommender.js';
-export { renderReason } from './rerank/reasons.js';
 export { mmr } from './rerank/mmr.js';
 export { RECOMMENDER_ARTIFACT_KIND, hydrateModel, type RecommenderArtifact, type RecommenderModel } from './serving/recommender-model.js';
 export { indexCatalogue, priceBandOf, type CatalogueIndex } from './serving/catalogue-index.js';
@@ -22,3 +21,4 @@ export { buildSegmentModel, assignSegment, type SegmentModel, type Segment } fro
 export { followerProfiles, type FollowerProfile, type CourseFacts } from './segments/follower-features.js';
 export { associationRules, type AssociationRule, type AprioriOptions } from './rules/apriori.js';
 export { trainRanker, predictRanker, defaultRankerWeights, auc, RANKER_FEATURES, type RankerWeights } from './ranking/ranker.js';
+export { createRecommendationChain, InterestPopularityRecommender, NewestOnSaleRecommender, type InterestPopularityDeps, type RecommenderStage } from './chain/index.js';

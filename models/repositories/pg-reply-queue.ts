@@ -48,20 +48,27 @@ export class PgReplyQueue {
     return ids.map((r) => Number(r.id));
   }
 
+  /** Deletes rows whose replies were sent (or given up) by a messenger that records sends on its own. */
+  async remove(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await queryRows(this.db, sql`delete from reply_queue where id = any(${`{${ids.join(',')}}`}::bigint[])`);
+  }
+
   /** Extends the lease of every row `owner` holds. */
   async renew(owner: string, leaseUntil: Date): Promise<void> {
     await queryRows(this.db, sql`update reply_queue set lease_until = ${tsParam(leaseUntil)} where owner = ${owner}`);
   }
 
   /**
-   * Takes up to `limit` rows whose lease ran out before `now` (their owner stopped), oldest first,
-   * for `owner` until `leaseUntil`; concurrent callers take disjoint rows.
+   * Takes up to `limit` of `platform`'s rows whose lease ran out before `now` (their owner
+   * stopped), oldest first, for `owner` until `leaseUntil`; concurrent callers take disjoint rows.
+   * Only a process with that platform's messenger can send them.
    */
-  async takeExpired(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Array<QueuedReplies & { id: number }>> {
+  async takeExpired(platform: Platform, owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Array<QueuedReplies & { id: number }>> {
     const rows = await queryRows<{ id: string; platform: Platform; follower_id: string | null; chat_id: string; purpose: SendPurpose; replies: Reply[] }>(
       this.db,
       sql`update reply_queue q set owner = ${owner}, lease_until = ${tsParam(leaseUntil)}
-          from (select id from reply_queue where lease_until < ${tsParam(now)} order by id limit ${limit} for update skip locked) due
+          from (select id from reply_queue where platform = ${platform} and lease_until < ${tsParam(now)} order by id limit ${limit} for update skip locked) due
           where q.id = due.id
           returning q.id, q.platform, q.follower_id, q.chat_id, q.purpose, q.replies`,
     );

@@ -9,11 +9,10 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { createCoreApiRouter, createHttpApp, createLogger, createMetrics } from '../../adapters/index.js';
-import { systemClock } from '../../core/index.js';
-import { createRepositories, PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
+import { createCoreApiRouter, createHttpApp, createLogger } from '../../adapters/index.js';
+import { queryRows, type Database } from '../../models/index.js';
 import { loadConfig } from '../../bots/config/index.js';
-import type { CoreContext } from '../../bots/core-context.js';
+import { createCoreContext, type CoreContext } from '../../bots/core-context.js';
 import type { Service } from '../../bots/lifecycle.js';
 import { CONSOLE_DIST_DIR, wireConsole } from '../../bots/wire-console.js';
 import { wireJobs } from '../../bots/wire-jobs.js';
@@ -55,10 +54,8 @@ async function startAllInOne(database: Database, sinkUrl: string) {
     ADMIN_PASSWORD: ADMIN.password,
     DISPATCH_IDLE_MS: '50',
   });
-  const logger = createLogger('silent');
-  const metrics = createMetrics();
-  const uow = new PgUnitOfWork(database.db);
-  const ctx: CoreContext = { config, logger, metrics, database, clock: systemClock, repos: createRepositories(database.db), uow, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core } };
+  const ctx = createCoreContext(config, database, createLogger('silent'));
+  const { logger, metrics } = ctx;
   const wiring = emptyWiring();
   wiring.mounts.push({ path: '/api', router: createCoreApiRouter({ recordEventsDeps: ctx.recordEventsDeps, ...ctx.repos, clock: ctx.clock }), access: 'admin' });
   wiring.messengers.set('telegram', new SinkMessenger(sinkUrl));

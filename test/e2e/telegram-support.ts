@@ -3,6 +3,7 @@ import { createLogger } from '../../adapters/index.js';
 import { systemClock, type Clock } from '../../core/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../models/index.js';
 import { buildTelegramChannel } from '../../bots/wire-telegram.js';
+import { buildRecommender } from '../../bots/wire-recommender.js';
 import type { TelegramConfig } from '../../bots/config/telegram.js';
 import { createMetrics } from '../../adapters/index.js';
 
@@ -38,8 +39,10 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
   const metrics = createMetrics();
   const uow = new PgUnitOfWork(database.db);
   const repos = createRepositories(database.db);
+  const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
+  const { recommender } = buildRecommender({ db: database.db, repos, clock, logger });
   const channel = buildTelegramChannel(
-    { db: database.db, repos, uow, clock, recordEventsDeps: { uow, clock, metrics: metrics.core }, logger: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'), metrics },
+    { db: database.db, repos, uow, clock, recordEventsDeps: { uow, clock, metrics: metrics.core }, logger, metrics, recommender },
     config,
     token,
   );

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Express } from 'express';
-import { CatalogueFallbackRecommender, createMpRouter, HttpWechatApiClient } from '../../../adapters/http/mp/index.js';
+import { createMpRouter, HttpWechatApiClient } from '../../../adapters/http/mp/index.js';
+import { buildRecommender } from '../../../bots/wire-recommender.js';
 import { createLogger, createMetrics } from '../../../adapters/index.js';
 import { WechatPayClient, WechatPayGateway } from '../../../adapters/payments/wechat-pay/index.js';
 import type { Clock, Repositories } from '../../../core/index.js';
@@ -36,14 +37,15 @@ export function createMpTestApp(database: Database, options: MpAppOptions): { ap
         };
       })()
     : undefined;
+  const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
   const router = createMpRouter({
     uow,
     clock: options.clock,
-    logger: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'),
+    logger,
     metrics: metrics.core,
     repos,
     recordEventsDeps: { uow, clock: options.clock, metrics: metrics.core },
-    recommender: new CatalogueFallbackRecommender(repos.courses),
+    recommender: buildRecommender({ db: database.db, repos, clock: options.clock, logger }).recommender,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, eventsPerMinute: options.eventsPerMinute ?? 120 },
     wechat,
     payment,

@@ -1,4 +1,5 @@
-import { associationRules, buildContentIndex, chooseKBySilhouette, cosine, kMeans, mmr, predictRanker, defaultRankerWeights, renderReason, auc } from '../../../core/recommend/index.js';
+import { associationRules, buildContentIndex, chooseKBySilhouette, cosine, kMeans, mmr, predictRanker, defaultRankerWeights, auc } from '../../../core/recommend/index.js';
+import { reasonText } from '../../../core/index.js';
 
 describe('segments', () => {
   it('finds known clusters and picks k by silhouette', () => {
@@ -40,9 +41,11 @@ describe('content, diversity, reasons, ranker', () => {
   });
   it('renders reasons in both languages', () => {
     const title = (id: string) => (id === 'c1' ? 'Python 入门' : undefined);
-    expect(renderReason({ code: 'because_you_liked', params: { courseId: 'c1' } }, 'zh-CN', title)).toBe('因为你喜欢《Python 入门》');
-    expect(renderReason({ code: 'because_you_liked', params: { courseId: 'c1' } }, 'en', title)).toBe('Because you liked Python 入门');
-    expect(renderReason({ code: 'new_in_topic', params: { tag: 'python' } }, 'en', title)).toBe('New in python');
+    expect(reasonText({ code: 'because_you_liked', params: { courseId: 'c1' } }, 'zh-CN', title)).toBe('因为你喜欢「Python 入门」');
+    expect(reasonText({ code: 'because_you_liked', params: { courseId: 'c1' } }, 'en', title)).toBe('Because you liked "Python 入门"');
+    // Tags are named in the reader's language, never as slugs.
+    expect(reasonText({ code: 'new_in_topic', params: { tag: 'personal-finance' } }, 'zh-CN', title)).toBe('理财方向的新课');
+    expect(reasonText({ code: 'newest_on_sale', params: {} }, 'en', title)).toBe('Newly added course');
   });
   it('the default ranker prefers collaborative evidence; AUC is computed correctly', () => {
     const w = defaultRankerWeights();

@@ -1,17 +1,7 @@
-import type { Course } from '../catalog/course.js';
-import { personaOf } from '../persona/get-persona.js';
-import type { Clock, CourseRepository, EntitlementRepository, EventRepository, FollowerRepository } from '../ports/index.js';
-import type { Recommendation, Recommender, RecommendOptions } from '../ports/recommender.js';
-
-/**
- * How popular each course is (for example recent purchases and views, weighted); higher is more.
- *
- * @example
- * const scores = await popularity.courseScores(); // Map { '7d1…' => 42.5 }
- */
-export interface CoursePopularity {
-  courseScores(): Promise<Map<string, number>>;
-}
+import type { Course } from '../../catalog/course.js';
+import { personaOf } from '../../persona/get-persona.js';
+import type { Clock, CourseRepository, EntitlementRepository, EventRepository, FollowerRepository } from '../../ports/index.js';
+import type { CoursePopularity, Recommendation, Recommender, RecommendOptions } from '../../ports/recommender.js';
 
 export interface InterestPopularityDeps {
   followers: Pick<FollowerRepository, 'findById'>;
@@ -28,8 +18,8 @@ const MAX_CANDIDATES = 500;
 const INTEREST_SCALE = 10;
 
 /**
- * The stop-gap recommender until the engine in core/recommend is wired: scores on-sale courses by
- * the follower's persona interests (tag overlap) plus normalised popularity. Never returns owned
+ * The chain's second stage: scores on-sale courses by the follower's persona interests (tag
+ * overlap) plus normalised popularity, for when the engine fails or runs out of picks. Never returns owned
  * or unavailable courses; followers who switched personalisation off get popularity only.
  *
  * @example

@@ -12,9 +12,9 @@ const CACHE_MS = 60_000;
  * likes 2, clicks and views 1, refunds -5), cached for a minute.
  *
  * @example
- * const scores = await new PgTelegramCoursePopularity(db, clock).courseScores();
+ * const scores = await new PgCoursePopularity(db, clock).courseScores();
  */
-export class PgTelegramCoursePopularity implements CoursePopularity {
+export class PgCoursePopularity implements CoursePopularity {
   private cached: { at: number; scores: Map<string, number> } | undefined;
 
   constructor(
