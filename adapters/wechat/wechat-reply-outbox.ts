@@ -16,9 +16,10 @@ export interface WechatReplyOutboxDeps {
  * WeChat's durable chat-reply queue, the same contract as Telegram's: `enqueue` stores the replies
  * in `reply_queue` (the webhook-less wechaty handler waits for that one insert: WeChat sends are
  * paced seconds apart anyway) and sends them in the background in per-chat order through the paced
- * messenger, keyed on the row id so a reply taken over after a crash goes once where the send log
- * saw it go; the row is deleted once its send is recorded. Rows of a stopped process are taken over
- * once their lease runs out ({@link start}).
+ * messenger, keyed on the row id; the row is deleted once its send is recorded. Rows of a stopped
+ * process are taken over once their lease runs out ({@link start}) and sent again: at least once,
+ * so a reply whose send finished in the moment between its send-log row and the queue row's delete
+ * when the process died goes twice; none is lost.
  *
  * @example
  * const outbox = new WechatReplyOutbox({ messenger, queue: new PgReplyQueue(db), logger });
@@ -38,7 +39,9 @@ export class WechatReplyOutbox implements ReplyOutbox {
       nowMs: deps.nowMs ?? Date.now,
       ...(deps.instanceId ? { instanceId: deps.instanceId } : {}),
       ...(deps.lease ? { lease: deps.lease } : {}),
-      takeOver: (item) => this.queueInMemory({ followerId: item.followerId ?? '', chatId: item.chatId }, item.replies, item.purpose, item.id),
+      // The dead owner's send of this row may be stuck 'sending' in the send log under the row's
+      // key: the taker sends under its own key (at least once; see the class comment).
+      takeOver: (item) => this.queueInMemory({ followerId: item.followerId ?? '', chatId: item.chatId }, item.replies, item.purpose, item.id, `queued:${item.id}:${this.lease.instanceId}`),
     });
   }
 
@@ -64,11 +67,11 @@ export class WechatReplyOutbox implements ReplyOutbox {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private queueInMemory(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, id: number): void {
+  private queueInMemory(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, id: number, idempotencyKey = `queued:${id}`): void {
     const previous = this.chats.get(to.chatId) ?? Promise.resolve();
     const next = previous.then(async () => {
       try {
-        const result = await this.deps.messenger.send(to, replies, { purpose, idempotencyKey: `queued:${id}` });
+        const result = await this.deps.messenger.send(to, replies, { purpose, idempotencyKey });
         if (result.status !== 'sent') this.deps.logger.warn({ chatId: to.chatId, status: result.status }, 'WeChat reply not sent');
         // Sent, or given up with its outcome in the send log: either way the row has done its job.
         await this.deps.queue.remove([id]);
