@@ -68,7 +68,10 @@ const TARGET = { perSecond: 500, p99Ms: 50 };
 
 type Target = 'pglite' | 'postgres';
 
-interface Row { database: string; load: string; updates: number; duplicates: number; seconds: number; perSecond: number; p50: number; p99: number; max: number; target: string; met: boolean | undefined }
+interface Row {
+  database: string; load: string; updates: number; duplicates: number; seconds: number; perSecond: number;
+  p50: number; p99: number; max: number; target: string; met: boolean | undefined;
+}
 
 
 /** A stand-in Bot API on 127.0.0.1 that answers at once and counts what it was asked. */
@@ -367,7 +370,10 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
     };
     let phases: UpdatePhases[] = [];
     const channel = buildTelegramChannel(
-      { db: database.db, repos, uow, clock: systemClock, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core }, logger, metrics, recommender: engine.recommender, onPhases: (p) => phases.push(p) },
+      {
+        db: database.db, repos, uow, clock: systemClock, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core }, logger, metrics,
+        recommender: engine.recommender, onPhases: (p) => phases.push(p),
+      },
       config,
       TOKEN,
     );

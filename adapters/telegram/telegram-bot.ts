@@ -20,7 +20,13 @@ export function botIdOf(token: string): string {
  * @example
  * const { bot, drain } = createTelegramBot({ token, apiRoot, process: (update, answerer) => processor.process(update, answerer), logger });
  */
-export function createTelegramBot(options: { token: string; apiRoot: string; process: (update: Update, answerer: QueryAnswerer) => Promise<unknown>; logger: Logger; onError?: (error: unknown) => void }) {
+export function createTelegramBot(options: {
+  token: string;
+  apiRoot: string;
+  process: (update: Update, answerer: QueryAnswerer) => Promise<unknown>;
+  logger: Logger;
+  onError?: (error: unknown) => void;
+}) {
   const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot }, handlerTimeout: 30_000 });
   let inFlight = 0;
   let idle: Array<() => void> = [];

@@ -159,7 +159,14 @@ function* sample<T>(values: Iterable<T>, limit: number): Generator<T> {
 }
 
 /** Impressions (views) → was there a click/checkout/purchase of that course by that follower? */
-async function trainRankerOnImpressions(artifact: RecommenderArtifact, courses: Course[], events: CourseInteraction[], now: Date, maxImpressions: number, onProgress: (f: number) => void): Promise<RankerWeights> {
+async function trainRankerOnImpressions(
+  artifact: RecommenderArtifact,
+  courses: Course[],
+  events: CourseInteraction[],
+  now: Date,
+  maxImpressions: number,
+  onProgress: (f: number) => void,
+): Promise<RankerWeights> {
   const positives = new Set(events.filter((e) => POSITIVE_KINDS.has(e.kind)).map((e) => `${e.followerId}|${e.courseId}`));
   const random = seededRandom(11);
   const views = events.filter((e) => e.kind === 'view');

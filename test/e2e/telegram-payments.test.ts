@@ -75,7 +75,8 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
   const paid = (payload: string, chargeId: string, id = ++updateId): Update => {
     const u = fixture<Update.MessageUpdate>('successful-payment');
     const message = u.message as Update.MessageUpdate['message'] & { successful_payment: Record<string, unknown> };
-    return { ...u, update_id: id, message: { ...message, successful_payment: { ...message.successful_payment, invoice_payload: payload, telegram_payment_charge_id: chargeId, total_amount: priceStars } } } as Update;
+    const successful_payment = { ...message.successful_payment, invoice_payload: payload, telegram_payment_charge_id: chargeId, total_amount: priceStars };
+    return { ...u, update_id: id, message: { ...message, successful_payment } } as Update;
   };
   const owns = async () => {
     const follower = await channel.repos.followers.findByIdentity('telegram', String(USER));

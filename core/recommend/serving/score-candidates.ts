@@ -144,7 +144,13 @@ export interface ScoredCandidate {
  * @example
  * const ranked = scoreCandidates(model, catalogue, signals, excluded);
  */
-export function scoreCandidates(model: RecommenderModel | null, catalogue: CatalogueIndex, signals: FollowerSignals, excluded: ReadonlySet<string>, ranker: Parameters<typeof predictRanker>[0]): ScoredCandidate[] {
+export function scoreCandidates(
+  model: RecommenderModel | null,
+  catalogue: CatalogueIndex,
+  signals: FollowerSignals,
+  excluded: ReadonlySet<string>,
+  ranker: Parameters<typeof predictRanker>[0],
+): ScoredCandidate[] {
   const prepared = prepareFollower(model, catalogue, signals);
   const pool = new Set<string>([...prepared.cf.keys(), ...prepared.content.keys(), ...prepared.rules.keys(), ...prepared.interests.keys()]);
   if (model) {
