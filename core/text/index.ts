@@ -1,2 +1,3 @@
-export { tokenize } from './tokenize.js';
+export { segmentWords, tokenize } from './tokenize.js';
 export { TAG_LEXICON, tagForTerm, tagsInTerms } from './tag-lexicon.js';
+export { TAG_NAMES, tagName, tagsWithoutNames } from './tag-names.js';

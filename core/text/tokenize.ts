@@ -19,6 +19,17 @@ const STOP_WORDS = new Set([
   '啊', '想', '要', '学', '学习', '课程', '一个', '一些', '什么', '怎么', '这个', '那个', '可以', '请', '有没有', '我们', '推荐',
 ]);
 
+/**
+ * Jieba's segmentation of text, every piece kept (stop words, spaces and punctuation included), for
+ * callers that need the words `tokenize` drops, such as an intent model that reads "怎么" and "吗".
+ *
+ * @example
+ * segmentWords('怎么上课') // ['怎么', '上课']
+ */
+export function segmentWords(text: string): string[] {
+  return text ? segmenter().cut(text, false) : [];
+}
+
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}+#.-]*/u;
 const HAN = /\p{Script=Han}/u;
 
