@@ -6,20 +6,10 @@ import { queryPrepared, queryRows, type Db } from '../database.js';
  * the Telegram user behind a follower (for refunds and jobs).
  *
  * @example
- * if (await updates.claim(botId, update.update_id, 'message')) await process(update);
+ * const [isMine] = await updates.claimMany(botId, [{ updateId: update.update_id, kind: 'message' }]);
  */
 export class PgTelegramUpdateRepository {
   constructor(private readonly db: Db) {}
-
-  /** True when this call took the update; false when it was already taken (a redelivery). */
-  async claim(botId: string, updateId: number, kind: string): Promise<boolean> {
-    const rows = await queryRows<{ updateId: number }>(
-      this.db,
-      sql`insert into telegram_processed_updates (bot_id, update_id, kind) values (${botId}, ${updateId}, ${kind})
-          on conflict do nothing returning update_id::int as "updateId"`,
-    );
-    return rows.length === 1;
-  }
 
   /**
    * Takes several updates in one statement (concurrent webhook requests claimed together); one
