@@ -7,6 +7,9 @@ import { csrFromPairs } from './data/csr.js';
 import { seededRandom } from './data/top-k.js';
 import { defaultRankerWeights, trainRanker, type RankerWeights } from './ranking/ranker.js';
 import { associationRules } from './rules/apriori.js';
+
+/** Buyers of both courses a purchase rule needs, whatever the catalogue's size. */
+const ASSOCIATION_MIN_BUYERS = 3;
 import { followerProfiles } from './segments/follower-features.js';
 import { assignSegment, buildSegmentModel } from './segments/segment-model.js';
 import { indexCatalogue } from './serving/catalogue-index.js';
@@ -110,7 +113,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     if (basket) basket.push(e.courseId);
     else baskets.set(e.followerId, [e.courseId]);
   }
-  const rules = associationRules([...baskets.values()].filter((b) => b.length > 1), { minSupport: 0.01, minConfidence: 0.2 }).slice(0, 1000);
+  const rules = associationRules([...baskets.values()].filter((b) => b.length > 1), { minCount: ASSOCIATION_MIN_BUYERS, minConfidence: 0.2 }).slice(0, 1000);
   progress(75, `association rules: ${rules.length}`);
 
   const artifact: RecommenderArtifact = {

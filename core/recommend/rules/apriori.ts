@@ -11,7 +11,13 @@ export interface AssociationRule {
 }
 
 export interface AprioriOptions {
-  minSupport: number;
+  /**
+   * Fewest baskets an itemset must be in. A count, not a share: at 5,000 courses no pair is ever
+   * bought by 1 % of buyers, yet a pair bought together by a handful of people is a real signal.
+   */
+  minCount?: number;
+  /** Smallest share of baskets an itemset must be in; 0 by default (the count decides). */
+  minSupport?: number;
   minConfidence: number;
   /** Largest itemset size considered (antecedent + consequent). */
   maxSize?: number;
@@ -22,14 +28,14 @@ export interface AprioriOptions {
  * then confidence. Meant for catalogues of courses (hundreds to a few thousand items).
  *
  * @example
- * associationRules([['a', 'b'], ['a', 'b'], ['a']], { minSupport: 0.5, minConfidence: 0.6 })
+ * associationRules([['a', 'b'], ['a', 'b'], ['a']], { minCount: 2, minConfidence: 0.6 })
  * // [{ antecedent: ['b'], consequent: 'a', support: 0.667, confidence: 1, lift: 1 }, …]
  */
 export function associationRules(baskets: ReadonlyArray<readonly string[]>, options: AprioriOptions): AssociationRule[] {
   const n = baskets.length;
   if (n === 0) return [];
   const sets = baskets.map((b) => [...new Set(b)].sort());
-  const minCount = Math.max(1, Math.ceil(options.minSupport * n));
+  const minCount = Math.max(1, options.minCount ?? 1, Math.ceil((options.minSupport ?? 0) * n));
   const supportOf = new Map<string, number>();
   const keyOf = (items: readonly string[]) => items.join('\u0001');
   let frequent: string[][] = [];

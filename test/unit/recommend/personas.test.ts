@@ -23,6 +23,14 @@ describe('association rules', () => {
     expect(ab.lift).toBeCloseTo(1 / (3 / 5));
     expect(rules.some((r) => r.consequent === 'd')).toBe(false);
   });
+
+  it('finds a pair a few buyers share in a large catalogue, where 1 % support never would', () => {
+    // 10,000 buyers of 5,000 courses, one course each, plus three who bought x and y together.
+    const baskets = [...Array.from({ length: 10_000 }, (_, i) => [`c${i % 5000}`]), ['x', 'y'], ['x', 'y'], ['x', 'y', 'c1']];
+    expect(associationRules(baskets, { minSupport: 0.01, minConfidence: 0.5 })).toEqual([]);
+    const rules = associationRules(baskets, { minCount: 3, minConfidence: 0.5 });
+    expect(rules.map((r) => `${r.antecedent.join('+')}→${r.consequent}`).sort()).toEqual(['x→y', 'y→x']);
+  });
 });
 
 describe('content, diversity, reasons, ranker', () => {
