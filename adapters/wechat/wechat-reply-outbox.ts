@@ -39,9 +39,9 @@ export class WechatReplyOutbox implements ReplyOutbox {
       nowMs: deps.nowMs ?? Date.now,
       ...(deps.instanceId ? { instanceId: deps.instanceId } : {}),
       ...(deps.lease ? { lease: deps.lease } : {}),
-      // The dead owner's send of this row may be stuck 'sending' in the send log under the row's
-      // key: the taker sends under its own key (at least once; see the class comment).
-      takeOver: (item) => this.queueInMemory({ followerId: item.followerId ?? '', chatId: item.chatId }, item.replies, item.purpose, item.id, `queued:${item.id}:${this.lease.instanceId}`),
+      // The dead owner's send of this row, if it was stuck 'sending', was closed as failed by the
+      // takeover: sent again under the same key (at least once; see the class comment).
+      takeOver: (item) => this.queueInMemory({ followerId: item.followerId ?? '', chatId: item.chatId }, item.replies, item.purpose, item.id),
     });
   }
 
@@ -67,7 +67,8 @@ export class WechatReplyOutbox implements ReplyOutbox {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private queueInMemory(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, id: number, idempotencyKey = `queued:${id}`): void {
+  private queueInMemory(to: Recipient, replies: readonly Reply[], purpose: SendPurpose, id: number): void {
+    const idempotencyKey = `queued:${id}`;
     const previous = this.chats.get(to.chatId) ?? Promise.resolve();
     const next = previous.then(async () => {
       try {

@@ -144,12 +144,9 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
     // 4. Send, per messenger, and record what happened.
     await Promise.all(
       groupBy(ready, (r) => r.messenger).map(async ([messenger, group]) => {
+        // A recovered message (its process died mid-send) had its stuck send row closed when it was
+        // claimed, so the same key is taken again: sent at least once, one row per message.
         const results = await sendAll(messenger, group, options.concurrency);
-        // The process that held these leases died mid-send and left their keys "in progress". We hold
-        // the leases now, so nobody else is sending them: send under a key of this attempt.
-        const stuck = group.flatMap((r, i) => (r.message.isRecovered && isRetryableFailure(results[i]!) ? [i] : []));
-        const recovered = stuck.map((i) => group[i]!).map((r) => ({ ...r, send: { ...r.send, idempotencyKey: `outbox:${r.message.id}:recovered-${r.message.attempts}` } }));
-        (await sendAll(messenger, recovered, options.concurrency)).forEach((result, j) => (results[stuck[j]!] = result));
         await forEach(group.map((r, i) => ({ ...r, result: results[i]! })), async ({ message, variant, result }) => {
           tally(await record(deps, options, message, variant, result, sent));
         });
@@ -234,10 +231,6 @@ async function sendAll(messenger: Messenger | BatchMessenger, ready: readonly Re
     results[i] = await messenger.send(r.send.to, r.send.replies, { purpose: 'marketing', idempotencyKey: r.send.idempotencyKey }).catch(failure);
   });
   return results;
-}
-
-function isRetryableFailure(result: SendResult): boolean {
-  return result.status === 'failed' && result.isRetryable;
 }
 
 /** Runs `step` over `items` with at most `concurrency` in flight. */

@@ -26,6 +26,9 @@ interface ClaimedRow {
 }
 
 /** The transactional outbox on PostgreSQL (or PGlite). */
+/** The error a send row gets when its process stopped before recording how the send went. */
+export const ABANDONED_SEND = 'abandoned: the process sending it stopped before it recorded the outcome';
+
 export class PgOutboxRepository implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
@@ -68,6 +71,11 @@ export class PgOutboxRepository implements OutboxRepository {
             ORDER BY o.not_before, o.id
             LIMIT ${limit}
             FOR UPDATE OF o SKIP LOCKED),
+          -- A recovered message's send row, left 'sending' by the process that died, is closed as
+          -- failed: the retry then takes the same key again (one row per message, none stuck).
+          abandoned AS (
+            UPDATE sends s SET status = 'failed', error = ${ABANDONED_SEND}, finished_at = ${tsParam(now)}
+            FROM due WHERE due.previous_status = 'sending' AND s.idempotency_key = 'outbox:' || due.id AND s.status = 'sending'),
           leased AS (
             UPDATE outbox o SET status = 'sending', lease_until = ${tsParam(new Date(now.getTime() + leaseMs))}, attempts = o.attempts + 1, updated_at = ${tsParam(now)}
             FROM due WHERE o.id = due.id

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Platform, Reply, SendPurpose } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
+import { ABANDONED_SEND } from './pg-outbox-repository.js';
 import { tsParam } from './pg-sql.js';
 
 /** Replies for one chat, waiting to be sent. */
@@ -67,8 +68,15 @@ export class PgReplyQueue {
   async takeExpired(platform: Platform, owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Array<QueuedReplies & { id: number }>> {
     const rows = await queryRows<{ id: string; platform: Platform; follower_id: string | null; chat_id: string; purpose: SendPurpose; replies: Reply[] }>(
       this.db,
-      sql`update reply_queue q set owner = ${owner}, lease_until = ${tsParam(leaseUntil)}
-          from (select id from reply_queue where platform = ${platform} and lease_until < ${tsParam(now)} order by id limit ${limit} for update skip locked) due
+      sql`with due as (
+            select id from reply_queue where platform = ${platform} and lease_until < ${tsParam(now)} order by id limit ${limit} for update skip locked),
+          -- A keyed send the dead owner left 'sending' is closed as failed, so the taker can send
+          -- under the same key (one send row per reply, none stuck).
+          abandoned as (
+            update sends s set status = 'failed', error = ${ABANDONED_SEND}, finished_at = ${tsParam(now)}
+            from due where s.platform = ${platform} and s.idempotency_key = 'queued:' || due.id and s.status = 'sending')
+          update reply_queue q set owner = ${owner}, lease_until = ${tsParam(leaseUntil)}
+          from due
           where q.id = due.id
           returning q.id, q.platform, q.follower_id, q.chat_id, q.purpose, q.replies`,
     );

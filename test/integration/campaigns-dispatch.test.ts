@@ -244,8 +244,9 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
     expect(await repos.campaigns.progress(id)).toMatchObject({ sent: 7, delivered: 7 });
     const keys = await queryRows<{ key: string; status: string }>(database.db,
       sql`SELECT s.idempotency_key AS key, s.status FROM outbox o JOIN sends s ON s.idempotency_key LIKE 'outbox:' || o.id || '%' WHERE o.campaign_id = ${id}::uuid ORDER BY s.id`);
-    expect(keys.filter((k) => k.key.includes(':recovered-'))).toEqual(leased.map((m) => ({ key: `outbox:${m.id}:recovered-2`, status: 'sent' })));
-    expect(keys.filter((k) => k.status === 'sent')).toHaveLength(7);
+    // The dead dispatcher's rows were closed and taken again under the same key: one row per message, all sent, none stuck.
+    expect(keys).toHaveLength(7);
+    expect(keys.every((k) => k.status === 'sent')).toBe(true);
   });
 
   it('pauses, resumes and cancels broadcasts', async () => {
