@@ -9,3 +9,4 @@ export * from './orders/index.js';
 export * from './dialog/index.js';
 export * from './accounts/index.js';
 export * from './random.js';
+export * from './learning/index.js';
