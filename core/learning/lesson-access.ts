@@ -41,7 +41,7 @@ export async function lessonAccess(deps: LearningDeps, input: { followerId: stri
   const [outline, activity] = await Promise.all([deps.learning.outline(course.id), deps.learning.activity(follower.id)]);
   const progress = progressOf(course, follower, enrolment, outline.chapters, activity, deps.clock.now()).lessons.find((l) => l.lesson.id === lesson.id)!;
   if (!progress.isUnlocked) {
-    throw new ConflictError('lesson_locked', `Lesson ${lesson.id} opens at ${progress.unlocksAt.toISOString()}.`, { unlocksAt: progress.unlocksAt.toISOString() });
+    throw new ConflictError('lesson_locked', `Lesson ${lesson.id} opens at ${progress.unlocksAt.toISOString()}.`, { unlocksAt: progress.unlocksAt.toISOString(), timeZone: follower.timeZone });
   }
   return { lesson, course, follower, progress };
 }

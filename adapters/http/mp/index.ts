@@ -4,3 +4,5 @@ export { HttpWechatApiClient, type WechatApiClient, type Code2SessionResult } fr
 export { issueSessionToken, verifySessionToken, type MpSession } from './session-token.js';
 export { CatalogueFallbackRecommender } from './catalogue-fallback-recommender.js';
 export { WindowRateLimiter } from './rate-limiter.js';
+export { createMpLearningRouter, type MpLearningDeps } from './learning-routes.js';
+export { requireMpSession } from './session-auth.js';

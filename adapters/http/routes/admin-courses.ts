@@ -85,7 +85,7 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-async function courseFor(repos: ConsoleRepositories, principal: Principal, id: string): Promise<Course> {
+export async function courseFor(repos: ConsoleRepositories, principal: Principal, id: string): Promise<Course> {
   const course = await repos.courses.findById(id);
   if (!course) throw new NotFoundError('course_not_found', `No course with id ${id}.`);
   if (!canManageCourse(principal, course.creatorId)) throw new HttpError(403, 'forbidden', 'This course belongs to another creator.');
