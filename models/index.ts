@@ -24,3 +24,4 @@ export { PgModelArtifactRepository } from './repositories/pg-model-artifact-repo
 export { PgInteractionRepository } from './repositories/pg-interaction-repository.js';
 export { openScratchDatabase } from './scratch-database.js';
 export { PgLearningRepository } from './repositories/pg-learning-repository.js';
+export { seedDemoLearning } from './seed/seed-demo-learning.js';
