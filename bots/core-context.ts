@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createMetrics, createLogger, type Logger, type Metrics } from '../adapters/index.js';
 import { systemClock, type Clock, type Recommender, type Repositories, type RecordEventsDeps, type UnitOfWork } from '../core/index.js';
-import { createRepositories, migrate, openDatabase, PgUnitOfWork, seedDemoAudience, seedDemoCatalogue, type Database } from '../models/index.js';
+import { createRepositories, migrate, openDatabase, PgUnitOfWork, seedDemoAudience, seedDemoCatalogue, seedDemoLearning, type Database } from '../models/index.js';
 import type { Config } from './config/index.js';
 import { buildRecommender } from './wire-recommender.js';
 
@@ -43,6 +43,8 @@ export async function openCoreContext(config: Config, logger: Logger = createLog
     const startedAt = Date.now();
     const followers = await seedDemoAudience({ db: database.db, clock: systemClock });
     if (followers) logger.info({ followers, ms: Date.now() - startedAt }, 'demo audience seeded (followers, events, orders)');
+    const lessons = await seedDemoLearning({ db: database.db, clock: systemClock });
+    if (lessons) logger.info({ lessons }, 'demo lessons and learners seeded');
   }
   return createCoreContext(config, database, logger);
 }

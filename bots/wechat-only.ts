@@ -1,5 +1,6 @@
 import { runProcess } from './run-process.js';
 import { wireDispatcher } from './wire-jobs.js';
+import { wireLearning } from './wire-learning.js';
 import { wireWechat } from './wire-wechat.js';
 
 /*
@@ -10,6 +11,7 @@ import { wireWechat } from './wire-wechat.js';
 runProcess({
   name: 'wechat-only',
   wire: async (ctx, wiring) => {
+    await wireLearning(ctx, wiring);
     await wireWechat(ctx, wiring);
     wireDispatcher(ctx, wiring);
   },

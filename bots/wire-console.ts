@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import {
   Argon2PasswordHasher,
   createAccountsRouter,
+  createAdminCourseContentRouter,
   createAdminCoursesRouter,
   createAdminFollowersRouter,
   createAuditLogRouter,
@@ -69,6 +70,7 @@ export function createConsoleParts(deps: {
     createAccountsRouter({ uow, hasher, clock: deps.clock }),
     createTokensRouter({ uow, clock: deps.clock }),
     createAdminCoursesRouter({ uow }),
+    createAdminCourseContentRouter({ uow }),
     createAdminFollowersRouter({ uow }),
     createDashboardRouter({ dashboard: new PgDashboardQueries(deps.db), uow, clock: deps.clock }),
     createSettingsRouter({ uow, channels: deps.channels, ...(deps.channelDetails ? { channelDetails: deps.channelDetails } : {}) }),

@@ -10,3 +10,4 @@ export * from './dialog/index.js';
 export * from './accounts/index.js';
 export * from './random.js';
 export * from './conversation/index.js';
+export * from './learning/index.js';

@@ -23,3 +23,5 @@ export * as recommenderSchema from './recommender-schema.js';
 export { PgModelArtifactRepository } from './repositories/pg-model-artifact-repository.js';
 export { PgInteractionRepository } from './repositories/pg-interaction-repository.js';
 export { openScratchDatabase } from './scratch-database.js';
+export { PgLearningRepository } from './repositories/pg-learning-repository.js';
+export { seedDemoLearning } from './seed/seed-demo-learning.js';

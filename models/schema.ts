@@ -48,6 +48,41 @@ export const courses = pgTable('courses', {
   priceStars: integer('price_stars'),
   status: text('status').notNull().default('draft'),
   creatorId: uuid('creator_id'),
+  coverUrl: text('cover_url'),
+  teacherName: text('teacher_name').notNull().default(''),
+  pacing: text('pacing').notNull().default('self_paced'),
+  dripEveryDays: integer('drip_every_days'),
+  cohortStartsAt: ts('cohort_starts_at'),
+  enrolmentClosesAt: ts('enrolment_closes_at'),
+  telegramChatId: text('telegram_chat_id'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const courseChapters = pgTable('course_chapters', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  courseId: uuid('course_id').notNull().references(() => courses.id, { onDelete: 'cascade' }),
+  titleZh: text('title_zh').notNull(),
+  titleEn: text('title_en').notNull(),
+  position: integer('position').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const courseLessons = pgTable('course_lessons', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  chapterId: uuid('chapter_id').notNull().references(() => courseChapters.id, { onDelete: 'cascade' }),
+  courseId: uuid('course_id').notNull().references(() => courses.id, { onDelete: 'cascade' }),
+  titleZh: text('title_zh').notNull(),
+  titleEn: text('title_en').notNull(),
+  bodyZh: text('body_zh').notNull().default(''),
+  bodyEn: text('body_en').notNull().default(''),
+  mediaKind: text('media_kind'),
+  mediaUrl: text('media_url'),
+  attachmentRef: text('attachment_ref'),
+  estimatedMinutes: integer('estimated_minutes'),
+  isFreePreview: boolean('is_free_preview').notNull().default(false),
+  position: integer('position').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

@@ -11,6 +11,7 @@ export { createAuthRouter } from './routes/console-auth-routes.js';
 export { createAccountsRouter } from './routes/accounts.js';
 export { createTokensRouter } from './routes/tokens.js';
 export { createAdminCoursesRouter } from './routes/admin-courses.js';
+export { createAdminCourseContentRouter } from './routes/admin-course-content.js';
 export { createAdminFollowersRouter } from './routes/admin-followers.js';
 export { createDashboardRouter } from './routes/dashboard.js';
 export { createSettingsRouter, type ChannelInfo, type ChannelDetails } from './routes/settings.js';

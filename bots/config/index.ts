@@ -5,6 +5,7 @@ import { consoleEnvSchema, toConsoleConfig } from './console.js';
 import { toWechatConfig, wechatEnvSchema } from './wechat.js';
 import { telegramEnvSchema, toTelegramConfig } from './telegram.js';
 import { jobsEnvSchema, toJobsConfig } from './jobs.js';
+import { learningEnvSchema, toLearningConfig } from './learning.js';
 
 /*
  * The only place that reads process.env. Each section of the configuration has its own file with
@@ -18,6 +19,7 @@ const envSchema = z.object({
   ...wechatEnvSchema.shape,
   ...telegramEnvSchema.shape,
   ...jobsEnvSchema.shape,
+  ...learningEnvSchema.shape,
 });
 
 type Env = z.output<typeof envSchema>;
@@ -31,6 +33,7 @@ const toConfig = (env: Env) => ({
   ...toWechatConfig(env),
   ...toTelegramConfig(env),
   ...toJobsConfig(env),
+  ...toLearningConfig(env),
 });
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;

@@ -1,4 +1,5 @@
 import type { Course, CourseStatus, Currency, NewCourse } from '../catalog/course.js';
+import type { CourseContentRepository } from '../learning/learning-ports.js';
 import type { Page } from '../ports/repositories.js';
 import type { AccountRepositories } from './ports.js';
 
@@ -148,6 +149,8 @@ export interface DashboardQueries {
 /** Every console repository plus the audit log, over one transaction. */
 export interface ConsoleRepositories extends AccountRepositories {
   courses: CourseAdminRepository;
+  /** Chapters and lessons. */
+  content: CourseContentRepository;
   coupons: CouponRepository;
   followers: FollowerAdminRepository;
   settings: SettingsRepository;

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 
-/** Every kind of thing a follower does that the core records. */
+/**
+ * Every kind of thing a follower does that the core records; the events table's CHECK constraint
+ * lists the same kinds (models/migrations/0012_learning.sql).
+ */
 export const EVENT_KINDS = [
   'follow', 'unfollow', 'message', 'view', 'click', 'like', 'share', 'comment', 'checkout', 'purchase', 'refund',
+  'lesson_open', 'lesson_complete', 'check_in',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

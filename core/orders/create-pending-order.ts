@@ -1,4 +1,4 @@
-import type { Currency } from '../catalog/course.js';
+import { isEnrolmentOpen, type Currency } from '../catalog/course.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Clock, UnitOfWork } from '../ports/index.js';
 import type { Order, PaymentProvider } from './order.js';
@@ -33,6 +33,7 @@ export async function createPendingOrder(deps: { uow: UnitOfWork; clock: Clock }
     const course = await repos.courses.findById(input.courseId);
     if (!course) throw new NotFoundError('course_not_found', `No course ${input.courseId}.`);
     if (course.status !== 'on_sale') throw new ConflictError('course_not_on_sale', `"${course.titleEn}" is not on sale.`);
+    if (!isEnrolmentOpen(course, deps.clock.now())) throw new ConflictError('enrolment_closed', `Enrolment in the "${course.titleEn}" cohort has closed.`);
     if (!(await repos.followers.findById(input.followerId))) throw new NotFoundError('follower_not_found', `No follower ${input.followerId}.`);
     if ((await repos.entitlements.ownedCourseIds(input.followerId)).has(course.id)) {
       throw new ConflictError('already_owned', 'The follower already owns this course.');

@@ -3,7 +3,7 @@ import type { Coupon, CouponRepository, Course, CourseAdminQuery, CourseAdminRep
 import { coupons } from '../accounts-schema.js';
 import type { Db } from '../database.js';
 import { courses } from '../schema.js';
-import { toCourse } from './pg-course-repository.js';
+import { courseColumns, toCourse } from './pg-course-repository.js';
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -32,12 +32,12 @@ export class PgCourseAdminRepository implements CourseAdminRepository {
   }
 
   async create(input: NewCourse): Promise<Course> {
-    const [row] = await this.db.insert(courses).values({ ...input }).returning();
+    const [row] = await this.db.insert(courses).values(courseColumns(input)).returning();
     return toCourse(row!);
   }
 
   async update(id: string, patch: CoursePatch): Promise<Course | null> {
-    const [row] = await this.db.update(courses).set({ ...patch, updatedAt: sql`now()` }).where(eq(courses.id, id)).returning();
+    const [row] = await this.db.update(courses).set({ ...courseColumns(patch), updatedAt: sql`now()` }).where(eq(courses.id, id)).returning();
     return row ? toCourse(row) : null;
   }
 }

@@ -7,6 +7,7 @@ import { PgLoginFailureRepository, PgSessionRepository } from './pg-account-sess
 import { PgSettingsRepository } from './pg-account-settings.js';
 import { PgApiTokenRepository } from './pg-account-tokens.js';
 import { PgAuditLog } from './pg-audit-log.js';
+import { PgLearningRepository } from './pg-learning-repository.js';
 
 /** The console's repositories over one Drizzle database or transaction. */
 export function createConsoleRepositories(db: Db): ConsoleRepositories {
@@ -16,6 +17,7 @@ export function createConsoleRepositories(db: Db): ConsoleRepositories {
     tokens: new PgApiTokenRepository(db),
     loginFailures: new PgLoginFailureRepository(db),
     courses: new PgCourseAdminRepository(db),
+    content: new PgLearningRepository(db),
     coupons: new PgCouponRepository(db),
     followers: new PgFollowerAdminRepository(db),
     settings: new PgSettingsRepository(db),

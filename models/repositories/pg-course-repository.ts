@@ -1,5 +1,5 @@
 import { and, arrayContains, count, desc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
-import type { Course, CourseQuery, CourseRepository, Currency, CourseStatus, NewCourse, Page } from '../../core/index.js';
+import type { Course, CoursePacing, CourseQuery, CourseRepository, Currency, CourseStatus, NewCourse, Page } from '../../core/index.js';
 import type { Db } from '../database.js';
 import { courses } from '../schema.js';
 
@@ -19,9 +19,36 @@ export function toCourse(row: CourseRow): Course {
     priceStars: row.priceStars,
     status: row.status as CourseStatus,
     creatorId: row.creatorId,
+    coverUrl: row.coverUrl,
+    teacherName: row.teacherName,
+    pacing: pacingOf(row),
+    telegramChatId: row.telegramChatId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+function pacingOf(row: CourseRow): CoursePacing {
+  // The table's courses_pacing_settings constraint guarantees each pacing's settings are present.
+  if (row.pacing === 'drip') return { kind: 'drip', everyDays: row.dripEveryDays! };
+  if (row.pacing === 'cohort') return { kind: 'cohort', startsAt: row.cohortStartsAt!, enrolmentClosesAt: row.enrolmentClosesAt };
+  return { kind: 'self_paced' };
+}
+
+/** The pacing as the courses table stores it: a kind and the settings columns, the others null. */
+export function pacingColumns(pacing: CoursePacing) {
+  return {
+    pacing: pacing.kind,
+    dripEveryDays: pacing.kind === 'drip' ? pacing.everyDays : null,
+    cohortStartsAt: pacing.kind === 'cohort' ? pacing.startsAt : null,
+    enrolmentClosesAt: pacing.kind === 'cohort' ? pacing.enrolmentClosesAt : null,
+  };
+}
+
+/** Course fields as table columns (pacing flattened); fields not given stay out. */
+export function courseColumns<T extends Partial<NewCourse>>(course: T) {
+  const { pacing, ...rest } = course;
+  return { ...rest, ...(pacing ? pacingColumns(pacing) : {}) };
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -71,7 +98,7 @@ export class PgCourseRepository implements CourseRepository {
     if (newCourses.length === 0) return 0;
     const inserted = await this.db
       .insert(courses)
-      .values(newCourses.map((c) => ({ ...c })))
+      .values(newCourses.map((c) => courseColumns(c)))
       .onConflictDoNothing({ target: courses.slug })
       .returning({ id: courses.id });
     return inserted.length;

@@ -120,7 +120,8 @@ describe.each(testTargets())('console API (%s)', (target) => {
     const res = await request(app).get('/api/openapi.json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
     const createCourse = res.body.paths['/api/courses'].post.requestBody.content['application/json'].schema;
-    expect(createCourse.required).toEqual(expect.arrayContaining(['slug', 'titleZh', 'titleEn', 'priceMinor']));
+    expect(createCourse.required).toEqual(expect.arrayContaining(['slug', 'titleZh', 'titleEn']));
+    expect(createCourse.properties.prices.properties.telegram).toBeDefined();
     expect(res.body.paths['/api/followers/{id}'].delete.parameters[0]).toMatchObject({ name: 'id', in: 'path' });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { personaOf, systemClock, type NewEvent } from '../../core/index.js';
+import { courseInputSchema, personaOf, systemClock, type NewEvent } from '../../core/index.js';
 import { createRecommender, retrainRecommender, type RecommenderArtifact } from '../../core/recommend/index.js';
 import {
   PgCourseRepository, PgEntitlementRepository, PgEventRepository, PgFollowerRepository, PgInteractionRepository, PgModelArtifactRepository, type Database,
@@ -23,9 +23,9 @@ describe('recommender on PGlite', () => {
     const interactions = new PgInteractionRepository(db);
     const artifacts = new PgModelArtifactRepository(db);
     const tags = ['python', 'python', 'photography', 'photography', 'finance'];
-    await courses.insertMissing(tags.map((tag, i) => ({
+    await courses.insertMissing(tags.map((tag, i) => courseInputSchema.parse({
       slug: `course-${i}`, titleZh: `课程${i}`, titleEn: `Course ${i}`, descriptionZh: tag === 'python' ? 'Python 数据分析' : '摄影入门', descriptionEn: `${tag} basics`,
-      tags: [tag], priceMinor: 9_900, currency: 'CNY' as const, priceStars: null, status: 'on_sale' as const, creatorId: null,
+      tags: [tag], priceMinor: 9_900, currency: 'CNY', priceStars: null, status: 'on_sale', creatorId: null,
     })));
     const ids = (await courses.list({ page: 1, pageSize: 10 })).items.sort((a, b) => a.slug.localeCompare(b.slug)).map((c) => c.id);
     const people = await Promise.all(Array.from({ length: 8 }, async (_, i) => (await followers.resolveIdentity({ kind: 'telegram', externalId: `u${i}` })).follower.id));

@@ -12,5 +12,7 @@ export function toCourseDto(course: Course, locale: string): z.infer<typeof cour
     description: isZh ? course.descriptionZh : course.descriptionEn,
     tags: course.tags,
     price: { amountMinor: course.priceMinor, currency: course.currency },
+    coverUrl: course.coverUrl,
+    teacher: course.teacherName,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   coursePage, courseDto, createOrderRequest, createOrderResponse, errorBody, eventsRequest, eventsResponse, loginRequest, loginResponse, MAX_MP_EVENT_BATCH,
-  money, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams,
+  lessonProgressRequest, lessonProgressResponse, money, myCourseList, myCourseProgress, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams,
 } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
@@ -10,6 +10,7 @@ const named = {
   LoginRequest: loginRequest, LoginResponse: loginResponse, Course: courseDto, CoursePage: coursePage, RecommendationList: recommendationList,
   EventsRequest: eventsRequest, EventsResult: eventsResponse, CreateOrderRequest: createOrderRequest, CreatedOrder: createOrderResponse, Order: orderDto,
   Error: errorBody, PayNotifyFailure: payNotifyAnswer, Money: money, RequestPaymentParams: requestPaymentParams,
+  MyCourseList: myCourseList, MyCourseProgress: myCourseProgress, LessonProgressRequest: lessonProgressRequest, LessonProgressResult: lessonProgressResponse,
 };
 
 /** Every named schema as OpenAPI 3.0 components, derived from the zod schemas the routes use. */
@@ -40,7 +41,7 @@ const session = [{ mpSession: [] }];
 export function mpOpenApiDocument(basePath = '/mp'): JsonObject {
   return {
     openapi: '3.0.3',
-    info: { title: 'Zhiliao mini-program API', version: '1.0.0', description: 'Login, catalogue, recommendations, tracking, orders and WeChat Pay notifications for the WeChat mini-program.' },
+    info: { title: 'Zhiliao mini-program API', version: '1.0.0', description: 'Login, catalogue, recommendations, tracking, orders, WeChat Pay notifications and learning (my courses, progress) for the WeChat mini-program.' },
     servers: [{ url: basePath }],
     components: {
       schemas: components(),
@@ -104,6 +105,31 @@ export function mpOpenApiDocument(basePath = '/mp'): JsonObject {
           security: session,
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: { '200': json('Order', 'The order'), ...errors(401, 404) },
+        },
+      },
+      '/my/courses': {
+        get: {
+          summary: "The session follower's courses (bought and not refunded), with progress",
+          security: session,
+          parameters: [locale],
+          responses: { '200': json('MyCourseList', 'My courses'), ...errors(401) },
+        },
+      },
+      '/my/courses/{id}': {
+        get: {
+          summary: 'One of my courses: chapters and lessons with open or locked (drip, cohort), signed links to open lessons, streak, certificate at 100 %',
+          security: session,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, locale],
+          responses: { '200': json('MyCourseProgress', 'Progress'), ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/my/lessons/{id}/progress': {
+        post: {
+          summary: 'Mark a lesson completed; answers the course progress (repeating it changes nothing)',
+          security: session,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, locale],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('LessonProgressRequest') } } },
+          responses: { '200': json('LessonProgressResult', 'Already completed'), '201': json('LessonProgressResult', 'Completed'), ...errors(400, 401, 403, 404, 409) },
         },
       },
       '/pay/notify': {

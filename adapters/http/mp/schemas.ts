@@ -34,6 +34,8 @@ export const courseDto = z
     description: z.string(),
     tags: z.array(z.string()),
     price: money,
+    coverUrl: z.string().nullable(),
+    teacher: z.string().meta({ description: 'Empty when not given' }),
   })
   .meta({ id: 'Course' });
 
@@ -107,3 +109,52 @@ export const errorBody = z
   .meta({ id: 'Error' });
 
 export const payNotifyAnswer = z.object({ code: z.literal('FAIL'), message: z.string() }).meta({ id: 'PayNotifyFailure' });
+
+const lessonRef = z.object({ id: z.uuid(), title: z.string() });
+
+/** How far the learner is in one course; shared by the list and the detail. */
+const progressSummary = {
+  course: courseDto,
+  enrolledAt: z.iso.datetime(),
+  percent: z.number().int().min(0).max(100),
+  completedLessons: z.number().int(),
+  totalLessons: z.number().int(),
+  nextLesson: lessonRef.nullable(),
+  nextUnlockAt: z.iso.datetime().nullable(),
+};
+
+export const myCourseList = z
+  .object({
+    items: z.array(
+      z.object({
+        ...progressSummary,
+        hasCertificate: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'MyCourseList' });
+
+export const myLessonDto = z.object({
+  id: z.uuid(),
+  number: z.number().int().min(1),
+  title: z.string(),
+  estimatedMinutes: z.number().int().nullable(),
+  isFreePreview: z.boolean(),
+  isUnlocked: z.boolean(),
+  unlocksAt: z.iso.datetime(),
+  isCompleted: z.boolean(),
+  url: z.string().nullable().meta({ description: 'Signed link that opens the lesson (web-view); null while locked' }),
+});
+
+export const myCourseProgress = z
+  .object({
+    ...progressSummary,
+    streakDays: z.number().int(),
+    chapters: z.array(z.object({ id: z.uuid(), title: z.string(), lessons: z.array(myLessonDto) })),
+    certificate: z.object({ title: z.string(), text: z.string(), completedAt: z.iso.datetime() }).nullable(),
+  })
+  .meta({ id: 'MyCourseProgress' });
+
+export const lessonProgressRequest = z.object({ status: z.literal('completed').meta({ description: 'The learner finished the lesson' }) }).meta({ id: 'LessonProgressRequest' });
+
+export const lessonProgressResponse = z.object({ isNew: z.boolean(), progress: myCourseProgress }).meta({ id: 'LessonProgressResult' });

@@ -2,10 +2,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   canManageCourse,
+  channelPricesSchema,
+  courseCoverUrlSchema,
   COURSE_STATUSES,
   courseInputSchema,
+  coursePacingSchema,
+  coursePrices,
   CURRENCIES,
   NotFoundError,
+  priceFieldsOf,
+  telegramChatIdSchema,
   type ConsoleRepositories,
   type ConsoleUnitOfWork,
   type Course,
@@ -21,7 +27,17 @@ export const adminCourseQuery = pageQuery.extend({
   creatorId: z.uuid().optional(),
 });
 
-export const createCourseBody = courseInputSchema;
+const pricesField = channelPricesSchema.meta({
+  description: 'Prices per channel in major units, as typed: {"wechat":{"amount":"49.90","currency":"CNY"},"telegram":{"amount":"49","currency":"XTR"}}. Stored in minor units (4990 fen, 49 Stars).',
+});
+
+/** A new course; prices in major units under `prices` (or, for scripts, `priceMinor` in minor units). */
+export const createCourseBody = courseInputSchema
+  .extend({ priceMinor: courseInputSchema.shape.priceMinor.optional(), prices: pricesField.optional() })
+  .superRefine((v, ctx) => {
+    if (v.priceMinor === undefined && !v.prices?.wechat) ctx.addIssue({ code: 'custom', path: ['prices', 'wechat', 'amount'], message: 'enter the price on WeChat and the mini-program' });
+  })
+  .transform(({ prices, ...course }) => ({ ...course, priceMinor: course.priceMinor ?? 0, ...(prices ? priceFieldsOf(prices) : {}) }));
 
 export const updateCourseBody = z
   .object({
@@ -33,10 +49,21 @@ export const updateCourseBody = z
     priceMinor: z.number().int().nonnegative(),
     currency: z.enum(CURRENCIES),
     priceStars: z.number().int().positive().nullable(),
+    prices: pricesField,
     status: z.enum(COURSE_STATUSES),
+    coverUrl: courseCoverUrlSchema,
+    teacherName: z.string().trim().max(100),
+    pacing: coursePacingSchema,
+    telegramChatId: telegramChatIdSchema,
   })
   .partial()
-  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' });
+  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' })
+  .transform(({ prices, ...patch }) => ({ ...patch, ...(prices ? priceFieldsOf(prices) : {}) }));
+
+/** A course as the console edits it: every stored field plus its prices per channel in major units. */
+export function toAdminCourse(course: Course) {
+  return { ...course, prices: coursePrices(course) };
+}
 
 export const createCouponBody = z
   .object({
@@ -58,7 +85,7 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-async function courseFor(repos: ConsoleRepositories, principal: Principal, id: string): Promise<Course> {
+export async function courseFor(repos: ConsoleRepositories, principal: Principal, id: string): Promise<Course> {
   const course = await repos.courses.findById(id);
   if (!course) throw new NotFoundError('course_not_found', `No course with id ${id}.`);
   if (!canManageCourse(principal, course.creatorId)) throw new HttpError(403, 'forbidden', 'This course belongs to another creator.');
@@ -76,12 +103,13 @@ export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Rout
     const principal = principalOf(req);
     const query = adminCourseQuery.parse(req.query);
     const creatorId = principal.role === 'admin' ? query.creatorId : (principal.id ?? undefined);
-    res.json(await deps.uow.run((r) => r.courses.list({ page: query.page, pageSize: query.pageSize, status: query.status, search: query.q, creatorId })));
+    const page = await deps.uow.run((r) => r.courses.list({ page: query.page, pageSize: query.pageSize, status: query.status, search: query.q, creatorId }));
+    res.json({ ...page, items: page.items.map(toAdminCourse) });
   });
 
   router.get('/courses/:id', async (req, res) => {
     const { id } = idParam.parse(req.params);
-    res.json(await deps.uow.run((r) => courseFor(r, principalOf(req), id)));
+    res.json(toAdminCourse(await deps.uow.run((r) => courseFor(r, principalOf(req), id))));
   });
 
   router.post('/courses', async (req, res) => {
@@ -94,7 +122,7 @@ export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Rout
         await r.audit.record({ actor: principal.actor, action: 'course.create', subjectType: 'course', subjectId: created.id, details: { slug: created.slug, priceMinor: created.priceMinor, currency: created.currency } });
         return created;
       });
-      res.status(201).json(course);
+      res.status(201).json(toAdminCourse(course));
     } catch (error) {
       if (isUniqueViolation(error)) throw new HttpError(409, 'slug_taken', `A course with slug "${body.slug}" already exists; choose another slug.`);
       throw error;
@@ -112,7 +140,7 @@ export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Rout
       await r.audit.record({ actor: principal.actor, action: 'course.update', subjectType: 'course', subjectId: id, details: { changed } });
       return updated;
     });
-    res.json(course);
+    res.json(toAdminCourse(course));
   });
 
   router.post('/courses/:id/archive', async (req, res) => {
@@ -124,7 +152,7 @@ export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Rout
       await r.audit.record({ actor: principal.actor, action: 'course.archive', subjectType: 'course', subjectId: id, details: { from: before.status } });
       return updated;
     });
-    res.json(course);
+    res.json(toAdminCourse(course));
   });
 
   router.get('/courses/:id/coupons', async (req, res) => {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { issueApiTokenSchema } from '../../../core/index.js';
 import { createAccountBody, updateAccountBody } from './accounts.js';
+import { createChapterBody, createLessonBody, updateChapterBody, updateLessonBody } from './admin-course-content.js';
 import { adminCourseQuery, createCouponBody, createCourseBody, updateCouponBody, updateCourseBody } from './admin-courses.js';
 import { followerSearchQuery, timelineQuery } from './admin-followers.js';
 import { loginBody } from './console-auth-routes.js';
@@ -38,7 +39,14 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/courses', summary: 'List courses (creators: their own)', tag: 'courses', query: adminCourseQuery },
   { method: 'post', path: '/api/courses', summary: 'Create a course', tag: 'courses', body: createCourseBody, status: 201 },
   { method: 'get', path: '/api/courses/{id}', summary: 'One course', tag: 'courses' },
-  { method: 'patch', path: '/api/courses/{id}', summary: 'Edit a course, prices included', tag: 'courses', body: updateCourseBody },
+  { method: 'patch', path: '/api/courses/{id}', summary: 'Edit a course: texts, cover, teacher, tags, pacing, Telegram group, prices per channel in major units', tag: 'courses', body: updateCourseBody },
+  { method: 'get', path: '/api/courses/{id}/content', summary: "A course's chapters with their lessons, in order", tag: 'courses' },
+  { method: 'post', path: '/api/courses/{id}/chapters', summary: 'Add a chapter (position absent: last)', tag: 'courses', body: createChapterBody, status: 201 },
+  { method: 'patch', path: '/api/courses/{id}/chapters/{chapterId}', summary: 'Rename or move a chapter', tag: 'courses', body: updateChapterBody },
+  { method: 'delete', path: '/api/courses/{id}/chapters/{chapterId}', summary: 'Delete a chapter and its lessons', tag: 'courses', status: 204 },
+  { method: 'post', path: '/api/courses/{id}/chapters/{chapterId}/lessons', summary: 'Add a lesson: text, link or video, attachment, minutes, free preview', tag: 'courses', body: createLessonBody, status: 201 },
+  { method: 'patch', path: '/api/courses/{id}/lessons/{lessonId}', summary: 'Edit a lesson, or move it to another chapter of the course', tag: 'courses', body: updateLessonBody },
+  { method: 'delete', path: '/api/courses/{id}/lessons/{lessonId}', summary: 'Delete a lesson', tag: 'courses', status: 204 },
   { method: 'post', path: '/api/courses/{id}/archive', summary: 'Archive a course', tag: 'courses' },
   { method: 'get', path: '/api/courses/{id}/coupons', summary: "A course's coupons", tag: 'courses' },
   { method: 'post', path: '/api/courses/{id}/coupons', summary: 'Create a coupon', tag: 'courses', body: createCouponBody, status: 201 },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { getTableColumns, getTableName } from 'drizzle-orm';
+import { EVENT_KINDS } from '../../../core/index.js';
 import { createRepositories, demoCourses, migrate, queryRows, schema, seedDemoCatalogue, type Database } from '../../../models/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 
@@ -22,11 +23,21 @@ describe.each(testTargets())('repositories and migrations on %s', (target) => {
       sql`select table_name, column_name from information_schema.columns where table_schema = current_schema()`,
     );
     const present = new Set(columns.map((c) => `${c.table_name}.${c.column_name}`));
-    for (const table of [schema.followers, schema.identities, schema.courses, schema.events, schema.orders, schema.entitlements, schema.auditLog]) {
+    for (const table of [schema.followers, schema.identities, schema.courses, schema.events, schema.orders, schema.entitlements, schema.auditLog, schema.courseChapters, schema.courseLessons]) {
       for (const column of Object.values(getTableColumns(table))) {
         expect(present).toContain(`${getTableName(table)}.${column.name}`);
       }
     }
+  });
+
+  it('accepts exactly the event kinds the core defines', async () => {
+    const [constraint] = await queryRows<{ definition: string }>(
+      database.db,
+      sql`select pg_get_constraintdef(c.oid) as definition from pg_constraint c join pg_class t on t.oid = c.conrelid
+          where t.relname = 'events' and c.conname = 'events_kind_check' and t.relnamespace = current_schema()::regnamespace`,
+    );
+    const inSql = [...constraint!.definition.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
+    expect(inSql).toEqual([...EVENT_KINDS].sort());
   });
 
   it('seeds the demo catalogue once, bilingual, priced in fen and Stars', async () => {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { sql } from 'drizzle-orm';
 import { queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
-import type { Repositories } from '../../../core/index.js';
+import { courseInputSchema, type Repositories } from '../../../core/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 import { TestClock } from '../../support/http.js';
 import { createMpTestApp } from './mp-app.js';
@@ -29,7 +29,7 @@ describe.each(testTargets())('mini-program login, catalogue, recommendations and
     const base = await listen(wechatServer);
     ({ app, repos } = createMpTestApp(database, { clock, code2SessionBase: base, eventsPerMinute: 60 }));
     unconfigured = createMpTestApp(database, { clock }).app;
-    await repos.courses.insertMissing([{ slug: 'secret-draft', titleZh: '草稿课', titleEn: 'Draft course', descriptionZh: '', descriptionEn: '', tags: ['python'], priceMinor: 100, currency: 'CNY', priceStars: null, status: 'draft', creatorId: null }]);
+    await repos.courses.insertMissing([courseInputSchema.parse({ slug: 'secret-draft', titleZh: '草稿课', titleEn: 'Draft course', tags: ['python'], priceMinor: 100, status: 'draft' })]);
     document = (await request(app).get('/mp/openapi.json').expect(200)).body as Record<string, unknown>;
   });
   afterAll(async () => {
@@ -50,7 +50,7 @@ describe.each(testTargets())('mini-program login, catalogue, recommendations and
 
   it('serves an OpenAPI 3 document describing every /mp route', () => {
     expect(document['openapi']).toMatch(/^3\./);
-    expect(Object.keys(document['paths'] as object).sort()).toEqual(['/courses', '/courses/{id}', '/events', '/login', '/orders', '/orders/{id}', '/pay/notify', '/recommendations']);
+    expect(Object.keys(document['paths'] as object).sort()).toEqual(['/courses', '/courses/{id}', '/events', '/login', '/my/courses', '/my/courses/{id}', '/my/lessons/{id}/progress', '/orders', '/orders/{id}', '/pay/notify', '/recommendations']);
   });
 
   it('logs in with a wx.login code, returns our own token and never the session_key', async () => {

@@ -32,6 +32,12 @@ const zh = {
   sendWhen: '发送时间', sendAtMyZone: '按我的时区定时', sendFollowerLocal: '按每位粉丝所在时区的当地时间', date: '日期', time: '时间',
   followerLocalHelp: '每位粉丝在自己时区的这个时间收到；该时间已过的粉丝立即收到。', sentAtOnce: '立即发送', sentAt: '定时 {at}',
   sentFollowerLocal: '每位粉丝当地时间 {date} {time}',
+  priceWechat: '微信/小程序价格（元）', priceStars: 'Telegram 价格（星星）', starsHelp: '星星是整数，如 49', editCourse: '编辑课程', descriptionZh: '中文介绍', descriptionEn: '英文介绍',
+  cover: '封面图片网址', teacher: '讲师', tagsHelp: '用逗号分隔', pacing: '学习节奏', pacingSelf: '自主学习（全部解锁）', pacingDrip: '定时解锁', pacingCohort: '班级同期开课',
+  everyDays: '每隔几天解锁一课', startsAt: '开课时间', enrolmentClosesAt: '报名截止', telegramChat: 'Telegram 学员群（-100… 或 @群名）', content: '章节与课时',
+  addChapter: '添加章节', addLesson: '添加课时', bodyZh: '中文正文', bodyEn: '英文正文', mediaUrl: '链接或视频网址', mediaLink: '链接', mediaVideo: '视频', mediaNone: '无',
+  attachment: '附件（文件地址）', estimatedMinutes: '预计分钟', freePreview: '免费试看', lessonsCount: '{n} 节课', confirmDeleteContent: '确定删除？',
+  invalidFields: '有字段需要修改，请查看标红的提示。', draft: '草稿', onSale: '在售', archived: '已归档',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -63,6 +69,13 @@ const en: typeof zh = {
   sendWhen: 'When', sendAtMyZone: 'At this time in my zone', sendFollowerLocal: "At this local time in each follower's zone", date: 'Date', time: 'Time',
   followerLocalHelp: 'Each follower gets it at this wall time in their own time zone; those for whom it has passed get it at once.', sentAtOnce: 'Sent at once', sentAt: 'At {at}',
   sentFollowerLocal: "{date} {time} in each follower's time zone",
+  priceWechat: 'Price on WeChat / mini-program (yuan)', priceStars: 'Price on Telegram (Stars)', starsHelp: 'Stars are whole numbers, e.g. 49', editCourse: 'Edit course',
+  descriptionZh: 'Chinese description', descriptionEn: 'English description', cover: 'Cover image URL', teacher: 'Teacher', tagsHelp: 'comma-separated', pacing: 'Pacing',
+  pacingSelf: 'Self-paced (all open)', pacingDrip: 'Drip (one lesson every few days)', pacingCohort: 'Cohort (starts together)', everyDays: 'Open a lesson every N days',
+  startsAt: 'Starts at', enrolmentClosesAt: 'Enrolment closes', telegramChat: 'Telegram learners group (-100… or @name)', content: 'Chapters and lessons',
+  addChapter: 'Add chapter', addLesson: 'Add lesson', bodyZh: 'Chinese text', bodyEn: 'English text', mediaUrl: 'Link or video URL', mediaLink: 'Link', mediaVideo: 'Video', mediaNone: 'None',
+  attachment: 'Attachment (file address)', estimatedMinutes: 'Minutes', freePreview: 'Free preview', lessonsCount: '{n} lessons', confirmDeleteContent: 'Delete it?',
+  invalidFields: 'Some fields need fixing; see the messages in red.', draft: 'Draft', onSale: 'On sale', archived: 'Archived',
 };
 
 export type Messages = typeof zh;

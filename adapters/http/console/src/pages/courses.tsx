@@ -2,8 +2,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, money } from '../api.ts';
 import type { Me } from '../app.tsx';
 import { useI18n } from '../i18n.ts';
+import { CourseEditor, type EditableCourse } from './course-editor.tsx';
 
-interface Course { id: string; slug: string; titleZh: string; titleEn: string; priceMinor: number; currency: string; status: string; creatorId: string | null }
+interface Course extends EditableCourse { priceMinor: number; currency: string; status: string; creatorId: string | null }
 interface Coupon { id: string; code: string; percentOff: number | null; amountOffMinor: number | null; isActive: boolean; redeemedCount: number }
 
 export function CoursesPage({ me }: { me: Me }) {
@@ -13,7 +14,10 @@ export function CoursesPage({ me }: { me: Me }) {
   const [coupons, setCoupons] = useState<Coupon[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const load = () => api<{ items: Course[] }>('GET', '/courses?pageSize=100').then((p) => setCourses(p.items));
+  const load = () => api<{ items: Course[] }>('GET', '/courses?pageSize=100').then((p) => {
+    setCourses(p.items);
+    setSelected((current) => (current && p.items.find((c) => c.id === current.id)) ?? current);
+  });
   useEffect(() => { void load(); }, []);
   const report = (p: Promise<unknown>) => p.then(() => setMessage({ ok: true, text: t.saved }), (e: Error) => setMessage({ ok: false, text: e.message }));
 
@@ -24,7 +28,11 @@ export function CoursesPage({ me }: { me: Me }) {
     await report(
       api('POST', '/courses', {
         slug: f.get('slug'), titleZh: f.get('titleZh'), titleEn: f.get('titleEn'),
-        priceMinor: Math.round(Number(f.get('price')) * 100), currency: f.get('currency'), status: f.get('status'),
+        status: f.get('status'),
+        prices: {
+          wechat: { amount: String(f.get('price')), currency: f.get('currency') },
+          telegram: f.get('stars') ? { amount: String(f.get('stars')), currency: 'XTR' } : null,
+        },
       }).then(() => { form.reset(); return load(); }),
     );
   };
@@ -32,7 +40,7 @@ export function CoursesPage({ me }: { me: Me }) {
     setSelected(c);
     setCoupons((await api<{ items: Coupon[] }>('GET', `/courses/${c.id}/coupons`)).items);
   };
-  const savePrice = (c: Course, price: string) => report(api('PATCH', `/courses/${c.id}`, { priceMinor: Math.round(Number(price) * 100) }).then(load));
+  const savePrice = (c: Course, price: string) => report(api('PATCH', `/courses/${c.id}`, { prices: { wechat: { amount: price, currency: c.currency } } }).then(load));
   const archive = (c: Course) => report(api('POST', `/courses/${c.id}/archive`).then(load));
   const addCoupon = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -47,9 +55,10 @@ export function CoursesPage({ me }: { me: Me }) {
         <label>{t.slug}<input name="slug" required pattern="[a-z0-9][a-z0-9-]{1,62}" /></label>
         <label>{t.titleZh}<input name="titleZh" required /></label>
         <label>{t.titleEn}<input name="titleEn" required /></label>
-        <label>{t.price}<input name="price" type="number" step="0.01" min="0" required /></label>
-        <label>¤<select name="currency"><option>CNY</option><option>USD</option><option>XTR</option></select></label>
-        <label>{t.status}<select name="status"><option value="draft">draft</option><option value="on_sale">on_sale</option></select></label>
+        <label>{t.priceWechat}<input name="price" type="number" step="0.01" min="0" required /></label>
+        <label>¤<select name="currency"><option>CNY</option><option>USD</option></select></label>
+        <label>{t.priceStars}<input name="stars" type="number" step="1" min="1" title={t.starsHelp} /></label>
+        <label>{t.status}<select name="status"><option value="draft">{t.draft}</option><option value="on_sale">{t.onSale}</option></select></label>
         <button type="submit">{t.create}</button>
       </form>
       {message && <p className={message.ok ? 'ok' : 'error'} role="status">{message.text}</p>}
@@ -62,18 +71,19 @@ export function CoursesPage({ me }: { me: Me }) {
                 <td><button className="link" onClick={() => select(c)}>{c.slug}</button></td>
                 <td>{lang === 'en' ? c.titleEn : c.titleZh}</td>
                 <td>
-                  {money(c.priceMinor, c.currency)}{' '}
+                  {money(c.priceMinor, c.currency)}{c.prices.telegram ? ` · ${money(c.prices.telegram.amountMinor, 'XTR')}` : ''}{' '}
                   {(me.principal.role === 'admin' || c.creatorId === me.principal.id) && (
-                    <input aria-label={`price ${c.slug}`} type="number" step="0.01" defaultValue={(c.priceMinor / 100).toFixed(2)} style={{ width: 90 }} onBlur={(e) => e.target.value !== (c.priceMinor / 100).toFixed(2) && savePrice(c, e.target.value)} />
+                    <input aria-label={`price ${c.slug}`} type="number" step="0.01" defaultValue={c.prices.wechat.amount} style={{ width: 90 }} onBlur={(e) => e.target.value !== c.prices.wechat.amount && savePrice(c, e.target.value)} />
                   )}
                 </td>
-                <td>{c.status}</td>
+                <td>{c.status === 'on_sale' ? t.onSale : c.status === 'draft' ? t.draft : t.archived}</td>
                 <td>{c.status !== 'archived' && <button className="secondary" onClick={() => archive(c)}>{t.archive}</button>}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {selected && <CourseEditor course={selected} onSaved={() => load().then(() => undefined)} />}
       {selected && (
         <div className="card">
           <h3>{t.coupons}: {selected.slug}</h3>

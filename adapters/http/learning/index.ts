@@ -1,0 +1,1 @@
+export { createLearnRouter, type LearnRouteDeps } from './learn-route.js';

@@ -1,0 +1,78 @@
+import type { Locale } from '../followers/follower.js';
+
+/** Everything learners read about their learning, in both languages; no field names or slugs. */
+const zh = {
+  startIntro: (title: string, percent: number) => `《${title}》学习进度 ${percent}%`,
+  lessonLine: (n: number, title: string, state: 'done' | 'open' | 'locked', unlocksOn: string) =>
+    `${state === 'done' ? '✅' : state === 'open' ? '▶️' : '🔒'} 第${n}课 ${title}${state === 'locked' ? `（${unlocksOn} 解锁）` : ''}`,
+  nextLesson: (title: string) => `继续学习：${title}`,
+  nothingOpen: (on: string) => `下一课将在 ${on} 解锁，到时提醒你。`,
+  cohortStarts: (on: string) => `本期课程于 ${on} 开课，届时全部课程同时解锁。`,
+  allDone: '恭喜完成全部课程！',
+  noLessons: '课程内容正在准备中，上线后第一时间通知你。',
+  openLesson: '打开本课',
+  markDone: '学完了',
+  checkIn: '打卡',
+  joinGroup: '加入学员群',
+  notEnrolled: '你还没有购买这门课程，购买后即可开始学习。',
+  streak: (days: number) => (days > 1 ? `已连续学习 ${days} 天 🔥` : ''),
+  certificateTitle: '结业证书',
+  certificate: (name: string, title: string, lessons: number, date: string, teacher: string) =>
+    `兹证明 ${name} 已于 ${date} 完成《${title}》全部 ${lessons} 节课程。${teacher ? `\n授课讲师：${teacher}` : ''}`,
+  learner: '学员',
+  checkedIn: (days: number) => `打卡成功！已连续学习 ${days} 天。`,
+  alreadyCheckedIn: (days: number) => `今天已经打过卡啦，已连续学习 ${days} 天。`,
+  lessonLocked: '这一课还没有解锁。',
+  linkExpired: '这个学习链接已过期，请在聊天中重新获取。',
+  linkForwarded: '这个学习链接属于另一位学员，请使用你自己的链接。',
+  linkInvalid: '这个链接无效。',
+  noAccess: '你目前没有这门课程的学习权限。',
+  attachment: '附件',
+  minutes: (n: number) => `约 ${n} 分钟`,
+};
+
+type LearningText = typeof zh;
+
+const en: LearningText = {
+  startIntro: (title, percent) => `"${title}": ${percent}% done`,
+  lessonLine: (n, title, state, unlocksOn) => `${state === 'done' ? '✅' : state === 'open' ? '▶️' : '🔒'} Lesson ${n}: ${title}${state === 'locked' ? ` (opens ${unlocksOn})` : ''}`,
+  nextLesson: (title) => `Continue: ${title}`,
+  nothingOpen: (on) => `Your next lesson opens on ${on}; we will remind you.`,
+  cohortStarts: (on) => `This cohort starts on ${on}; every lesson opens then.`,
+  allDone: 'Congratulations, you finished every lesson!',
+  noLessons: 'The lessons are being prepared; you will hear from us as soon as they are ready.',
+  openLesson: 'Open lesson',
+  markDone: 'Done',
+  checkIn: 'Check in',
+  joinGroup: 'Join the learners’ group',
+  notEnrolled: 'You have not bought this course yet; buy it to start learning.',
+  streak: (days) => (days > 1 ? `${days}-day learning streak 🔥` : ''),
+  certificateTitle: 'Certificate of Completion',
+  certificate: (name, title, lessons, date, teacher) =>
+    `This certifies that ${name} completed all ${lessons} lessons of "${title}" on ${date}.${teacher ? `\nTeacher: ${teacher}` : ''}`,
+  learner: 'Learner',
+  checkedIn: (days) => `Checked in! ${days}-day streak.`,
+  alreadyCheckedIn: (days) => `You already checked in today. ${days}-day streak.`,
+  lessonLocked: 'This lesson has not opened yet.',
+  linkExpired: 'This learning link has expired; ask for a new one in the chat.',
+  linkForwarded: 'This learning link belongs to another learner; please use your own.',
+  linkInvalid: 'This link is not valid.',
+  noAccess: 'You do not have access to this course right now.',
+  attachment: 'Attachment',
+  minutes: (n) => `about ${n} min`,
+};
+
+/**
+ * The learning texts in a follower's language.
+ *
+ * @example
+ * learningText('en').nextLesson('Variables'); // 'Continue: Variables'
+ */
+export function learningText(locale: Locale | string): LearningText {
+  return locale.startsWith('zh') ? zh : en;
+}
+
+/** A date as learners read it, in their zone: `2026年3月5日` or `5 Mar 2026`. */
+export function formatLearningDate(at: Date, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale.startsWith('zh') ? 'zh-CN' : 'en-GB', { timeZone, year: 'numeric', month: locale.startsWith('zh') ? 'long' : 'short', day: 'numeric' }).format(at);
+}
