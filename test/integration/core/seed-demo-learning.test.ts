@@ -19,7 +19,8 @@ describe.each(testTargets())('demo learning seed on %s', (target) => {
     const [empty] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from courses c where not exists (select 1 from course_lessons l where l.course_id = c.id)`);
     expect(empty!.n).toBe(0);
     const repos = createRepositories(database.db);
-    const deps = { learning: new PgLearningRepository(database.db), courses: repos.courses, followers: repos.followers, events: { uow: new PgUnitOfWork(database.db), clock: systemClock, metrics: noMetrics }, clock: systemClock };
+    const events = { uow: new PgUnitOfWork(database.db), clock: systemClock, metrics: noMetrics };
+    const deps = { learning: new PgLearningRepository(database.db), courses: repos.courses, followers: repos.followers, events, clock: systemClock };
     const learners = await queryRows<{ follower_id: string }>(database.db, sql`select distinct follower_id from entitlements where revoked_at is null`);
     const percents = new Set<number>();
     for (const { follower_id } of learners) for (const mine of await listMyCourses(deps, { followerId: follower_id })) percents.add(mine.percent);
