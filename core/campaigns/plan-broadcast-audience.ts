@@ -8,7 +8,7 @@ import { segmentSchema, type AudienceMember } from './campaign-types.js';
  * effect of each condition before sending.
  *
  * @example
- * const { size, sample } = await planBroadcastAudience({ audience, clock }, { segment: { platforms: ['telegram'], lifecycle: ['active'] }, sampleSize: 10 });
+ * const { size, sample } = await planBroadcastAudience({ audience, clock }, { segment: { platforms: ['telegram'], lifecycle: ['at-risk'] }, sampleSize: 10 });
  */
 export async function planBroadcastAudience(
   deps: { audience: AudienceRepository; clock: Clock },

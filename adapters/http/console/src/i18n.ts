@@ -32,6 +32,7 @@ const zh = {
   sendWhen: '发送时间', sendAtMyZone: '按我的时区定时', sendFollowerLocal: '按每位粉丝所在时区的当地时间', date: '日期', time: '时间',
   followerLocalHelp: '每位粉丝在自己时区的这个时间收到；该时间已过的粉丝立即收到。', sentAtOnce: '立即发送', sentAt: '定时 {at}',
   sentFollowerLocal: '每位粉丝当地时间 {date} {time}',
+  stageNew: '新粉丝', stageEngaged: '活跃互动', stageCustomer: '付费客户', stageAtRisk: '流失风险', stageDormant: '沉睡',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -63,6 +64,7 @@ const en: typeof zh = {
   sendWhen: 'When', sendAtMyZone: 'At this time in my zone', sendFollowerLocal: "At this local time in each follower's zone", date: 'Date', time: 'Time',
   followerLocalHelp: 'Each follower gets it at this wall time in their own time zone; those for whom it has passed get it at once.', sentAtOnce: 'Sent at once', sentAt: 'At {at}',
   sentFollowerLocal: "{date} {time} in each follower's time zone",
+  stageNew: 'New', stageEngaged: 'Engaged', stageCustomer: 'Customer', stageAtRisk: 'At risk', stageDormant: 'Dormant',
 };
 
 export type Messages = typeof zh;
