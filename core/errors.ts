@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * The few error classes the core throws for unexpected or refused work. Each carries a stable
  * `code` that edges map to an HTTP status or a chat apology in exactly one place, a message that
@@ -29,3 +31,22 @@ export class ConflictError extends ZhiliaoError {}
 
 /** The caller is not allowed to do this (maps to 401/403). */
 export class AccessDeniedError extends ZhiliaoError {}
+
+/** Input of the wrong shape: a missing field, a wrong type, a value out of range (maps to 400). */
+export class MalformedInputError extends ValidationError {}
+
+/**
+ * Parses `input` with a zod schema, so that no ZodError leaves the core: a mismatch becomes a
+ * {@link MalformedInputError} (code `invalid_request`) listing every issue by path, the same shape
+ * every edge already answers for malformed requests.
+ *
+ * @example
+ * const segment = parseInput(segmentSchema, input.segment, 'segment'); // throws MalformedInputError, never ZodError
+ */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, what?: string): z.output<Schema> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const pathOf = (path: readonly PropertyKey[]) => [...(what ? [what] : []), ...path.map(String)].join('.') || 'input';
+  const issues = result.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message }));
+  throw new MalformedInputError('invalid_request', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues, { cause: result.error });
+}

@@ -5,6 +5,8 @@ export * from './ports/index.js';
 export * from './text/index.js';
 export * from './catalog/course.js';
 export * from './followers/follower.js';
+export * from './followers/interest.js';
+export * from './followers/lifecycle.js';
 export * from './orders/index.js';
 export * from './dialog/index.js';
 export * from './accounts/index.js';

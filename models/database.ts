@@ -19,6 +19,8 @@ export interface Database {
   execScript(sqlText: string): Promise<void>;
   /** Round-trips a trivial query; throws when the database is unreachable. */
   ping(): Promise<void>;
+  /** PGlite only: the data directory as an uncompressed tarball, to open copies with `loadDataDir`. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite data directory; absent means in memory (tests). */
   dataDir?: string;
+  /** PGlite: start from this data directory tarball (from `dumpDataDir`) instead of an empty cluster. */
+  loadDataDir?: Blob;
   /** PostgreSQL schema to use as search_path (one per test file). */
   searchPath?: string;
   /** Pool size for PostgreSQL. */
@@ -42,7 +46,8 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const pgliteOptions = options.loadDataDir ? { loadDataDir: options.loadDataDir } : {};
+  const client = options.dataDir ? new PGlite(options.dataDir, pgliteOptions) : new PGlite(pgliteOptions);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -56,6 +61,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await client.query('select 1');
     },
+    dumpDataDir: () => client.dumpDataDir('none'),
     close: async () => {
       if (!client.closed) await client.close();
     },

@@ -22,6 +22,6 @@ export { seedDemoAudience } from './seed/seed-demo-audience.js';
 export * as recommenderSchema from './recommender-schema.js';
 export { PgModelArtifactRepository } from './repositories/pg-model-artifact-repository.js';
 export { PgInteractionRepository } from './repositories/pg-interaction-repository.js';
-export { openScratchDatabase } from './scratch-database.js';
+export { openScratchDatabase, writePgliteTemplate } from './scratch-database.js';
 export { PgLearningRepository } from './repositories/pg-learning-repository.js';
 export { seedDemoLearning } from './seed/seed-demo-learning.js';

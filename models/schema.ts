@@ -4,7 +4,9 @@ import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, time
 /*
  * Drizzle schema as code. The SQL that creates these tables lives in models/migrations/*.sql,
  * applied in order by models/migrate.ts; keep the two in step (test/integration/schema.test.ts
- * checks every column here exists in the migrated database).
+ * checks every column of every *-schema.ts file against the migrated database: name, nullability
+ * and type). Repositories mostly use typed raw SQL (queryRows/queryPrepared); tables they alone
+ * use need no Drizzle declaration.
  */
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

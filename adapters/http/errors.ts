@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AccessDeniedError, ConflictError, NotFoundError, ValidationError, ZhiliaoError } from '../../core/index.js';
+import { AccessDeniedError, ConflictError, MalformedInputError, NotFoundError, ValidationError, ZhiliaoError } from '../../core/index.js';
 import type { Metrics } from '../observability/index.js';
 
 /** An error an HTTP handler throws to answer with a given status. */
@@ -17,6 +17,7 @@ export interface ErrorBody {
 
 function statusOf(error: ZhiliaoError): number {
   if (error instanceof HttpError) return error.status;
+  if (error instanceof MalformedInputError) return 400;
   if (error instanceof ValidationError) return 422;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;

@@ -107,17 +107,6 @@ export interface SettingsRepository {
   get(key: string): Promise<unknown>;
   getAll(): Promise<Record<string, { value: unknown; updatedAt: Date; updatedBy: string | null }>>;
   put(key: string, value: unknown, actor: string): Promise<void>;
-  /** Frequency caps and quiet hours, kept in the campaigns' guard_settings row (the send guards read it). */
-  getGuards(): Promise<GuardSettings>;
-  putGuards(guards: GuardSettings): Promise<void>;
-}
-
-/** Caps per follower and the quiet window in the follower's own time zone (`HH:MM`). */
-export interface GuardSettings {
-  dailyCap: number;
-  weeklyCap: number;
-  quietStart: string;
-  quietEnd: string;
 }
 
 export interface DashboardRange {

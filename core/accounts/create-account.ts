@@ -1,4 +1,4 @@
-import { ConflictError } from '../errors.js';
+import { ConflictError, parseInput } from '../errors.js';
 import type { Clock } from '../ports/runtime.js';
 import { newAccountSchema, type Account, type NewAccountInput } from './account.js';
 import type { ConsoleUnitOfWork } from './console-ports.js';
@@ -12,13 +12,13 @@ export interface CreateAccountDeps {
 
 /**
  * Creates an admin or creator account with an argon2 password hash, audited in the same transaction.
- * Throws a ZodError for a bad email or a short password, ConflictError when the email is taken.
+ * Throws MalformedInputError for a bad email or a short password, ConflictError when the email is taken.
  *
  * @example
  * const admin = await createAccount(deps, { email: 'ops@zhiliao.cn', password: 'long enough pw', role: 'admin' }, 'cli');
  */
 export async function createAccount(deps: CreateAccountDeps, input: NewAccountInput, actor: string): Promise<Account> {
-  const parsed = newAccountSchema.parse(input);
+  const parsed = parseInput(newAccountSchema, input);
   const passwordHash = await deps.hasher.hash(parsed.password);
   return deps.uow.run(async (repos) => {
     if (await repos.accounts.findCredentials(parsed.email)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInput } from '../errors.js';
 import type { Clock } from '../ports/runtime.js';
 import type { ConsoleUnitOfWork } from './console-ports.js';
 import type { ApiTokenInfo } from './ports.js';
@@ -24,7 +25,7 @@ export async function issueApiToken(
   input: z.input<typeof issueApiTokenSchema>,
   actor: string,
 ): Promise<{ token: string; info: ApiTokenInfo }> {
-  const parsed = issueApiTokenSchema.parse(input);
+  const parsed = parseInput(issueApiTokenSchema, input);
   const token = newSecret(API_TOKEN_PREFIX);
   const expiresAt = parsed.expiresInDays === null ? null : new Date(deps.clock.now().getTime() + parsed.expiresInDays * 86_400_000);
   const info = await deps.uow.run(async (r) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Locale } from '../followers/follower.js';
+import { LEGACY_LIFECYCLE_NAMES, LIFECYCLE_STAGES } from '../followers/lifecycle.js';
 import type { GuardedFollower, SkipReason } from '../guards/index.js';
 import type { CrossSellReason } from './cross-sell.js';
 
@@ -22,16 +23,17 @@ export const variantsSchema = z
   .max(5, 'a message has at most 5 variants')
   .refine((vs) => new Set(vs.map((v) => v.key)).size === vs.length, { message: 'variant keys must be unique' });
 
-export const LIFECYCLE_STAGES = ['new', 'active', 'dormant', 'customer'] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+/** A lifecycle stage (core/followers/lifecycle.ts); stored segments' legacy names (`active`) are read as today's stage. */
+const segmentLifecycleStage = z.union([z.enum(LIFECYCLE_STAGES), z.literal('active').transform(() => LEGACY_LIFECYCLE_NAMES.active)]);
 
 /** Who a broadcast goes to. Every condition given must hold; an empty segment means every reachable follower. */
 export const segmentSchema = z
   .object({
     platforms: z.array(z.enum(['telegram', 'wechat'])).min(1).optional(),
-    /** Followers who viewed, clicked or bought a course with any of these tags, or wrote about them. */
+    /** Followers interested in any of these tags, by the persona's rule (core/followers/interest.ts). */
     interestTags: z.array(z.string().trim().min(1).max(64)).min(1).max(50).optional(),
-    lifecycle: z.array(z.enum(LIFECYCLE_STAGES)).min(1).optional(),
+    /** Followers whose persona is at one of these lifecycle stages. */
+    lifecycle: z.array(segmentLifecycleStage).min(1).optional(),
     ownsCourseId: z.uuid().optional(),
     notOwnsCourseId: z.uuid().optional(),
     activeWithinDays: z.number().int().min(1).max(3650).optional(),

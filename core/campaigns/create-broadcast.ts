@@ -1,5 +1,5 @@
 import type { Principal } from '../accounts/index.js';
-import { ValidationError } from '../errors.js';
+import { parseInput, ValidationError } from '../errors.js';
 import { isValidTimeZone } from '../followers/follower.js';
 import { fromWallTime } from '../guards/index.js';
 import type { CourseRepository } from '../ports/repositories.js';
@@ -21,7 +21,7 @@ export async function createBroadcast(
   input: unknown,
   caller: Principal,
 ): Promise<Campaign> {
-  const parsed = broadcastInputSchema.parse(input);
+  const parsed = parseInput(broadcastInputSchema, input);
   const courseIds = [...new Set(parsed.variants.flatMap((v) => (v.courseId ? [v.courseId] : [])))];
   const known = await deps.courses.existingIds(courseIds);
   const missing = courseIds.filter((id) => !known.has(id));

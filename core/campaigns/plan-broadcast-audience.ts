@@ -1,3 +1,4 @@
+import { parseInput } from '../errors.js';
 import type { Clock } from '../ports/runtime.js';
 import type { AudienceRepository } from './campaign-ports.js';
 import { segmentSchema, type AudienceMember } from './campaign-types.js';
@@ -7,13 +8,13 @@ import { segmentSchema, type AudienceMember } from './campaign-types.js';
  * effect of each condition before sending.
  *
  * @example
- * const { size, sample } = await planBroadcastAudience({ audience, clock }, { segment: { platforms: ['telegram'], lifecycle: ['active'] }, sampleSize: 10 });
+ * const { size, sample } = await planBroadcastAudience({ audience, clock }, { segment: { platforms: ['telegram'], lifecycle: ['at-risk'] }, sampleSize: 10 });
  */
 export async function planBroadcastAudience(
   deps: { audience: AudienceRepository; clock: Clock },
   input: { segment: unknown; sampleSize?: number },
 ): Promise<{ size: number; sample: AudienceMember[] }> {
-  const segment = segmentSchema.parse(input.segment);
+  const segment = parseInput(segmentSchema, input.segment, 'segment');
   const now = deps.clock.now();
   const [size, sample] = await Promise.all([
     deps.audience.count(segment, now),

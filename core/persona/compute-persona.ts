@@ -1,9 +1,9 @@
 import type { Currency } from '../catalog/course.js';
-import type { EventKind } from '../events/event-types.js';
+import { INTEREST_WEIGHTS, MESSAGE_TERM_WEIGHT, MIN_INTEREST_WEIGHT } from '../followers/interest.js';
+import { lifecycleStage, type LifecycleStage } from '../followers/lifecycle.js';
 import { tagForTerm } from '../text/tag-lexicon.js';
 import type { PersonaStats } from './persona-stats.js';
 
-export type LifecycleStage = 'new' | 'engaged' | 'customer' | 'at-risk' | 'dormant';
 export type PriceBand = 'budget' | 'mid' | 'premium' | 'unknown';
 
 export interface Persona {
@@ -20,24 +20,6 @@ export interface Persona {
   timeZone: string;
   computedAt: string;
 }
-
-/** How much each kind of event says about interest in a course's topics. Refunds count against. */
-export const INTEREST_WEIGHTS: Readonly<Partial<Record<EventKind, number>>> = {
-  view: 1, click: 1.5, like: 2, comment: 2, share: 2.5, checkout: 4, purchase: 6, refund: -6,
-};
-export const MESSAGE_TERM_WEIGHT = 1.5;
-/** Interest decays with a 30-day half-life: what someone did last week counts more than last year. */
-export const INTEREST_HALF_LIFE_DAYS = 30;
-
-/**
- * Lifecycle thresholds, checked in this order:
- * - `new`: no events yet, or first seen within 14 days with fewer than 3 recent interactions;
- * - `dormant`: nothing for 30 days or more;
- * - `at-risk`: nothing for 14–29 days, or long-time follower with fewer than 3 interactions in 14 days;
- * - `customer`: has bought (net of refunds) and was active within 14 days;
- * - `engaged`: 3 or more interactions in the last 14 days, or an open checkout.
- */
-export const LIFECYCLE = { recentDays: 14, dormantDays: 30, engagedInteractions: 3 } as const;
 
 /** Price bands by the median price of courses looked at, in CNY fen (and Stars). */
 export const PRICE_BANDS: Readonly<Record<Currency, { budgetBelow: number; premiumFrom: number }>> = {
@@ -79,11 +61,11 @@ export function computePersona(followerId: string, timeZone: string, stats: Pers
   const add = (tag: string, weight: number) => interest.set(tag, (interest.get(tag) ?? 0) + weight);
   const lookedAtPrices = new Map<Currency, number[]>();
   let purchases = 0;
-  let openCheckouts = 0;
+  let checkouts = 0;
   for (const row of stats.byKindAndCourse) {
     if (row.kind === 'purchase') purchases += row.count;
     if (row.kind === 'refund') purchases -= row.count;
-    if (row.kind === 'checkout') openCheckouts += row.count;
+    if (row.kind === 'checkout') checkouts += row.count;
     const course = row.courseId ? courseById.get(row.courseId) : undefined;
     if (!course) continue;
     const weight = INTEREST_WEIGHTS[row.kind] ?? 0;
@@ -98,12 +80,11 @@ export function computePersona(followerId: string, timeZone: string, stats: Pers
     const tag = tagForTerm(term);
     if (tag) add(tag, MESSAGE_TERM_WEIGHT * decayed);
   }
-  const ranked = [...interest.entries()].filter(([, w]) => w > 0).sort((a, b) => b[1] - a[1]).slice(0, 10);
+  const ranked = [...interest.entries()].filter(([, w]) => w > MIN_INTEREST_WEIGHT).sort((a, b) => b[1] - a[1]).slice(0, 10);
   const top = ranked[0]?.[1] ?? 1;
   const interests = ranked.map(([tag, w]) => ({ tag, weight: Math.round((w / top) * 1000) / 1000 }));
 
   const recencyDays = stats.lastSeenAt ? Math.max(0, (now.getTime() - stats.lastSeenAt.getTime()) / DAY_MS) : null;
-  const ageDays = stats.firstSeenAt ? (now.getTime() - stats.firstSeenAt.getTime()) / DAY_MS : 0;
   const fenSpent = stats.spent.reduce((sum, s) => sum + s.amountMinor * FEN_PER_MINOR[s.currency], 0);
   const rfm = {
     recencyDays: recencyDays === null ? null : Math.round(recencyDays * 10) / 10,
@@ -114,15 +95,10 @@ export function computePersona(followerId: string, timeZone: string, stats: Pers
     m: score(fenSpent, [1, 10_000, 50_000, 200_000]),
   };
 
-  let lifecycle: LifecycleStage;
-  const isRecentlyActive = (recencyDays ?? Infinity) < LIFECYCLE.recentDays;
-  const isBusy = stats.interactionsLast14d >= LIFECYCLE.engagedInteractions;
-  if (stats.eventCount === 0) lifecycle = 'new';
-  else if ((recencyDays ?? Infinity) >= LIFECYCLE.dormantDays) lifecycle = 'dormant';
-  else if (!isRecentlyActive) lifecycle = 'at-risk';
-  else if (purchases > 0) lifecycle = 'customer';
-  else if (isBusy || openCheckouts > 0) lifecycle = 'engaged';
-  else lifecycle = ageDays < LIFECYCLE.recentDays ? 'new' : 'at-risk';
+  const lifecycle = lifecycleStage(
+    { eventCount: stats.eventCount, firstSeenAt: stats.firstSeenAt, lastSeenAt: stats.lastSeenAt, recentInteractions: stats.recentInteractions, netPurchases: purchases, checkouts },
+    now,
+  );
 
   let priceBand: PriceBand = 'unknown';
   const [bandCurrency, prices] = [...lookedAtPrices.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [];

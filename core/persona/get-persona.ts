@@ -1,7 +1,8 @@
 import { NotFoundError } from '../errors.js';
 import type { Follower } from '../followers/follower.js';
 import type { Clock, FollowerRepository, EventRepository } from '../ports/index.js';
-import { computePersona, INTEREST_HALF_LIFE_DAYS, type Persona } from './compute-persona.js';
+import { INTEREST_HALF_LIFE_DAYS } from '../followers/interest.js';
+import { computePersona, type Persona } from './compute-persona.js';
 
 export interface GetPersonaDeps {
   followers: Pick<FollowerRepository, 'findById'>;

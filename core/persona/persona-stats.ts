@@ -3,11 +3,12 @@ import type { EventKind } from '../events/event-types.js';
 
 /** Aggregates of one follower's events, computed by the database so a long history stays cheap. */
 export interface PersonaStats {
+  /** The start of the hour of the first event. */
   firstSeenAt: Date | null;
   lastSeenAt: Date | null;
   eventCount: number;
-  /** Events other than follow/unfollow in the last 14 days. */
-  interactionsLast14d: number;
+  /** Events other than follow/unfollow within LIFECYCLE_THRESHOLDS.recentDays, counted by their hour (as `firstSeenAt`). */
+  recentInteractions: number;
   eventsLast30d: number;
   /** Per kind and course: how many, and the sum of their time-decayed weights (1 for an event now). */
   byKindAndCourse: Array<{ kind: EventKind; courseId: string | null; count: number; decayed: number }>;

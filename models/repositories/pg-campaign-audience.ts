@@ -1,29 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AudienceMember, AudienceRepository, Segment } from '../../core/campaigns/index.js';
 import { queryRows, type Db } from '../database.js';
+import { interestedInSql, lifecycleInSql } from './pg-follower-concepts.js';
 import { pgArray, tsParam } from './pg-sql.js';
 
 const DAY_MS = 86_400_000;
-
-/**
- * The lifecycle stage of follower `f`, the same definition the segment refresh job stores:
- * customer (owns a course), new (joined in the last 7 days), dormant (not seen for 30 days), active.
- */
-export function lifecycleSql(now: Date): SQL {
-  return sql`CASE
-    WHEN EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.revoked_at IS NULL) THEN 'customer'
-    WHEN f.created_at > ${tsParam(new Date(now.getTime() - 7 * DAY_MS))} THEN 'new'
-    WHEN coalesce(f.last_seen_at, f.created_at) < ${tsParam(new Date(now.getTime() - 30 * DAY_MS))} THEN 'dormant'
-    ELSE 'active' END`;
-}
-
-/** Followers of `f` who showed interest in any of `tags`: events on courses with those tags, or words they used. */
-export function interestSql(tags: readonly string[]): SQL {
-  const literal = pgArray(tags);
-  return sql`(EXISTS (SELECT 1 FROM events e JOIN courses c ON c.id = e.course_id
-                      WHERE e.follower_id = f.id AND e.kind IN ('view', 'click', 'like', 'share', 'checkout', 'purchase') AND c.tags && ${literal}::text[])
-           OR EXISTS (SELECT 1 FROM events e WHERE e.follower_id = f.id AND e.terms && ${literal}::text[]))`;
-}
 
 /** Segment queries in SQL over followers `f` with a sendable identity. */
 export class PgCampaignAudience implements AudienceRepository {
@@ -33,8 +14,8 @@ export class PgCampaignAudience implements AudienceRepository {
     const platforms = pgArray(segment.platforms ?? ['telegram', 'wechat']);
     const parts: SQL[] = [sql`f.is_reachable`, sql`EXISTS (SELECT 1 FROM identities i WHERE i.follower_id = f.id AND i.kind = ANY(${platforms}::text[]))`];
     if (segment.locales) parts.push(sql`f.locale = ANY(${pgArray(segment.locales)}::text[])`);
-    if (segment.lifecycle) parts.push(sql`(${lifecycleSql(now)}) = ANY(${pgArray(segment.lifecycle)}::text[])`);
-    if (segment.interestTags) parts.push(interestSql(segment.interestTags));
+    if (segment.lifecycle) parts.push(lifecycleInSql(segment.lifecycle, now));
+    if (segment.interestTags) parts.push(interestedInSql(segment.interestTags, now));
     if (segment.ownsCourseId) parts.push(sql`EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = ${segment.ownsCourseId}::uuid AND en.revoked_at IS NULL)`);
     if (segment.notOwnsCourseId) parts.push(sql`NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = ${segment.notOwnsCourseId}::uuid AND en.revoked_at IS NULL)`);
     if (segment.activeWithinDays) parts.push(sql`f.last_seen_at >= ${tsParam(new Date(now.getTime() - segment.activeWithinDays * DAY_MS))}`);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../database.js';
-import { lifecycleSql } from './pg-campaign-audience.js';
+import { interestWeightsSql, lifecycleStageSql } from './pg-follower-concepts.js';
 import { tsParam } from './pg-sql.js';
 
 export interface DailyReport {
@@ -19,17 +19,15 @@ export interface DailyReport {
 export class PgCampaignReports {
   constructor(private readonly db: Db) {}
 
-  /** Recomputes each follower's lifecycle stage and top interest tags (last 90 days); returns rows written. */
+  /** Recomputes each follower's lifecycle stage and five strongest interests, by the persona's rules; returns rows written. */
   async refreshFollowerSegments(now: Date): Promise<{ refreshed: number; byLifecycle: Record<string, number> }> {
     const [row] = await queryRows<{ n: number }>(
       this.db,
       sql`WITH upserted AS (
             INSERT INTO follower_segments (follower_id, lifecycle, interest_tags, refreshed_at)
-            SELECT f.id, ${lifecycleSql(now)},
-                   coalesce((SELECT array_agg(tag ORDER BY n DESC, tag) FROM (
-                      SELECT t.tag, count(*) AS n FROM events e JOIN courses c ON c.id = e.course_id CROSS JOIN unnest(c.tags) AS t(tag)
-                      WHERE e.follower_id = f.id AND e.occurred_at > ${tsParam(new Date(now.getTime() - 90 * 86_400_000))}
-                      GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 5) top), '{}'),
+            SELECT f.id, ${lifecycleStageSql(now)},
+                   coalesce((SELECT array_agg(top.tag ORDER BY top.weight DESC, top.tag) FROM (
+                      SELECT i.tag, i.weight FROM (${interestWeightsSql(now, 'all')}) i ORDER BY i.weight DESC, i.tag LIMIT 5) top), '{}'),
                    ${tsParam(now)}
             FROM followers f
             ON CONFLICT (follower_id) DO UPDATE SET lifecycle = excluded.lifecycle, interest_tags = excluded.interest_tags, refreshed_at = excluded.refreshed_at

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { CheckedAppend, Currency, EventKind, EventRepository, NewEvent, PersonaStats } from '../../core/index.js';
+import { LIFECYCLE_THRESHOLDS, NON_INTERACTION_KINDS, type CheckedAppend, type Currency, type EventKind, type EventRepository, type NewEvent, type PersonaStats } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
 import { fromRawFollower, type RawFollower } from './pg-follower-repository.js';
 
@@ -38,6 +38,8 @@ function eventRows(newEvents: readonly NewEvent[]): SQL {
   return sql`jsonb_to_recordset(${rows}::jsonb) as x(follower_id uuid, kind text, platform text, external_id text,
     course_id uuid, payload jsonb, terms text[], occurred_at timestamptz)`;
 }
+
+const isNonInteraction = (kind: EventKind) => (NON_INTERACTION_KINDS as readonly string[]).includes(kind);
 
 type Bucket = { kind: EventKind; course_id: string | null; hour: string; n: number; last: string };
 type TermDay = { term: string; day: string; n: number };
@@ -131,7 +133,7 @@ export class PgEventRepository implements EventRepository {
     let first = Infinity;
     let lastExact = -Infinity;
     let eventCount = 0;
-    let interactionsLast14d = 0;
+    let recentInteractions = 0;
     let eventsLast30d = 0;
     const hourHistogram = new Array<number>(24).fill(0);
     const byKey = new Map<string, { kind: EventKind; courseId: string | null; count: number; decayed: number }>();
@@ -142,7 +144,7 @@ export class PgEventRepository implements EventRepository {
       eventCount += b.n;
       const ageMs = nowMs - atMs;
       if (ageMs < 30 * DAY_MS) eventsLast30d += b.n;
-      if (ageMs < 14 * DAY_MS && b.kind !== 'follow' && b.kind !== 'unfollow') interactionsLast14d += b.n;
+      if (ageMs < LIFECYCLE_THRESHOLDS.recentDays * DAY_MS && !isNonInteraction(b.kind)) recentInteractions += b.n;
       hourHistogram[localHour(atMs)]! += b.n;
       if (b.kind === 'message') continue;
       const key = `${b.kind}|${b.course_id ?? ''}`;
@@ -158,7 +160,7 @@ export class PgEventRepository implements EventRepository {
       firstSeenAt: eventCount ? new Date(first) : null,
       lastSeenAt: eventCount ? new Date(lastExact) : null,
       eventCount,
-      interactionsLast14d,
+      recentInteractions,
       eventsLast30d,
       byKindAndCourse: [...byKey.values()],
       courses: courseRows,

@@ -24,6 +24,16 @@ import { BotApiSink } from '../integration/campaigns-support/bot-api-sink.js';
 import { SinkMessenger } from '../integration/campaigns-support/sink-messenger.js';
 
 const ARTIFACTS = 'test-artifacts/console';
+const CHROMIUM = '/usr/bin/chromium';
+/**
+ * Outside CI a missing browser skips this file with a message; in CI (`CI` set, where
+ * .ci/install-system-packages installs chromium) it must run, so a missing browser fails there.
+ */
+const isChromiumMissingLocally = !existsSync(CHROMIUM) && !process.env['CI'];
+if (isChromiumMissingLocally) {
+  console.warn(`console-browser.test.ts skipped: ${CHROMIUM} is not installed (apt-get install chromium, or set CI=1 to make its absence fail).`);
+}
+const describeWithChromium = isChromiumMissingLocally ? describe.skip : describe;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 /** Followers who said yes to marketing on Telegram: the broadcast reaches every Telegram follower, and sends to these. */
@@ -82,7 +92,7 @@ async function seedSubscribers(app: Express, ctx: CoreContext, count: number, ti
   return ids;
 }
 
-describe('web console in Chromium, over the all-in-one wiring', () => {
+describeWithChromium('web console in Chromium, over the all-in-one wiring', () => {
   let database: Database;
   let server: Server;
   let services: Service[] = [];
@@ -110,7 +120,7 @@ describe('web console in Chromium, over the all-in-one wiring', () => {
       await seedActivity(started.app, database, course!.id, followers, new Date(Date.now() - daysAgo * 86_400_000));
     }
     await seedSubscribers(started.app, started.ctx, SUBSCRIBERS, daytimeZone());
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
     page.setDefaultTimeout(15_000);
     await page.addInitScript(() => { if (!localStorage.getItem('zl_lang')) localStorage.setItem('zl_lang', 'en'); });

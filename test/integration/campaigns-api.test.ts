@@ -175,21 +175,27 @@ describe.each(testTargets())('campaign admin API on %s', (target) => {
 
   it('applies schedule edits without a restart: an enabled every-second job fires, a disabled one stops', async () => {
     await request(t.app).patch('/api/schedules/segment-refresh').set(t.auth).send({ cron: '* * * * * *', timezone: 'UTC', enabled: true }).expect(200);
-    const waitForRuns = async (n: number) => {
-      for (let i = 0; i < 60; i++) {
-        const runs = await repos.schedules.listRuns('segment-refresh', 100);
+    const waitForRuns = async (name: string, n: number) => {
+      for (let i = 0; i < 100; i++) {
+        const runs = await repos.schedules.listRuns(name, 100);
         if (runs.filter((r) => r.trigger === 'cron' && r.outcome !== 'running').length >= n) return runs;
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error('the edited schedule did not fire');
+      throw new Error(`the edited schedule ${name} did not fire`);
     };
-    const runs = await waitForRuns(2);
+    const runs = await waitForRuns('segment-refresh', 2);
     expect(runs[0]).toMatchObject({ outcome: 'ok', trigger: 'cron' });
     expect(runs[0]!.result).toHaveProperty('refreshed');
     await request(t.app).patch('/api/schedules/segment-refresh').set(t.auth).send({ enabled: false }).expect(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // Probe, then observe: a second job firing every second shows the scheduler kept ticking. Once
+    // the probe has fired (any tick of the disabled job already under way has recorded its run),
+    // two more probe runs span at least a full second in which the disabled job would have fired.
+    await request(t.app).patch('/api/schedules/daily-report').set(t.auth).send({ cron: '* * * * * *', timezone: 'UTC', enabled: true }).expect(200);
+    const probeRuns = (await repos.schedules.listRuns('daily-report', 100)).filter((r) => r.trigger === 'cron').length;
+    await waitForRuns('daily-report', probeRuns + 1);
     const before = (await repos.schedules.listRuns('segment-refresh', 100)).length;
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForRuns('daily-report', probeRuns + 3);
+    await request(t.app).patch('/api/schedules/daily-report').set(t.auth).send({ enabled: false }).expect(200);
     expect((await repos.schedules.listRuns('segment-refresh', 100)).length).toBe(before);
   });
 

@@ -68,12 +68,12 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
       variants: [{ key: 'A', text: { en: 'Hello from the course team', 'zh-CN': '课程团队向你问好' } }],
       ...input,
     }, ADMIN);
-    // Target exactly these followers through the real segment path: an interest tag only they wrote about.
-    await database.db.execute(sql`UPDATE campaigns SET segment = ${JSON.stringify({ interestTags: [`t${campaign.id.slice(0, 8)}`] })}::jsonb WHERE id = ${campaign.id}::uuid`);
+    // Target exactly these followers through the real segment path: a course only they own.
+    const tag = `t${campaign.id.slice(0, 8)}`;
+    const [course] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO courses (slug, title_zh, title_en, price_minor) VALUES (${tag}, ${tag}, ${tag}, 100) RETURNING id`);
+    await database.db.execute(sql`UPDATE campaigns SET segment = ${JSON.stringify({ ownsCourseId: course!.id })}::jsonb WHERE id = ${campaign.id}::uuid`);
     for (const id of input.followerIds) {
-      await database.db.execute(
-        sql`INSERT INTO events (follower_id, kind, platform, external_id, terms, occurred_at) VALUES (${id}::uuid, 'message', 'api', ${`tag-${campaign.id}-${id}`}, ${`{t${campaign.id.slice(0, 8)}}`}::text[], now())`,
-      );
+      await database.db.execute(sql`INSERT INTO entitlements (follower_id, course_id) VALUES (${id}::uuid, ${course!.id}::uuid)`);
     }
     await enqueueBroadcast({ campaigns: repos.campaigns, audience: repos.audience, outbox: repos.outbox, clock }, campaign.id);
     return campaign.id;

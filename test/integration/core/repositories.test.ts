@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { getTableColumns, getTableName } from 'drizzle-orm';
 import { EVENT_KINDS } from '../../../core/index.js';
-import { createRepositories, demoCourses, migrate, queryRows, schema, seedDemoCatalogue, type Database } from '../../../models/index.js';
+import { createRepositories, demoCourses, migrate, queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 
 describe.each(testTargets())('repositories and migrations on %s', (target) => {
@@ -15,19 +14,6 @@ describe.each(testTargets())('repositories and migrations on %s', (target) => {
 
   it('applies migrations once and then has nothing to do', async () => {
     expect(await migrate(database)).toEqual([]);
-  });
-
-  it('has every column the Drizzle schema declares', async () => {
-    const columns = await queryRows<{ table_name: string; column_name: string }>(
-      database.db,
-      sql`select table_name, column_name from information_schema.columns where table_schema = current_schema()`,
-    );
-    const present = new Set(columns.map((c) => `${c.table_name}.${c.column_name}`));
-    for (const table of [schema.followers, schema.identities, schema.courses, schema.events, schema.orders, schema.entitlements, schema.auditLog, schema.courseChapters, schema.courseLessons]) {
-      for (const column of Object.values(getTableColumns(table))) {
-        expect(present).toContain(`${getTableName(table)}.${column.name}`);
-      }
-    }
   });
 
   it('accepts exactly the event kinds the core defines', async () => {

@@ -8,7 +8,7 @@ function stats(overrides: Partial<PersonaStats> = {}): PersonaStats {
     firstSeenAt: daysAgo(60),
     lastSeenAt: daysAgo(1),
     eventCount: 10,
-    interactionsLast14d: 5,
+    recentInteractions: 5,
     eventsLast30d: 10,
     byKindAndCourse: [],
     courses: [],
@@ -51,11 +51,11 @@ describe('computePersona', () => {
 
   it.each([
     ['new: no events', { eventCount: 0, firstSeenAt: null, lastSeenAt: null }, 'new'],
-    ['new: joined 3 days ago, one interaction', { firstSeenAt: daysAgo(3), interactionsLast14d: 1 }, 'new'],
+    ['new: joined 3 days ago, one interaction', { firstSeenAt: daysAgo(3), recentInteractions: 1 }, 'new'],
     ['dormant: nothing for 30 days', { lastSeenAt: daysAgo(30) }, 'dormant'],
     ['at-risk: nothing for 20 days', { lastSeenAt: daysAgo(20) }, 'at-risk'],
-    ['at-risk: old follower, quiet lately', { interactionsLast14d: 1 }, 'at-risk'],
-    ['engaged: 3 interactions in 14 days', { interactionsLast14d: 3 }, 'engaged'],
+    ['at-risk: old follower, quiet lately', { recentInteractions: 1 }, 'at-risk'],
+    ['engaged: 3 interactions in 14 days', { recentInteractions: 3 }, 'engaged'],
   ] as const)('lifecycle %s', (_name, overrides, expected) => {
     expect(computePersona('f', 'UTC', stats(overrides), NOW).lifecycle).toBe(expected);
   });

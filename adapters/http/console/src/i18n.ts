@@ -38,6 +38,7 @@ const zh = {
   addChapter: '添加章节', addLesson: '添加课时', bodyZh: '中文正文', bodyEn: '英文正文', mediaUrl: '链接或视频网址', mediaLink: '链接', mediaVideo: '视频', mediaNone: '无',
   attachment: '附件（文件地址）', estimatedMinutes: '预计分钟', freePreview: '免费试看', lessonsCount: '{n} 节课', confirmDeleteContent: '确定删除？',
   invalidFields: '有字段需要修改，请查看标红的提示。', draft: '草稿', onSale: '在售', archived: '已归档',
+  stageNew: '新粉丝', stageEngaged: '活跃互动', stageCustomer: '付费客户', stageAtRisk: '流失风险', stageDormant: '沉睡',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -76,6 +77,7 @@ const en: typeof zh = {
   addChapter: 'Add chapter', addLesson: 'Add lesson', bodyZh: 'Chinese text', bodyEn: 'English text', mediaUrl: 'Link or video URL', mediaLink: 'Link', mediaVideo: 'Video', mediaNone: 'None',
   attachment: 'Attachment (file address)', estimatedMinutes: 'Minutes', freePreview: 'Free preview', lessonsCount: '{n} lessons', confirmDeleteContent: 'Delete it?',
   invalidFields: 'Some fields need fixing; see the messages in red.', draft: 'Draft', onSale: 'On sale', archived: 'Archived',
+  stageNew: 'New', stageEngaged: 'Engaged', stageCustomer: 'Customer', stageAtRisk: 'At risk', stageDormant: 'Dormant',
 };
 
 export type Messages = typeof zh;

@@ -7,7 +7,8 @@ import { describeSendTime, initialSendTime, SEND_TIME_FIELD_OF_CODE, SendTimePic
 interface DraftVariant { key: string; zh: string; en: string }
 interface Preview { size: number; sample: { followerId: string; locale: string; timeZone: string; platform: string }[] }
 
-const LIFECYCLE = ['new', 'active', 'dormant', 'customer'] as const;
+/** The lifecycle stages of core/followers/lifecycle.ts, the ones the persona shows, with their labels. */
+const LIFECYCLE = [['new', 'stageNew'], ['engaged', 'stageEngaged'], ['customer', 'stageCustomer'], ['at-risk', 'stageAtRisk'], ['dormant', 'stageDormant']] as const;
 
 export function BroadcastsPage() {
   const { t, lang } = useI18n();
@@ -64,9 +65,9 @@ export function BroadcastsPage() {
             ))}
           </fieldset>
           <fieldset className="row"><legend>{t.lifecycle}</legend>
-            {LIFECYCLE.map((p) => (
+            {LIFECYCLE.map(([p, label]) => (
               <label key={p} style={{ flexDirection: 'row', alignItems: 'center' }}>
-                <input type="checkbox" checked={lifecycle.includes(p)} onChange={(e) => toggle(lifecycle, setLifecycle, p, e.target.checked)} /> {p}
+                <input type="checkbox" aria-label={p} checked={lifecycle.includes(p)} onChange={(e) => toggle(lifecycle, setLifecycle, p, e.target.checked)} /> {t[label]}
               </label>
             ))}
           </fieldset>
