@@ -6,14 +6,14 @@
  */
 const OPT_OUT: readonly RegExp[] = [
   /退订|取消订阅|拒收|请勿打扰|勿扰|^td$/,
-  /(别|不要|不用|勿)再(给我|跟我|向我)?(发|推|推送|推荐|打扰|骚扰|联系)/,
+  /(别|不要|不用|勿)再(给我|跟我|向我)?(发|传|推|推送|推荐|打扰|骚扰|联系)/,
   /(别|不要|不用)(给我|跟我)(发|推送)|(别|不要)(发|推送)了|(别|不要|请勿)(打扰|骚扰)/,
   /(别|不要|不用|勿)再?(发|推)?(营销|推广|广告)/,
   /(不想|不要|不愿意?|不再)再?(收到|接收)|不要(推送|推销)|别推销|推销了|(移出|移除).{0,3}(名单|列表)|取消营销/,
   /停止(推送|发送|发消息|通知|提醒)|取消(所有)?(的)?(营销|推广)?(推送|消息|通知)/,
   /(关掉|关闭|关了|停掉)(所有)?(的)?(消息)?(推送|通知|提醒|消息)/,
   /把我从.{0,6}(名单|列表).{0,3}(删|移)/,
-  /^(\/|please |pls |so |ok,? |hi,? |hey,? |um )?stop[ ,.!。！?]*(please|pls|thanks|now)?[.!。！?]*$|\bunsub|\bopt(-| )?out\b/,
+  /^(\/|please |pls |so |ok,? |hi,? |hey,? |um )?stop[ ,.!。！?]*(please|pls|thanks|now)?[.!。！?]*$|\bunsub|\bopt(-| )?out\b|\bopt (me|us) out\b/,
   /^(please |pls |um |hi,? )?remove me\b|\bstop (the |these |your )?(messages|promotions|promos|ads|notifications)\b|\bno more (marketing|promotional)\b|\bcancel (my |the )?subscription\b/,
   /\bst[o]?p (send|messag|text|spam|email|contact|notif|push|ping)/,
   /\b(don'?t|do not|never) (send|message|text|email|contact|spam|ping) me\b/,

@@ -14,7 +14,7 @@ import { readOptOut, type OptOutReading } from './opt-out-guard.js';
  * on the held-out split; `npm run eval:dialog` prints the value cross-validation picks and a test
  * fails when this constant and that value disagree.
  */
-export const CONFIDENCE_THRESHOLD = 0.1;
+export const CONFIDENCE_THRESHOLD = 0.09;
 
 /**
  * An `unsubscribe` that only the model sees (no opt-out lexicon pattern matched) needs at least

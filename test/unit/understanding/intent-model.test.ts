@@ -55,8 +55,8 @@ describe('held-out split', () => {
     expect(r.falseUnsubscribes).toEqual([]);
   });
 
-  // Issue #12 asks for 0.95; the model reaches 0.917 (see npm run eval:dialog). This floor keeps it from sliding back.
-  it('keeps accuracy at or above 0.91', () => {
-    expect(report().accuracy).toBeGreaterThanOrEqual(0.91);
+  // Issue #12 asks for 0.95; the model reaches 0.928 on the enlarged held-out split of 306 (see npm run eval:dialog). This floor keeps it from sliding back.
+  it('keeps accuracy at or above 0.92', () => {
+    expect(report().accuracy).toBeGreaterThanOrEqual(0.92);
   });
 });
