@@ -1,15 +1,13 @@
 import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import type { SendStatus } from '../core/index.js';
 import { followers } from './schema.js';
 
 /* Drizzle definitions for models/migrations/0002_telegram.sql; keep the two in step. */
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const SEND_STATUSES = ['sending', 'sent', 'blocked', 'rate_limited', 'failed'] as const;
-export type SendStatus = (typeof SEND_STATUSES)[number];
-
-/** Every outbound send on a platform: one row per Messenger.send call. */
+/** Every outbound send on any platform (Telegram and WeChat alike): one row per Messenger.send call. */
 export const sends = pgTable(
   'sends',
   {

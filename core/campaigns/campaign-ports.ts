@@ -114,9 +114,10 @@ export interface GuardSettingsRepository {
 }
 
 /**
- * Frequency caps claimed for a whole lease batch at once (one round trip), with the rules of
- * `CapLedger.claim` for each message: both slots or neither, a retry keeps its slots, and the
- * first message to claim a slot wins — in the order of `claims`.
+ * Frequency caps claimed for a whole lease batch at once (one round trip), kept in the database so
+ * every process sees the same counts. For each message: both its daily and weekly slot or
+ * neither, a retry keeps its slots, and the first message to claim a slot wins — in the order of
+ * `claims`.
  *
  * @example
  * const granted = await caps.claimMany([{ outboxId: 7, followerId, dayKey: '2026-11-28', weekKey: '2026-W48', dailyCap: 2, weeklyCap: 5 }]);

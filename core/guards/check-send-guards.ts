@@ -27,21 +27,6 @@ export type GuardDecision =
   | { action: 'skip'; reason: SkipReason }
   | { action: 'hold'; until: Date; reason: 'quiet_hours' };
 
-/**
- * The frequency-cap ledger, kept in the database so that every process sees the same counts.
- *
- * @example
- * const isClaimed = await caps.claim({ outboxId: 7, followerId, dayKey: '2026-11-28', weekKey: '2026-W48', dailyCap: 2, weeklyCap: 5 });
- */
-export interface CapLedger {
-  /**
-   * Takes one daily and one weekly slot for this message, atomically: both or neither. The first
-   * message to claim a slot wins; a message that already holds its slots (a retry) keeps them and
-   * gets `true` again.
-   */
-  claim(input: CapClaim): Promise<boolean>;
-}
-
 /** The frequency-cap slots one message needs: its follower's local day and ISO week, under the caps in force. */
 export interface CapClaim {
   outboxId: number;
@@ -53,26 +38,10 @@ export interface CapClaim {
 }
 
 /**
- * Decides whether one marketing message may go now: consent and opt-out first, then reachability,
- * then quiet hours in the follower's zone (held, not dropped), and last a frequency-cap slot, so a
- * held or refused message never uses up a slot.
- *
- * @example
- * const decision = await checkSendGuards({ caps, settings }, { outboxId: 7, follower, now: clock.now() });
- * if (decision.action === 'hold') await outbox.hold(7, decision.until, decision.reason);
- */
-export async function checkSendGuards(
-  deps: { caps: CapLedger; settings: GuardSettings },
-  input: { outboxId: number; follower: GuardedFollower; now: Date },
-): Promise<GuardDecision> {
-  const decision = checkGuardsBeforeCap(deps.settings, input);
-  if (decision.action !== 'claim') return decision;
-  return (await deps.caps.claim(decision.claim)) ? { action: 'send' } : { action: 'skip', reason: 'capped' };
-}
-
-/**
- * Every guard of {@link checkSendGuards} but the last: the decision, or the cap slots the message
- * still has to claim. Lets a dispatcher claim the slots of a whole batch at once.
+ * Decides whether one marketing message may go now, up to its frequency-cap slots: consent and
+ * opt-out first, then reachability, then quiet hours in the follower's zone (held, not dropped);
+ * what passes returns the cap slots still to claim, so a held or refused message never uses one
+ * up. The dispatcher claims the slots of a whole batch at once (`CapBatchLedger.claimMany`).
  *
  * @example
  * const decision = checkGuardsBeforeCap(settings, { outboxId: 7, follower, now });

@@ -8,6 +8,10 @@ export interface Recipient {
   chatId: string;
 }
 
+/** Where a send stands in the send log (table `sends`), on every platform. */
+export const SEND_STATUSES = ['sending', 'sent', 'blocked', 'rate_limited', 'failed'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
 /** `transactional` answers what a follower asked; `marketing` is unsolicited and passes every guard. */
 export type SendPurpose = 'transactional' | 'marketing';
 

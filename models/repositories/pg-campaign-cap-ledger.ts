@@ -1,26 +1,16 @@
 import { sql } from 'drizzle-orm';
 import type { CapBatchLedger, GuardSettingsRepository } from '../../core/campaigns/index.js';
-import type { CapClaim, CapLedger, GuardSettings } from '../../core/guards/index.js';
+import type { CapClaim, GuardSettings } from '../../core/guards/index.js';
 import { queryRows, type Db } from '../database.js';
 import { pgArray } from './pg-sql.js';
 
 /**
- * Frequency caps in the database: `claim_cap_slot` (migration 0004) records the claim for this
- * message and takes a daily and a weekly slot under row locks on the two counters, or neither, in
- * one statement — one round trip and one commit per message. `claim_cap_slots` (migration 0007)
- * does the same for a whole batch in one statement.
+ * Frequency caps in the database: `claim_cap_slots` (migration 0007) records the claims of a whole
+ * batch and takes each message's daily and weekly slot under row locks on the counters, or
+ * neither, in one statement.
  */
-export class PgCapLedger implements CapLedger, CapBatchLedger {
+export class PgCapLedger implements CapBatchLedger {
   constructor(private readonly db: Db) {}
-
-  async claim(input: CapClaim): Promise<boolean> {
-    if (input.dailyCap <= 0 || input.weeklyCap <= 0) return false;
-    const [row] = await queryRows<{ ok: boolean }>(
-      this.db,
-      sql`SELECT claim_cap_slot(${input.outboxId}::bigint, ${input.followerId}::uuid, ${input.dayKey}, ${input.weekKey}, ${input.dailyCap}::int, ${input.weeklyCap}::int) AS ok`,
-    );
-    return row?.ok === true;
-  }
 
   async claimMany(claims: readonly CapClaim[]): Promise<Set<number>> {
     const granted = new Set<number>();

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Platform, SendPurpose } from '../../core/index.js';
+import type { Platform, SendPurpose, SendStatus } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
-import type { SendStatus } from '../telegram-schema.js';
 import { pgArray } from './pg-sql.js';
 
 export interface SendLogEntry {

@@ -62,12 +62,6 @@ describe.each(testTargets())('frequency caps claimed a batch at a time on %s', (
     expect(await used(m!.followerId)).toEqual({ 'd:2026-11-25': 1, 'w:2026-W48': 1 });
   });
 
-  it('agrees with one-at-a-time claims: a slot taken by either is gone for the other', async () => {
-    const [m1, m2] = await messages(1, 2);
-    expect(await caps.claim(claim(m1!, { dailyCap: 1, weeklyCap: 5 }))).toBe(true);
-    expect([...(await caps.claimMany([claim(m2!, { dailyCap: 1, weeklyCap: 5 })]))]).toEqual([]);
-  });
-
   it('gives the last slots of overlapping followers to exactly one of two concurrent batches, without deadlocks', async () => {
     const followers = 40;
     const [left, right] = [await messages(followers, 1), await messages(followers, 1)];
