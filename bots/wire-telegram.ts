@@ -3,7 +3,7 @@ import {
   createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
-import { CachedCourseCatalogue, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
+import { CachedCourseCatalogue, type ChatLearning, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
 import { PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
 import type { TelegramConfig } from './config/telegram.js';
@@ -20,6 +20,8 @@ export interface TelegramChannelParts {
   metrics?: Metrics;
   /** The one recommender chain (`ctx.recommender`). */
   recommender: Recommender;
+  /** Course delivery in chat (`wiring.learning`, set by wireLearning). */
+  learning?: ChatLearning;
   timer?: Timer;
   /** Per-update phase timings (the benchmark's profile). */
   onPhases?: (phases: UpdatePhases) => void;
@@ -65,6 +67,7 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
     dialog, paymentRepos: parts.repos, outbox: messenger, updates, logger: parts.logger, botId,
     get botUsername() { return bot.botInfo?.username; },
     refunds: { refundCharge: async (payment) => void (await gateway.refundCharge(payment.payerExternalId, payment.chargeId)) },
+    ...(parts.learning ? { learning: parts.learning } : {}),
     ...(parts.onPhases ? { onPhases: parts.onPhases } : {}),
   });
   processorRef.current = processor;
@@ -121,7 +124,10 @@ export async function wireTelegram(ctx: CoreContext, wiring: Wiring): Promise<vo
   }
   const logger = ctx.logger.child({ channel: 'telegram' });
   const channel = buildTelegramChannel(
-    { db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, recommender: ctx.recommender },
+    {
+      db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, recommender: ctx.recommender,
+      ...(wiring.learning ? { learning: wiring.learning } : {}),
+    },
     config,
     config.botToken,
   );

@@ -143,6 +143,7 @@ export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommende
     coursePageUrl: config.miniProgram.coursePageUrl,
     miniProgram: appId && config.miniProgram.username ? { appId, username: config.miniProgram.username } : undefined,
     onError: (where) => ctx.metrics.errors.inc({ source: 'wechat', code: where }),
+    ...(wiring.learning ? { learning: wiring.learning } : {}),
   });
   wiring.messengers.set('wechat', messenger);
   wiring.mounts.push({ path: '/api', router: createWechatLoginQrRouter(() => wechat.loginState()), access: 'admin' });

@@ -1,7 +1,7 @@
 import type { Update } from 'telegraf/types';
 import {
   checkoutTryAgain, EventBatcher, InboundConversation, MicroBatcher, reviewCheckout,
-  type ChargeRefunds, type CheckoutVerdict, type DialogDeps, type Inbound, type Logger, type ReplyOutbox,
+  type ChargeRefunds, type ChatLearning, type CheckoutVerdict, type DialogDeps, type Inbound, type Logger, type ReplyOutbox,
 } from '../../core/index.js';
 import type { PgTelegramUpdateRepository } from '../../models/index.js';
 import { translateUpdate, type TranslatedUpdate } from './translate-update.js';
@@ -26,6 +26,8 @@ export interface UpdateProcessorDeps {
   paymentRepos?: DialogDeps['repos'];
   /** Gives back Stars no order takes (`refundStarPayment`). */
   refunds?: ChargeRefunds;
+  /** Course delivery in chat (start learning after payment, lesson buttons, check-ins). */
+  learning?: ChatLearning;
   /** Called once per processed update with how long each phase took (ms); the benchmark profiles with it. */
   onPhases?: (phases: UpdatePhases) => void;
   /** How long concurrent updates wait for each other to share one claim and one events statement; 0 by default: what arrives while the previous batch is in flight forms the next one. */
@@ -83,7 +85,9 @@ export class UpdateProcessor {
       maxConcurrentFlushes: 2,
       admit: (claims) => deps.updates.claimMany(deps.botId, claims),
     });
-    this.conversation = new InboundConversation({ dialog: deps.dialog, events, outbox: deps.outbox, logger: deps.logger, ...(deps.refunds ? { refunds: deps.refunds } : {}) });
+    this.conversation = new InboundConversation({
+      dialog: deps.dialog, events, outbox: deps.outbox, logger: deps.logger, ...(deps.refunds ? { refunds: deps.refunds } : {}), ...(deps.learning ? { learning: deps.learning } : {}),
+    });
   }
 
   async process(update: Update, answerer: QueryAnswerer): Promise<ProcessOutcome> {

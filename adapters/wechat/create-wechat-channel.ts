@@ -1,5 +1,5 @@
 import type { Wechaty } from 'wechaty';
-import type { Clock, Course, DialogDeps, Logger, RecordEventsDeps, Recommender, Repositories, UnitOfWork } from '../../core/index.js';
+import type { ChatLearning, Clock, Course, DialogDeps, Logger, RecordEventsDeps, Recommender, Repositories, UnitOfWork } from '../../core/index.js';
 import { PgReplyQueue, type Db } from '../../models/index.js';
 import { PgSendLogRepository } from '../../models/repositories/pg-send-log-repository.js';
 import { PgWechatSendCounter } from '../../models/repositories/pg-mp-wechat-send-counter.js';
@@ -24,6 +24,8 @@ export interface WechatChannelOptions {
   coursePageUrl?: string;
   miniProgram?: { appId: string; username: string };
   printQr?: boolean;
+  /** Course delivery in chat (lesson links, check-ins). */
+  learning?: ChatLearning;
   onError?: (where: string) => void;
 }
 
@@ -64,6 +66,8 @@ export function createWechatChannel(options: WechatChannelOptions): { bot: Wecha
     ...(template ? { courseUrl: pageOf } : {}),
   };
   const outbox = new WechatReplyOutbox({ messenger, queue: new PgReplyQueue(options.db), logger, nowMs: () => options.clock.now().getTime() });
-  const bot = new WechatBot({ bot: options.bot, dialog, outbox, messenger, logger, friends: options.friends, printQr: options.printQr, onError: options.onError });
+  const bot = new WechatBot({
+    bot: options.bot, dialog, outbox, messenger, logger, friends: options.friends, printQr: options.printQr, onError: options.onError, ...(options.learning ? { learning: options.learning } : {}),
+  });
   return { bot, messenger, outbox, pacer };
 }

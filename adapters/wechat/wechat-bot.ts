@@ -1,7 +1,7 @@
 import qrcodeTerminal from 'qrcode-terminal';
 import { types, type Wechaty } from 'wechaty';
 import type { ContactInterface, FriendshipInterface, MessageInterface, RoomInterface } from 'wechaty/impls';
-import { EventBatcher, InboundConversation, type DialogDeps, type DialogInput, type EventInput, type IdentityInput, type Logger } from '../../core/index.js';
+import { EventBatcher, InboundConversation, type ChatLearning, type DialogDeps, type DialogInput, type EventInput, type IdentityInput, type Logger } from '../../core/index.js';
 import { ROOM_PREFIX, type WechatMessenger } from './wechat-messenger.js';
 import type { WechatReplyOutbox } from './wechat-reply-outbox.js';
 
@@ -10,6 +10,8 @@ export interface WechatBotDeps {
   dialog: DialogDeps;
   /** The durable reply queue chat answers go to. */
   outbox: WechatReplyOutbox;
+  /** Course delivery in chat (lesson links, check-ins). */
+  learning?: ChatLearning;
   /** Knows which numbered options were last offered in a chat. */
   messenger: Pick<WechatMessenger, 'optionsFor'>;
   logger: Logger;
@@ -43,7 +45,7 @@ export class WechatBot {
     const { bot } = deps;
     // Concurrent messages share one events statement (group commit), as on Telegram.
     const events = new EventBatcher(deps.dialog.recordEventsDeps, { maxWaitMs: 0, maxConcurrentFlushes: 2 });
-    this.conversation = new InboundConversation({ dialog: deps.dialog, events, outbox: deps.outbox, logger: deps.logger });
+    this.conversation = new InboundConversation({ dialog: deps.dialog, events, outbox: deps.outbox, logger: deps.logger, ...(deps.learning ? { learning: deps.learning } : {}) });
     bot.on('scan', (qrcode, status) => this.onScan(qrcode, status));
     bot.on('login', (user) => {
       this.state = { status: 'logged_in', user: user.name(), since: new Date().toISOString() };

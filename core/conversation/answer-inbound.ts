@@ -9,7 +9,9 @@ import type { Follower } from '../followers/follower.js';
 import type { Logger, Recipient } from '../ports/index.js';
 import type { ChatPayment, Inbound, InboundOutcome } from './inbound.js';
 import type { ChargeRefunds, EventSink, ReplyOutbox } from './ports.js';
+import { learningTurnReplies, type ChatLearning } from './learning-turn.js';
 import { settlePayment } from './settle-payment.js';
+import { startLearningReplies } from '../learning/start-learning-replies.js';
 
 export interface InboundConversationDeps<Ticket> {
   /** The dialog's reads, clock and recommender; its derived events go to `events` too. */
@@ -19,6 +21,8 @@ export interface InboundConversationDeps<Ticket> {
   logger: Logger;
   /** Gives back money no order takes; without it such payments are logged for a person. */
   refunds?: ChargeRefunds;
+  /** Course delivery in chat (start learning after payment, lesson buttons, check-ins); without it the chat only sells. */
+  learning?: ChatLearning;
 }
 
 /** The follower an update's events were recorded for, with their row when the recording read it. */
@@ -95,7 +99,8 @@ export class InboundConversation<Ticket = never> {
       case 'turn': {
         // The events statement returned the follower's row (it moved their last-seen time).
         const follower = recorded.follower ?? resolved;
-        const replies = await handleInbound(this.dialog, { ...inbound.turn, followerId }, follower ? { follower } : {});
+        const learned = this.deps.learning ? await learningTurnReplies(this.deps.learning, inbound.turn, followerId, follower?.locale ?? inbound.turn.locale ?? 'zh-CN') : undefined;
+        const replies = learned ?? (await handleInbound(this.dialog, { ...inbound.turn, followerId }, follower ? { follower } : {}));
         // Queued, not sent: the update is done once its replies are in the chat's outbox.
         if (replies.length) await this.deps.outbox.enqueue(to, replies, { purpose: 'transactional' });
         return 'processed';
@@ -198,8 +203,11 @@ export class InboundConversation<Ticket = never> {
         this.deps.logger.error({ ...context, reason: settlement.reason, currency: payment.currency }, 'chat payment left for a person to check; it is not refunded automatically');
         return;
       case 'confirmed': {
-        const course = await this.deps.dialog.repos.courses.findById(settlement.order.courseId);
+        const { order } = settlement;
+        const course = await this.deps.dialog.repos.courses.findById(order.courseId);
         const replies: Reply[] = [{ type: 'text', text: text.paymentReceived(course ? courseTitle(course, locale) : '') }];
+        // The buyer gets something to study at once: the lesson list and the next lesson's link.
+        if (this.deps.learning) replies.push(...(await startLearningReplies(this.deps.learning.deps, { followerId: order.followerId, courseId: order.courseId, links: this.deps.learning.links })));
         await this.deps.outbox.send(to, replies, { purpose: 'transactional', idempotencyKey: `paid:${payment.chargeId}` });
         return;
       }

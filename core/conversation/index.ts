@@ -3,3 +3,4 @@ export type { ChatPayment, ChatRef, DialogInput, Inbound, InboundOutcome } from 
 export type { ChargeRefunds, EventSink, ReplyOutbox } from './ports.js';
 export { settlePayment, type PaymentSettlement } from './settle-payment.js';
 export { checkoutTryAgain, reviewCheckout, type CheckoutQuery, type CheckoutVerdict } from './review-checkout.js';
+export { learningTurnReplies, type ChatLearning } from './learning-turn.js';

@@ -35,7 +35,7 @@ const zh = {
   resubscribed: '已恢复订阅，有适合你的新课和优惠时会告诉你。',
   chooseLanguage: '请选择语言 / Choose your language:',
   languageSet: '好的，之后我会用中文和你交流。',
-  paymentReceived: (title: string) => `支付成功，谢谢！「${title}」已开通，/my 查看你的课程。`,
+  paymentReceived: (title: string) => `支付成功，谢谢！「${title}」已开通，现在就可以开始学习。`,
   paymentRefunded: (stars: number) => `这笔付款无法对应到订单，${stars} 颗星已原路退回。如仍想购买，请重新点击购买。`,
   checkoutRefused: {
     unknown: '找不到这笔订单，请重新点击购买。',
@@ -90,7 +90,7 @@ const en: DialogText = {
   resubscribed: 'You are subscribed again; I will tell you about new courses and offers that fit you.',
   chooseLanguage: '请选择语言 / Choose your language:',
   languageSet: 'OK, I will talk to you in English from now on.',
-  paymentReceived: (title) => `Payment received, thank you! "${title}" is yours now. /my lists your courses.`,
+  paymentReceived: (title) => `Payment received, thank you! "${title}" is yours now: you can start learning right away.`,
   paymentRefunded: (stars) => `We could not apply this payment to an order, so your ${stars} Stars have been refunded. Tap Buy again if you still want the course.`,
   checkoutRefused: {
     unknown: 'This order is unknown; please tap Buy again.',

@@ -6,7 +6,8 @@ import express from 'express';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
-import { queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
+import { systemClock } from '../../core/index.js';
+import { queryRows, seedDemoCatalogue, seedDemoLearning, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { createTestApp } from '../support/http.js';
 import { buildTestChannel, testTelegramConfig } from './telegram-support.js';
@@ -52,6 +53,7 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
   beforeAll(async () => {
     database = await openTestDatabase(target);
     await seedDemoCatalogue(database.db);
+    await seedDemoLearning({ db: database.db, clock: systemClock });
     api = await startFakeBotApi();
     channel = buildTestChannel(database, testTelegramConfig(api.apiRoot, { mode: 'webhook', webhookSecret: SECRET }), TOKEN);
     await channel.service.start();
@@ -123,6 +125,28 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     expect(callsOf('answerPreCheckoutQuery').at(-1)!.body).toMatchObject({ ok: false });
   });
 
+  it('gives the buyer something to study at once: the lessons, a signed link, done and check-in buttons', async () => {
+    const texts = () => callsOf('sendMessage').map((c) => String(c.body['text']));
+    const list = texts().find((t) => /% done/.test(t));
+    expect(list).toMatch(/0% done/);
+    expect(list).toMatch(/▶️ Lesson 1/);
+    const withButtons = callsOf('sendMessage').find((c) => JSON.stringify(c.body['reply_markup'] ?? '').includes('done:'))!;
+    const keyboard = JSON.stringify(withButtons.body['reply_markup']);
+    expect(keyboard).toMatch(/http:\/\/127\.0\.0\.1:3000\/learn\//);
+    const lessonId = /done:([0-9a-f-]{36})/.exec(keyboard)![1]!;
+
+    const before = texts().length;
+    await channel.bot.handleUpdate(tap(`done:${lessonId}`));
+    await channel.idle();
+    expect(texts().slice(before).some((t) => /✅ Lesson 1/.test(t))).toBe(true);
+    const [completed] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where kind = 'lesson_complete' and course_id = ${courseId}`);
+    expect(completed!.n).toBe(1);
+
+    await channel.bot.handleUpdate(tap(`checkin:${courseId}`));
+    await channel.idle();
+    expect(texts().some((t) => t.startsWith('Checked in!'))).toBe(true);
+  });
+
   it('gives back a second charge for a paid order, and a charge for an unknown invoice, telling the payer once', async () => {
     const refundsBefore = callsOf('refundStarPayment').length;
     const second = paid(payload, 'stxCHARGE-B');
@@ -160,6 +184,10 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     const refunds = callsOf('refundStarPayment').length;
     await request(t.app).post(`/api/orders/${orderId}/refund`).set(t.auth).send({}).expect(409);
     expect(callsOf('refundStarPayment')).toHaveLength(refunds);
+    // The refund took the lessons away too.
+    await channel.bot.handleUpdate(tap(`learn:${courseId}`));
+    await channel.idle();
+    expect(String(callsOf('sendMessage').at(-1)!.body['text'])).toBe('You have not bought this course yet; buy it to start learning.');
   });
 
   it('takes webhook updates only with the right secret token', async () => {

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../core/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../models/index.js';
 import { buildTelegramChannel } from '../../bots/wire-telegram.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
+import { createLearningDeps } from '../../bots/wire-learning.js';
 import type { TelegramConfig } from '../../bots/config/telegram.js';
 import { createMetrics } from '../../adapters/index.js';
 
@@ -41,8 +42,11 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
   const repos = createRepositories(database.db);
   const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
   const { recommender } = buildRecommender({ db: database.db, repos, clock, logger });
+  const recordEventsDeps = { uow, clock, metrics: metrics.core };
+  // Course delivery as the processes wire it (wireLearning), with a test link secret.
+  const learning = { deps: createLearningDeps({ database, repos, recordEventsDeps, clock }), links: { secret: 'test-lesson-link-secret-0123456789', baseUrl: 'http://127.0.0.1:3000', ttlMs: 3_600_000 } };
   const channel = buildTelegramChannel(
-    { db: database.db, repos, uow, clock, recordEventsDeps: { uow, clock, metrics: metrics.core }, logger, metrics, recommender },
+    { db: database.db, repos, uow, clock, recordEventsDeps, logger, metrics, recommender, learning },
     config,
     token,
   );
