@@ -1,5 +1,5 @@
 import type { AuditLog } from '../ports/repositories.js';
-import type { Account, Role } from './account.js';
+import type { Account, Role, TokenScope } from './account.js';
 
 /**
  * Console accounts. The password hash never leaves this port except through `findCredentials`.
@@ -42,6 +42,7 @@ export interface ApiTokenInfo {
   accountId: string;
   name: string;
   prefix: string;
+  scopes: TokenScope[];
   createdAt: Date;
   lastUsedAt: Date | null;
   expiresAt: Date | null;
@@ -55,11 +56,13 @@ export interface ApiTokenInfo {
  * const token = await tokens.findActive(hashSecret(bearer), now);
  */
 export interface ApiTokenRepository {
-  insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null }): Promise<ApiTokenInfo>;
+  insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; scopes: TokenScope[]; expiresAt: Date }): Promise<ApiTokenInfo>;
   findActive(tokenHash: string, now: Date): Promise<ApiTokenInfo | null>;
   list(accountId: string | null): Promise<ApiTokenInfo[]>;
   findById(id: string): Promise<ApiTokenInfo | null>;
   revoke(id: string, at: Date): Promise<void>;
+  /** Revokes every live token of an account (its password changed or it was disabled); returns how many. */
+  revokeForAccount(accountId: string, at: Date): Promise<number>;
   touch(id: string, at: Date): Promise<void>;
 }
 

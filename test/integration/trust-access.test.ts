@@ -5,22 +5,28 @@ import { createWechatLoginQrRouter } from '../../adapters/wechat/index.js';
 import { PgModelArtifactRepository, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
+import { TestClock } from '../support/http.js';
 import { addAccount, createConsoleTestApp, logInAgent } from './console-support.js';
 
 describe.each(testTargets())('admin-only reads and creator limits (%s)', (target) => {
   let database: Database;
   let app: Express;
+  let adminId: string;
+  const clock = new TestClock(new Date());
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const course = (slug: string) => ({ slug, titleZh: `课程 ${slug}`, titleEn: `Course ${slug}`, priceMinor: 19900, currency: 'CNY' });
 
   beforeAll(async () => {
     database = await openTestDatabase(target);
     const loginQr = createWechatLoginQrRouter(() => ({ status: 'waiting_for_scan', qrcode: 'https://login.weixin.qq.com/l/secret', scanStatus: 'waiting', terminal: '█', updatedAt: new Date().toISOString() }));
     app = createConsoleTestApp(database, {
+      clock,
       mounts: [
         { path: '/api', router: createSegmentsRouter({ artifacts: new PgModelArtifactRepository(database.db) }), access: 'admin' },
         { path: '/api', router: loginQr, access: 'admin' },
       ],
     });
-    await addAccount(database, 'admin', 'admin@example.com');
+    adminId = (await addAccount(database, 'admin', 'admin@example.com')).id;
     await addAccount(database, 'creator', 'alice@example.com');
   });
   afterAll(() => database.close());
@@ -36,5 +42,54 @@ describe.each(testTargets())('admin-only reads and creator limits (%s)', (target
     expect((await admin.agent.get('/api/wechat/login-qr').expect(200)).body.status).toBe('waiting_for_scan');
     await admin.agent.get('/api/segments').expect(200);
     await request(app).get('/api/segments').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200);
+  });
+
+  it('issues tokens that expire in 90 days by default, with read and write scopes, and enforces the scopes', async () => {
+    const alice = await logInAgent(app, 'alice@example.com');
+    const rw = await alice.agent.post('/api/tokens').set(alice.csrf).send({ name: 'default' }).expect(201);
+    expect(rw.body.scopes).toEqual(['read', 'write']);
+    expect(new Date(rw.body.expiresAt).getTime() - clock.now().getTime()).toBe(90 * 86_400_000);
+    await request(app).post('/api/courses').set(bearer(rw.body.token)).send(course('by-rw-token')).expect(201);
+
+    const ro = await alice.agent.post('/api/tokens').set(alice.csrf).send({ name: 'reader', scopes: ['read'], expiresInDays: 7 }).expect(201);
+    await request(app).get('/api/courses').set(bearer(ro.body.token)).expect(200);
+    const denied = await request(app).post('/api/courses').set(bearer(ro.body.token)).send(course('by-ro-token')).expect(403);
+    expect(denied.body.error.code).toBe('insufficient_scope');
+
+    const noAdmin = await alice.agent.post('/api/tokens').set(alice.csrf).send({ name: 'escalate', scopes: ['read', 'admin'] }).expect(403);
+    expect(noAdmin.body.error.code).toBe('scope_not_held');
+  });
+
+  it('gives an admin account\'s token admin powers only with the admin scope, and a token cannot mint more than it holds', async () => {
+    const admin = await logInAgent(app, 'admin@example.com');
+    const plain = await admin.agent.post('/api/tokens').set(admin.csrf).send({ name: 'plain' }).expect(201);
+    await request(app).get('/api/settings').set(bearer(plain.body.token)).expect(403);
+    const minted = await request(app).post('/api/tokens').set(bearer(plain.body.token)).send({ name: 'minted', scopes: ['read', 'write', 'admin'] }).expect(403);
+    expect(minted.body.error.code).toBe('scope_not_held');
+
+    const full = await admin.agent.post('/api/tokens').set(admin.csrf).send({ name: 'full', scopes: ['read', 'write', 'admin'] }).expect(201);
+    await request(app).get('/api/settings').set(bearer(full.body.token)).expect(200);
+  });
+
+  it('revokes an account\'s tokens and ends its sessions when its password changes', async () => {
+    const carol = await addAccount(database, 'creator', 'carol@example.com');
+    const session = await logInAgent(app, 'carol@example.com');
+    const issued = await session.agent.post('/api/tokens').set(session.csrf).send({ name: 'script' }).expect(201);
+    await request(app).get('/api/courses').set(bearer(issued.body.token)).expect(200);
+
+    await request(app).patch(`/api/accounts/${carol.id}`).set(bearer(TEST_ADMIN_TOKEN)).send({ password: 'a brand new password' }).expect(200);
+    await request(app).get('/api/courses').set(bearer(issued.body.token)).expect(401);
+    await session.agent.get('/api/courses').expect(401);
+    const listed = await request(app).get('/api/tokens').set(bearer(TEST_ADMIN_TOKEN)).expect(200);
+    expect(listed.body.items.find((t: { id: string }) => t.id === issued.body.id).revokedAt).not.toBeNull();
+  });
+
+  it('refuses a token once its lifetime has passed', async () => {
+    const admin = await logInAgent(app, 'admin@example.com');
+    const short = await admin.agent.post('/api/tokens').set(admin.csrf).send({ name: 'short', expiresInDays: 1 }).expect(201);
+    expect(short.body.accountId).toBe(adminId);
+    await request(app).get('/api/courses').set(bearer(short.body.token)).expect(200);
+    clock.advance(86_400_000 + 1000);
+    await request(app).get('/api/courses').set(bearer(short.body.token)).expect(401);
   });
 });
