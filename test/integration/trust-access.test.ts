@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createSegmentsRouter } from '../../adapters/http/routes/segments.js';
 import { createWechatLoginQrRouter } from '../../adapters/wechat/index.js';
-import { PgModelArtifactRepository, type Database } from '../../models/index.js';
+import { PgModelArtifactRepository, queryRows, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
 import { TestClock } from '../support/http.js';
@@ -91,5 +93,37 @@ describe.each(testTargets())('admin-only reads and creator limits (%s)', (target
     await request(app).get('/api/courses').set(bearer(short.body.token)).expect(200);
     clock.advance(86_400_000 + 1000);
     await request(app).get('/api/courses').set(bearer(short.body.token)).expect(401);
+  });
+
+  describe('POST /api/events', () => {
+    const event = (kind: string, courseId?: string) => ({ kind, platform: 'web', externalId: `e-${randomUUID()}`, identity: { kind: 'mp_openid', externalId: `o-${randomUUID()}` }, ...(courseId ? { courseId } : {}) });
+    const countEvents = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events`))[0]!.n;
+    const audited = async (actor: string) =>
+      queryRows<{ details: { kinds: Record<string, number> } }>(database.db, sql`select details from audit_log where action = 'events.record' and actor = ${actor} order by id`);
+
+    it('lets a creator write only engagement events on their own courses, refusing the whole batch otherwise', async () => {
+      const alice = await logInAgent(app, 'alice@example.com');
+      const own = (await alice.agent.post('/api/courses').set(alice.csrf).send(course('alice-events')).expect(201)).body.id as string;
+      const others = (await request(app).post('/api/courses').set(bearer(TEST_ADMIN_TOKEN)).send(course('admin-events')).expect(201)).body.id as string;
+      const before = await countEvents();
+      for (const batch of [[event('purchase', own)], [event('refund', own)], [event('checkout', own)], [event('view', own), event('view', others)], [event('message')], [event('view', 'not-a-uuid')]]) {
+        const res = await alice.agent.post('/api/events').set(alice.csrf).send({ events: batch }).expect(403);
+        expect(res.body.error.code).toBe('event_not_allowed');
+      }
+      expect(await countEvents()).toBe(before);
+
+      await alice.agent.post('/api/events').set(alice.csrf).send({ events: [event('view', own), event('click', own)] }).expect(201);
+      const entries = await audited(`account:${(await alice.agent.get('/api/auth/me')).body.principal.id}`);
+      expect(entries.map((e) => e.details.kinds)).toEqual([{ view: 1, click: 1 }]);
+    });
+
+    it('lets admins write money-bearing events; audits an admin account, not the ingestion token', async () => {
+      const courseId = (await request(app).post('/api/courses').set(bearer(TEST_ADMIN_TOKEN)).send(course('admin-money')).expect(201)).body.id as string;
+      await request(app).post('/api/events').set(bearer(TEST_ADMIN_TOKEN)).send({ events: [event('purchase', courseId)] }).expect(201);
+      expect(await audited('admin-api-token')).toEqual([]);
+      const admin = await logInAgent(app, 'admin@example.com');
+      await admin.agent.post('/api/events').set(admin.csrf).send({ events: [event('checkout', courseId), event('follow')] }).expect(201);
+      expect((await audited(`account:${adminId}`)).map((e) => e.details.kinds)).toEqual([{ checkout: 1, follow: 1 }]);
+    });
   });
 });
