@@ -24,6 +24,12 @@ export interface HttpAppDeps {
   mounts: Mount[];
   /** Largest JSON body accepted. */
   bodyLimit?: string;
+  /**
+   * express's `trust proxy`: which hops may set `X-Forwarded-For` (and so `req.ip`, which login
+   * throttling and rate limits key on). Off by default: a client could otherwise pick its own
+   * address and get fresh tries with every request.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 declare module 'http' {
@@ -43,7 +49,7 @@ declare module 'http' {
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.use(
     pinoHttp({

@@ -67,14 +67,19 @@ export interface ApiTokenRepository {
 }
 
 /**
- * Failed logins per email and IP, for rate limiting.
+ * Login attempts per email and IP, for rate limiting. An attempt is taken before the password is
+ * checked and counts as a failure until a successful login clears the pair, so parallel guesses
+ * cannot all be checked before the first of them is counted.
  *
  * @example
- * const recent = await failures.countSince('a@b.cn', '127.0.0.1', new Date(Date.now() - 15 * 60_000));
+ * const isAllowed = await failures.takeAttempt('a@b.cn', '127.0.0.1', now, new Date(now.getTime() - 15 * 60_000), 5);
  */
 export interface LoginFailureRepository {
-  record(email: string, ip: string, at: Date): Promise<void>;
-  countSince(email: string, ip: string, since: Date): Promise<number>;
+  /**
+   * Takes one attempt for the pair if fewer than `max` were taken since `since`; false when the
+   * limit is reached (nothing is taken then). Atomic: concurrent calls for one pair are serialised.
+   */
+  takeAttempt(email: string, ip: string, at: Date, since: Date, max: number): Promise<boolean>;
   clear(email: string, ip: string): Promise<void>;
 }
 

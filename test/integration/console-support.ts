@@ -21,7 +21,7 @@ export const CONSOLE_TEST_CONFIG = {
  * The real app as the all-in-one process composes it: console mounts first, the foundation /api,
  * the campaign mounts (wire-jobs' `createCampaignMounts`, without a scheduler), the /console static mount.
  */
-export function createConsoleTestApp(database: Database, options: { clock?: Clock; distDir?: string; mounts?: Mount[] } = {}): Express {
+export function createConsoleTestApp(database: Database, options: { clock?: Clock; distDir?: string; mounts?: Mount[]; trustProxy?: string } = {}): Express {
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const repos = createRepositories(database.db);
@@ -40,6 +40,7 @@ export function createConsoleTestApp(database: Database, options: { clock?: Cloc
     checkReadiness: () => database.ping(),
     adminApiToken: TEST_ADMIN_TOKEN,
     adminAuth: parts.adminAuth,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     mounts: [
       ...parts.firstMounts,
       { path: '/api', router: core, access: 'admin' },

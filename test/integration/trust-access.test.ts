@@ -126,4 +126,32 @@ describe.each(testTargets())('admin-only reads and creator limits (%s)', (target
       expect((await audited(`account:${adminId}`)).map((e) => e.details.kinds)).toEqual([{ checkout: 1, follow: 1 }]);
     });
   });
+
+  describe('login throttling', () => {
+    const tryLogin = (target: Express, email: string, password: string, forwardedFor?: string) => {
+      const req = request(target).post('/api/auth/login');
+      if (forwardedFor) req.set('X-Forwarded-For', forwardedFor);
+      return req.send({ email, password });
+    };
+
+    it('checks at most the allowed number of passwords when 40 wrong ones arrive at once', async () => {
+      await addAccount(database, 'creator', 'raced@example.com');
+      const statuses = (await Promise.all(Array.from({ length: 40 }, (_, i) => tryLogin(app, 'raced@example.com', `wrong-${i}`)))).map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(35);
+      await tryLogin(app, 'raced@example.com', 'correct horse battery').expect(429);
+    });
+
+    it('gives no fresh tries for a made-up X-Forwarded-For unless the proxy is trusted', async () => {
+      await addAccount(database, 'creator', 'spoof@example.com');
+      for (let i = 0; i < 5; i += 1) await tryLogin(app, 'spoof@example.com', `wrong-${i}`, `198.51.100.${i}`).expect(401);
+      await tryLogin(app, 'spoof@example.com', 'wrong-again', '198.51.100.99').expect(429);
+
+      const behindProxy = createConsoleTestApp(database, { clock, trustProxy: 'loopback' });
+      await addAccount(database, 'creator', 'proxied@example.com');
+      for (let i = 0; i < 5; i += 1) await tryLogin(behindProxy, 'proxied@example.com', `wrong-${i}`, '203.0.113.1').expect(401);
+      await tryLogin(behindProxy, 'proxied@example.com', 'wrong-again', '203.0.113.1').expect(429);
+      await tryLogin(behindProxy, 'proxied@example.com', 'correct horse battery', '203.0.113.2').expect(200);
+    });
+  });
 });
