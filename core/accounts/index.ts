@@ -1,7 +1,7 @@
 export * from './account.js';
 export * from './ports.js';
 export * from './console-ports.js';
-export { hashSecret, newSecret } from './secrets.js';
+export { erasedPseudonym, hashSecret, newSecret } from './secrets.js';
 export { createAccount, type CreateAccountDeps } from './create-account.js';
 export { logIn, type LogInDeps, type LogInResult } from './log-in.js';
 export { authenticateSession, type AuthenticatedSession } from './authenticate-session.js';
