@@ -55,7 +55,7 @@ async function start(definition: ProcessDefinition): Promise<void> {
   const wiring = emptyWiring();
   await definition.wire(ctx, wiring);
   const { mounts, services, channels } = wiring;
-  const app = createHttpApp({ logger, metrics: ctx.metrics, checkReadiness: () => ctx.database.ping(), adminApiToken, adminAuth: wiring.adminAuth, mounts });
+  const app = createHttpApp({ logger, metrics: ctx.metrics, checkReadiness: () => ctx.database.ping(), adminApiToken, adminAuth: wiring.adminAuth, mounts, trustProxy: config.http.trustProxy });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
   });

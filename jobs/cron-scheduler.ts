@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock, Logger } from '../core/index.js';
 import type { PgScheduleRepository, ScheduleRecord, ScheduleRun } from '../models/repositories/pg-campaign-repositories.js';
 import type { JobDefinition } from './job-types.js';
-import { isKnownTimeZone } from './schedule-validation.js';
+import { isKnownTimeZone, latestRunTime } from './schedule-validation.js';
 
 export interface CronSchedulerDeps {
   schedules: PgScheduleRepository;
@@ -22,6 +22,12 @@ export interface CronSchedulerDeps {
  * lease (a conditional update of `last_fired_at`), so N instances fire each tick once; each run is
  * recorded with duration, outcome and error. Schedules are re-read every `reloadIntervalMs` (and
  * at once through `reload()`), and a changed cron, zone or enabled flag replaces the task.
+ *
+ * Missed ticks run once (pg-boss's `missed: once`): a tick that fell while the database was down
+ * (its lease could not be claimed) or while no process ran is caught up at the next successful
+ * reload — at start, or within `reloadIntervalMs` of the database coming back. Only the latest
+ * missed tick runs, once across instances (it is claimed like any tick), as trigger `cron` with
+ * that tick's time; a schedule that never fired (`last_fired_at` null) has nothing to catch up.
  *
  * @example
  * const scheduler = new CronScheduler({ schedules, jobs, logger, clock, instanceId: 'worker-1', reloadIntervalMs: 5000 });
@@ -74,6 +80,19 @@ export class CronScheduler {
       if (task) this.tasks.set(job.name, { signature, task });
       this.deps.logger.info({ job: job.name, cron: record.cron, timeZone: record.timeZone }, current ? 'schedule changed; task replaced' : 'job scheduled');
     }
+    for (const job of this.deps.jobs) {
+      const record = records.get(job.name);
+      if (record && this.tasks.has(job.name)) this.catchUp(job, record);
+    }
+  }
+
+  /** Runs the latest tick the schedule should have fired but did not (see the class comment). */
+  private catchUp(job: JobDefinition, record: ScheduleRecord): void {
+    if (!record.lastFiredAt) return;
+    const latest = latestRunTime(record.cron, record.timeZone, this.deps.clock.now());
+    if (latest <= record.lastFiredAt) return;
+    this.deps.logger.warn({ job: job.name, tick: latest, lastFiredAt: record.lastFiredAt }, 'missed cron tick; running it once now');
+    this.track(this.fireTick(job, latest));
   }
 
   private createTask(job: JobDefinition, record: ScheduleRecord): ScheduledTask | undefined {

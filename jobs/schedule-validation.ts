@@ -33,3 +33,14 @@ export function nextRunTimes(expression: string, timeZone: string, from: Date, c
     return { ok: false, message: `invalid cron expression ${JSON.stringify(expression)}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
+
+/**
+ * The latest fire time of a (valid) cron expression in a zone at or before `at`.
+ *
+ * @example
+ * latestRunTime('0 8 * * *', 'Asia/Shanghai', new Date('2026-01-02T03:00:00Z')); // 2026-01-02T00:00:00Z (08:00 in Shanghai)
+ */
+export function latestRunTime(expression: string, timeZone: string, at: Date): Date {
+  // cron-parser's prev() is strictly before currentDate; a tick exactly at `at` counts too.
+  return CronExpressionParser.parse(expression, { tz: timeZone, currentDate: new Date(at.getTime() + 1) }).prev().toDate();
+}

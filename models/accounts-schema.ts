@@ -1,7 +1,8 @@
 import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { TokenScope } from '../core/index.js';
 import { courses } from './schema.js';
 
-/* Drizzle definitions of the console's tables; the SQL lives in models/migrations/0006_accounts.sql. */
+/* Drizzle definitions of the console's tables; the SQL lives in models/migrations/0006_accounts.sql (and 0011_trust.sql). */
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -34,6 +35,7 @@ export const apiTokens = pgTable('api_tokens', {
   name: text('name').notNull(),
   tokenHash: text('token_hash').notNull().unique(),
   prefix: text('prefix').notNull(),
+  scopes: text('scopes').array().$type<TokenScope[]>().notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   lastUsedAt: ts('last_used_at'),
   expiresAt: ts('expires_at'),

@@ -1,4 +1,5 @@
 export { openDatabase, queryPrepared, queryRows, type Database, type DatabaseKind, type DatabaseOptions, type Db } from './database.js';
+export { isDatabaseUnavailable } from './database-errors.js';
 export { migrate } from './migrate.js';
 export * as schema from './schema.js';
 export { PgFollowerRepository, toFollower } from './repositories/pg-follower-repository.js';

@@ -108,7 +108,8 @@ export const events = pgTable(
 
 export const orders = pgTable('orders', {
   id: uuid('id').primaryKey().defaultRandom(),
-  followerId: uuid('follower_id').notNull().references(() => followers.id, { onDelete: 'cascade' }),
+  /** Null once the follower is erased: the order stays, anonymised, for accounting. */
+  followerId: uuid('follower_id').references(() => followers.id, { onDelete: 'set null' }),
   courseId: uuid('course_id').notNull().references(() => courses.id),
   amountMinor: integer('amount_minor').notNull(),
   currency: text('currency').notNull(),

@@ -24,6 +24,12 @@ export interface HttpAppDeps {
   mounts: Mount[];
   /** Largest JSON body accepted. */
   bodyLimit?: string;
+  /**
+   * express's `trust proxy`: which hops may set `X-Forwarded-For` (and so `req.ip`, which login
+   * throttling and rate limits key on). Off by default: a client could otherwise pick its own
+   * address and get fresh tries with every request.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 declare module 'http' {
@@ -43,7 +49,7 @@ declare module 'http' {
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.use(
     pinoHttp({
@@ -60,7 +66,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // A 503 (database down) is logged, rate-limited, by the error handler; its access lines stay warnings.
+      customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
 

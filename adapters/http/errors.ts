@@ -1,7 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AccessDeniedError, ConflictError, MalformedInputError, NotFoundError, ValidationError, ZhiliaoError } from '../../core/index.js';
+import { isDatabaseUnavailable } from '../../models/index.js';
 import type { Metrics } from '../observability/index.js';
+
+/** How long a client should wait before retrying while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+/** While the database is unreachable, one log line per this many ms, counting the requests in between. */
+export const DATABASE_DOWN_LOG_INTERVAL_MS = 10_000;
 
 /** An error an HTTP handler throws to answer with a given status. */
 export class HttpError extends ZhiliaoError {
@@ -26,15 +32,31 @@ function statusOf(error: ZhiliaoError): number {
 }
 
 /**
- * The one place where errors become HTTP answers. Expected errors keep their message; anything
- * else is logged with its stack and answered with a generic 500 that leaks nothing.
+ * The one place where errors become HTTP answers. Expected errors keep their message; a database
+ * that cannot be reached is a 503 with `Retry-After`, logged at most once per
+ * {@link DATABASE_DOWN_LOG_INTERVAL_MS} with the count of requests not logged (an outage must not
+ * flood the log); anything else is logged with its stack and answered with a generic 500 that
+ * leaks nothing.
  */
-export function errorHandler(metrics: Metrics): ErrorRequestHandler {
+export function errorHandler(metrics: Metrics, nowMs: () => number = Date.now): ErrorRequestHandler {
+  let lastOutageLogMs = -Infinity;
+  let unloggedOutageErrors = 0;
   return (error: unknown, req, res, _next) => {
     let status = 500;
     let body: ErrorBody;
     const parserError = error as { type?: string; status?: number; limit?: number };
-    if (error instanceof ZhiliaoError) {
+    if (isDatabaseUnavailable(error)) {
+      status = 503;
+      body = { error: { code: 'database_unavailable', message: `The database cannot be reached right now; retry in ${DATABASE_RETRY_AFTER_SECONDS} s.` } };
+      if (!res.headersSent) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      if (nowMs() - lastOutageLogMs >= DATABASE_DOWN_LOG_INTERVAL_MS) {
+        req.log?.error({ err: error, unloggedSinceLast: unloggedOutageErrors }, 'database unavailable; answering 503 (logged once per 10 s)');
+        lastOutageLogMs = nowMs();
+        unloggedOutageErrors = 0;
+      } else {
+        unloggedOutageErrors += 1;
+      }
+    } else if (error instanceof ZhiliaoError) {
       status = statusOf(error);
       body = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
     } else if (error instanceof ZodError) {

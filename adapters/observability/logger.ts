@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Paths pino blanks out wherever they appear, so secrets never reach a log line. */
 const REDACT = [
@@ -15,14 +15,15 @@ const REDACT = [
 ];
 
 /**
- * The process logger: JSON lines to stdout, secrets redacted.
+ * The process logger: JSON lines to stdout (or `destination`), secrets redacted.
  *
  * @example
  * const logger = createLogger('info');
  * logger.info({ port }, 'http listening');
  */
-export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
-  return pino({ level, base: { pid: process.pid, ...bindings }, redact: { paths: REDACT, censor: '[redacted]' } });
+export function createLogger(level: string, bindings: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+  const options = { level, base: { pid: process.pid, ...bindings }, redact: { paths: REDACT, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

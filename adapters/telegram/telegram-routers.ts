@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { refundOrder, type Clock, type Order, type PaymentGateway, type Repositories, type UnitOfWork } from '../../core/index.js';
+import { canManageCourse, refundOrder, type Clock, type Order, type PaymentGateway, type Repositories, type UnitOfWork } from '../../core/index.js';
+import { principalOf } from '../http/auth/console-auth.js';
 import { HttpError } from '../http/errors.js';
 
 function isSecretValid(given: string | undefined, expected: string): boolean {
@@ -39,13 +40,15 @@ const refundBody = z.object({ reason: z.string().trim().min(1).max(500).default(
 /**
  * `POST /api/orders/:id/refund` for Telegram Stars orders: refunds the Stars with
  * `refundStarPayment`, then marks the order refunded and revokes the course. Orders of other
- * providers pass through to the next router.
+ * providers pass through to the next router. Only an admin, or the creator who owns the order's
+ * course, may refund; anyone else gets the same 404 as for an unknown order, so order ids cannot
+ * be probed. The audit entry names the caller.
  *
  * @example
  * mounts.push({ path: '/api/orders', router: createStarsRefundRouter({ repos, uow, clock, provider: 'telegram_stars', gatewayFor }), access: 'admin' });
  */
 export function createStarsRefundRouter(deps: {
-  repos: Pick<Repositories, 'orders'>;
+  repos: Pick<Repositories, 'orders' | 'courses'>;
   uow: UnitOfWork;
   clock: Clock;
   provider: PaymentGateway['provider'];
@@ -56,12 +59,16 @@ export function createStarsRefundRouter(deps: {
   router.post('/:id/refund', async (req, res, next) => {
     const id = z.uuid().safeParse(req.params['id']);
     if (!id.success) throw new HttpError(404, 'order_not_found', `No order ${String(req.params['id'])}.`);
+    const principal = principalOf(req);
     const order = await deps.repos.orders.findById(id.data);
-    if (!order) throw new HttpError(404, 'order_not_found', `No order ${id.data}.`);
+    const course = order ? await deps.repos.courses.findById(order.courseId) : null;
+    if (!order || !canManageCourse(principal, course?.creatorId ?? null)) {
+      throw new HttpError(404, 'order_not_found', `No order ${id.data}.`);
+    }
     if (order.provider !== deps.provider) return next();
     const { reason } = refundBody.parse(req.body ?? {});
     const gateways = new Map([[deps.provider, await deps.gatewayFor(order)]]);
-    const refunded = await refundOrder({ uow: deps.uow, clock: deps.clock, gateways }, { orderId: order.id, actor: 'admin', reason });
+    const refunded = await refundOrder({ uow: deps.uow, clock: deps.clock, gateways }, { orderId: order.id, actor: principal.actor, reason });
     res.status(200).json({ order: refunded });
   });
   return router;

@@ -15,12 +15,26 @@ export interface Account {
   lastLoginAt: Date | null;
 }
 
+/**
+ * What an issued API token may do: `read` (GET), `write` (changes), `admin` (the admin role of an
+ * admin's account; without it an admin's token acts as a creator over that account's own courses).
+ */
+export const TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 /** Who is calling: a logged-in account, an API token's account, or the configured admin API token (id null). */
 export interface Principal {
   id: string | null;
   role: Role;
   /** How the audit log names this caller, e.g. `account:<uuid>` or `admin-api-token`. */
   actor: string;
+  /** An issued API token's scopes; absent for sessions and the admin API token, which hold them all. */
+  scopes?: readonly TokenScope[];
+}
+
+/** Whether the caller holds a scope (sessions and the admin API token hold every scope). */
+export function hasScope(principal: Principal, scope: TokenScope): boolean {
+  return principal.scopes === undefined || principal.scopes.includes(scope);
 }
 
 export const MIN_PASSWORD_LENGTH = 10;

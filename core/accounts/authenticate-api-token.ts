@@ -5,7 +5,8 @@ import { hashSecret } from './secrets.js';
 
 /**
  * The principal behind an API token (`Authorization: Bearer zl_…`), or null when the token is
- * unknown, revoked, expired or its account is disabled. Records when the token was last used.
+ * unknown, revoked, expired or its account is disabled. Records when the token was last used. The
+ * account's admin role comes with the token only if it has the `admin` scope.
  *
  * @example
  * const principal = await authenticateApiToken({ repos, clock }, bearer);
@@ -20,5 +21,6 @@ export async function authenticateApiToken(
   const account = await deps.repos.accounts.findById(stored.accountId);
   if (!account || account.isDisabled) return null;
   await deps.repos.tokens.touch(stored.id, now);
-  return { id: account.id, role: account.role, actor: `${accountActor(account.id)}/token:${stored.id}` };
+  const role = account.role === 'admin' && stored.scopes.includes('admin') ? 'admin' : 'creator';
+  return { id: account.id, role, actor: `${accountActor(account.id)}/token:${stored.id}`, scopes: stored.scopes };
 }

@@ -81,6 +81,10 @@ export interface FollowerDataExport {
   events: Record<string, unknown>[];
   orders: Record<string, unknown>[];
   entitlements: Record<string, unknown>[];
+  /** Messages sent to them (send log), marketing queued or sent to them, and chat replies not yet sent. */
+  sends: Record<string, unknown>[];
+  outbox: Record<string, unknown>[];
+  replyQueue: Record<string, unknown>[];
 }
 
 /**
@@ -93,7 +97,11 @@ export interface FollowerAdminRepository {
   search(query: { q?: string; page: number; pageSize: number }): Promise<Page<FollowerSummary>>;
   timeline(followerId: string, query: { before?: Date; limit: number }): Promise<TimelineEvent[]>;
   exportData(followerId: string): Promise<FollowerDataExport | null>;
-  /** Deletes the follower; identities, events, orders and entitlements cascade. False when absent. */
+  /**
+   * Erases the follower: their identities, events, entitlements, send logs, queued messages and
+   * unpaid orders go; paid and refunded orders stay for accounting without the follower link; the
+   * audit log names them by a one-way pseudonym. False when absent.
+   */
   delete(followerId: string): Promise<boolean>;
 }
 

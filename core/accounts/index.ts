@@ -1,12 +1,12 @@
 export * from './account.js';
 export * from './ports.js';
 export * from './console-ports.js';
-export { hashSecret, newSecret } from './secrets.js';
+export { erasedPseudonym, hashSecret, newSecret } from './secrets.js';
 export { createAccount, type CreateAccountDeps } from './create-account.js';
 export { logIn, type LogInDeps, type LogInResult } from './log-in.js';
 export { authenticateSession, type AuthenticatedSession } from './authenticate-session.js';
 export { authenticateApiToken } from './authenticate-api-token.js';
-export { issueApiToken, issueApiTokenSchema, API_TOKEN_PREFIX } from './issue-api-token.js';
+export { issueApiToken, issueApiTokenSchema, API_TOKEN_PREFIX, DEFAULT_TOKEN_TTL_DAYS } from './issue-api-token.js';
 export { ensureFirstAdmin } from './ensure-first-admin.js';
 export { exportFollowerData } from './export-follower-data.js';
 export { deleteFollowerData } from './delete-follower-data.js';

@@ -23,9 +23,9 @@ export type LogInResult =
 let decoyHash: Promise<string> | undefined;
 
 /**
- * Checks an email and password and opens a session. Failed attempts are counted per email and IP;
- * past the limit, logins from that pair are refused until the window passes, even with the right
- * password. The session token and CSRF token are returned once; only the token's hash is stored.
+ * Checks an email and password and opens a session. Attempts are counted per email and IP before
+ * the password is checked, and a successful login clears them; past the limit, logins from that
+ * pair are refused until the window passes, even with the right password. The session token and CSRF token are returned once; only the token's hash is stored.
  *
  * @example
  * const result = await logIn(deps, { email, password, ip: req.ip, userAgent });
@@ -36,18 +36,18 @@ export async function logIn(deps: LogInDeps, input: { email: string; password: s
   const email = parsedEmail.success ? parsedEmail.data : input.email.trim().toLowerCase().slice(0, 200);
   const now = deps.clock.now();
   const since = new Date(now.getTime() - deps.lockoutWindowMs);
-  const failures = await deps.uow.run((r) => r.loginFailures.countSince(email, input.ip, since));
-  if (failures >= deps.maxFailures) return { ok: false, reason: 'rate_limited', retryAfterSec: Math.ceil(deps.lockoutWindowMs / 1000) };
+  // The attempt is counted before the (slow) password check, atomically: counted after, parallel
+  // guesses would all be checked before the first failure landed.
+  const isAllowed = await deps.uow.run((r) => r.loginFailures.takeAttempt(email, input.ip, now, since, deps.maxFailures));
+  if (!isAllowed) return { ok: false, reason: 'rate_limited', retryAfterSec: Math.ceil(deps.lockoutWindowMs / 1000) };
 
   const credentials = parsedEmail.success ? await deps.uow.run((r) => r.accounts.findCredentials(email)) : null;
   decoyHash ??= deps.hasher.hash('decoy password for unknown emails');
   const isValid = credentials
     ? await deps.hasher.verify(credentials.passwordHash, input.password)
     : (await deps.hasher.verify(await decoyHash, input.password), false);
-  if (!credentials || !isValid || credentials.account.isDisabled) {
-    await deps.uow.run((r) => r.loginFailures.record(email, input.ip, now));
-    return { ok: false, reason: 'invalid_credentials' };
-  }
+  // A wrong password keeps the attempt taken above: that is the failure.
+  if (!credentials || !isValid || credentials.account.isDisabled) return { ok: false, reason: 'invalid_credentials' };
 
   const sessionToken = newSecret();
   const csrfToken = newSecret();

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../ports/repositories.js';
-import type { Account, Role } from './account.js';
+import type { Account, Role, TokenScope } from './account.js';
 
 /**
  * Console accounts. The password hash never leaves this port except through `findCredentials`.
@@ -42,6 +42,7 @@ export interface ApiTokenInfo {
   accountId: string;
   name: string;
   prefix: string;
+  scopes: TokenScope[];
   createdAt: Date;
   lastUsedAt: Date | null;
   expiresAt: Date | null;
@@ -55,23 +56,30 @@ export interface ApiTokenInfo {
  * const token = await tokens.findActive(hashSecret(bearer), now);
  */
 export interface ApiTokenRepository {
-  insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null }): Promise<ApiTokenInfo>;
+  insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; scopes: TokenScope[]; expiresAt: Date }): Promise<ApiTokenInfo>;
   findActive(tokenHash: string, now: Date): Promise<ApiTokenInfo | null>;
   list(accountId: string | null): Promise<ApiTokenInfo[]>;
   findById(id: string): Promise<ApiTokenInfo | null>;
   revoke(id: string, at: Date): Promise<void>;
+  /** Revokes every live token of an account (its password changed or it was disabled); returns how many. */
+  revokeForAccount(accountId: string, at: Date): Promise<number>;
   touch(id: string, at: Date): Promise<void>;
 }
 
 /**
- * Failed logins per email and IP, for rate limiting.
+ * Login attempts per email and IP, for rate limiting. An attempt is taken before the password is
+ * checked and counts as a failure until a successful login clears the pair, so parallel guesses
+ * cannot all be checked before the first of them is counted.
  *
  * @example
- * const recent = await failures.countSince('a@b.cn', '127.0.0.1', new Date(Date.now() - 15 * 60_000));
+ * const isAllowed = await failures.takeAttempt('a@b.cn', '127.0.0.1', now, new Date(now.getTime() - 15 * 60_000), 5);
  */
 export interface LoginFailureRepository {
-  record(email: string, ip: string, at: Date): Promise<void>;
-  countSince(email: string, ip: string, since: Date): Promise<number>;
+  /**
+   * Takes one attempt for the pair if fewer than `max` were taken since `since`; false when the
+   * limit is reached (nothing is taken then). Atomic: concurrent calls for one pair are serialised.
+   */
+  takeAttempt(email: string, ip: string, at: Date, since: Date, max: number): Promise<boolean>;
   clear(email: string, ip: string): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { Follower } from '../followers/follower.js';
 import type { Clock, CoreMetrics, UnitOfWork } from '../ports/index.js';
+import { storableValue } from '../text/storable-text.js';
 import { tokenize } from '../text/tokenize.js';
 import { eventInputSchema, type NewEvent, type ValidEventInput } from './event-types.js';
 
@@ -39,7 +40,9 @@ function rejectInvalid(results: EventResult[]): void {
  * Records a batch of events atomically: every event is validated, its follower resolved (an
  * `identity` creates the follower on first sight) and its course checked; if any is invalid,
  * nothing is written and a `ValidationError` lists a result per item. Events already stored under
- * the same (platform, externalId) — platforms redeliver — are reported as `duplicate`.
+ * the same (platform, externalId) — platforms redeliver — are reported as `duplicate`. NUL
+ * characters and lone surrogates anywhere in an event (which PostgreSQL cannot store) are stored
+ * as U+FFFD.
  *
  * @example
  * const results = await recordEvents(deps, [{ kind: 'view', platform: 'miniprogram', externalId: 'v-1',
@@ -71,7 +74,9 @@ export async function recordEventsSeeingFollowers(deps: RecordEventsDeps, inputs
   const results: EventResult[] = new Array(inputs.length);
   const valid: Array<{ index: number; input: ValidEventInput }> = [];
   inputs.forEach((raw, index) => {
-    const parsed = eventInputSchema.safeParse(raw);
+    // Text from platforms can hold NUL or half a surrogate pair, which PostgreSQL refuses (the
+    // whole batch would fail); they become U+FFFD here, on every path that records events.
+    const parsed = eventInputSchema.safeParse(storableValue(raw));
     if (parsed.success) valid.push({ index, input: parsed.data });
     else {
       const issue = parsed.error.issues[0]!;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { FollowerAdminRepository, FollowerDataExport, FollowerSummary, Page, TimelineEvent } from '../../core/index.js';
+import { erasedPseudonym, type FollowerAdminRepository, type FollowerDataExport, type FollowerSummary, type Page, type TimelineEvent } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -79,17 +79,46 @@ export class PgFollowerAdminRepository implements FollowerAdminRepository {
   async exportData(followerId: string): Promise<FollowerDataExport | null> {
     const [follower] = await queryRows<Record<string, unknown>>(this.db, sql`select * from followers where id = ${followerId}`);
     if (!follower) return null;
-    const [identities, events, orders, entitlements] = await Promise.all([
+    const chatIds = sql`(select external_id from identities where follower_id = ${followerId})`;
+    const [identities, events, orders, entitlements, sends, outbox, replyQueue] = await Promise.all([
       queryRows<Record<string, unknown>>(this.db, sql`select kind, external_id, created_at from identities where follower_id = ${followerId} order by created_at`),
       queryRows<Record<string, unknown>>(this.db, sql`select id::text as id, kind, platform, external_id, course_id, payload, terms, occurred_at, recorded_at from events where follower_id = ${followerId} order by occurred_at, id`),
       queryRows<Record<string, unknown>>(this.db, sql`select * from orders where follower_id = ${followerId} order by created_at`),
       queryRows<Record<string, unknown>>(this.db, sql`select * from entitlements where follower_id = ${followerId} order by granted_at`),
+      queryRows<Record<string, unknown>>(this.db, sql`select id::text as id, platform, chat_id, purpose, status, reply_count, error, created_at, finished_at from sends
+        where follower_id = ${followerId} or chat_id in ${chatIds} order by created_at, id`),
+      queryRows<Record<string, unknown>>(this.db, sql`select id::text as id, source, campaign_id, step, variant, course_id, status, skip_reason, held_reason, not_before, sent_at, created_at from outbox
+        where follower_id = ${followerId} order by created_at, id`),
+      queryRows<Record<string, unknown>>(this.db, sql`select id::text as id, platform, chat_id, purpose, replies, created_at from reply_queue
+        where follower_id = ${followerId} or chat_id in ${chatIds} order by id`),
     ]);
-    return { follower, identities, events, orders, entitlements };
+    return { follower, identities, events, orders, entitlements, sends, outbox, replyQueue };
   }
 
   async delete(followerId: string): Promise<boolean> {
-    const rows = await queryRows<{ id: string }>(this.db, sql`delete from followers where id = ${followerId} returning id`);
-    return rows.length > 0;
+    const [follower] = await queryRows<{ id: string }>(this.db, sql`select id from followers where id = ${followerId} for update`);
+    if (!follower) return false;
+    const externalIds = (await queryRows<{ external_id: string }>(this.db, sql`select external_id from identities where follower_id = ${followerId}`)).map((r) => r.external_id);
+    // Their chats: a private chat's id is the follower's platform id, and send logs keep it even
+    // where they no longer name the follower.
+    const chatIds = sql`(select external_id from identities where follower_id = ${followerId})`;
+    await this.db.execute(sql`delete from sends where follower_id = ${followerId} or chat_id in ${chatIds}`);
+    await this.db.execute(sql`delete from reply_queue where follower_id = ${followerId} or chat_id in ${chatIds}`);
+    // Paid and refunded orders are accounting records: kept, without the follower (the foreign
+    // key sets it null); orders that never took money go.
+    await this.db.execute(sql`delete from orders where follower_id = ${followerId} and status not in ('paid', 'refunded')`);
+    // The audit log keeps what was done, not to whom: the id becomes a one-way pseudonym, which
+    // still answers "was this follower erased?" for someone who holds the id.
+    const pseudonym = erasedPseudonym(followerId);
+    await this.db.execute(sql`update audit_log set subject_id = ${pseudonym} where subject_id = ${followerId}`);
+    for (const secret of [followerId, ...externalIds]) {
+      await this.db.execute(sql`update audit_log set details = replace(details::text, ${JSON.stringify(secret).slice(1, -1)}, ${pseudonym})::jsonb
+        where strpos(details::text, ${JSON.stringify(secret).slice(1, -1)}) > 0`);
+    }
+    // Identities, events, entitlements, outbox (and its cap claims), cap counters, segments and
+    // queued replies cascade; orders lose the link.
+    await this.db.execute(sql`delete from followers where id = ${followerId}`);
+    return true;
   }
 }
+

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
-import type { ApiTokenInfo, ApiTokenRepository } from '../../core/index.js';
+import type { ApiTokenInfo, ApiTokenRepository, TokenScope } from '../../core/index.js';
 import { apiTokens } from '../accounts-schema.js';
 import type { Db } from '../database.js';
 
@@ -8,6 +8,7 @@ const columns = {
   accountId: apiTokens.accountId,
   name: apiTokens.name,
   prefix: apiTokens.prefix,
+  scopes: apiTokens.scopes,
   createdAt: apiTokens.createdAt,
   lastUsedAt: apiTokens.lastUsedAt,
   expiresAt: apiTokens.expiresAt,
@@ -17,7 +18,7 @@ const columns = {
 export class PgApiTokenRepository implements ApiTokenRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null }): Promise<ApiTokenInfo> {
+  async insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; scopes: TokenScope[]; expiresAt: Date }): Promise<ApiTokenInfo> {
     const [row] = await this.db.insert(apiTokens).values(token).returning(columns);
     return row!;
   }
@@ -45,6 +46,15 @@ export class PgApiTokenRepository implements ApiTokenRepository {
 
   async revoke(id: string, at: Date): Promise<void> {
     await this.db.update(apiTokens).set({ revokedAt: at }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+  }
+
+  async revokeForAccount(accountId: string, at: Date): Promise<number> {
+    const rows = await this.db
+      .update(apiTokens)
+      .set({ revokedAt: at })
+      .where(and(eq(apiTokens.accountId, accountId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
+    return rows.length;
   }
 
   async touch(id: string, at: Date): Promise<void> {

@@ -1,11 +1,17 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Currency, NewOrder, Order, OrderRepository, OrderStatus, PaymentProvider } from '../../core/index.js';
 import type { Db } from '../database.js';
 import { entitlements, orders } from '../schema.js';
 
 type OrderRow = typeof orders.$inferSelect;
 
+/**
+ * An order row as the domain sees it. Rows whose follower was erased (follower_id null) are kept
+ * for accounting only; every query here filters them out (`isOwned`), so the use cases never
+ * meet one.
+ */
 export function toOrder(row: OrderRow): Order {
+  if (row.followerId === null) throw new Error(`order ${row.id} is anonymised (its follower was erased); it is an accounting record only`);
   return {
     id: row.id,
     followerId: row.followerId,
@@ -21,6 +27,8 @@ export function toOrder(row: OrderRow): Order {
   };
 }
 
+const isOwned = isNotNull(orders.followerId);
+
 export class PgOrderRepository implements OrderRepository {
   constructor(private readonly db: Db) {}
 
@@ -30,12 +38,12 @@ export class PgOrderRepository implements OrderRepository {
   }
 
   async findById(id: string): Promise<Order | null> {
-    const [row] = await this.db.select().from(orders).where(eq(orders.id, id));
+    const [row] = await this.db.select().from(orders).where(and(eq(orders.id, id), isOwned));
     return row ? toOrder(row) : null;
   }
 
   async findByIdForUpdate(id: string): Promise<Order | null> {
-    const [row] = await this.db.select().from(orders).where(eq(orders.id, id)).for('update');
+    const [row] = await this.db.select().from(orders).where(and(eq(orders.id, id), isOwned)).for('update');
     return row ? toOrder(row) : null;
   }
 
@@ -43,7 +51,7 @@ export class PgOrderRepository implements OrderRepository {
     const [row] = await this.db
       .select()
       .from(orders)
-      .where(and(eq(orders.provider, provider), eq(orders.providerChargeId, providerChargeId)));
+      .where(and(eq(orders.provider, provider), eq(orders.providerChargeId, providerChargeId), isOwned));
     return row ? toOrder(row) : null;
   }
 
@@ -66,7 +74,7 @@ export class PgOrderRepository implements OrderRepository {
     const [row] = await this.db
       .update(orders)
       .set({ status: 'paid', providerChargeId, paidAt, updatedAt: new Date() })
-      .where(and(eq(orders.id, id), eq(orders.status, 'pending')))
+      .where(and(eq(orders.id, id), eq(orders.status, 'pending'), isOwned))
       .returning();
     if (!row) throw new Error(`order ${id} is not pending`);
     return toOrder(row);
@@ -76,7 +84,7 @@ export class PgOrderRepository implements OrderRepository {
     const [row] = await this.db
       .update(orders)
       .set({ status: 'refunded', refundedAt, updatedAt: new Date() })
-      .where(and(eq(orders.id, id), eq(orders.status, 'paid')))
+      .where(and(eq(orders.id, id), eq(orders.status, 'paid'), isOwned))
       .returning();
     if (!row) throw new Error(`order ${id} is not paid`);
     return toOrder(row);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { sql } from 'drizzle-orm';
+import { erasedPseudonym } from '../../core/index.js';
 import { queryRows, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { addAccount, createConsoleTestApp, logInAgent, seedActivity } from './console-support.js';
@@ -66,7 +67,7 @@ describe.each(testTargets())('console API (%s)', (target) => {
     await admin.agent.get(`/api/followers/${follower.id}/export`).expect(404);
     const left = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where follower_id = ${follower.id}`);
     expect(left[0]!.n).toBe(0);
-    const audit = await queryRows<{ action: string }>(database.db, sql`select action from audit_log where subject_id = ${follower.id} order by id`);
+    const audit = await queryRows<{ action: string }>(database.db, sql`select action from audit_log where subject_id = ${erasedPseudonym(follower.id)} order by id`);
     expect(audit.map((a) => a.action)).toEqual(['follower.export', 'follower.delete']);
   });
 

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCoreApiRouter, createHttpApp, createLogger, createMetrics } from '../../adapters/index.js';
+import { createCoreApiRouter, createHttpApp, createLogger, createMetrics, type Mount } from '../../adapters/index.js';
 import { createAccount, systemClock, type Account, type Clock, type Role } from '../../core/index.js';
 import { createRepositories, PgConsoleUnitOfWork, PgUnitOfWork, type Database } from '../../models/index.js';
 import { createConsoleParts } from '../../bots/wire-console.js';
@@ -21,7 +21,7 @@ export const CONSOLE_TEST_CONFIG = {
  * The real app as the all-in-one process composes it: console mounts first, the foundation /api,
  * the campaign mounts (wire-jobs' `createCampaignMounts`, without a scheduler), the /console static mount.
  */
-export function createConsoleTestApp(database: Database, options: { clock?: Clock; distDir?: string } = {}): Express {
+export function createConsoleTestApp(database: Database, options: { clock?: Clock; distDir?: string; mounts?: Mount[]; trustProxy?: string } = {}): Express {
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const repos = createRepositories(database.db);
@@ -40,10 +40,12 @@ export function createConsoleTestApp(database: Database, options: { clock?: Cloc
     checkReadiness: () => database.ping(),
     adminApiToken: TEST_ADMIN_TOKEN,
     adminAuth: parts.adminAuth,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     mounts: [
       ...parts.firstMounts,
       { path: '/api', router: core, access: 'admin' },
       ...createCampaignMounts({ repos: createCampaignRepositories(database.db), courses: repos.courses, clock, audit: repos.audit }),
+      ...(options.mounts ?? []),
       ...parts.mounts,
     ],
   });

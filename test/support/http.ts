@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { createCoreApiRouter, createHttpApp, createLogger, createMetrics, type Metrics, type Mount } from '../../adapters/index.js';
+import { createCoreApiRouter, createHttpApp, createLogger, createMetrics, type Logger, type Metrics, type Mount } from '../../adapters/index.js';
 import { systemClock, type Clock, type Repositories, type RecordEventsDeps } from '../../core/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../models/index.js';
 
@@ -20,14 +20,14 @@ export interface TestApp {
  * const { app, auth } = createTestApp(database);
  * await request(app).get('/api/courses').set(auth).expect(200);
  */
-export function createTestApp(database: Database, options: { clock?: Clock; mounts?: Mount[] } = {}): TestApp {
+export function createTestApp(database: Database, options: { clock?: Clock; mounts?: Mount[]; logger?: Logger } = {}): TestApp {
   const metrics = createMetrics();
   const clock = options.clock ?? systemClock;
   const repos = createRepositories(database.db);
   const recordEventsDeps: RecordEventsDeps = { uow: new PgUnitOfWork(database.db), clock, metrics: metrics.core };
   const api = createCoreApiRouter({ recordEventsDeps, ...repos, clock });
   const app = createHttpApp({
-    logger: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'),
     metrics,
     checkReadiness: () => database.ping(),
     adminApiToken: TEST_ADMIN_TOKEN,

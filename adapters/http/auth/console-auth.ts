@@ -4,6 +4,7 @@ import {
   API_TOKEN_PREFIX,
   authenticateApiToken,
   authenticateSession,
+  hasScope,
   type AccountRepositories,
   type Clock,
   type Principal,
@@ -36,7 +37,9 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b
  * Guards admin routes. Accepts, in order: `Authorization: Bearer` with the admin API token or an
  * issued API token (`zl_…`); or the session cookie, plus the session's `X-CSRF-Token` header on
  * every state-changing request. Sets `req.account`; answers 401 without credentials and 403 when
- * the CSRF token is missing or wrong.
+ * the CSRF token is missing or wrong, or an issued token lacks the `read` scope (GET, HEAD,
+ * OPTIONS) or the `write` scope (anything else). The `admin` scope is applied to the principal's
+ * role when the token is authenticated.
  *
  * @example
  * createHttpApp({ ..., adminAuth: createConsoleAuth({ repos, clock, adminApiToken }) });
@@ -56,6 +59,10 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): RequestHandler {
       }
       const principal = token.startsWith(API_TOKEN_PREFIX) ? await authenticateApiToken(deps, token) : null;
       if (!principal) return next(new HttpError(401, 'unauthorized', 'The bearer token is not valid, revoked or expired.'));
+      const needed = SAFE_METHODS.has(req.method) ? 'read' : 'write';
+      if (!hasScope(principal, needed)) {
+        return next(new HttpError(403, 'insufficient_scope', `This token lacks the "${needed}" scope; issue one with it (POST /api/tokens, "scopes").`));
+      }
       req.account = principal;
       return next();
     }

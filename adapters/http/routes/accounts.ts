@@ -21,7 +21,10 @@ export const updateAccountBody = z
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' });
 
-/** `/accounts` (admins only): list, create, and change role, name, password or disabled state. */
+/**
+ * `/accounts` (admins only): list, create, and change role, name, password or disabled state. A
+ * password change or a disable ends the account's sessions and revokes its API tokens.
+ */
 export function createAccountsRouter(deps: CreateAccountDeps & { hasher: PasswordHasher }): Router {
   const router = Router();
   router.use('/accounts', requireRole('admin'));
@@ -48,9 +51,14 @@ export function createAccountsRouter(deps: CreateAccountDeps & { hasher: Passwor
     const account = await deps.uow.run(async (r) => {
       const updated = await r.accounts.update(id, { displayName: body.displayName, role: body.role, isDisabled: body.isDisabled, passwordHash });
       if (!updated) throw new NotFoundError('account_not_found', `No account with id ${id}.`);
-      if (body.isDisabled || passwordHash) await r.sessions.deleteForAccount(id);
+      let revokedTokens = 0;
+      if (body.isDisabled || passwordHash) {
+        // A new password (or a disabled account) ends every way in that the old one opened.
+        await r.sessions.deleteForAccount(id);
+        revokedTokens = await r.tokens.revokeForAccount(id, deps.clock.now());
+      }
       const changed = Object.keys(body).filter((k) => k !== 'password');
-      await r.audit.record({ actor: principal.actor, action: 'account.update', subjectType: 'account', subjectId: id, details: { changed, passwordChanged: Boolean(passwordHash) } });
+      await r.audit.record({ actor: principal.actor, action: 'account.update', subjectType: 'account', subjectId: id, details: { changed, passwordChanged: Boolean(passwordHash), revokedTokens } });
       return updated;
     });
     res.json(account);

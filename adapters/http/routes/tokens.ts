@@ -6,7 +6,8 @@ import { idParam } from './pagination.js';
 
 /**
  * `/tokens`: API tokens for scripts. Everyone manages their own; admins see and revoke all.
- * The plain token is in the `POST` answer only.
+ * `POST` takes `{ name, expiresInDays? (90), scopes? (["read","write"]) }`; the plain token is in
+ * its answer only.
  */
 export function createTokensRouter(deps: { uow: ConsoleUnitOfWork; clock: Clock }): Router {
   const router = Router();
@@ -21,7 +22,7 @@ export function createTokensRouter(deps: { uow: ConsoleUnitOfWork; clock: Clock 
     const principal = principalOf(req);
     if (!principal.id) throw new HttpError(403, 'account_required', 'API tokens belong to an account; log in as one to issue a token.');
     const body = issueApiTokenSchema.parse(req.body);
-    const { token, info } = await issueApiToken(deps, principal.id, body, principal.actor);
+    const { token, info } = await issueApiToken(deps, { ...principal, id: principal.id }, body);
     res.status(201).json({ token, ...info, note: 'Store this token now; it is not shown again.' });
   });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { recordEvents } from '../../../core/index.js';
 import { queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 import { createTestApp, type TestApp } from '../../support/http.js';
@@ -105,6 +106,31 @@ describe.each(testTargets())('POST /api/events on %s', (target) => {
       .send({ events: [{ kind: 'view', platform: 'api', externalId: 'x2', identity: who, courseId: randomUUID() }] })
       .expect(422);
     expect(res2.body.error.details.results[0].error.code).toBe('course_not_found');
+  });
+
+  it('stores NUL characters and lone surrogates in text as U+FFFD instead of failing the batch', async () => {
+    const who = { ...identity(), displayName: 'Ann\u0000ie' };
+    const text = 'hello\u0000 world \ud83d python'; // a NUL, and half of an emoji's surrogate pair
+    const res = await request(t.app)
+      .post('/api/events')
+      .set(t.auth)
+      .send({ events: [{ kind: 'message', platform: 'web', externalId: `nul-${who.externalId}\u0000`, identity: who, payload: { text, ['k\u0000']: ['\udc00'] } }] })
+      .expect(201);
+    const [row] = await queryRows<{ payload: Record<string, unknown>; external_id: string; display_name: string | null }>(
+      database.db,
+      sql`select e.payload, e.external_id, f.display_name from events e join followers f on f.id = e.follower_id where e.follower_id = ${res.body.results[0].followerId}`,
+    );
+    expect(row!.payload).toEqual({ text: 'hello\ufffd world \ufffd python', ['k\ufffd']: ['\ufffd'] });
+    expect(row!.external_id).toBe(`nul-${who.externalId}\ufffd`);
+    expect(row!.display_name).toBe('Ann\ufffdie');
+  });
+
+  it('records a NUL in message text through the core use case too (the path chat messages take)', async () => {
+    const who = identity();
+    const [result] = await recordEvents(t.recordEventsDeps, [{ kind: 'message', platform: 'telegram', externalId: `tg-${who.externalId}`, identity: who, payload: { text: '\u0000有没有理财课程？' } }]);
+    expect(result!.status).toBe('recorded');
+    const [row] = await queryRows<{ text: string }>(database.db, sql`select payload->>'text' as text from events where external_id = ${`tg-${who.externalId}`}`);
+    expect(row!.text).toBe('\ufffd有没有理财课程？');
   });
 
   it('answers malformed JSON, an empty batch and an oversize batch with clear 4xx errors', async () => {

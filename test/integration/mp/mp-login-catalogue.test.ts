@@ -154,6 +154,14 @@ describe.each(testTargets())('mini-program login, catalogue, recommendations and
     expect(rows).toEqual(events.map((e) => ({ kind: e.kind, platform: 'miniprogram' })));
   });
 
+  it('stores a NUL or a lone surrogate in a tracking payload as U+FFFD instead of failing', async () => {
+    const { token, follower } = await login(`ok:o-${randomUUID()}`);
+    const res = await call('post', '/mp/events', '/events', { token, body: { events: [{ kind: 'click', clientEventId: 'nul-1', payload: { from: 'ho\u0000me', q: '\ud800' } }] } });
+    expect(res.status).toBe(201);
+    const rows = await queryRows<{ payload: Record<string, unknown> }>(database.db, sql`select payload from events where follower_id = ${follower.id}`);
+    expect(rows.map((r) => r.payload)).toEqual([{ from: 'ho\ufffdme', q: '\ufffd' }]);
+  });
+
   it('rejects oversize and invalid batches, writing nothing, and rate-limits a session', async () => {
     const { token, follower } = await login(`ok:o-${randomUUID()}`);
     const count = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where follower_id = ${follower.id}`))[0]!.n;
