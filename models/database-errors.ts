@@ -7,15 +7,18 @@ const CLOSED_MESSAGES = /Connection terminated|Client has encountered a connecti
 
 /**
  * Whether an error means the database cannot be reached right now (refused or dropped connection,
- * server shutting down or starting, a closed pool or PGlite), as opposed to a bad query. Follows
- * `cause` (Drizzle wraps driver errors) and `AggregateError.errors` (one per address tried).
+ * server shutting down or starting, a closed pool or PGlite), as opposed to a bad query or an
+ * HTTP call to another service that failed. Follows `cause` (Drizzle wraps driver errors) and
+ * `AggregateError.errors` (one per address tried).
  *
  * @example
  * if (isDatabaseUnavailable(error)) res.status(503).set('Retry-After', '5');
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const { name, code, message, cause, errors } = error as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  // fetch() (undici) reports a refused or dropped connection the same way, but to another service.
+  if (name === 'TypeError' && message === 'fetch failed') return false;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
   if (typeof message === 'string' && CLOSED_MESSAGES.test(message)) return true;
   if (Array.isArray(errors) && errors.some((e) => isDatabaseUnavailable(e, depth + 1))) return true;

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createLogger } from '../../../adapters/index.js';
@@ -70,5 +71,16 @@ describe('the API with a PostgreSQL server that is not there', () => {
       await admin.close();
       await database.close();
     }
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  it('tells a refused HTTP call to another service (a payment provider, say) apart from the database', async () => {
+    const closed = createServer();
+    const port = await new Promise<number>((resolve) => closed.listen(0, '127.0.0.1', () => resolve((closed.address() as AddressInfo).port)));
+    await new Promise((resolve) => closed.close(resolve));
+    const httpFailure = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    expect((httpFailure as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+    expect(isDatabaseUnavailable(httpFailure)).toBe(false);
   });
 });
