@@ -48,4 +48,3 @@ export function toJobsConfig(env: z.output<typeof jobsEnvSchema>) {
   };
 }
 
-export type JobsConfig = ReturnType<typeof toJobsConfig>['jobs'];

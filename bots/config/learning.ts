@@ -19,4 +19,3 @@ export function toLearningConfig(env: z.output<typeof learningEnvSchema> & { POR
   };
 }
 
-export type LearningConfig = ReturnType<typeof toLearningConfig>['learning'];

@@ -24,6 +24,5 @@ export function createCampaignRepositories(db: Db) {
 }
 
 export type CampaignRepositories = ReturnType<typeof createCampaignRepositories>;
-export type { DailyReport } from './pg-campaign-reports.js';
 export { PgCampaignReports, PgCampaignAudience, PgCapLedger, PgGuardSettings, PgCampaignContent, PgCampaignRepository, PgRetargetingRules, PgOutboxRepository, PgScheduleRepository };
-export type { RunOutcome, ScheduleRecord, ScheduleRun } from './pg-schedule-repository.js';
+export type { ScheduleRecord, ScheduleRun } from './pg-schedule-repository.js';
