@@ -13,6 +13,9 @@ export function tsParam(date: Date): SQL {
   return sql`${date.toISOString()}::timestamptz`;
 }
 
+/** A timestamptz column in a raw SQL row: a Date or its text, depending on the driver (normalise with {@link toDate}). */
+export type PgTimestamp = Date | string;
+
 /** Drivers return timestamptz as Date (node-postgres) or string; normalise. */
 export function toDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
@@ -20,4 +23,9 @@ export function toDate(value: unknown): Date {
 
 export function toDateOrNull(value: unknown): Date | null {
   return value === null || value === undefined ? null : toDate(value);
+}
+
+/** A nullable timestamp parameter. */
+export function tsParamOrNull(date: Date | null): SQL {
+  return date === null ? sql`null::timestamptz` : tsParam(date);
 }
