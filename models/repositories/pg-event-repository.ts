@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { LIFECYCLE_THRESHOLDS, NON_INTERACTION_KINDS, type CheckedAppend, type Currency, type EventKind, type EventRepository, type NewEvent, type PersonaStats } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
-import { fromRawFollower, type RawFollower } from './pg-follower-repository.js';
+import { toFollower, type RawFollower } from './pg-follower-repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -94,7 +94,7 @@ export class PgEventRepository implements EventRepository {
     );
     return {
       inserted: new Map(row!.inserted.map(([id, key]) => [key, Number(id)])),
-      touched: row!.touched.map(fromRawFollower),
+      touched: row!.touched.map(toFollower),
       missingFollowerIds: new Set(row!.missing_followers),
       missingCourseIds: new Set(row!.missing_courses),
     };

@@ -1,11 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Follower, FollowerPatch, FollowerRepository, IdentityInput, IdentityKind } from '../../core/index.js';
 import { isValidTimeZone } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
-import { pgArray } from './pg-sql.js';
-import { followers, identities } from '../schema.js';
-
-type FollowerRow = typeof followers.$inferSelect;
+import { pgArray, toDate, toDateOrNull, tsParam, type PgTimestamp } from './pg-sql.js';
 
 /** A followers row from raw SQL (`returning f.*`, or `json_agg` of it, where times are strings). */
 export interface RawFollower {
@@ -17,11 +14,11 @@ export interface RawFollower {
   has_personalization_consent: boolean;
   is_opted_out: boolean;
   is_reachable: boolean;
-  created_at: Date | string;
-  last_seen_at: Date | string | null;
+  created_at: PgTimestamp;
+  last_seen_at: PgTimestamp | null;
 }
 
-export function fromRawFollower(row: RawFollower): Follower {
+export function toFollower(row: RawFollower): Follower {
   return {
     id: row.id,
     displayName: row.display_name,
@@ -31,23 +28,8 @@ export function fromRawFollower(row: RawFollower): Follower {
     hasPersonalizationConsent: row.has_personalization_consent,
     isOptedOut: row.is_opted_out,
     isReachable: row.is_reachable,
-    createdAt: new Date(row.created_at),
-    lastSeenAt: row.last_seen_at === null ? null : new Date(row.last_seen_at),
-  };
-}
-
-export function toFollower(row: FollowerRow): Follower {
-  return {
-    id: row.id,
-    displayName: row.displayName,
-    locale: row.locale,
-    timeZone: row.timeZone,
-    hasMarketingConsent: row.hasMarketingConsent,
-    hasPersonalizationConsent: row.hasPersonalizationConsent,
-    isOptedOut: row.isOptedOut,
-    isReachable: row.isReachable,
-    createdAt: row.createdAt,
-    lastSeenAt: row.lastSeenAt,
+    createdAt: toDate(row.created_at),
+    lastSeenAt: toDateOrNull(row.last_seen_at),
   };
 }
 
@@ -55,17 +37,16 @@ export class PgFollowerRepository implements FollowerRepository {
   constructor(private readonly db: Db) {}
 
   async findById(id: string): Promise<Follower | null> {
-    const [row] = await this.db.select().from(followers).where(eq(followers.id, id));
+    const [row] = await queryRows<RawFollower>(this.db, sql`select * from followers where id = ${id}`);
     return row ? toFollower(row) : null;
   }
 
   async findByIdentity(kind: IdentityKind, externalId: string): Promise<Follower | null> {
-    const [row] = await this.db
-      .select({ follower: followers })
-      .from(identities)
-      .innerJoin(followers, eq(followers.id, identities.followerId))
-      .where(and(eq(identities.kind, kind), eq(identities.externalId, externalId)));
-    return row ? toFollower(row.follower) : null;
+    const [row] = await queryRows<RawFollower>(
+      this.db,
+      sql`select f.* from identities i join followers f on f.id = i.follower_id where i.kind = ${kind} and i.external_id = ${externalId}`,
+    );
+    return row ? toFollower(row) : null;
   }
 
   async resolveIdentity(identity: IdentityInput): Promise<{ follower: Follower; isNew: boolean }> {
@@ -93,10 +74,10 @@ export class PgFollowerRepository implements FollowerRepository {
                  (select row_to_json(f) from f) as created,
                  exists (select 1 from i) as claimed`,
     );
-    if (row?.existing) return { follower: fromRawFollower(row.existing), isNew: false };
-    if (row?.created && row.claimed) return { follower: fromRawFollower(row.created), isNew: true };
+    if (row?.existing) return { follower: toFollower(row.existing), isNew: false };
+    if (row?.created && row.claimed) return { follower: toFollower(row.created), isNew: true };
     if (row?.created) {
-      await this.db.delete(followers).where(eq(followers.id, row.created.id));
+      await queryRows(this.db, sql`delete from followers where id = ${row.created.id}`);
       const winner = await this.findByIdentity(identity.kind, identity.externalId);
       if (winner) return { follower: winner, isNew: false };
     }
@@ -104,25 +85,32 @@ export class PgFollowerRepository implements FollowerRepository {
   }
 
   async linkIdentity(followerId: string, kind: IdentityKind, externalId: string): Promise<void> {
-    await this.db
-      .insert(identities)
-      .values({ kind, externalId, followerId })
-      .onConflictDoUpdate({ target: [identities.kind, identities.externalId], set: { followerId } });
+    await queryRows(
+      this.db,
+      sql`insert into identities (kind, external_id, follower_id) values (${kind}, ${externalId}, ${followerId})
+          on conflict (kind, external_id) do update set follower_id = excluded.follower_id`,
+    );
   }
 
   async existingIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.db.select({ id: followers.id }).from(followers).where(inArray(followers.id, [...ids]));
+    const rows = await queryRows<{ id: string }>(this.db, sql`select id from followers where id = any(${pgArray(ids)}::uuid[])`);
     return new Set(rows.map((r) => r.id));
   }
 
   async update(id: string, patch: FollowerPatch): Promise<Follower | null> {
-    const consentAt = patch.hasMarketingConsent === true ? { marketingConsentAt: new Date() } : {};
-    const [row] = await this.db
-      .update(followers)
-      .set({ ...patch, ...consentAt, updatedAt: new Date() })
-      .where(eq(followers.id, id))
-      .returning();
+    const now = new Date();
+    const set: SQL[] = [];
+    if (patch.displayName !== undefined) set.push(sql`display_name = ${patch.displayName}`);
+    if (patch.locale !== undefined) set.push(sql`locale = ${patch.locale}`);
+    if (patch.timeZone !== undefined) set.push(sql`time_zone = ${patch.timeZone}`);
+    if (patch.hasMarketingConsent !== undefined) set.push(sql`has_marketing_consent = ${patch.hasMarketingConsent}`);
+    if (patch.hasMarketingConsent === true) set.push(sql`marketing_consent_at = ${tsParam(now)}`);
+    if (patch.hasPersonalizationConsent !== undefined) set.push(sql`has_personalization_consent = ${patch.hasPersonalizationConsent}`);
+    if (patch.isOptedOut !== undefined) set.push(sql`is_opted_out = ${patch.isOptedOut}`);
+    if (patch.isReachable !== undefined) set.push(sql`is_reachable = ${patch.isReachable}`);
+    set.push(sql`updated_at = ${tsParam(now)}`);
+    const [row] = await queryRows<RawFollower>(this.db, sql`update followers set ${sql.join(set, sql`, `)} where id = ${id} returning *`);
     return row ? toFollower(row) : null;
   }
 
@@ -136,6 +124,6 @@ export class PgFollowerRepository implements FollowerRepository {
       from unnest(${idList}::uuid[], ${timeList}::timestamptz[]) as v(id, at)
       where f.id = v.id
       returning f.*`);
-    return rows.map(fromRawFollower);
+    return rows.map(toFollower);
   }
 }
