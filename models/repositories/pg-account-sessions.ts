@@ -1,29 +1,33 @@
-import { and, count, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { LoginFailureRepository, SessionRepository, StoredSession } from '../../core/index.js';
-import { accountSessions, loginFailures } from '../accounts-schema.js';
-import type { Db } from '../database.js';
+import { queryRows, type Db } from '../database.js';
+import { toDate, tsParam, type PgTimestamp } from './pg-sql.js';
 
 export class PgSessionRepository implements SessionRepository {
   constructor(private readonly db: Db) {}
 
   async insert(session: { tokenHash: string; accountId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<void> {
-    await this.db.insert(accountSessions).values({ ...session, userAgent: session.userAgent?.slice(0, 300) ?? null });
+    await queryRows(
+      this.db,
+      sql`INSERT INTO account_sessions (token_hash, account_id, csrf_token, expires_at, ip, user_agent)
+          VALUES (${session.tokenHash}, ${session.accountId}, ${session.csrfToken}, ${tsParam(session.expiresAt)}, ${session.ip}, ${session.userAgent?.slice(0, 300) ?? null})`,
+    );
   }
 
   async findByTokenHash(tokenHash: string, now: Date): Promise<StoredSession | null> {
-    const [row] = await this.db
-      .select({ id: accountSessions.id, accountId: accountSessions.accountId, csrfToken: accountSessions.csrfToken, expiresAt: accountSessions.expiresAt })
-      .from(accountSessions)
-      .where(and(eq(accountSessions.tokenHash, tokenHash), gt(accountSessions.expiresAt, now)));
-    return row ?? null;
+    const [row] = await queryRows<{ id: string; account_id: string; csrf_token: string; expires_at: PgTimestamp }>(
+      this.db,
+      sql`SELECT id, account_id, csrf_token, expires_at FROM account_sessions WHERE token_hash = ${tokenHash} AND expires_at > ${tsParam(now)}`,
+    );
+    return row ? { id: row.id, accountId: row.account_id, csrfToken: row.csrf_token, expiresAt: toDate(row.expires_at) } : null;
   }
 
   async deleteByTokenHash(tokenHash: string): Promise<void> {
-    await this.db.delete(accountSessions).where(eq(accountSessions.tokenHash, tokenHash));
+    await queryRows(this.db, sql`DELETE FROM account_sessions WHERE token_hash = ${tokenHash}`);
   }
 
   async deleteForAccount(accountId: string): Promise<void> {
-    await this.db.delete(accountSessions).where(eq(accountSessions.accountId, accountId));
+    await queryRows(this.db, sql`DELETE FROM account_sessions WHERE account_id = ${accountId}`);
   }
 }
 
@@ -37,21 +41,22 @@ export class PgLoginFailureRepository implements LoginFailureRepository {
     // The lock is held to the end of the transaction, so the next attempt on this pair counts
     // only after this one's row is committed (or not taken). Nested in a caller's transaction it
     // runs in a savepoint and the lock lasts until the caller commits.
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${LOGIN_ATTEMPT_LOCK_SPACE}, hashtext(${`${email} ${ip}`}))`);
-      const [row] = await tx
-        .select({ n: count() })
-        .from(loginFailures)
-        .where(and(eq(loginFailures.email, email), eq(loginFailures.ip, ip), gte(loginFailures.at, since)));
+    return this.db.transaction(async (transaction) => {
+      const tx = transaction as unknown as Db;
+      await queryRows(tx, sql`SELECT pg_advisory_xact_lock(${LOGIN_ATTEMPT_LOCK_SPACE}, hashtext(${`${email} ${ip}`}))`);
+      const [row] = await queryRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM login_failures WHERE email = ${email} AND ip = ${ip} AND at >= ${tsParam(since)}`,
+      );
       if ((row?.n ?? 0) >= max) return false;
-      await tx.insert(loginFailures).values({ email, ip, at });
+      await queryRows(tx, sql`INSERT INTO login_failures (email, ip, at) VALUES (${email}, ${ip}, ${tsParam(at)})`);
       // Keep the table small: attempts older than a day never count again.
-      await tx.delete(loginFailures).where(lte(loginFailures.at, new Date(at.getTime() - 86_400_000)));
+      await queryRows(tx, sql`DELETE FROM login_failures WHERE at <= ${tsParam(new Date(at.getTime() - 86_400_000))}`);
       return true;
     });
   }
 
   async clear(email: string, ip: string): Promise<void> {
-    await this.db.delete(loginFailures).where(and(eq(loginFailures.email, email), eq(loginFailures.ip, ip)));
+    await queryRows(this.db, sql`DELETE FROM login_failures WHERE email = ${email} AND ip = ${ip}`);
   }
 }

@@ -1,63 +1,81 @@
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ApiTokenInfo, ApiTokenRepository, TokenScope } from '../../core/index.js';
-import { apiTokens } from '../accounts-schema.js';
-import type { Db } from '../database.js';
+import { queryRows, type Db } from '../database.js';
+import { pgArray, toDate, toDateOrNull, tsParam, type PgTimestamp } from './pg-sql.js';
 
-const columns = {
-  id: apiTokens.id,
-  accountId: apiTokens.accountId,
-  name: apiTokens.name,
-  prefix: apiTokens.prefix,
-  scopes: apiTokens.scopes,
-  createdAt: apiTokens.createdAt,
-  lastUsedAt: apiTokens.lastUsedAt,
-  expiresAt: apiTokens.expiresAt,
-  revokedAt: apiTokens.revokedAt,
-};
+interface ApiTokenRow {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  scopes: TokenScope[];
+  created_at: PgTimestamp;
+  last_used_at: PgTimestamp | null;
+  expires_at: PgTimestamp | null;
+  revoked_at: PgTimestamp | null;
+}
+
+/** Every column but the token's hash, which never leaves the database. */
+const TOKEN_COLUMNS = sql`id, account_id, name, prefix, scopes, created_at, last_used_at, expires_at, revoked_at`;
+
+const toTokenInfo = (row: ApiTokenRow): ApiTokenInfo => ({
+  id: row.id,
+  accountId: row.account_id,
+  name: row.name,
+  prefix: row.prefix,
+  scopes: row.scopes,
+  createdAt: toDate(row.created_at),
+  lastUsedAt: toDateOrNull(row.last_used_at),
+  expiresAt: toDateOrNull(row.expires_at),
+  revokedAt: toDateOrNull(row.revoked_at),
+});
 
 export class PgApiTokenRepository implements ApiTokenRepository {
   constructor(private readonly db: Db) {}
 
   async insert(token: { accountId: string; name: string; tokenHash: string; prefix: string; scopes: TokenScope[]; expiresAt: Date }): Promise<ApiTokenInfo> {
-    const [row] = await this.db.insert(apiTokens).values(token).returning(columns);
-    return row!;
+    const [row] = await queryRows<ApiTokenRow>(
+      this.db,
+      sql`INSERT INTO api_tokens (account_id, name, token_hash, prefix, scopes, expires_at)
+          VALUES (${token.accountId}, ${token.name}, ${token.tokenHash}, ${token.prefix}, ${pgArray(token.scopes)}::text[], ${tsParam(token.expiresAt)})
+          RETURNING ${TOKEN_COLUMNS}`,
+    );
+    return toTokenInfo(row!);
   }
 
   async findActive(tokenHash: string, now: Date): Promise<ApiTokenInfo | null> {
-    const [row] = await this.db
-      .select(columns)
-      .from(apiTokens)
-      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
-    return row ?? null;
+    const [row] = await queryRows<ApiTokenRow>(
+      this.db,
+      sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens
+          WHERE token_hash = ${tokenHash} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${tsParam(now)})`,
+    );
+    return row ? toTokenInfo(row) : null;
   }
 
   async list(accountId: string | null): Promise<ApiTokenInfo[]> {
-    return this.db
-      .select(columns)
-      .from(apiTokens)
-      .where(accountId === null ? undefined : eq(apiTokens.accountId, accountId))
-      .orderBy(desc(apiTokens.createdAt));
+    const where = accountId === null ? sql`` : sql`WHERE account_id = ${accountId}`;
+    const rows = await queryRows<ApiTokenRow>(this.db, sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens ${where} ORDER BY created_at DESC`);
+    return rows.map(toTokenInfo);
   }
 
   async findById(id: string): Promise<ApiTokenInfo | null> {
-    const [row] = await this.db.select(columns).from(apiTokens).where(eq(apiTokens.id, id));
-    return row ?? null;
+    const [row] = await queryRows<ApiTokenRow>(this.db, sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = ${id}`);
+    return row ? toTokenInfo(row) : null;
   }
 
   async revoke(id: string, at: Date): Promise<void> {
-    await this.db.update(apiTokens).set({ revokedAt: at }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+    await queryRows(this.db, sql`UPDATE api_tokens SET revoked_at = ${tsParam(at)} WHERE id = ${id} AND revoked_at IS NULL`);
   }
 
   async revokeForAccount(accountId: string, at: Date): Promise<number> {
-    const rows = await this.db
-      .update(apiTokens)
-      .set({ revokedAt: at })
-      .where(and(eq(apiTokens.accountId, accountId), isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id });
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      sql`UPDATE api_tokens SET revoked_at = ${tsParam(at)} WHERE account_id = ${accountId} AND revoked_at IS NULL RETURNING id`,
+    );
     return rows.length;
   }
 
   async touch(id: string, at: Date): Promise<void> {
-    await this.db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id));
+    await queryRows(this.db, sql`UPDATE api_tokens SET last_used_at = ${tsParam(at)} WHERE id = ${id}`);
   }
 }
