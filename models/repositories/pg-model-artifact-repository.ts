@@ -1,7 +1,7 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ModelArtifact, ModelArtifactRepository } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
-import { modelArtifacts } from '../recommender-schema.js';
+import { toDate, type PgTimestamp } from './pg-sql.js';
 
 /**
  * Trained models as JSON rows, one version per retrain.
@@ -32,17 +32,15 @@ export class PgModelArtifactRepository implements ModelArtifactRepository {
   }
 
   async latest(kind: string): Promise<ModelArtifact | null> {
-    const [row] = await this.db.select().from(modelArtifacts).where(eq(modelArtifacts.kind, kind)).orderBy(desc(modelArtifacts.version)).limit(1);
-    return row ? { id: row.id, kind: row.kind, version: row.version, createdAt: row.createdAt, metrics: row.metrics, data: row.data } : null;
+    const [row] = await queryRows<{ id: string; kind: string; version: number; created_at: PgTimestamp; metrics: Record<string, unknown>; data: unknown }>(
+      this.db,
+      sql`select id, kind, version, created_at, metrics, data from model_artifacts where kind = ${kind} order by version desc limit 1`,
+    );
+    return row ? { id: row.id, kind: row.kind, version: row.version, createdAt: toDate(row.created_at), metrics: row.metrics, data: row.data } : null;
   }
 
   async latestVersion(kind: string): Promise<number | null> {
-    const [row] = await this.db
-      .select({ version: modelArtifacts.version })
-      .from(modelArtifacts)
-      .where(and(eq(modelArtifacts.kind, kind)))
-      .orderBy(desc(modelArtifacts.version))
-      .limit(1);
+    const [row] = await queryRows<{ version: number }>(this.db, sql`select version from model_artifacts where kind = ${kind} order by version desc limit 1`);
     return row?.version ?? null;
   }
 }

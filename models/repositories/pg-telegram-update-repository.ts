@@ -18,14 +18,14 @@ export class PgTelegramUpdateRepository {
   async claimMany(botId: string, items: ReadonlyArray<{ updateId: number; kind: string }>): Promise<boolean[]> {
     if (items.length === 0) return [];
     const rows = JSON.stringify(items.map((i) => ({ update_id: i.updateId, kind: i.kind })));
-    const taken = await queryPrepared<{ updateId: number }>(
+    const taken = await queryPrepared<{ update_id: number }>(
       this.db,
       'telegram_claim_updates',
       sql`insert into telegram_processed_updates (bot_id, update_id, kind)
           select ${botId}, x.update_id, min(x.kind) from jsonb_to_recordset(${rows}::jsonb) as x(update_id bigint, kind text) group by x.update_id
-          on conflict do nothing returning update_id::int as "updateId"`,
+          on conflict do nothing returning update_id::int`,
     );
-    const isNew = new Set(taken.map((r) => Number(r.updateId)));
+    const isNew = new Set(taken.map((r) => Number(r.update_id)));
     return items.map((i) => isNew.delete(i.updateId));
   }
 
@@ -36,10 +36,10 @@ export class PgTelegramUpdateRepository {
 
   /** The Telegram user id of a follower, if they reached us on Telegram. */
   async telegramUserIdOf(followerId: string): Promise<string | null> {
-    const [row] = await queryRows<{ externalId: string }>(
+    const [row] = await queryRows<{ external_id: string }>(
       this.db,
-      sql`select external_id as "externalId" from identities where follower_id = ${followerId} and kind = 'telegram' order by created_at limit 1`,
+      sql`select external_id from identities where follower_id = ${followerId} and kind = 'telegram' order by created_at limit 1`,
     );
-    return row?.externalId ?? null;
+    return row?.external_id ?? null;
   }
 }
