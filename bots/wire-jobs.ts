@@ -70,6 +70,9 @@ export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, m
       content: repos.content,
       courses: ctx.repos.courses,
       messengers,
+      // The one recommender chain, for variants that pick each follower's own course.
+      recommender: ctx.recommender,
+      crossSell: repos.rules,
       clock: ctx.clock,
       logger: ctx.logger.child({ component: 'outbox' }),
       ...(onOutcome ? { onOutcome } : {}),
@@ -133,7 +136,9 @@ export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> 
       })
     : undefined;
   wiring.mounts.push(
-    ...createCampaignMounts({ repos, courses: ctx.repos.courses, clock: ctx.clock, audit: ctx.repos.audit, onEnqueued: () => dispatcher?.poke(), ...(scheduler ? { scheduler } : {}) }),
+    ...createCampaignMounts({
+      repos, courses: ctx.repos.courses, clock: ctx.clock, recommender: ctx.recommender, audit: ctx.repos.audit, onEnqueued: () => dispatcher?.poke(), ...(scheduler ? { scheduler } : {}),
+    }),
   );
   if (scheduler) wiring.services.push({ name: 'job-scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });
   if (dispatcher) wiring.services.push({ name: 'outbox-dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() });

@@ -209,8 +209,10 @@ export class TelegramMessenger implements BatchMessenger {
           const reason = cause instanceof Error ? cause.message : String(cause);
           return { result: { status: 'failed', reason, isRetryable: true } as const, messageIds: [], attempts: 0, error: reason };
         });
-        results[i] = result;
-        finished.add({ id, outcome: { status: result.status, providerMessageIds: messageIds, error }, attempts, at: new Date(this.timer.nowMs()) });
+        const at = new Date(this.timer.nowMs());
+        // When Telegram accepted this message, not when the batch ends: attribution counts from here.
+        results[i] = result.status === 'sent' ? { ...result, acceptedAt: at } : result;
+        finished.add({ id, outcome: { status: result.status, providerMessageIds: messageIds, error }, attempts, at });
         this.reportFinished(to, result, error, options.purpose);
       }
     };

@@ -1,4 +1,4 @@
-import type { CapClaim, GuardSettings, SkipReason } from '../guards/index.js';
+import type { CapClaim, GuardSettings } from '../guards/index.js';
 import type { Messenger, Recipient, SendPurpose, SendResult } from '../ports/messenger.js';
 import type { Reply } from '../dialog/reply.js';
 import type { VariantStats } from '../experiments/index.js';
@@ -9,24 +9,32 @@ import type {
   CampaignProgress,
   CampaignStatus,
   ClaimedMessage,
+  AudienceExclusions,
   MessageVariant,
   NewCampaign,
   OutboxEntry,
+  OutboxSkipReason,
+  PickKind,
+  PickStats,
   RetargetingRule,
   Segment,
 } from './campaign-types.js';
 import type { CrossSellReason } from './cross-sell.js';
 
 /**
- * Finds the followers a segment selects: reachable on a platform we can send to. Keyset paging by
- * follower id keeps planning 100,000 followers cheap.
+ * Finds the followers a segment selects who can be sent marketing now: consenting, not opted out,
+ * reachable, with a chat on a platform we send to. Keyset paging by follower id keeps planning
+ * 100,000 followers cheap.
  *
  * @example
  * const size = await audience.count(segment, now);
  * const page = await audience.page(segment, now, { afterFollowerId: null, limit: 5000 });
+ * const { opted_out, no_consent } = await audience.exclusions(segment, now);
  */
 export interface AudienceRepository {
   count(segment: Segment, now: Date): Promise<number>;
+  /** Followers the segment selects who cannot be sent to now, each counted once under the first reason that holds (in AUDIENCE_EXCLUSIONS order). */
+  exclusions(segment: Segment, now: Date): Promise<AudienceExclusions>;
   page(segment: Segment, now: Date, options: { afterFollowerId: string | null; limit: number; random?: boolean }): Promise<AudienceMember[]>;
 }
 
@@ -90,9 +98,13 @@ export interface OutboxRepository {
    * process takes only what it can send.
    */
   claimDue(now: Date, limit: number, leaseMs: number, platforms?: readonly Platform[]): Promise<ClaimedMessage[]>;
-  /** Marks many sent messages in one statement (the dispatcher flushes a batch's sends together). */
-  markSentMany(sent: ReadonlyArray<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date }>): Promise<void>;
-  markSkipped(id: number, reason: SkipReason, at: Date): Promise<void>;
+  /**
+   * Marks many sent messages in one statement (the dispatcher flushes a batch's sends together).
+   * `at` is when the platform accepted each message; `shownCourseId` and `pick` say which course
+   * its card showed and how it was chosen.
+   */
+  markSentMany(sent: ReadonlyArray<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date; shownCourseId?: string | null; pick?: PickKind | null }>): Promise<void>;
+  markSkipped(id: number, reason: OutboxSkipReason, at: Date): Promise<void>;
   markBlocked(id: number, reason: string, at: Date): Promise<void>;
   markFailed(id: number, reason: string, at: Date): Promise<void>;
   /** Puts a leased message back in the queue until `until` (quiet hours, rate limits, retries). */
@@ -103,8 +115,14 @@ export interface OutboxRepository {
 export interface CampaignContentRepository {
   /** Variants and allocation of broadcasts or retargeting rules by id. */
   definitions(source: 'broadcast' | 'retargeting', ids: readonly string[]): Promise<Map<string, { variants: MessageVariant[]; allocation: 'ab' | 'bandit' }>>;
-  /** Sent and converted counts per variant, for bandits and results. */
+  /**
+   * Sent and converted counts per variant, for bandits and results. A conversion (a click or
+   * purchase) counts for the last marketing message the follower was sent before it, of any
+   * campaign, whose attribution window it falls in: one conversion, one message.
+   */
   variantStats(source: 'broadcast' | 'retargeting', campaignId: string): Promise<VariantStats[]>;
+  /** The same counts per variant and picked course (last-touch, as variantStats). */
+  pickStats(source: 'broadcast' | 'retargeting', campaignId: string): Promise<PickStats[]>;
 }
 
 /** Admin-tunable guard settings, stored in the database. */

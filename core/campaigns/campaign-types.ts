@@ -8,13 +8,27 @@ const localizedText = z
   .object({ 'zh-CN': z.string().trim().min(1).max(3000).optional(), en: z.string().trim().min(1).max(3000).optional() })
   .refine((t) => t['zh-CN'] !== undefined || t.en !== undefined, { message: 'give the text in zh-CN, en or both' });
 
-/** One version of a message: text per language and, optionally, a course card. */
-export const variantSchema = z.object({
-  key: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'use 1-16 letters, digits, - or _'),
-  weight: z.number().min(0).max(1000).default(1),
-  text: localizedText,
-  courseId: z.uuid().optional(),
-});
+/**
+ * How a variant's course is chosen per follower at send time, instead of one fixed `courseId`:
+ * `recommended` is the follower's own top pick from the recommender (on sale, not owned, in their
+ * price band when the persona has one); `cross_sell` is the consequent of the best association rule
+ * for what the follower bought, or their recommended pick when no rule applies.
+ */
+export const COURSE_PICKS = ['recommended', 'cross_sell'] as const;
+export type CoursePick = (typeof COURSE_PICKS)[number];
+/** How the course a sent message showed was chosen (`fixed`: the variant's or the occasion's course). */
+export type PickKind = 'fixed' | CoursePick;
+
+/** One version of a message: text per language and, optionally, a course card (one fixed course, or each follower's own pick). */
+export const variantSchema = z
+  .object({
+    key: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'use 1-16 letters, digits, - or _'),
+    weight: z.number().min(0).max(1000).default(1),
+    text: localizedText,
+    courseId: z.uuid().optional(),
+    pick: z.enum(COURSE_PICKS).optional(),
+  })
+  .refine((v) => v.courseId === undefined || v.pick === undefined, { message: 'give either courseId or pick, not both', path: ['pick'] });
 export type MessageVariant = z.output<typeof variantSchema>;
 
 export const variantsSchema = z
@@ -62,6 +76,12 @@ export const broadcastInputSchema = z.object({
   allocation: z.enum(['ab', 'bandit']).default('ab'),
   sendTime: sendTimeSchema.default({ mode: 'now' }),
   attributionHours: z.number().int().min(1).max(720).default(72),
+  /**
+   * Higher numbers win: a follower sent a broadcast of a higher priority today (their local day),
+   * or due to be sent one today, is not sent this one (skipped as `outranked`). Equal priorities
+   * do not exclude each other; the frequency caps still apply to all.
+   */
+  priority: z.number().int().min(-100).max(100).default(0),
 });
 export type BroadcastInput = z.input<typeof broadcastInputSchema>;
 
@@ -79,6 +99,8 @@ export interface Campaign {
   localDate: string | null;
   localTime: string | null;
   attributionHours: number;
+  /** Higher numbers win the follower's day; see broadcastInputSchema. */
+  priority: number;
   audienceSize: number | null;
   /** The account that created it, or `'admin'` for the admin API token. */
   createdBy: string;
@@ -90,8 +112,26 @@ export interface Campaign {
 /** What a new campaign is created with; the rest (id, status, counts, times) the store fills in. */
 export type NewCampaign = Pick<
   Campaign,
-  'name' | 'segment' | 'variants' | 'allocation' | 'sendMode' | 'sendAt' | 'localDate' | 'localTime' | 'attributionHours' | 'createdBy'
+  'name' | 'segment' | 'variants' | 'allocation' | 'sendMode' | 'sendAt' | 'localDate' | 'localTime' | 'attributionHours' | 'priority' | 'createdBy'
 >;
+
+/**
+ * Why a follower a segment selects cannot be sent marketing now, in the order they are checked:
+ * opted out, no marketing consent, unreachable (blocked the bot, or gone), no chat on a platform we
+ * send to (Telegram or WeChat; a mini-program login alone is not a chat).
+ */
+export const AUDIENCE_EXCLUSIONS = ['opted_out', 'no_consent', 'unreachable', 'no_chat'] as const;
+export type AudienceExclusion = (typeof AUDIENCE_EXCLUSIONS)[number];
+export type AudienceExclusions = Record<AudienceExclusion, number>;
+
+/** Sent and converted messages of one variant and one picked course (null: no course on the card). */
+export interface PickStats {
+  variant: string;
+  courseId: string | null;
+  pick: PickKind | null;
+  sent: number;
+  conversions: number;
+}
 
 /** A follower in a planned audience. */
 export interface AudienceMember {
@@ -164,7 +204,12 @@ export interface ClaimedMessage {
   recipient: { platform: 'telegram' | 'wechat'; chatId: string } | null;
   /** Why the message is sent (cross-sell), for its template. */
   reason?: CrossSellReason | null;
+  /** A broadcast of higher priority took (or is due to take) this follower's day: skip this one. */
+  isOutranked?: boolean;
 }
+
+/** Why a message was not sent: a guard's reason, `outranked` by a higher-priority broadcast, or `no_offer` (no course left to pick for the follower). */
+export type OutboxSkipReason = SkipReason | 'outranked' | 'no_offer';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'cancelled';
 
@@ -178,6 +223,6 @@ export interface CampaignProgress {
   failed: number;
   blocked: number;
   cancelled: number;
-  skipped: Record<SkipReason, number> & { total: number };
+  skipped: Record<OutboxSkipReason, number> & { total: number };
   held: { quiet_hours: number; rate_limited: number; retry: number };
 }

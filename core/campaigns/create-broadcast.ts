@@ -1,5 +1,5 @@
 import type { Principal } from '../accounts/index.js';
-import { parseInput, ValidationError } from '../errors.js';
+import { AccessDeniedError, parseInput, ValidationError } from '../errors.js';
 import { isValidTimeZone } from '../followers/follower.js';
 import { fromWallTime } from '../guards/index.js';
 import type { CourseRepository } from '../ports/repositories.js';
@@ -10,8 +10,9 @@ import { broadcastInputSchema, type Campaign, type NewCampaign } from './campaig
 
 /**
  * Validates and stores a broadcast (status `scheduled`) owned by the caller. Courses on cards must
- * exist, and a creator may only show their own courses (AccessDeniedError otherwise); times in a
- * zone are converted to UTC here. Enqueueing is a separate step (`enqueueBroadcast`).
+ * exist, and a creator may only show their own courses (AccessDeniedError otherwise); a variant
+ * may instead pick each follower's own course at send time (`pick: 'recommended' | 'cross_sell'`).
+ * Times in a zone are converted to UTC here. Enqueueing is a separate step (`enqueueBroadcast`).
  *
  * @example
  * const campaign = await createBroadcast({ campaigns, courses, clock }, { name: 'Spring sale', variants: [{ key: 'A', text: { en: 'Hi' } }] }, principal);
@@ -27,6 +28,10 @@ export async function createBroadcast(
   const missing = courseIds.filter((id) => !known.has(id));
   if (missing.length > 0) throw new ValidationError('course_not_found', `No course with id ${missing.join(', ')}; create the course first or remove it from the variant.`);
   await assertOwnCourses(deps, caller, [...courseIds, ...segmentCourseIds(parsed.segment)]);
+  // The recommender picks from the whole catalogue, which holds other creators' courses too.
+  if (caller.role !== 'admin' && parsed.variants.some((v) => v.pick)) {
+    throw new AccessDeniedError('pick_admin_only', "Each follower's own pick offers any creator's course, so only admins may use it; put one of your courses on the card instead (courseId).");
+  }
 
   const send = parsed.sendTime;
   const campaign: NewCampaign = {
@@ -39,6 +44,7 @@ export async function createBroadcast(
     localDate: null,
     localTime: null,
     attributionHours: parsed.attributionHours,
+    priority: parsed.priority,
     createdBy: broadcastOwnerOf(caller),
   };
   if (send.mode === 'at') {

@@ -1,13 +1,16 @@
-import type { Course } from '../catalog/course.js';
+import { courseTitle, type Course } from '../catalog/course.js';
+import { reasonText } from '../dialog/index.js';
 import type { Platform } from '../events/event-types.js';
 import { assignVariant, chooseVariantThompson, type Random, type VariantStats } from '../experiments/index.js';
 import { checkGuardsBeforeCap, type CapClaim } from '../guards/index.js';
-import type { Reply } from '../dialog/reply.js';
 import type { Messenger, SendResult } from '../ports/messenger.js';
+import type { Recommender } from '../ports/recommender.js';
 import type { CourseRepository } from '../ports/repositories.js';
 import type { Clock, Logger } from '../ports/runtime.js';
 import type { BatchMessenger, CampaignContentRepository, CapBatchLedger, GuardSettingsRepository, KeyedSend, OutboxRepository } from './campaign-ports.js';
-import type { ClaimedMessage, MessageVariant } from './campaign-types.js';
+import type { ClaimedMessage, MessageVariant, PickKind } from './campaign-types.js';
+import type { CrossSellReason } from './cross-sell.js';
+import { pickCourseFor, type CrossSellOffers } from './pick-course.js';
 import { renderCampaignMessage } from './render-campaign-message.js';
 
 export interface DispatchDeps {
@@ -18,6 +21,10 @@ export interface DispatchDeps {
   courses: Pick<CourseRepository, 'findById'>;
   /** A messenger that can send a batch at once ({@link BatchMessenger}) gets the batch; others get one message at a time. */
   messengers: ReadonlyMap<Platform, Messenger | BatchMessenger>;
+  /** The one recommender chain (`ctx.recommender`), for variants that say `pick`; without it such messages are skipped as `no_offer`. */
+  recommender?: Recommender;
+  /** Cross-sell offers for `pick: 'cross_sell'` (falls back to the recommended pick). */
+  crossSell?: CrossSellOffers;
   clock: Clock;
   logger: Logger;
   random?: Random;
@@ -37,18 +44,29 @@ export type DispatchOutcome = 'sent' | 'skipped' | 'held' | 'blocked' | 'failed'
 
 type Definitions = Map<string, { variants: MessageVariant[]; allocation: 'ab' | 'bandit' }>;
 type SentMark = Parameters<OutboxRepository['markSentMany']>[0][number];
-/** A message that passed every guard but the cap, and the slots it needs. */
-interface Screened { message: ClaimedMessage; messenger: Messenger | BatchMessenger; claim: CapClaim }
+/** What a message will say: its variant and the course on its card, with how that course was chosen and why. */
+interface Content {
+  variant: MessageVariant;
+  course: Course | null;
+  pick: PickKind | null;
+  crossSell: CrossSellReason | null;
+  reason: string | null;
+}
+/** A message that passed every guard but the cap, with its content and the slots it needs. */
+interface Screened { message: ClaimedMessage; messenger: Messenger | BatchMessenger; claim: CapClaim; content: Content }
 /** A message with its cap slots, rendered and ready to go. */
-interface Ready { message: ClaimedMessage; messenger: Messenger | BatchMessenger; variant: string; send: KeyedSend }
+interface Ready { message: ClaimedMessage; messenger: Messenger | BatchMessenger; content: Content; send: KeyedSend }
 
 /**
  * Sends one batch from the outbox. The batch is leased (`sending`, with a timeout, so a crash puts
- * it back) and checked against the guards with fresh follower data; the frequency-cap slots of
- * every message that passed the other guards are claimed in one statement. Each message is then
+ * it back) and checked against the guards with fresh follower data; a broadcast outranked by a
+ * higher-priority one the same day is skipped. Each message that passed gets its variant and its
+ * course (fixed, or the follower's own pick from the recommender; none left: skipped `no_offer`),
+ * then the frequency-cap slots of all of them are claimed in one statement. Each message is
  * rendered in the follower's language with the opt-out line and sent through the messenger of the
  * follower's platform with an idempotency key (`outbox:<id>`), the whole batch at once where the
- * messenger can. Sent messages are marked together when the batch ends (one statement instead of
+ * messenger can. Each sent message records when the platform accepted it (its attribution starts
+ * there, not when the batch ends) and the course it showed with how it was picked. Sent messages are marked together when the batch ends (one statement instead of
  * one per message): a crash before that leaves them `sending` until their lease expires, and the
  * retry asks the messenger again under the same key, which answers 'sent' without sending twice.
  * Rate limits and retryable failures go back in the queue with a delay. An error with one message
@@ -84,6 +102,7 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
     const settings = await deps.guardSettings.get();
     const definitions = await loadDefinitions(deps, claimed);
     const now = deps.clock.now();
+    const compose = composer(deps, definitions);
 
     // 1. Every guard but the cap, for each message; those refused or held are settled now.
     const screened: Screened[] = [];
@@ -108,11 +127,21 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
         await deps.outbox.markSkipped(message.id, decision.reason, now);
         return tally('skipped', decision.reason);
       }
+      if (message.isOutranked) {
+        await deps.outbox.markSkipped(message.id, 'outranked', now);
+        return tally('skipped', 'outranked');
+      }
       if (decision.action === 'hold') {
         await deps.outbox.hold(message.id, decision.until, decision.reason, message.variant);
         return tally('held');
       }
-      screened.push({ message, messenger, claim: decision.claim });
+      // The course is picked before the cap claim, so a follower with nothing left to offer costs no slot.
+      const content = await compose(message);
+      if (!content) {
+        await deps.outbox.markSkipped(message.id, 'no_offer', now);
+        return tally('skipped', 'no_offer');
+      }
+      screened.push({ message, messenger, claim: decision.claim, content });
     });
     if (screened.length === 0) return counts;
 
@@ -127,18 +156,17 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
       return counts;
     }
 
-    // 3. Capped messages are skipped; the others get their variant and are rendered.
-    const compose = composer(deps, definitions);
+    // 3. Capped messages are skipped; the others are rendered for their platform.
     const ready: Ready[] = [];
-    await forEach(screened, async ({ message, messenger }) => {
+    await forEach(screened, async ({ message, messenger, content }) => {
       if (!granted.has(message.id)) {
         await deps.outbox.markSkipped(message.id, 'capped', now);
         return tally('skipped', 'capped');
       }
-      const { variant, replies } = await compose(message);
-      const to = { followerId: message.follower.id, chatId: message.recipient!.chatId };
+      const { platform, chatId } = message.recipient!;
+      const replies = renderCampaignMessage(content.variant, { locale: message.follower.locale, platform, course: content.course, crossSell: content.crossSell, reason: content.reason });
       // The stable key lets the messenger answer 'sent' for a message that went out before a crash.
-      ready.push({ message, messenger, variant, send: { to, replies, idempotencyKey: `outbox:${message.id}` } });
+      ready.push({ message, messenger, content, send: { to: { followerId: message.follower.id, chatId }, replies, idempotencyKey: `outbox:${message.id}` } });
     });
 
     // 4. Send, per messenger, and record what happened.
@@ -146,9 +174,9 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
       groupBy(ready, (r) => r.messenger).map(async ([messenger, group]) => {
         // A recovered message (its process died mid-send) had its stuck send row closed when it was
         // claimed, so the same key is taken again: sent at least once, one row per message.
-        const results = await sendAll(messenger, group, options.concurrency);
-        await forEach(group.map((r, i) => ({ ...r, result: results[i]! })), async ({ message, variant, result }) => {
-          tally(await record(deps, options, message, variant, result, sent));
+        const results = await sendAll(messenger, group, options.concurrency, deps.clock);
+        await forEach(group.map((r, i) => ({ ...r, result: results[i]! })), async ({ message, content, result }) => {
+          tally(await record(deps, options, message, content, result, sent));
         });
       }),
     );
@@ -159,11 +187,13 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
 }
 
 /** Marks the outcome of one send (a sent message joins the batch's marks); returns how it went. */
-async function record(deps: DispatchDeps, options: DispatchOptions, message: ClaimedMessage, variant: string, result: SendResult, sent: SentMark[]): Promise<DispatchOutcome> {
+async function record(deps: DispatchDeps, options: DispatchOptions, message: ClaimedMessage, content: Content, result: SendResult, sent: SentMark[]): Promise<DispatchOutcome> {
   const at = deps.clock.now();
+  const variant = content.variant.key;
   switch (result.status) {
     case 'sent':
-      sent.push({ id: message.id, providerMessageIds: result.providerMessageIds, variant, at });
+      // Attribution starts when the platform accepted this message, not when the batch is written down.
+      sent.push({ id: message.id, providerMessageIds: result.providerMessageIds, variant, at: result.acceptedAt ?? at, shownCourseId: content.course?.id ?? null, pick: content.pick });
       return 'sent';
     case 'blocked':
       await deps.outbox.markBlocked(message.id, result.reason, at);
@@ -183,7 +213,11 @@ async function record(deps: DispatchDeps, options: DispatchOptions, message: Cla
   }
 }
 
-/** Picks each message's variant (sticky A/B, or a bandit over this batch's statistics) and renders it; statistics and courses are read once per batch. */
+/**
+ * Picks each message's variant (sticky A/B, or a bandit over this batch's statistics) and its
+ * course: the variant's or the occasion's, or the follower's own pick. Statistics and courses are
+ * read once per batch. Null when the variant picks per follower and nothing is left to offer.
+ */
 function composer(deps: DispatchDeps, definitions: Definitions) {
   const statsCache = new Map<string, Promise<VariantStats[]>>();
   const courseCache = new Map<string, Promise<Course | null>>();
@@ -196,6 +230,7 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     }
     return pending;
   };
+  const courseOf = (id: string) => cached(courseCache, id, () => deps.courses.findById(id));
   const chooseVariant = async (message: ClaimedMessage, variants: MessageVariant[], allocation: 'ab' | 'bandit'): Promise<string> => {
     if (message.variant && variants.some((v) => v.key === message.variant)) return message.variant;
     if (allocation === 'ab' || variants.length === 1) return assignVariant(message.campaignId, message.follower.id, variants);
@@ -203,20 +238,34 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     const known = new Map(stats.map((s) => [s.variant, s]));
     return chooseVariantThompson(variants.map((v) => known.get(v.key) ?? { variant: v.key, sent: 0, conversions: 0 }), random);
   };
-  return async (message: ClaimedMessage): Promise<{ variant: string; replies: Reply[] }> => {
+  return async (message: ClaimedMessage): Promise<Content | null> => {
     const definition = definitions.get(`${message.source}:${message.campaignId}`)!;
     const variantKey = await chooseVariant(message, definition.variants, definition.allocation);
     const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
+    if (variant.pick) {
+      const picked = deps.recommender ? await pickCourseFor({ recommender: deps.recommender, ...(deps.crossSell ? { crossSell: deps.crossSell } : {}) }, message.follower.id, variant.pick) : null;
+      const course = picked ? await courseOf(picked.courseId) : null;
+      if (!picked || !course || course.status !== 'on_sale') return null;
+      const locale = message.follower.locale;
+      const liked = picked.reason?.params['courseId'];
+      const likedCourse = liked ? await courseOf(liked) : null;
+      const reason = picked.reason ? reasonText(picked.reason, locale, (id) => (likedCourse && likedCourse.id === id ? courseTitle(likedCourse, locale) : undefined)) : null;
+      return { variant, course, pick: picked.pick, crossSell: picked.crossSell, reason };
+    }
     const courseId = variant.courseId ?? message.courseId;
-    const course = courseId ? await cached(courseCache, courseId, () => deps.courses.findById(courseId)) : null;
+    const course = courseId ? await courseOf(courseId) : null;
     // The reason (cross-sell) speaks of the message's course, not of a course the variant substitutes.
-    const replies = renderCampaignMessage(variant, message.follower.locale, course, courseId === message.courseId ? (message.reason ?? null) : null);
-    return { variant: variant.key, replies };
+    const crossSell = courseId === message.courseId ? (message.reason ?? null) : null;
+    return { variant, course, pick: course ? 'fixed' : null, crossSell, reason: null };
   };
 }
 
-/** Sends through one messenger: as a batch when it can, else one message at a time, `concurrency` at once. An error becomes a retryable failure of the messages it hit. */
-async function sendAll(messenger: Messenger | BatchMessenger, ready: readonly Ready[], concurrency: number): Promise<SendResult[]> {
+/**
+ * Sends through one messenger: as a batch when it can, else one message at a time, `concurrency` at
+ * once. An error becomes a retryable failure of the messages it hit. Each sent result carries when
+ * the platform accepted it (the batch messenger's own time, else the clock as each send resolves).
+ */
+async function sendAll(messenger: Messenger | BatchMessenger, ready: readonly Ready[], concurrency: number, clock: Clock): Promise<SendResult[]> {
   if (ready.length === 0) return [];
   const failure = (error: unknown): SendResult => ({ status: 'failed', reason: error instanceof Error ? error.message : String(error), isRetryable: true });
   if ('sendBatch' in messenger) {
@@ -228,7 +277,9 @@ async function sendAll(messenger: Messenger | BatchMessenger, ready: readonly Re
   }
   const results: SendResult[] = [];
   await runPool(ready.map((r, i) => ({ r, i })), concurrency, async ({ r, i }) => {
-    results[i] = await messenger.send(r.send.to, r.send.replies, { purpose: 'marketing', idempotencyKey: r.send.idempotencyKey }).catch(failure);
+    const result = await messenger.send(r.send.to, r.send.replies, { purpose: 'marketing', idempotencyKey: r.send.idempotencyKey }).catch(failure);
+    // Read the moment this send resolves: the platform has just accepted it.
+    results[i] = result.status === 'sent' && !result.acceptedAt ? { ...result, acceptedAt: clock.now() } : result;
   });
   return results;
 }

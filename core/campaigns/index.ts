@@ -5,10 +5,12 @@ export type {
 export { createBroadcast } from './create-broadcast.js';
 export { ADMIN_TOKEN_OWNER, assertOwnCourses, broadcastOwnerOf, canManageBroadcast, findManagedBroadcast, segmentCourseIds } from './broadcast-access.js';
 export { planBroadcastAudience } from './plan-broadcast-audience.js';
+export { previewPicks, type PickShare } from './preview-picks.js';
+export { pickCourseFor, type CrossSellOffers, type PickedCourse } from './pick-course.js';
 export { enqueueBroadcast, BROADCAST_STEP } from './enqueue-broadcast.js';
 export { dispatchOutbox, type DispatchDeps, type DispatchOptions, type DispatchOutcome } from './dispatch-outbox.js';
 export { scanRetargeting } from './scan-retargeting.js';
 export { controlBroadcast, type BroadcastCommand } from './control-broadcast.js';
 export { getCampaignResults } from './get-campaign-results.js';
-export { renderCampaignMessage } from './render-campaign-message.js';
+export { isStarsPlatform, renderCampaignMessage, type CampaignMessageContext } from './render-campaign-message.js';
 export { CROSS_SELL_DEFAULTS, indexAssociationRules, pickCrossSell, type CrossSellReason } from './cross-sell.js';

@@ -16,7 +16,8 @@ export type SendStatus = (typeof SEND_STATUSES)[number];
 export type SendPurpose = 'transactional' | 'marketing';
 
 export type SendResult =
-  | { status: 'sent'; providerMessageIds: string[] }
+  /** `acceptedAt`: when the platform accepted the (last) message, where the messenger knows it; attribution counts from there. */
+  | { status: 'sent'; providerMessageIds: string[]; acceptedAt?: Date }
   /** The follower blocked the bot (Telegram 403) or is gone; they are marked unreachable. */
   | { status: 'blocked'; reason: string }
   /** The platform asked us to slow down; try again after `retryAfterMs`. */

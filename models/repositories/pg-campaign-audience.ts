@@ -1,18 +1,28 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { AudienceMember, AudienceRepository, Segment } from '../../core/campaigns/index.js';
+import type { AudienceExclusions, AudienceMember, AudienceRepository, Segment } from '../../core/campaigns/index.js';
 import { queryRows, type Db } from '../database.js';
 import { interestedInSql, lifecycleInSql } from './pg-follower-concepts.js';
 import { pgArray, tsParam } from './pg-sql.js';
 
 const DAY_MS = 86_400_000;
 
-/** Segment queries in SQL over followers `f` with a sendable identity. */
+/**
+ * Segment queries in SQL over followers `f`: the segment's conditions, and whether the follower can
+ * be sent marketing now (the same checks, in the same order, as the send guards and AUDIENCE_EXCLUSIONS).
+ */
 export class PgCampaignAudience implements AudienceRepository {
   constructor(private readonly db: Db) {}
 
   private where(segment: Segment, now: Date): { conditions: SQL; platforms: string } {
+    const { conditions, platforms, hasChat } = this.selected(segment, now);
+    return { conditions: sql`${conditions} AND NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND ${hasChat}`, platforms };
+  }
+
+  /** What the segment selects, before asking whether the follower can be reached. */
+  private selected(segment: Segment, now: Date): { conditions: SQL; platforms: string; hasChat: SQL } {
     const platforms = pgArray(segment.platforms ?? ['telegram', 'wechat']);
-    const parts: SQL[] = [sql`f.is_reachable`, sql`EXISTS (SELECT 1 FROM identities i WHERE i.follower_id = f.id AND i.kind = ANY(${platforms}::text[]))`];
+    const hasChat = sql`EXISTS (SELECT 1 FROM identities i WHERE i.follower_id = f.id AND i.kind = ANY(${platforms}::text[]))`;
+    const parts: SQL[] = [sql`true`];
     if (segment.locales) parts.push(sql`f.locale = ANY(${pgArray(segment.locales)}::text[])`);
     if (segment.lifecycle) parts.push(lifecycleInSql(segment.lifecycle, now));
     if (segment.interestTags) parts.push(interestedInSql(segment.interestTags, now));
@@ -20,7 +30,20 @@ export class PgCampaignAudience implements AudienceRepository {
     if (segment.notOwnsCourseId) parts.push(sql`NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = ${segment.notOwnsCourseId}::uuid AND en.revoked_at IS NULL)`);
     if (segment.activeWithinDays) parts.push(sql`f.last_seen_at >= ${tsParam(new Date(now.getTime() - segment.activeWithinDays * DAY_MS))}`);
     if (segment.inactiveForDays) parts.push(sql`coalesce(f.last_seen_at, f.created_at) < ${tsParam(new Date(now.getTime() - segment.inactiveForDays * DAY_MS))}`);
-    return { conditions: sql.join(parts, sql` AND `), platforms };
+    return { conditions: sql.join(parts, sql` AND `), platforms, hasChat };
+  }
+
+  async exclusions(segment: Segment, now: Date): Promise<AudienceExclusions> {
+    const { conditions, hasChat } = this.selected(segment, now);
+    const [row] = await queryRows<AudienceExclusions>(
+      this.db,
+      sql`SELECT count(*) FILTER (WHERE f.is_opted_out)::int AS opted_out,
+                 count(*) FILTER (WHERE NOT f.is_opted_out AND NOT f.has_marketing_consent)::int AS no_consent,
+                 count(*) FILTER (WHERE NOT f.is_opted_out AND f.has_marketing_consent AND NOT f.is_reachable)::int AS unreachable,
+                 count(*) FILTER (WHERE NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND NOT ${hasChat})::int AS no_chat
+          FROM followers f WHERE ${conditions}`,
+    );
+    return row ?? { opted_out: 0, no_consent: 0, unreachable: 0, no_chat: 0 };
   }
 
   async count(segment: Segment, now: Date): Promise<number> {

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import type { CampaignContentRepository, MessageVariant } from '../../core/campaigns/index.js';
+import { sql, type SQL } from 'drizzle-orm';
+import type { CampaignContentRepository, MessageVariant, PickKind, PickStats } from '../../core/campaigns/index.js';
 import type { VariantStats } from '../../core/experiments/index.js';
 import { queryRows, type Db } from '../database.js';
 import { pgArray } from './pg-sql.js';
@@ -17,26 +17,44 @@ export class PgCampaignContent implements CampaignContentRepository {
     return new Map(rows.map((r) => [r.id, { variants: r.variants, allocation: r.allocation }]));
   }
 
-  /**
-   * Sent messages per variant, and how many converted: a click or purchase by the follower within
-   * the attribution window after the send (a rule whose goal is `purchase` counts purchases only).
-   */
   async variantStats(source: 'broadcast' | 'retargeting', campaignId: string): Promise<VariantStats[]> {
+    return queryRows<VariantStats>(this.db, this.attributed(source, campaignId, sql`o.variant`, sql`o.variant`));
+  }
+
+  async pickStats(source: 'broadcast' | 'retargeting', campaignId: string): Promise<PickStats[]> {
+    const rows = await queryRows<{ variant: string; course_id: string | null; pick: PickKind | null; sent: number; conversions: number }>(
+      this.db,
+      this.attributed(source, campaignId, sql`o.variant, o.shown_course_id AS course_id, o.pick`, sql`o.variant, o.shown_course_id, o.pick`),
+    );
+    return rows.map((r) => ({ variant: r.variant, courseId: r.course_id, pick: r.pick, sent: r.sent, conversions: r.conversions }));
+  }
+
+  /**
+   * Sent messages of one campaign grouped by `groupBy`, and how many converted, last touch: a click
+   * or purchase (a rule whose goal is `purchase` counts purchases only) within the campaign's
+   * attribution window after the message was accepted, unless a later marketing message (of any
+   * campaign) was sent before it and the event also falls in that message's window — then it is
+   * that message's. `sent_at` is each message's own acceptance time (see markSentMany).
+   */
+  private attributed(source: 'broadcast' | 'retargeting', campaignId: string, columns: SQL, groupBy: SQL): SQL {
     const settings =
       source === 'broadcast'
         ? sql`(SELECT attribution_hours AS hours, ARRAY['click', 'purchase'] AS kinds FROM campaigns WHERE id = ${campaignId}::uuid)`
         : sql`(SELECT attribution_hours AS hours, CASE WHEN conversion_goal = 'purchase' THEN ARRAY['purchase'] ELSE ARRAY['click', 'purchase'] END AS kinds
                FROM retargeting_rules WHERE id = ${campaignId}::uuid)`;
-    return queryRows<VariantStats>(
-      this.db,
-      sql`WITH s AS ${settings}
-          SELECT o.variant, count(*)::int AS sent,
+    const windowOfLater = sql`make_interval(hours => coalesce((SELECT c.attribution_hours FROM campaigns c WHERE c.id = later.campaign_id),
+                                                       (SELECT r.attribution_hours FROM retargeting_rules r WHERE r.id = later.campaign_id), 72))`;
+    return sql`WITH s AS ${settings}
+          SELECT ${columns}, count(*)::int AS sent,
                  count(*) FILTER (WHERE EXISTS (
                    SELECT 1 FROM events e WHERE e.follower_id = o.follower_id AND e.kind = ANY(s.kinds)
-                     AND e.occurred_at >= o.sent_at AND e.occurred_at < o.sent_at + make_interval(hours => s.hours)))::int AS conversions
+                     AND e.occurred_at >= o.sent_at AND e.occurred_at < o.sent_at + make_interval(hours => s.hours)
+                     AND NOT EXISTS (
+                       SELECT 1 FROM outbox later WHERE later.follower_id = o.follower_id AND later.status = 'sent'
+                         AND (later.sent_at, later.id) > (o.sent_at, o.id) AND later.sent_at <= e.occurred_at
+                         AND e.occurred_at < later.sent_at + ${windowOfLater})))::int AS conversions
           FROM outbox o CROSS JOIN s
           WHERE o.campaign_id = ${campaignId}::uuid AND o.status = 'sent' AND o.variant IS NOT NULL
-          GROUP BY o.variant ORDER BY o.variant`,
-    );
+          GROUP BY ${groupBy} ORDER BY ${groupBy}`;
   }
 }

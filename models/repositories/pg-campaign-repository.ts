@@ -15,6 +15,7 @@ interface CampaignRow {
   local_date: string | null;
   local_time: string | null;
   attribution_hours: number;
+  priority: number;
   audience_size: number | null;
   created_by: string;
   created_at: unknown;
@@ -35,6 +36,7 @@ function toCampaign(r: CampaignRow): Campaign {
     localDate: r.local_date,
     localTime: r.local_time,
     attributionHours: r.attribution_hours,
+    priority: r.priority,
     audienceSize: r.audience_size,
     createdBy: r.created_by,
     createdAt: toDate(r.created_at),
@@ -50,9 +52,9 @@ export class PgCampaignRepository implements CampaignRepository {
   async create(c: NewCampaign): Promise<Campaign> {
     const [row] = await queryRows<CampaignRow>(
       this.db,
-      sql`INSERT INTO campaigns (name, segment, variants, allocation, send_mode, send_at, local_date, local_time, attribution_hours, created_by)
+      sql`INSERT INTO campaigns (name, segment, variants, allocation, send_mode, send_at, local_date, local_time, attribution_hours, priority, created_by)
           VALUES (${c.name}, ${JSON.stringify(c.segment)}::jsonb, ${JSON.stringify(c.variants)}::jsonb, ${c.allocation}, ${c.sendMode},
-                  ${c.sendAt ? c.sendAt.toISOString() : null}::timestamptz, ${c.localDate}, ${c.localTime}, ${c.attributionHours}, ${c.createdBy})
+                  ${c.sendAt ? c.sendAt.toISOString() : null}::timestamptz, ${c.localDate}, ${c.localTime}, ${c.attributionHours}, ${c.priority}, ${c.createdBy})
           RETURNING *`,
     );
     return toCampaign(row!);
@@ -117,7 +119,7 @@ export class PgCampaignRepository implements CampaignRepository {
     );
     const p: CampaignProgress = {
       total: 0, queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, blocked: 0, cancelled: 0,
-      skipped: { total: 0, opted_out: 0, no_consent: 0, capped: 0, unreachable: 0 },
+      skipped: { total: 0, opted_out: 0, no_consent: 0, capped: 0, unreachable: 0, outranked: 0, no_offer: 0 },
       held: { quiet_hours: 0, rate_limited: 0, retry: 0 },
     };
     for (const r of rows) {

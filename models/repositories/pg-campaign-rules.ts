@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import {
   CROSS_SELL_DEFAULTS,
   indexAssociationRules,
+  type CrossSellOffers,
   pickCrossSell,
   type CrossSellReason,
   type RetargetingRule,
@@ -67,7 +68,7 @@ interface OccasionRow {
  * @example
  * const rules = new PgRetargetingRules(database.db); // artifacts default to PgModelArtifactRepository on the same db
  */
-export class PgRetargetingRules implements RetargetingRuleRepository {
+export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellOffers {
   private associationRules: { version: number; byCourse: Map<string, AssociationRule[]> | null } | null = null;
 
   constructor(
@@ -133,7 +134,7 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
     const { due, since } = purchaseWindow(rule, now);
     const model = await this.loadAssociationRules();
     const source: CrossSellReason['source'] = model ? 'association_rules' : 'co_purchase';
-    const byCourse = model ?? (await this.coPurchaseRules(rule, due, since));
+    const byCourse = model ?? (await this.coPurchaseRules(rule.params.minSupport ?? 2, sql`SELECT course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since}`));
     // Occasions already offered are left out here too, so the picking below only sees new ones.
     const purchases = await queryRows<{ follower_id: string; course_id: string; owned: string[] }>(
       this.db,
@@ -173,12 +174,46 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
   }
 
   /**
+   * The cross-sell offer for one follower now (a broadcast variant with `pick: 'cross_sell'`): for
+   * their paid purchases, newest first, the best rule (pickCrossSell, default thresholds) whose
+   * consequent is on sale and not owned; the latest model's rules, or co-purchase counts (at least
+   * two buyers of both) while no model has rules. Null when no rule applies.
+   */
+  async offerFor(followerId: string): Promise<{ courseId: string; reason: CrossSellReason } | null> {
+    const purchases = await queryRows<{ course_id: string }>(
+      this.db,
+      sql`SELECT course_id FROM orders WHERE follower_id = ${followerId}::uuid AND status = 'paid' GROUP BY course_id ORDER BY max(paid_at) DESC, course_id LIMIT 20`,
+    );
+    if (purchases.length === 0) return null;
+    const model = await this.loadAssociationRules();
+    const source: CrossSellReason['source'] = model ? 'association_rules' : 'co_purchase';
+    const purchasedIds = purchases.map((p) => p.course_id);
+    const byCourse = model ?? (await this.coPurchaseRules(2, sql`SELECT unnest(${pgArray(purchasedIds)}::uuid[])`));
+    const [owned, onSale] = await Promise.all([
+      queryRows<{ course_id: string }>(this.db, sql`SELECT course_id FROM entitlements WHERE follower_id = ${followerId}::uuid AND revoked_at IS NULL`),
+      queryRows<{ id: string }>(this.db, sql`SELECT id FROM courses WHERE status = 'on_sale'`),
+    ]);
+    const ownedIds = new Set(owned.map((r) => r.course_id));
+    const onSaleIds = new Set(onSale.map((r) => r.id));
+    const thresholds = { minConfidence: model ? CROSS_SELL_DEFAULTS.minConfidence : 0, minLift: model ? CROSS_SELL_DEFAULTS.minLift : 0, isOnSale: (id: string) => onSaleIds.has(id) };
+    for (const purchasedId of purchasedIds) {
+      const best = pickCrossSell(byCourse.get(purchasedId) ?? [], { purchasedCourseId: purchasedId, ownedCourseIds: ownedIds }, thresholds);
+      if (!best) continue;
+      const titles = await this.titlesOf(best.antecedent);
+      const purchased = [purchasedId, ...best.antecedent.filter((id) => id !== purchasedId)].map((id) => titles.get(id));
+      if (purchased.some((t) => !t)) continue;
+      return { courseId: best.consequent, reason: { source, purchased: purchased.map((t) => t!), support: best.support, confidence: best.confidence, lift: best.lift } };
+    }
+    return null;
+  }
+
+  /**
    * The stand-in while no recommender model with association rules exists: for each course bought
    * in the rule's window, the courses its buyers also paid for (at least `minSupport` buyers of
    * both; the 200 most co-bought), as one-course rules with support, confidence and lift over
    * paying followers.
    */
-  private async coPurchaseRules(rule: RetargetingRule, due: SQL, since: SQL): Promise<Map<string, AssociationRule[]>> {
+  private async coPurchaseRules(minSupport: number, purchased: SQL): Promise<Map<string, AssociationRule[]>> {
     const rows = await queryRows<{ purchased_id: string; other: string; together: number; buyers_of_purchased: number; buyers_of_other: number; buyers: number }>(
       this.db,
       sql`WITH paid AS (SELECT DISTINCT follower_id, course_id FROM orders WHERE status = 'paid'),
@@ -187,8 +222,8 @@ export class PgRetargetingRules implements RetargetingRuleRepository {
                  SELECT a.course_id AS purchased_id, b.course_id AS other, count(*)::int AS together,
                         row_number() OVER (PARTITION BY a.course_id ORDER BY count(*) DESC, b.course_id) AS rank
                  FROM paid a JOIN paid b ON b.follower_id = a.follower_id AND b.course_id <> a.course_id
-                 WHERE a.course_id IN (SELECT course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since})
-                 GROUP BY a.course_id, b.course_id HAVING count(*) >= ${rule.params.minSupport ?? 2})
+                 WHERE a.course_id IN (${purchased})
+                 GROUP BY a.course_id, b.course_id HAVING count(*) >= ${minSupport})
           SELECT p.purchased_id, p.other, p.together, bp.n AS buyers_of_purchased, bo.n AS buyers_of_other, (SELECT count(DISTINCT follower_id)::int FROM paid) AS buyers
           FROM pairs p JOIN buyers bp ON bp.course_id = p.purchased_id JOIN buyers bo ON bo.course_id = p.other
           WHERE p.rank <= 200`,

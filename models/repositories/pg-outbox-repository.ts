@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import type { ClaimedMessage, CrossSellReason, OutboxEntry, OutboxRepository } from '../../core/campaigns/index.js';
+import { sql, type SQL } from 'drizzle-orm';
+import type { ClaimedMessage, CrossSellReason, OutboxEntry, OutboxRepository, OutboxSkipReason, PickKind } from '../../core/campaigns/index.js';
 import type { Locale, Platform } from '../../core/index.js';
-import type { SkipReason } from '../../core/guards/index.js';
 import { queryRows, type Db } from '../database.js';
 import { pgArray, tsParam } from './pg-sql.js';
 
@@ -23,12 +22,28 @@ interface ClaimedRow {
   chat_id: string | null;
   previous_status: string;
   reason: CrossSellReason | null;
+  is_outranked: boolean;
 }
 
-/** The transactional outbox on PostgreSQL (or PGlite). */
 /** The error a send row gets when its process stopped before recording how the send went. */
 export const ABANDONED_SEND = 'abandoned: the process sending it stopped before it recorded the outcome';
 
+/**
+ * Whether a leased broadcast `l` (of follower `f`) is outranked: the follower was sent a broadcast
+ * of a higher priority today (their local day), or has one queued or in flight due before the day
+ * ends. Counting the pending ones makes the rule hold whichever of the two is leased first.
+ */
+function outrankedSql(now: Date): SQL {
+  const dayStart = sql`(date_trunc('day', ${tsParam(now)} AT TIME ZONE f.time_zone) AT TIME ZONE f.time_zone)`;
+  return sql`(l.source = 'broadcast' AND EXISTS (
+    SELECT 1 FROM outbox o2 JOIN campaigns c2 ON c2.id = o2.campaign_id
+    WHERE o2.follower_id = l.follower_id AND o2.source = 'broadcast' AND o2.id <> l.id
+      AND c2.priority > (SELECT c.priority FROM campaigns c WHERE c.id = l.campaign_id)
+      AND ((o2.status = 'sent' AND o2.sent_at >= ${dayStart})
+           OR (o2.status IN ('queued', 'sending') AND c2.status NOT IN ('paused', 'cancelled') AND o2.not_before < ${dayStart} + interval '1 day'))))`;
+}
+
+/** The transactional outbox on PostgreSQL (or PGlite). */
 export class PgOutboxRepository implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
@@ -80,7 +95,8 @@ export class PgOutboxRepository implements OutboxRepository {
             UPDATE outbox o SET status = 'sending', lease_until = ${tsParam(new Date(now.getTime() + leaseMs))}, attempts = o.attempts + 1, updated_at = ${tsParam(now)}
             FROM due WHERE o.id = due.id
             RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id, o.reason, due.previous_status)
-          SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, ident.kind AS identity_kind, ident.external_id AS chat_id
+          SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, ident.kind AS identity_kind, ident.external_id AS chat_id,
+                 ${outrankedSql(now)} AS is_outranked
           FROM leased l
           JOIN followers f ON f.id = l.follower_id
           LEFT JOIN LATERAL (SELECT i.kind, i.external_id FROM identities i WHERE i.follower_id = l.follower_id AND i.kind IN ('telegram', 'wechat')
@@ -106,6 +122,7 @@ export class PgOutboxRepository implements OutboxRepository {
       },
       recipient: r.identity_kind && r.chat_id ? { platform: r.identity_kind, chatId: r.chat_id } : null,
       reason: r.reason,
+      isOutranked: r.is_outranked,
     }));
   }
 
@@ -115,19 +132,23 @@ export class PgOutboxRepository implements OutboxRepository {
    * is taken again after its lease, and the messenger's idempotency key (Telegram's send log commits
    * synchronously) answers `sent` instead of sending twice.
    */
-  async markSentMany(sent: ReadonlyArray<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date }>): Promise<void> {
+  async markSentMany(sent: ReadonlyArray<{ id: number; providerMessageIds: string[]; variant: string | null; at: Date; shownCourseId?: string | null; pick?: PickKind | null }>): Promise<void> {
     if (sent.length === 0) return;
-    const rows = JSON.stringify(sent.map((s) => ({ id: s.id, ids: s.providerMessageIds, variant: s.variant, at: s.at.toISOString() })));
+    const rows = JSON.stringify(
+      sent.map((s) => ({ id: s.id, ids: s.providerMessageIds, variant: s.variant, at: s.at.toISOString(), shown: s.shownCourseId ?? null, pick: s.pick ?? null })),
+    );
+    // sent_at is each message's own acceptance time (the dispatcher's `at`), not this statement's.
     await this.db.execute(
       sql`WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
-               v AS (SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS x(id bigint, ids text[], variant text, at timestamptz))
+               v AS (SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS x(id bigint, ids text[], variant text, at timestamptz, shown uuid, pick text))
           UPDATE outbox o SET status = 'sent', sent_at = v.at, provider_message_ids = v.ids, variant = coalesce(v.variant, o.variant),
+                 shown_course_id = v.shown, pick = v.pick,
                  lease_until = NULL, held_reason = NULL, last_error = NULL, updated_at = v.at
           FROM v, async_commit WHERE o.id = v.id`,
     );
   }
 
-  async markSkipped(id: number, reason: SkipReason, at: Date): Promise<void> {
+  async markSkipped(id: number, reason: OutboxSkipReason, at: Date): Promise<void> {
     await this.db.execute(sql`UPDATE outbox SET status = 'skipped', skip_reason = ${reason}, lease_until = NULL, held_reason = NULL, updated_at = ${tsParam(at)} WHERE id = ${id}`);
   }
 

@@ -151,12 +151,14 @@ describe.each(testTargets())('campaign dispatch and guards on %s', (target) => {
     expect(received(p)).toHaveLength(1);
   });
 
-  it('skips a follower who opts out in the middle of a broadcast, and followers without consent', async () => {
+  it('skips a follower who opts out in the middle of a broadcast, and one who withdraws consent after planning', async () => {
     clock.set(new Date('2026-12-03T12:00:00Z'));
     const p = prefix();
     const ids = await seedFollowers(database.db, 10, { prefix: p, timeZone: 'UTC' });
-    const [noConsent] = await seedFollowers(database.db, 1, { prefix: `${p}9`, timeZone: 'UTC', hasConsent: false });
+    const [noConsent] = await seedFollowers(database.db, 1, { prefix: `${p}9`, timeZone: 'UTC' });
     const id = await broadcast({ followerIds: [...ids, noConsent!] });
+    // Planned while consenting; the guard reads consent again at send time.
+    await database.db.execute(sql`UPDATE followers SET has_marketing_consent = false WHERE id = ${noConsent!}::uuid`);
     const first = await dispatchOutbox(deps, { ...options, batchSize: 4, concurrency: 1 });
     expect(first.claimed).toBe(4);
     const [sentIds, pending] = [

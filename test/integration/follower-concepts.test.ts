@@ -77,7 +77,8 @@ describe.each(testTargets())('lifecycle stage and interests: persona and segment
     }
     let serial = 0;
     for (const [i, c] of CASES.entries()) {
-      const [row] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO followers (display_name, created_at) VALUES (${c.name}, ${new Date(NOW.getTime() - 400 * DAY_MS).toISOString()}::timestamptz) RETURNING id`);
+      const [row] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO followers (display_name, created_at, has_marketing_consent)
+        VALUES (${c.name}, ${new Date(NOW.getTime() - 400 * DAY_MS).toISOString()}::timestamptz, true) RETURNING id`);
       const id = row!.id;
       followerIds.set(c.name, id);
       await database.db.execute(sql`INSERT INTO identities (kind, external_id, follower_id) VALUES ('telegram', ${`case-${i}`}, ${id}::uuid)`);

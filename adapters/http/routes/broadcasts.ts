@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { controlBroadcast, createBroadcast, enqueueBroadcast, findManagedBroadcast, type Campaign } from '../../../core/campaigns/index.js';
-import type { Clock, CourseRepository } from '../../../core/index.js';
+import type { Clock, CourseRepository, Recommender } from '../../../core/index.js';
 import type { CampaignRepositories } from '../../../models/repositories/pg-campaign-repositories.js';
 import { principalOf } from '../auth/console-auth.js';
 
@@ -9,6 +9,8 @@ export interface CampaignApiDeps {
   repos: CampaignRepositories;
   courses: CourseRepository;
   clock: Clock;
+  /** The one recommender chain (`ctx.recommender`): previews of "each follower's own pick" ask it. */
+  recommender?: Recommender;
   /** Called after messages were enqueued, to wake an idle dispatcher in this process. */
   onEnqueued?: () => void;
 }
@@ -30,6 +32,7 @@ export function broadcastJson(c: Campaign) {
     localDate: c.localDate,
     localTime: c.localTime,
     attributionHours: c.attributionHours,
+    priority: c.priority,
     audienceSize: c.audienceSize,
     createdBy: c.createdBy,
     createdAt: c.createdAt.toISOString(),

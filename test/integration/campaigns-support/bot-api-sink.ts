@@ -6,6 +6,8 @@ export interface SinkMessage {
   text: string;
   messageId: number;
   at: number;
+  /** The inline keyboard's button texts, row by row, when the message had one. */
+  buttons?: string[][];
 }
 
 export interface BotApiSinkOptions {
@@ -49,7 +51,7 @@ export class BotApiSink {
           else send();
         };
         if (!/^\/bot[^/]+\/sendMessage$/.test(req.url ?? '')) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
-        let body: { chat_id?: string | number; text?: string };
+        let body: { chat_id?: string | number; text?: string; reply_markup?: { inline_keyboard?: Array<Array<{ text: string }>> } | string };
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
         } catch {
@@ -68,7 +70,9 @@ export class BotApiSink {
           }
           this.tokens -= 1;
         }
-        const message: SinkMessage = { chatId, text: String(body.text ?? ''), messageId: this.nextId++, at: Date.now() };
+        const markup = typeof body.reply_markup === 'string' ? (JSON.parse(body.reply_markup) as { inline_keyboard?: Array<Array<{ text: string }>> }) : body.reply_markup;
+        const buttons = markup?.inline_keyboard?.map((row) => row.map((b) => b.text));
+        const message: SinkMessage = { chatId, text: String(body.text ?? ''), messageId: this.nextId++, at: Date.now(), ...(buttons ? { buttons } : {}) };
         this.messages.push(message);
         reply(200, { ok: true, result: { message_id: message.messageId, chat: { id: Number(chatId) || chatId }, date: Math.floor(message.at / 1000), text: message.text } });
       });

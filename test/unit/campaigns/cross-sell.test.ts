@@ -67,7 +67,8 @@ describe('renderCampaignMessage with a cross-sell reason', () => {
   };
 
   // The opt-out line follows the message text after a blank line.
-  const messageText = (...args: Parameters<typeof renderCampaignMessage>) => (renderCampaignMessage(...args)[0] as { text: string }).text.split('\n')[0];
+  const messageText = (v: MessageVariant, locale: 'en' | 'zh-CN', c: Course, crossSell: CrossSellReason | null = null) =>
+    (renderCampaignMessage(v, { locale, platform: 'telegram', course: c, crossSell })[0] as { text: string }).text.split('\n')[0];
 
   it('names the purchase and the numbers in the follower language', () => {
     expect(messageText(variant, 'en', course, reason)).toBe('60% of "SQL basics, Statistics" buyers took "Data viz" (lift 2.5, 12%).');

@@ -39,6 +39,10 @@ const zh = {
   attachment: '附件（文件地址）', estimatedMinutes: '预计分钟', freePreview: '免费试看', lessonsCount: '{n} 节课', confirmDeleteContent: '确定删除？',
   invalidFields: '有字段需要修改，请查看标红的提示。', draft: '草稿', onSale: '在售', archived: '已归档',
   stageNew: '新粉丝', stageEngaged: '活跃互动', stageCustomer: '付费客户', stageAtRisk: '流失风险', stageDormant: '沉睡',
+  courseOnCard: '附带课程', pickNone: '不附课程', pickRecommended: '每位粉丝的专属推荐', pickCrossSell: '交叉销售（无规则时用专属推荐）', pickFixed: '固定课程',
+  pickHelp: '可用 {course}、{price}、{reason}（推荐理由）', pickDistribution: '专属推荐分布（抽样 {n} 人）', noOffer: '无可推荐', picksByCourse: '各课程的发送与转化',
+  excluded: '无法发送', excludedOptedOut: '已退订', excludedNoConsent: '未同意营销', excludedUnreachable: '无法触达', excludedNoChat: '没有可发送的聊天',
+  priority: '优先级（数字大者当天优先）',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -78,6 +82,10 @@ const en: typeof zh = {
   attachment: 'Attachment (file address)', estimatedMinutes: 'Minutes', freePreview: 'Free preview', lessonsCount: '{n} lessons', confirmDeleteContent: 'Delete it?',
   invalidFields: 'Some fields need fixing; see the messages in red.', draft: 'Draft', onSale: 'On sale', archived: 'Archived',
   stageNew: 'New', stageEngaged: 'Engaged', stageCustomer: 'Customer', stageAtRisk: 'At risk', stageDormant: 'Dormant',
+  courseOnCard: 'Course on the card', pickNone: 'No course', pickRecommended: "Each follower's own pick", pickCrossSell: 'Cross-sell (else their own pick)', pickFixed: 'Fixed course',
+  pickHelp: 'You can use {course}, {price} and {reason} (why it was picked)', pickDistribution: "Each follower's own pick (sample of {n})", noOffer: 'Nothing to offer',
+  picksByCourse: 'Sends and conversions per course', excluded: 'Cannot be sent', excludedOptedOut: 'Opted out', excludedNoConsent: 'No marketing consent',
+  excludedUnreachable: 'Unreachable', excludedNoChat: 'No chat we can send to', priority: 'Priority (higher wins the day)',
 };
 
 export type Messages = typeof zh;

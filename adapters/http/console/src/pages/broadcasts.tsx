@@ -1,11 +1,18 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, issuesByPath } from '../api.ts';
-import { useI18n, type Messages } from '../i18n.ts';
+import { fill, useI18n, type Messages } from '../i18n.ts';
 import type { Broadcast, Progress } from './campaign-types.ts';
 import { describeSendTime, initialSendTime, SEND_TIME_FIELD_OF_CODE, SendTimePicker, sendTimeBody } from './send-time-picker.tsx';
 
-interface DraftVariant { key: string; zh: string; en: string }
-interface Preview { size: number; sample: { followerId: string; locale: string; timeZone: string; platform: string }[] }
+type DraftPick = '' | 'recommended' | 'cross_sell';
+interface DraftVariant { key: string; zh: string; en: string; pick: DraftPick }
+interface PickShare { courseId: string; titleZh: string; titleEn: string; pick: 'recommended' | 'cross_sell'; followers: number; share: number }
+interface Preview {
+  size: number;
+  sample: { followerId: string; locale: string; timeZone: string; platform: string }[];
+  excluded?: { opted_out: number; no_consent: number; unreachable: number; no_chat: number; total: number };
+  picks?: { sampled: number; courses: PickShare[]; noOffer: number };
+}
 
 /** The lifecycle stages of core/followers/lifecycle.ts, the ones the persona shows, with their labels. */
 const LIFECYCLE = [['new', 'stageNew'], ['engaged', 'stageEngaged'], ['customer', 'stageCustomer'], ['at-risk', 'stageAtRisk'], ['dormant', 'stageDormant']] as const;
@@ -16,7 +23,8 @@ export function BroadcastsPage() {
   const [platforms, setPlatforms] = useState<string[]>([]);
   const [lifecycle, setLifecycle] = useState<string[]>([]);
   const [tags, setTags] = useState('');
-  const [variants, setVariants] = useState<DraftVariant[]>([{ key: 'A', zh: '', en: '' }]);
+  const [variants, setVariants] = useState<DraftVariant[]>([{ key: 'A', zh: '', en: '', pick: '' }]);
+  const [priority, setPriority] = useState(0);
   const [allocation, setAllocation] = useState<'ab' | 'bandit'>('ab');
   const [sendTime, setSendTime] = useState(initialSendTime);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -33,13 +41,15 @@ export function BroadcastsPage() {
   const loadRecent = () => api<{ items: Broadcast[] }>('GET', '/broadcasts?limit=10').then((d) => setRecent(d.items), (e: Error) => setError(e.message));
   useEffect(() => { void loadRecent(); }, []);
 
-  const doPreview = () => api<Preview>('POST', '/segments/preview', { segment: segment(), sampleSize: 5 }).then((p) => { setError(''); setPreview(p); }, (e: Error) => setError(e.message));
+  const pick = variants.find((v) => v.pick)?.pick;
+  const doPreview = () => api<Preview>('POST', '/segments/preview', { segment: segment(), sampleSize: 5, ...(pick ? { pick } : {}) }).then((p) => { setError(''); setPreview(p); }, (e: Error) => setError(e.message));
   const send = () =>
     api<{ broadcast: Broadcast; enqueued: number; audienceSize: number }>('POST', '/broadcasts', {
       name,
       segment: segment(),
       allocation,
-      variants: variants.map((v) => ({ key: v.key, text: { ...(v.zh.trim() ? { 'zh-CN': v.zh } : {}), ...(v.en.trim() ? { en: v.en } : {}) } })),
+      priority,
+      variants: variants.map((v) => ({ key: v.key, text: { ...(v.zh.trim() ? { 'zh-CN': v.zh } : {}), ...(v.en.trim() ? { en: v.en } : {}) }, ...(v.pick ? { pick: v.pick } : {}) })),
       sendTime: sendTimeBody(sendTime),
     }).then(
       (res) => { setError(''); setIssues({}); setSelected(res.broadcast.id); void loadRecent(); },
@@ -77,6 +87,24 @@ export function BroadcastsPage() {
         {preview && (
           <div data-testid="audience-preview">
             <p>{t.matched}: <strong data-testid="audience-count">{preview.size}</strong></p>
+            {preview.excluded && preview.excluded.total > 0 && (
+              <p className="muted" data-testid="audience-excluded">{t.excluded}: {([
+                ['opted_out', t.excludedOptedOut], ['no_consent', t.excludedNoConsent], ['unreachable', t.excludedUnreachable], ['no_chat', t.excludedNoChat],
+              ] as const).filter(([k]) => preview.excluded![k] > 0).map(([k, label]) => <span className="pill" key={k}>{label} {preview.excluded![k]}</span>)}</p>
+            )}
+            {preview.picks && (
+              <div data-testid="pick-distribution">
+                <p>{fill(t.pickDistribution, { n: String(preview.picks.sampled) })}</p>
+                {preview.picks.courses.map((c) => (
+                  <div className="row" key={`${c.courseId}:${c.pick}`}>
+                    <span style={{ minWidth: 200 }}>{lang === 'zh-CN' ? c.titleZh : c.titleEn}</span>
+                    <div className="interval" style={{ flex: 1 }}><span style={{ left: 0, width: `${c.share * 100}%` }} /></div>
+                    <small>{c.followers} · {(c.share * 100).toFixed(0)}%</small>
+                  </div>
+                ))}
+                {preview.picks.noOffer > 0 && <p className="muted">{t.noOffer}: {preview.picks.noOffer}</p>}
+              </div>
+            )}
             {preview.sample.length > 0 && (
               <p className="muted">{t.sample}: {preview.sample.map((m) => <span className="pill" key={m.followerId}>{m.platform} · {m.locale} · {m.timeZone} · {m.followerId.slice(0, 8)}</span>)}</p>
             )}
@@ -91,6 +119,7 @@ export function BroadcastsPage() {
               <option value="ab">{t.allocationAb}</option><option value="bandit">{t.allocationBandit}</option>
             </select>
           </label>
+          <label>{t.priority}<input aria-label="priority" type="number" min={-100} max={100} value={priority} style={{ width: 80 }} onChange={(e) => setPriority(Number(e.target.value) || 0)} /></label>
         </div>
         <h3>{t.variants}</h3>
         {variants.map((v, i) => (
@@ -98,10 +127,16 @@ export function BroadcastsPage() {
             <label>key<input aria-label={`variant ${i + 1} key`} value={v.key} style={{ width: 60 }} onChange={(e) => editVariant(i, { key: e.target.value })} /></label>
             <label style={{ flex: 1 }}>中文<textarea aria-label={`variant ${v.key} zh`} rows={2} value={v.zh} onChange={(e) => editVariant(i, { zh: e.target.value })} /></label>
             <label style={{ flex: 1 }}>English<textarea aria-label={`variant ${v.key} en`} rows={2} value={v.en} onChange={(e) => editVariant(i, { en: e.target.value })} /></label>
+            <label>{t.courseOnCard}
+              <select aria-label={`variant ${v.key} course`} value={v.pick} title={v.pick ? t.pickHelp : undefined} onChange={(e) => editVariant(i, { pick: e.target.value as DraftPick })}>
+                <option value="">{t.pickNone}</option><option value="recommended">{t.pickRecommended}</option><option value="cross_sell">{t.pickCrossSell}</option>
+              </select>
+              {v.pick && <small className="muted">{t.pickHelp}</small>}
+            </label>
           </div>
         ))}
         <div className="row">
-          <button className="secondary" onClick={() => setVariants([...variants, { key: String.fromCharCode(65 + variants.length), zh: '', en: '' }])} disabled={variants.length >= 5}>{t.addVariant}</button>
+          <button className="secondary" onClick={() => setVariants([...variants, { key: String.fromCharCode(65 + variants.length), zh: '', en: '', pick: '' }])} disabled={variants.length >= 5}>{t.addVariant}</button>
         </div>
         <SendTimePicker value={sendTime} onChange={setSendTime} issues={issues} />
         <div className="row">

@@ -1,5 +1,5 @@
 /** The shapes the campaigns API answers with (adapters/http/routes/broadcasts.ts, experiments.ts, retargeting-rules.ts). */
-export interface Variant { key: string; weight?: number; text: { 'zh-CN'?: string; en?: string }; courseId?: string }
+export interface Variant { key: string; weight?: number; text: { 'zh-CN'?: string; en?: string }; courseId?: string; pick?: 'recommended' | 'cross_sell' }
 
 export interface Progress {
   total: number; queued: number; sending: number; sent: number; delivered: number; failed: number; blocked: number; cancelled: number;
@@ -12,14 +12,19 @@ export interface Broadcast {
   id: string; name: string; status: 'scheduled' | 'sending' | 'paused' | 'cancelled' | 'completed';
   segment: Record<string, unknown>; variants: Variant[]; allocation: 'ab' | 'bandit';
   sendMode: 'now' | 'at' | 'follower_local'; sendAt: string | null; localDate: string | null; localTime: string | null;
-  audienceSize: number | null; createdBy: string; createdAt: string; progress?: Progress;
+  priority?: number; audienceSize: number | null; createdBy: string; createdAt: string; progress?: Progress;
 }
 
 export interface VariantResult {
   variant: string; sent: number; conversions: number; conversionRate: number; credibleInterval: [number, number]; probabilityBest: number;
   versusControl: { z: number; pValue: number; isSignificant: boolean } | null;
 }
-export interface Results { allocation: 'ab' | 'bandit'; variants: VariantResult[] }
+/** Sends and conversions of one variant and the course its card showed (`pick`: how that course was chosen). */
+export interface PickResult {
+  variant: string; courseId: string | null; pick: 'fixed' | 'recommended' | 'cross_sell' | null; sent: number; conversions: number; rate: number;
+  titleZh: string | null; titleEn: string | null;
+}
+export interface Results { allocation: 'ab' | 'bandit'; variants: VariantResult[]; picks?: PickResult[] }
 
 /** The triggers core/campaigns/campaign-types.ts accepts, in the order the form offers them. */
 export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell'] as const;

@@ -7,14 +7,18 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Per-variant experiment results: sent, conversions, rate with its 95% credible interval drawn as a bar, P(best), z-test against the control. */
 export function ResultsTable({ path, testId }: { path: string; testId?: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [results, setResults] = useState<Results | null>(null);
   const [error, setError] = useState('');
   useEffect(() => { api<Results>('GET', path).then(setResults, (e: Error) => setError(e.message)); }, [path]);
   if (error) return <p className="error">{error}</p>;
   if (!results) return <p>{t.loading}</p>;
   const top = Math.max(0.05, ...results.variants.map((v) => v.credibleInterval[1]));
+  const pickLabel = { fixed: t.pickFixed, recommended: t.pickRecommended, cross_sell: t.pickCrossSell } as const;
+  const picks = (results.picks ?? []).filter((p) => p.courseId !== null);
+  const total = Math.max(1, ...picks.map((p) => p.sent));
   return (
+    <>
     <table data-testid={testId}>
       <thead><tr><th>{t.variant}</th><th>{t.sent}</th><th>{t.conversions}</th><th>{t.rate}</th><th>{t.interval}</th><th>{t.pBest}</th><th>{t.vsControl}</th></tr></thead>
       <tbody>
@@ -36,5 +40,24 @@ export function ResultsTable({ path, testId }: { path: string; testId?: string }
         ))}
       </tbody>
     </table>
+    {picks.length > 0 && (
+      <table data-testid={testId ? `${testId}-picks` : undefined} aria-label={t.picksByCourse}>
+        <caption>{t.picksByCourse}</caption>
+        <thead><tr><th>{t.variant}</th><th>{t.courses}</th><th>{t.courseOnCard}</th><th>{t.sent}</th><th>{t.conversions}</th><th>{t.rate}</th></tr></thead>
+        <tbody>
+          {picks.map((p) => (
+            <tr key={`${p.variant}:${p.courseId}:${p.pick}`} data-pick-course={p.titleEn ?? ''}>
+              <td>{p.variant}</td>
+              <td>{(lang === 'zh-CN' ? p.titleZh : p.titleEn) ?? '—'}</td>
+              <td>{p.pick ? pickLabel[p.pick] : '—'}</td>
+              <td><div className="interval"><span style={{ left: 0, width: `${(p.sent / total) * 100}%` }} /></div><small>{p.sent}</small></td>
+              <td>{p.conversions}</td>
+              <td>{pct(p.rate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+    </>
   );
 }
