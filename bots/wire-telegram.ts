@@ -4,7 +4,8 @@ import {
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
 import { CachedCourseCatalogue, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
-import { PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
+import { loadIntentModel, type IntentModel } from '../core/understanding/index.js';
+import { PgDialogMemoryStore, PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
 import type { TelegramConfig } from './config/telegram.js';
 import type { CoreContext } from './core-context.js';
@@ -20,6 +21,8 @@ export interface TelegramChannelParts {
   metrics?: Metrics;
   /** The one recommender chain (`ctx.recommender`). */
   recommender: Recommender;
+  /** The understanding model, loaded at start; without it the first text message loads it. */
+  intentModel?: IntentModel;
   timer?: Timer;
   /** Per-update phase timings (the benchmark's profile). */
   onPhases?: (phases: UpdatePhases) => void;
@@ -38,7 +41,11 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   const updates = new PgTelegramUpdateRepository(parts.db);
   // The chat path reads the same catalogue pages over and over: reused for a few seconds.
   const repos: Repositories = { ...parts.repos, courses: new CachedCourseCatalogue(parts.repos.courses, parts.clock) };
-  const dialog: DialogDeps = { repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender: parts.recommender, checkoutProvider: 'telegram_stars' };
+  const dialog: DialogDeps = {
+    repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender: parts.recommender, checkoutProvider: 'telegram_stars',
+    memory: new PgDialogMemoryStore(parts.db),
+    ...(parts.intentModel ? { intentModel: parts.intentModel } : {}),
+  };
   const processorRef: { current?: UpdateProcessor } = {};
   const { bot, drain } = createTelegramBot({
     token,
@@ -121,7 +128,11 @@ export async function wireTelegram(ctx: CoreContext, wiring: Wiring): Promise<vo
   }
   const logger = ctx.logger.child({ channel: 'telegram' });
   const channel = buildTelegramChannel(
-    { db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, recommender: ctx.recommender },
+    {
+      db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, recommender: ctx.recommender,
+      // Trained once per process, here at start, so no chat turn waits for it.
+      intentModel: loadIntentModel(),
+    },
     config,
     config.botToken,
   );

@@ -23,3 +23,4 @@ export * as recommenderSchema from './recommender-schema.js';
 export { PgModelArtifactRepository } from './repositories/pg-model-artifact-repository.js';
 export { PgInteractionRepository } from './repositories/pg-interaction-repository.js';
 export { openScratchDatabase } from './scratch-database.js';
+export { PgDialogMemoryStore } from './repositories/pg-dialog-memory-store.js';

@@ -5,6 +5,7 @@ import { createWechatChannel, type WechatBot } from '../../adapters/wechat/index
 import { createLogger, createMetrics } from '../../adapters/index.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
 import { systemClock, type Repositories } from '../../core/index.js';
+import { loadIntentModel } from '../../core/understanding/index.js';
 import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 
@@ -62,6 +63,8 @@ describe.each(testTargets())('WeChat bot end to end with wechaty-puppet-mock on 
       bot, db: database.db, repos, uow, clock: systemClock,
       recordEventsDeps: { uow, clock: systemClock, metrics: createMetrics().core },
       recommender: buildRecommender({ db: database.db, repos, clock: systemClock, logger }).recommender,
+      // Loaded here, as the process loads it at start, so no turn waits for its training.
+      intentModel: loadIntentModel(),
       logger,
       pacing: { intervalMs: 0, jitterMs: 0, dailyCap: 1000, roomSendsPerHour: 100 },
       friends: { autoAccept: true, keywords: ['课程', 'course'] },
