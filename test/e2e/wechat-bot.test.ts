@@ -136,6 +136,28 @@ describe.each(testTargets())('WeChat bot end to end with wechaty-puppet-mock on 
     expect(errors).toEqual([]);
   });
 
+  it('remembers the list shown: "第二个" opens the confirmation card, and "1" (Confirm) links exactly that course', async () => {
+    const buyer = mocker.createContact({ name: '小李' });
+    const texts = inbox(buyer);
+    const cardsBefore = puppet.urlLinks.length;
+    buyer.say('有没有摄影课？').to(self);
+    await until(() => puppet.urlLinks.length >= cardsBefore + 2 && texts.length > 0, 'photography cards');
+    const shown = puppet.urlLinks.slice(cardsBefore).map((c) => c.payload.url);
+    const second = (await repos.courses.findBySlug(shown[1]!.split('/').at(-1)!))!;
+
+    const textsBefore = texts.length;
+    buyer.say('第二个').to(self);
+    const card = await until(() => texts.slice(textsBefore).find((t) => t.includes('请确认购买')), 'confirmation card');
+    expect(card).toContain(second.titleZh);
+    expect(card).toContain('¥');
+
+    const linksBefore = puppet.urlLinks.length;
+    buyer.say('1').to(self);
+    const link = await until(() => puppet.urlLinks.slice(linksBefore).find((c) => c.conversationId === buyer.id), 'purchase link');
+    expect(link.payload.url).toBe(`https://zhiliao.example/courses/${second.slug}`);
+    expect(errors).toEqual([]);
+  });
+
   it('welcomes people joining a room and answers @mentions there, ignoring other room chatter', async () => {
     const member = mocker.createContact({ name: '小红' });
     const room = mocker.createRoom({ topic: '摄影学习群', memberIdList: [self.id, member.id] });
