@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Follower } from '../followers/follower.js';
 import type { DialogMemory } from '../ports/dialog-memory.js';
-import { loadIntentModel, understandMessage } from '../understanding/index.js';
+import { loadIntentModel, matchCourseReference, understandMessage } from '../understanding/index.js';
 import { consentReplies, languageReplies, onboardingDoneReplies, resubscribeReplies, startReplies, topicReplies, unsubscribeReplies } from './account-replies.js';
 import { browseReplies, courseInfoReplies, courseTitlesOf, myCoursesReplies, onSaleCourses, recommendReplies, searchReplies } from './catalogue-replies.js';
 import { dialogText } from './dialog-text.js';
@@ -9,24 +9,26 @@ import { freshMemory, memoryAfter } from './dialog-memory.js';
 import { menuButtons, textReply, type DialogDeps, type DialogTurn } from './dialog-turn.js';
 import { inboundMessageSchema, type InboundMessage } from './inbound-message.js';
 import { intentOfAction, intentOfCommand, type Intent } from './intent.js';
-import { intentOfText } from './intent-of-text.js';
+import { intentOfText, isAboutOneCourse } from './intent-of-text.js';
 import { buyReplies, cancelPurchaseReplies, cheaperReplies, confirmPurchaseReplies } from './purchase-replies.js';
 import type { Reply } from './reply.js';
 import { complaintReplies, howToStudyReplies, humanReplies, outOfScopeReplies, refundReplies, smallTalkReplies, thanksReplies } from './support-replies.js';
 
 /**
  * The intent of a message: commands and buttons map directly; free text is read by the
- * understanding model (with the on-sale catalogue, to recognise course titles) and resolved
- * against the follower's dialog memory.
+ * understanding model (course titles matched against the on-sale catalogue when the intent is
+ * about one course) and resolved against the follower's dialog memory.
  */
 async function intentOf(turn: DialogTurn): Promise<Intent> {
   const { message } = turn;
   if (message.command) return intentOfCommand(message.command.name, message.command.args) ?? { kind: 'out_of_scope' };
   if (message.action) return intentOfAction(message.action) ?? { kind: 'out_of_scope' };
   const text = message.text ?? '';
-  const courses = await onSaleCourses(turn);
-  const understanding = understandMessage(turn.deps.intentModel ?? loadIntentModel(), text, { courses: courseTitlesOf(courses) });
-  return intentOfText(understanding, text, turn.memory);
+  const understanding = understandMessage(turn.deps.intentModel ?? loadIntentModel(), text);
+  // Matching course titles costs about a millisecond over the whole catalogue: only for the intents that use a named course.
+  if (!isAboutOneCourse(understanding.intent)) return intentOfText(understanding, text, turn.memory);
+  const course = matchCourseReference(text, courseTitlesOf(await onSaleCourses(turn)));
+  return intentOfText(course ? { ...understanding, entities: { ...understanding.entities, course } } : understanding, text, turn.memory);
 }
 
 async function reply(turn: DialogTurn, intent: Intent): Promise<Reply[]> {

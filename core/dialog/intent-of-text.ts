@@ -1,4 +1,4 @@
-import { extractCourseMention, normalizeText, type CourseMention, type Understanding } from '../understanding/index.js';
+import { extractCourseMention, normalizeText, type CourseMention, type IntentName, type Understanding } from '../understanding/index.js';
 import type { DialogMemory } from '../ports/dialog-memory.js';
 import type { CourseChoice, Intent } from './intent.js';
 
@@ -51,6 +51,19 @@ function courseChoiceOf(understanding: Understanding, text: string, memory: Dial
     if (courseId) return { kind: 'in_focus', courseId };
   }
   return { kind: 'unresolved', tags: entities.topics, query: text };
+}
+
+const ABOUT_ONE_COURSE: ReadonlySet<IntentName> = new Set(['price', 'course_details', 'buy', 'price_objection', 'refund']);
+
+/**
+ * Whether the intent is about one course, so a course named by title matters to it (the caller
+ * then matches titles: `entities.course`).
+ *
+ * @example
+ * isAboutOneCourse('buy') // true
+ */
+export function isAboutOneCourse(intent: IntentName): boolean {
+  return ABOUT_ONE_COURSE.has(intent);
 }
 
 const isResolved = (choice: CourseChoice): choice is Exclude<CourseChoice, { kind: 'unresolved' }> => choice.kind !== 'unresolved';
