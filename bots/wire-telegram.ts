@@ -3,7 +3,7 @@ import {
   createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
-import { CachedCourseCatalogue, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
+import { BatchedDialogMemoryStore, CachedCourseCatalogue, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
 import { loadIntentModel, type IntentModel } from '../core/understanding/index.js';
 import { PgDialogMemoryStore, PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
@@ -43,7 +43,7 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   const repos: Repositories = { ...parts.repos, courses: new CachedCourseCatalogue(parts.repos.courses, parts.clock) };
   const dialog: DialogDeps = {
     repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender: parts.recommender, checkoutProvider: 'telegram_stars',
-    memory: new PgDialogMemoryStore(parts.db),
+    memory: new BatchedDialogMemoryStore(new PgDialogMemoryStore(parts.db)),
     ...(parts.intentModel ? { intentModel: parts.intentModel } : {}),
   };
   const processorRef: { current?: UpdateProcessor } = {};

@@ -1,5 +1,5 @@
 import type { Wechaty } from 'wechaty';
-import { CachedCourseCatalogue, type Clock, type Course, type DialogDeps, type Logger, type RecordEventsDeps, type Recommender, type Repositories, type UnitOfWork } from '../../core/index.js';
+import { BatchedDialogMemoryStore, CachedCourseCatalogue, type Clock, type Course, type DialogDeps, type Logger, type RecordEventsDeps, type Recommender, type Repositories, type UnitOfWork } from '../../core/index.js';
 import type { IntentModel } from '../../core/understanding/index.js';
 import { PgDialogMemoryStore, PgReplyQueue, type Db } from '../../models/index.js';
 import { PgSendLogRepository } from '../../models/repositories/pg-send-log-repository.js';
@@ -65,7 +65,7 @@ export function createWechatChannel(options: WechatChannelOptions): { bot: Wecha
     clock: options.clock,
     recordEventsDeps: options.recordEventsDeps,
     recommender: options.recommender,
-    memory: new PgDialogMemoryStore(options.db),
+    memory: new BatchedDialogMemoryStore(new PgDialogMemoryStore(options.db)),
     ...(options.intentModel ? { intentModel: options.intentModel } : {}),
     ...(template ? { courseUrl: pageOf } : {}),
   };

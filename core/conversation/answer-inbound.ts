@@ -1,5 +1,5 @@
 import { courseTitle } from '../catalog/course.js';
-import { answerDialogTurn } from '../dialog/handle-inbound.js';
+import { answerDialogTurn, isMemoryRead } from '../dialog/handle-inbound.js';
 import { dialogText } from '../dialog/dialog-text.js';
 import type { DialogDeps } from '../dialog/dialog-turn.js';
 import type { Reply } from '../dialog/reply.js';
@@ -80,7 +80,7 @@ export class InboundConversation<Ticket = never> {
     // A turn's dialog memory is read while its events are recorded, not after: the follower is
     // usually known by now (cached, or just resolved), and the memory read does not depend on the
     // events statement.
-    const earlyFollowerId = inbound.kind === 'turn' && isOneFollower ? (resolved?.id ?? this.knownFollower(identityKey)) : undefined;
+    const earlyFollowerId = inbound.kind === 'turn' && isMemoryRead(inbound.turn) && isOneFollower ? (resolved?.id ?? this.knownFollower(identityKey)) : undefined;
     const memoryRead = earlyFollowerId ? this.recallMemory(earlyFollowerId) : undefined;
     const recorded = inbound.events.length > 0 ? await this.recordAll(inbound.events, options.ticket) : await this.resolveOnly(inbound.identity);
     if (recorded === REFUSED) return this.duplicate(inbound);
@@ -109,7 +109,7 @@ export class InboundConversation<Ticket = never> {
         // memory the next message needs ("the second one") is stored; the two writes are independent.
         await Promise.all([
           replies.length ? this.deps.outbox.enqueue(to, replies, { purpose: 'transactional' }) : undefined,
-          remembered ? this.dialog.memory.remember(followerId, remembered) : undefined,
+          remembered ? this.dialog.memory.remember([{ followerId, memory: remembered }]) : undefined,
         ]);
         return 'processed';
       }
@@ -118,7 +118,7 @@ export class InboundConversation<Ticket = never> {
 
   /** The stored dialog memory; a failed read is logged and the turn reads it again itself (undefined). */
   private recallMemory(followerId: string): Promise<DialogMemory | null | undefined> {
-    return this.dialog.memory.recall(followerId).catch((error: unknown) => {
+    return this.dialog.memory.recall([followerId]).then((found) => found.get(followerId) ?? null, (error: unknown) => {
       this.deps.logger.warn({ err: error, followerId }, 'dialog memory read failed; the turn reads it again');
       return undefined;
     });

@@ -29,17 +29,21 @@ export function freshMemory(stored: DialogMemory | null | undefined, now: Date):
  * The memory after a turn: the last course list its replies showed (one course shown alone is also
  * the course in focus), the focus and open question it set; undefined when nothing changed and the
  * stored row is still fresh enough to keep (a turn half the expiry after the last write rewrites it).
+ * `isBlind`: the turn did not read the stored memory (a button or command), so it stores a new one
+ * only when it showed courses or set a focus or a question (Cancel clears the open question).
  *
  * @example
  * memoryAfter(memory, [{ type: 'course_cards', cards }], {}, now) // { lastList: cards' ids, … }
  */
-export function memoryAfter(memory: DialogMemory, replies: readonly Reply[], change: MemoryChange, now: Date): DialogMemory | undefined {
+export function memoryAfter(memory: DialogMemory, replies: readonly Reply[], change: MemoryChange, now: Date, options: { isBlind?: boolean } = {}): DialogMemory | undefined {
   const shown = replies.filter((r): r is Extract<Reply, { type: 'course_cards' }> => r.type === 'course_cards' && r.cards.length > 0).at(-1);
   const lastList = shown ? shown.cards.map((c) => c.courseId) : memory.lastList;
   const shownAlone = shown?.cards.length === 1 ? shown.cards[0]!.courseId : undefined;
   const focusCourseId = change.focusCourseId !== undefined ? change.focusCourseId : (shownAlone ?? memory.focusCourseId);
   const pending = change.pending ?? null;
   const next: DialogMemory = { lastList, focusCourseId, pending, updatedAt: now };
+  // A turn that did not read the stored memory replaces it only when it showed or set something.
+  if (options.isBlind) return shown || Object.keys(change).length > 0 ? next : undefined;
   const isSame =
     lastList.length === memory.lastList.length &&
     lastList.every((id, i) => id === memory.lastList[i]) &&

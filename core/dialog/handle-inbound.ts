@@ -8,7 +8,7 @@ import { dialogText } from './dialog-text.js';
 import { freshMemory, memoryAfter } from './dialog-memory.js';
 import { menuButtons, textReply, type DialogDeps, type DialogTurn } from './dialog-turn.js';
 import { inboundMessageSchema, type InboundMessage } from './inbound-message.js';
-import { intentOfAction, intentOfCommand, type Intent } from './intent.js';
+import { ACTIONS, intentOfAction, intentOfCommand, type Intent } from './intent.js';
 import { intentOfText, isAboutOneCourse } from './intent-of-text.js';
 import { buyReplies, cancelPurchaseReplies, cheaperReplies, confirmPurchaseReplies } from './purchase-replies.js';
 import type { Reply } from './reply.js';
@@ -86,6 +86,19 @@ async function reply(turn: DialogTurn, intent: Intent): Promise<Reply[]> {
   }
 }
 
+/**
+ * Whether a turn needs the stored memory: free text and Cancel do; other commands and buttons do not, and their
+ * turn starts from an empty memory, so it stores only a list, focus or question it shows (a turn
+ * that shows none leaves the stored memory as it was).
+ *
+ * @example
+ * isMemoryRead({ text: '第二个' }) // true
+ */
+export function isMemoryRead(message: Pick<InboundMessage, 'text' | 'action'>): boolean {
+  // Cancel closes the open question and keeps the rest (the list stays for "the first one").
+  return message.text !== undefined || message.action === ACTIONS.cancelBuy;
+}
+
 /** What one turn produced: the replies, and the dialog memory to store (undefined when unchanged). */
 export interface DialogOutcome {
   replies: Reply[];
@@ -99,8 +112,8 @@ export interface DialogOutcome {
  * the follower when that is needed too.
  *
  * @example
- * const { replies, memory } = await answerDialogTurn(deps, message, { follower, memory: await deps.memory.recall(follower.id) });
- * await Promise.all([outbox.enqueue(to, replies, options), memory && deps.memory.remember(follower.id, memory)]);
+ * const { replies, memory } = await answerDialogTurn(deps, message, { follower });
+ * await Promise.all([outbox.enqueue(to, replies, options), memory && deps.memory.remember([{ followerId: follower.id, memory }])]);
  */
 export async function answerDialogTurn(deps: DialogDeps, inbound: InboundMessage, options: { follower?: Follower; memory?: DialogMemory | null } = {}): Promise<DialogOutcome> {
   const parsed = inboundMessageSchema.safeParse(inbound);
@@ -111,14 +124,14 @@ export async function answerDialogTurn(deps: DialogDeps, inbound: InboundMessage
   const message = parsed.data;
   // The adapter may hand over the follower it just read (saving a round trip); only if it is this one.
   const given = options.follower?.id === message.followerId ? options.follower : undefined;
+  // Only free text refers to earlier turns ("the second one"); a command or button names what it
+  // means, so its turn reads no memory and only writes what it shows (see isMemoryRead).
+  const stored = options.memory !== undefined || !isMemoryRead(message) ? options.memory : deps.memory.recall([message.followerId]).then((found) => found.get(message.followerId) ?? null);
   // Independent reads: issued together so the turn waits for one round trip, not two.
-  const [follower, stored] = await Promise.all([
-    given ?? deps.repos.followers.findById(message.followerId),
-    options.memory !== undefined ? options.memory : deps.memory.recall(message.followerId),
-  ]);
+  const [follower, recalled] = await Promise.all([given ?? deps.repos.followers.findById(message.followerId), stored]);
   if (!follower) throw new NotFoundError('follower_not_found', `No follower ${message.followerId}; record the message's event with an identity first.`);
   const now = deps.clock.now();
-  const memory = freshMemory(stored, now);
+  const memory = freshMemory(recalled, now);
   const turn: DialogTurn = {
     deps,
     message,
@@ -130,7 +143,7 @@ export async function answerDialogTurn(deps: DialogDeps, inbound: InboundMessage
     change: {},
   };
   const replies = await reply(turn, await intentOf(turn));
-  const next = memoryAfter(memory, replies, turn.change, now);
+  const next = memoryAfter(memory, replies, turn.change, now, { isBlind: recalled === undefined });
   return next ? { replies, memory: next } : { replies };
 }
 
@@ -151,6 +164,6 @@ export async function answerDialogTurn(deps: DialogDeps, inbound: InboundMessage
  */
 export async function handleInbound(deps: DialogDeps, inbound: InboundMessage, options: { follower?: Follower; memory?: DialogMemory | null } = {}): Promise<Reply[]> {
   const outcome = await answerDialogTurn(deps, inbound, options);
-  if (outcome.memory) await deps.memory.remember(inbound.followerId, outcome.memory);
+  if (outcome.memory) await deps.memory.remember([{ followerId: inbound.followerId, memory: outcome.memory }]);
   return outcome.replies;
 }

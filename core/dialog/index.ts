@@ -11,3 +11,4 @@ export { reasonText } from './render-reason.js';
 export { dialogText, ONBOARDING_TOPICS } from './dialog-text.js';
 export { toCourseCard, displayPrice } from './course-cards.js';
 export { CachedCourseCatalogue, CATALOGUE_CACHE_MS } from './cached-catalogue.js';
+export { BatchedDialogMemoryStore } from './batched-memory-store.js';

@@ -72,6 +72,7 @@ export async function confirmPurchaseReplies(turn: DialogTurn, choice: CourseCho
 
 /** Cancel on the confirmation card (or "no" under it): nothing is opened. */
 export function cancelPurchaseReplies(turn: DialogTurn): Reply[] {
+  turn.change.pending = null;
   return [textReply(turn.text.purchaseCancelled, menuButtons(turn))];
 }
 

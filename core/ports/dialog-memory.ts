@@ -16,13 +16,14 @@ export interface DialogMemory {
 
 /**
  * Dialog memory per follower, shared by every process (a row per follower). `recall` returns the
- * row as stored, however old: expiry is the dialog's rule.
+ * rows as stored, however old (expiry is the dialog's rule), by follower id; `remember` writes one
+ * row per follower. Both take many followers so concurrent chat turns share one statement.
  *
  * @example
- * await store.remember(followerId, { lastList: [a, b], focusCourseId: null, pending: null, updatedAt: now });
- * (await store.recall(followerId))?.lastList // [a, b]
+ * await store.remember([{ followerId, memory: { lastList: [a, b], focusCourseId: null, pending: null, updatedAt: now } }]);
+ * (await store.recall([followerId])).get(followerId)?.lastList // [a, b]
  */
 export interface DialogMemoryStore {
-  recall(followerId: string): Promise<DialogMemory | null>;
-  remember(followerId: string, memory: DialogMemory): Promise<void>;
+  recall(followerIds: readonly string[]): Promise<Map<string, DialogMemory>>;
+  remember(entries: ReadonlyArray<{ followerId: string; memory: DialogMemory }>): Promise<void>;
 }

@@ -114,6 +114,13 @@ describe('dialog memory', () => {
     expect(memoryAfter({ ...listed, pending: { kind: 'confirm_purchase', courseId: A } }, [], {}, later)).toMatchObject({ lastList: [A, B, C], pending: null });
     expect(memoryAfter(listed, [], {}, later)).toBeUndefined();
   });
+
+  it('lets a button or command turn (which reads no memory) replace it only when it shows or sets something', () => {
+    const later = new Date(at.getTime() + 1000);
+    expect(memoryAfter(empty, [], {}, later, { isBlind: true })).toBeUndefined();
+    expect(memoryAfter(empty, [], { pending: null }, later, { isBlind: true })).toEqual({ lastList: [], focusCourseId: null, pending: null, updatedAt: later });
+    expect(memoryAfter(empty, [cards([A, B])], {}, later, { isBlind: true })).toMatchObject({ lastList: [A, B] });
+  });
 });
 
 describe('buttons and commands', () => {
