@@ -3,8 +3,9 @@ import {
   createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
-import { CachedCourseCatalogue, type ChatLearning, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
-import { PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
+import { BatchedDialogMemoryStore, CachedCourseCatalogue, type ChatLearning, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
+import { loadIntentModel, type IntentModel } from '../core/understanding/index.js';
+import { PgDialogMemoryStore, PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
 import type { TelegramConfig } from './config/telegram.js';
 import type { CoreContext } from './core-context.js';
@@ -22,6 +23,8 @@ export interface TelegramChannelParts {
   recommender: Recommender;
   /** Course delivery in chat (`wiring.learning`, set by wireLearning). */
   learning?: ChatLearning;
+  /** The understanding model, loaded at start; without it the first text message loads it. */
+  intentModel?: IntentModel;
   timer?: Timer;
   /** Per-update phase timings (the benchmark's profile). */
   onPhases?: (phases: UpdatePhases) => void;
@@ -40,7 +43,11 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
   const updates = new PgTelegramUpdateRepository(parts.db);
   // The chat path reads the same catalogue pages over and over: reused for a few seconds.
   const repos: Repositories = { ...parts.repos, courses: new CachedCourseCatalogue(parts.repos.courses, parts.clock) };
-  const dialog: DialogDeps = { repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender: parts.recommender, checkoutProvider: 'telegram_stars' };
+  const dialog: DialogDeps = {
+    repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender: parts.recommender, checkoutProvider: 'telegram_stars',
+    memory: new BatchedDialogMemoryStore(new PgDialogMemoryStore(parts.db)),
+    ...(parts.intentModel ? { intentModel: parts.intentModel } : {}),
+  };
   const processorRef: { current?: UpdateProcessor } = {};
   const { bot, drain } = createTelegramBot({
     token,
@@ -127,6 +134,8 @@ export async function wireTelegram(ctx: CoreContext, wiring: Wiring): Promise<vo
     {
       db: ctx.database.db, repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, recordEventsDeps: ctx.recordEventsDeps, logger, metrics: ctx.metrics, recommender: ctx.recommender,
       ...(wiring.learning ? { learning: wiring.learning } : {}),
+      // Trained once per process, here at start, so no chat turn waits for it.
+      intentModel: loadIntentModel(),
     },
     config,
     config.botToken,

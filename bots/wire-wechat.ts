@@ -6,6 +6,7 @@ import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapt
 import { createWechatChannel, createWechatLoginQrRouter } from '../adapters/wechat/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
 import { courseTitle, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
+import { loadIntentModel } from '../core/understanding/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
 import { resolveGeneratedSecret } from './admin-token.js';
 import type { WechatConfig } from './config/wechat.js';
@@ -137,6 +138,8 @@ export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommende
     clock: ctx.clock,
     recordEventsDeps: ctx.recordEventsDeps,
     recommender,
+    // Trained once per process, here at start, so no chat turn waits for it.
+    intentModel: loadIntentModel(),
     logger: ctx.logger,
     pacing: config.bot.pacing,
     friends: { autoAccept: config.bot.autoAcceptFriends, keywords: config.bot.friendKeywords },

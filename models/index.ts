@@ -26,3 +26,4 @@ export { PgInteractionRepository } from './repositories/pg-interaction-repositor
 export { openScratchDatabase, writePgliteTemplate } from './scratch-database.js';
 export { PgLearningRepository } from './repositories/pg-learning-repository.js';
 export { seedDemoLearning } from './seed/seed-demo-learning.js';
+export { PgDialogMemoryStore } from './repositories/pg-dialog-memory-store.js';

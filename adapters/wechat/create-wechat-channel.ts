@@ -1,6 +1,7 @@
 import type { Wechaty } from 'wechaty';
-import type { ChatLearning, Clock, Course, DialogDeps, Logger, RecordEventsDeps, Recommender, Repositories, UnitOfWork } from '../../core/index.js';
-import { PgReplyQueue, type Db } from '../../models/index.js';
+import { BatchedDialogMemoryStore, CachedCourseCatalogue, type ChatLearning, type Clock, type Course, type DialogDeps, type Logger, type RecordEventsDeps, type Recommender, type Repositories, type UnitOfWork } from '../../core/index.js';
+import type { IntentModel } from '../../core/understanding/index.js';
+import { PgDialogMemoryStore, PgReplyQueue, type Db } from '../../models/index.js';
 import { PgSendLogRepository } from '../../models/repositories/pg-send-log-repository.js';
 import { PgWechatSendCounter } from '../../models/repositories/pg-mp-wechat-send-counter.js';
 import { SendPacer } from './send-pacer.js';
@@ -17,6 +18,8 @@ export interface WechatChannelOptions {
   clock: Clock;
   recordEventsDeps: RecordEventsDeps;
   recommender: Recommender;
+  /** The understanding model, loaded at start; without it the first text message loads it. */
+  intentModel?: IntentModel;
   logger: Logger;
   pacing: { intervalMs: number; jitterMs: number; dailyCap: number; roomSendsPerHour: number };
   friends: { autoAccept: boolean; keywords: readonly string[] };
@@ -58,11 +61,14 @@ export function createWechatChannel(options: WechatChannelOptions): { bot: Wecha
     logger,
   });
   const dialog: DialogDeps = {
-    repos: options.repos,
+    // Every text turn reads the on-sale catalogue (course titles for the understanding model): reused for a few seconds.
+    repos: { ...options.repos, courses: new CachedCourseCatalogue(options.repos.courses, options.clock) },
     uow: options.uow,
     clock: options.clock,
     recordEventsDeps: options.recordEventsDeps,
     recommender: options.recommender,
+    memory: new BatchedDialogMemoryStore(new PgDialogMemoryStore(options.db)),
+    ...(options.intentModel ? { intentModel: options.intentModel } : {}),
     ...(template ? { courseUrl: pageOf } : {}),
   };
   const outbox = new WechatReplyOutbox({ messenger, queue: new PgReplyQueue(options.db), logger, nowMs: () => options.clock.now().getTime() });

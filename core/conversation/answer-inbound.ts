@@ -1,12 +1,12 @@
 import { courseTitle } from '../catalog/course.js';
-import { handleInbound } from '../dialog/handle-inbound.js';
+import { answerDialogTurn, isMemoryRead } from '../dialog/handle-inbound.js';
 import { dialogText } from '../dialog/dialog-text.js';
 import type { DialogDeps } from '../dialog/dialog-turn.js';
 import type { Reply } from '../dialog/reply.js';
 import { ValidationError } from '../errors.js';
 import type { EventInput, IdentityInput, RecordedEvents } from '../events/index.js';
 import type { Follower } from '../followers/follower.js';
-import type { Logger, Recipient } from '../ports/index.js';
+import type { DialogMemory, Logger, Recipient } from '../ports/index.js';
 import type { ChatPayment, Inbound, InboundOutcome } from './inbound.js';
 import type { ChargeRefunds, EventSink, ReplyOutbox } from './ports.js';
 import { learningTurnReplies, type ChatLearning } from './learning-turn.js';
@@ -81,6 +81,11 @@ export class InboundConversation<Ticket = never> {
       resolved = await this.deps.dialog.repos.followers.resolveIdentity(inbound.identity).then((r) => r.follower, () => undefined);
       if (resolved) this.rememberFollower(identityKey, resolved.id);
     }
+    // A turn's dialog memory is read while its events are recorded, not after: the follower is
+    // usually known by now (cached, or just resolved), and the memory read does not depend on the
+    // events statement.
+    const earlyFollowerId = inbound.kind === 'turn' && isMemoryRead(inbound.turn) && isOneFollower ? (resolved?.id ?? this.knownFollower(identityKey)) : undefined;
+    const memoryRead = earlyFollowerId ? this.recallMemory(earlyFollowerId) : undefined;
     const recorded = inbound.events.length > 0 ? await this.recordAll(inbound.events, options.ticket) : await this.resolveOnly(inbound.identity);
     if (recorded === REFUSED) return this.duplicate(inbound);
     options.onRecorded?.();
@@ -100,12 +105,32 @@ export class InboundConversation<Ticket = never> {
         // The events statement returned the follower's row (it moved their last-seen time).
         const follower = recorded.follower ?? resolved;
         const learned = this.deps.learning ? await learningTurnReplies(this.deps.learning, inbound.turn, followerId, follower?.locale ?? inbound.turn.locale ?? 'zh-CN') : undefined;
-        const replies = learned ?? (await handleInbound(this.dialog, { ...inbound.turn, followerId }, follower ? { follower } : {}));
-        // Queued, not sent: the update is done once its replies are in the chat's outbox.
-        if (replies.length) await this.deps.outbox.enqueue(to, replies, { purpose: 'transactional' });
+        if (learned) {
+          if (learned.length) await this.deps.outbox.enqueue(to, learned, { purpose: 'transactional' });
+          return 'processed';
+        }
+        const memory = earlyFollowerId === followerId ? await memoryRead : undefined;
+        const { replies, memory: remembered } = await answerDialogTurn(this.dialog, { ...inbound.turn, followerId }, {
+          ...(follower ? { follower } : {}),
+          ...(memory !== undefined ? { memory } : {}),
+        });
+        // Queued, not sent: the update is done once its replies are in the chat's outbox and the
+        // memory the next message needs ("the second one") is stored; the two writes are independent.
+        await Promise.all([
+          replies.length ? this.deps.outbox.enqueue(to, replies, { purpose: 'transactional' }) : undefined,
+          remembered ? this.dialog.memory.remember([{ followerId, memory: remembered }]) : undefined,
+        ]);
         return 'processed';
       }
     }
+  }
+
+  /** The stored dialog memory; a failed read is logged and the turn reads it again itself (undefined). */
+  private recallMemory(followerId: string): Promise<DialogMemory | null | undefined> {
+    return this.dialog.memory.recall([followerId]).then((found) => found.get(followerId) ?? null, (error: unknown) => {
+      this.deps.logger.warn({ err: error, followerId }, 'dialog memory read failed; the turn reads it again');
+      return undefined;
+    });
   }
 
   private duplicate(inbound: Inbound): InboundOutcome {

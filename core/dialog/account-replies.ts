@@ -1,5 +1,6 @@
 import { recommendReplies } from './catalogue-replies.js';
-import { dialogText, ONBOARDING_TOPICS, topicLabel } from './dialog-text.js';
+import { tagName } from '../text/tag-names.js';
+import { dialogText, ONBOARDING_TOPICS } from './dialog-text.js';
 import { menuButtons, recordDerivedEvent, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS } from './intent.js';
 import type { Locale } from '../followers/follower.js';
@@ -26,7 +27,7 @@ export function startReplies(turn: DialogTurn): Reply[] {
 /** A topic tapped during onboarding feeds the persona as a message naming the topic. */
 export async function topicReplies(turn: DialogTurn, tag: string): Promise<Reply[]> {
   await recordDerivedEvent(turn, `topic:${tag}`, { kind: 'message', payload: { text: tag, topic: tag } });
-  return [textReply(turn.text.topicNoted(topicLabel(tag, turn.locale)))];
+  return [textReply(turn.text.topicNoted(tagName(tag, turn.locale)))];
 }
 
 /** After the topics: the marketing-consent question (PIPL/GDPR: marketing needs consent). */

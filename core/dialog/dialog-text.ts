@@ -1,4 +1,5 @@
 import type { Locale } from '../followers/follower.js';
+import { tagName } from '../text/tag-names.js';
 
 /** Every sentence the dialog says, in both languages. Functions take what varies. */
 const zh = {
@@ -19,9 +20,25 @@ const zh = {
   noRecommendations: '暂时没有新的推荐给你——你可能已经拥有全部在售课程了！',
   searchIntro: (query: string) => `和「${query}」相关的课程：`,
   nothingFound: (query: string) => `没有找到和「${query}」相关的课程。试试别的关键词，或者看看下面的选项：`,
-  fallback: '抱歉，我没太明白。你可以直接说想学什么（比如「数据分析」），或者点下面的按钮：',
+  outOfScope: '这个我帮不上忙😅 我是知了的课程助手，可以帮你：找课、推荐课程、查价格和内容、购买、查看已购课程和学习方法。直接说想学什么（比如「数据分析」），或者点下面的按钮：',
+  thanks: '不客气！还有想了解的随时问我 😊',
+  smallTalk: '哈哈，和你聊天很开心～ 我最擅长的是帮你找课。想学点什么？',
   whichCourse: '你想了解哪门课？从下面选一门吧：',
-  whichCourseToBuy: '你想买哪门课？从下面选一门吧：',
+  whichCourseToBuy: '你想买哪门课？从下面选一门（也可以回复「第一个」「第二个」）：',
+  confirmPurchase: (title: string, price: string, what: string) => `请确认购买：\n「${title}」\n价格：${price}\n你将获得：${what}\n购买后即可永久学习。`,
+  purchaseCancelled: '好的，已取消，不会扣费。还想看看别的吗？',
+  courseFacts: (price: string, topics: string) => `价格：${price}${topics ? `\n方向：${topics}` : ''}`,
+  priceOf: (title: string, price: string) => `「${title}」的价格是 ${price}。`,
+  cheaperThan: (title: string) => `比「${title}」更实惠的选择：`,
+  withinBudget: (price: string) => `${price} 以内的课程：`,
+  cheapest: '这几门最实惠：',
+  noCheaper: (title: string) => `「${title}」已经是同类里最实惠的了。可以先看看它的内容，或者看看其他推荐：`,
+  nothingWithinBudget: (price: string) => `暂时没有 ${price} 以内的课程，看看其他推荐吧：`,
+  howToStudy: '在下面点开你的课程即可开始学习（视频和资料都在课程页里），随时回来问我：',
+  howToStudyNothingOwned: '你还没有已购课程。购买后，课程会出现在「我的课程」里，点开就能学习。',
+  refund: (days: number) => `售后说明：购买后 ${days} 天内可申请全额退款。已为你登记退款申请，工作人员核对订单后会尽快处理并联系你；退款会原路退回。`,
+  complaint: '非常抱歉给你带来不好的体验！你的反馈已经记下。需要的话可以转人工，工作人员会尽快联系你。',
+  humanHandoff: '已转告工作人员，他们会尽快联系你。在此之前我也可以继续帮你找课和答疑。',
   courseNotFound: '这门课已经找不到了，看看其他课程吧。',
   notOnSale: (title: string) => `「${title}」目前不在售。`,
   alreadyOwned: (title: string) => `你已经拥有「${title}」了，可以直接开始学习。`,
@@ -49,6 +66,7 @@ const zh = {
   buttons: {
     recommend: '为我推荐', browse: '浏览课程', help: '帮助', myCourses: '我的课程', buy: (price: string) => `购买 ${price}`,
     details: '详情', previous: '« 上一页', next: '下一页 »', resubscribe: '恢复订阅',
+    confirmBuy: (price: string) => `确认购买 ${price}`, cancel: '取消', human: '转人工',
   },
   price: '价格',
   owned: '已拥有',
@@ -74,9 +92,25 @@ const en: DialogText = {
   noRecommendations: 'No new picks for you right now; you may already own every course on sale!',
   searchIntro: (query) => `Courses about "${query}":`,
   nothingFound: (query) => `I found no course about "${query}". Try other words, or pick one of these:`,
-  fallback: 'Sorry, I did not get that. Tell me what you want to learn (e.g. "data analysis"), or tap a button:',
+  outOfScope: 'I cannot help with that, sorry. I am the Zhiliao course assistant: I find and recommend courses, tell you prices and contents, sell them here and show the courses you own and how to study them. Tell me what you want to learn (e.g. "data analysis"), or tap a button:',
+  thanks: 'You are welcome! Ask me anything, any time 😊',
+  smallTalk: 'Nice chatting with you! What I do best is finding courses. What would you like to learn?',
   whichCourse: 'Which course would you like to know about? Pick one:',
-  whichCourseToBuy: 'Which course would you like to buy? Pick one:',
+  whichCourseToBuy: 'Which course would you like to buy? Pick one (or reply "the first one", "the second one"):',
+  confirmPurchase: (title, price, what) => `Please confirm your purchase:\n"${title}"\nPrice: ${price}\nYou get: ${what}\nLifetime access once paid.`,
+  purchaseCancelled: 'OK, cancelled; nothing was charged. Anything else you would like to see?',
+  courseFacts: (price, topics) => `Price: ${price}${topics ? `\nTopics: ${topics}` : ''}`,
+  priceOf: (title, price) => `"${title}" costs ${price}.`,
+  cheaperThan: (title) => `More affordable than "${title}":`,
+  withinBudget: (price) => `Courses within ${price}:`,
+  cheapest: 'Our most affordable courses:',
+  noCheaper: (title) => `"${title}" is already the most affordable of its kind. Have a look at what it covers, or at other picks:`,
+  nothingWithinBudget: (price) => `No course within ${price} right now; here are other picks:`,
+  howToStudy: 'Open one of your courses below to start learning (the videos and materials are on its page), and come back to me any time:',
+  howToStudyNothingOwned: 'You do not own a course yet. Once you buy one it appears under "My courses", and you open it there to study.',
+  refund: (days) => `After-sales: you can ask for a full refund within ${days} days of buying. I have logged your refund request; our team will check the order and contact you soon. The money goes back the way you paid.`,
+  complaint: 'I am very sorry about that! Your feedback is noted. If you like, I can pass you to a person, who will contact you soon.',
+  humanHandoff: 'I have passed your request to our team; a person will contact you soon. Meanwhile I can keep helping with courses.',
   courseNotFound: 'That course is no longer available; have a look at the others.',
   notOnSale: (title) => `"${title}" is not on sale right now.`,
   alreadyOwned: (title) => `You already own "${title}"; you can start learning right away.`,
@@ -104,6 +138,7 @@ const en: DialogText = {
   buttons: {
     recommend: 'Recommend for me', browse: 'Browse courses', help: 'Help', myCourses: 'My courses', buy: (price) => `Buy ${price}`,
     details: 'Details', previous: '« Previous', next: 'Next »', resubscribe: 'Resubscribe',
+    confirmBuy: (price) => `Confirm, pay ${price}`, cancel: 'Cancel', human: 'Talk to a person',
   },
   price: 'Price',
   owned: 'Owned',
@@ -114,21 +149,11 @@ export function dialogText(locale: Locale): DialogText {
   return locale === 'en' ? en : zh;
 }
 
-/** Onboarding topics offered to a new follower, with their labels. Tags come from TAG_LEXICON. */
-export const ONBOARDING_TOPICS: ReadonlyArray<{ tag: string; zh: string; en: string }> = [
-  { tag: 'python', zh: 'Python 编程', en: 'Python' },
-  { tag: 'data-analysis', zh: '数据分析', en: 'Data analysis' },
-  { tag: 'ai', zh: 'AI 工具', en: 'AI tools' },
-  { tag: 'photography', zh: '摄影', en: 'Photography' },
-  { tag: 'english', zh: '英语', en: 'English' },
-  { tag: 'marketing', zh: '营销运营', en: 'Marketing' },
-  { tag: 'personal-finance', zh: '理财', en: 'Personal finance' },
-  { tag: 'fitness', zh: '健身', en: 'Fitness' },
-];
+const ONBOARDING_TAGS = ['python', 'data-analysis', 'ai', 'photography', 'english', 'marketing', 'personal-finance', 'fitness'] as const;
 
-/** A tag as people read it: the onboarding label when there is one, else the slug in words. */
-export function topicLabel(tag: string, locale: Locale): string {
-  const topic = ONBOARDING_TOPICS.find((t) => t.tag === tag);
-  if (topic) return locale === 'en' ? topic.en : topic.zh;
-  return tag.replace(/-/g, ' ');
-}
+/** Onboarding topics offered to a new follower, with their display names (core/text `tagName`). */
+export const ONBOARDING_TOPICS: ReadonlyArray<{ tag: string; zh: string; en: string }> = ONBOARDING_TAGS.map((tag) => ({
+  tag,
+  zh: tagName(tag, 'zh-CN'),
+  en: tagName(tag, 'en'),
+}));

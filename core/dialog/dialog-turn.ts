@@ -3,8 +3,10 @@ import type { EventKind, EventResult, RecordEventsDeps } from '../events/index.j
 import { recordEvent } from '../events/record-events.js';
 import type { Follower, Locale } from '../followers/follower.js';
 import type { PaymentProvider } from '../orders/order.js';
-import type { Clock, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
+import type { Clock, DialogMemory, DialogMemoryStore, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
+import type { IntentModel } from '../understanding/index.js';
 import { dialogText } from './dialog-text.js';
+import type { MemoryChange } from './dialog-memory.js';
 import type { ValidInboundMessage } from './inbound-message.js';
 import { ACTIONS } from './intent.js';
 import type { Button, Reply } from './reply.js';
@@ -22,6 +24,13 @@ export interface DialogDeps {
    */
   recordEvents?: (inputs: readonly unknown[]) => Promise<EventResult[]>;
   recommender: Recommender;
+  /** Dialog memory per follower (the list last shown, the course in focus, an open question), shared by processes. */
+  memory: DialogMemoryStore;
+  /**
+   * The understanding model for free text. Training it takes a second or more: the composition root
+   * loads it at start (`loadIntentModel`); without it the first text message of the process does.
+   */
+  intentModel?: IntentModel;
   /** The provider that takes payment inside this chat (`telegram_stars` on Telegram); absent when the chat cannot. */
   checkoutProvider?: PaymentProvider;
   /** Where a course can be bought when the chat cannot take payment (mini-program path or web page). */
@@ -39,6 +48,10 @@ export interface DialogTurn {
   text: ReturnType<typeof dialogText>;
   /** Whether prices are shown and charged in Telegram Stars. */
   isStarsPlatform: boolean;
+  /** The follower's dialog memory as of this message (empty when expired). */
+  memory: DialogMemory;
+  /** What this turn sets in the memory (the list shown is read from the replies). */
+  change: MemoryChange;
 }
 
 /**

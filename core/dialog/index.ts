@@ -1,10 +1,14 @@
 export * from './reply.js';
-export { handleInbound, intentOf } from './handle-inbound.js';
+export { handleInbound, answerDialogTurn, type DialogOutcome } from './handle-inbound.js';
 export { inboundMessageSchema, type InboundMessage, type ValidInboundMessage } from './inbound-message.js';
 export type { DialogDeps } from './dialog-turn.js';
-export { classifyIntent, topicsInTerms } from './classify-intent.js';
-export { ACTIONS, intentOfAction, intentOfCommand, type Intent } from './intent.js';
+export { intentOfText, RESUBSCRIBE_MIN_CONFIDENCE } from './intent-of-text.js';
+export { ACTIONS, intentOfAction, intentOfCommand, type Intent, type CourseChoice } from './intent.js';
+export { DIALOG_MEMORY_TTL_MS, freshMemory, memoryAfter, type MemoryChange } from './dialog-memory.js';
+export { NAMED_COURSE_MIN_SCORE } from './purchase-replies.js';
+export { REFUND_WINDOW_DAYS, SUPPORT_REQUEST_SUBJECT, type SupportRequestKind } from './support-replies.js';
 export { reasonText } from './render-reason.js';
-export { dialogText, ONBOARDING_TOPICS, topicLabel } from './dialog-text.js';
+export { dialogText, ONBOARDING_TOPICS } from './dialog-text.js';
 export { toCourseCard, displayPrice } from './course-cards.js';
 export { CachedCourseCatalogue, CATALOGUE_CACHE_MS } from './cached-catalogue.js';
+export { BatchedDialogMemoryStore } from './batched-memory-store.js';

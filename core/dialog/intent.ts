@@ -1,29 +1,55 @@
 import type { Locale } from '../followers/follower.js';
+import type { Budget } from '../understanding/index.js';
+
+/**
+ * Which course a message is about, and how the follower pointed at it. Only `tapped`, `from_list`,
+ * `in_focus` and a `named` course with a high score may lead to a purchase confirmation; an
+ * `unresolved` one is asked about with a list.
+ */
+export type CourseChoice =
+  | { kind: 'tapped'; courseId: string }
+  | { kind: 'from_list'; courseId: string }
+  | { kind: 'in_focus'; courseId: string }
+  | { kind: 'named'; courseId: string; score: number }
+  | { kind: 'unresolved'; tags: string[]; query?: string };
 
 /** What a follower wants, whichever way they said it (command, button or free text). */
 export type Intent =
   | { kind: 'start'; payload: string }
   | { kind: 'help' }
   | { kind: 'greeting' }
-  | { kind: 'recommend' }
+  | { kind: 'thanks' }
+  | { kind: 'small_talk' }
+  | { kind: 'out_of_scope' }
+  | { kind: 'recommend'; tags: string[]; budget?: Budget }
   | { kind: 'browse'; page: number }
-  | { kind: 'search'; query: string; tags: string[] }
-  | { kind: 'course_info'; courseId?: string; query?: string }
-  | { kind: 'buy'; courseId?: string; query?: string }
+  | { kind: 'search'; query: string; tags: string[]; budget?: Budget }
+  | { kind: 'course_info'; course: CourseChoice; aspect: 'price' | 'details' }
+  | { kind: 'buy'; course: CourseChoice }
+  | { kind: 'confirm_purchase'; courseId: string }
+  | { kind: 'cancel_purchase' }
+  | { kind: 'price_objection'; course?: CourseChoice; tags: string[]; budget?: Budget }
   | { kind: 'my_courses' }
+  | { kind: 'how_to_study' }
+  | { kind: 'refund'; courseId?: string }
+  | { kind: 'complaint' }
+  | { kind: 'human' }
   | { kind: 'unsubscribe' }
   | { kind: 'resubscribe' }
   | { kind: 'switch_language'; locale?: Locale }
   | { kind: 'topic'; tag: string }
   | { kind: 'onboarding_done' }
-  | { kind: 'consent'; isGiven: boolean }
-  | { kind: 'fallback'; text: string };
+  | { kind: 'consent'; isGiven: boolean };
 
 /** Button callback data the dialog emits; every one stays well under Telegram's 64 bytes. */
 export const ACTIONS = {
   page: (page: number) => `page:${page}`,
   info: (courseId: string) => `info:${courseId}`,
   buy: (courseId: string) => `buy:${courseId}`,
+  /** Confirm on the purchase confirmation card: the only button that opens a checkout. */
+  confirmBuy: (courseId: string) => `pay:${courseId}`,
+  cancelBuy: 'nobuy',
+  human: 'human',
   topic: (tag: string) => `topic:${tag}`,
   topicsDone: 'topics:done',
   consent: (isGiven: boolean) => `consent:${isGiven ? 'yes' : 'no'}`,
@@ -50,9 +76,15 @@ export function intentOfAction(action: string): Intent | undefined {
       return Number.isInteger(page) && page >= 1 && page <= 10_000 ? { kind: 'browse', page } : undefined;
     }
     case 'info':
-      return UUID.test(value) ? { kind: 'course_info', courseId: value } : undefined;
+      return UUID.test(value) ? { kind: 'course_info', course: { kind: 'tapped', courseId: value }, aspect: 'details' } : undefined;
     case 'buy':
-      return UUID.test(value) ? { kind: 'buy', courseId: value } : undefined;
+      return UUID.test(value) ? { kind: 'buy', course: { kind: 'tapped', courseId: value } } : undefined;
+    case 'pay':
+      return UUID.test(value) ? { kind: 'confirm_purchase', courseId: value } : undefined;
+    case 'nobuy':
+      return { kind: 'cancel_purchase' };
+    case 'human':
+      return { kind: 'human' };
     case 'topic':
       return /^[a-z][a-z-]{0,39}$/.test(value) ? { kind: 'topic', tag: value } : undefined;
     case 'topics':
@@ -62,7 +94,7 @@ export function intentOfAction(action: string): Intent | undefined {
     case 'lang':
       return value === 'zh-CN' || value === 'en' ? { kind: 'switch_language', locale: value } : undefined;
     case 'rec':
-      return { kind: 'recommend' };
+      return { kind: 'recommend', tags: [] };
     case 'my':
       return { kind: 'my_courses' };
     case 'help':
@@ -95,11 +127,11 @@ export function intentOfCommand(name: string, args: string): Intent | undefined 
     }
     case 'recommend':
     case 'picks':
-      return { kind: 'recommend' };
+      return { kind: 'recommend', tags: [] };
     case 'search':
       return rest ? { kind: 'search', query: rest, tags: [] } : { kind: 'browse', page: 1 };
     case 'buy':
-      return UUID.test(rest) ? { kind: 'buy', courseId: rest } : { kind: 'buy', query: rest || undefined };
+      return { kind: 'buy', course: UUID.test(rest) ? { kind: 'tapped', courseId: rest } : { kind: 'unresolved', tags: [], ...(rest ? { query: rest } : {}) } };
     case 'my':
     case 'mycourses':
       return { kind: 'my_courses' };

@@ -1,24 +1,92 @@
-import { courseTitle } from '../catalog/course.js';
+import { courseTitle, formatMoney, type Course } from '../catalog/course.js';
 import { ZhiliaoError } from '../errors.js';
 import { createPendingOrder } from '../orders/create-pending-order.js';
-import { pickACourseReplies, resolveCourse } from './catalogue-replies.js';
+import { matchCourseReference, type Budget } from '../understanding/index.js';
+import { courseListReply, courseTitlesOf, onSaleCourses, pickACourseReplies, recommendReplies, resolveCourse } from './catalogue-replies.js';
+import { displayPrice } from './course-cards.js';
+import { budgetLimit, isCheaper, isWithin } from './course-prices.js';
 import { menuButtons, recordDerivedEvent, textReply, type DialogTurn } from './dialog-turn.js';
+import { ACTIONS, type CourseChoice } from './intent.js';
 import type { Reply } from './reply.js';
 
 /**
- * Starts buying one course: an invoice when this chat takes payment (an order is opened, or the
- * open one reused), a link to where it is sold otherwise. Owned and unavailable courses are
- * explained instead.
+ * A course named by title opens the confirmation card only when the match is this sure (share of
+ * the title's character grams found in the message); a weaker match is asked about with a list.
  */
-export async function buyReplies(turn: DialogTurn, courseId: string | undefined, query: string | undefined): Promise<Reply[]> {
-  const course = await resolveCourse(turn, courseId, query);
-  if (course === undefined) return pickACourseReplies(turn, turn.text.whichCourseToBuy, query);
+export const NAMED_COURSE_MIN_SCORE = 0.75;
+
+const CHEAPER_PICKS = 3;
+const MAX_WHAT_YOU_GET = 120;
+
+/** Whether a choice is explicit enough to offer the course for purchase. */
+function isExplicit(choice: CourseChoice): boolean {
+  return choice.kind === 'tapped' || choice.kind === 'from_list' || choice.kind === 'in_focus' || (choice.kind === 'named' && choice.score >= NAMED_COURSE_MIN_SCORE);
+}
+
+/** The course an explicit choice names; a title in a command (`/buy python`) only when the match is sure. */
+async function explicitCourse(turn: DialogTurn, choice: CourseChoice): Promise<Course | null | undefined> {
+  if (choice.kind === 'unresolved') {
+    if (!choice.query) return undefined;
+    const courses = await onSaleCourses(turn);
+    const match = matchCourseReference(choice.query, courseTitlesOf(courses));
+    return match && match.score >= NAMED_COURSE_MIN_SCORE ? courses.find((c) => c.id === match.courseId) : undefined;
+  }
+  return isExplicit(choice) ? resolveCourse(turn, choice) : undefined;
+}
+
+/** Owned, off-sale or vanished courses are explained instead of sold; undefined when the course can be sold. */
+async function refusal(turn: DialogTurn, course: Course | null): Promise<Reply[] | undefined> {
   if (course === null) return [textReply(turn.text.courseNotFound, menuButtons(turn))];
   const title = courseTitle(course, turn.locale);
   if (course.status !== 'on_sale') return [textReply(turn.text.notOnSale(title), menuButtons(turn))];
-  if ((await turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id)).has(course.id)) {
-    return [textReply(turn.text.alreadyOwned(title), menuButtons(turn))];
+  if ((await turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id)).has(course.id)) return [textReply(turn.text.alreadyOwned(title), menuButtons(turn))];
+  return undefined;
+}
+
+/**
+ * A wish to buy: the one-tap confirmation card (title, price in this chat's currency, what they get,
+ * Confirm / Cancel) for a course the follower tapped, chose from the list just shown, pointed at or
+ * named unmistakably; otherwise the question which course, with a list to choose from. Never an
+ * invoice: only Confirm opens one ({@link buyReplies}).
+ */
+export async function confirmPurchaseReplies(turn: DialogTurn, choice: CourseChoice): Promise<Reply[]> {
+  const course = await explicitCourse(turn, choice);
+  if (course === undefined) {
+    turn.change.pending = { kind: 'choose_course', purpose: 'buy' };
+    return pickACourseReplies(turn, turn.text.whichCourseToBuy, choice);
   }
+  const refused = await refusal(turn, course);
+  if (refused || !course) return refused ?? [];
+  const price = formatMoney(displayPrice(course, turn.isStarsPlatform));
+  const description = turn.locale === 'en' ? course.descriptionEn : course.descriptionZh;
+  const what = description.length > MAX_WHAT_YOU_GET ? `${description.slice(0, MAX_WHAT_YOU_GET - 1)}…` : description;
+  turn.change.focusCourseId = course.id;
+  turn.change.pending = { kind: 'confirm_purchase', courseId: course.id };
+  return [
+    textReply(turn.text.confirmPurchase(courseTitle(course, turn.locale), price, what), [
+      [{ label: turn.text.buttons.confirmBuy(price), action: ACTIONS.confirmBuy(course.id) }],
+      [{ label: turn.text.buttons.cancel, action: ACTIONS.cancelBuy }],
+    ]),
+  ];
+}
+
+/** Cancel on the confirmation card (or "no" under it): nothing is opened. */
+export function cancelPurchaseReplies(turn: DialogTurn): Reply[] {
+  turn.change.pending = null;
+  return [textReply(turn.text.purchaseCancelled, menuButtons(turn))];
+}
+
+/**
+ * Confirm on the confirmation card: an invoice when this chat takes payment (an order is opened, or
+ * the open one reused), a link to where it is sold otherwise. Owned and unavailable courses are
+ * explained instead.
+ */
+export async function buyReplies(turn: DialogTurn, courseId: string): Promise<Reply[]> {
+  const course = await turn.deps.repos.courses.findById(courseId);
+  const refused = await refusal(turn, course);
+  if (refused || !course) return refused ?? [];
+  const title = courseTitle(course, turn.locale);
+  turn.change.focusCourseId = course.id;
   const provider = turn.deps.checkoutProvider;
   if (!provider) {
     const url = turn.deps.courseUrl?.(course);
@@ -45,4 +113,33 @@ export async function buyReplies(turn: DialogTurn, courseId: string | undefined,
     }
     throw error;
   }
+}
+
+/**
+ * "Too expensive": cheaper courses, never pricier ones. Against the course in view, courses that
+ * cost less (those sharing its topics first); with a budget, courses within it; with neither, the
+ * most affordable courses on the topics named (or of the catalogue). Owned courses are left out.
+ */
+export async function cheaperReplies(turn: DialogTurn, choice: CourseChoice | undefined, tags: readonly string[], budget?: Budget): Promise<Reply[]> {
+  const reference = choice ? await resolveCourse(turn, choice) : undefined;
+  const limit = budget ? budgetLimit(budget, turn.isStarsPlatform) : undefined;
+  const [courses, owned] = await Promise.all([onSaleCourses(turn), turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id)]);
+  const topics = new Set(reference ? reference.tags : tags);
+  const price = (c: Course) => displayPrice(c, turn.isStarsPlatform).amountMinor;
+  const shared = (c: Course) => c.tags.filter((t) => topics.has(t)).length;
+  const cheaper = courses
+    .filter((c) => !owned.has(c.id) && c.id !== reference?.id)
+    .filter((c) => (reference ? isCheaper(c, reference, turn.isStarsPlatform) : true))
+    .filter((c) => (limit ? isWithin(c, limit) : true))
+    .filter((c) => (reference || limit || topics.size === 0 ? true : shared(c) > 0))
+    .sort((a, b) => shared(b) - shared(a) || price(a) - price(b) || a.slug.localeCompare(b.slug))
+    .slice(0, CHEAPER_PICKS);
+  if (reference) turn.change.focusCourseId = reference.id;
+  if (cheaper.length === 0) {
+    if (reference) return [textReply(turn.text.noCheaper(courseTitle(reference, turn.locale)), menuButtons(turn))];
+    if (limit) return [textReply(turn.text.nothingWithinBudget(formatMoney(limit)), menuButtons(turn))];
+    return recommendReplies(turn);
+  }
+  const intro = reference ? turn.text.cheaperThan(courseTitle(reference, turn.locale)) : limit ? turn.text.withinBudget(formatMoney(limit)) : turn.text.cheapest;
+  return [await courseListReply(turn, intro, cheaper)];
 }

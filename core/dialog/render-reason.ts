@@ -1,11 +1,11 @@
 import type { Locale } from '../followers/follower.js';
 import type { RecommendationReason } from '../ports/recommender.js';
-import { topicLabel } from './dialog-text.js';
+import { tagName } from '../text/tag-names.js';
 
 type Params = RecommendationReason['params'];
 type Render = (p: Params, locale: Locale, titleOf: (courseId: string) => string | undefined) => string;
 
-const tagOf = (p: Params, locale: Locale): string => topicLabel(p['tag'] ?? '', locale);
+const tagOf = (p: Params, locale: Locale): string => tagName(p['tag'] ?? '', locale);
 const titleIn = (p: Params, titleOf: (courseId: string) => string | undefined): string => (p['courseId'] ? titleOf(p['courseId']) : undefined) ?? p['title'] ?? '';
 
 /*

@@ -3,3 +3,4 @@ export * from './runtime.js';
 export * from './messenger.js';
 export * from './recommender.js';
 export * from './orders.js';
+export * from './dialog-memory.js';

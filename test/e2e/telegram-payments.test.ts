@@ -1,8 +1,6 @@
-import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
@@ -10,37 +8,13 @@ import { systemClock } from '../../core/index.js';
 import { queryRows, seedDemoCatalogue, seedDemoLearning, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { createTestApp } from '../support/http.js';
-import { buildTestChannel, testTelegramConfig } from './telegram-support.js';
+import { buildTestChannel, startFakeBotApi, testTelegramConfig } from './telegram-support.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/telegram');
 const fixture = <T extends Update>(name: string): T => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as T;
 const TOKEN = '5550002:payments-test-token-abcdef';
 const SECRET = 'webhook-secret-0123456789';
 const USER = 424242;
-
-/**
- * A stand-in for the Bot API methods the telegram-test-api emulator lacks (sendInvoice,
- * answerPreCheckoutQuery, refundStarPayment): answers like Telegram over real HTTP and records calls.
- */
-async function startFakeBotApi() {
-  const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
-  let messageId = 100;
-  const app = express();
-  app.use(express.json());
-  app.post('/bot:token/:method', (req, res) => {
-    const method = String(req.params['method']);
-    calls.push({ method, body: req.body as Record<string, unknown> });
-    if (method === 'getMe') return void res.json({ ok: true, result: { id: 5550002, is_bot: true, first_name: 'Zhiliao', username: 'ZhiliaoTestBot' } });
-    if (method === 'sendMessage' || method === 'sendInvoice') return void res.json({ ok: true, result: { message_id: ++messageId, date: 0, chat: { id: USER, type: 'private' } } });
-    return void res.json({ ok: true, result: true });
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { apiRoot: `http://127.0.0.1:${port}`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe.each(testTargets())('Telegram Stars payments and webhook on %s', (target) => {
   let database: Database;
@@ -54,7 +28,7 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     database = await openTestDatabase(target);
     await seedDemoCatalogue(database.db);
     await seedDemoLearning({ db: database.db, clock: systemClock });
-    api = await startFakeBotApi();
+    api = await startFakeBotApi('5550002');
     channel = buildTestChannel(database, testTelegramConfig(api.apiRoot, { mode: 'webhook', webhookSecret: SECRET }), TOKEN);
     await channel.service.start();
     const course = (await channel.repos.courses.findBySlug('phone-photography'))!;
@@ -88,13 +62,21 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
   let payload = '';
   let orderId = '';
 
-  it('sends a Stars invoice for a Buy tap and answers the callback query', async () => {
+  it('answers a Buy tap with a confirmation card, and sends the Stars invoice only on Confirm', async () => {
     await channel.bot.handleUpdate(tap(`buy:${courseId}`));
-    // The update is done once its replies are queued; the invoice and the callback answer go out in the background.
+    // The update is done once its replies are queued; the card and the callback answer go out in the background.
+    await channel.idle();
+    const card = callsOf('sendMessage').at(-1)!.body as { text: string; reply_markup: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } };
+    expect(card.text).toContain('Smartphone Photography Masterclass');
+    expect(card.text).toContain(`${priceStars} ⭐`);
+    expect(card.reply_markup.inline_keyboard.flat().map((b) => b.callback_data)).toEqual([`pay:${courseId}`, 'nobuy']);
+    expect(callsOf('sendInvoice')).toHaveLength(0);
+
+    await channel.bot.handleUpdate(tap(`pay:${courseId}`));
     await channel.idle();
     const invoice = callsOf('sendInvoice').at(-1)!.body;
     expect(invoice).toMatchObject({ chat_id: String(USER), currency: 'XTR', provider_token: '', prices: [{ amount: priceStars }] });
-    expect(callsOf('answerCallbackQuery')).toHaveLength(1);
+    expect(callsOf('answerCallbackQuery')).toHaveLength(2);
     payload = String(invoice['payload']);
     orderId = payload.split(':')[0]!;
     expect((await channel.repos.orders.findById(orderId))).toMatchObject({ status: 'pending', amountMinor: priceStars, currency: 'XTR' });
@@ -165,7 +147,7 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
 
     // A charge id that already paid another order is that order's money: nothing is refunded.
     const other = (await channel.repos.courses.list({ page: 1, pageSize: 50, status: 'on_sale' })).items.find((c) => c.id !== courseId && c.priceStars === priceStars)!;
-    await channel.bot.handleUpdate(tap(`buy:${other.id}`));
+    await channel.bot.handleUpdate(tap(`pay:${other.id}`));
     await channel.idle();
     const otherPayload = String(callsOf('sendInvoice').at(-1)!.body['payload']);
     await channel.bot.handleUpdate(paid(otherPayload, 'stxCHARGE-A'));

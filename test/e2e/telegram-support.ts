@@ -1,6 +1,9 @@
+import type { Server } from 'node:http';
 import { createServer } from 'node:net';
+import express from 'express';
 import { createLogger } from '../../adapters/index.js';
 import { systemClock, type Clock } from '../../core/index.js';
+import { loadIntentModel } from '../../core/understanding/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../models/index.js';
 import { buildTelegramChannel } from '../../bots/wire-telegram.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
@@ -46,9 +49,35 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
   // Course delivery as the processes wire it (wireLearning), with a test link secret.
   const learning = { deps: createLearningDeps({ database, repos, recordEventsDeps, clock }), links: { secret: 'test-lesson-link-secret-0123456789', baseUrl: 'http://127.0.0.1:3000', ttlMs: 3_600_000 } };
   const channel = buildTelegramChannel(
-    { db: database.db, repos, uow, clock, recordEventsDeps, logger, metrics, recommender, learning },
+    // The understanding model is loaded here, as the process loads it at start, so no turn waits for its training.
+    { db: database.db, repos, uow, clock, recordEventsDeps, logger, metrics, recommender, learning, intentModel: loadIntentModel() },
     config,
     token,
   );
   return { ...channel, repos };
+}
+
+/**
+ * A stand-in for the Bot API methods the telegram-test-api emulator lacks (sendInvoice,
+ * answerPreCheckoutQuery, refundStarPayment): answers like Telegram over real HTTP and records calls.
+ */
+export async function startFakeBotApi(botId: string) {
+  const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
+  let messageId = 100;
+  const app = express();
+  app.use(express.json());
+  app.post('/bot:token/:method', (req, res) => {
+    const method = String(req.params['method']);
+    const body = req.body as Record<string, unknown>;
+    calls.push({ method, body });
+    if (method === 'getMe') return void res.json({ ok: true, result: { id: Number(botId), is_bot: true, first_name: 'Zhiliao', username: 'ZhiliaoTestBot' } });
+    if (method === 'sendMessage' || method === 'sendInvoice') return void res.json({ ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body['chat_id']), type: 'private' } } });
+    return void res.json({ ok: true, result: true });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { apiRoot: `http://127.0.0.1:${port}`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

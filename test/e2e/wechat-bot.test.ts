@@ -5,6 +5,7 @@ import { createWechatChannel, type WechatBot } from '../../adapters/wechat/index
 import { createLogger, createMetrics } from '../../adapters/index.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
 import { systemClock, type Repositories } from '../../core/index.js';
+import { loadIntentModel } from '../../core/understanding/index.js';
 import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 
@@ -62,6 +63,8 @@ describe.each(testTargets())('WeChat bot end to end with wechaty-puppet-mock on 
       bot, db: database.db, repos, uow, clock: systemClock,
       recordEventsDeps: { uow, clock: systemClock, metrics: createMetrics().core },
       recommender: buildRecommender({ db: database.db, repos, clock: systemClock, logger }).recommender,
+      // Loaded here, as the process loads it at start, so no turn waits for its training.
+      intentModel: loadIntentModel(),
       logger,
       pacing: { intervalMs: 0, jitterMs: 0, dailyCap: 1000, roomSendsPerHour: 100 },
       friends: { autoAccept: true, keywords: ['课程', 'course'] },
@@ -130,6 +133,28 @@ describe.each(testTargets())('WeChat bot end to end with wechaty-puppet-mock on 
     friend.say('退订').to(self);
     await until(async () => (await repos.followers.findById(follower.id))?.isOptedOut, 'opt-out');
     expect((await repos.followers.findById(follower.id))?.hasMarketingConsent).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('remembers the list shown: "第二个" opens the confirmation card, and "1" (Confirm) links exactly that course', async () => {
+    const buyer = mocker.createContact({ name: '小李' });
+    const texts = inbox(buyer);
+    const cardsBefore = puppet.urlLinks.length;
+    buyer.say('有没有摄影课？').to(self);
+    await until(() => puppet.urlLinks.length >= cardsBefore + 2 && texts.length > 0, 'photography cards');
+    const shown = puppet.urlLinks.slice(cardsBefore).map((c) => c.payload.url);
+    const second = (await repos.courses.findBySlug(shown[1]!.split('/').at(-1)!))!;
+
+    const textsBefore = texts.length;
+    buyer.say('第二个').to(self);
+    const card = await until(() => texts.slice(textsBefore).find((t) => t.includes('请确认购买')), 'confirmation card');
+    expect(card).toContain(second.titleZh);
+    expect(card).toContain('¥');
+
+    const linksBefore = puppet.urlLinks.length;
+    buyer.say('1').to(self);
+    const link = await until(() => puppet.urlLinks.slice(linksBefore).find((c) => c.conversationId === buyer.id), 'purchase link');
+    expect(link.payload.url).toBe(`https://zhiliao.example/courses/${second.slug}`);
     expect(errors).toEqual([]);
   });
 
