@@ -23,3 +23,10 @@ export { signLessonLink, verifyLessonLink, type LessonLinkCheck, type LessonLink
 export { unlockTimes, DAY_MS } from './unlock-schedule.js';
 export { computeStreak, localDay, type Streak } from './streaks.js';
 export { learningText, formatLearningDate } from './learning-text.js';
+
+// Reminders
+export type { LessonReminderRepository, ReminderClaim, ReminderEnrolment, ReminderReason } from './learning-ports.js';
+export {
+  sendLessonReminders, reminderReasonOf, isReminderDue, reminderReplies, lastLearnedAt, type LessonReminderDeps, type LessonReminderOptions, type ReminderOutcome,
+} from './send-lesson-reminders.js';
+export { parseReminderSwitch } from './reminder-switch.js';
