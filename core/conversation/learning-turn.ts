@@ -5,7 +5,7 @@ import type { Locale } from '../followers/follower.js';
 import { checkIn, parseCheckIn } from '../learning/check-in.js';
 import { completeLesson } from '../learning/complete-lesson.js';
 import type { LearningDeps } from '../learning/course-progress.js';
-import type { LessonReminderRepository } from '../learning/learning-ports.js';
+import type { CourseGroupInvites, LessonReminderRepository } from '../learning/learning-ports.js';
 import { learningText } from '../learning/learning-text.js';
 import { parseReminderSwitch } from '../learning/reminder-switch.js';
 import { learningActionOf, startLearningReplies, type LessonLinkSettings } from '../learning/start-learning-replies.js';
@@ -16,6 +16,8 @@ export interface ChatLearning {
   links: LessonLinkSettings;
   /** The follower's lesson-reminder switch ("不要提醒", the reminder's button); absent, those turns go to the dialog. */
   reminders?: Pick<LessonReminderRepository, 'setWantsReminders'>;
+  /** Invite links to a course's private group, sent with the lessons after payment (Telegram). */
+  groupInvites?: CourseGroupInvites;
 }
 
 /**

@@ -96,3 +96,15 @@ export interface LessonReminderRepository {
   /** Turns a follower's lesson reminders on or off. */
   setWantsReminders(followerId: string, wants: boolean): Promise<void>;
 }
+
+/**
+ * Invite links to a course's private learners' group (Telegram today): one per buyer, good for one
+ * person, so a forwarded link lets nobody else in.
+ *
+ * @example
+ * const url = await invites.createInvite({ groupChatId: course.telegramChatId, name: `order 8c1f…` }); // 'https://t.me/+AbCd…'
+ */
+export interface CourseGroupInvites {
+  /** A new invite link for one member of `groupChatId`, labelled `name` (at most 32 characters) in the group's invite list. */
+  createInvite(input: { groupChatId: string; name: string }): Promise<string>;
+}

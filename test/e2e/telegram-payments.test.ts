@@ -17,10 +17,12 @@ const fixture = <T extends Update>(name: string): T => JSON.parse(readFileSync(p
 const TOKEN = '5550002:payments-test-token-abcdef';
 const SECRET = 'webhook-secret-0123456789';
 const USER = 424242;
+const GROUP = '-1001234567890';
 
 /**
  * A stand-in for the Bot API methods the telegram-test-api emulator lacks (sendInvoice,
- * answerPreCheckoutQuery, refundStarPayment): answers like Telegram over real HTTP and records calls.
+ * answerPreCheckoutQuery, refundStarPayment, createChatInviteLink): answers like Telegram over real
+ * HTTP and records calls.
  */
 async function startFakeBotApi() {
   const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
@@ -32,6 +34,12 @@ async function startFakeBotApi() {
     calls.push({ method, body: req.body as Record<string, unknown> });
     if (method === 'getMe') return void res.json({ ok: true, result: { id: 5550002, is_bot: true, first_name: 'Zhiliao', username: 'ZhiliaoTestBot' } });
     if (method === 'sendMessage' || method === 'sendInvoice') return void res.json({ ok: true, result: { message_id: ++messageId, date: 0, chat: { id: USER, type: 'private' } } });
+    if (method === 'createChatInviteLink') {
+      const body = req.body as { name?: string; member_limit?: number };
+      const creator = { id: 5550002, is_bot: true, first_name: 'Zhiliao' };
+      const invite = { invite_link: `https://t.me/+invite${calls.length}`, creator, creates_join_request: false, is_primary: false, is_revoked: false, name: body.name, member_limit: body.member_limit };
+      return void res.json({ ok: true, result: invite });
+    }
     return void res.json({ ok: true, result: true });
   });
   const server: Server = await new Promise((resolve) => {
@@ -54,6 +62,8 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     database = await openTestDatabase(target);
     await seedDemoCatalogue(database.db);
     await seedDemoLearning({ db: database.db, clock: systemClock });
+    // The course has a private learners' group: each buyer gets a one-person invite.
+    await queryRows(database.db, sql`UPDATE courses SET telegram_chat_id = ${GROUP} WHERE slug = 'phone-photography'`);
     api = await startFakeBotApi();
     channel = buildTestChannel(database, testTelegramConfig(api.apiRoot, { mode: 'webhook', webhookSecret: SECRET }), TOKEN);
     await channel.service.start();
@@ -120,6 +130,10 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     const [purchases] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where kind = 'purchase' and course_id = ${courseId}`);
     expect(purchases!.n).toBe(1);
     expect(callsOf('sendMessage').filter((c) => String(c.body['text']).startsWith('Payment received'))).toHaveLength(1);
+    // One invite link for the one confirmed payment, good for one member, sent as a button.
+    expect(callsOf('createChatInviteLink')).toEqual([{ method: 'createChatInviteLink', body: { chat_id: GROUP, member_limit: 1, name: `order ${orderId.slice(0, 8)}` } }]);
+    const invite = callsOf('sendMessage').find((c) => JSON.stringify(c.body['reply_markup'] ?? '').includes('https://t.me/+invite'));
+    expect(invite?.body['text']).toBe('Your invite to the learners’ group: it works once, for you only.');
 
     await channel.bot.handleUpdate(preCheckout(payload, priceStars));
     expect(callsOf('answerPreCheckoutQuery').at(-1)!.body).toMatchObject({ ok: false });
