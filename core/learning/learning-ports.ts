@@ -108,3 +108,24 @@ export interface CourseGroupInvites {
   /** A new invite link for one member of `groupChatId`, labelled `name` (at most 32 characters) in the group's invite list. */
   createInvite(input: { groupChatId: string; name: string }): Promise<string>;
 }
+
+/** One learner of a course as the course's learning report reads them. */
+export interface CourseLearner {
+  followerId: string;
+  displayName: string | null;
+  enrolledAt: Date;
+  /** Lessons of the course they completed, any order. */
+  completedLessonIds: string[];
+  /** Their last lesson opened, lesson completed or check-in in the course; null when none. */
+  lastActivityAt: Date | null;
+}
+
+/**
+ * The learners of one course, for creators' and admins' reports.
+ *
+ * @example
+ * const learners = await reports.courseLearners(courseId); // active enrolments only
+ */
+export interface LearningReportRepository {
+  courseLearners(courseId: string): Promise<CourseLearner[]>;
+}
