@@ -39,6 +39,9 @@ const zh = {
   attachment: '附件（文件地址）', estimatedMinutes: '预计分钟', freePreview: '免费试看', lessonsCount: '{n} 节课', confirmDeleteContent: '确定删除？',
   invalidFields: '有字段需要修改，请查看标红的提示。', draft: '草稿', onSale: '在售', archived: '已归档',
   stageNew: '新粉丝', stageEngaged: '活跃互动', stageCustomer: '付费客户', stageAtRisk: '流失风险', stageDormant: '沉睡',
+  learningReport: '学习情况', learnersSummary: '{learners} 位学员，{completed} 位已学完（{percent}%）', completionFunnel: '完课漏斗（学完该课及之前所有课的学员）',
+  lesson: '课时', lessonNumber: '第{n}课', learnersReached: '学员数', stuckLearners: '卡住的学员（{n}）', stuckAfterDays: '多少天没有学习算卡住',
+  nobodyStuck: '没有卡住的学员。', learner: '学员', lessonsDone: '已学完', nextLesson: '下一课', lastLearned: '最近学习', idleDays: '未学习天数', neverLearned: '从未学习',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -78,6 +81,9 @@ const en: typeof zh = {
   attachment: 'Attachment (file address)', estimatedMinutes: 'Minutes', freePreview: 'Free preview', lessonsCount: '{n} lessons', confirmDeleteContent: 'Delete it?',
   invalidFields: 'Some fields need fixing; see the messages in red.', draft: 'Draft', onSale: 'On sale', archived: 'Archived',
   stageNew: 'New', stageEngaged: 'Engaged', stageCustomer: 'Customer', stageAtRisk: 'At risk', stageDormant: 'Dormant',
+  learningReport: 'Learning', learnersSummary: '{learners} learners, {completed} finished ({percent}%)', completionFunnel: 'Completion funnel (finished this lesson and every one before)',
+  lesson: 'Lesson', lessonNumber: 'Lesson {n}', learnersReached: 'Learners', stuckLearners: 'Stuck learners ({n})', stuckAfterDays: 'Stuck after this many days without learning',
+  nobodyStuck: 'Nobody is stuck.', learner: 'Learner', lessonsDone: 'Lessons done', nextLesson: 'Next lesson', lastLearned: 'Last learned', idleDays: 'Days idle', neverLearned: 'Never',
 };
 
 export type Messages = typeof zh;
