@@ -25,3 +25,18 @@ CREATE TABLE lesson_reminders (
   PRIMARY KEY (follower_id, course_id, local_day)
 );
 CREATE INDEX lesson_reminders_day_idx ON lesson_reminders (follower_id, local_day);
+
+-- Learning feeds retargeting: completed a course → offer the next one (cross-sell from it);
+-- stalled in a course → nudge back to it. Same list as core/campaigns/campaign-types.ts
+-- RETARGETING_TRIGGERS. Off until an admin turns them on: they are new marketing.
+ALTER TABLE retargeting_rules DROP CONSTRAINT retargeting_rules_trigger_check;
+ALTER TABLE retargeting_rules ADD CONSTRAINT retargeting_rules_trigger_check CHECK (trigger IN (
+  'viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell', 'completed_course', 'stalled_learning'));
+INSERT INTO retargeting_rules (name, trigger, params, variants, delay_minutes, max_per_follower, conversion_goal, is_enabled) VALUES
+  ('completed-course', 'completed_course', '{"hours": 24, "minSupport": 2}',
+   '[{"key":"A","weight":1,"text":{"zh-CN":"恭喜学完《{purchased}》！下一步推荐你学《{course}》。","en":"Congratulations on finishing \"{purchased}\"! Next, we suggest \"{course}\"."}}]',
+   0, 3, 'purchase', false),
+  ('stalled-learning', 'stalled_learning', '{"days": 7}',
+   '[{"key":"A","weight":1,"text":{"zh-CN":"《{course}》还在等你，今天花十分钟继续学习吧。","en":"\"{course}\" is waiting for you: ten minutes today keeps you going."}}]',
+   0, 2, 'click', false)
+ON CONFLICT (name) DO NOTHING;
