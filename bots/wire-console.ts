@@ -4,6 +4,7 @@ import {
   Argon2PasswordHasher,
   createAccountsRouter,
   createAdminCourseContentRouter,
+  createCourseLearningRouter,
   createAdminCoursesRouter,
   createAdminFollowersRouter,
   createAuditLogRouter,
@@ -19,7 +20,7 @@ import {
   type Mount,
 } from '../adapters/index.js';
 import { ensureFirstAdmin, type Clock, type PasswordHasher } from '../core/index.js';
-import { createConsoleRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, type Db } from '../models/index.js';
+import { createConsoleRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, PgLearningRepository, type Db } from '../models/index.js';
 import { resolveAdminApiToken, resolveGeneratedSecret } from './admin-token.js';
 import type { Config } from './config/index.js';
 import type { CoreContext } from './core-context.js';
@@ -71,6 +72,7 @@ export function createConsoleParts(deps: {
     createTokensRouter({ uow, clock: deps.clock }),
     createAdminCoursesRouter({ uow }),
     createAdminCourseContentRouter({ uow }),
+    createCourseLearningRouter({ uow, reports: new PgLearningRepository(deps.db), clock: deps.clock }),
     createAdminFollowersRouter({ uow }),
     createDashboardRouter({ dashboard: new PgDashboardQueries(deps.db), uow, clock: deps.clock }),
     createSettingsRouter({ uow, channels: deps.channels, ...(deps.channelDetails ? { channelDetails: deps.channelDetails } : {}) }),

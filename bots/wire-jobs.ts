@@ -10,7 +10,7 @@ import { createSegmentsPreviewRouter } from '../adapters/http/routes/segments-pr
 import { fromWallTime, toWallTime } from '../core/guards/index.js';
 import type { Platform, Messenger } from '../core/index.js';
 import {
-  broadcastDispatcherJob, CronScheduler, dailyReportJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
+  broadcastDispatcherJob, CronScheduler, dailyReportJob, lessonRemindersJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
 } from '../jobs/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
 import type { CoreContext } from './core-context.js';
@@ -47,8 +47,11 @@ function startOfLocalDay(instant: Date, timeZone: string): Date {
 
 type Retrain = () => Promise<{ version: number; metrics: Record<string, unknown> }>;
 
-/** The job bodies, over campaign repositories. */
-export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain: Retrain | undefined): JobDefinition[] {
+/**
+ * The job bodies, over campaign repositories; lesson reminders go through the messengers the
+ * process has (a reminder to a platform without one here is left for a process that has it).
+ */
+export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain: Retrain | undefined, wiring?: Pick<Wiring, 'learning' | 'messengers'>): JobDefinition[] {
   const deps = { repos, clock: ctx.clock, logger: ctx.logger.child({ component: 'jobs' }), retargetingLimitPerRule: ctx.config.jobs.retargetingLimitPerRule };
   return [
     retargetingScanJob(deps),
@@ -56,6 +59,20 @@ export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain
     segmentRefreshJob(deps),
     modelRetrainJob(retrain ? async () => ({ ...(await retrain()) }) : undefined, 'no recommender is wired in this process (wireRecommender runs before wireJobs)'),
     dailyReportJob({ ...deps, reportTimeZone: ctx.config.jobs.reportTimeZone, startOfLocalDay }),
+    lessonRemindersJob(
+      wiring?.learning
+        ? {
+            learning: wiring.learning.deps,
+            reminders: wiring.learning.reminders,
+            events: ctx.repos.events,
+            quietHours: async () => (await repos.guardSettings.get()).quietHours,
+            messengers: wiring.messengers,
+            links: wiring.learning.links,
+            logger: ctx.logger.child({ component: 'lesson-reminders' }),
+          }
+        : undefined,
+      ctx.config.learning.reminders,
+    ),
   ];
 }
 
@@ -127,7 +144,7 @@ export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> 
   const scheduler = config.isEnabled
     ? new CronScheduler({
         schedules: repos.schedules,
-        jobs: buildJobs(ctx, repos, wiring.retrainRecommender ? () => wiring.retrainRecommender!() : undefined),
+        jobs: buildJobs(ctx, repos, wiring.retrainRecommender ? () => wiring.retrainRecommender!() : undefined, wiring),
         logger: ctx.logger.child({ component: 'scheduler' }),
         clock: ctx.clock,
         instanceId: config.instanceId ?? `${hostname()}:${process.pid}`,

@@ -1,7 +1,7 @@
 import { createLearnRouter } from '../adapters/http/learning/index.js';
 import { createMpLearningRouter, requireMpSession } from '../adapters/http/mp/index.js';
 import type { LearningDeps, LessonLinkSettings } from '../core/index.js';
-import { PgLearningRepository } from '../models/index.js';
+import { PgLearningRepository, PgLessonReminderRepository } from '../models/index.js';
 import { resolveGeneratedSecret } from './admin-token.js';
 import type { CoreContext } from './core-context.js';
 import { resolveMpSessionSecret } from './wire-wechat.js';
@@ -14,7 +14,8 @@ export function createLearningDeps(ctx: Pick<CoreContext, 'database' | 'repos' |
 
 /**
  * Learning: lesson links (`GET /learn/:token`), the mini-program's `/mp/my/...` routes, and
- * `wiring.learning` for the chat channels (`startLearningReplies`, `completeLesson`, `checkIn`).
+ * `wiring.learning` for the chat channels (`startLearningReplies`, `completeLesson`, `checkIn`, the
+ * reminder switch) and for the lesson-reminders job.
  * The link secret is LESSON_LINK_SECRET or one generated into `<DATA_DIR>/lesson-link-secret`.
  *
  * @example
@@ -27,7 +28,7 @@ export async function wireLearning(ctx: CoreContext, wiring: Wiring): Promise<vo
   const { secret: mpSessionSecret } = await resolveMpSessionSecret(ctx.config.wechat.miniProgram.sessionSecret, ctx.config.dataDir);
   const deps = createLearningDeps(ctx);
   const links: LessonLinkSettings = { secret, baseUrl: config.publicBaseUrl, ttlMs: config.linkTtlMs };
-  wiring.learning = { deps, links };
+  wiring.learning = { deps, links, reminders: new PgLessonReminderRepository(ctx.database.db) };
   wiring.mounts.push(
     { path: '/learn', access: 'public', router: createLearnRouter({ learning: deps, linkSecret: secret, mpSessionSecret, isSecureCookie: ctx.config.env === 'production' }) },
     { path: '/mp', access: 'public', router: createMpLearningRouter({ learning: deps, links }, requireMpSession(mpSessionSecret, ctx.clock)) },

@@ -1,6 +1,6 @@
 import type { Mount, Metrics } from '../adapters/index.js';
 import {
-  createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
+  createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramGroupInvites, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
 import { BatchedDialogMemoryStore, CachedCourseCatalogue, type ChatLearning, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
@@ -74,7 +74,8 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
     dialog, paymentRepos: parts.repos, outbox: messenger, updates, logger: parts.logger, botId,
     get botUsername() { return bot.botInfo?.username; },
     refunds: { refundCharge: async (payment) => void (await gateway.refundCharge(payment.payerExternalId, payment.chargeId)) },
-    ...(parts.learning ? { learning: parts.learning } : {}),
+    // Buyers of a course with a private group get a one-person invite with their lessons.
+    ...(parts.learning ? { learning: { ...parts.learning, groupInvites: new TelegramGroupInvites(bot.telegram) } } : {}),
     ...(parts.onPhases ? { onPhases: parts.onPhases } : {}),
   });
   processorRef.current = processor;

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Mount } from '../adapters/index.js';
-import type { LearningDeps, LessonLinkSettings, Messenger, Platform } from '../core/index.js';
+import type { ChatLearning, LessonReminderRepository, Messenger, Platform } from '../core/index.js';
 import type { ChannelStatus, Service } from './lifecycle.js';
 
 /**
@@ -16,7 +16,7 @@ export interface Wiring {
   /** Full retrain of the recommender, for the model-retrain job; set by wireRecommender. */
   retrainRecommender?: (onProgress?: (percent: number, stage: string) => void) => Promise<{ version: number; metrics: Record<string, unknown> }>;
   /** Learning use cases and lesson-link settings for the chat channels; set by wireLearning. */
-  learning?: { deps: LearningDeps; links: LessonLinkSettings };
+  learning?: ChatLearning & { reminders: LessonReminderRepository };
   /** Guards every `admin` mount; set by the console step (sessions, API tokens, ADMIN_API_TOKEN). */
   adminAuth?: RequestHandler;
 }

@@ -1,5 +1,6 @@
 import { runProcess } from './run-process.js';
 import { wireJobs } from './wire-jobs.js';
+import { wireLearning } from './wire-learning.js';
 import { wireRecommender } from './wire-recommender.js';
 import { buildTelegramChannel } from './wire-telegram.js';
 
@@ -25,6 +26,7 @@ runProcess({
     } else {
       wiring.channels.push({ channel: 'telegram', isOn: false, reason: 'TELEGRAM_BOT_TOKEN is not set: marketing messages to Telegram followers wait in the outbox' });
     }
+    await wireLearning(ctx, wiring); // lesson reminders are sent from here
     await wireJobs(ctx, wiring);
   },
 });

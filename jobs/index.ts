@@ -3,3 +3,4 @@ export { OutboxDispatcher } from './outbox-dispatcher.js';
 export { nextRunTimes, isKnownTimeZone } from './schedule-validation.js';
 export type { JobDefinition, JobResult } from './job-types.js';
 export { broadcastDispatcherJob, dailyReportJob, modelRetrainJob, retargetingScanJob, segmentRefreshJob, type CampaignJobDeps } from './definitions/campaign-jobs.js';
+export { lessonRemindersJob } from './definitions/learning-jobs.js';

@@ -25,5 +25,6 @@ export { PgModelArtifactRepository } from './repositories/pg-model-artifact-repo
 export { PgInteractionRepository } from './repositories/pg-interaction-repository.js';
 export { openScratchDatabase, writePgliteTemplate } from './scratch-database.js';
 export { PgLearningRepository } from './repositories/pg-learning-repository.js';
+export { PgLessonReminderRepository } from './repositories/pg-lesson-reminders.js';
 export { seedDemoLearning } from './seed/seed-demo-learning.js';
 export { PgDialogMemoryStore } from './repositories/pg-dialog-memory-store.js';

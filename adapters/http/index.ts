@@ -12,6 +12,7 @@ export { createAccountsRouter } from './routes/accounts.js';
 export { createTokensRouter } from './routes/tokens.js';
 export { createAdminCoursesRouter } from './routes/admin-courses.js';
 export { createAdminCourseContentRouter } from './routes/admin-course-content.js';
+export { createCourseLearningRouter } from './routes/admin-course-learning.js';
 export { createAdminFollowersRouter } from './routes/admin-followers.js';
 export { createDashboardRouter } from './routes/dashboard.js';
 export { createSettingsRouter, type ChannelInfo, type ChannelDetails } from './routes/settings.js';

@@ -6,3 +6,4 @@ export { UpdateProcessor, type UpdateProcessorDeps, type QueryAnswerer, type Pro
 export { TelegramStarsGateway, type TelegramStarsGatewayDeps } from './telegram-stars-gateway.js';
 export { createTelegramWebhookRouter, createStarsRefundRouter } from './telegram-routers.js';
 export { createTelegramBot, telegramService, botIdOf, ALLOWED_UPDATES } from './telegram-bot.js';
+export { TelegramGroupInvites } from './telegram-group-invites.js';

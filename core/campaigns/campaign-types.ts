@@ -141,7 +141,12 @@ export interface AudienceMember {
   platform: 'telegram' | 'wechat';
 }
 
-export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell'] as const;
+/**
+ * `completed_course`: finished every lesson of a course → the course that best follows it (cross-sell
+ * from the completed course). `stalled_learning`: no lesson opened, completed or checked in for
+ * `days` in a course they have not finished → a nudge back to that course.
+ */
+export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell', 'completed_course', 'stalled_learning'] as const;
 export type RetargetingTrigger = (typeof RETARGETING_TRIGGERS)[number];
 
 export const retargetingRuleInputSchema = z.object({

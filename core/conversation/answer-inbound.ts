@@ -12,6 +12,7 @@ import type { ChargeRefunds, EventSink, ReplyOutbox } from './ports.js';
 import { learningTurnReplies, type ChatLearning } from './learning-turn.js';
 import { settlePayment } from './settle-payment.js';
 import { startLearningReplies } from '../learning/start-learning-replies.js';
+import { courseGroupInviteReplies } from '../learning/course-group-invite.js';
 
 export interface InboundConversationDeps<Ticket> {
   /** The dialog's reads, clock and recommender; its derived events go to `events` too. */
@@ -233,6 +234,7 @@ export class InboundConversation<Ticket = never> {
         const replies: Reply[] = [{ type: 'text', text: text.paymentReceived(course ? courseTitle(course, locale) : '') }];
         // The buyer gets something to study at once: the lesson list and the next lesson's link.
         if (this.deps.learning) replies.push(...(await startLearningReplies(this.deps.learning.deps, { followerId: order.followerId, courseId: order.courseId, links: this.deps.learning.links })));
+        if (this.deps.learning && course) replies.push(...(await courseGroupInviteReplies(this.deps.learning.groupInvites, course, order, locale, this.deps.logger)));
         await this.deps.outbox.send(to, replies, { purpose: 'transactional', idempotencyKey: `paid:${payment.chargeId}` });
         return;
       }

@@ -5,30 +5,45 @@ import type { Locale } from '../followers/follower.js';
 import { checkIn, parseCheckIn } from '../learning/check-in.js';
 import { completeLesson } from '../learning/complete-lesson.js';
 import type { LearningDeps } from '../learning/course-progress.js';
+import type { CourseGroupInvites, LessonReminderRepository } from '../learning/learning-ports.js';
 import { learningText } from '../learning/learning-text.js';
+import { parseReminderSwitch } from '../learning/reminder-switch.js';
 import { learningActionOf, startLearningReplies, type LessonLinkSettings } from '../learning/start-learning-replies.js';
 
 /** What the chat needs to deliver courses: the learning use cases and how lesson links are signed. */
 export interface ChatLearning {
   deps: LearningDeps;
   links: LessonLinkSettings;
+  /** The follower's lesson-reminder switch ("不要提醒", the reminder's button); absent, those turns go to the dialog. */
+  reminders?: Pick<LessonReminderRepository, 'setWantsReminders'>;
+  /** Invite links to a course's private group, sent with the lessons after payment (Telegram). */
+  groupInvites?: CourseGroupInvites;
 }
 
 /**
  * Answers a turn that is about studying a bought course — a learning button (start learning,
  * lesson done, check in) or a check-in in words ("打卡 第3天", "check-in day 21") — with the
- * learning replies; `undefined` for any other turn (the dialog answers it).
+ * learning replies, and turns lesson reminders off or on (the reminder's button, "不要提醒",
+ * "resume reminders"); `undefined` for any other turn (the dialog answers it).
  *
  * @example
  * const replies = await learningTurnReplies(learning, message, followerId, 'zh-CN');
  */
 export async function learningTurnReplies(learning: ChatLearning, message: Pick<ValidInboundMessage, 'platform' | 'action' | 'text'>, followerId: string, locale: Locale): Promise<Reply[] | undefined> {
   const action = message.action ? learningActionOf(message.action) : undefined;
+  const wantsReminders = !action && message.text !== undefined && learning.reminders ? parseReminderSwitch(message.text) : null;
+  if (learning.reminders && (wantsReminders !== null || action?.kind === 'stop_reminders')) {
+    const on = wantsReminders === true;
+    await learning.reminders.setWantsReminders(followerId, on);
+    return [{ type: 'text', text: on ? learningText(locale).remindersOn : learningText(locale).remindersOff }];
+  }
   const isCheckInText = !action && message.text !== undefined && parseCheckIn(message.text) !== null;
   if (!action && !isCheckInText) return undefined;
   try {
     if (isCheckInText) return (await checkIn(learning.deps, { followerId, text: message.text!, platform: message.platform })).replies;
     switch (action!.kind) {
+      case 'stop_reminders':
+        return undefined; // No switch wired in this process; the dialog answers.
       case 'start_learning':
         return await startLearningReplies(learning.deps, { followerId, courseId: action!.courseId, links: learning.links });
       case 'check_in':

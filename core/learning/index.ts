@@ -9,11 +9,15 @@ export {
   chapterInputSchema, chapterPatchSchema, lessonInputSchema, lessonPatchSchema, lessonsInOrder, LESSON_MEDIA_KINDS,
   type Chapter, type ChapterInput, type ChapterPatch, type CourseOutline, type Lesson, type LessonInput, type LessonMediaKind, type LessonPatch,
 } from './course-content.js';
-export type { CourseContentRepository, Enrolment, LearningActivity, LearningRepository } from './learning-ports.js';
+export type {
+  CourseContentRepository, CourseGroupInvites, CourseLearner, Enrolment, LearningActivity, LearningReportRepository, LearningRepository,
+} from './learning-ports.js';
 
 // Use cases
 export { courseProgress, listMyCourses, certificateOf, type Certificate, type CourseProgress, type LearningDeps, type LessonProgress, type MyCourse } from './course-progress.js';
 export { completeLesson } from './complete-lesson.js';
+export { courseGroupInviteReplies } from './course-group-invite.js';
+export { courseLearningReport, type CourseLearningReport } from './course-learning-report.js';
 export { checkIn, parseCheckIn } from './check-in.js';
 export { lessonAccess, openLessonByLink, type OpenedByLink, type OpenLesson } from './lesson-access.js';
 export { startLearningReplies, learningActionOf, lessonUrl, LEARNING_ACTIONS, type LessonLinkSettings } from './start-learning-replies.js';
@@ -23,3 +27,10 @@ export { signLessonLink, verifyLessonLink, type LessonLinkCheck, type LessonLink
 export { unlockTimes, DAY_MS } from './unlock-schedule.js';
 export { computeStreak, localDay, type Streak } from './streaks.js';
 export { learningText, formatLearningDate } from './learning-text.js';
+
+// Reminders
+export type { LessonReminderRepository, ReminderClaim, ReminderEnrolment, ReminderReason } from './learning-ports.js';
+export {
+  sendLessonReminders, reminderReasonOf, isReminderDue, reminderReplies, lastLearnedAt, type LessonReminderDeps, type LessonReminderOptions, type ReminderOutcome,
+} from './send-lesson-reminders.js';
+export { parseReminderSwitch } from './reminder-switch.js';

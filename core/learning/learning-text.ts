@@ -14,6 +14,7 @@ const zh = {
   markDone: '学完了',
   checkIn: '打卡',
   joinGroup: '加入学员群',
+  joinGroupIntro: '这是你的学员群专属邀请链接，仅限你本人使用一次。',
   notEnrolled: '你还没有购买这门课程，购买后即可开始学习。',
   streak: (days: number) => (days > 1 ? `已连续学习 ${days} 天 🔥` : ''),
   certificateTitle: '结业证书',
@@ -29,6 +30,12 @@ const zh = {
   noAccess: '你目前没有这门课程的学习权限。',
   attachment: '附件',
   minutes: (n: number) => `约 ${n} 分钟`,
+  reminderUnlocked: (course: string, n: number, lesson: string) => `📖 《${course}》第${n}课「${lesson}」已经解锁，花几分钟学一学吧！`,
+  reminderCohort: (course: string) => `🎉 《${course}》今天开课！第一课已经为你准备好了。`,
+  reminderStalled: (course: string, days: number, n: number, lesson: string) => `好久不见！《${course}》已经 ${days} 天没有学习了，接着学第${n}课「${lesson}」吧。`,
+  stopReminders: '不要提醒',
+  remindersOff: '好的，以后不再发送学习提醒。想恢复时发送“开启提醒”。',
+  remindersOn: '学习提醒已开启，新课解锁时会提醒你。',
 };
 
 type LearningText = typeof zh;
@@ -45,6 +52,7 @@ const en: LearningText = {
   markDone: 'Done',
   checkIn: 'Check in',
   joinGroup: 'Join the learners’ group',
+  joinGroupIntro: 'Your invite to the learners’ group: it works once, for you only.',
   notEnrolled: 'You have not bought this course yet; buy it to start learning.',
   streak: (days) => (days > 1 ? `${days}-day learning streak 🔥` : ''),
   certificateTitle: 'Certificate of Completion',
@@ -60,6 +68,12 @@ const en: LearningText = {
   noAccess: 'You do not have access to this course right now.',
   attachment: 'Attachment',
   minutes: (n) => `about ${n} min`,
+  reminderUnlocked: (course, n, lesson) => `📖 Lesson ${n} of "${course}", "${lesson}", is open now. A few minutes is all it takes!`,
+  reminderCohort: (course) => `🎉 "${course}" starts today! Your first lesson is ready.`,
+  reminderStalled: (course, days, n, lesson) => `We miss you! No learning in "${course}" for ${days} days; pick up lesson ${n}, "${lesson}".`,
+  stopReminders: 'Stop reminders',
+  remindersOff: 'Done: no more learning reminders. Send "resume reminders" to turn them back on.',
+  remindersOn: 'Learning reminders are on; we will tell you when a lesson opens.',
 };
 
 /**

@@ -20,6 +20,8 @@ export const LEARNING_ACTIONS = {
   checkIn: (courseId: string) => `checkin:${courseId}`,
   /** Show the lesson list again. */
   start: (courseId: string) => `learn:${courseId}`,
+  /** Turn lesson reminders off (all courses; the course says which reminder it was on). */
+  stopReminders: (courseId: string) => `noremind:${courseId}`,
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,12 +36,14 @@ export function learningActionOf(action: string):
   | { kind: 'complete_lesson'; lessonId: string }
   | { kind: 'check_in'; courseId: string }
   | { kind: 'start_learning'; courseId: string }
+  | { kind: 'stop_reminders'; courseId: string }
   | undefined {
   const [name, id = ''] = action.split(':', 2) as [string, string?];
   if (!UUID.test(id)) return undefined;
   if (name === 'done') return { kind: 'complete_lesson', lessonId: id };
   if (name === 'checkin') return { kind: 'check_in', courseId: id };
   if (name === 'learn') return { kind: 'start_learning', courseId: id };
+  if (name === 'noremind') return { kind: 'stop_reminders', courseId: id };
   return undefined;
 }
 

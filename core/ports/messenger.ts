@@ -12,8 +12,12 @@ export interface Recipient {
 export const SEND_STATUSES = ['sending', 'sent', 'blocked', 'rate_limited', 'failed'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
-/** `transactional` answers what a follower asked; `marketing` is unsolicited and passes every guard. */
-export type SendPurpose = 'transactional' | 'marketing';
+/**
+ * `transactional` answers what a follower asked; `marketing` is unsolicited and passes every guard;
+ * `service` is unsolicited but about something the follower bought (a lesson reminder): outside
+ * quiet hours, under its own daily limit and switch, not under marketing consent and caps.
+ */
+export type SendPurpose = 'transactional' | 'marketing' | 'service';
 
 export type SendResult =
   /** `acceptedAt`: when the platform accepted the (last) message, where the messenger knows it; attribution counts from there. */

@@ -119,8 +119,9 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
   }
 
   async findCandidates(rule: RetargetingRule, now: Date, limit: number): Promise<Candidate[]> {
-    if (rule.trigger === 'cross_sell') return this.findCrossSell(rule, now, limit);
-    const rows = await this.keepSendable<OccasionRow>(rule, occasionsOf(rule.trigger, rule, now), limit);
+    if (rule.trigger === 'cross_sell' || rule.trigger === 'completed_course') return this.findCrossSell(rule, now, limit);
+    // A stalled learner is nudged back to the course they own.
+    const rows = await this.keepSendable<OccasionRow>(rule, occasionsOf(rule.trigger, rule, now), limit, { mayOwnCourse: rule.trigger === 'stalled_learning' });
     return rows.map((r) => ({ followerId: r.follower_id, courseId: r.course_id, step: r.step }));
   }
 
@@ -134,16 +135,20 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
     const { due, since } = purchaseWindow(rule, now);
     const model = await this.loadAssociationRules();
     const source: CrossSellReason['source'] = model ? 'association_rules' : 'co_purchase';
-    const byCourse = model ?? (await this.coPurchaseRules(rule.params.minSupport ?? 2, sql`SELECT course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since}`));
+    // The anchor is the course bought (cross_sell) or finished (completed_course) in the window.
+    const prefix = rule.trigger === 'completed_course' ? 'completed:' : 'cross-sell:';
+    const anchors = rule.trigger === 'completed_course' ? completedCourses(due, since) : sql`SELECT DISTINCT follower_id, course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since}`;
     // Occasions already offered are left out here too, so the picking below only sees new ones.
     const purchases = await queryRows<{ follower_id: string; course_id: string; owned: string[] }>(
       this.db,
       sql`SELECT mine.follower_id, mine.course_id,
                  coalesce((SELECT array_agg(en.course_id::text) FROM entitlements en WHERE en.follower_id = mine.follower_id AND en.revoked_at IS NULL), '{}') AS owned
-          FROM (SELECT DISTINCT follower_id, course_id FROM orders WHERE status = 'paid' AND paid_at <= ${due} AND paid_at > ${since}) mine
-          WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = mine.follower_id AND o.campaign_id = ${rule.id}::uuid AND o.step = 'cross-sell:' || mine.course_id::text)`,
+          FROM (${anchors}) mine
+          WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = mine.follower_id AND o.campaign_id = ${rule.id}::uuid AND o.step = ${prefix} || mine.course_id::text)`,
     );
-    if (purchases.length === 0 || byCourse.size === 0) return [];
+    if (purchases.length === 0) return [];
+    const byCourse = model ?? (await this.coPurchaseRules(rule.params.minSupport ?? 2, [...new Set(purchases.map((p) => p.course_id))]));
+    if (byCourse.size === 0) return [];
     const onSale = new Set((await queryRows<{ id: string }>(this.db, sql`SELECT id FROM courses WHERE status = 'on_sale'`)).map((r) => r.id));
     // The co-purchase stand-in keeps its one threshold, minSupport, applied when counting.
     const thresholds = {
@@ -159,7 +164,7 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
     if (picks.length === 0) return [];
     // Every picked course id is a catalogue id (owned or on sale), so the uuid casts below hold.
     const occasions = sql`SELECT * FROM unnest(${pgArray(picks.map((p) => p.followerId))}::uuid[], ${pgArray(picks.map((p) => p.rule.consequent))}::uuid[],
-                                               ${pgArray(picks.map((p) => `cross-sell:${p.purchasedId}`))}::text[], ${pgArray(picks.map((_, i) => String(i)))}::int[])
+                                               ${pgArray(picks.map((p) => `${prefix}${p.purchasedId}`))}::text[], ${pgArray(picks.map((_, i) => String(i)))}::int[])
                           AS t(follower_id, course_id, step, pick)`;
     const rows = await this.keepSendable<OccasionRow & { pick: number }>(rule, occasions, limit);
     const chosen = rows.map((r) => ({ row: r, pick: picks[r.pick]! }));
@@ -188,7 +193,7 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
     const model = await this.loadAssociationRules();
     const source: CrossSellReason['source'] = model ? 'association_rules' : 'co_purchase';
     const purchasedIds = purchases.map((p) => p.course_id);
-    const byCourse = model ?? (await this.coPurchaseRules(2, sql`SELECT unnest(${pgArray(purchasedIds)}::uuid[])`));
+    const byCourse = model ?? (await this.coPurchaseRules(2, purchasedIds));
     const [owned, onSale] = await Promise.all([
       queryRows<{ course_id: string }>(this.db, sql`SELECT course_id FROM entitlements WHERE follower_id = ${followerId}::uuid AND revoked_at IS NULL`),
       queryRows<{ id: string }>(this.db, sql`SELECT id FROM courses WHERE status = 'on_sale'`),
@@ -208,12 +213,12 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
   }
 
   /**
-   * The stand-in while no recommender model with association rules exists: for each course bought
-   * in the rule's window, the courses its buyers also paid for (at least `minSupport` buyers of
+   * The stand-in while no recommender model with association rules exists: for each anchor course
+   * (bought or finished in the rule's window), the courses its buyers also paid for (at least `minSupport` buyers of
    * both; the 200 most co-bought), as one-course rules with support, confidence and lift over
    * paying followers.
    */
-  private async coPurchaseRules(minSupport: number, purchased: SQL): Promise<Map<string, AssociationRule[]>> {
+  private async coPurchaseRules(minSupport: number, anchorCourseIds: readonly string[]): Promise<Map<string, AssociationRule[]>> {
     const rows = await queryRows<{ purchased_id: string; other: string; together: number; buyers_of_purchased: number; buyers_of_other: number; buyers: number }>(
       this.db,
       sql`WITH paid AS (SELECT DISTINCT follower_id, course_id FROM orders WHERE status = 'paid'),
@@ -222,7 +227,7 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
                  SELECT a.course_id AS purchased_id, b.course_id AS other, count(*)::int AS together,
                         row_number() OVER (PARTITION BY a.course_id ORDER BY count(*) DESC, b.course_id) AS rank
                  FROM paid a JOIN paid b ON b.follower_id = a.follower_id AND b.course_id <> a.course_id
-                 WHERE a.course_id IN (${purchased})
+                 WHERE a.course_id = ANY(${pgArray(anchorCourseIds)}::uuid[])
                  GROUP BY a.course_id, b.course_id HAVING count(*) >= ${minSupport})
           SELECT p.purchased_id, p.other, p.together, bp.n AS buyers_of_purchased, bo.n AS buyers_of_other, (SELECT count(DISTINCT follower_id)::int FROM paid) AS buyers
           FROM pairs p JOIN buyers bp ON bp.course_id = p.purchased_id JOIN buyers bo ON bo.course_id = p.other
@@ -262,17 +267,20 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
 
   /**
    * The occasions whose follower can be messaged (consent, not opted out, reachable on a chat
-   * platform), who does not own the course, was not messaged for this occasion and is under the
+   * platform), who does not own the course (unless `mayOwnCourse`), was not messaged for this occasion and is under the
    * rule's maximum; at most one per follower, so max-per-follower holds within a scan too.
    */
-  private async keepSendable<T extends OccasionRow>(rule: RetargetingRule, occasions: SQL, limit: number): Promise<T[]> {
+  private async keepSendable<T extends OccasionRow>(rule: RetargetingRule, occasions: SQL, limit: number, options: { mayOwnCourse?: boolean } = {}): Promise<T[]> {
+    const notOwned = options.mayOwnCourse
+      ? sql``
+      : sql`AND NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = occ.course_id AND en.revoked_at IS NULL)`;
     const rows = await queryRows<T>(
       this.db,
       sql`SELECT occ.* FROM (${occasions}) occ
           JOIN followers f ON f.id = occ.follower_id
           WHERE f.has_marketing_consent AND NOT f.is_opted_out AND f.is_reachable
             AND EXISTS (SELECT 1 FROM identities i WHERE i.follower_id = f.id AND i.kind IN ('telegram', 'wechat'))
-            AND NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = occ.course_id AND en.revoked_at IS NULL)
+            ${notOwned}
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = f.id AND o.campaign_id = ${rule.id}::uuid AND o.step = occ.step)
             AND (SELECT count(*) FROM outbox o WHERE o.follower_id = f.id AND o.campaign_id = ${rule.id}::uuid AND o.status <> 'cancelled') < ${rule.maxPerFollower}
           ORDER BY occ.follower_id, occ.step
@@ -289,8 +297,20 @@ function purchaseWindow(rule: RetargetingRule, now: Date): { due: SQL; since: SQ
   return { due: tsParam(new Date(now.getTime() - hours * HOUR_MS)), since: tsParam(new Date(now.getTime() - hours * HOUR_MS - LOOKBACK_MS)) };
 }
 
+/**
+ * Followers who finished a course (every lesson it has now completed, the rule of core/learning
+ * progressOf), the last completion between `since` and `due`.
+ */
+function completedCourses(due: SQL, since: SQL): SQL {
+  return sql`SELECT ev.follower_id, l.course_id FROM events ev
+    JOIN course_lessons l ON l.id::text = ev.payload->>'lessonId' AND l.course_id = ev.course_id
+    WHERE ev.kind = 'lesson_complete'
+    GROUP BY ev.follower_id, l.course_id
+    HAVING count(DISTINCT l.id) = (SELECT count(*) FROM course_lessons c WHERE c.course_id = l.course_id) AND max(ev.occurred_at) <= ${due} AND max(ev.occurred_at) > ${since}`;
+}
+
 /** Who the other triggers match now: follower, course and the step naming the occasion. */
-function occasionsOf(trigger: Exclude<RetargetingRule['trigger'], 'cross_sell'>, rule: RetargetingRule, now: Date): SQL {
+function occasionsOf(trigger: Exclude<RetargetingRule['trigger'], 'cross_sell' | 'completed_course'>, rule: RetargetingRule, now: Date): SQL {
   const days = rule.params.days ?? 30;
   const { due, since } = purchaseWindow(rule, now);
   switch (trigger) {
@@ -312,6 +332,15 @@ function occasionsOf(trigger: Exclude<RetargetingRule['trigger'], 'cross_sell'>,
           WHERE c.status = 'on_sale' AND NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = c.id AND en.revoked_at IS NULL)
           ORDER BY (SELECT count(*) FROM orders o WHERE o.course_id = c.id AND o.status = 'paid') DESC, c.created_at DESC LIMIT 1) pick
         WHERE coalesce(f.last_seen_at, f.created_at) < ${tsParam(new Date(now.getTime() - days * DAY_MS))}`;
+    case 'stalled_learning':
+      // A course they have not finished, with nothing learned in it for `days`; one message per stall (named by its start).
+      return sql`SELECT en.follower_id, en.course_id, 'stalled:' || en.course_id::text || ':' || to_char(coalesce(last.at, en.granted_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS step
+        FROM entitlements en
+        CROSS JOIN LATERAL (SELECT max(ev.occurred_at) AS at FROM events ev
+                            WHERE ev.follower_id = en.follower_id AND ev.course_id = en.course_id AND ev.kind IN ('lesson_open', 'lesson_complete', 'check_in')) last
+        WHERE en.revoked_at IS NULL AND coalesce(last.at, en.granted_at) < ${tsParam(new Date(now.getTime() - days * DAY_MS))}
+          AND EXISTS (SELECT 1 FROM course_lessons l WHERE l.course_id = en.course_id
+                      AND NOT EXISTS (SELECT 1 FROM events c WHERE c.follower_id = en.follower_id AND c.kind = 'lesson_complete' AND c.payload->>'lessonId' = l.id::text))`;
     case 'new_course_match':
       return sql`SELECT DISTINCT e.follower_id, nc.id AS course_id, 'new-course:' || nc.id::text AS step
         FROM courses nc

@@ -1,9 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type {
-  Chapter, ChapterInput, ChapterPatch, CourseContentRepository, CourseOutline, Enrolment, LearningActivity, LearningRepository, Lesson, LessonInput, LessonMediaKind,
+  Chapter, ChapterInput, ChapterPatch, CourseContentRepository, CourseLearner, CourseOutline, Enrolment, LearningActivity, LearningReportRepository, LearningRepository, Lesson,
+  LessonInput, LessonMediaKind,
 } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
-import { toDate, tsParam } from './pg-sql.js';
+import { toDate, toDateOrNull, tsParam } from './pg-sql.js';
 
 interface ChapterRow {
   id: string;
@@ -68,7 +69,7 @@ function lessonAssignments(patch: Partial<LessonInput> & { chapterId?: string })
  * Course content (chapters, lessons) for editors and learners, enrolments (active entitlements)
  * and learning events, in raw SQL like the other repositories.
  */
-export class PgLearningRepository implements LearningRepository, CourseContentRepository {
+export class PgLearningRepository implements LearningRepository, CourseContentRepository, LearningReportRepository {
   constructor(private readonly db: Db) {}
 
   async outline(courseId: string): Promise<CourseOutline> {
@@ -113,6 +114,27 @@ export class PgLearningRepository implements LearningRepository, CourseContentRe
           ORDER BY occurred_at, id`,
     );
     return rows.map((r) => ({ kind: r.kind, courseId: r.course_id, lessonId: r.lesson_id, occurredAt: toDate(r.occurred_at) }));
+  }
+
+  async courseLearners(courseId: string): Promise<CourseLearner[]> {
+    const rows = await queryRows<{ follower_id: string; display_name: string | null; granted_at: unknown; completed: string[]; last_activity_at: unknown }>(
+      this.db,
+      sql`SELECT e.follower_id, f.display_name, e.granted_at,
+                 (SELECT coalesce(json_agg(DISTINCT ev.payload->>'lessonId'), '[]') FROM events ev
+                  WHERE ev.follower_id = e.follower_id AND ev.course_id = e.course_id AND ev.kind = 'lesson_complete' AND ev.payload ? 'lessonId') AS completed,
+                 (SELECT max(ev.occurred_at) FROM events ev
+                  WHERE ev.follower_id = e.follower_id AND ev.course_id = e.course_id AND ev.kind IN ('lesson_open', 'lesson_complete', 'check_in')) AS last_activity_at
+          FROM entitlements e JOIN followers f ON f.id = e.follower_id
+          WHERE e.course_id = ${courseId}::uuid AND e.revoked_at IS NULL
+          ORDER BY e.granted_at, e.follower_id`,
+    );
+    return rows.map((r) => ({
+      followerId: r.follower_id,
+      displayName: r.display_name,
+      enrolledAt: toDate(r.granted_at),
+      completedLessonIds: r.completed,
+      lastActivityAt: toDateOrNull(r.last_activity_at),
+    }));
   }
 
   async createChapter(courseId: string, input: ChapterInput): Promise<Chapter> {

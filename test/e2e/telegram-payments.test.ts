@@ -15,6 +15,7 @@ const fixture = <T extends Update>(name: string): T => JSON.parse(readFileSync(p
 const TOKEN = '5550002:payments-test-token-abcdef';
 const SECRET = 'webhook-secret-0123456789';
 const USER = 424242;
+const GROUP = '-1001234567890';
 
 describe.each(testTargets())('Telegram Stars payments and webhook on %s', (target) => {
   let database: Database;
@@ -28,6 +29,8 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     database = await openTestDatabase(target);
     await seedDemoCatalogue(database.db);
     await seedDemoLearning({ db: database.db, clock: systemClock });
+    // The course has a private learners' group: each buyer gets a one-person invite.
+    await queryRows(database.db, sql`UPDATE courses SET telegram_chat_id = ${GROUP} WHERE slug = 'phone-photography'`);
     api = await startFakeBotApi('5550002');
     channel = buildTestChannel(database, testTelegramConfig(api.apiRoot, { mode: 'webhook', webhookSecret: SECRET }), TOKEN);
     await channel.service.start();
@@ -102,6 +105,10 @@ describe.each(testTargets())('Telegram Stars payments and webhook on %s', (targe
     const [purchases] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where kind = 'purchase' and course_id = ${courseId}`);
     expect(purchases!.n).toBe(1);
     expect(callsOf('sendMessage').filter((c) => String(c.body['text']).startsWith('Payment received'))).toHaveLength(1);
+    // One invite link for the one confirmed payment, good for one member, sent as a button.
+    expect(callsOf('createChatInviteLink')).toEqual([{ method: 'createChatInviteLink', body: { chat_id: GROUP, member_limit: 1, name: `order ${orderId.slice(0, 8)}` } }]);
+    const invite = callsOf('sendMessage').find((c) => JSON.stringify(c.body['reply_markup'] ?? '').includes('https://t.me/+invite'));
+    expect(invite?.body['text']).toBe('Your invite to the learners’ group: it works once, for you only.');
 
     await channel.bot.handleUpdate(preCheckout(payload, priceStars));
     expect(callsOf('answerPreCheckoutQuery').at(-1)!.body).toMatchObject({ ok: false });

@@ -59,7 +59,8 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
 
 /**
  * A stand-in for the Bot API methods the telegram-test-api emulator lacks (sendInvoice,
- * answerPreCheckoutQuery, refundStarPayment): answers like Telegram over real HTTP and records calls.
+ * answerPreCheckoutQuery, refundStarPayment, createChatInviteLink): answers like Telegram over real
+ * HTTP and records calls.
  */
 export async function startFakeBotApi(botId: string) {
   const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
@@ -72,6 +73,11 @@ export async function startFakeBotApi(botId: string) {
     calls.push({ method, body });
     if (method === 'getMe') return void res.json({ ok: true, result: { id: Number(botId), is_bot: true, first_name: 'Zhiliao', username: 'ZhiliaoTestBot' } });
     if (method === 'sendMessage' || method === 'sendInvoice') return void res.json({ ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body['chat_id']), type: 'private' } } });
+    if (method === 'createChatInviteLink') {
+      const creator = { id: Number(botId), is_bot: true, first_name: 'Zhiliao' };
+      const invite = { invite_link: `https://t.me/+invite${calls.length}`, creator, creates_join_request: false, is_primary: false, is_revoked: false, name: body['name'], member_limit: body['member_limit'] };
+      return void res.json({ ok: true, result: invite });
+    }
     return void res.json({ ok: true, result: true });
   });
   const server: Server = await new Promise((resolve) => {

@@ -205,7 +205,7 @@ describe.each(testTargets())('campaign admin API on %s', (target) => {
     await request(t.app).put('/api/guard-settings').set(t.auth).send({ dailyCap: 3, weeklyCap: 9, quietHours: { start: '24:00', end: '08:30' } }).expect(400);
 
     const rules = await request(t.app).get('/api/retargeting-rules').set(t.auth).expect(200);
-    expect(rules.body.items.map((r: { trigger: string }) => r.trigger).sort()).toEqual(['abandoned_checkout', 'cross_sell', 'dormant', 'new_course_match', 'viewed_not_bought']);
+    expect(rules.body.items.map((r: { trigger: string }) => r.trigger).sort()).toEqual(['abandoned_checkout', 'completed_course', 'cross_sell', 'dormant', 'new_course_match', 'stalled_learning', 'viewed_not_bought']);
     const created = await request(t.app).post('/api/retargeting-rules').set(t.auth).send({
       name: 'vip-dormant', trigger: 'dormant', params: { days: 60 }, variants: [{ key: 'A', text: { en: 'We miss you — {course}' } }], maxPerFollower: 2, conversionGoal: 'click',
     }).expect(201);

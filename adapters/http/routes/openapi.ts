@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { issueApiTokenSchema } from '../../../core/index.js';
 import { createAccountBody, updateAccountBody } from './accounts.js';
 import { createChapterBody, createLessonBody, updateChapterBody, updateLessonBody } from './admin-course-content.js';
+import { courseLearningQuery } from './admin-course-learning.js';
 import { adminCourseQuery, createCouponBody, createCourseBody, updateCouponBody, updateCourseBody } from './admin-courses.js';
 import { followerSearchQuery, timelineQuery } from './admin-followers.js';
 import { loginBody } from './console-auth-routes.js';
@@ -47,6 +48,10 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/courses/{id}/chapters/{chapterId}/lessons', summary: 'Add a lesson: text, link or video, attachment, minutes, free preview', tag: 'courses', body: createLessonBody, status: 201 },
   { method: 'patch', path: '/api/courses/{id}/lessons/{lessonId}', summary: 'Edit a lesson, or move it to another chapter of the course', tag: 'courses', body: updateLessonBody },
   { method: 'delete', path: '/api/courses/{id}/lessons/{lessonId}', summary: 'Delete a lesson', tag: 'courses', status: 204 },
+  {
+    method: 'get', path: '/api/courses/{id}/learning', tag: 'courses', query: courseLearningQuery,
+    summary: "A course's learners, completion funnel by lesson (each step a subset of the one before) and learners stuck for stuckDays",
+  },
   { method: 'post', path: '/api/courses/{id}/archive', summary: 'Archive a course', tag: 'courses' },
   { method: 'get', path: '/api/courses/{id}/coupons', summary: "A course's coupons", tag: 'courses' },
   { method: 'post', path: '/api/courses/{id}/coupons', summary: 'Create a coupon', tag: 'courses', body: createCouponBody, status: 201 },

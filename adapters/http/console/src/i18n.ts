@@ -23,7 +23,8 @@ const zh = {
   loginQr: '微信登录二维码', botOff: '未开启', audienceSize: '受众人数', experimentsHelp: '每个群发与再营销规则的各变体结果（转化率与 95% 可信区间）。',
   newRule: '新建规则', edit: '编辑', remove: '删除', removeVariant: '移除', deleted: '已删除', confirmDeleteRule: '确定删除再营销规则 {name}？',
   ruleNameHelp: '小写字母、数字或 -', triggerViewedNotBought: '浏览未购买', triggerAbandonedCheckout: '下单未支付', triggerDormant: '沉睡粉丝',
-  triggerNewCourseMatch: '新课匹配兴趣', triggerCrossSell: '购后交叉推荐', paramHoursViewed: '浏览后多少小时仍未购买', paramHoursCheckout: '下单后多少小时仍未支付',
+  triggerNewCourseMatch: '新课匹配兴趣', triggerCrossSell: '购后交叉推荐', triggerCompletedCourse: '学完课程后推荐下一门', triggerStalledLearning: '学习停滞提醒',
+  paramHoursCompleted: '学完后多少小时推荐', paramDaysStalled: '多少天没有学习', paramHoursViewed: '浏览后多少小时仍未购买', paramHoursCheckout: '下单后多少小时仍未支付',
   paramDaysDormant: '多少天未活跃', paramDaysNewCourse: '最近多少天上线的课程', paramHoursCrossSell: '购买后多少小时', paramMinSupport: '最少共同购买人数（模型训练前）',
   paramMinConfidence: '最低置信度（0–1）', paramMinLift: '最低提升度', defaultIs: '默认', maxPerFollower: '每位粉丝最多条数', attributionHours: '归因窗口（小时）',
   click: '点击', minutes: '分钟', hours: '小时', days: '天', templates: '消息模板（每个变体一份中文与英文）', templateVariables: '可用变量',
@@ -43,6 +44,9 @@ const zh = {
   pickHelp: '可用 {course}、{price}、{reason}（推荐理由）', pickDistribution: '专属推荐分布（抽样 {n} 人）', noOffer: '无可推荐', picksByCourse: '各课程的发送与转化',
   excluded: '无法发送', excludedOptedOut: '已退订', excludedNoConsent: '未同意营销', excludedUnreachable: '无法触达', excludedNoChat: '没有可发送的聊天',
   priority: '优先级（数字大者当天优先）',
+  learningReport: '学习情况', learnersSummary: '{learners} 位学员，{completed} 位已学完（{percent}%）', completionFunnel: '完课漏斗（学完该课及之前所有课的学员）',
+  lesson: '课时', lessonNumber: '第{n}课', learnersReached: '学员数', stuckLearners: '卡住的学员（{n}）', stuckAfterDays: '多少天没有学习算卡住',
+  nobodyStuck: '没有卡住的学员。', learner: '学员', lessonsDone: '已学完', nextLesson: '下一课', lastLearned: '最近学习', idleDays: '未学习天数', neverLearned: '从未学习',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -65,7 +69,8 @@ const en: typeof zh = {
   loginQr: 'WeChat login QR', botOff: 'Off', audienceSize: 'Audience', experimentsHelp: 'Per-variant results of every broadcast and retargeting rule (conversion rate with a 95% credible interval).',
   newRule: 'New rule', edit: 'Edit', remove: 'Delete', removeVariant: 'Remove', deleted: 'Deleted', confirmDeleteRule: 'Delete the retargeting rule {name}?',
   ruleNameHelp: 'lowercase letters, digits or -', triggerViewedNotBought: 'Viewed, not bought', triggerAbandonedCheckout: 'Abandoned checkout', triggerDormant: 'Dormant follower',
-  triggerNewCourseMatch: 'New course matching interests', triggerCrossSell: 'Cross-sell after a purchase', paramHoursViewed: 'Hours after the view without buying', paramHoursCheckout: 'Hours after checkout without paying',
+  triggerNewCourseMatch: 'New course matching interests', triggerCrossSell: 'Cross-sell after a purchase', triggerCompletedCourse: 'Next course after finishing one', triggerStalledLearning: 'Stalled learning',
+  paramHoursCompleted: 'Hours after finishing the course', paramDaysStalled: 'Days without learning', paramHoursViewed: 'Hours after the view without buying', paramHoursCheckout: 'Hours after checkout without paying',
   paramDaysDormant: 'Days without activity', paramDaysNewCourse: 'Courses published in the last N days', paramHoursCrossSell: 'Hours after the purchase', paramMinSupport: 'Least buyers of both (until a model is trained)',
   paramMinConfidence: 'Least confidence (0–1)', paramMinLift: 'Least lift', defaultIs: 'default', maxPerFollower: 'Max messages per follower', attributionHours: 'Attribution window (hours)',
   click: 'Click', minutes: 'minutes', hours: 'hours', days: 'days', templates: 'Message templates (zh-CN and en per variant)', templateVariables: 'Variables',
@@ -86,6 +91,9 @@ const en: typeof zh = {
   pickHelp: 'You can use {course}, {price} and {reason} (why it was picked)', pickDistribution: "Each follower's own pick (sample of {n})", noOffer: 'Nothing to offer',
   picksByCourse: 'Sends and conversions per course', excluded: 'Cannot be sent', excludedOptedOut: 'Opted out', excludedNoConsent: 'No marketing consent',
   excludedUnreachable: 'Unreachable', excludedNoChat: 'No chat we can send to', priority: 'Priority (higher wins the day)',
+  learningReport: 'Learning', learnersSummary: '{learners} learners, {completed} finished ({percent}%)', completionFunnel: 'Completion funnel (finished this lesson and every one before)',
+  lesson: 'Lesson', lessonNumber: 'Lesson {n}', learnersReached: 'Learners', stuckLearners: 'Stuck learners ({n})', stuckAfterDays: 'Stuck after this many days without learning',
+  nobodyStuck: 'Nobody is stuck.', learner: 'Learner', lessonsDone: 'Lessons done', nextLesson: 'Next lesson', lastLearned: 'Last learned', idleDays: 'Days idle', neverLearned: 'Never',
 };
 
 export type Messages = typeof zh;

@@ -27,7 +27,7 @@ export interface PickResult {
 export interface Results { allocation: 'ab' | 'bandit'; variants: VariantResult[]; picks?: PickResult[] }
 
 /** The triggers core/campaigns/campaign-types.ts accepts, in the order the form offers them. */
-export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell'] as const;
+export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell', 'completed_course', 'stalled_learning'] as const;
 export type Trigger = (typeof RETARGETING_TRIGGERS)[number];
 export type RuleParamKey = 'hours' | 'days' | 'minSupport' | 'minConfidence' | 'minLift';
 

@@ -3,6 +3,7 @@ import { api, money } from '../api.ts';
 import type { Me } from '../app.tsx';
 import { useI18n } from '../i18n.ts';
 import { CourseEditor, type EditableCourse } from './course-editor.tsx';
+import { CourseLearning } from './course-learning.tsx';
 
 interface Course extends EditableCourse { priceMinor: number; currency: string; status: string; creatorId: string | null }
 interface Coupon { id: string; code: string; percentOff: number | null; amountOffMinor: number | null; isActive: boolean; redeemedCount: number }
@@ -84,6 +85,7 @@ export function CoursesPage({ me }: { me: Me }) {
         </table>
       </div>
       {selected && <CourseEditor course={selected} onSaved={() => load().then(() => undefined)} />}
+      {selected && <CourseLearning courseId={selected.id} />}
       {selected && (
         <div className="card">
           <h3>{t.coupons}: {selected.slug}</h3>

@@ -29,6 +29,12 @@ const TRIGGERS: Record<Trigger, { label: Label; params: ParamField[]; variables:
     ],
     variables: ['course', 'purchased', 'confidence', 'support', 'lift'],
   },
+  completed_course: {
+    label: 'triggerCompletedCourse',
+    params: [hoursAfter('paramHoursCompleted'), { key: 'minSupport', label: 'paramMinSupport', fallback: 2, step: 1 }],
+    variables: ['course', 'purchased', 'confidence', 'support', 'lift'],
+  },
+  stalled_learning: { label: 'triggerStalledLearning', params: [days('paramDaysStalled', 30)], variables: ['course'] },
 };
 const VARIABLE_HELP: Record<string, Label> = { course: 'varCourse', purchased: 'varPurchased', confidence: 'varConfidence', support: 'varSupport', lift: 'varLift' };
 
