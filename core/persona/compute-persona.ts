@@ -17,6 +17,8 @@ export interface Persona {
   /** The hour of day (follower's zone) with the most activity, or null with no history. */
   peakHour: number | null;
   priceBand: PriceBand;
+  /** Engagement with bought courses: how many they finished, and when they last learned. */
+  learning: { finishedCourses: number; lastLessonAt: string | null };
   timeZone: string;
   computedAt: string;
 }
@@ -118,6 +120,7 @@ export function computePersona(followerId: string, timeZone: string, stats: Pers
     activeHours,
     peakHour: peak > 0 ? activeHours.indexOf(peak) : null,
     priceBand,
+    learning: { finishedCourses: stats.learning.finishedCourses, lastLessonAt: stats.learning.lastLessonAt?.toISOString() ?? null },
     timeZone,
     computedAt: now.toISOString(),
   };

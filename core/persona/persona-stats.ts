@@ -18,6 +18,8 @@ export interface PersonaStats {
   messageTerms: Array<{ term: string; decayed: number }>;
   /** Events per hour of day, 0–23, in the follower's time zone. */
   hourHistogram: number[];
+  /** Courses finished (every lesson completed) and the last lesson opened, completed or check-in. */
+  learning: { finishedCourses: number; lastLessonAt: Date | null };
   /** Paid amounts minus refunds, per currency. */
   spent: Array<{ currency: Currency; amountMinor: number }>;
 }

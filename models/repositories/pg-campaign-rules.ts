@@ -12,6 +12,7 @@ import {
 import type { ModelArtifactRepository } from '../../core/index.js';
 import { RECOMMENDER_ARTIFACT_KIND, type AssociationRule } from '../../core/recommend/index.js';
 import { queryRows, type Db } from '../database.js';
+import { finishedCoursesSql } from './pg-learning-repository.js';
 import { PgModelArtifactRepository } from './pg-model-artifact-repository.js';
 import { pgArray, toDate, tsParam } from './pg-sql.js';
 
@@ -297,16 +298,9 @@ function purchaseWindow(rule: RetargetingRule, now: Date): { due: SQL; since: SQ
   return { due: tsParam(new Date(now.getTime() - hours * HOUR_MS)), since: tsParam(new Date(now.getTime() - hours * HOUR_MS - LOOKBACK_MS)) };
 }
 
-/**
- * Followers who finished a course (every lesson it has now completed, the rule of core/learning
- * progressOf), the last completion between `since` and `due`.
- */
+/** Followers who finished a course ({@link finishedCoursesSql}), the last completion between `since` and `due`. */
 function completedCourses(due: SQL, since: SQL): SQL {
-  return sql`SELECT ev.follower_id, l.course_id FROM events ev
-    JOIN course_lessons l ON l.id::text = ev.payload->>'lessonId' AND l.course_id = ev.course_id
-    WHERE ev.kind = 'lesson_complete'
-    GROUP BY ev.follower_id, l.course_id
-    HAVING count(DISTINCT l.id) = (SELECT count(*) FROM course_lessons c WHERE c.course_id = l.course_id) AND max(ev.occurred_at) <= ${due} AND max(ev.occurred_at) > ${since}`;
+  return sql`SELECT follower_id, course_id FROM (${finishedCoursesSql(sql``)}) done WHERE finished_at <= ${due} AND finished_at > ${since}`;
 }
 
 /** Who the other triggers match now: follower, course and the step naming the occasion. */

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { LIFECYCLE_THRESHOLDS, NON_INTERACTION_KINDS, type CheckedAppend, type Currency, type EventKind, type EventRepository, type NewEvent, type PersonaStats } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
 import { toFollower, type RawFollower } from './pg-follower-repository.js';
+import { finishedCoursesSql } from './pg-learning-repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -41,6 +42,8 @@ function eventRows(newEvents: readonly NewEvent[]): SQL {
 
 const isNonInteraction = (kind: EventKind) => (NON_INTERACTION_KINDS as readonly string[]).includes(kind);
 
+/** Learning activity: a lesson opened or completed, a check-in. */
+const LEARNING_KINDS: ReadonlySet<EventKind> = new Set(['lesson_open', 'lesson_complete', 'check_in']);
 type Bucket = { kind: EventKind; course_id: string | null; hour: string; n: number; last: string };
 type TermDay = { term: string; day: string; n: number };
 type Spent = { currency: Currency; amount: number };
@@ -105,7 +108,7 @@ export class PgEventRepository implements EventRepository {
     // (a single index range scan even for tens of thousands of events), message terms by day,
     // money spent, and the courses those events name. Decay, local hours and windows are computed
     // here from the hourly buckets.
-    const [row] = await queryPrepared<{ buckets: Bucket[]; terms: TermDay[]; spent: Spent[]; courses: CourseFacts[] }>(
+    const [row] = await queryPrepared<{ buckets: Bucket[]; terms: TermDay[]; spent: Spent[]; courses: CourseFacts[]; finished_courses: number }>(
       this.db,
       'events_persona_stats',
       sql`with b as materialized (
@@ -113,6 +116,7 @@ export class PgEventRepository implements EventRepository {
             from events where follower_id = ${followerId} group by 1, 2, 3)
           select
             (select coalesce(json_agg(b), '[]') from b) as buckets,
+            (select count(*)::int from (${finishedCoursesSql(sql`and ev.follower_id = ${followerId}`)}) done) as finished_courses,
             (select coalesce(json_agg(t), '[]') from (
                select t.term, date_trunc('day', occurred_at)::text as day, count(*)::int as n
                from events, unnest(terms) as t(term)
@@ -124,7 +128,7 @@ export class PgEventRepository implements EventRepository {
                select id, tags, price_minor as "priceMinor", currency from courses
                where id in (select course_id from b where course_id is not null and kind <> 'message')) c) as courses`,
     );
-    const { buckets, terms, spent, courses: courseRows } = row!;
+    const { buckets, terms, spent, courses: courseRows, finished_courses: finishedCourses } = row!;
     const nowMs = now.getTime();
     const lambda = Math.LN2 / (halfLifeDays * DAY_MS);
     const decay = (atMs: number) => Math.exp(-lambda * Math.max(0, nowMs - atMs));
@@ -135,6 +139,7 @@ export class PgEventRepository implements EventRepository {
     let eventCount = 0;
     let recentInteractions = 0;
     let eventsLast30d = 0;
+    let lastLessonMs = -Infinity;
     const hourHistogram = new Array<number>(24).fill(0);
     const byKey = new Map<string, { kind: EventKind; courseId: string | null; count: number; decayed: number }>();
     for (const b of buckets) {
@@ -146,6 +151,7 @@ export class PgEventRepository implements EventRepository {
       if (ageMs < 30 * DAY_MS) eventsLast30d += b.n;
       if (ageMs < LIFECYCLE_THRESHOLDS.recentDays * DAY_MS && !isNonInteraction(b.kind)) recentInteractions += b.n;
       hourHistogram[localHour(atMs)]! += b.n;
+      if (LEARNING_KINDS.has(b.kind)) lastLessonMs = Math.max(lastLessonMs, Date.parse(b.last));
       if (b.kind === 'message') continue;
       const key = `${b.kind}|${b.course_id ?? ''}`;
       const entry = byKey.get(key) ?? { kind: b.kind, courseId: b.course_id, count: 0, decayed: 0 };
@@ -167,6 +173,7 @@ export class PgEventRepository implements EventRepository {
       messageTerms: [...termWeights].map(([term, decayed]) => ({ term, decayed })),
       hourHistogram,
       spent: spent.map((r) => ({ currency: r.currency, amountMinor: r.amount })),
+      learning: { finishedCourses, lastLessonAt: Number.isFinite(lastLessonMs) ? new Date(lastLessonMs) : null },
     };
   }
 }

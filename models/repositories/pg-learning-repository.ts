@@ -66,6 +66,19 @@ function lessonAssignments(patch: Partial<LessonInput> & { chapterId?: string })
 }
 
 /**
+ * `(follower_id, course_id, finished_at)` for every course a follower finished: each lesson the
+ * course has now, completed (the rule of core/learning progressOf). `where` narrows the
+ * `lesson_complete` events read (alias `ev`), e.g. to one follower.
+ */
+export function finishedCoursesSql(where: SQL): SQL {
+  return sql`SELECT ev.follower_id, l.course_id, max(ev.occurred_at) AS finished_at FROM events ev
+    JOIN course_lessons l ON l.id::text = ev.payload->>'lessonId' AND l.course_id = ev.course_id
+    WHERE ev.kind = 'lesson_complete' ${where}
+    GROUP BY ev.follower_id, l.course_id
+    HAVING count(DISTINCT l.id) = (SELECT count(*) FROM course_lessons c WHERE c.course_id = l.course_id)`;
+}
+
+/**
  * Course content (chapters, lessons) for editors and learners, enrolments (active entitlements)
  * and learning events, in raw SQL like the other repositories.
  */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { dispatchOutbox, scanRetargeting } from '../../../core/campaigns/index.js';
-import { completeLesson, noMetrics, type LearningDeps } from '../../../core/index.js';
+import { completeLesson, noMetrics, personaOf, type LearningDeps } from '../../../core/index.js';
 import { createLogger } from '../../../adapters/index.js';
 import { createRepositories, PgLearningRepository, PgUnitOfWork, queryRows, type Database } from '../../../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../../../models/repositories/pg-campaign-repositories.js';
@@ -58,7 +58,7 @@ describe.each(testTargets())('learning feeds retargeting on %s', (target) => {
   const scan = () => scanRetargeting({ rules: repos.rules, outbox: repos.outbox, clock, logger }, { limitPerRule: 1000 });
   const offersTo = (followerId: string) => queryRows<{ course_id: string; step: string }>(database.db, sql`SELECT course_id, step FROM outbox WHERE follower_id = ${followerId}::uuid ORDER BY id`);
 
-  it('offers the course that follows a finished one (completed_course), once, and nudges a stalled learner back (stalled_learning)', async () => {
+  it('counts finished courses in the persona, offers the course that follows (completed_course) once, and nudges a stalled learner (stalled_learning)', async () => {
     // Two earlier buyers of A and B make B the course that goes with A (co-purchase, no model trained yet).
     const [early1, early2, finisher, staller] = await seedFollowers(database.db, 4, { prefix: '73000', timeZone: 'Asia/Shanghai' });
     for (const early of [early1!, early2!]) {
@@ -72,6 +72,10 @@ describe.each(testTargets())('learning feeds retargeting on %s', (target) => {
     clock.set(new Date(NOW.getTime() - 30 * HOUR)); // finished 30 hours ago: past the rule's 24 hours
     for (const lessonId of lessonsOfA) await completeLesson(learning, { followerId: finisher!, lessonId, platform: 'telegram' });
     clock.set(NOW);
+    // The persona says what they did with their courses.
+    const persona = (id: string) => personaOf({ events: createRepositories(database.db).events, clock }, { id, timeZone: 'Asia/Shanghai' });
+    expect((await persona(finisher!)).learning).toEqual({ finishedCourses: 1, lastLessonAt: new Date(NOW.getTime() - 30 * HOUR).toISOString() });
+    expect((await persona(staller!)).learning).toEqual({ finishedCourses: 0, lastLessonAt: null });
 
     await scan();
     expect(await offersTo(finisher!)).toEqual([{ course_id: course.b, step: `completed:${course.a}` }]);

@@ -15,6 +15,7 @@ function stats(overrides: Partial<PersonaStats> = {}): PersonaStats {
     messageTerms: [],
     hourHistogram: new Array(24).fill(0),
     spent: [],
+    learning: { finishedCourses: 0, lastLessonAt: null },
     ...overrides,
   };
 }
