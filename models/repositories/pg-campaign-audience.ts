@@ -23,6 +23,8 @@ export class PgCampaignAudience implements AudienceRepository {
     const platforms = pgArray(segment.platforms ?? ['telegram', 'wechat']);
     const hasChat = sql`EXISTS (SELECT 1 FROM identities i WHERE i.follower_id = f.id AND i.kind = ANY(${platforms}::text[]))`;
     const parts: SQL[] = [sql`true`];
+    // A segment that names platforms selects their followers only; others are not "excluded" from it.
+    if (segment.platforms) parts.push(hasChat);
     if (segment.locales) parts.push(sql`f.locale = ANY(${pgArray(segment.locales)}::text[])`);
     if (segment.lifecycle) parts.push(lifecycleInSql(segment.lifecycle, now));
     if (segment.interestTags) parts.push(interestedInSql(segment.interestTags, now));

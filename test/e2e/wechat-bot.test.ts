@@ -125,8 +125,11 @@ describe.each(testTargets())('WeChat bot end to end with wechaty-puppet-mock on 
     expect(cards.every((c) => c.conversationId === friend.id && c.payload.url.startsWith('https://zhiliao.example/courses/'))).toBe(true);
     const slugs = cards.map((c) => c.payload.url.split('/').at(-1)!);
     for (const slug of slugs) expect((await repos.courses.findBySlug(slug))?.status).toBe('on_sale');
-    const sends = await queryRows<{ status: string }>(database.db, sql`select status from sends where platform = 'wechat' and follower_id = ${follower.id}`);
-    expect(sends.length).toBeGreaterThanOrEqual(2);
+    // The send's row is finished just after its last message reaches the chat: wait for it.
+    const sends = await until(async () => {
+      const rows = await queryRows<{ status: string }>(database.db, sql`select status from sends where platform = 'wechat' and follower_id = ${follower.id}`);
+      return rows.length >= 2 && rows.every((s) => s.status !== 'sending') ? rows : undefined;
+    }, 'sends recorded');
     expect(sends.every((s) => s.status === 'sent')).toBe(true);
 
     // 退订 opts out.

@@ -73,7 +73,7 @@ describe('intentOfText: the understanding model read against the dialog memory',
     const focused = { ...listed, focusCourseId: A };
     expect(intentOf('这个多少钱', focused)).toEqual({ kind: 'course_info', course: { kind: 'in_focus', courseId: A }, aspect: 'price' });
     expect(intentOf('buy it', focused)).toEqual({ kind: 'buy', course: { kind: 'in_focus', courseId: A } });
-    expect(intentOf('buy the smartphone photography masterclass')).toMatchObject({ kind: 'buy', course: { kind: 'named', courseId: A } });
+    expect(intentOf('I want to buy the smartphone photography masterclass')).toMatchObject({ kind: 'buy', course: { kind: 'named', courseId: A } });
     expect(intentOf('我想买一门课', focused)).toMatchObject({ kind: 'buy', course: { kind: 'unresolved' } });
   });
 
