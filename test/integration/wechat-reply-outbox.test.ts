@@ -44,6 +44,13 @@ describe.each(testTargets())('WeChat chat replies survive a crash on %s', (targe
     await dying.enqueue({ followerId: follower.id, chatId: 'wx-crash' }, [{ type: 'text', text: '你好' }], { purpose: 'transactional' });
     expect(await queued()).toEqual([{ owner: 'T', platform: 'telegram', chat_id: '555' }, { owner: 'A', platform: 'wechat', chat_id: 'wx-crash' }]);
 
+    // A is now inside its send (the platform never answers): its send row says 'sending'. That is the moment it dies.
+    for (let tries = 0; tries < 200; tries++) {
+      const rows = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from sends where platform = 'wechat' and follower_id = ${follower.id} and status = 'sending'`);
+      if (rows[0]!.n === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
     // Three minutes later another process starts: A's lease ran out.
     const restarted = conversations('record');
     const taker = outboxAt('B', Date.now() + 180_000, restarted.found);
