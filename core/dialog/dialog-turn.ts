@@ -3,7 +3,8 @@ import type { EventKind, EventResult, RecordEventsDeps } from '../events/index.j
 import { recordEvent } from '../events/record-events.js';
 import type { Follower, Locale } from '../followers/follower.js';
 import type { PaymentProvider } from '../orders/order.js';
-import type { Clock, DialogMemory, DialogMemoryStore, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
+import type { CourseOutline } from '../learning/course-content.js';
+import type { Clock, DialogMemory, DialogMemoryStore, LanguageModel, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
 import type { IntentModel } from '../understanding/index.js';
 import { dialogText } from './dialog-text.js';
 import type { MemoryChange } from './dialog-memory.js';
@@ -37,6 +38,14 @@ export interface DialogDeps {
   courseUrl?: (course: Course) => string | undefined;
   /** Courses per page when browsing; 5 by default. */
   pageSize?: number;
+  /**
+   * An optional language model for free questions (LLM_BASE_URL …): it answers out-of-scope and
+   * course-detail questions from the catalogue and lesson texts; without it, or when it fails, the
+   * dialog's own answers stand.
+   */
+  languageModel?: LanguageModel;
+  /** Chapters and lessons of a course, the facts a detail question is answered from. */
+  courseOutlines?: { outline(courseId: string): Promise<CourseOutline> };
 }
 
 /** One message being answered: the deps, the message, the follower and their language. */

@@ -1,4 +1,5 @@
-import { ownedCourses, ownedCoursesReply } from './catalogue-replies.js';
+import { onSaleCourses, ownedCourses, ownedCoursesReply } from './catalogue-replies.js';
+import { catalogueFacts, groundedAnswer } from './grounded-answer.js';
 import { menuButtons, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS } from './intent.js';
 import type { Reply } from './reply.js';
@@ -37,8 +38,9 @@ export function smallTalkReplies(turn: DialogTurn): Reply[] {
 }
 
 /** Something the bot does not do: what it can do, with the menu. */
-export function outOfScopeReplies(turn: DialogTurn): Reply[] {
-  return [textReply(turn.text.outOfScope, menuButtons(turn))];
+export async function outOfScopeReplies(turn: DialogTurn): Promise<Reply[]> {
+  const answer = turn.deps.languageModel ? await groundedAnswer(turn, catalogueFacts(await onSaleCourses(turn), turn.locale, turn.isStarsPlatform)) : undefined;
+  return [textReply(answer ?? turn.text.outOfScope, menuButtons(turn))];
 }
 
 /** "I bought it, how do I study?": the courses they own and where to open them. Never a checkout. */
