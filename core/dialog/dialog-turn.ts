@@ -5,6 +5,7 @@ import type { Follower, Locale } from '../followers/follower.js';
 import type { PaymentProvider } from '../orders/order.js';
 import type { Clock, DialogMemory, DialogMemoryStore, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
 import type { IntentModel } from '../understanding/index.js';
+import type { HandoffDesk, HandoffReason } from '../handoff/handoff.js';
 import { dialogText } from './dialog-text.js';
 import type { MemoryChange } from './dialog-memory.js';
 import type { ValidInboundMessage } from './inbound-message.js';
@@ -37,6 +38,18 @@ export interface DialogDeps {
   courseUrl?: (course: Course) => string | undefined;
   /** Courses per page when browsing; 5 by default. */
   pageSize?: number;
+  /**
+   * Hand-off to a person: requests for a person, refunds, complaints and free text not understood
+   * `misunderstoodTurnsBeforeHandoff` times in a row (0: never) ask for one; the conversation opens
+   * it through `desk`. Without it such requests are only recorded in the audit log.
+   */
+  handoff?: { desk: HandoffDesk; misunderstoodTurnsBeforeHandoff: number };
+}
+
+/** What a turn asks of the conversation: hand the chat to a person, for this reason (about this course). */
+export interface HandoffRequest {
+  reason: HandoffReason;
+  courseId?: string;
 }
 
 /** One message being answered: the deps, the message, the follower and their language. */
@@ -52,6 +65,8 @@ export interface DialogTurn {
   memory: DialogMemory;
   /** What this turn sets in the memory (the list shown is read from the replies). */
   change: MemoryChange;
+  /** Set by a reply that hands the chat to a person. */
+  handoff?: HandoffRequest;
 }
 
 /**
