@@ -193,6 +193,20 @@ describe.each(testTargets())('hand-off inbox on %s', (target) => {
     expect(received(`${p}1`)).toHaveLength(2);
   });
 
+  it("exports a follower's hand-offs with the staff replies, and erases them with the follower", async () => {
+    const p = prefix();
+    const follower = await followerWho(p, ['转人工']);
+    const { handoff } = await desk.open({ followerId: follower, platform: 'telegram', chatId: `${p}1`, reason: 'asked', at: clock.now() });
+    await asAdmin.agent.post(`/api/inbox/${handoff.id}/replies`).set(asAdmin.csrf).send({ text: '您好', clientKey: `export-${p}-01` }).expect(201);
+    const exported = await asAdmin.agent.get(`/api/followers/${follower}/export`).expect(200);
+    expect(exported.body.handoffs).toEqual([expect.objectContaining({ id: handoff.id, reason: 'asked', staff_replies: [expect.objectContaining({ text: '您好', status: 'sent' })] })]);
+    await asAdmin.agent.delete(`/api/followers/${follower}`).set(asAdmin.csrf).expect(204);
+    const [left] = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM handoffs WHERE id = ${handoff.id}::uuid`);
+    expect(left!.n).toBe(0);
+    const [named] = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE strpos(details::text, ${follower}) > 0`);
+    expect(named!.n).toBe(0);
+  });
+
   it('describes the inbox routes in /api/openapi.json', async () => {
     const doc = await request(app).get('/api/openapi.json').expect(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/inbox', '/api/inbox/{id}', '/api/inbox/{id}/replies', '/api/inbox/{id}/close']));
