@@ -7,6 +7,7 @@ import { telegramEnvSchema, toTelegramConfig } from './telegram.js';
 import { jobsEnvSchema, toJobsConfig } from './jobs.js';
 import { learningEnvSchema, toLearningConfig } from './learning.js';
 import { llmEnvSchema, toLlmConfig } from './llm.js';
+import { handoffEnvSchema, toHandoffConfig } from './handoff.js';
 
 /*
  * The only place that reads process.env. Each section of the configuration has its own file with
@@ -22,6 +23,7 @@ const envSchema = z.object({
   ...jobsEnvSchema.shape,
   ...learningEnvSchema.shape,
   ...llmEnvSchema.shape,
+  ...handoffEnvSchema.shape,
 });
 
 type Env = z.output<typeof envSchema>;
@@ -37,6 +39,7 @@ const toConfig = (env: Env) => ({
   ...toJobsConfig(env),
   ...toLearningConfig(env),
   ...toLlmConfig(env),
+  ...toHandoffConfig(env),
 });
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;

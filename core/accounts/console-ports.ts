@@ -85,6 +85,8 @@ export interface FollowerDataExport {
   sends: Record<string, unknown>[];
   outbox: Record<string, unknown>[];
   replyQueue: Record<string, unknown>[];
+  /** Hand-offs to a person, each with the staff replies sent in it. */
+  handoffs: Record<string, unknown>[];
 }
 
 /**
