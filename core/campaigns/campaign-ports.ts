@@ -2,6 +2,7 @@ import type { CapClaim, GuardSettings } from '../guards/index.js';
 import type { Messenger, Recipient, SendPurpose, SendResult } from '../ports/messenger.js';
 import type { Reply } from '../dialog/reply.js';
 import type { VariantStats } from '../experiments/index.js';
+import type { ArmOutcome } from './incrementality.js';
 import type { Platform } from '../events/event-types.js';
 import type {
   AudienceMember,
@@ -18,6 +19,7 @@ import type {
   PickStats,
   RetargetingRule,
   Segment,
+  HoldoutEntry,
 } from './campaign-types.js';
 import type { CrossSellReason } from './cross-sell.js';
 
@@ -90,6 +92,8 @@ export interface RetargetingRuleRepository {
 export interface OutboxRepository {
   /** Inserts entries, skipping any (follower, campaign, step) already present; returns how many were new. */
   enqueue(entries: readonly OutboxEntry[]): Promise<number>;
+  /** Records audience members kept out of a broadcast (holdout, control group), once each; returns how many were new. */
+  holdOut(entries: readonly HoldoutEntry[]): Promise<number>;
   /**
    * Leases up to `limit` due messages (queued with `not_before <= now`, or `sending` whose lease
    * expired after a crash) of campaigns that are not paused, with `FOR UPDATE SKIP LOCKED` so
@@ -123,12 +127,19 @@ export interface CampaignContentRepository {
   variantStats(source: 'broadcast' | 'retargeting', campaignId: string): Promise<VariantStats[]>;
   /** The same counts per variant and picked course (last-touch, as variantStats). */
   pickStats(source: 'broadcast' | 'retargeting', campaignId: string): Promise<PickStats[]>;
+  /**
+   * A broadcast's audience in two arms, each member over their own attribution window (from the
+   * message's acceptance, or its planned time; for held-out members, when they would have been
+   * sent): the members put in its outbox, and those held out of it (holdout and control group).
+   */
+  broadcastArms(campaignId: string): Promise<{ sent: ArmOutcome; heldOut: ArmOutcome }>;
 }
 
 /** Admin-tunable guard settings, stored in the database. */
 export interface GuardSettingsRepository {
   get(): Promise<GuardSettings>;
-  update(settings: GuardSettings): Promise<GuardSettings>;
+  /** Sets caps and quiet hours, and the control group's share when given (unchanged otherwise). */
+  update(settings: Omit<GuardSettings, 'controlPercent'> & { controlPercent?: number }): Promise<GuardSettings>;
 }
 
 /**

@@ -82,6 +82,11 @@ export const broadcastInputSchema = z.object({
    * do not exclude each other; the frequency caps still apply to all.
    */
   priority: z.number().int().min(-100).max(100).default(0),
+  /**
+   * Percent of the audience held out of this broadcast (0–50, a stable hash of broadcast and
+   * follower): their purchases are the baseline the results measure incremental conversions against.
+   */
+  holdoutPercent: z.number().int().min(0).max(50).default(0),
 });
 export type BroadcastInput = z.input<typeof broadcastInputSchema>;
 
@@ -101,6 +106,8 @@ export interface Campaign {
   attributionHours: number;
   /** Higher numbers win the follower's day; see broadcastInputSchema. */
   priority: number;
+  /** Percent of the audience held out of this broadcast; see broadcastInputSchema. */
+  holdoutPercent: number;
   audienceSize: number | null;
   /** The account that created it, or `'admin'` for the admin API token. */
   createdBy: string;
@@ -112,8 +119,19 @@ export interface Campaign {
 /** What a new campaign is created with; the rest (id, status, counts, times) the store fills in. */
 export type NewCampaign = Pick<
   Campaign,
-  'name' | 'segment' | 'variants' | 'allocation' | 'sendMode' | 'sendAt' | 'localDate' | 'localTime' | 'attributionHours' | 'priority' | 'createdBy'
+  'name' | 'segment' | 'variants' | 'allocation' | 'sendMode' | 'sendAt' | 'localDate' | 'localTime' | 'attributionHours' | 'priority' | 'holdoutPercent' | 'createdBy'
 >;
+
+/** Why an audience member was not put in a broadcast's outbox: its own holdout, or the global control group. */
+export type HoldoutReason = 'holdout' | 'control_group';
+
+/** One audience member kept out of a broadcast, and when they would have been sent it. */
+export interface HoldoutEntry {
+  campaignId: string;
+  followerId: string;
+  reason: HoldoutReason;
+  heldAt: Date;
+}
 
 /**
  * Why a follower a segment selects cannot be sent marketing now, in the order they are checked:

@@ -45,6 +45,7 @@ export async function createBroadcast(
     localTime: null,
     attributionHours: parsed.attributionHours,
     priority: parsed.priority,
+    holdoutPercent: parsed.holdoutPercent,
     createdBy: broadcastOwnerOf(caller),
   };
   if (send.mode === 'at') {

@@ -2,8 +2,9 @@ import { NotFoundError } from '../errors.js';
 import { assignVariant } from '../experiments/index.js';
 import { fromWallTime } from '../guards/index.js';
 import type { Clock } from '../ports/runtime.js';
-import type { AudienceRepository, CampaignRepository, OutboxRepository } from './campaign-ports.js';
-import type { AudienceMember, Campaign, OutboxEntry } from './campaign-types.js';
+import type { AudienceRepository, CampaignRepository, GuardSettingsRepository, OutboxRepository } from './campaign-ports.js';
+import type { AudienceMember, Campaign, HoldoutEntry, OutboxEntry } from './campaign-types.js';
+import { controlPercentOf, holdoutReason } from './holdouts.js';
 
 /** The step key of a broadcast's one message per follower. */
 export const BROADCAST_STEP = 'broadcast';
@@ -12,28 +13,40 @@ export const BROADCAST_STEP = 'broadcast';
  * Snapshots a broadcast's audience into the outbox, page by page: one row per follower (the unique
  * (follower, campaign, step) key makes a rerun after a crash add only what is missing), with the
  * sticky A/B variant (bandits choose at send time) and the time it may go out. Guards run later,
- * at send time, so an opt-out after planning still counts.
+ * at send time, so an opt-out after planning still counts. Members in the global control group
+ * (`settings.controlPercent`) or the broadcast's holdout are recorded as held out instead, with the
+ * time they would have been sent: the baseline of the broadcast's incremental results.
  *
  * @example
- * const { enqueued, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock }, campaignId);
+ * const { enqueued, heldOut, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock, settings }, campaignId);
  */
 export async function enqueueBroadcast(
-  deps: { campaigns: CampaignRepository; audience: AudienceRepository; outbox: OutboxRepository; clock: Clock },
+  deps: { campaigns: CampaignRepository; audience: AudienceRepository; outbox: OutboxRepository; clock: Clock; settings?: Pick<GuardSettingsRepository, 'get'> },
   campaignId: string,
   options: { pageSize?: number; onProgress?: (planned: number) => void } = {},
-): Promise<{ enqueued: number; audienceSize: number }> {
+): Promise<{ enqueued: number; heldOut: number; audienceSize: number }> {
   const campaign = await deps.campaigns.findById(campaignId);
   if (!campaign) throw new NotFoundError('campaign_not_found', `No broadcast with id ${campaignId}.`);
   const now = deps.clock.now();
   const pageSize = options.pageSize ?? 5000;
   let after: string | null = null;
+  const controlPercent = await controlPercentOf(deps.settings);
   let audienceSize = 0;
   let enqueued = 0;
+  let heldOut = 0;
   for (;;) {
     const page: AudienceMember[] = await deps.audience.page(campaign.segment, now, { afterFollowerId: after, limit: pageSize });
     if (page.length === 0) break;
-    const entries = page.map((member) => toEntry(campaign, member, now));
-    enqueued += await deps.outbox.enqueue(entries);
+    const entries: OutboxEntry[] = [];
+    const held: HoldoutEntry[] = [];
+    for (const member of page) {
+      const reason = holdoutReason(campaign, member.followerId, controlPercent);
+      if (reason) held.push({ campaignId: campaign.id, followerId: member.followerId, reason, heldAt: sendTimeFor(campaign, member, now) });
+      else entries.push(toEntry(campaign, member, now));
+    }
+    const [added, kept] = await Promise.all([entries.length ? deps.outbox.enqueue(entries) : 0, held.length ? deps.outbox.holdOut(held) : 0]);
+    enqueued += added;
+    heldOut += kept;
     audienceSize += page.length;
     after = page.at(-1)!.followerId;
     options.onProgress?.(audienceSize);
@@ -41,7 +54,7 @@ export async function enqueueBroadcast(
   }
   await deps.campaigns.markEnqueued(campaign.id, audienceSize, now);
   if (campaign.status === 'scheduled') await deps.campaigns.transition(campaign.id, ['scheduled'], 'sending');
-  return { enqueued, audienceSize };
+  return { enqueued, heldOut, audienceSize };
 }
 
 function toEntry(campaign: Campaign, member: AudienceMember, now: Date): OutboxEntry {

@@ -3,13 +3,17 @@ import { computeExperimentResults, type VariantResult } from '../experiments/ind
 import type { CourseRepository } from '../ports/repositories.js';
 import type { CampaignContentRepository } from './campaign-ports.js';
 import type { PickStats } from './campaign-types.js';
+import { computeIncrementality, type IncrementalResult } from './incrementality.js';
 
 /**
  * Experiment results per variant of a broadcast or retargeting rule: sent, conversions (a click or
  * purchase within the attribution window), rate, credible interval, chance of being best and a
  * z-test against the first variant; and per variant and picked course (`picks`: which course each
  * follower's own pick sent, how many and how many converted). A conversion is attributed to the last
- * marketing message the follower was sent before it, within that message's window.
+ * marketing message the follower was sent before it, within that message's window. For a
+ * broadcast, `incremental` compares the buying of the members it was sent to with that of the
+ * members held out of it (its holdout and the global control group): lift with an interval, and
+ * the buyers and revenue it added.
  *
  * @example
  * const { variants, picks } = await getCampaignResults({ content, courses }, 'broadcast', campaignId);
@@ -19,10 +23,19 @@ export async function getCampaignResults(
   deps: { content: CampaignContentRepository; courses?: Pick<CourseRepository, 'findById'> },
   source: 'broadcast' | 'retargeting',
   campaignId: string,
-): Promise<{ allocation: 'ab' | 'bandit'; variants: VariantResult[]; picks: Array<PickStats & { rate: number; titleZh: string | null; titleEn: string | null }> }> {
+): Promise<{
+  allocation: 'ab' | 'bandit';
+  variants: VariantResult[];
+  picks: Array<PickStats & { rate: number; titleZh: string | null; titleEn: string | null }>;
+  incremental: IncrementalResult | null;
+}> {
   const definition = (await deps.content.definitions(source, [campaignId])).get(campaignId);
   if (!definition) throw new NotFoundError('campaign_not_found', `No ${source === 'broadcast' ? 'broadcast' : 'retargeting rule'} with id ${campaignId}.`);
-  const [variantStats, pickStats] = await Promise.all([deps.content.variantStats(source, campaignId), deps.content.pickStats(source, campaignId)]);
+  const [variantStats, pickStats, arms] = await Promise.all([
+    deps.content.variantStats(source, campaignId),
+    deps.content.pickStats(source, campaignId),
+    source === 'broadcast' ? deps.content.broadcastArms(campaignId) : null,
+  ]);
   const stats = new Map(variantStats.map((s) => [s.variant, s]));
   const ordered = definition.variants.map((v) => stats.get(v.key) ?? { variant: v.key, sent: 0, conversions: 0 });
   const courses = new Map<string, { titleZh: string; titleEn: string } | null>();
@@ -31,5 +44,5 @@ export async function getCampaignResults(
     const course = p.courseId ? courses.get(p.courseId) : null;
     return { ...p, rate: p.sent > 0 ? p.conversions / p.sent : 0, titleZh: course?.titleZh ?? null, titleEn: course?.titleEn ?? null };
   });
-  return { allocation: definition.allocation, variants: computeExperimentResults(ordered), picks };
+  return { allocation: definition.allocation, variants: computeExperimentResults(ordered), picks, incremental: arms ? computeIncrementality(arms.sent, arms.heldOut) : null };
 }

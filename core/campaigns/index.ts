@@ -12,5 +12,7 @@ export { dispatchOutbox, type DispatchDeps, type DispatchOptions, type DispatchO
 export { scanRetargeting } from './scan-retargeting.js';
 export { controlBroadcast, type BroadcastCommand } from './control-broadcast.js';
 export { getCampaignResults } from './get-campaign-results.js';
+export { computeIncrementality, type ArmOutcome, type IncrementalResult } from './incrementality.js';
+export { isInControlGroup } from './holdouts.js';
 export { isStarsPlatform, renderCampaignMessage, type CampaignMessageContext } from './render-campaign-message.js';
 export { CROSS_SELL_DEFAULTS, indexAssociationRules, pickCrossSell, type CrossSellReason } from './cross-sell.js';

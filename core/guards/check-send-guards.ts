@@ -9,6 +9,11 @@ export interface GuardSettings {
   /** Marketing messages per follower per ISO week (local), across all campaigns. */
   weeklyCap: number;
   quietHours: QuietHours;
+  /**
+   * Percent of all followers (0–50, the same followers every time) in the global control group:
+   * they get no marketing at all, so every campaign can be measured against them.
+   */
+  controlPercent: number;
 }
 
 /** What the guards need to know about the recipient, read fresh when the message is about to go. */

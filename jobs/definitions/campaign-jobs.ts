@@ -19,7 +19,7 @@ export function retargetingScanJob(deps: CampaignJobDeps): JobDefinition {
     defaultTimeZone: 'UTC',
     run: async () => {
       const result = await scanRetargeting(
-        { rules: deps.repos.rules, outbox: deps.repos.outbox, clock: deps.clock, logger: deps.logger },
+        { rules: deps.repos.rules, outbox: deps.repos.outbox, clock: deps.clock, logger: deps.logger, settings: deps.repos.guardSettings },
         { limitPerRule: deps.retargetingLimitPerRule },
       );
       return { outcome: 'ok', result };
@@ -41,7 +41,7 @@ export function broadcastDispatcherJob(deps: CampaignJobDeps): JobDefinition {
     run: async () => {
       const resumed: string[] = [];
       for (const campaign of await deps.repos.campaigns.listUnenqueued(10)) {
-        await enqueueBroadcast({ campaigns: deps.repos.campaigns, audience: deps.repos.audience, outbox: deps.repos.outbox, clock: deps.clock }, campaign.id);
+        await enqueueBroadcast({ campaigns: deps.repos.campaigns, audience: deps.repos.audience, outbox: deps.repos.outbox, clock: deps.clock, settings: deps.repos.guardSettings }, campaign.id);
         resumed.push(campaign.id);
       }
       const completed = await deps.repos.campaigns.completeFinished(deps.clock.now());

@@ -46,17 +46,18 @@ export class PgGuardSettings implements GuardSettingsRepository {
   constructor(private readonly db: Db) {}
 
   async get(): Promise<GuardSettings> {
-    const [row] = await queryRows<{ daily_cap: number; weekly_cap: number; quiet_start: string; quiet_end: string }>(
+    const [row] = await queryRows<{ daily_cap: number; weekly_cap: number; quiet_start: string; quiet_end: string; control_percent: number }>(
       this.db,
-      sql`SELECT daily_cap, weekly_cap, quiet_start, quiet_end FROM guard_settings WHERE id = 1`,
+      sql`SELECT daily_cap, weekly_cap, quiet_start, quiet_end, control_percent FROM guard_settings WHERE id = 1`,
     );
     if (!row) throw new Error('guard_settings row is missing; run the migrations');
-    return { dailyCap: row.daily_cap, weeklyCap: row.weekly_cap, quietHours: { start: row.quiet_start, end: row.quiet_end } };
+    return { dailyCap: row.daily_cap, weeklyCap: row.weekly_cap, quietHours: { start: row.quiet_start, end: row.quiet_end }, controlPercent: row.control_percent };
   }
 
-  async update(s: GuardSettings): Promise<GuardSettings> {
+  async update(s: Omit<GuardSettings, 'controlPercent'> & { controlPercent?: number }): Promise<GuardSettings> {
     await this.db.execute(
-      sql`UPDATE guard_settings SET daily_cap = ${s.dailyCap}, weekly_cap = ${s.weeklyCap}, quiet_start = ${s.quietHours.start}, quiet_end = ${s.quietHours.end}, updated_at = now() WHERE id = 1`,
+      sql`UPDATE guard_settings SET daily_cap = ${s.dailyCap}, weekly_cap = ${s.weeklyCap}, quiet_start = ${s.quietHours.start}, quiet_end = ${s.quietHours.end},
+          control_percent = coalesce(${s.controlPercent ?? null}::smallint, control_percent), updated_at = now() WHERE id = 1`,
     );
     return this.get();
   }

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { CampaignContentRepository, MessageVariant, PickKind, PickStats } from '../../core/campaigns/index.js';
+import type { ArmOutcome, CampaignContentRepository, MessageVariant, PickKind, PickStats } from '../../core/campaigns/index.js';
 import type { VariantStats } from '../../core/experiments/index.js';
 import { queryRows, type Db } from '../database.js';
 import { pgArray } from './pg-sql.js';
@@ -27,6 +27,36 @@ export class PgCampaignContent implements CampaignContentRepository {
       this.attributed(source, campaignId, sql`o.variant, o.shown_course_id AS course_id, o.pick`, sql`o.variant, o.shown_course_id, o.pick`),
     );
     return rows.map((r) => ({ variant: r.variant, courseId: r.course_id, pick: r.pick, sent: r.sent, conversions: r.conversions }));
+  }
+
+  async broadcastArms(campaignId: string): Promise<{ sent: ArmOutcome; heldOut: ArmOutcome }> {
+    const rows = await queryRows<{ arm: 'sent' | 'held_out'; currency: string | null; members: number; buyers: number; amount: string | number | null; squares: string | number | null }>(
+      this.db,
+      sql`WITH w AS (SELECT make_interval(hours => attribution_hours) AS span FROM campaigns WHERE id = ${campaignId}::uuid),
+          members AS (
+            SELECT o.follower_id, 'sent' AS arm, coalesce(o.sent_at, o.not_before) AS since FROM outbox o WHERE o.source = 'broadcast' AND o.campaign_id = ${campaignId}::uuid
+            UNION ALL
+            SELECT h.follower_id, 'held_out', h.held_at FROM campaign_holdouts h WHERE h.campaign_id = ${campaignId}::uuid),
+          paid AS (
+            SELECT m.arm, m.follower_id, o.currency, sum(o.amount_minor)::float8 AS amount
+            FROM members m CROSS JOIN w
+            JOIN orders o ON o.follower_id = m.follower_id AND o.status = 'paid' AND o.paid_at >= m.since AND o.paid_at < m.since + w.span
+            GROUP BY m.arm, m.follower_id, o.currency)
+          SELECT arm, NULL AS currency, count(*)::int AS members,
+                 (SELECT count(DISTINCT p.follower_id)::int FROM paid p WHERE p.arm = members.arm) AS buyers, NULL AS amount, NULL AS squares
+          FROM members GROUP BY arm
+          UNION ALL
+          SELECT arm, currency, 0, 0, sum(amount), sum(amount * amount) FROM paid GROUP BY arm, currency`,
+    );
+    const arm = (name: 'sent' | 'held_out'): ArmOutcome => {
+      const head = rows.find((r) => r.arm === name && r.currency === null);
+      return {
+        members: head?.members ?? 0,
+        buyers: head?.buyers ?? 0,
+        revenue: rows.filter((r) => r.arm === name && r.currency !== null).map((r) => ({ currency: r.currency!, amountMinor: Number(r.amount), sumOfSquares: Number(r.squares) })),
+      };
+    };
+    return { sent: arm('sent'), heldOut: arm('held_out') };
   }
 
   /**

@@ -16,6 +16,7 @@ interface CampaignRow {
   local_time: string | null;
   attribution_hours: number;
   priority: number;
+  holdout_percent: number;
   audience_size: number | null;
   created_by: string;
   created_at: unknown;
@@ -37,6 +38,7 @@ function toCampaign(r: CampaignRow): Campaign {
     localTime: r.local_time,
     attributionHours: r.attribution_hours,
     priority: r.priority,
+    holdoutPercent: r.holdout_percent,
     audienceSize: r.audience_size,
     createdBy: r.created_by,
     createdAt: toDate(r.created_at),
@@ -52,9 +54,9 @@ export class PgCampaignRepository implements CampaignRepository {
   async create(c: NewCampaign): Promise<Campaign> {
     const [row] = await queryRows<CampaignRow>(
       this.db,
-      sql`INSERT INTO campaigns (name, segment, variants, allocation, send_mode, send_at, local_date, local_time, attribution_hours, priority, created_by)
+      sql`INSERT INTO campaigns (name, segment, variants, allocation, send_mode, send_at, local_date, local_time, attribution_hours, priority, holdout_percent, created_by)
           VALUES (${c.name}, ${JSON.stringify(c.segment)}::jsonb, ${JSON.stringify(c.variants)}::jsonb, ${c.allocation}, ${c.sendMode},
-                  ${c.sendAt ? c.sendAt.toISOString() : null}::timestamptz, ${c.localDate}, ${c.localTime}, ${c.attributionHours}, ${c.priority}, ${c.createdBy})
+                  ${c.sendAt ? c.sendAt.toISOString() : null}::timestamptz, ${c.localDate}, ${c.localTime}, ${c.attributionHours}, ${c.priority}, ${c.holdoutPercent}, ${c.createdBy})
           RETURNING *`,
     );
     return toCampaign(row!);

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { ClaimedMessage, CrossSellReason, OutboxEntry, OutboxRepository, OutboxSkipReason, PickKind } from '../../core/campaigns/index.js';
+import type { ClaimedMessage, CrossSellReason, HoldoutEntry, OutboxEntry, OutboxRepository, OutboxSkipReason, PickKind } from '../../core/campaigns/index.js';
 import type { Locale, Platform } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
 import { pgArray, tsParam } from './pg-sql.js';
@@ -49,22 +49,33 @@ export class PgOutboxRepository implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
   async enqueue(entries: readonly OutboxEntry[]): Promise<number> {
-    let added = 0;
-    for (let start = 0; start < entries.length; start += 5000) {
-      const chunk = entries.slice(start, start + 5000);
-      const [row] = await queryRows<{ n: number }>(
-        this.db,
-        sql`WITH ins AS (
-              INSERT INTO outbox (follower_id, source, campaign_id, step, variant, course_id, not_before, reason)
+    return this.insertInChunks(
+      entries,
+      (chunk) => sql`INSERT INTO outbox (follower_id, source, campaign_id, step, variant, course_id, not_before, reason)
               SELECT * FROM unnest(${pgArray(chunk.map((e) => e.followerId))}::uuid[], ${pgArray(chunk.map((e) => e.source))}::text[],
                                    ${pgArray(chunk.map((e) => e.campaignId))}::uuid[], ${pgArray(chunk.map((e) => e.step))}::text[],
                                    ${pgArray(chunk.map((e) => e.variant))}::text[], ${pgArray(chunk.map((e) => e.courseId))}::uuid[],
                                    ${pgArray(chunk.map((e) => e.notBefore.toISOString()))}::timestamptz[],
                                    ${pgArray(chunk.map((e) => (e.reason ? JSON.stringify(e.reason) : null)))}::jsonb[])
-              ON CONFLICT ON CONSTRAINT outbox_follower_campaign_step_key DO NOTHING
-              RETURNING 1)
-            SELECT count(*)::int AS n FROM ins`,
-      );
+              ON CONFLICT ON CONSTRAINT outbox_follower_campaign_step_key DO NOTHING`,
+    );
+  }
+
+  async holdOut(entries: readonly HoldoutEntry[]): Promise<number> {
+    return this.insertInChunks(
+      entries,
+      (chunk) => sql`INSERT INTO campaign_holdouts (campaign_id, follower_id, reason, held_at)
+              SELECT * FROM unnest(${pgArray(chunk.map((e) => e.campaignId))}::uuid[], ${pgArray(chunk.map((e) => e.followerId))}::uuid[],
+                                   ${pgArray(chunk.map((e) => e.reason))}::text[], ${pgArray(chunk.map((e) => e.heldAt.toISOString()))}::timestamptz[])
+              ON CONFLICT (campaign_id, follower_id) DO NOTHING`,
+    );
+  }
+
+  /** Runs an `INSERT … ON CONFLICT DO NOTHING` per 5,000 rows; returns how many rows were new. */
+  private async insertInChunks<T>(rows: readonly T[], insert: (chunk: readonly T[]) => SQL): Promise<number> {
+    let added = 0;
+    for (let start = 0; start < rows.length; start += 5000) {
+      const [row] = await queryRows<{ n: number }>(this.db, sql`WITH ins AS (${insert(rows.slice(start, start + 5000))} RETURNING 1) SELECT count(*)::int AS n FROM ins`);
       added += row?.n ?? 0;
     }
     return added;

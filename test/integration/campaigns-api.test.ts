@@ -201,7 +201,7 @@ describe.each(testTargets())('campaign admin API on %s', (target) => {
 
   it('tunes guard settings and manages retargeting rules seeded with defaults', async () => {
     await request(t.app).put('/api/guard-settings').set(t.auth).send({ dailyCap: 3, weeklyCap: 9, quietHours: { start: '22:00', end: '08:30' } }).expect(200);
-    expect(await repos.guardSettings.get()).toEqual({ dailyCap: 3, weeklyCap: 9, quietHours: { start: '22:00', end: '08:30' } });
+    expect(await repos.guardSettings.get()).toEqual({ dailyCap: 3, weeklyCap: 9, quietHours: { start: '22:00', end: '08:30' }, controlPercent: 0 });
     await request(t.app).put('/api/guard-settings').set(t.auth).send({ dailyCap: 3, weeklyCap: 9, quietHours: { start: '24:00', end: '08:30' } }).expect(400);
 
     const rules = await request(t.app).get('/api/retargeting-rules').set(t.auth).expect(200);

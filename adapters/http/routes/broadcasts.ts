@@ -33,6 +33,7 @@ export function broadcastJson(c: Campaign) {
     localTime: c.localTime,
     attributionHours: c.attributionHours,
     priority: c.priority,
+    holdoutPercent: c.holdoutPercent,
     audienceSize: c.audienceSize,
     createdBy: c.createdBy,
     createdAt: c.createdAt.toISOString(),
@@ -48,15 +49,15 @@ export function broadcastJson(c: Campaign) {
  */
 export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
   const router = Router();
-  const { campaigns, audience, outbox } = deps.repos;
+  const { campaigns, audience, outbox, guardSettings } = deps.repos;
 
   router.post('/broadcasts', async (req, res) => {
     const campaign = await createBroadcast({ campaigns, courses: deps.courses, clock: deps.clock }, req.body, principalOf(req));
     // Enqueueing is idempotent: if this request dies half-way, the broadcast-dispatcher job finishes it.
-    const { enqueued, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock: deps.clock }, campaign.id);
+    const { enqueued, heldOut, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock: deps.clock, settings: guardSettings }, campaign.id);
     deps.onEnqueued?.();
     const stored = (await campaigns.findById(campaign.id))!;
-    res.status(201).json({ broadcast: broadcastJson(stored), enqueued, audienceSize });
+    res.status(201).json({ broadcast: broadcastJson(stored), enqueued, heldOut, audienceSize });
   });
 
   router.get('/broadcasts', async (req, res) => {

@@ -33,6 +33,8 @@ export const guardBody = z.object({
   dailyCap: z.number().int().min(0).max(100),
   weeklyCap: z.number().int().min(0).max(500),
   quietHours: z.object({ start: timeOfDay, end: timeOfDay }),
+  /** Percent of followers in the global control group (no marketing); unchanged when left out. */
+  controlPercent: z.number().int().min(0).max(50).optional(),
 });
 
 function scheduleJson(s: ScheduleRecord, now: Date) {

@@ -1,0 +1,139 @@
+import request from 'supertest';
+import { sql } from 'drizzle-orm';
+import { Telegram } from 'telegraf';
+import { createLogger } from '../../adapters/index.js';
+import { RateLimiter, TelegramMessenger } from '../../adapters/telegram/index.js';
+import { createCampaignMounts } from '../../bots/wire-jobs.js';
+import { buildRecommender } from '../../bots/wire-recommender.js';
+import { dispatchOutbox, isInControlGroup, type DispatchDeps } from '../../core/campaigns/index.js';
+import type { Messenger } from '../../core/index.js';
+import { createRepositories, PgSendLogRepository, queryRows, type Database } from '../../models/index.js';
+import { createCampaignRepositories, type CampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
+import { openTestDatabase, testTargets } from '../support/database.js';
+import { createTestApp, TestClock, type TestApp } from '../support/http.js';
+import { BotApiSink } from './campaigns-support/bot-api-sink.js';
+import { seedFollowers } from './campaigns-support/seed-followers.js';
+
+const AUDIENCE = 400;
+
+/**
+ * Incrementality: the global control group (guard settings) and a broadcast's own holdout are
+ * never sent it, stay the same followers, and are the baseline its results measure lift against.
+ */
+describe.each(testTargets())('control group, holdouts and incremental results on %s', (target) => {
+  let database: Database;
+  let repos: CampaignRepositories;
+  let t: TestApp;
+  let clock: TestClock;
+  let sink: BotApiSink;
+  let deps: DispatchDeps;
+  let courseId = '';
+  let followers: string[] = [];
+  const logger = createLogger('silent');
+
+  beforeAll(async () => {
+    database = await openTestDatabase(target);
+    repos = createCampaignRepositories(database.db);
+    clock = new TestClock(new Date('2026-11-25T04:00:00Z'));
+    const core = createRepositories(database.db);
+    const [course] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO courses (slug, title_zh, title_en, price_minor, price_stars, status, tags)
+      VALUES ('holdout-course', '增量课', 'Lift course', 9900, 100, 'on_sale', '{python}') RETURNING id`);
+    courseId = course!.id;
+    followers = await seedFollowers(database.db, AUDIENCE, { prefix: '88000', timeZone: 'Asia/Shanghai' });
+    const { recommender } = buildRecommender({ db: database.db, repos: core, clock, logger });
+    sink = new BotApiSink();
+    const sinkUrl = await sink.start();
+    const telegram = new TelegramMessenger({
+      telegram: new Telegram('123:test', { apiRoot: sinkUrl }), sendLog: new PgSendLogRepository(database.db), followers: core.followers,
+      limiter: new RateLimiter({ globalPerSecond: 10_000, privateChatPerSecond: 1000, groupPerMinute: 1000 }), logger,
+      timer: { nowMs: () => clock.now().getTime(), sleep: async () => undefined },
+    });
+    deps = {
+      outbox: repos.outbox, caps: repos.caps, guardSettings: repos.guardSettings, content: repos.content, courses: core.courses,
+      messengers: new Map<'telegram', Messenger>([['telegram', telegram]]), recommender, crossSell: repos.rules, clock, logger,
+    };
+    t = createTestApp(database, { clock, mounts: createCampaignMounts({ repos, courses: core.courses, clock, recommender }) });
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await database.close();
+  });
+
+  const drain = async () => {
+    while ((await dispatchOutbox(deps, { batchSize: 100, leaseMs: 60_000, concurrency: 4, maxAttempts: 3 })).claimed > 0);
+  };
+  const held = (campaignId: string) =>
+    queryRows<{ follower_id: string; reason: string }>(database.db, sql`SELECT follower_id, reason FROM campaign_holdouts WHERE campaign_id = ${campaignId}::uuid`);
+
+  it('keeps the control group and the holdout out of a broadcast, the same followers every time, and sends to everyone else', async () => {
+    const settings = await request(t.app).put('/api/guard-settings').set(t.auth)
+      .send({ dailyCap: 10, weeklyCap: 50, quietHours: { start: '23:00', end: '06:00' }, controlPercent: 10 }).expect(200);
+    expect(settings.body.controlPercent).toBe(10);
+    const composed = await request(t.app).post('/api/broadcasts').set(t.auth)
+      .send({ name: 'lift', variants: [{ key: 'A', text: { zh: '新课 {course}', en: 'New course {course}' }, courseId }], holdoutPercent: 20 }).expect(201);
+    const campaignId = composed.body.broadcast.id as string;
+    expect(composed.body.broadcast.holdoutPercent).toBe(20);
+
+    const controls = followers.filter((id) => isInControlGroup(id, 10));
+    const rows = await held(campaignId);
+    expect(rows.filter((r) => r.reason === 'control_group').map((r) => r.follower_id).sort()).toEqual([...controls].sort());
+    const holdouts = rows.filter((r) => r.reason === 'holdout');
+    // 20 % of the 360 or so outside the control group, by a hash: between 12 % and 28 %.
+    expect(holdouts.length).toBeGreaterThan(0.12 * (AUDIENCE - controls.length));
+    expect(holdouts.length).toBeLessThan(0.28 * (AUDIENCE - controls.length));
+    expect(composed.body).toMatchObject({ audienceSize: AUDIENCE, heldOut: rows.length, enqueued: AUDIENCE - rows.length });
+
+    await drain();
+    const heldIds = new Set(rows.map((r) => r.follower_id));
+    const sentTo = await queryRows<{ follower_id: string }>(database.db, sql`SELECT follower_id FROM outbox WHERE campaign_id = ${campaignId}::uuid AND status = 'sent'`);
+    expect(sentTo).toHaveLength(AUDIENCE - rows.length);
+    expect(sentTo.filter((r) => heldIds.has(r.follower_id))).toEqual([]);
+    // Every chat the Bot API was sent to is one of those sent the broadcast (the card may take two messages).
+    const heldChats = new Set((await queryRows<{ external_id: string }>(database.db, sql`SELECT external_id FROM identities WHERE follower_id IN (SELECT follower_id FROM campaign_holdouts WHERE campaign_id = ${campaignId}::uuid)`)).map((r) => r.external_id));
+    const chats = new Set(sink.messages.map((m) => m.chatId));
+    expect(chats.size).toBe(AUDIENCE - rows.length);
+    expect([...chats].filter((chat) => heldChats.has(chat))).toEqual([]);
+
+    // A second broadcast: the same control group (a stable hash), a different holdout.
+    const second = await request(t.app).post('/api/broadcasts').set(t.auth)
+      .send({ name: 'lift 2', variants: [{ key: 'A', text: { zh: '新课 {course}', en: 'New course {course}' }, courseId }], holdoutPercent: 20 }).expect(201);
+    const again = await held(second.body.broadcast.id as string);
+    expect(again.filter((r) => r.reason === 'control_group').map((r) => r.follower_id).sort()).toEqual([...controls].sort());
+    expect(again.filter((r) => r.reason === 'holdout').map((r) => r.follower_id).sort()).not.toEqual(holdouts.map((r) => r.follower_id).sort());
+  });
+
+  it('reports incremental buyers and revenue against the held-out members, counting only purchases inside each one’s window', async () => {
+    const composed = await request(t.app).post('/api/broadcasts').set(t.auth)
+      .send({ name: 'lift 3', variants: [{ key: 'A', text: { zh: '新课 {course}', en: 'New course {course}' }, courseId }], holdoutPercent: 30, attributionHours: 48 }).expect(201);
+    const campaignId = composed.body.broadcast.id as string;
+    await drain();
+    const heldRows = await held(campaignId);
+    const heldIds = heldRows.map((r) => r.follower_id);
+    const sentIds = (await queryRows<{ follower_id: string }>(database.db, sql`SELECT follower_id FROM outbox WHERE campaign_id = ${campaignId}::uuid ORDER BY id`)).map((r) => r.follower_id);
+    const buy = async (followerId: string, hoursAfter: number, amountMinor = 9900) => {
+      await database.db.execute(sql`INSERT INTO orders (follower_id, course_id, amount_minor, currency, provider, status, paid_at)
+        VALUES (${followerId}::uuid, ${courseId}::uuid, ${amountMinor}, 'CNY', 'manual', 'paid', ${new Date(clock.now().getTime() + hoursAfter * 3_600_000).toISOString()}::timestamptz)`);
+    };
+    // 30 of those sent buy within the window (one of them twice), one after it; 3 of those held out buy within theirs.
+    for (const id of sentIds.slice(0, 30)) await buy(id, 2);
+    await buy(sentIds[0]!, 3, 4900);
+    await buy(sentIds[40]!, 60);
+    for (const id of heldIds.slice(0, 3)) await buy(id, 5);
+
+    const results = await request(t.app).get(`/api/broadcasts/${campaignId}/results`).set(t.auth).expect(200);
+    const { incremental } = results.body;
+    const nSent = sentIds.length;
+    const nHeld = heldIds.length;
+    expect(incremental.sent).toEqual({ members: nSent, buyers: 30, rate: 30 / nSent });
+    expect(incremental.heldOut).toEqual({ members: nHeld, buyers: 3, rate: 3 / nHeld });
+    expect(incremental.lift.absolute).toBeCloseTo(30 / nSent - 3 / nHeld, 10);
+    expect(incremental.lift.interval[0]).toBeLessThan(incremental.lift.absolute);
+    expect(incremental.lift.interval[1]).toBeGreaterThan(incremental.lift.absolute);
+    expect(incremental.incrementalBuyers.estimate).toBeCloseTo((30 / nSent - 3 / nHeld) * nSent, 6);
+    const perMember = (30 * 9900 + 4900) / nSent - (3 * 9900) / nHeld;
+    expect(incremental.incrementalRevenue).toEqual([{ currency: 'CNY', estimateMinor: Math.round(perMember * nSent), intervalMinor: [expect.any(Number), expect.any(Number)] }]);
+    const [low, high] = incremental.incrementalRevenue[0].intervalMinor;
+    expect(low).toBeLessThan(Math.round(perMember * nSent));
+    expect(high).toBeGreaterThan(Math.round(perMember * nSent));
+  });
+});
