@@ -31,6 +31,7 @@ export function BroadcastsPage() {
   const [tags, setTags] = useState('');
   const [variants, setVariants] = useState<DraftVariant[]>([{ key: 'A', zh: '', en: '', pick: '' }]);
   const [priority, setPriority] = useState(0);
+  const [holdoutPercent, setHoldoutPercent] = useState(0);
   const [allocation, setAllocation] = useState<'ab' | 'bandit'>('ab');
   const [sendTime, setSendTime] = useState(initialSendTime);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -55,6 +56,7 @@ export function BroadcastsPage() {
       segment: segment(),
       allocation,
       priority,
+      holdoutPercent,
       variants: variants.map((v) => ({ key: v.key, text: { ...(v.zh.trim() ? { 'zh-CN': v.zh } : {}), ...(v.en.trim() ? { en: v.en } : {}) }, ...(v.pick ? { pick: v.pick } : {}) })),
       sendTime: sendTimeBody(sendTime),
     }).then(
@@ -126,6 +128,7 @@ export function BroadcastsPage() {
             </select>
           </label>
           <label>{t.priority}<input aria-label="priority" type="number" min={-100} max={100} value={priority} style={{ width: 80 }} onChange={(e) => setPriority(Number(e.target.value) || 0)} /></label>
+          <label>{t.holdoutPercent}<input aria-label="holdout" type="number" min={0} max={50} value={holdoutPercent} style={{ width: 80 }} onChange={(e) => setHoldoutPercent(Number(e.target.value) || 0)} /></label>
         </div>
         <h3>{t.variants}</h3>
         {variants.map((v, i) => (

@@ -24,7 +24,14 @@ export interface PickResult {
   variant: string; courseId: string | null; pick: 'fixed' | 'recommended' | 'cross_sell' | null; sent: number; conversions: number; rate: number;
   titleZh: string | null; titleEn: string | null;
 }
-export interface Results { allocation: 'ab' | 'bandit'; variants: VariantResult[]; picks?: PickResult[] }
+export interface Incremental {
+  sent: { members: number; buyers: number; rate: number };
+  heldOut: { members: number; buyers: number; rate: number };
+  lift: { absolute: number; interval: [number, number] } | null;
+  incrementalBuyers: { estimate: number; interval: [number, number] } | null;
+  incrementalRevenue: Array<{ currency: string; estimateMinor: number; intervalMinor: [number, number] }>;
+}
+export interface Results { allocation: 'ab' | 'bandit'; variants: VariantResult[]; picks?: PickResult[]; incremental?: Incremental | null }
 
 /** The triggers core/campaigns/campaign-types.ts accepts, in the order the form offers them. */
 export const RETARGETING_TRIGGERS = ['viewed_not_bought', 'abandoned_checkout', 'dormant', 'new_course_match', 'cross_sell', 'completed_course', 'stalled_learning'] as const;

@@ -1,9 +1,32 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
-import { useI18n } from '../i18n.ts';
-import type { Results } from './campaign-types.ts';
+import { api, money } from '../api.ts';
+import { fill, useI18n } from '../i18n.ts';
+import type { Incremental, Results } from './campaign-types.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const points = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+/** A broadcast's incremental effect in sentences: each arm, the lift with its interval, added buyers and revenue per currency. */
+function IncrementalPanel({ incremental }: { incremental: Incremental }) {
+  const { t } = useI18n();
+  const { sent, heldOut, lift, incrementalBuyers } = incremental;
+  return (
+    <div className="card" data-testid="incremental">
+      <h4>{t.incremental}</h4>
+      {lift === null ? <p className="muted">{t.incrementalNone}</p> : (
+        <>
+          <p>{fill(t.incrementalSent, { n: String(sent.members), buyers: String(sent.buyers), rate: pct(sent.rate) })}</p>
+          <p>{fill(t.incrementalHeld, { n: String(heldOut.members), buyers: String(heldOut.buyers), rate: pct(heldOut.rate) })}</p>
+          <p><strong>{fill(t.incrementalLift, { lift: points(lift.absolute), low: points(lift.interval[0]), high: points(lift.interval[1]) })}</strong></p>
+          {incrementalBuyers && <p>{fill(t.incrementalBuyers, { n: incrementalBuyers.estimate.toFixed(1), low: incrementalBuyers.interval[0].toFixed(1), high: incrementalBuyers.interval[1].toFixed(1) })}</p>}
+          {incremental.incrementalRevenue.map((r) => (
+            <p key={r.currency}>{fill(t.incrementalRevenue, { currency: r.currency, amount: money(r.estimateMinor, r.currency), low: money(r.intervalMinor[0], r.currency), high: money(r.intervalMinor[1], r.currency) })}</p>
+          ))}
+        </>
+      )}
+    </div>
+  );
+}
 
 /** Per-variant experiment results: sent, conversions, rate with its 95% credible interval drawn as a bar, P(best), z-test against the control. */
 export function ResultsTable({ path, testId }: { path: string; testId?: string }) {
@@ -40,6 +63,7 @@ export function ResultsTable({ path, testId }: { path: string; testId?: string }
         ))}
       </tbody>
     </table>
+    {results.incremental && <IncrementalPanel incremental={results.incremental} />}
     {picks.length > 0 && (
       <table data-testid={testId ? `${testId}-picks` : undefined} aria-label={t.picksByCourse}>
         <caption>{t.picksByCourse}</caption>

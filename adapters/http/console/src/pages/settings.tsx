@@ -3,7 +3,7 @@ import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { AuditLogSection } from './audit-log.tsx';
 
-interface Guards { dailyCap: number; weeklyCap: number; quietHours: { start: string; end: string } }
+interface Guards { dailyCap: number; weeklyCap: number; quietHours: { start: string; end: string }; controlPercent: number }
 interface Channel { channel: string; isOn: boolean; reason: string; details?: Record<string, string> }
 interface Settings {
   consentTexts: { marketingZh: string; marketingEn: string; optOutZh: string; optOutEn: string };
@@ -32,7 +32,7 @@ export function SettingsPage() {
   const saveGuards = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    void save('/guard-settings', { dailyCap: Number(f.get('dailyCap')), weeklyCap: Number(f.get('weeklyCap')), quietHours: { start: f.get('quietStart'), end: f.get('quietEnd') } });
+    void save('/guard-settings', { dailyCap: Number(f.get('dailyCap')), weeklyCap: Number(f.get('weeklyCap')), quietHours: { start: f.get('quietStart'), end: f.get('quietEnd') }, controlPercent: Number(f.get('controlPercent')) });
   };
   const saveConsent = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -51,6 +51,7 @@ export function SettingsPage() {
           <label>{t.weeklyCap}<input name="weeklyCap" type="number" min="0" max="500" defaultValue={guards.weeklyCap} /></label>
           <label>{t.quietHours} ▸<input name="quietStart" type="time" defaultValue={guards.quietHours.start} /></label>
           <label>◂<input name="quietEnd" type="time" defaultValue={guards.quietHours.end} /></label>
+          <label>{t.controlPercent}<input name="controlPercent" type="number" min="0" max="50" defaultValue={guards.controlPercent} /></label>
           <button type="submit">{t.save}</button>
         </div>
       </form>
