@@ -38,6 +38,8 @@ export interface AudienceRepository {
   /** Followers the segment selects who cannot be sent to now, each counted once under the first reason that holds (in AUDIENCE_EXCLUSIONS order). */
   exclusions(segment: Segment, now: Date): Promise<AudienceExclusions>;
   page(segment: Segment, now: Date, options: { afterFollowerId: string | null; limit: number; random?: boolean }): Promise<AudienceMember[]>;
+  /** Events since `since` by local hour (0–23, in each follower's zone): per follower given, and over everybody. */
+  activeHours(followerIds: readonly string[], since: Date): Promise<{ byFollower: Map<string, number[]>; population: number[] }>;
 }
 
 /**

@@ -66,6 +66,7 @@ export const sendTimeSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
   z.object({ mode: z.literal('creator_local'), date: localDate, time: localTime, timeZone: z.string().min(1).max(64) }),
   z.object({ mode: z.literal('follower_local'), date: localDate, time: localTime }),
+  z.object({ mode: z.literal('best_time') }),
 ]);
 export type SendTime = z.output<typeof sendTimeSchema>;
 
@@ -99,7 +100,7 @@ export interface Campaign {
   segment: Segment;
   variants: MessageVariant[];
   allocation: 'ab' | 'bandit';
-  sendMode: 'now' | 'at' | 'follower_local';
+  sendMode: 'now' | 'at' | 'follower_local' | 'best_time';
   sendAt: Date | null;
   localDate: string | null;
   localTime: string | null;

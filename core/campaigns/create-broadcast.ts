@@ -61,6 +61,8 @@ export async function createBroadcast(
     campaign.sendMode = 'follower_local';
     campaign.localDate = send.date;
     campaign.localTime = send.time;
+  } else if (send.mode === 'best_time') {
+    campaign.sendMode = 'best_time';
   }
   if (campaign.sendAt && campaign.sendAt.getTime() < deps.clock.now().getTime() - 60_000) {
     throw new ValidationError('send_time_in_past', `The send time ${campaign.sendAt.toISOString()} has passed; choose a later time or send now.`);

@@ -4,7 +4,11 @@ import { fromWallTime } from '../guards/index.js';
 import type { Clock } from '../ports/runtime.js';
 import type { AudienceRepository, CampaignRepository, GuardSettingsRepository, OutboxRepository } from './campaign-ports.js';
 import type { AudienceMember, Campaign, HoldoutEntry, OutboxEntry } from './campaign-types.js';
-import { controlPercentOf, holdoutReason } from './holdouts.js';
+import { bestSendTime } from './best-send-time.js';
+import { holdoutReason } from './holdouts.js';
+
+/** How far back a follower's activity counts for their best send time. */
+const ACTIVITY_DAYS = 60;
 
 /** The step key of a broadcast's one message per follower. */
 export const BROADCAST_STEP = 'broadcast';
@@ -30,7 +34,10 @@ export async function enqueueBroadcast(
   const now = deps.clock.now();
   const pageSize = options.pageSize ?? 5000;
   let after: string | null = null;
-  const controlPercent = await controlPercentOf(deps.settings);
+  const settings = deps.settings ? await deps.settings.get() : undefined;
+  const controlPercent = settings?.controlPercent ?? 0;
+  const quietHours = settings?.quietHours ?? { start: '00:00', end: '00:00' };
+  const since = new Date(now.getTime() - ACTIVITY_DAYS * 86_400_000);
   let audienceSize = 0;
   let enqueued = 0;
   let heldOut = 0;
@@ -39,10 +46,12 @@ export async function enqueueBroadcast(
     if (page.length === 0) break;
     const entries: OutboxEntry[] = [];
     const held: HoldoutEntry[] = [];
+    const hours = campaign.sendMode === 'best_time' ? await deps.audience.activeHours(page.map((m) => m.followerId), since) : undefined;
     for (const member of page) {
+      const at = hours ? bestSendTime(now, member.timeZone, hours.byFollower.get(member.followerId), hours.population, quietHours) : sendTimeFor(campaign, member, now);
       const reason = holdoutReason(campaign, member.followerId, controlPercent);
-      if (reason) held.push({ campaignId: campaign.id, followerId: member.followerId, reason, heldAt: sendTimeFor(campaign, member, now) });
-      else entries.push(toEntry(campaign, member, now));
+      if (reason) held.push({ campaignId: campaign.id, followerId: member.followerId, reason, heldAt: at });
+      else entries.push(toEntry(campaign, member, at));
     }
     const [added, kept] = await Promise.all([entries.length ? deps.outbox.enqueue(entries) : 0, held.length ? deps.outbox.holdOut(held) : 0]);
     enqueued += added;
@@ -57,7 +66,7 @@ export async function enqueueBroadcast(
   return { enqueued, heldOut, audienceSize };
 }
 
-function toEntry(campaign: Campaign, member: AudienceMember, now: Date): OutboxEntry {
+function toEntry(campaign: Campaign, member: AudienceMember, notBefore: Date): OutboxEntry {
   const variant = campaign.allocation === 'ab' ? assignVariant(campaign.id, member.followerId, campaign.variants) : null;
   const course = campaign.variants.find((v) => v.key === variant)?.courseId ?? (campaign.variants.length === 1 ? campaign.variants[0]!.courseId : undefined);
   return {
@@ -67,7 +76,7 @@ function toEntry(campaign: Campaign, member: AudienceMember, now: Date): OutboxE
     step: BROADCAST_STEP,
     variant,
     courseId: course ?? null,
-    notBefore: sendTimeFor(campaign, member, now),
+    notBefore,
   };
 }
 

@@ -1,5 +1,4 @@
 import { stableUnitHash } from '../experiments/index.js';
-import type { GuardSettingsRepository } from './campaign-ports.js';
 import type { HoldoutReason } from './campaign-types.js';
 
 /**
@@ -25,9 +24,4 @@ export function holdoutReason(campaign: { id: string; holdoutPercent: number }, 
   if (isInControlGroup(followerId, controlPercent)) return 'control_group';
   if (campaign.holdoutPercent > 0 && stableUnitHash(`holdout:${campaign.id}:${followerId}`) * 100 < campaign.holdoutPercent) return 'holdout';
   return null;
-}
-
-/** The control group's share from the settings, 0 when a caller has none (scripts, some tests). */
-export async function controlPercentOf(settings: Pick<GuardSettingsRepository, 'get'> | undefined): Promise<number> {
-  return settings ? (await settings.get()).controlPercent : 0;
 }

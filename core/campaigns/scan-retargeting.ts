@@ -2,7 +2,7 @@ import { assignVariant } from '../experiments/index.js';
 import type { Clock, Logger } from '../ports/runtime.js';
 import type { GuardSettingsRepository, OutboxRepository, RetargetingRuleRepository } from './campaign-ports.js';
 import type { OutboxEntry } from './campaign-types.js';
-import { controlPercentOf, isInControlGroup } from './holdouts.js';
+import { isInControlGroup } from './holdouts.js';
 
 /**
  * One pass of retargeting: for every enabled rule, finds the followers it matches now and
@@ -21,7 +21,7 @@ export async function scanRetargeting(
   const now = deps.clock.now();
   const byRule: Record<string, { matched: number; enqueued: number }> = {};
   let enqueued = 0;
-  const controlPercent = await controlPercentOf(deps.settings);
+  const controlPercent = deps.settings ? (await deps.settings.get()).controlPercent : 0;
   for (const rule of await deps.rules.listEnabled()) {
     const candidates = (await deps.rules.findCandidates(rule, now, options.limitPerRule)).filter((c) => !isInControlGroup(c.followerId, controlPercent));
     const notBefore = new Date(now.getTime() + rule.delayMinutes * 60_000);

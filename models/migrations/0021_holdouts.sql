@@ -10,6 +10,9 @@
 -- results can compare the purchases of those sent the broadcast with those of comparable followers
 -- who were not (incremental conversions and revenue).
 ALTER TABLE guard_settings ADD COLUMN control_percent smallint NOT NULL DEFAULT 0 CHECK (control_percent BETWEEN 0 AND 50);
+-- best_time: each follower at their own most active local hour within the next 24 hours.
+ALTER TABLE campaigns DROP CONSTRAINT campaigns_send_mode_check;
+ALTER TABLE campaigns ADD CONSTRAINT campaigns_send_mode_check CHECK (send_mode IN ('now', 'at', 'follower_local', 'best_time'));
 ALTER TABLE campaigns ADD COLUMN holdout_percent smallint NOT NULL DEFAULT 0 CHECK (holdout_percent BETWEEN 0 AND 50);
 
 CREATE TABLE campaign_holdouts (

@@ -13,6 +13,30 @@ const DAY_MS = 86_400_000;
 export class PgCampaignAudience implements AudienceRepository {
   constructor(private readonly db: Db) {}
 
+  async activeHours(followerIds: readonly string[], since: Date): Promise<{ byFollower: Map<string, number[]>; population: number[] }> {
+    const hourOf = sql`extract(hour FROM e.occurred_at AT TIME ZONE coalesce(f.time_zone, 'UTC'))::int`;
+    const [own, all] = await Promise.all([
+      followerIds.length === 0 ? [] : queryRows<{ follower_id: string; hour: number; n: number }>(
+        this.db,
+        sql`SELECT e.follower_id, ${hourOf} AS hour, count(*)::int AS n FROM events e JOIN followers f ON f.id = e.follower_id
+            WHERE e.follower_id = ANY(${pgArray(followerIds)}::uuid[]) AND e.occurred_at >= ${tsParam(since)} GROUP BY 1, 2`,
+      ),
+      queryRows<{ hour: number; n: number }>(
+        this.db,
+        sql`SELECT ${hourOf} AS hour, count(*)::int AS n FROM events e JOIN followers f ON f.id = e.follower_id WHERE e.occurred_at >= ${tsParam(since)} GROUP BY 1`,
+      ),
+    ]);
+    const byFollower = new Map<string, number[]>();
+    for (const row of own) {
+      const hours = byFollower.get(row.follower_id) ?? new Array<number>(24).fill(0);
+      hours[row.hour] = row.n;
+      byFollower.set(row.follower_id, hours);
+    }
+    const population = new Array<number>(24).fill(0);
+    for (const row of all) population[row.hour] = row.n;
+    return { byFollower, population };
+  }
+
   private where(segment: Segment, now: Date): { conditions: SQL; platforms: string } {
     const { conditions, platforms, hasChat } = this.selected(segment, now);
     return { conditions: sql`${conditions} AND NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND ${hasChat}`, platforms };

@@ -10,7 +10,7 @@ interface CampaignRow {
   segment: Segment;
   variants: MessageVariant[];
   allocation: 'ab' | 'bandit';
-  send_mode: 'now' | 'at' | 'follower_local';
+  send_mode: 'now' | 'at' | 'follower_local' | 'best_time';
   send_at: unknown;
   local_date: string | null;
   local_time: string | null;

@@ -136,4 +136,33 @@ describe.each(testTargets())('control group, holdouts and incremental results on
     expect(low).toBeLessThan(Math.round(perMember * nSent));
     expect(high).toBeGreaterThan(Math.round(perMember * nSent));
   });
+
+  it('sends a best-time broadcast at each follower’s own busiest local hour within 24 h, never in quiet hours', async () => {
+    // Quiet hours are 23:00–06:00 (set above); it is 12:00 in Shanghai.
+    const [morning, night, quiet] = await seedFollowers(database.db, 3, { prefix: '88900', timeZone: 'Asia/Shanghai' });
+    const [silent] = await seedFollowers(database.db, 1, { prefix: '88901', timeZone: 'Europe/Berlin' });
+    const [marker] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO courses (slug, title_zh, title_en, price_minor) VALUES ('best-time-marker', 'm', 'm', 100) RETURNING id`);
+    const activity: Array<[string, number, number]> = [[morning!, 8, 5], [morning!, 19, 2], [night!, 21, 4], [quiet!, 2, 9], [quiet!, 15, 1]];
+    let n = 0;
+    for (const [followerId, shanghaiHour, times] of activity) {
+      for (let i = 0; i < times; i++) {
+        const at = new Date(Date.UTC(2026, 10, 20 - i, shanghaiHour - 8 < 0 ? shanghaiHour + 16 : shanghaiHour - 8, 15));
+        await database.db.execute(sql`INSERT INTO events (follower_id, kind, platform, external_id, occurred_at) VALUES (${followerId}::uuid, 'message', 'telegram', ${`bt-${++n}`}, ${at.toISOString()}::timestamptz)`);
+      }
+    }
+    for (const id of [morning, night, quiet, silent]) await database.db.execute(sql`INSERT INTO entitlements (follower_id, course_id) VALUES (${id}::uuid, ${marker!.id}::uuid)`);
+    const composed = await request(t.app).post('/api/broadcasts').set(t.auth)
+      .send({ name: 'best', segment: { ownsCourseId: marker!.id }, variants: [{ key: 'A', text: { en: 'Hello' } }], sendTime: { mode: 'best_time' } }).expect(201);
+    expect(composed.body.broadcast.sendMode).toBe('best_time');
+    const due = new Map((await queryRows<{ follower_id: string; not_before: Date | string }>(database.db,
+      sql`SELECT follower_id, not_before FROM outbox WHERE campaign_id = ${composed.body.broadcast.id}::uuid`)).map((r) => [r.follower_id, new Date(r.not_before).toISOString()]));
+    const held = new Map((await queryRows<{ follower_id: string; held_at: Date | string }>(database.db,
+      sql`SELECT follower_id, held_at FROM campaign_holdouts WHERE campaign_id = ${composed.body.broadcast.id}::uuid`)).map((r) => [r.follower_id, new Date(r.held_at).toISOString()]));
+    const when = (id: string) => due.get(id) ?? held.get(id);
+    expect(when(morning!)).toBe('2026-11-26T00:00:00.000Z'); // 08:00 Shanghai tomorrow: today's 08:00 has passed
+    expect(when(night!)).toBe('2026-11-25T13:00:00.000Z'); // 21:00 Shanghai today
+    expect(when(quiet!)).toBe('2026-11-25T07:00:00.000Z'); // 02:00 is quiet: their next busiest hour, 15:00
+    // No activity of their own: the busiest allowed hour of everybody (08:00 local, the most events above) in Berlin.
+    expect(when(silent!)).toBe('2026-11-25T07:00:00.000Z'); // 05:00 in Berlin now: today's 08:00
+  });
 });

@@ -11,7 +11,7 @@ export interface Progress {
 export interface Broadcast {
   id: string; name: string; status: 'scheduled' | 'sending' | 'paused' | 'cancelled' | 'completed';
   segment: Record<string, unknown>; variants: Variant[]; allocation: 'ab' | 'bandit';
-  sendMode: 'now' | 'at' | 'follower_local'; sendAt: string | null; localDate: string | null; localTime: string | null;
+  sendMode: 'now' | 'at' | 'follower_local' | 'best_time'; sendAt: string | null; localDate: string | null; localTime: string | null;
   priority?: number; audienceSize: number | null; createdBy: string; createdAt: string; progress?: Progress;
 }
 

@@ -3,7 +3,7 @@ import { fill, useI18n, type Lang, type Messages } from '../i18n.ts';
 import type { Broadcast } from './campaign-types.ts';
 import { FieldError } from './field-error.tsx';
 
-type SendMode = 'now' | 'creator_local' | 'follower_local';
+type SendMode = 'now' | 'creator_local' | 'follower_local' | 'best_time';
 /** The composer's choice as typed; date, time and zone stay when the mode changes. */
 export interface SendTimeDraft { mode: SendMode; date: string; time: string; timeZone: string }
 
@@ -29,6 +29,7 @@ export const SEND_TIME_FIELD_OF_CODE: Record<string, string> = { invalid_time_zo
 
 const MODES: { mode: SendMode; label: keyof Messages }[] = [
   { mode: 'now', label: 'sendNow' }, { mode: 'creator_local', label: 'sendAtMyZone' }, { mode: 'follower_local', label: 'sendFollowerLocal' },
+  { mode: 'best_time', label: 'sendBestTime' },
 ];
 
 /** Now, at a wall time in a chosen zone (the browser's by default), or at a wall time in each follower's own zone. */
@@ -45,7 +46,8 @@ export function SendTimePicker({ value, onChange, issues }: { value: SendTimeDra
           </label>
         ))}
       </fieldset>
-      {value.mode !== 'now' && (
+      {value.mode === 'best_time' && <small className="muted">{t.bestTimeHelp}</small>}
+      {(value.mode === 'creator_local' || value.mode === 'follower_local') && (
         <div className="row">
           <label>{t.date}<input aria-label="send date" type="date" value={value.date} onChange={(e) => set({ date: e.target.value })} /><FieldError issues={issues} path="sendTime.date" /></label>
           <label>{t.time}<input aria-label="send time of day" type="time" value={value.time} onChange={(e) => set({ time: e.target.value })} /><FieldError issues={issues} path="sendTime.time" /></label>
@@ -73,6 +75,7 @@ export function SendTimePicker({ value, onChange, issues }: { value: SendTimeDra
  */
 export function describeSendTime(b: Pick<Broadcast, 'sendMode' | 'sendAt' | 'localDate' | 'localTime'>, t: Messages, lang: Lang): string {
   if (b.sendMode === 'follower_local') return fill(t.sentFollowerLocal, { date: b.localDate ?? '', time: b.localTime ?? '' });
+  if (b.sendMode === 'best_time') return t.sentBestTime;
   if (b.sendMode === 'at' && b.sendAt) {
     const at = new Date(b.sendAt).toLocaleString(lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
     return fill(t.sentAt, { at });
