@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { createMpRouter, HttpWechatApiClient } from '../../adapters/http/mp/index.js';
-import { createLogger } from '../../adapters/index.js';
+import { createLogger, createMetrics } from '../../adapters/index.js';
 import { SandboxWechatPay } from '../../adapters/payments/sandbox/index.js';
 import { WechatPayClient, WechatPayGateway } from '../../adapters/payments/wechat-pay/index.js';
 import { createStarsRefundRouter } from '../../adapters/telegram/index.js';
@@ -37,7 +37,7 @@ describe.each(testTargets())('mini-program order with a coupon through the payme
     const gateway = new WechatPayGateway(new WechatPayClient(sandbox.credentials(`http://127.0.0.1:${port}/mp/pay/notify`), systemClock), systemClock, () => 'Sandbox course', 'sandbox');
     const mp = createMpRouter({
       uow, clock: systemClock, logger, repos,
-      recordEventsDeps: { uow, clock: systemClock },
+      recordEventsDeps: { uow, clock: systemClock, metrics: createMetrics().core },
       recommender: buildRecommender({ db: database.db, repos, clock: systemClock, logger }).recommender,
       session: { secret: 'sandbox-test-session-secret-0123456789ab', ttlSeconds: 3600, eventsPerMinute: 120 },
       wechat: new HttpWechatApiClient({ apiBase: sandboxBase, appId: sandbox.appId, appSecret: 'sandbox' }),
