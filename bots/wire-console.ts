@@ -13,6 +13,7 @@ import {
   createConsoleStaticRouter,
   createDashboardRouter,
   createInboxRouter,
+  createCommerceRouter,
   createOpenApiRouter,
   createSettingsRouter,
   createTokensRouter,
@@ -22,7 +23,7 @@ import {
 } from '../adapters/index.js';
 import { ensureFirstAdmin, type Clock, type Logger, type Messenger, type PasswordHasher, type Platform } from '../core/index.js';
 import {
-  createConsoleRepositories, createRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, PgHandoffRepository, PgLearningRepository, type Db,
+  createConsoleRepositories, createRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, PgExportQueries, PgHandoffRepository, PgLearningRepository, type Db,
 } from '../models/index.js';
 import { resolveAdminApiToken, resolveGeneratedSecret } from './admin-token.js';
 import type { Config } from './config/index.js';
@@ -84,6 +85,7 @@ export function createConsoleParts(deps: {
     createSettingsRouter({ uow, channels: deps.channels, ...(deps.channelDetails ? { channelDetails: deps.channelDetails } : {}) }),
     createAuditLogRouter({ audit: new PgAuditLogReader(deps.db) }),
     createInboxRouter(inboxDeps(deps)),
+    createCommerceRouter({ uow, exports: new PgExportQueries(deps.db), now: () => deps.clock.now() }),
   ];
   return {
     firstMounts: [

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
 import { createWechatChannel, createWechatLoginQrRouter } from '../adapters/wechat/index.js';
+import { createStarsRefundRouter } from '../adapters/telegram/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
+import { SandboxWechatPay } from '../adapters/payments/sandbox/index.js';
 import { courseTitle, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
 import { loadIntentModel } from '../core/understanding/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
@@ -75,6 +77,27 @@ export async function loadWechatPay(config: WechatConfig, clock: Clock, courses:
 }
 
 /**
+ * The local WeChat Pay sandbox when no merchant is configured (WECHAT_PAY_SANDBOX=auto) or asked
+ * for (true); refused with NODE_ENV=production, where it would take orders without real money.
+ */
+async function startPaymentSandbox(ctx: CoreContext, wiring: Wiring) {
+  const mode = ctx.config.wechat.pay.sandbox;
+  if (mode === 'false') return undefined;
+  if (ctx.config.env === 'production') {
+    if (mode === 'true') throw new Error('WECHAT_PAY_SANDBOX=true is refused with NODE_ENV=production: the sandbox takes orders without real money. Configure WECHAT_PAY_* instead.');
+    return undefined;
+  }
+  const sandbox = new SandboxWechatPay(ctx.clock);
+  const apiBase = await sandbox.start();
+  wiring.services.push({ name: 'payment-sandbox', start: async () => {}, stop: () => sandbox.stop() });
+  const port = ctx.config.http.port;
+  const creds = sandbox.credentials(`http://127.0.0.1:${port}/mp/pay/notify`);
+  const gateway = new WechatPayGateway(new WechatPayClient(creds, ctx.clock), ctx.clock, (order) => `Sandbox ${order.courseId.slice(0, 8)}`, 'sandbox');
+  ctx.logger.warn({ apiBase }, 'WeChat Pay SANDBOX on: mini-program orders are paid with POST /mp/sandbox/pay, no real money moves');
+  return { sandbox, apiBase, appId: sandbox.appId, payment: { gateway, keys: sandbox.notificationKeys } };
+}
+
+/**
  * WeChat: the mini-program API at /mp (always; login and payment answer 503 until configured) and
  * the wechaty bot when WECHAT_BOT_ENABLED=true.
  *
@@ -86,9 +109,14 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const { secret, source } = await resolveMpSessionSecret(config.miniProgram.sessionSecret, ctx.config.dataDir);
   ctx.logger.info({ from: source }, 'mini-program session secret loaded');
   const { appId, appSecret } = config.miniProgram;
-  const wechat = appId && appSecret ? new HttpWechatApiClient({ apiBase: config.miniProgram.apiBase, appId, appSecret }) : undefined;
-  const payment = await loadWechatPay(config, ctx.clock, ctx.repos.courses);
+  const configuredLogin = appId && appSecret ? new HttpWechatApiClient({ apiBase: config.miniProgram.apiBase, appId, appSecret }) : undefined;
+  const real = await loadWechatPay(config, ctx.clock, ctx.repos.courses);
+  const sandbox = real ? undefined : await startPaymentSandbox(ctx, wiring);
+  const payment = real ?? sandbox?.payment;
+  // Without WeChat login configured, the sandbox also stands in for code2session (any code logs in).
+  const sandboxLogin = !appId && sandbox ? new HttpWechatApiClient({ apiBase: sandbox.apiBase, appId: sandbox.appId, appSecret: 'sandbox' }) : undefined;
   const recommender = ctx.recommender;
+  const wechat = configuredLogin ?? sandboxLogin;
   wiring.mounts.push({
     path: '/mp',
     access: 'public',
@@ -104,11 +132,18 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
       wechat,
       payment,
       notifications: new PgMpPayNotificationLog(ctx.database.db),
+      ...(sandbox ? { sandbox: sandbox.sandbox } : {}),
     }),
   });
+  // Refunds of mini-program orders (WeChat Pay or the sandbox) through the same route as Stars refunds.
+  if (payment) {
+    const gateway = payment.gateway;
+    wiring.mounts.push({ path: '/api/orders', router: createStarsRefundRouter({ repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, provider: gateway.provider, gatewayFor: async () => gateway }), access: 'admin' });
+  }
   const off: string[] = [];
   if (!wechat) off.push('login off: set WECHAT_APP_ID and WECHAT_APP_SECRET');
   if (!payment) off.push('WeChat Pay off: set WECHAT_PAY_* (see .env.example)');
+  if (sandbox) off.push(`payment SANDBOX (no real money; provider "sandbox"${sandboxLogin ? ', login accepts any code' : ''}): see README "Payment sandbox"`);
   wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}` });
   await wireWechatBot(ctx, wiring, recommender);
 }

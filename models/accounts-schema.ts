@@ -16,6 +16,8 @@ export const accounts = pgTable('accounts', {
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   lastLoginAt: ts('last_login_at'),
+  /** IANA zone the account's exports are written in (0020_commerce.sql). */
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
 });
 
 export const accountSessions = pgTable('account_sessions', {
@@ -51,10 +53,18 @@ export const loginFailures = pgTable('login_failures', {
 
 export const coupons = pgTable('coupons', {
   id: uuid('id').primaryKey().defaultRandom(),
-  courseId: uuid('course_id').notNull().references(() => courses.id, { onDelete: 'cascade' }),
+  /** Null: every course (of `creatorId`, or of the platform when that is null too). */
+  courseId: uuid('course_id').references(() => courses.id, { onDelete: 'cascade' }),
+  creatorId: uuid('creator_id').references(() => accounts.id, { onDelete: 'cascade' }),
   code: text('code').notNull(),
+  name: text('name').notNull().default(''),
+  codeKind: text('code_kind').$type<'single' | 'per_follower' | 'automatic'>().notNull().default('single'),
   percentOff: integer('percent_off'),
   amountOffMinor: integer('amount_off_minor'),
+  currency: text('currency'),
+  amountOffStars: integer('amount_off_stars'),
+  validFrom: ts('valid_from'),
+  perFollowerLimit: integer('per_follower_limit').notNull().default(1),
   maxRedemptions: integer('max_redemptions'),
   redeemedCount: integer('redeemed_count').notNull().default(0),
   validUntil: ts('valid_until'),

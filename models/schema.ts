@@ -121,6 +121,9 @@ export const orders = pgTable('orders', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
   paidAt: ts('paid_at'),
   refundedAt: ts('refunded_at'),
+  /** The coupon this order used (0020_commerce.sql); the price before it in `originalAmountMinor`. */
+  couponId: uuid('coupon_id'),
+  originalAmountMinor: integer('original_amount_minor'),
 });
 
 export const entitlements = pgTable(

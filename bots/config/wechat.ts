@@ -16,6 +16,7 @@ export const wechatEnvSchema = z.object({
   WECHAT_PAY_PLATFORM_SERIAL: envOptional(),
   WECHAT_PAY_APIV3_KEY: envOptional().refine((v) => v === undefined || Buffer.byteLength(v) === 32, { message: 'expected exactly 32 bytes (the APIv3 key set in the merchant console)' }),
   WECHAT_PAY_NOTIFY_URL: envUrl(/^https:\/\//, 'expected the public https URL of POST /mp/pay/notify'),
+  WECHAT_PAY_SANDBOX: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }).default('auto'),
   MP_SESSION_SECRET: envOptional().refine((v) => v === undefined || v.length >= 32, { message: 'expected at least 32 characters' }),
   MP_SESSION_TTL_SECONDS: envInt(7 * 24 * 3600, 60, 90 * 24 * 3600),
   MP_EVENTS_PER_MINUTE: envInt(120, 1, 100_000),
@@ -56,6 +57,8 @@ export function toWechatConfig(env: z.output<typeof wechatEnvSchema>) {
         platformSerial: env.WECHAT_PAY_PLATFORM_SERIAL,
         apiV3Key: env.WECHAT_PAY_APIV3_KEY,
         notifyUrl: env.WECHAT_PAY_NOTIFY_URL,
+        /** `auto`: the local sandbox when no merchant is configured (never in production); `true`: always; `false`: never. */
+        sandbox: env.WECHAT_PAY_SANDBOX,
       },
       bot: {
         isEnabled: env.WECHAT_BOT_ENABLED,

@@ -2,6 +2,7 @@ import type { Course, CourseStatus, Currency, NewCourse } from '../catalog/cours
 import type { CourseContentRepository } from '../learning/learning-ports.js';
 import type { Page } from '../ports/repositories.js';
 import type { AccountRepositories } from './ports.js';
+import type { Coupon } from '../commerce/coupon.js';
 
 export interface CourseAdminQuery {
   page: number;
@@ -27,30 +28,33 @@ export interface CourseAdminRepository {
   update(id: string, patch: CoursePatch): Promise<Course | null>;
 }
 
-export interface Coupon {
-  id: string;
-  courseId: string;
-  code: string;
-  percentOff: number | null;
-  amountOffMinor: number | null;
-  maxRedemptions: number | null;
-  redeemedCount: number;
-  validUntil: Date | null;
-  isActive: boolean;
-  createdAt: Date;
+export type NewCoupon = Omit<Coupon, 'id' | 'redeemedCount' | 'isActive' | 'createdAt'>;
+
+/** How a coupon has been used: orders by redemption state, and money paid and given off per currency. */
+export interface CouponUsage {
+  reserved: number;
+  redeemed: number;
+  released: number;
+  /** Paid orders that used it, per currency (never summed across currencies). */
+  revenue: { currency: Currency; amountMinor: number; discountMinor: number; orders: number }[];
 }
 
 /**
- * Discount codes of one course.
+ * Discount codes: of one course, or of all a creator's courses.
  *
  * @example
- * await coupons.insert({ courseId, code: 'SPRING20', percentOff: 20, amountOffMinor: null, maxRedemptions: 100, validUntil: null });
+ * await coupons.insert({ courseId, creatorId, code: 'SPRING20', name: '', codeKind: 'single', percentOff: 20, amountOffMinor: null, currency: null,
+ *   amountOffStars: null, validFrom: null, validUntil: null, maxRedemptions: 100, perFollowerLimit: 1 });
  */
 export interface CouponRepository {
-  insert(coupon: Omit<Coupon, 'id' | 'redeemedCount' | 'isActive' | 'createdAt'>): Promise<Coupon>;
+  insert(coupon: NewCoupon): Promise<Coupon>;
+  /** Coupons with their usage; `creatorId`: only those of this creator (their own or on their courses). */
+  listWithUsage(filter: { creatorId?: string }): Promise<Array<Coupon & { usage: CouponUsage }>>;
   listForCourse(courseId: string): Promise<Coupon[]>;
   findById(id: string): Promise<Coupon | null>;
   setActive(id: string, isActive: boolean): Promise<Coupon | null>;
+  /** The follower's own code of a per-follower coupon, issued once (the same code every time). */
+  issueCode(couponId: string, followerId: string, code: string): Promise<string>;
 }
 
 export interface FollowerSummary {

@@ -18,7 +18,7 @@ export interface CheckoutQuery {
 /**
  * Checks a checkout query against our records before the platform takes the money: the order
  * exists and is pending, it belongs to this payer, the course is on sale, the amount and currency
- * match the order and the course's current Stars price, and the course is not owned. A refusal
+ * match the order and the course's current Stars price (before the order's coupon), and the course is not owned. A refusal
  * carries the sentence the payer sees, in their language.
  *
  * @example
@@ -35,7 +35,7 @@ export async function reviewCheckout(repos: Pick<Repositories, 'orders' | 'follo
   if (!payer || payer.id !== order.followerId) return refuse('payer');
   const course = await repos.courses.findById(order.courseId);
   if (!course || course.status !== 'on_sale') return refuse('notOnSale');
-  if (query.currency !== 'XTR' || order.currency !== 'XTR' || query.totalAmount !== order.amountMinor || course.priceStars !== order.amountMinor) return refuse('price');
+  if (query.currency !== 'XTR' || order.currency !== 'XTR' || query.totalAmount !== order.amountMinor || course.priceStars !== (order.originalAmountMinor ?? order.amountMinor)) return refuse('price');
   if ((await repos.entitlements.ownedCourseIds(order.followerId)).has(course.id)) return refuse('owned');
   return { ok: true };
 }

@@ -83,7 +83,7 @@ export function intentOfText(understanding: Understanding, text: string, memory:
   const pending = memory.pending;
   if (pending?.kind === 'confirm_purchase') {
     const answer = answerToCard(text);
-    if (answer === 'yes') return { kind: 'confirm_purchase', courseId: pending.courseId };
+    if (answer === 'yes') return { kind: 'confirm_purchase', courseId: pending.courseId, ...(pending.couponCode ? { couponCode: pending.couponCode } : {}) };
     if (answer === 'no') return { kind: 'cancel_purchase' };
   }
   const budget = entities.budget ? { budget: entities.budget } : {};
@@ -118,7 +118,7 @@ export function intentOfText(understanding: Understanding, text: string, memory:
       const course = courseChoiceOf(understanding, text, memory);
       // "buy it" right under the confirmation card confirms that card.
       if (pending?.kind === 'confirm_purchase' && isResolved(course) && course.courseId === pending.courseId && course.kind !== 'named') {
-        return { kind: 'confirm_purchase', courseId: pending.courseId };
+        return { kind: 'confirm_purchase', courseId: pending.courseId, ...(pending.couponCode ? { couponCode: pending.couponCode } : {}) };
       }
       return { kind: 'buy', course };
     }

@@ -26,7 +26,8 @@ export type Intent =
   | { kind: 'search'; query: string; tags: string[]; budget?: Budget }
   | { kind: 'course_info'; course: CourseChoice; aspect: 'price' | 'details' }
   | { kind: 'buy'; course: CourseChoice }
-  | { kind: 'confirm_purchase'; courseId: string }
+  | { kind: 'confirm_purchase'; courseId: string; couponCode?: string }
+  | { kind: 'use_coupon'; code: string }
   | { kind: 'cancel_purchase' }
   | { kind: 'price_objection'; course?: CourseChoice; tags: string[]; budget?: Budget }
   | { kind: 'my_courses' }
@@ -48,6 +49,10 @@ export const ACTIONS = {
   buy: (courseId: string) => `buy:${courseId}`,
   /** Confirm on the purchase confirmation card: the only button that opens a checkout. */
   confirmBuy: (courseId: string) => `pay:${courseId}`,
+  /** Confirm on a card priced with a coupon: the course id in 22 base64url characters keeps it under 64 bytes. */
+  confirmBuyWithCoupon: (courseId: string, code: string) => `payc:${Buffer.from(courseId.replaceAll('-', ''), 'hex').toString('base64url')}:${code}`,
+  /** A coupon button (on a broadcast or a card): as if the follower typed the code. */
+  coupon: (code: string) => `cpn:${code}`,
   cancelBuy: 'nobuy',
   human: 'human',
   topic: (tag: string) => `topic:${tag}`,
@@ -61,6 +66,25 @@ export const ACTIONS = {
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COUPON_CODE = /^[A-Z0-9_-]{3,32}$/;
+
+/*
+ * A coupon typed in chat, read by this exact pattern before the understanding model (as commands
+ * are): a keyword ("用券", "优惠码", "coupon", "promo code", "redeem"…) and the code, nothing else.
+ */
+const COUPON_IN_TEXT = /^\s*(?:用券|使用优惠券|使用优惠码|优惠券|优惠码|兑换码|券码|coupon(?:\s*code)?|promo(?:\s*code)?|redeem|use\s+coupon)\s*[:：]?\s*([A-Za-z0-9_-]{3,32})\s*[.!。！]?\s*$/i;
+
+/**
+ * The coupon code a message gives, or undefined when it is not a coupon message.
+ *
+ * @example
+ * couponCodeInText('用券 save20') // 'SAVE20'
+ * couponCodeInText('coupon SAVE20') // 'SAVE20'
+ * couponCodeInText('any coupons?') // undefined
+ */
+export function couponCodeInText(text: string): string | undefined {
+  return COUPON_IN_TEXT.exec(text.normalize('NFKC'))?.[1]?.toUpperCase();
+}
 
 /**
  * The intent behind button callback data, or undefined for data the dialog did not emit.
@@ -71,6 +95,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function intentOfAction(action: string): Intent | undefined {
   const [name, value = ''] = action.split(':', 2) as [string, string?];
   switch (name) {
+    case 'cpn':
+      return COUPON_CODE.test(value) ? { kind: 'use_coupon', code: value } : undefined;
+    case 'payc': {
+      const [packed = '', code = ''] = action.slice('payc:'.length).split(':', 2);
+      const hex = /^[A-Za-z0-9_-]{22}$/.test(packed) ? Buffer.from(packed, 'base64url').toString('hex') : '';
+      const courseId = hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : '';
+      return UUID.test(courseId) && COUPON_CODE.test(code) ? { kind: 'confirm_purchase', courseId, couponCode: code } : undefined;
+    }
     case 'page': {
       const page = Number(value);
       return Number.isInteger(page) && page >= 1 && page <= 10_000 ? { kind: 'browse', page } : undefined;

@@ -1,6 +1,9 @@
 import { courseTitle, formatMoney, type Course } from '../catalog/course.js';
 import { ZhiliaoError } from '../errors.js';
-import { createPendingOrder } from '../orders/create-pending-order.js';
+import { createPendingOrder, priceForFollower } from '../orders/create-pending-order.js';
+import { couponRefusalText, CouponRefusedError } from '../commerce/coupon.js';
+import { localTime } from '../commerce/exports.js';
+import type { CouponQuote } from '../commerce/quote-coupon.js';
 import { matchCourseReference, type Budget } from '../understanding/index.js';
 import { courseListReply, courseTitlesOf, onSaleCourses, pickACourseReplies, recommendReplies, resolveCourse } from './catalogue-replies.js';
 import { displayPrice } from './course-cards.js';
@@ -49,7 +52,7 @@ async function refusal(turn: DialogTurn, course: Course | null): Promise<Reply[]
  * named unmistakably; otherwise the question which course, with a list to choose from. Never an
  * invoice: only Confirm opens one ({@link buyReplies}).
  */
-export async function confirmPurchaseReplies(turn: DialogTurn, choice: CourseChoice): Promise<Reply[]> {
+export async function confirmPurchaseReplies(turn: DialogTurn, choice: CourseChoice, couponCode?: string): Promise<Reply[]> {
   const course = await explicitCourse(turn, choice);
   if (course === undefined) {
     turn.change.pending = { kind: 'choose_course', purpose: 'buy' };
@@ -57,17 +60,40 @@ export async function confirmPurchaseReplies(turn: DialogTurn, choice: CourseCho
   }
   const refused = await refusal(turn, course);
   if (refused || !course) return refused ?? [];
-  const price = formatMoney(displayPrice(course, turn.isStarsPlatform));
   const description = turn.locale === 'en' ? course.descriptionEn : course.descriptionZh;
   const what = description.length > MAX_WHAT_YOU_GET ? `${description.slice(0, MAX_WHAT_YOU_GET - 1)}…` : description;
   turn.change.focusCourseId = course.id;
-  turn.change.pending = { kind: 'confirm_purchase', courseId: course.id };
+  const offer = await offerFor(turn, course, couponCode);
+  const couponRefused = offer.refusal ? [textReply(offer.refusal)] : [];
+  const code = offer.quote?.coupon.codeKind === 'automatic' ? undefined : offer.quote?.code;
+  turn.change.pending = { kind: 'confirm_purchase', courseId: course.id, ...(code ? { couponCode: code } : {}) };
+  const title = courseTitle(course, turn.locale);
+  const price = formatMoney(offer.quote?.price ?? displayPrice(course, turn.isStarsPlatform));
+  const text = offer.quote ? turn.text.confirmDiscountedPurchase(title, formatMoney(offer.quote.original), offer.label, price, what) : turn.text.confirmPurchase(title, price, what);
   return [
-    textReply(turn.text.confirmPurchase(courseTitle(course, turn.locale), price, what), [
-      [{ label: turn.text.buttons.confirmBuy(price), action: ACTIONS.confirmBuy(course.id) }],
+    ...couponRefused,
+    textReply(text, [
+      [{ label: turn.text.buttons.confirmBuy(price), action: code ? ACTIONS.confirmBuyWithCoupon(course.id, code) : ACTIONS.confirmBuy(course.id) }],
       [{ label: turn.text.buttons.cancel, action: ACTIONS.cancelBuy }],
     ]),
   ];
+}
+
+/**
+ * The price this follower would pay in this chat: a typed coupon's (or the sentence refusing it),
+ * else a limited-time price with its end in the follower's time zone, else none (the list price).
+ */
+async function offerFor(turn: DialogTurn, course: Course, couponCode: string | undefined): Promise<{ quote?: Extract<CouponQuote, { ok: true }>; label: string; refusal?: string }> {
+  const provider = turn.isStarsPlatform ? 'telegram_stars' : 'wechat_pay';
+  const { quote } = await priceForFollower(turn.deps.repos, { course, followerId: turn.follower.id, provider, now: turn.deps.clock.now(), ...(couponCode ? { couponCode } : {}) });
+  if (!quote) return { label: '' };
+  if (!quote.ok) {
+    const fallback = couponCode ? await offerFor(turn, course, undefined) : { label: '' };
+    return { ...fallback, refusal: couponRefusalText(quote.reason, quote.code, turn.locale) };
+  }
+  if (quote.coupon.codeKind !== 'automatic') return { quote, label: turn.text.withCoupon(quote.code) };
+  const endsAt = localTime(quote.coupon.validUntil, turn.follower.timeZone)?.slice(0, 16) ?? '';
+  return { quote, label: turn.text.limitedTimePrice(endsAt) };
 }
 
 /** Cancel on the confirmation card (or "no" under it): nothing is opened. */
@@ -81,7 +107,7 @@ export function cancelPurchaseReplies(turn: DialogTurn): Reply[] {
  * the open one reused), a link to where it is sold otherwise. Owned and unavailable courses are
  * explained instead.
  */
-export async function buyReplies(turn: DialogTurn, courseId: string): Promise<Reply[]> {
+export async function buyReplies(turn: DialogTurn, courseId: string, couponCode?: string): Promise<Reply[]> {
   const course = await turn.deps.repos.courses.findById(courseId);
   const refused = await refusal(turn, course);
   if (refused || !course) return refused ?? [];
@@ -93,7 +119,7 @@ export async function buyReplies(turn: DialogTurn, courseId: string): Promise<Re
     return [url ? { type: 'link', title: turn.text.buyElsewhere(title), description: turn.text.invoiceDescription(title), url } : textReply(turn.text.cannotSellHere(title))];
   }
   try {
-    const { order } = await createPendingOrder(turn.deps, { followerId: turn.follower.id, courseId: course.id, provider });
+    const { order } = await createPendingOrder(turn.deps, { followerId: turn.follower.id, courseId: course.id, provider, ...(couponCode ? { couponCode } : {}) });
     await recordDerivedEvent(turn, `checkout:${course.id}`, { kind: 'checkout', courseId: course.id, payload: { orderId: order.id } });
     return [
       {
@@ -106,6 +132,8 @@ export async function buyReplies(turn: DialogTurn, courseId: string): Promise<Re
       },
     ];
   } catch (error) {
+    // A coupon that ran out between the card and Confirm: said so, with the card at the price now.
+    if (error instanceof CouponRefusedError) return confirmPurchaseReplies(turn, { kind: 'tapped', courseId: course.id }, couponCode);
     // Expected refusals (owned meanwhile, taken off sale, no Stars price) become a sentence, not a crash.
     if (error instanceof ZhiliaoError) {
       const sentence = error.code === 'already_owned' ? turn.text.alreadyOwned(title) : error.code === 'course_not_on_sale' ? turn.text.notOnSale(title) : turn.text.cannotSellHere(title);

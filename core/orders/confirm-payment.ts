@@ -18,6 +18,7 @@ const PLATFORM_OF: Record<PaymentProvider, Platform> = {
   telegram_stars: 'telegram',
   wechat_pay: 'miniprogram',
   wechat_virtual: 'miniprogram',
+  sandbox: 'miniprogram',
   manual: 'api',
 };
 
@@ -66,6 +67,11 @@ export async function confirmPayment(
         occurredAt: paidAt,
       },
     ]);
+    if (order.couponId) {
+      // Counted once: a redelivered payment returned above, before reaching this line.
+      const redeemed = await repos.coupons.redeem(order.id, paidAt);
+      if (redeemed) await repos.audit.record({ actor: `provider:${order.provider}`, action: 'coupon.redeemed', subjectType: 'coupon', subjectId: redeemed.couponId, details: { orderId: order.id, code: redeemed.code } });
+    }
     await repos.audit.record({ actor: `provider:${order.provider}`, action: 'order.paid', subjectType: 'order', subjectId: order.id, details: { providerChargeId: payment.providerChargeId } });
     return { order: paid, isNew: true };
   });

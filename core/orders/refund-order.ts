@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import type { Platform } from '../events/event-types.js';
 import type { Clock, PaymentGateway, UnitOfWork } from '../ports/index.js';
 import type { Order } from './order.js';
+import { releaseCoupon } from '../commerce/reserve-coupon.js';
 
 /**
  * Refunds a paid order: asks the provider first (Telegram `refundStarPayment`, WeChat Pay refund),
@@ -48,6 +49,7 @@ export async function refundOrder(
         occurredAt: at,
       },
     ]);
+    if (order.couponId) await releaseCoupon(repos, order.id, 'refunded', { actor: input.actor, at });
     await repos.audit.record({ actor: input.actor, action: 'order.refunded', subjectType: 'order', subjectId: order.id, details: { refundId: refund.refundId, reason: input.reason } });
     return refunded;
   });

@@ -2,7 +2,7 @@
  * A question the chat asked and is waiting on: a purchase to confirm (the card showed this
  * course), or which course of the list just shown to buy.
  */
-export type PendingQuestion = { kind: 'confirm_purchase'; courseId: string } | { kind: 'choose_course'; purpose: 'buy' };
+export type PendingQuestion = { kind: 'confirm_purchase'; courseId: string; couponCode?: string } | { kind: 'choose_course'; purpose: 'buy' };
 
 /** What the chat remembers of one follower between messages. */
 export interface DialogMemory {

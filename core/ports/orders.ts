@@ -7,6 +7,9 @@ export interface NewOrder {
   amountMinor: number;
   currency: Currency;
   provider: ProviderName;
+  /** The coupon applied and the price before it. */
+  couponId?: string | null;
+  originalAmountMinor?: number | null;
 }
 
 /**
@@ -26,6 +29,8 @@ export interface OrderRepository {
   listByFollower(followerId: string): Promise<Order[]>;
   markPaid(id: string, providerChargeId: string, paidAt: Date): Promise<Order>;
   markRefunded(id: string, refundedAt: Date): Promise<Order>;
+  /** pending → cancelled (the payer gave up or the payment failed); null when the order is not pending. */
+  markCancelled(id: string, at: Date): Promise<Order | null>;
   /** Grants the course (again, if it was revoked). */
   grantEntitlement(followerId: string, courseId: string, orderId: string, at: Date): Promise<void>;
   revokeEntitlement(followerId: string, courseId: string, at: Date): Promise<void>;

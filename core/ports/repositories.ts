@@ -1,3 +1,4 @@
+import type { CouponLedger } from '../commerce/coupon-ports.js';
 import type { Course, CourseStatus, NewCourse } from '../catalog/course.js';
 import type { IdentityInput, IdentityKind, NewEvent } from '../events/event-types.js';
 import type { Follower, FollowerPatch } from '../followers/follower.js';
@@ -112,6 +113,7 @@ export interface Repositories {
   events: EventRepository;
   entitlements: EntitlementRepository;
   orders: OrderRepository;
+  coupons: CouponLedger;
   audit: AuditLog;
 }
 

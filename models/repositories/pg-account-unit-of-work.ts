@@ -1,7 +1,8 @@
 import type { ConsoleRepositories, ConsoleUnitOfWork } from '../../core/index.js';
 import type { Db } from '../database.js';
 import { PgAccountRepository } from './pg-account-repository.js';
-import { PgCouponRepository, PgCourseAdminRepository } from './pg-account-courses.js';
+import { PgCourseAdminRepository } from './pg-account-courses.js';
+import { PgCouponRepository } from './pg-account-coupons.js';
 import { PgFollowerAdminRepository } from './pg-account-followers.js';
 import { PgLoginFailureRepository, PgSessionRepository } from './pg-account-sessions.js';
 import { PgSettingsRepository } from './pg-account-settings.js';

@@ -16,9 +16,11 @@ export interface OrderRow {
   created_at: PgTimestamp;
   paid_at: PgTimestamp | null;
   refunded_at: PgTimestamp | null;
+  coupon_id: string | null;
+  original_amount_minor: number | null;
 }
 
-const ORDER_COLUMNS = sql`id, follower_id, course_id, amount_minor, currency, provider, status, provider_charge_id, created_at, paid_at, refunded_at`;
+const ORDER_COLUMNS = sql`id, follower_id, course_id, amount_minor, currency, provider, status, provider_charge_id, created_at, paid_at, refunded_at, coupon_id, original_amount_minor`;
 
 /**
  * An order row as the domain sees it. Rows whose follower was erased (follower_id null) are kept
@@ -39,6 +41,8 @@ export function toOrder(row: OrderRow): Order {
     createdAt: toDate(row.created_at),
     paidAt: toDateOrNull(row.paid_at),
     refundedAt: toDateOrNull(row.refunded_at),
+    couponId: row.coupon_id,
+    originalAmountMinor: row.original_amount_minor,
   };
 }
 
@@ -50,8 +54,8 @@ export class PgOrderRepository implements OrderRepository {
   async create(order: NewOrder): Promise<Order> {
     const [row] = await queryRows<OrderRow>(
       this.db,
-      sql`INSERT INTO orders (follower_id, course_id, amount_minor, currency, provider)
-          VALUES (${order.followerId}, ${order.courseId}, ${order.amountMinor}, ${order.currency}, ${order.provider})
+      sql`INSERT INTO orders (follower_id, course_id, amount_minor, currency, provider, coupon_id, original_amount_minor)
+          VALUES (${order.followerId}, ${order.courseId}, ${order.amountMinor}, ${order.currency}, ${order.provider}, ${order.couponId ?? null}, ${order.originalAmountMinor ?? null})
           RETURNING ${ORDER_COLUMNS}`,
     );
     return toOrder(row!);
@@ -110,6 +114,14 @@ export class PgOrderRepository implements OrderRepository {
     );
     if (!row) throw new Error(`order ${id} is not paid`);
     return toOrder(row);
+  }
+
+  async markCancelled(id: string, at: Date): Promise<Order | null> {
+    const [row] = await queryRows<OrderRow>(
+      this.db,
+      sql`UPDATE orders SET status = 'cancelled', updated_at = ${tsParam(at)} WHERE id = ${id} AND status = 'pending' AND ${IS_OWNED} RETURNING ${ORDER_COLUMNS}`,
+    );
+    return row ? toOrder(row) : null;
   }
 
   async grantEntitlement(followerId: string, courseId: string, orderId: string, at: Date): Promise<void> {

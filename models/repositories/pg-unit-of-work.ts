@@ -1,6 +1,7 @@
 import type { Repositories, UnitOfWork } from '../../core/index.js';
 import type { Db } from '../database.js';
 import { PgAuditLog } from './pg-audit-log.js';
+import { PgCouponLedger } from './pg-coupon-ledger.js';
 import { PgCourseRepository } from './pg-course-repository.js';
 import { PgEntitlementRepository } from './pg-entitlement-repository.js';
 import { PgEventRepository } from './pg-event-repository.js';
@@ -15,6 +16,7 @@ export function createRepositories(db: Db): Repositories {
     events: new PgEventRepository(db),
     entitlements: new PgEntitlementRepository(db),
     orders: new PgOrderRepository(db),
+    coupons: new PgCouponLedger(db),
     audit: new PgAuditLog(db),
   };
 }

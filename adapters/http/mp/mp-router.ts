@@ -7,6 +7,7 @@ import { mpOpenApiDocument } from './openapi.js';
 import { createOrdersRouter } from './orders-routes.js';
 import { createPayNotifyRouter, type PayNotifyDeps } from './pay-notify-route.js';
 import { WindowRateLimiter } from './rate-limiter.js';
+import { createSandboxPayRouter, type SandboxPayer } from './sandbox-pay-route.js';
 import { requireMpSession } from './session-auth.js';
 import type { WechatApiClient } from './wechat-api-client.js';
 
@@ -24,6 +25,8 @@ export interface MpRouterDeps {
   /** Unset without WeChat Pay settings: orders and notifications answer 503. */
   payment: { gateway: PaymentGateway; keys: NonNullable<PayNotifyDeps['keys']> } | undefined;
   notifications: PayNotifyDeps['notifications'];
+  /** The payment sandbox (development and tests only): adds `POST /sandbox/pay`. */
+  sandbox?: SandboxPayer;
 }
 
 /**
@@ -45,7 +48,8 @@ export function createMpRouter(deps: MpRouterDeps): Router {
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
   router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway }, requireSession));
   router.use(
-    createPayNotifyRouter({ keys: deps.payment?.keys, uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger }),
+    createPayNotifyRouter({ keys: deps.payment?.keys, provider: deps.payment?.gateway.provider === 'sandbox' ? 'sandbox' : 'wechat_pay', uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger }),
   );
+  if (deps.sandbox) router.use(createSandboxPayRouter({ sandbox: deps.sandbox, orders: deps.repos.orders }, requireSession));
   return router;
 }

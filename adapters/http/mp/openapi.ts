@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  coursePage, courseDto, createOrderRequest, createOrderResponse, errorBody, eventsRequest, eventsResponse, loginRequest, loginResponse, MAX_MP_EVENT_BATCH,
+  cancelOrderRequest, coursePage, courseDto, createOrderRequest, sandboxPayRequest, createOrderResponse, errorBody, eventsRequest, eventsResponse, loginRequest, loginResponse, MAX_MP_EVENT_BATCH,
   lessonProgressRequest, lessonProgressResponse, money, myCourseList, myCourseProgress, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams,
 } from './schemas.js';
 
@@ -8,7 +8,8 @@ type JsonObject = Record<string, unknown>;
 
 const named = {
   LoginRequest: loginRequest, LoginResponse: loginResponse, Course: courseDto, CoursePage: coursePage, RecommendationList: recommendationList,
-  EventsRequest: eventsRequest, EventsResult: eventsResponse, CreateOrderRequest: createOrderRequest, CreatedOrder: createOrderResponse, Order: orderDto,
+  EventsRequest: eventsRequest, EventsResult: eventsResponse, CreateOrderRequest: createOrderRequest,
+  CancelOrderRequest: cancelOrderRequest, SandboxPayRequest: sandboxPayRequest, CreatedOrder: createOrderResponse, Order: orderDto,
   Error: errorBody, PayNotifyFailure: payNotifyAnswer, Money: money, RequestPaymentParams: requestPaymentParams,
   MyCourseList: myCourseList, MyCourseProgress: myCourseProgress, LessonProgressRequest: lessonProgressRequest, LessonProgressResult: lessonProgressResponse,
 };
@@ -97,6 +98,23 @@ export function mpOpenApiDocument(basePath = '/mp'): JsonObject {
           security: session,
           requestBody: { required: true, content: { 'application/json': { schema: ref('CreateOrderRequest') } } },
           responses: { '200': json('CreatedOrder', 'Pending order reused'), '201': json('CreatedOrder', 'Order created'), ...errors(400, 401, 404, 409, 502, 503) },
+        },
+      },
+      '/orders/{id}/cancel': {
+        post: {
+          summary: 'The payment failed or was abandoned: cancel a pending order and free its coupon',
+          security: session,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: { required: false, content: { 'application/json': { schema: ref('CancelOrderRequest') } } },
+          responses: { '200': json('Order', 'Cancelled (again: unchanged)'), ...errors(400, 401, 404, 409) },
+        },
+      },
+      '/sandbox/pay': {
+        post: {
+          summary: 'Sandbox only (never in production): the payer pays; the sandbox sends the signed WeChat Pay notification to /mp/pay/notify',
+          security: session,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SandboxPayRequest') } } },
+          responses: { '200': json('Order', 'The order after the notification'), ...errors(400, 401, 404, 502) },
         },
       },
       '/orders/{id}': {

@@ -1,9 +1,9 @@
 import { Router, type RequestHandler } from 'express';
 import type { z } from 'zod';
-import { createPendingOrder, NotFoundError, type Clock, type Order, type OrderRepository, type PaymentGateway, type UnitOfWork } from '../../../core/index.js';
+import { cancelPendingOrder, createPendingOrder, NotFoundError, type Clock, type Order, type OrderRepository, type PaymentGateway, type UnitOfWork } from '../../../core/index.js';
 import { WechatPayError } from '../../payments/wechat-pay/index.js';
 import { HttpError } from '../errors.js';
-import { createOrderRequest, requestPaymentParams, type createOrderResponse, type orderDto } from './schemas.js';
+import { cancelOrderRequest, createOrderRequest, requestPaymentParams, type createOrderResponse, type orderDto } from './schemas.js';
 import { sessionOf } from './session-auth.js';
 
 export interface OrdersDeps {
@@ -21,6 +21,7 @@ export function toOrderDto(order: Order): z.infer<typeof orderDto> {
     id: order.id,
     courseId: order.courseId,
     amount: { amountMinor: order.amountMinor, currency: order.currency },
+    originalAmount: order.originalAmountMinor === null ? null : { amountMinor: order.originalAmountMinor, currency: order.currency },
     provider: order.provider,
     status: order.status,
     createdAt: order.createdAt.toISOString(),
@@ -42,7 +43,10 @@ export function createOrdersRouter(deps: OrdersDeps, requireSession: RequestHand
     if (!gateway) {
       throw new HttpError(503, 'wechat_pay_not_configured', 'WeChat Pay is not configured: set WECHAT_PAY_MCH_ID, WECHAT_PAY_MCH_SERIAL, WECHAT_PAY_PRIVATE_KEY_PATH, WECHAT_PAY_PLATFORM_CERT_PATH, WECHAT_PAY_APIV3_KEY and WECHAT_PAY_NOTIFY_URL');
     }
-    const { order, isNew } = await createPendingOrder({ uow: deps.uow, clock: deps.clock }, { followerId: session.followerId, courseId: body.courseId, provider: gateway.provider });
+    const { order, isNew } = await createPendingOrder(
+      { uow: deps.uow, clock: deps.clock },
+      { followerId: session.followerId, courseId: body.courseId, provider: gateway.provider, ...(body.couponCode ? { couponCode: body.couponCode } : {}) },
+    );
     let start;
     try {
       start = await gateway.startPayment(order, { followerId: session.followerId, externalId: session.openId });
@@ -53,6 +57,14 @@ export function createOrdersRouter(deps: OrdersDeps, requireSession: RequestHand
     if (start.kind !== 'wechat_jsapi') throw new Error(`unexpected payment start ${start.kind} for the mini-program`);
     const answer: z.infer<typeof createOrderResponse> = { order: toOrderDto(order), payment: requestPaymentParams.parse(start.params) };
     res.status(isNew ? 201 : 200).json(answer);
+  });
+
+  // The payment failed or the payer closed wx.requestPayment: the order ends and its coupon is free again.
+  router.post('/orders/:id/cancel', requireSession, async (req, res) => {
+    const id = String(req.params['id']);
+    const { reason } = cancelOrderRequest.parse(req.body ?? {});
+    if (!uuidPattern.test(id)) throw new NotFoundError('order_not_found', `No order ${id} of yours.`);
+    res.json(toOrderDto(await cancelPendingOrder({ uow: deps.uow, clock: deps.clock }, { orderId: id, followerId: sessionOf(res).followerId, reason })));
   });
 
   router.get('/orders/:id', requireSession, async (req, res) => {

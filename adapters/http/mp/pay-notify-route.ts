@@ -6,6 +6,8 @@ import { fromOutTradeNo, verifyNotification } from '../../payments/wechat-pay/in
 export interface PayNotifyDeps {
   /** Unset when WeChat Pay is not configured: notifications are answered 503. */
   keys: { platformPublicKey: KeyObject; platformSerial?: string; apiV3Key: string; mchId: string; appId: string } | undefined;
+  /** The provider whose orders these notifications pay (`sandbox` with the local sandbox). */
+  provider: 'wechat_pay' | 'sandbox';
   uow: UnitOfWork;
   clock: Clock;
   metrics?: CoreMetrics;
@@ -62,7 +64,7 @@ export function createPayNotifyRouter(deps: PayNotifyDeps): Router {
         { uow: deps.uow, clock: deps.clock, metrics: deps.metrics },
         {
           orderId: order.id,
-          provider: 'wechat_pay',
+          provider: deps.provider,
           providerChargeId: tx.transaction_id,
           amountMinor: tx.amount.total,
           currency: 'CNY',

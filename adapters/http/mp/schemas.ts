@@ -77,13 +77,22 @@ export const eventsResponse = z
   })
   .meta({ id: 'EventsResult' });
 
-export const createOrderRequest = z.object({ courseId: z.uuid() });
+export const createOrderRequest = z.object({
+  courseId: z.uuid(),
+  couponCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9_-]{3,32}$/, 'use the 3–32 letters, digits, _ or - of the coupon').optional().meta({ description: 'A coupon code; refused codes answer 409 with details.reason and the sentence in details.zh / details.en' }),
+});
+
+export const cancelOrderRequest = z.object({ reason: z.enum(['cancelled', 'payment_failed']).default('cancelled') });
+
+export const sandboxPayRequest = z.object({ orderId: z.uuid() });
 
 export const orderDto = z
   .object({
     id: z.uuid(),
     courseId: z.uuid(),
     amount: money,
+    /** The price before a coupon or limited-time price; null when none applied. */
+    originalAmount: money.nullable(),
     provider: z.string(),
     status: z.enum(ORDER_STATUSES),
     createdAt: z.iso.datetime(),

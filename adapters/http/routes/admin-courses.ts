@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   canManageCourse,
+  COUPON_CODE_KINDS,
   channelPricesSchema,
   courseCoverUrlSchema,
   COURSE_STATUSES,
@@ -65,15 +66,26 @@ export function toAdminCourse(course: Course) {
   return { ...course, prices: coursePrices(course) };
 }
 
+const couponDate = z.iso.datetime({ offset: true, message: 'use an ISO date-time such as 2026-12-31T23:59:00+08:00' }).nullable().default(null).transform((v) => (v ? new Date(v) : null));
+
 export const createCouponBody = z
   .object({
     code: z.string().trim().toUpperCase().regex(/^[A-Z0-9_-]{3,32}$/, 'use 3–32 letters, digits, _ or -'),
+    name: z.string().trim().max(100).default(''),
+    codeKind: z.enum(COUPON_CODE_KINDS).default('single').meta({ description: 'single: one shared code; per_follower: each follower gets their own code; automatic: a limited-time price without a code' }),
     percentOff: z.number().int().min(1).max(100).nullable().default(null),
-    amountOffMinor: z.number().int().positive().nullable().default(null),
+    amountOffMinor: z.number().int().positive().nullable().default(null).meta({ description: 'A fixed amount off in minor units (fen) of `currency`' }),
+    currency: z.enum(['CNY', 'USD']).nullable().default(null),
+    amountOffStars: z.number().int().positive().nullable().default(null).meta({ description: 'The fixed amount off on Telegram, in Stars; without it the yuan amount is converted at the course\'s own ratio' }),
     maxRedemptions: z.number().int().positive().nullable().default(null),
-    validUntil: z.iso.datetime({ offset: true }).nullable().default(null),
+    perFollowerLimit: z.number().int().positive().max(1000).default(1),
+    validFrom: couponDate,
+    validUntil: couponDate,
   })
-  .refine((v) => (v.percentOff === null) !== (v.amountOffMinor === null), { message: 'give exactly one of percentOff or amountOffMinor' });
+  .refine((v) => (v.percentOff === null) !== (v.amountOffMinor === null && v.amountOffStars === null), { message: 'give exactly one of percentOff or amountOffMinor (with currency) / amountOffStars' })
+  .refine((v) => v.amountOffMinor === null || v.currency !== null, { message: 'a fixed amount off needs its currency', path: ['currency'] })
+  .refine((v) => !v.validFrom || !v.validUntil || v.validFrom < v.validUntil, { message: 'validUntil must be after validFrom', path: ['validUntil'] })
+  .refine((v) => v.codeKind !== 'automatic' || v.validUntil !== null, { message: 'a limited-time price needs its end (validUntil), shown to followers', path: ['validUntil'] });
 
 export const updateCouponBody = z.object({ isActive: z.boolean() });
 
@@ -170,8 +182,8 @@ export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Rout
     const body = createCouponBody.parse(req.body);
     try {
       const coupon = await deps.uow.run(async (r) => {
-        await courseFor(r, principal, id);
-        const created = await r.coupons.insert({ ...body, courseId: id, validUntil: body.validUntil ? new Date(body.validUntil) : null });
+        const course = await courseFor(r, principal, id);
+        const created = await r.coupons.insert({ ...body, courseId: id, creatorId: course.creatorId });
         await r.audit.record({ actor: principal.actor, action: 'coupon.create', subjectType: 'coupon', subjectId: created.id, details: { courseId: id, code: created.code } });
         return created;
       });

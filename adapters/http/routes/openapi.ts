@@ -5,6 +5,7 @@ import { createAccountBody, updateAccountBody } from './accounts.js';
 import { createChapterBody, createLessonBody, updateChapterBody, updateLessonBody } from './admin-course-content.js';
 import { courseLearningQuery } from './admin-course-learning.js';
 import { adminCourseQuery, createCouponBody, createCourseBody, updateCouponBody, updateCourseBody } from './admin-courses.js';
+import { exportQuery, issueCodeBody, newCouponBody, revenueQuery } from './commerce.js';
 import { followerSearchQuery, timelineQuery } from './admin-followers.js';
 import { loginBody } from './console-auth-routes.js';
 import { dashboardQuery } from './dashboard.js';
@@ -57,6 +58,14 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/courses/{id}/coupons', summary: "A course's coupons", tag: 'courses' },
   { method: 'post', path: '/api/courses/{id}/coupons', summary: 'Create a coupon', tag: 'courses', body: createCouponBody, status: 201 },
   { method: 'patch', path: '/api/courses/{id}/coupons/{couponId}', summary: 'Activate or deactivate a coupon', tag: 'courses', body: updateCouponBody },
+  { method: 'post', path: '/api/orders/{id}/refund', summary: 'Refund a paid order through its provider (Telegram Stars, WeChat Pay, the sandbox); frees its coupon; admins any order, creators their own courses', tag: 'commerce' },
+  { method: 'get', path: '/api/coupons', summary: 'Coupons (creators: their own) with usage (reserved, redeemed, released) and revenue per currency', tag: 'commerce' },
+  { method: 'post', path: '/api/coupons', summary: "Create a coupon for one course or all of a creator's courses (single code, one code per follower, or an automatic limited-time price)", tag: 'commerce', body: newCouponBody, status: 201 },
+  { method: 'patch', path: '/api/coupons/{id}', summary: 'Switch a coupon on or off', tag: 'commerce', body: updateCouponBody },
+  { method: 'post', path: '/api/coupons/{id}/codes', summary: "Issue a follower's own code of a per-follower coupon (the same code when asked again)", tag: 'commerce', body: issueCodeBody, status: 201 },
+  { method: 'get', path: '/api/exports/orders.csv', summary: 'Orders as CSV (times in the time zone, amounts in major units with their currency, coupon); creators: their own courses', tag: 'commerce', query: exportQuery },
+  { method: 'get', path: '/api/exports/revenue.csv', summary: 'Revenue per course, channel or coupon and currency (never summed across currencies) as CSV', tag: 'commerce', query: revenueQuery },
+  { method: 'get', path: '/api/exports/learners.csv', summary: 'Learners per course with progress as CSV', tag: 'commerce', query: exportQuery },
   { method: 'get', path: '/api/followers', summary: 'Search followers', tag: 'followers', query: followerSearchQuery, isAdminOnly: true },
   { method: 'get', path: '/api/followers/{id}/persona', summary: "A follower's persona", tag: 'followers' },
   {

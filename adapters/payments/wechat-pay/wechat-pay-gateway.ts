@@ -22,9 +22,13 @@ export function fromOutTradeNo(outTradeNo: string): string | null {
  * const start = await gateway.startPayment(order, { followerId, externalId: openId });
  */
 export class WechatPayGateway implements PaymentGateway {
-  readonly provider = 'wechat_pay' as const;
-
-  constructor(private readonly client: WechatPayClient, private readonly clock: Clock, private readonly describe: (order: Order) => string) {}
+  /** `sandbox` when the client talks to the local sandbox: its orders are never real money. */
+  constructor(
+    private readonly client: WechatPayClient,
+    private readonly clock: Clock,
+    private readonly describe: (order: Order) => string,
+    readonly provider: 'wechat_pay' | 'sandbox' = 'wechat_pay',
+  ) {}
 
   async startPayment(order: Order, payer: { followerId: string; externalId?: string }): Promise<PaymentStart> {
     if (!payer.externalId) throw new WechatPayError(422, 'payer_openid_required', 'WeChat Pay JSAPI needs the payer openid; log in through the mini-program.');

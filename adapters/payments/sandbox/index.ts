@@ -1,0 +1,1 @@
+export { SandboxWechatPay } from './sandbox-wechat-pay.js';
