@@ -24,6 +24,7 @@ export { startLearningReplies, learningActionOf, lessonUrl, LEARNING_ACTIONS, ty
 
 // Building blocks
 export { signLessonLink, verifyLessonLink, type LessonLinkCheck, type LessonLinkRefusal } from './lesson-link.js';
+export { learnerCode, isLearnerCode, isLearnerCodeRequest, LEARNER_CODE_WINDOW_MS } from './learner-code.js';
 export { unlockTimes, DAY_MS } from './unlock-schedule.js';
 export { computeStreak, localDay, type Streak } from './streaks.js';
 export { learningText, formatLearningDate } from './learning-text.js';
