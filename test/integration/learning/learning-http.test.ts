@@ -91,6 +91,23 @@ describe.each(testTargets())('learning over HTTP on %s', (target) => {
     const chapterId = content.body.chapters[0].id as string;
     const lesson = await admin.agent.post(`/api/courses/${id}/chapters/${chapterId}/lessons`).set(admin.csrf).send({ titleZh: '', titleEn: 'x', media: { kind: 'video', url: 'nope' } }).expect(400);
     expect((lesson.body.error.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['media.url', 'titleZh']);
+    // The messages come in the console's language, per field, in words.
+    const messages = (res: request.Response) => Object.fromEntries((res.body.error.details as { path: string; message: string }[]).map((d) => [d.path, d.message]));
+    const badLesson = { titleZh: '', titleEn: 'x', media: { kind: 'video', url: 'nope' }, estimatedMinutes: 0 };
+    const zh = await admin.agent.post(`/api/courses/${id}/chapters/${chapterId}/lessons`).set(admin.csrf).set('Accept-Language', 'zh-CN').send(badLesson).expect(400);
+    expect(messages(zh)).toEqual({ titleZh: '请输入标题', 'media.url': '请输入以 http:// 或 https:// 开头的链接', estimatedMinutes: '至少 1 分钟' });
+    const en = await admin.agent.post(`/api/courses/${id}/chapters/${chapterId}/lessons`).set(admin.csrf).set('Accept-Language', 'en').send(badLesson).expect(400);
+    expect(messages(en)).toEqual({ titleZh: 'enter a title', 'media.url': 'use an http(s) link', estimatedMinutes: 'at least 1 minute' });
+    const badCourse = { prices: { telegram: { amount: '4.5', currency: 'XTR' }, wechat: { amount: '1.999', currency: 'CNY' } }, pacing: { kind: 'drip', everyDays: 0 }, titleEn: 'x'.repeat(201), tags: 'photo' };
+    const zhCourse = await admin.agent.patch(`/api/courses/${id}`).set(admin.csrf).set('Accept-Language', 'zh-CN,zh;q=0.9,en;q=0.5').send(badCourse).expect(400);
+    expect(messages(zhCourse)).toEqual({
+      'prices.telegram.amount': 'Telegram 星星只能是整数', 'prices.wechat.amount': '最多保留 2 位小数', 'pacing.everyDays': '最短每 1 天解锁一课', titleEn: '最多 200 个字', tags: '请填写此项',
+    });
+    expect(zhCourse.body.error.message).toContain('titleEn: 最多 200 个字');
+    const enCourse = await admin.agent.patch(`/api/courses/${id}`).set(admin.csrf).send(badCourse).expect(400);
+    expect(messages(enCourse)).toEqual({
+      'prices.telegram.amount': 'Telegram Stars are whole numbers', 'prices.wechat.amount': 'use at most 2 decimal places', 'pacing.everyDays': 'unlock at least every day', titleEn: 'enter at most 200 characters', tags: 'fill in this field',
+    });
     const moved = await admin.agent.patch(`/api/courses/${id}/lessons/${content.body.chapters[0].lessons[2].id}`).set(admin.csrf).send({ position: 0, isFreePreview: true }).expect(200);
     expect(moved.body).toMatchObject({ position: 0, isFreePreview: true });
     const openapi = await request(consoleApp).get('/api/openapi.json').expect(200);
