@@ -3,10 +3,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
-import { createWechatChannel, createWechatLoginQrRouter } from '../adapters/wechat/index.js';
+import { createWechatChannel, createWechatLoginQrRouter, WechatHandoff } from '../adapters/wechat/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
-import { courseTitle, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
+import {
+  courseTitle, deliverPaidCourse, type ChatLearning, type Clock, type CourseRepository, type FollowerRepository, type IdentityKind, type Order, type Recommender,
+} from '../core/index.js';
 import { loadIntentModel } from '../core/understanding/index.js';
+import { PgReplyQueue, type Db } from '../models/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
 import { resolveGeneratedSecret } from './admin-token.js';
 import type { WechatConfig } from './config/wechat.js';
@@ -75,8 +78,27 @@ export async function loadWechatPay(config: WechatConfig, clock: Clock, courses:
 }
 
 /**
+ * Delivery of a WeChat Pay order in the buyer's WeChat chat (payment received, the lessons),
+ * handed to the process holding the WeChat session through `reply_queue`, whichever process
+ * received the notification.
+ *
+ * @example
+ * createMpRouter({ ...deps, onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: repos.followers, db }) });
+ */
+export function wechatPaidDelivery(deps: { learning: ChatLearning; followers: Pick<FollowerRepository, 'externalIdOf'>; db: Db }): (order: Order) => Promise<void> {
+  const delivery = {
+    learning: deps.learning.deps, links: deps.learning.links, identityKind: 'wechat' as const,
+    chatOf: (followerId: string, kind: IdentityKind) => deps.followers.externalIdOf(followerId, kind), outbox: new WechatHandoff(new PgReplyQueue(deps.db)),
+  };
+  return async (order) => {
+    await deliverPaidCourse(delivery, order);
+  };
+}
+
+/**
  * WeChat: the mini-program API at /mp (always; login and payment answer 503 until configured) and
- * the wechaty bot when WECHAT_BOT_ENABLED=true.
+ * the wechaty bot when WECHAT_BOT_ENABLED=true; then a newly paid WeChat Pay order sends the
+ * buyer's lessons to their WeChat chat when they have one (see {@link wechatPaidDelivery}).
  *
  * @example
  * await wireWechat(ctx, wiring);
@@ -104,6 +126,8 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
       wechat,
       payment,
       notifications: new PgMpPayNotificationLog(ctx.database.db),
+      // Only when a bot runs (WECHAT_BOT_ENABLED): otherwise nobody would take the hand-off.
+      ...(config.bot.isEnabled && wiring.learning ? { onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: ctx.repos.followers, db: ctx.database.db }) } : {}),
     }),
   });
   const off: string[] = [];

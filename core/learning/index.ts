@@ -16,6 +16,8 @@ export type {
 // Use cases
 export { courseProgress, listMyCourses, certificateOf, type Certificate, type CourseProgress, type LearningDeps, type LessonProgress, type MyCourse } from './course-progress.js';
 export { completeLesson } from './complete-lesson.js';
+export { deliverPaidCourse, type PaidCourseDeliveryDeps } from './deliver-paid-course.js';
+export { isNextLessonRequest, nextLessonReplies } from './next-lesson.js';
 export { courseGroupInviteReplies } from './course-group-invite.js';
 export { courseLearningReport, type CourseLearningReport } from './course-learning-report.js';
 export { checkIn, parseCheckIn } from './check-in.js';

@@ -24,6 +24,8 @@ export interface MpRouterDeps {
   /** Unset without WeChat Pay settings: orders and notifications answer 503. */
   payment: { gateway: PaymentGateway; keys: NonNullable<PayNotifyDeps['keys']> } | undefined;
   notifications: PayNotifyDeps['notifications'];
+  /** Runs once per newly paid order: the lessons go to the buyer's WeChat chat. */
+  onPaid?: PayNotifyDeps['onPaid'];
 }
 
 /**
@@ -45,7 +47,10 @@ export function createMpRouter(deps: MpRouterDeps): Router {
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
   router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway }, requireSession));
   router.use(
-    createPayNotifyRouter({ keys: deps.payment?.keys, uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger }),
+    createPayNotifyRouter({
+      keys: deps.payment?.keys, uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger,
+      ...(deps.onPaid ? { onPaid: deps.onPaid } : {}),
+    }),
   );
   return router;
 }
