@@ -44,8 +44,10 @@ function builtInMessage(issue: Issue, language: MessageLanguage): string | undef
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) === 1) return zh ? '此项必填' : 'this field is required';
+      if (issue.origin === 'number' || issue.origin === 'bigint') return zh ? `不能小于 ${issue.minimum}` : `enter ${issue.minimum} or more`;
       return zh ? `至少 ${limitText(issue, language)}` : `enter at least ${limitText(issue, language)}`;
     case 'too_big':
+      if (issue.origin === 'number' || issue.origin === 'bigint') return zh ? `不能大于 ${issue.maximum}` : `enter ${issue.maximum} or less`;
       return zh ? `最多 ${limitText(issue, language)}` : `enter at most ${limitText(issue, language)}`;
     case 'invalid_type':
       if (issue.expected === 'int') return zh ? '请输入整数' : 'enter a whole number';

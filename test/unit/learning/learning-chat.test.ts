@@ -60,5 +60,7 @@ describe('validation messages in the reader’s language', () => {
     expect([issueMessage(minutes!, 'zh'), issueMessage(minutes!, 'en')]).toEqual(['请输入整数', 'enter a whole number']);
     const [long] = issues({ titleZh: 'x'.repeat(201), titleEn: 'x' });
     expect([issueMessage(long!, 'zh'), issueMessage(long!, 'en')]).toEqual(['最多 200 个字', 'enter at most 200 characters']);
+    const [position] = issues({ titleZh: 'x', titleEn: 'x', position: -1 });
+    expect([issueMessage(position!, 'zh'), issueMessage(position!, 'en')]).toEqual(['不能小于 0', 'enter 0 or more']);
   });
 });
