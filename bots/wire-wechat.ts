@@ -3,13 +3,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
-import { createWechatChannel, createWechatLoginQrRouter, WechatHandoff } from '../adapters/wechat/index.js';
+import { createWechatChannel, createWechatLoginQrRouter, type WechatReplyOutbox } from '../adapters/wechat/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
 import {
-  courseTitle, deliverPaidCourse, type ChatLearning, type Clock, type CourseRepository, type FollowerRepository, type IdentityKind, type Order, type Recommender,
+  courseTitle, deliverPaidCourse, type ChatLearning, type Clock, type CourseRepository, type FollowerRepository, type Order, type PaidCourseDeliveryDeps, type Recommender,
 } from '../core/index.js';
 import { loadIntentModel } from '../core/understanding/index.js';
-import { PgReplyQueue, type Db } from '../models/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
 import { resolveGeneratedSecret } from './admin-token.js';
 import type { WechatConfig } from './config/wechat.js';
@@ -79,16 +78,14 @@ export async function loadWechatPay(config: WechatConfig, clock: Clock, courses:
 
 /**
  * Delivery of a WeChat Pay order in the buyer's WeChat chat (payment received, the lessons),
- * handed to the process holding the WeChat session through `reply_queue`, whichever process
- * received the notification.
+ * through the WeChat channel's durable reply queue.
  *
  * @example
- * createMpRouter({ ...deps, onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: repos.followers, db }) });
+ * createMpRouter({ ...deps, onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: repos.followers, outbox }) });
  */
-export function wechatPaidDelivery(deps: { learning: ChatLearning; followers: Pick<FollowerRepository, 'externalIdOf'>; db: Db }): (order: Order) => Promise<void> {
-  const delivery = {
-    learning: deps.learning.deps, links: deps.learning.links, identityKind: 'wechat' as const,
-    chatOf: (followerId: string, kind: IdentityKind) => deps.followers.externalIdOf(followerId, kind), outbox: new WechatHandoff(new PgReplyQueue(deps.db)),
+export function wechatPaidDelivery(deps: { learning: ChatLearning; followers: Pick<FollowerRepository, 'externalIdOf'>; outbox: PaidCourseDeliveryDeps['outbox'] }): (order: Order) => Promise<void> {
+  const delivery: PaidCourseDeliveryDeps = {
+    learning: deps.learning.deps, links: deps.learning.links, identityKind: 'wechat', chatOf: (followerId, kind) => deps.followers.externalIdOf(followerId, kind), outbox: deps.outbox,
   };
   return async (order) => {
     await deliverPaidCourse(delivery, order);
@@ -98,7 +95,7 @@ export function wechatPaidDelivery(deps: { learning: ChatLearning; followers: Pi
 /**
  * WeChat: the mini-program API at /mp (always; login and payment answer 503 until configured) and
  * the wechaty bot when WECHAT_BOT_ENABLED=true; then a newly paid WeChat Pay order sends the
- * buyer's lessons to their WeChat chat when they have one (see {@link wechatPaidDelivery}).
+ * buyer's lessons to their WeChat chat when the bot knows them (see {@link wechatPaidDelivery}).
  *
  * @example
  * await wireWechat(ctx, wiring);
@@ -111,6 +108,8 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const wechat = appId && appSecret ? new HttpWechatApiClient({ apiBase: config.miniProgram.apiBase, appId, appSecret }) : undefined;
   const payment = await loadWechatPay(config, ctx.clock, ctx.repos.courses);
   const recommender = ctx.recommender;
+  // The bot first: a newly paid order is delivered through its reply queue.
+  const bot = await wireWechatBot(ctx, wiring, recommender);
   wiring.mounts.push({
     path: '/mp',
     access: 'public',
@@ -126,24 +125,22 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
       wechat,
       payment,
       notifications: new PgMpPayNotificationLog(ctx.database.db),
-      // Only when a bot runs (WECHAT_BOT_ENABLED): otherwise nobody would take the hand-off.
-      ...(config.bot.isEnabled && wiring.learning ? { onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: ctx.repos.followers, db: ctx.database.db }) } : {}),
+      ...(bot && wiring.learning ? { onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: ctx.repos.followers, outbox: bot.outbox }) } : {}),
     }),
   });
   const off: string[] = [];
   if (!wechat) off.push('login off: set WECHAT_APP_ID and WECHAT_APP_SECRET');
   if (!payment) off.push('WeChat Pay off: set WECHAT_PAY_* (see .env.example)');
   wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}` });
-  await wireWechatBot(ctx, wiring, recommender);
 }
 
-/** The wechaty bot, its paced messenger and the admin login-QR route, when WECHAT_BOT_ENABLED=true. */
-export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommender: Recommender): Promise<void> {
+/** The wechaty bot, its paced messenger and the admin login-QR route, when WECHAT_BOT_ENABLED=true; returns its reply queue then. */
+export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommender: Recommender): Promise<{ outbox: WechatReplyOutbox } | undefined> {
   const config = ctx.config.wechat;
   if (!config.bot.isEnabled) {
     wiring.mounts.push({ path: '/api', router: createWechatLoginQrRouter(() => null), access: 'admin' });
     wiring.channels.push({ channel: 'wechat', isOn: false, reason: 'WECHAT_BOT_ENABLED is not true (automating a personal account risks restrictions; see README)' });
-    return;
+    return undefined;
   }
   // wechaty keeps its session (memory card) next to its name: put it under DATA_DIR.
   const sessionDir = path.join(ctx.config.dataDir, 'wechaty');
@@ -189,4 +186,5 @@ export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommende
   });
   const pace = config.bot.pacing;
   wiring.channels.push({ channel: 'wechat', isOn: true, reason: `puppet ${config.bot.puppet}; one message per ${pace.intervalMs}+${pace.jitterMs} ms, ${pace.dailyCap}/day, ${pace.roomSendsPerHour}/room/hour` });
+  return { outbox };
 }

@@ -26,9 +26,10 @@ const DAY = 86_400_000;
 const BOUGHT_AT = new Date('2026-03-02T04:00:00Z');
 
 /*
- * Two processes' worth of WeChat on one database: the mini-program's HTTP side (WeChat Pay
- * notification) and the worker's reminders have no WeChat session; they hand their messages to
- * the process running the wechaty bot (here with the mock puppet) through reply_queue.
+ * WeChat learning on one database: the mini-program's WeChat Pay notification delivers through
+ * the bot's reply queue (as wireWechat wires it), and the worker's reminders — a process without
+ * the WeChat session — are handed to the process running the wechaty bot (here with the mock
+ * puppet) through reply_queue.
  */
 describe.each(testTargets())('WeChat learning after a WeChat Pay order, with wechaty-puppet-mock, on %s', (target) => {
   let database: Database;
@@ -100,7 +101,7 @@ describe.each(testTargets())('WeChat learning after a WeChat Pay order, with wec
     const [wechatBase, payBase] = await Promise.all(servers.map(listen));
     ({ app } = createMpTestApp(database, {
       clock, code2SessionBase: wechatBase, pay: { apiBase: payBase!, merchantPrivateKey: merchant.privateKey, platformPublicKey: platform.publicKey },
-      onPaid: wechatPaidDelivery({ learning, followers: repos.followers, db: database.db }),
+      onPaid: wechatPaidDelivery({ learning, followers: repos.followers, outbox }),
     }));
   });
   afterAll(async () => {
