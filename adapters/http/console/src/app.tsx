@@ -8,6 +8,7 @@ import { BroadcastsPage } from './pages/broadcasts.tsx';
 import { SchedulesPage } from './pages/schedules.tsx';
 import { ExperimentsPage, RetargetingPage } from './pages/campaign-pages.tsx';
 import { SettingsPage } from './pages/settings.tsx';
+import { InboxPage } from './pages/inbox.tsx';
 
 export interface Me {
   principal: { id: string | null; role: 'admin' | 'creator' };
@@ -18,6 +19,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'dashboard', slug: 'dashboard', render: () => <DashboardPage /> },
   { key: 'followers', slug: 'followers', render: () => <FollowersPage />, isAdminOnly: true },
   { key: 'courses', slug: 'courses', render: (me) => <CoursesPage me={me} /> },
+  { key: 'inbox', slug: 'inbox', render: () => <InboxPage /> },
   { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
   { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },
   { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage /> },
