@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Counter } from 'prom-client';
 import { Router } from 'express';
 import { requireRole, type Mount } from '../adapters/index.js';
+import { WechatHandoff } from '../adapters/wechat/index.js';
 import { createBroadcastsRouter, type CampaignApiDeps } from '../adapters/http/routes/broadcasts.js';
 import { createExperimentsRouter } from '../adapters/http/routes/experiments.js';
 import { createRetargetingRulesRouter } from '../adapters/http/routes/retargeting-rules.js';
@@ -12,6 +13,7 @@ import type { Platform, Messenger } from '../core/index.js';
 import {
   broadcastDispatcherJob, CronScheduler, dailyReportJob, lessonRemindersJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
 } from '../jobs/index.js';
+import { PgReplyQueue, type Db } from '../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
@@ -45,11 +47,23 @@ function startOfLocalDay(instant: Date, timeZone: string): Date {
   return fromWallTime({ year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 }, timeZone);
 }
 
+/**
+ * The messengers lesson reminders go through: the process's own, plus — in a process without the
+ * WeChat session (the worker) while a WeChat bot runs elsewhere (`isWechatBotEnabled`) — a hand-off
+ * to that process through `reply_queue`. Only reminders use the hand-off: WeChat marketing stays
+ * with the WeChat process's own dispatcher (its caps and pacing decide per send).
+ */
+export function reminderMessengers(options: { isWechatBotEnabled: boolean; db: Db }, messengers: ReadonlyMap<Platform, Messenger>): ReadonlyMap<Platform, Messenger> {
+  if (messengers.has('wechat') || !options.isWechatBotEnabled) return messengers;
+  return new Map([...messengers, ['wechat', new WechatHandoff(new PgReplyQueue(options.db))]]);
+}
+
 type Retrain = () => Promise<{ version: number; metrics: Record<string, unknown> }>;
 
 /**
  * The job bodies, over campaign repositories; lesson reminders go through the messengers the
- * process has (a reminder to a platform without one here is left for a process that has it).
+ * process has, WeChat ones handed to the WeChat process when this one has no session
+ * ({@link reminderMessengers}); a reminder to a platform with neither is left for a process that has it.
  */
 export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain: Retrain | undefined, wiring?: Pick<Wiring, 'learning' | 'messengers'>): JobDefinition[] {
   const deps = { repos, clock: ctx.clock, logger: ctx.logger.child({ component: 'jobs' }), retargetingLimitPerRule: ctx.config.jobs.retargetingLimitPerRule };
@@ -66,7 +80,7 @@ export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain
             reminders: wiring.learning.reminders,
             events: ctx.repos.events,
             quietHours: async () => (await repos.guardSettings.get()).quietHours,
-            messengers: wiring.messengers,
+            messengers: reminderMessengers({ isWechatBotEnabled: ctx.config.wechat.bot.isEnabled, db: ctx.database.db }, wiring.messengers),
             links: wiring.learning.links,
             logger: ctx.logger.child({ component: 'lesson-reminders' }),
           }

@@ -3,11 +3,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../adapters/http/mp/index.js';
-import { createWechatChannel, createWechatLoginQrRouter } from '../adapters/wechat/index.js';
+import { createWechatChannel, createWechatLoginQrRouter, type WechatReplyOutbox } from '../adapters/wechat/index.js';
 import { createStarsRefundRouter } from '../adapters/telegram/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
 import { SandboxWechatPay } from '../adapters/payments/sandbox/index.js';
-import { courseTitle, type Clock, type CourseRepository, type Recommender } from '../core/index.js';
+import {
+  courseTitle, deliverPaidCourse, type ChatLearning, type Clock, type CourseRepository, type FollowerRepository, type Order, type PaidCourseDeliveryDeps, type Recommender,
+} from '../core/index.js';
 import { loadIntentModel } from '../core/understanding/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
 import { resolveGeneratedSecret } from './admin-token.js';
@@ -98,8 +100,25 @@ async function startPaymentSandbox(ctx: CoreContext, wiring: Wiring) {
 }
 
 /**
+ * Delivery of a WeChat Pay order in the buyer's WeChat chat (payment received, the lessons),
+ * through the WeChat channel's durable reply queue.
+ *
+ * @example
+ * createMpRouter({ ...deps, onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: repos.followers, outbox }) });
+ */
+export function wechatPaidDelivery(deps: { learning: ChatLearning; followers: Pick<FollowerRepository, 'externalIdOf'>; outbox: PaidCourseDeliveryDeps['outbox'] }): (order: Order) => Promise<void> {
+  const delivery: PaidCourseDeliveryDeps = {
+    learning: deps.learning.deps, links: deps.learning.links, identityKind: 'wechat', chatOf: (followerId, kind) => deps.followers.externalIdOf(followerId, kind), outbox: deps.outbox,
+  };
+  return async (order) => {
+    await deliverPaidCourse(delivery, order);
+  };
+}
+
+/**
  * WeChat: the mini-program API at /mp (always; login and payment answer 503 until configured) and
- * the wechaty bot when WECHAT_BOT_ENABLED=true.
+ * the wechaty bot when WECHAT_BOT_ENABLED=true; then a newly paid WeChat Pay order sends the
+ * buyer's lessons to their WeChat chat when the bot knows them (see {@link wechatPaidDelivery}).
  *
  * @example
  * await wireWechat(ctx, wiring);
@@ -117,6 +136,8 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const sandboxLogin = !appId && sandbox ? new HttpWechatApiClient({ apiBase: sandbox.apiBase, appId: sandbox.appId, appSecret: 'sandbox' }) : undefined;
   const recommender = ctx.recommender;
   const wechat = configuredLogin ?? sandboxLogin;
+  // The bot first: a newly paid order is delivered through its reply queue.
+  const bot = await wireWechatBot(ctx, wiring, recommender);
   wiring.mounts.push({
     path: '/mp',
     access: 'public',
@@ -133,6 +154,7 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
       payment,
       notifications: new PgMpPayNotificationLog(ctx.database.db),
       ...(sandbox ? { sandbox: sandbox.sandbox } : {}),
+      ...(bot && wiring.learning ? { onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: ctx.repos.followers, outbox: bot.outbox }) } : {}),
     }),
   });
   // Refunds of mini-program orders (WeChat Pay or the sandbox) through the same route as Stars refunds.
@@ -145,16 +167,15 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   if (!payment) off.push('WeChat Pay off: set WECHAT_PAY_* (see .env.example)');
   if (sandbox) off.push(`payment SANDBOX (no real money; provider "sandbox"${sandboxLogin ? ', login accepts any code' : ''}): see README "Payment sandbox"`);
   wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}` });
-  await wireWechatBot(ctx, wiring, recommender);
 }
 
-/** The wechaty bot, its paced messenger and the admin login-QR route, when WECHAT_BOT_ENABLED=true. */
-export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommender: Recommender): Promise<void> {
+/** The wechaty bot, its paced messenger and the admin login-QR route, when WECHAT_BOT_ENABLED=true; returns its reply queue then. */
+export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommender: Recommender): Promise<{ outbox: WechatReplyOutbox } | undefined> {
   const config = ctx.config.wechat;
   if (!config.bot.isEnabled) {
     wiring.mounts.push({ path: '/api', router: createWechatLoginQrRouter(() => null), access: 'admin' });
     wiring.channels.push({ channel: 'wechat', isOn: false, reason: 'WECHAT_BOT_ENABLED is not true (automating a personal account risks restrictions; see README)' });
-    return;
+    return undefined;
   }
   // wechaty keeps its session (memory card) next to its name: put it under DATA_DIR.
   const sessionDir = path.join(ctx.config.dataDir, 'wechaty');
@@ -202,4 +223,5 @@ export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommende
   });
   const pace = config.bot.pacing;
   wiring.channels.push({ channel: 'wechat', isOn: true, reason: `puppet ${config.bot.puppet}; one message per ${pace.intervalMs}+${pace.jitterMs} ms, ${pace.dailyCap}/day, ${pace.roomSendsPerHour}/room/hour` });
+  return { outbox };
 }

@@ -26,7 +26,9 @@ runProcess({
     } else {
       wiring.channels.push({ channel: 'telegram', isOn: false, reason: 'TELEGRAM_BOT_TOKEN is not set: marketing messages to Telegram followers wait in the outbox' });
     }
-    await wireLearning(ctx, wiring); // lesson reminders are sent from here
+    // Lesson reminders are sent from here: Telegram ones directly, WeChat ones handed to the
+    // process holding the WeChat session through reply_queue (reminderMessengers in wire-jobs).
+    await wireLearning(ctx, wiring);
     await wireJobs(ctx, wiring);
   },
 });

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { AccessDeniedError, ConflictError, MalformedInputError, NotFoundError, UnavailableError, ValidationError, ZhiliaoError } from '../../core/index.js';
 import { isDatabaseUnavailable } from '../../models/index.js';
 import type { Metrics } from '../observability/index.js';
+import { issueMessage } from './validation-messages.js';
 
 /** How long a client should wait before retrying while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -62,13 +63,11 @@ export function errorHandler(metrics: Metrics, nowMs: () => number = Date.now): 
       body = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
     } else if (error instanceof ZodError) {
       status = 400;
-      body = {
-        error: {
-          code: 'invalid_request',
-          message: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-          details: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        },
-      };
+      // In the request's language (the console sends its own): Chinese when asked first, else English.
+      const preferred = req.acceptsLanguages('en', 'zh-CN', 'zh');
+      const language = typeof preferred === 'string' && preferred.startsWith('zh') ? 'zh' : 'en';
+      const details = error.issues.map((i) => ({ path: i.path.join('.'), message: issueMessage(i, language) }));
+      body = { error: { code: 'invalid_request', message: details.map((d) => `${d.path || 'body'}: ${d.message}`).join('; '), details } };
     } else if (parserError.type === 'entity.parse.failed') {
       status = 400;
       body = { error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } };

@@ -34,6 +34,8 @@ export interface WechatChannelOptions {
   coursePageUrl?: string;
   miniProgram?: { appId: string; username: string };
   printQr?: boolean;
+  /** How long queued replies stay this process's, and how often it takes over expired and handed-off ones (2 min, 30 s). */
+  replyLease?: { leaseMs: number; checkEveryMs: number };
   /** Course delivery in chat (lesson links, check-ins). */
   learning?: ChatLearning;
   onError?: (where: string) => void;
@@ -81,7 +83,9 @@ export function createWechatChannel(options: WechatChannelOptions): { bot: Wecha
     ...(template ? { courseUrl: pageOf } : {}),
     handoff: { desk: new PgHandoffRepository(options.db), misunderstoodTurnsBeforeHandoff: options.misunderstoodTurnsBeforeHandoff ?? DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF },
   };
-  const outbox = new WechatReplyOutbox({ messenger, queue: new PgReplyQueue(options.db), logger, nowMs: () => options.clock.now().getTime() });
+  const outbox = new WechatReplyOutbox({
+    messenger, queue: new PgReplyQueue(options.db), logger, nowMs: () => options.clock.now().getTime(), ...(options.replyLease ? { lease: options.replyLease } : {}),
+  });
   const bot = new WechatBot({
     bot: options.bot, dialog, outbox, messenger, logger, friends: options.friends, printQr: options.printQr, onError: options.onError, ...(options.learning ? { learning: options.learning } : {}),
   });

@@ -6,3 +6,4 @@ export { renderWechatReplies, type WechatOutgoing, type Rendered } from './rende
 export { createWechatLoginQrRouter } from './login-qr-route.js';
 export { createWechatChannel, type WechatChannelOptions } from './create-wechat-channel.js';
 export { WechatReplyOutbox, type WechatReplyOutboxDeps } from './wechat-reply-outbox.js';
+export { WechatHandoff } from './wechat-handoff.js';

@@ -5,7 +5,7 @@ import type { DialogDeps } from '../dialog/dialog-turn.js';
 import type { Reply } from '../dialog/reply.js';
 import type { Intent } from '../dialog/intent.js';
 import { ValidationError } from '../errors.js';
-import type { EventInput, IdentityInput, RecordedEvents } from '../events/index.js';
+import type { EventInput, IdentityInput, IdentityKind, RecordedEvents } from '../events/index.js';
 import type { Follower } from '../followers/follower.js';
 import type { DialogMemory, Logger, Recipient } from '../ports/index.js';
 import type { ChatPayment, Inbound, InboundOutcome } from './inbound.js';
@@ -111,7 +111,7 @@ export class InboundConversation<Ticket = never> {
         await this.deps.dialog.repos.followers.update(followerId, { isReachable: inbound.isReachable });
         return 'processed';
       case 'payment':
-        await this.settle(inbound.payment, to);
+        await this.settle(inbound.payment, to, inbound.identity.kind);
         return 'processed';
       case 'turn': {
         // The events statement returned the follower's row (it moved their last-seen time).
@@ -249,7 +249,7 @@ export class InboundConversation<Ticket = never> {
    * Settles a chat payment and tells the payer what happened: the course is theirs, or their money
    * went back. Each message is sent once per charge, whatever the platform redelivers.
    */
-  private async settle(payment: ChatPayment, to: Recipient): Promise<void> {
+  private async settle(payment: ChatPayment, to: Recipient, buyer: IdentityKind): Promise<void> {
     const locale = (await this.deps.dialog.repos.followers.findById(to.followerId))?.locale ?? 'zh-CN';
     const text = dialogText(locale);
     const context = { orderId: payment.orderId, chargeId: payment.chargeId, provider: payment.provider };
@@ -266,7 +266,7 @@ export class InboundConversation<Ticket = never> {
         const replies: Reply[] = [{ type: 'text', text: text.paymentReceived(course ? courseTitle(course, locale) : '') }];
         // The buyer gets something to study at once: the lesson list and the next lesson's link.
         if (this.deps.learning) replies.push(...(await startLearningReplies(this.deps.learning.deps, { followerId: order.followerId, courseId: order.courseId, links: this.deps.learning.links })));
-        if (this.deps.learning && course) replies.push(...(await courseGroupInviteReplies(this.deps.learning.groupInvites, course, order, locale, this.deps.logger)));
+        if (this.deps.learning && course) replies.push(...(await courseGroupInviteReplies(this.deps.learning.groupInvites, course, order, buyer, locale, this.deps.logger)));
         await this.deps.outbox.send(to, replies, { purpose: 'transactional', idempotencyKey: `paid:${payment.chargeId}` });
         return;
       }

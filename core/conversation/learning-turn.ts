@@ -6,8 +6,10 @@ import { checkIn, parseCheckIn } from '../learning/check-in.js';
 import { completeLesson } from '../learning/complete-lesson.js';
 import type { LearningDeps } from '../learning/course-progress.js';
 import type { CourseGroupInvites, LessonReminderRepository } from '../learning/learning-ports.js';
+import { learnerCode, isLearnerCodeRequest } from '../learning/learner-code.js';
 import { learningText } from '../learning/learning-text.js';
 import { parseReminderSwitch } from '../learning/reminder-switch.js';
+import { isNextLessonRequest, nextLessonReplies } from '../learning/next-lesson.js';
 import { learningActionOf, startLearningReplies, type LessonLinkSettings } from '../learning/start-learning-replies.js';
 
 /** What the chat needs to deliver courses: the learning use cases and how lesson links are signed. */
@@ -22,7 +24,8 @@ export interface ChatLearning {
 
 /**
  * Answers a turn that is about studying a bought course — a learning button (start learning,
- * lesson done, check in) or a check-in in words ("打卡 第3天", "check-in day 21") — with the
+ * lesson done, check in), "下一课" / "next" in words, a check-in in words ("打卡 第3天", "check-in day 21") or a request for
+ * the learner code that opens lesson links in a new browser ("验证码", "code") — with the
  * learning replies, and turns lesson reminders off or on (the reminder's button, "不要提醒",
  * "resume reminders"); `undefined` for any other turn (the dialog answers it).
  *
@@ -31,11 +34,20 @@ export interface ChatLearning {
  */
 export async function learningTurnReplies(learning: ChatLearning, message: Pick<ValidInboundMessage, 'platform' | 'action' | 'text'>, followerId: string, locale: Locale): Promise<Reply[] | undefined> {
   const action = message.action ? learningActionOf(message.action) : undefined;
+  // The code that proves, on a lesson page, that the link is this follower's: only their own chat gets it.
+  if (!action && message.text !== undefined && isLearnerCodeRequest(message.text)) {
+    return [{ type: 'text', text: learningText(locale).learnerCode(learnerCode(learning.links.secret, followerId, learning.deps.clock.now())) }];
+  }
   const wantsReminders = !action && message.text !== undefined && learning.reminders ? parseReminderSwitch(message.text) : null;
   if (learning.reminders && (wantsReminders !== null || action?.kind === 'stop_reminders')) {
     const on = wantsReminders === true;
     await learning.reminders.setWantsReminders(followerId, on);
     return [{ type: 'text', text: on ? learningText(locale).remindersOn : learningText(locale).remindersOff }];
+  }
+  // "下一课" / "next" in words (WeChat has no buttons): the course in progress; no course, the dialog answers.
+  if (!action && message.text !== undefined && isNextLessonRequest(message.text)) {
+    const replies = await nextLessonReplies(learning.deps, { followerId, links: learning.links });
+    if (replies) return replies;
   }
   const isCheckInText = !action && message.text !== undefined && parseCheckIn(message.text) !== null;
   if (!action && !isCheckInText) return undefined;

@@ -16,6 +16,8 @@ export type {
 // Use cases
 export { courseProgress, listMyCourses, certificateOf, type Certificate, type CourseProgress, type LearningDeps, type LessonProgress, type MyCourse } from './course-progress.js';
 export { completeLesson } from './complete-lesson.js';
+export { deliverPaidCourse, type PaidCourseDeliveryDeps } from './deliver-paid-course.js';
+export { isNextLessonRequest, nextLessonReplies } from './next-lesson.js';
 export { courseGroupInviteReplies } from './course-group-invite.js';
 export { courseLearningReport, type CourseLearningReport } from './course-learning-report.js';
 export { checkIn, parseCheckIn } from './check-in.js';
@@ -24,6 +26,7 @@ export { startLearningReplies, learningActionOf, lessonUrl, LEARNING_ACTIONS, ty
 
 // Building blocks
 export { signLessonLink, verifyLessonLink, type LessonLinkCheck, type LessonLinkRefusal } from './lesson-link.js';
+export { learnerCode, isLearnerCode, isLearnerCodeRequest, LEARNER_CODE_WINDOW_MS } from './learner-code.js';
 export { unlockTimes, DAY_MS } from './unlock-schedule.js';
 export { computeStreak, localDay, type Streak } from './streaks.js';
 export { learningText, formatLearningDate } from './learning-text.js';

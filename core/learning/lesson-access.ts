@@ -46,24 +46,32 @@ export async function lessonAccess(deps: LearningDeps, input: { followerId: stri
   return { lesson, course, follower, progress };
 }
 
-export type OpenedByLink = { ok: true; opened: OpenLesson } | { ok: false; reason: LessonLinkRefusal };
+/**
+ * `unidentified`: a genuine, unexpired link opened by someone we cannot identify (no mini-program
+ * session, no learner cookie): they must prove they are `followerId` (a learner code) first.
+ */
+export type OpenedByLink = { ok: true; opened: OpenLesson } | { ok: false; reason: LessonLinkRefusal } | { ok: false; reason: 'unidentified'; followerId: string };
 
 /**
- * Opens a lesson from a signed link: refuses a link we did not sign, an expired one, or one
- * issued to another follower than the known viewer (forwarded); then applies
+ * Opens a lesson from a signed link: refuses a link we did not sign, an expired one, one issued
+ * to another follower than the viewer (forwarded), and — because a forwarded click looks like the
+ * owner's — any click whose viewer is not known (`unidentified`: the viewer proves who they are,
+ * then comes back with `viewerFollowerId`); then applies
  * {@link lessonAccess} (so a refund closes links already sent) and records a `lesson_open` event
  * (at most one per lesson and local day).
  *
  * @example
- * const result = await openLessonByLink(deps, { token, secret, viewerFollowerId, platform: 'web' });
+ * const result = await openLessonByLink(deps, { token, secret, viewerFollowerId: cookieFollowerId, platform: 'web' });
+ * if (!result.ok && result.reason === 'unidentified') askForLearnerCode();
  */
 export async function openLessonByLink(
   deps: LearningDeps,
-  input: { token: string; secret: string; viewerFollowerId?: string; platform: Platform },
+  input: { token: string; secret: string; viewerFollowerId: string | undefined; platform: Platform },
 ): Promise<OpenedByLink> {
   const now = deps.clock.now();
   const check = verifyLessonLink(input.token, input.secret, now, input.viewerFollowerId);
   if (!check.ok) return { ok: false, reason: check.reason };
+  if (input.viewerFollowerId === undefined) return { ok: false, reason: 'unidentified', followerId: check.followerId };
   const opened = await lessonAccess(deps, { followerId: check.followerId, lessonId: check.lessonId });
   await recordEvents(deps.events, [
     {

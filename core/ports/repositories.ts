@@ -16,6 +16,8 @@ export interface FollowerRepository {
   findByIdentity(kind: IdentityKind, externalId: string): Promise<Follower | null>;
   /** Finds the follower behind an identity, creating both on first sight. Safe under concurrency. */
   resolveIdentity(identity: IdentityInput): Promise<{ follower: Follower; isNew: boolean }>;
+  /** The follower's id on one platform (their WeChat contact id, Telegram user id), or null when they have none there. */
+  externalIdOf(followerId: string, kind: IdentityKind): Promise<string | null>;
   /** Ties another identity to an existing follower (account linking). */
   linkIdentity(followerId: string, kind: IdentityKind, externalId: string): Promise<void>;
   /** Which of these ids exist. */

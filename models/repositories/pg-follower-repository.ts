@@ -51,6 +51,11 @@ export class PgFollowerRepository implements FollowerRepository {
     return row ? toFollower(row) : null;
   }
 
+  async externalIdOf(followerId: string, kind: IdentityKind): Promise<string | null> {
+    const [row] = await queryRows<{ external_id: string }>(this.db, sql`select external_id from identities where follower_id = ${followerId} and kind = ${kind} order by external_id limit 1`);
+    return row?.external_id ?? null;
+  }
+
   async resolveIdentity(identity: IdentityInput): Promise<{ follower: Follower; isNew: boolean }> {
     const timeZone = identity.timeZone && isValidTimeZone(identity.timeZone) ? identity.timeZone : undefined;
     // One statement: find the identity's follower, or create the follower and claim the identity.

@@ -9,6 +9,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
+import type { Update } from 'telegraf/types';
 import { createCoreApiRouter, createHttpApp, createLogger } from '../../adapters/index.js';
 import { queryRows, type Database } from '../../models/index.js';
 import { loadConfig } from '../../bots/config/index.js';
@@ -22,6 +23,7 @@ import { TEST_ADMIN_TOKEN } from '../support/http.js';
 import { seedActivity } from '../integration/console-support.js';
 import { BotApiSink } from '../integration/campaigns-support/bot-api-sink.js';
 import { SinkMessenger } from '../integration/campaigns-support/sink-messenger.js';
+import { buildTestChannel, startFakeBotApi, testTelegramConfig } from './telegram-support.js';
 
 const ARTIFACTS = 'test-artifacts/console';
 const CHROMIUM = '/usr/bin/chromium';
@@ -278,7 +280,7 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     await edit.locator('button[type=submit]').click();
     const hoursError = edit.locator('[data-error-for="params.hours"]');
     await hoursError.waitFor();
-    expect(await hoursError.innerText()).toMatch(/>=\s*1/);
+    expect(await hoursError.innerText()).toBe('enter 1 or more');
     expect(await edit.locator('[role=alert]').innerText()).toContain('params.hours');
     expect(await edit.locator('textarea[aria-label="rule variant 1 en"]').inputValue()).toBe('Still thinking about "{course}"? Your cart is waiting.');
     await shoot('retargeting-form');
@@ -345,6 +347,79 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     await card.scrollIntoViewIfNeeded();
     await shoot('schedules');
   }, 60_000);
+
+  it('a creator builds a course with two lessons and a 49 Stars price; Telegram invoices exactly 49 Stars for it', async () => {
+    const creator = { email: 'creator@example.com', password: 'creator horse battery' };
+    await request(base).post('/api/accounts').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({ ...creator, role: 'creator', displayName: 'Chen' }).expect(201);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    await context.addInitScript(() => localStorage.setItem('zl_lang', 'en'));
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(15_000);
+    try {
+      await tab.goto(`${base}/console/`);
+      await tab.fill('input[name=email]', creator.email);
+      await tab.fill('input[name=password]', creator.password);
+      await tab.click('button[type=submit]');
+      await tab.click('nav a[data-page="courses"]');
+      await tab.fill('input[name=slug]', 'stars-course');
+      await tab.fill('input[name=titleZh]', '星星课程');
+      await tab.fill('input[name=titleEn]', 'Stars course');
+      await tab.fill('input[name=price]', '19.90');
+      await tab.fill('input[name=stars]', '49');
+      await tab.selectOption('form[aria-label="create course"] select[name=status]', 'on_sale');
+      await tab.click('form[aria-label="create course"] button[type=submit]');
+      const row = tab.locator('tr[data-slug="stars-course"]');
+      await row.waitFor();
+      expect(await row.innerText()).toContain('¥19.90 · 49 ⭐');
+
+      // Its editor: a chapter, then two lessons in it.
+      await row.locator('button.link').click();
+      const chapterForm = tab.locator('form[aria-label="add chapter"]');
+      await chapterForm.locator('input[name=titleZh]').fill('第一章');
+      await chapterForm.locator('input[name=titleEn]').fill('Chapter one');
+      await chapterForm.locator('button[type=submit]').click();
+      const chapter = tab.locator('section[data-chapter="Chapter one"]');
+      for (const n of [1, 2]) {
+        const lessonForm = tab.locator('form[aria-label="add lesson Chapter one"]');
+        await lessonForm.locator('input[name=titleZh]').fill(`第${n}课`);
+        await lessonForm.locator('input[name=titleEn]').fill(`Lesson ${n}`);
+        await lessonForm.locator('textarea[name=bodyEn]').fill(`Lesson ${n} text`);
+        await lessonForm.locator('input[name=estimatedMinutes]').fill('15');
+        await lessonForm.locator('button[type=submit]').click();
+        await chapter.locator(`li:has-text("Lesson ${n}")`).waitFor();
+      }
+      expect(await chapter.locator('li').allInnerTexts()).toEqual([expect.stringContaining('Lesson 1 · 15 min'), expect.stringContaining('Lesson 2 · 15 min')]);
+      await shoot('course-editor');
+    } finally {
+      await context.close();
+    }
+
+    // Stored as 49 Stars (not 4,900), with its two lessons, owned by the creator.
+    const stored = ((await getApi('/courses?pageSize=100')).body.items as Array<{ id: string; slug: string; priceStars: number | null; priceMinor: number; status: string }>).find((c) => c.slug === 'stars-course')!;
+    expect(stored).toMatchObject({ priceStars: 49, priceMinor: 1990, status: 'on_sale' });
+    const content = (await getApi(`/courses/${stored.id}/content`)).body as { chapters: Array<{ lessons: Array<{ titleEn: string }> }> };
+    expect(content.chapters.flatMap((c) => c.lessons.map((l) => l.titleEn))).toEqual(['Lesson 1', 'Lesson 2']);
+
+    // The real Telegram bot over the same database: Buy, Confirm, and the invoice says 49 Stars.
+    const telegram = await startFakeBotApi('5550004');
+    const channel = buildTestChannel(database, testTelegramConfig(telegram.apiRoot, { mode: 'webhook', webhookSecret: 'console-webhook-secret-0123' }), '5550004:console-e2e-token-abcdef');
+    await channel.service.start();
+    try {
+      const tap = (data: string, id: number): Update =>
+        ({ update_id: id, callback_query: { id: `cb-${id}`, from: { id: 515151, is_bot: false, first_name: 'Ann', language_code: 'en' }, chat_instance: '1', data, message: { message_id: 1, date: 0, chat: { id: 515151, type: 'private' } } } }) as unknown as Update;
+      await channel.bot.handleUpdate(tap(`buy:${stored.id}`, 1));
+      await channel.idle();
+      const card = telegram.calls.filter((c) => c.method === 'sendMessage').at(-1)!.body;
+      expect(String(card['text'])).toContain('Stars course');
+      expect(String(card['text'])).toContain('49 ⭐');
+      await channel.bot.handleUpdate(tap(`pay:${stored.id}`, 2));
+      await channel.idle();
+      expect(telegram.calls.filter((c) => c.method === 'sendInvoice').map((c) => c.body)).toEqual([expect.objectContaining({ currency: 'XTR', prices: [{ label: expect.any(String), amount: 49 }] })]);
+    } finally {
+      await channel.service.stop();
+      await telegram.close();
+    }
+  }, 90_000);
 
   it('renders the console in Chinese', async () => {
     await page.click('nav button:text("中文")');

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import express from 'express';
+import type { Update } from 'telegraf/types';
 import { createLogger } from '../../adapters/index.js';
 import { systemClock, type Clock, type LanguageModel } from '../../core/index.js';
 import { loadIntentModel } from '../../core/understanding/index.js';
@@ -57,22 +58,47 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
   return { ...channel, repos };
 }
 
+/** The Bot API methods the telegram-test-api emulator lacks; the stand-in answers these itself. */
+const STAND_IN_METHODS = new Set(['getMe', 'sendInvoice', 'answerPreCheckoutQuery', 'refundStarPayment', 'createChatInviteLink']);
+
 /**
  * A stand-in for the Bot API methods the telegram-test-api emulator lacks (sendInvoice,
  * answerPreCheckoutQuery, refundStarPayment, createChatInviteLink): answers like Telegram over real
- * HTTP and records calls.
+ * HTTP and records calls. Alone, it answers every method (sendMessage too). With `emulatorApiUrl`
+ * it sits in front of the emulator: everything else is passed through to it, and it plays
+ * Telegram's side of a Stars payment — {@link pay} delivers the pre-checkout query through
+ * getUpdates, and once the bot accepts it, the `successful_payment` message.
  */
-export async function startFakeBotApi(botId: string) {
+export async function startFakeBotApi(botId: string, options: { emulatorApiUrl?: string } = {}) {
   const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
+  const pending: Update[] = [];
+  const checkouts = new Map<string, { user: { id: number; first_name: string; is_bot: false }; payload: string; totalAmount: number }>();
   let messageId = 100;
+  let updateId = 900_000;
   const app = express();
   app.use(express.json());
-  app.post('/bot:token/:method', (req, res) => {
+  app.post('/bot:token/:method', async (req, res) => {
     const method = String(req.params['method']);
     const body = req.body as Record<string, unknown>;
     calls.push({ method, body });
+    if (options.emulatorApiUrl && !STAND_IN_METHODS.has(method)) {
+      const upstream = await fetch(`${options.emulatorApiUrl}/bot${req.params['token']}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const answer = (await upstream.json()) as { ok: boolean; result?: unknown };
+      // Telegram's side of payments reaches the bot the way every update does.
+      if (method === 'getUpdates' && answer.ok) answer.result = [...(answer.result as Update[]), ...pending.splice(0)];
+      return void res.status(upstream.status).json(answer);
+    }
     if (method === 'getMe') return void res.json({ ok: true, result: { id: Number(botId), is_bot: true, first_name: 'Zhiliao', username: 'ZhiliaoTestBot' } });
     if (method === 'sendMessage' || method === 'sendInvoice') return void res.json({ ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body['chat_id']), type: 'private' } } });
+    if (method === 'answerPreCheckoutQuery') {
+      const checkout = checkouts.get(String(body['pre_checkout_query_id']));
+      if (checkout && body['ok'] === true) {
+        checkouts.delete(String(body['pre_checkout_query_id']));
+        const successful_payment = { currency: 'XTR', total_amount: checkout.totalAmount, invoice_payload: checkout.payload, telegram_payment_charge_id: `stx${++updateId}`, provider_payment_charge_id: '' };
+        pending.push({ update_id: ++updateId, message: { message_id: ++messageId, date: Math.floor(Date.now() / 1000), from: checkout.user, chat: { id: checkout.user.id, first_name: checkout.user.first_name, type: 'private' }, successful_payment } } as Update);
+      }
+      return void res.json({ ok: true, result: true });
+    }
     if (method === 'createChatInviteLink') {
       const creator = { id: Number(botId), is_bot: true, first_name: 'Zhiliao' };
       const invite = { invite_link: `https://t.me/+invite${calls.length}`, creator, creates_join_request: false, is_primary: false, is_revoked: false, name: body['name'], member_limit: body['member_limit'] };
@@ -85,5 +111,16 @@ export async function startFakeBotApi(botId: string) {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { apiRoot: `http://127.0.0.1:${port}`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  /** The user taps Pay on the last invoice sent to them: Telegram asks the bot to confirm the checkout. */
+  const pay = (user: { id: number; first_name: string }) => {
+    const invoice = calls.filter((c) => c.method === 'sendInvoice' && String(c.body['chat_id']) === String(user.id)).at(-1);
+    if (!invoice) throw new Error(`no invoice was sent to ${user.id}`);
+    const id = `pcq-${++updateId}`;
+    const payload = String(invoice.body['payload']);
+    const totalAmount = (invoice.body['prices'] as Array<{ amount: number }>).reduce((sum, p) => sum + p.amount, 0);
+    checkouts.set(id, { user: { ...user, is_bot: false }, payload, totalAmount });
+    pending.push({ update_id: updateId, pre_checkout_query: { id, from: { ...user, is_bot: false }, currency: 'XTR', total_amount: totalAmount, invoice_payload: payload } } as Update);
+    return { payload, totalAmount };
+  };
+  return { apiRoot: `http://127.0.0.1:${port}`, calls, pay, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -1,5 +1,5 @@
 import { WechatyBuilder, types, type Wechaty } from 'wechaty';
-import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { mock } from 'wechaty-puppet-mock';
 import { sql } from 'drizzle-orm';
 import { createWechatChannel, type WechatBot } from '../../adapters/wechat/index.js';
 import { createLogger, createMetrics } from '../../adapters/index.js';
@@ -8,37 +8,7 @@ import { systemClock, type Repositories } from '../../core/index.js';
 import { loadIntentModel } from '../../core/understanding/index.js';
 import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
-
-type FriendshipPayload = { id: string; contactId: string; hello: string; type: types.Friendship; ticket: string; timestamp: number };
-type UrlPayload = { url: string; title: string; description?: string };
-
-/** The official mock puppet, plus the friendship payloads it leaves empty and a record of link cards it drops. */
-class RecordingPuppetMock extends PuppetMock {
-  readonly friendships = new Map<string, FriendshipPayload>();
-  readonly urlLinks: Array<{ conversationId: string; payload: UrlPayload }> = [];
-  readonly accepted: string[] = [];
-  override async friendshipRawPayload(id: string): Promise<FriendshipPayload> {
-    const payload = this.friendships.get(id);
-    if (!payload) throw new Error(`no friendship ${id}`);
-    return payload;
-  }
-  override async friendshipAccept(id: string): Promise<void> {
-    this.accepted.push(id);
-  }
-  override async messageSendUrl(conversationId: string, payload: UrlPayload): Promise<void> {
-    this.urlLinks.push({ conversationId, payload });
-  }
-}
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { RecordingPuppetMock, until } from './wechat-support.js';
 
 describe.each(testTargets())('WeChat bot end to end with wechaty-puppet-mock on %s', (target) => {
   let database: Database;

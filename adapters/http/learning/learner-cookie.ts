@@ -8,9 +8,9 @@ const YEAR_MS = 365 * 86_400_000;
 const mac = (secret: string, followerId: string) => createHmac('sha256', secret).update(`learner/v1|${followerId}`).digest('base64url');
 
 /**
- * The follower this browser belongs to: set the first time it opens one of their lesson links,
- * signed so it cannot be edited. A browser holding one learner's cookie is refused another
- * learner's links (they were forwarded).
+ * The follower this browser belongs to: set once the viewer proved, with the learner code from
+ * their own chat, that they are the learner a link was sent to; signed so it cannot be edited. A
+ * browser holding one learner's cookie is refused another learner's links (they were forwarded).
  */
 export function learnerOf(req: Request, secret: string): string | undefined {
   const value = readCookie(req, LEARNER_COOKIE);

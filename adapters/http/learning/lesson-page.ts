@@ -5,7 +5,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&a
 function page(lang: string, title: string, body: string): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title>
-<style>body{font:17px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}a.button{display:inline-block;padding:.6rem 1rem;background:#2b6cb0;color:#fff;border-radius:6px;text-decoration:none}video{width:100%}.muted{color:#777}</style>
+<style>body{font:17px/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}a.button{display:inline-block;padding:.6rem 1rem;background:#2b6cb0;color:#fff;border-radius:6px;text-decoration:none}video{width:100%}.muted{color:#777}.error{color:#b00020}</style>
 </head><body>${body}</body></html>`;
 }
 
@@ -30,4 +30,15 @@ export function lessonPage(opened: OpenLesson, locale: string): string {
 /** A refusal as a small page in the reader's language. */
 export function refusalPage(message: string, locale: string): string {
   return page(locale.startsWith('zh') ? 'zh-CN' : 'en', message, `<p>${escapeHtml(message)}</p>`);
+}
+
+/**
+ * The learner-code form shown to a viewer we cannot identify: it posts back to the link, in the
+ * reader's language, with what went wrong last time (a wrong code) when there is something.
+ */
+export function identifyPage(locale: string, action: string, problem?: string): string {
+  const text = learningText(locale);
+  const error = problem ? `<p class="error" role="alert">${escapeHtml(problem)}</p>` : '';
+  return page(locale.startsWith('zh') ? 'zh-CN' : 'en', text.codeLabel, `<p>${escapeHtml(text.identifyPrompt)}</p>${error}
+<form method="post" action="${escapeHtml(action)}"><label>${escapeHtml(text.codeLabel)} <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required></label> <button type="submit">${escapeHtml(text.confirm)}</button></form>`);
 }

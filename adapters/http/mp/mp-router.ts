@@ -27,6 +27,8 @@ export interface MpRouterDeps {
   notifications: PayNotifyDeps['notifications'];
   /** The payment sandbox (development and tests only): adds `POST /sandbox/pay`. */
   sandbox?: SandboxPayer;
+  /** Runs once per newly paid order: the lessons go to the buyer's WeChat chat. */
+  onPaid?: PayNotifyDeps['onPaid'];
 }
 
 /**
@@ -48,7 +50,11 @@ export function createMpRouter(deps: MpRouterDeps): Router {
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
   router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway }, requireSession));
   router.use(
-    createPayNotifyRouter({ keys: deps.payment?.keys, provider: deps.payment?.gateway.provider === 'sandbox' ? 'sandbox' : 'wechat_pay', uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger }),
+    createPayNotifyRouter({
+      keys: deps.payment?.keys, provider: deps.payment?.gateway.provider === 'sandbox' ? 'sandbox' : 'wechat_pay', uow: deps.uow, clock: deps.clock, metrics: deps.metrics,
+      orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger,
+      ...(deps.onPaid ? { onPaid: deps.onPaid } : {}),
+    }),
   );
   if (deps.sandbox) router.use(createSandboxPayRouter({ sandbox: deps.sandbox, orders: deps.repos.orders }, requireSession));
   return router;

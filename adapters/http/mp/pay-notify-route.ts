@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Router, type Response } from 'express';
-import { confirmPayment, ConflictError, NotFoundError, ValidationError, type Clock, type CoreMetrics, type Logger, type OrderRepository, type UnitOfWork } from '../../../core/index.js';
+import { confirmPayment, ConflictError, NotFoundError, ValidationError, type Clock, type CoreMetrics, type Logger, type Order, type OrderRepository, type UnitOfWork } from '../../../core/index.js';
 import { fromOutTradeNo, verifyNotification } from '../../payments/wechat-pay/index.js';
 
 export interface PayNotifyDeps {
@@ -14,6 +14,12 @@ export interface PayNotifyDeps {
   orders: OrderRepository;
   notifications: { hasSeen(nonce: string): Promise<boolean>; remember(nonce: string, notificationId: string, orderId: string | null, at: Date): Promise<void> };
   logger: Logger;
+  /**
+   * After an order is newly paid (not on a redelivery): delivers the course to the buyer in chat.
+   * Its failure is logged and does not fail the notification: the order is paid either way, and
+   * the buyer finds the course in the mini-program.
+   */
+  onPaid?: (order: Order) => Promise<void>;
 }
 
 /** WeChat Pay's expected failure answer; it retries on anything but 2xx. */
@@ -60,7 +66,7 @@ export function createPayNotifyRouter(deps: PayNotifyDeps): Router {
     if (tx.trade_state !== 'SUCCESS') return fail(res, 400, `trade_state ${tx.trade_state} is not SUCCESS`);
     if (tx.amount.currency !== 'CNY') return fail(res, 400, `currency ${tx.amount.currency} is not CNY`);
     try {
-      const { isNew } = await confirmPayment(
+      const { order: paid, isNew } = await confirmPayment(
         { uow: deps.uow, clock: deps.clock, metrics: deps.metrics },
         {
           orderId: order.id,
@@ -73,6 +79,7 @@ export function createPayNotifyRouter(deps: PayNotifyDeps): Router {
       );
       await deps.notifications.remember(verdict.nonce, verdict.notificationId, order.id, deps.clock.now());
       log.info({ orderId: order.id, isNew }, isNew ? 'order paid' : 'payment notification redelivered; order already paid');
+      if (isNew && deps.onPaid) await deps.onPaid(paid).catch((error: unknown) => log.error({ err: error, orderId: order.id }, 'paid order not delivered in chat; the buyer finds it in the mini-program'));
       res.status(204).end();
     } catch (error) {
       if (error instanceof ValidationError || error instanceof ConflictError || error instanceof NotFoundError) {

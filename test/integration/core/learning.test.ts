@@ -118,12 +118,14 @@ describe.each(testTargets())('learning on %s', (target) => {
     const open = (viewerFollowerId?: string) => openLessonByLink(deps, { token, secret: SECRET, viewerFollowerId, platform: 'web' });
     expect(await open(followerId)).toMatchObject({ ok: true, opened: { lesson: { id: lessonIds[0] } } });
     expect(await open(other.followerId)).toEqual({ ok: false, reason: 'forwarded' });
+    // A click nobody can be identified behind may be a forwarded one: the owner must prove it is them.
+    expect(await open()).toEqual({ ok: false, reason: 'unidentified', followerId });
     await refundOrder({ uow: new PgUnitOfWork(database.db), clock, gateways: new Map() }, { orderId, actor: 'admin:test', reason: 'asked' });
     await expect(open(followerId)).rejects.toBeInstanceOf(AccessDeniedError);
     await expect(courseProgress(deps, { followerId, courseId: course.id })).rejects.toMatchObject({ code: 'not_enrolled' });
     expect(await listMyCourses(deps, { followerId })).toEqual([]);
     clock.advance(DAY);
-    expect(await openLessonByLink(deps, { token: signLessonLink(other.followerId, lessonIds[0]!, clock.now(), SECRET), secret: SECRET, platform: 'web' })).toEqual({ ok: false, reason: 'expired' });
+    expect(await openLessonByLink(deps, { token: signLessonLink(other.followerId, lessonIds[0]!, clock.now(), SECRET), secret: SECRET, viewerFollowerId: other.followerId, platform: 'web' })).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('builds the start-learning replies with a signed link to the next lesson', async () => {

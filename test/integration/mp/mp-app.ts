@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Express } from 'express';
-import { createMpRouter, HttpWechatApiClient } from '../../../adapters/http/mp/index.js';
+import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../../../adapters/http/mp/index.js';
 import { buildRecommender } from '../../../bots/wire-recommender.js';
 import { createLogger, createMetrics } from '../../../adapters/index.js';
 import { WechatPayClient, WechatPayGateway } from '../../../adapters/payments/wechat-pay/index.js';
@@ -17,6 +17,7 @@ export interface MpAppOptions {
   code2SessionBase?: string;
   pay?: { apiBase: string; merchantPrivateKey: KeyObject; platformPublicKey: KeyObject };
   eventsPerMinute?: number;
+  onPaid?: MpRouterDeps['onPaid'];
 }
 
 /** The real express app with /mp mounted as the all-in-one process mounts it, over a test database. */
@@ -50,6 +51,7 @@ export function createMpTestApp(database: Database, options: MpAppOptions): { ap
     wechat,
     payment,
     notifications: new PgMpPayNotificationLog(database.db),
+    ...(options.onPaid ? { onPaid: options.onPaid } : {}),
   });
   const { app } = createTestApp(database, { clock: options.clock, mounts: [{ path: '/mp', router, access: 'public' }] });
   return { app, repos };
