@@ -13,3 +13,4 @@ export * from './accounts/index.js';
 export * from './random.js';
 export * from './conversation/index.js';
 export * from './learning/index.js';
+export * from './risk/index.js';

@@ -19,3 +19,4 @@ export { createSettingsRouter, type ChannelInfo, type ChannelDetails } from './r
 export { createAuditLogRouter, type AuditLogReader } from './routes/audit-log.js';
 export { createOpenApiRouter, buildOpenApiDocument } from './routes/openapi.js';
 export { createConsoleStaticRouter } from './routes/console-static.js';
+export { createRiskRouter } from './routes/risk.js';

@@ -1,6 +1,7 @@
 import { courseTitle, formatMoney, type Course } from '../catalog/course.js';
 import { ZhiliaoError } from '../errors.js';
 import { createPendingOrder } from '../orders/create-pending-order.js';
+import { riskText } from '../risk/risk-text.js';
 import { matchCourseReference, type Budget } from '../understanding/index.js';
 import { courseListReply, courseTitlesOf, onSaleCourses, pickACourseReplies, recommendReplies, resolveCourse } from './catalogue-replies.js';
 import { displayPrice } from './course-cards.js';
@@ -95,6 +96,13 @@ export async function buyReplies(turn: DialogTurn, courseId: string): Promise<Re
   try {
     const { order } = await createPendingOrder(turn.deps, { followerId: turn.follower.id, courseId: course.id, provider });
     await recordDerivedEvent(turn, `checkout:${course.id}`, { kind: 'checkout', courseId: course.id, payload: { orderId: order.id } });
+    // A follower under risk review gets no invoice: the order waits for an admin's verdict.
+    const risk = turn.deps.recordEventsDeps.risk;
+    if (risk?.isUnderReview(turn.follower.id)) {
+      await risk.holdCheckout(order.id, turn.follower.id);
+      turn.change.pending = null;
+      return [textReply(riskText(turn.locale).orderUnderReview, menuButtons(turn))];
+    }
     return [
       {
         type: 'invoice',
