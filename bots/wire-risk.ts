@@ -1,11 +1,21 @@
-import { createRiskRouter } from '../adapters/index.js';
-import { loadRiskSettings } from '../core/index.js';
-import { PgRiskStore, PgRiskUnitOfWork } from '../models/index.js';
+import { createRiskRouter, type Mount } from '../adapters/index.js';
+import { loadRiskSettings, type Clock, type RiskMonitor } from '../core/index.js';
+import { PgRiskStore, PgRiskUnitOfWork, type Db } from '../models/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
 /** How often a process rereads risk decisions and thresholds made elsewhere (an admin in another process). */
 export const RISK_REFRESH_MS = 30_000;
+
+/**
+ * The admin API of risk control over one database; the process wiring and the tests mount the same.
+ *
+ * @example
+ * wiring.mounts.push(createRiskMount({ db, clock, monitor: ctx.risk }));
+ */
+export function createRiskMount(deps: { db: Db; clock: Clock; monitor: RiskMonitor }): Mount {
+  return { path: '/api', router: createRiskRouter({ uow: new PgRiskUnitOfWork(deps.db), store: new PgRiskStore(deps.db), clock: deps.clock, monitor: deps.monitor }), access: 'admin' };
+}
 
 /**
  * Wires risk control: the admin API (`/api/risk/…`, when `withApi`) and a service that keeps this
@@ -17,9 +27,7 @@ export const RISK_REFRESH_MS = 30_000;
  */
 export async function wireRisk(ctx: CoreContext, wiring: Wiring, options: { withApi: boolean }): Promise<void> {
   const uow = new PgRiskUnitOfWork(ctx.database.db);
-  if (options.withApi) {
-    wiring.mounts.push({ path: '/api', router: createRiskRouter({ uow, store: new PgRiskStore(ctx.database.db), clock: ctx.clock, monitor: ctx.risk }), access: 'admin' });
-  }
+  if (options.withApi) wiring.mounts.push(createRiskMount({ db: ctx.database.db, clock: ctx.clock, monitor: ctx.risk }));
   let timer: NodeJS.Timeout | undefined;
   const refresh = async () => {
     try {

@@ -34,12 +34,12 @@ export class PgRiskStore implements RiskStore {
     if (decisions.length === 0) return;
     // The newest decision per follower wins the row; every decision goes to the history. One
     // statement for the batch: the scorer writes in the background, many followers at a time.
-    const rows = JSON.stringify(decisions.map((d) => ({ follower_id: d.followerId, status: d.status, score: d.score, reasons: d.reasons, actor: d.actor, at: d.at.toISOString() })));
+    const rows = JSON.stringify(decisions.map((d, ord) => ({ ord, follower_id: d.followerId, status: d.status, score: d.score, reasons: d.reasons, actor: d.actor, at: d.at.toISOString() })));
     await queryRows(
       this.db,
       sql`WITH input AS (
             SELECT x.follower_id::uuid AS follower_id, x.status, x.score, x.reasons, x.actor, x.at::timestamptz AS at, x.ord
-            FROM jsonb_to_recordset(${rows}::jsonb) WITH ORDINALITY AS x(follower_id text, status text, score int, reasons jsonb, actor text, at text, ord int)
+            FROM jsonb_to_recordset(${rows}::jsonb) AS x(ord int, follower_id text, status text, score int, reasons jsonb, actor text, at text)
             WHERE EXISTS (SELECT 1 FROM followers f WHERE f.id = x.follower_id::uuid)
           ), history AS (
             INSERT INTO risk_decisions (follower_id, decision, score, reasons, actor, at)

@@ -48,7 +48,10 @@ export function createMpRouter(deps: MpRouterDeps): Router {
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
   router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway, ...(risk ? { risk } : {}) }, requireSession));
   router.use(
-    createPayNotifyRouter({ keys: deps.payment?.keys, uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger, ...(risk ? { risk } : {}) }),
+    createPayNotifyRouter({
+      keys: deps.payment?.keys, uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger,
+      ...(risk ? { risk } : {}),
+    }),
   );
   return router;
 }
