@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_RISK_SETTINGS, loadRiskSettings, reviewRiskCase, RISK_STATUSES, saveRiskSettings, type Clock, type RiskCase, type RiskMonitor, type RiskStore, type RiskUnitOfWork } from '../../../core/index.js';
 import { principalOf, requireRole } from '../auth/console-auth.js';
 
-const casesQuery = z.object({
+export const riskCasesQuery = z.object({
   status: z.enum(RISK_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -25,7 +25,7 @@ export function createRiskRouter(deps: { uow: RiskUnitOfWork; store: RiskStore; 
   router.use('/risk', requireRole('admin'));
 
   router.get('/risk/cases', async (req, res) => {
-    const query = casesQuery.parse(req.query);
+    const query = riskCasesQuery.parse(req.query);
     const cases = await deps.store.listCases({ ...(query.status ? { status: query.status } : {}), limit: query.limit });
     res.json({ items: cases.map(toDto) });
   });

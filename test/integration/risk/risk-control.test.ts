@@ -5,7 +5,7 @@ import { createLogger } from '../../../adapters/index.js';
 import { buildRecommender } from '../../../bots/wire-recommender.js';
 import { createRiskMount } from '../../../bots/wire-risk.js';
 import {
-  ACTIONS, createPendingOrder, InboundConversation, recordEvents, recordEventsSeeingFollowers, RiskMonitor, systemClock,
+  ACTIONS, createPendingOrder, InboundConversation, reviewCheckout, recordEvents, recordEventsSeeingFollowers, RiskMonitor, systemClock,
   type DialogDeps, type Inbound, type RecordEventsDeps, type Recipient, type Reply, type ReplyOutbox, type SendResult,
 } from '../../../core/index.js';
 import { createRepositories, PgDialogMemoryStore, PgRiskStore, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
@@ -188,6 +188,21 @@ describe.each(testTargets())('risk control on %s', (target) => {
       expect(textsOf(outbox)[0]).toBe('Your order is being reviewed. We will let you know once it is approved; sorry for the wait.');
       const holds = await queryRows<{ status: string }>(database.db, sql`SELECT o.status FROM risk_order_holds h JOIN orders o ON o.id = h.order_id WHERE h.follower_id = ${followerId}::uuid`);
       expect(holds).toEqual([{ status: 'pending' }]);
+    });
+
+    it("refuses Telegram's pre-checkout for a follower flagged after the invoice went out, and holds the order", async () => {
+      const chatId = `precheckout-${target}`;
+      await conversation.answer(turn(chatId, 1, { text: 'hello' }));
+      const followerId = outbox.queued.find((q) => q.to.chatId === chatId)!.to.followerId;
+      const repos = createRepositories(database.db);
+      const course = (await repos.courses.findById(courseIds[3]!))!;
+      const { order } = await createPendingOrder({ uow: deps.uow, clock: systemClock }, { followerId, courseId: course.id, provider: 'telegram_stars' });
+      const query = { payerExternalId: chatId, orderId: order.id, courseId: course.id, currency: 'XTR', totalAmount: order.amountMinor, locale: 'zh-CN' as const };
+      expect(await reviewCheckout(repos, query, monitor)).toEqual({ ok: true });
+      monitor.applyReview(followerId, 'flagged', []);
+      expect(await reviewCheckout(repos, query, monitor)).toEqual({ ok: false, message: '你的订单正在审核中，审核通过后我们会通知你。给你带来不便，敬请谅解。' });
+      const holds = await queryRows<{ order_id: string }>(database.db, sql`SELECT order_id FROM risk_order_holds WHERE follower_id = ${followerId}::uuid`);
+      expect(holds).toEqual([{ order_id: order.id }]);
     });
 
     it('never answers a blocked follower', async () => {
