@@ -33,7 +33,8 @@ describe.each(testTargets())('mini-program orders and WeChat Pay notifications o
     servers = [code2Session.server, pay.server];
     const [wechatBase, payBase] = await Promise.all(servers.map(listen));
     risk = new RiskMonitor({ clock, logger: createLogger('silent'), store: new PgRiskStore(database.db) });
-    ({ app, repos } = createMpTestApp(database, { clock, risk, code2SessionBase: wechatBase, pay: { apiBase: payBase!, merchantPrivateKey: merchant.privateKey, platformPublicKey: platform.publicKey } }));
+    const payOptions = { apiBase: payBase!, merchantPrivateKey: merchant.privateKey, platformPublicKey: platform.publicKey };
+    ({ app, repos } = createMpTestApp(database, { clock, risk, code2SessionBase: wechatBase, pay: payOptions }));
     document = (await request(app).get('/mp/openapi.json').expect(200)).body as Record<string, unknown>;
   });
   afterAll(async () => {
