@@ -3,9 +3,10 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createLogger } from '../../../adapters/index.js';
 import { buildRecommender } from '../../../bots/wire-recommender.js';
+import { loadIntentModel } from '../../../core/understanding/index.js';
 import { createRiskMount } from '../../../bots/wire-risk.js';
 import {
-  ACTIONS, createPendingOrder, InboundConversation, reviewCheckout, recordEvents, recordEventsSeeingFollowers, RiskMonitor, systemClock,
+  ACTIONS, createPendingOrder, DEFAULT_RISK_SETTINGS, InboundConversation, reviewCheckout, recordEvents, recordEventsSeeingFollowers, RiskMonitor, systemClock,
   type DialogDeps, type Inbound, type RecordEventsDeps, type Recipient, type Reply, type ReplyOutbox, type SendResult,
 } from '../../../core/index.js';
 import { createRepositories, PgDialogMemoryStore, PgRiskStore, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
@@ -151,6 +152,7 @@ describe.each(testTargets())('risk control on %s', (target) => {
       const { recommender } = buildRecommender({ db: database.db, repos, clock: systemClock, logger });
       const dialog: DialogDeps = {
         repos, uow: deps.uow, clock: systemClock, recordEventsDeps: deps, recommender, memory: new PgDialogMemoryStore(database.db), checkoutProvider: 'telegram_stars',
+        intentModel: loadIntentModel(),
       };
       outbox = new QueuedReplies();
       conversation = new InboundConversation({ dialog, events: { recordSeeingFollowers: (inputs) => recordEventsSeeingFollowers(deps, inputs) }, outbox, logger });
@@ -166,6 +168,8 @@ describe.each(testTargets())('risk control on %s', (target) => {
 
     it('answers a fast writer up to the limit, then one polite notice, then silence', async () => {
       const chatId = `throttle-${target}`;
+      // An hour's window: how long the turns take on a loaded machine cannot move them out of it.
+      monitor.useSettings({ ...monitor.currentSettings, chatThrottle: { messages: 8, windowSeconds: 3600 } });
       const { messages } = monitor.currentSettings.chatThrottle;
       for (let n = 0; n < messages + 3; n++) await conversation.answer(turn(chatId, n, { text: `help ${n}` }));
       const texts = outbox.queued.filter((q) => q.to.chatId === chatId).flatMap((q) => q.replies.map((r) => ('text' in r ? r.text : r.type)));
@@ -173,6 +177,7 @@ describe.each(testTargets())('risk control on %s', (target) => {
       expect(notices).toHaveLength(1);
       expect(texts.at(-1)).toBe(notices[0]);
       expect(outbox.queued.filter((q) => q.to.chatId === chatId)).toHaveLength(messages + 1);
+      monitor.useSettings(DEFAULT_RISK_SETTINGS);
     });
 
     it('holds the checkout of a follower under review: no invoice, the order kept for review', async () => {
