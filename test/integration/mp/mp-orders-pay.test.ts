@@ -143,10 +143,13 @@ describe.each(testTargets())('mini-program orders and WeChat Pay notifications o
     const malformed = await request(app).post('/mp/pay/notify').set(genuine.headers).set('Content-Type', 'application/json').send('{not json');
     expect(malformed.status).toBeGreaterThanOrEqual(400);
     expect(await stateOf(orderId, who.followerId)).toEqual(before);
+    // A notification that fails against its order (the wrong amount) is a risk signal for the order's follower; forgeries name nobody.
+    expect(risk.featureVectors().get(who.followerId)?.paymentFailures).toBe(1);
     // The genuine one still goes through afterwards.
     expect((await notify(genuine)).status).toBe(204);
     expect((await stateOf(orderId, who.followerId)).order?.status).toBe('paid');
   });
+
   it('flags accounts signing in from one device, and holds their checkout: 202, no prepay, the order kept for review', async () => {
     const deviceId = `device-${randomUUID()}`;
     const accounts = [];

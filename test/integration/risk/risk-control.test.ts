@@ -6,7 +6,7 @@ import { buildRecommender } from '../../../bots/wire-recommender.js';
 import { loadIntentModel } from '../../../core/understanding/index.js';
 import { createRiskMount } from '../../../bots/wire-risk.js';
 import {
-  ACTIONS, createPendingOrder, DEFAULT_RISK_SETTINGS, InboundConversation, reviewCheckout, recordEvents, recordEventsSeeingFollowers, RiskMonitor, systemClock,
+  ACTIONS, confirmPayment, createPendingOrder, DEFAULT_RISK_SETTINGS, InboundConversation, refundOrder, reviewCheckout, recordEvents, recordEventsSeeingFollowers, RiskMonitor, systemClock,
   type DialogDeps, type Inbound, type RecordEventsDeps, type Recipient, type Reply, type ReplyOutbox, type SendResult,
 } from '../../../core/index.js';
 import { createRepositories, PgDialogMemoryStore, PgRiskStore, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
@@ -69,6 +69,18 @@ describe.each(testTargets())('risk control on %s', (target) => {
     expect(found).toMatchObject({ status: 'flagged', score: 60, reasons: [{ code: 'event_burst', params: { count: 40, windowSeconds: 60 } }], heldOrders: 0 });
     const decisions = await queryRows<{ actor: string; decision: string }>(database.db, sql`SELECT actor, decision FROM risk_decisions WHERE follower_id = ${followerId}::uuid`);
     expect(decisions).toEqual([{ actor: 'risk-scorer', decision: 'flagged' }]);
+  });
+
+  it('flags pay-then-refund, again: refunds are reported to the scorer by the refund use case', async () => {
+    const [first] = await recordEvents(deps, [{ kind: 'follow', platform: 'wechat', externalId: `refunder-${target}`, identity: { kind: 'wechat', externalId: `refunder-${target}` } }]);
+    const followerId = (first as { followerId: string }).followerId;
+    for (const courseId of courseIds.slice(0, 2)) {
+      const { order } = await createPendingOrder({ uow: deps.uow, clock: systemClock }, { followerId, courseId, provider: 'manual' });
+      await confirmPayment({ uow: deps.uow, clock: systemClock }, { orderId: order.id, provider: 'manual', providerChargeId: `charge-${order.id}`, amountMinor: order.amountMinor, currency: order.currency });
+      await refundOrder({ uow: deps.uow, clock: systemClock, gateways: new Map(), risk: monitor }, { orderId: order.id, actor: 'test', reason: 'changed my mind' });
+    }
+    expect(monitor.assess(followerId).reasons).toEqual([{ code: 'pay_refund_cycles', params: { refunds: 2, windowDays: 30 } }]);
+    expect(monitor.statusOf(followerId)).toBe('flagged');
   });
 
   it('leaves followers under review out of a broadcast audience, counted by reason', async () => {
