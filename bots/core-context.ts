@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createMetrics, createLogger, type Logger, type Metrics } from '../adapters/index.js';
-import { DEMO_ANOMALY_BASELINE, loadRiskSettings, RiskMonitor, systemClock, type Clock, type Recommender, type Repositories, type RecordEventsDeps, type UnitOfWork } from '../core/index.js';
+import { OpenAiChatModel } from '../adapters/outbound/index.js';
+import { DEMO_ANOMALY_BASELINE, loadRiskSettings, RiskMonitor, systemClock, type Clock, type LanguageModel, type Recommender, type Repositories, type RecordEventsDeps, type UnitOfWork } from '../core/index.js';
 import { createRepositories, migrate, openDatabase, PgRiskStore, PgRiskUnitOfWork, PgUnitOfWork, seedDemoAudience, seedDemoCatalogue, seedDemoLearning, type Database } from '../models/index.js';
 import type { Config } from './config/index.js';
 import { buildRecommender } from './wire-recommender.js';
@@ -22,6 +23,8 @@ export interface CoreContext {
   recommender: Recommender;
   /** Its engine's artifacts and full retrain, for the processes that train. */
   recommenderEngine: Omit<ReturnType<typeof buildRecommender>, 'recommender'>;
+  /** The optional language model for free questions (LLM_BASE_URL and LLM_MODEL); undefined when off. */
+  languageModel?: LanguageModel;
 }
 
 /**
@@ -87,5 +90,6 @@ export function createCoreContext(config: Config, database: Database, logger: Lo
     risk,
     recommender,
     recommenderEngine,
+    ...(config.llm ? { languageModel: new OpenAiChatModel({ ...config.llm, logger: logger.child({ component: 'language-model' }) }) } : {}),
   };
 }

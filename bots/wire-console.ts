@@ -12,6 +12,7 @@ import {
   createConsoleAuth,
   createConsoleStaticRouter,
   createDashboardRouter,
+  createInboxRouter,
   createOpenApiRouter,
   createSettingsRouter,
   createTokensRouter,
@@ -19,8 +20,10 @@ import {
   type ChannelInfo,
   type Mount,
 } from '../adapters/index.js';
-import { ensureFirstAdmin, type Clock, type PasswordHasher } from '../core/index.js';
-import { createConsoleRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, PgLearningRepository, type Db } from '../models/index.js';
+import { ensureFirstAdmin, type Clock, type Logger, type Messenger, type PasswordHasher, type Platform } from '../core/index.js';
+import {
+  createConsoleRepositories, createRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, PgHandoffRepository, PgLearningRepository, type Db,
+} from '../models/index.js';
 import { resolveAdminApiToken, resolveGeneratedSecret } from './admin-token.js';
 import type { Config } from './config/index.js';
 import type { CoreContext } from './core-context.js';
@@ -41,7 +44,7 @@ export interface ConsoleParts {
  * both run the same composition.
  *
  * @example
- * const parts = createConsoleParts({ db, clock, console: config.console, adminApiToken, channels: () => [] });
+ * const parts = createConsoleParts({ db, clock, console: config.console, adminApiToken, channels: () => [], logger });
  */
 export function createConsoleParts(deps: {
   db: Db;
@@ -53,6 +56,9 @@ export function createConsoleParts(deps: {
   hasher?: PasswordHasher;
   /** Details shown next to each channel's status in Settings (e.g. `telegramBotDetails`). */
   channelDetails?: () => Promise<Record<string, ChannelDetails>>;
+  /** The chat bots of this process (`wiring.messengers`, read per request): inbox replies go through them. */
+  messengers?: ReadonlyMap<Platform, Messenger>;
+  logger: Logger;
 }): ConsoleParts {
   const uow = new PgConsoleUnitOfWork(deps.db);
   const hasher = deps.hasher ?? new Argon2PasswordHasher();
@@ -77,6 +83,7 @@ export function createConsoleParts(deps: {
     createDashboardRouter({ dashboard: new PgDashboardQueries(deps.db), uow, clock: deps.clock }),
     createSettingsRouter({ uow, channels: deps.channels, ...(deps.channelDetails ? { channelDetails: deps.channelDetails } : {}) }),
     createAuditLogRouter({ audit: new PgAuditLogReader(deps.db) }),
+    createInboxRouter(inboxDeps(deps)),
   ];
   return {
     firstMounts: [
@@ -87,6 +94,22 @@ export function createConsoleParts(deps: {
     mounts: [{ path: '/console', router: createConsoleStaticRouter(deps.distDir ?? CONSOLE_DIST_DIR), access: 'public' }],
     adminAuth,
     hasher,
+  };
+}
+
+/** The inbox's reads and its reply path: the bot of each platform that runs in this process. */
+function inboxDeps(deps: { db: Db; clock: Clock; logger: Logger; messengers?: ReadonlyMap<Platform, Messenger> }) {
+  const repos = createRepositories(deps.db);
+  return {
+    inbox: new PgHandoffRepository(deps.db),
+    followers: repos.followers,
+    events: repos.events,
+    entitlements: repos.entitlements,
+    courses: repos.courses,
+    audit: repos.audit,
+    messengers: (platform: Platform) => deps.messengers?.get(platform),
+    clock: deps.clock,
+    logger: deps.logger,
   };
 }
 
@@ -140,6 +163,8 @@ export async function wireConsole(ctx: CoreContext, wiring: Wiring): Promise<voi
     adminApiToken,
     channels: () => wiring.channels,
     channelDetails: telegramBotDetails(ctx.config.telegram),
+    messengers: wiring.messengers,
+    logger: ctx.logger,
   });
   const firstAdmin = await firstAdminCredentials(ctx.config);
   const created = await ensureFirstAdmin(

@@ -3,9 +3,12 @@ import {
   createStarsRefundRouter, createTelegramBot, createTelegramWebhookRouter, RateLimiter, TelegramGroupInvites, TelegramMessenger, TelegramStarsGateway, UpdateProcessor, botIdOf,
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
-import { BatchedDialogMemoryStore, CachedCourseCatalogue, type ChatLearning, type Clock, type DialogDeps, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork } from '../core/index.js';
+import {
+  BatchedDialogMemoryStore, CachedCourseCatalogue, DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF,
+  type ChatLearning, type Clock, type DialogDeps, type LanguageModel, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork,
+} from '../core/index.js';
 import { loadIntentModel, type IntentModel } from '../core/understanding/index.js';
-import { PgDialogMemoryStore, PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
+import { PgDialogMemoryStore, PgHandoffRepository, PgLearningRepository, PgReplyQueue, PgSendLogRepository, PgTelegramUpdateRepository, type Db } from '../models/index.js';
 import type { Update } from 'telegraf/types';
 import type { TelegramConfig } from './config/telegram.js';
 import type { CoreContext } from './core-context.js';
@@ -25,6 +28,10 @@ export interface TelegramChannelParts {
   learning?: ChatLearning;
   /** The understanding model, loaded at start; without it the first text message loads it. */
   intentModel?: IntentModel;
+  /** The optional language model for free questions (`ctx.languageModel`). */
+  languageModel?: LanguageModel;
+  /** Free-text turns not understood in a row before a person takes over (0: never); the default without it. */
+  misunderstoodTurnsBeforeHandoff?: number;
   timer?: Timer;
   /** Per-update phase timings (the benchmark's profile). */
   onPhases?: (phases: UpdatePhases) => void;
@@ -47,6 +54,9 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
     repos, uow: parts.uow, clock: parts.clock, recordEventsDeps: parts.recordEventsDeps, recommender: parts.recommender, checkoutProvider: 'telegram_stars',
     memory: new BatchedDialogMemoryStore(new PgDialogMemoryStore(parts.db)),
     ...(parts.intentModel ? { intentModel: parts.intentModel } : {}),
+    ...(parts.languageModel ? { languageModel: parts.languageModel } : {}),
+    courseOutlines: new PgLearningRepository(parts.db),
+    handoff: { desk: new PgHandoffRepository(parts.db), misunderstoodTurnsBeforeHandoff: parts.misunderstoodTurnsBeforeHandoff ?? DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF },
   };
   const processorRef: { current?: UpdateProcessor } = {};
   const { bot, drain } = createTelegramBot({
@@ -137,6 +147,8 @@ export async function wireTelegram(ctx: CoreContext, wiring: Wiring): Promise<vo
       ...(wiring.learning ? { learning: wiring.learning } : {}),
       // Trained once per process, here at start, so no chat turn waits for it.
       intentModel: loadIntentModel(),
+      ...(ctx.languageModel ? { languageModel: ctx.languageModel } : {}),
+      misunderstoodTurnsBeforeHandoff: ctx.config.handoff.misunderstoodTurnsBeforeHandoff,
     },
     config,
     config.botToken,

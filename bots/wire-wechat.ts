@@ -140,6 +140,8 @@ export async function wireWechatBot(ctx: CoreContext, wiring: Wiring, recommende
     recommender,
     // Trained once per process, here at start, so no chat turn waits for it.
     intentModel: loadIntentModel(),
+    ...(ctx.languageModel ? { languageModel: ctx.languageModel } : {}),
+    misunderstoodTurnsBeforeHandoff: ctx.config.handoff.misunderstoodTurnsBeforeHandoff,
     logger: ctx.logger,
     pacing: config.bot.pacing,
     friends: { autoAccept: config.bot.autoAcceptFriends, keywords: config.bot.friendKeywords },

@@ -32,6 +32,9 @@ export class ConflictError extends ZhiliaoError {}
 /** The caller is not allowed to do this (maps to 401/403). */
 export class AccessDeniedError extends ZhiliaoError {}
 
+/** Something this operation depends on cannot be reached or is not running here (maps to 503). */
+export class UnavailableError extends ZhiliaoError {}
+
 /** Input of the wrong shape: a missing field, a wrong type, a value out of range (maps to 400). */
 export class MalformedInputError extends ValidationError {}
 

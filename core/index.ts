@@ -14,3 +14,4 @@ export * from './random.js';
 export * from './conversation/index.js';
 export * from './learning/index.js';
 export * from './risk/index.js';
+export * from './handoff/index.js';

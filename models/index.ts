@@ -29,3 +29,4 @@ export { PgLessonReminderRepository } from './repositories/pg-lesson-reminders.j
 export { seedDemoLearning } from './seed/seed-demo-learning.js';
 export { PgDialogMemoryStore } from './repositories/pg-dialog-memory-store.js';
 export { PgRiskStore, PgRiskUnitOfWork } from './repositories/pg-risk-store.js';
+export { PgHandoffRepository } from './repositories/pg-handoff-repository.js';

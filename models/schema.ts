@@ -24,6 +24,7 @@ export const followers = pgTable('followers', {
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   lastSeenAt: ts('last_seen_at'),
+  inHandoffSince: ts('in_handoff_since'),
 });
 
 export const identities = pgTable(

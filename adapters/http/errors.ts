@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AccessDeniedError, ConflictError, MalformedInputError, NotFoundError, ValidationError, ZhiliaoError } from '../../core/index.js';
+import { AccessDeniedError, ConflictError, MalformedInputError, NotFoundError, UnavailableError, ValidationError, ZhiliaoError } from '../../core/index.js';
 import { isDatabaseUnavailable } from '../../models/index.js';
 import type { Metrics } from '../observability/index.js';
 
@@ -28,6 +28,7 @@ function statusOf(error: ZhiliaoError): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof AccessDeniedError) return 403;
+  if (error instanceof UnavailableError) return 503;
   return 400;
 }
 

@@ -20,3 +20,4 @@ export { createAuditLogRouter, type AuditLogReader } from './routes/audit-log.js
 export { createOpenApiRouter, buildOpenApiDocument } from './routes/openapi.js';
 export { createConsoleStaticRouter } from './routes/console-static.js';
 export { createRiskRouter } from './routes/risk.js';
+export { createInboxRouter } from './routes/inbox.js';

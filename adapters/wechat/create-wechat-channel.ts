@@ -1,7 +1,10 @@
 import type { Wechaty } from 'wechaty';
-import { BatchedDialogMemoryStore, CachedCourseCatalogue, type ChatLearning, type Clock, type Course, type DialogDeps, type Logger, type RecordEventsDeps, type Recommender, type Repositories, type UnitOfWork } from '../../core/index.js';
+import {
+  BatchedDialogMemoryStore, CachedCourseCatalogue, DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF,
+  type ChatLearning, type Clock, type Course, type DialogDeps, type LanguageModel, type Logger, type RecordEventsDeps, type Recommender, type Repositories, type UnitOfWork,
+} from '../../core/index.js';
 import type { IntentModel } from '../../core/understanding/index.js';
-import { PgDialogMemoryStore, PgReplyQueue, type Db } from '../../models/index.js';
+import { PgDialogMemoryStore, PgHandoffRepository, PgLearningRepository, PgReplyQueue, type Db } from '../../models/index.js';
 import { PgSendLogRepository } from '../../models/repositories/pg-send-log-repository.js';
 import { PgWechatSendCounter } from '../../models/repositories/pg-mp-wechat-send-counter.js';
 import { SendPacer } from './send-pacer.js';
@@ -20,6 +23,10 @@ export interface WechatChannelOptions {
   recommender: Recommender;
   /** The understanding model, loaded at start; without it the first text message loads it. */
   intentModel?: IntentModel;
+  /** The optional language model for free questions (`ctx.languageModel`). */
+  languageModel?: LanguageModel;
+  /** Free-text turns not understood in a row before a person takes over (0: never); the default without it. */
+  misunderstoodTurnsBeforeHandoff?: number;
   logger: Logger;
   pacing: { intervalMs: number; jitterMs: number; dailyCap: number; roomSendsPerHour: number };
   friends: { autoAccept: boolean; keywords: readonly string[] };
@@ -69,7 +76,10 @@ export function createWechatChannel(options: WechatChannelOptions): { bot: Wecha
     recommender: options.recommender,
     memory: new BatchedDialogMemoryStore(new PgDialogMemoryStore(options.db)),
     ...(options.intentModel ? { intentModel: options.intentModel } : {}),
+    ...(options.languageModel ? { languageModel: options.languageModel } : {}),
+    courseOutlines: new PgLearningRepository(options.db),
     ...(template ? { courseUrl: pageOf } : {}),
+    handoff: { desk: new PgHandoffRepository(options.db), misunderstoodTurnsBeforeHandoff: options.misunderstoodTurnsBeforeHandoff ?? DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF },
   };
   const outbox = new WechatReplyOutbox({ messenger, queue: new PgReplyQueue(options.db), logger, nowMs: () => options.clock.now().getTime() });
   const bot = new WechatBot({

@@ -6,6 +6,8 @@ import { toWechatConfig, wechatEnvSchema } from './wechat.js';
 import { telegramEnvSchema, toTelegramConfig } from './telegram.js';
 import { jobsEnvSchema, toJobsConfig } from './jobs.js';
 import { learningEnvSchema, toLearningConfig } from './learning.js';
+import { llmEnvSchema, toLlmConfig } from './llm.js';
+import { handoffEnvSchema, toHandoffConfig } from './handoff.js';
 
 /*
  * The only place that reads process.env. Each section of the configuration has its own file with
@@ -20,6 +22,8 @@ const envSchema = z.object({
   ...telegramEnvSchema.shape,
   ...jobsEnvSchema.shape,
   ...learningEnvSchema.shape,
+  ...llmEnvSchema.shape,
+  ...handoffEnvSchema.shape,
 });
 
 type Env = z.output<typeof envSchema>;
@@ -34,6 +38,8 @@ const toConfig = (env: Env) => ({
   ...toTelegramConfig(env),
   ...toJobsConfig(env),
   ...toLearningConfig(env),
+  ...toLlmConfig(env),
+  ...toHandoffConfig(env),
 });
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;

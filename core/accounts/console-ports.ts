@@ -85,6 +85,16 @@ export interface FollowerDataExport {
   sends: Record<string, unknown>[];
   outbox: Record<string, unknown>[];
   replyQueue: Record<string, unknown>[];
+  /** Hand-offs to a person, each with the staff replies sent in it. */
+  handoffs: Record<string, unknown>[];
+  /** What the chat remembers of the last turns (list shown, course in focus, open question); null when nothing. */
+  dialogMemory: Record<string, unknown> | null;
+  /** Lesson reminders sent or planned for them. */
+  lessonReminders: Record<string, unknown>[];
+  /** The segment the campaigns last computed for them (lifecycle stage, interests); null before the first refresh. */
+  segment: Record<string, unknown> | null;
+  /** Risk control's view of them: the current case (null when never flagged), every decision with its reasons, and held checkouts. */
+  risk: { case: Record<string, unknown> | null; decisions: Record<string, unknown>[]; heldOrders: Record<string, unknown>[] };
 }
 
 /**

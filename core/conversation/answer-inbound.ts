@@ -3,6 +3,7 @@ import { answerDialogTurn, isMemoryRead } from '../dialog/handle-inbound.js';
 import { dialogText } from '../dialog/dialog-text.js';
 import type { DialogDeps } from '../dialog/dialog-turn.js';
 import type { Reply } from '../dialog/reply.js';
+import type { Intent } from '../dialog/intent.js';
 import { ValidationError } from '../errors.js';
 import type { EventInput, IdentityInput, RecordedEvents } from '../events/index.js';
 import type { Follower } from '../followers/follower.js';
@@ -33,6 +34,12 @@ interface Recorded {
   follower?: Follower;
 }
 
+/**
+ * What the bot still answers while a person handles the chat: opting out of marketing and back in
+ * (the follower's right at any time). Everything else waits for the person.
+ */
+const WHILE_WITH_PERSON: ReadonlySet<Intent['kind']> = new Set(['unsubscribe', 'resubscribe']);
+
 /** The delivery was admitted before: a redelivery. */
 const REFUSED = Symbol('refused');
 
@@ -60,10 +67,14 @@ const identityKeyOf = (identity: IdentityInput) => `${identity.kind}:${identity.
  */
 export class InboundConversation<Ticket = never> {
   private readonly dialog: DialogDeps;
+  private readonly groupDialog: DialogDeps;
 
   constructor(private readonly deps: InboundConversationDeps<Ticket>) {
     // The dialog's derived events (topics picked, courses viewed) share the sink's batches.
     this.dialog = { ...deps.dialog, recordEvents: async (inputs) => (await deps.events.recordSeeingFollowers(inputs)).results };
+    // A person answers in a private chat only: in a group the request is recorded, as without a desk.
+    const { handoff: _privateOnly, ...groupDialog } = this.dialog;
+    this.groupDialog = groupDialog;
   }
 
   /**
@@ -122,10 +133,31 @@ export class InboundConversation<Ticket = never> {
           return 'processed';
         }
         const memory = earlyFollowerId === followerId ? await memoryRead : undefined;
-        const { replies, memory: remembered } = await answerDialogTurn(this.dialog, { ...inbound.turn, followerId }, {
-          ...(follower ? { follower } : {}),
-          ...(memory !== undefined ? { memory } : {}),
-        });
+        const desk = this.deps.dialog.handoff?.desk;
+        // The events statement returns the follower's row, so knowing whether a person handles
+        // the chat costs no extra read on the usual path.
+        const current = follower ?? (desk ? ((await this.deps.dialog.repos.followers.findById(followerId)) ?? undefined) : undefined);
+        const message = { ...inbound.turn, followerId };
+        const known = { ...(current ? { follower: current } : {}), ...(memory !== undefined ? { memory } : {}) };
+        const dialog = inbound.chat.kind === 'private' ? this.dialog : this.groupDialog;
+        let outcome = await answerDialogTurn(dialog, message, { ...known, ...(desk && current?.inHandoffSince ? { onlyIntents: WHILE_WITH_PERSON } : {}) });
+        if (outcome.isHeld && desk) {
+          const noted = await desk.noteFollowerMessage(followerId, this.deps.dialog.clock.now());
+          if (noted) {
+            // The message is in the event log, shown in the inbox; the follower hears once that a person will reply.
+            if (noted.isNoticeDue && inbound.chat.kind === 'private') {
+              await this.deps.outbox.enqueue(to, [{ type: 'text', text: dialogText(current?.locale ?? 'zh-CN').handoffWaiting }], { purpose: 'transactional' });
+            }
+            return 'processed';
+          }
+          // Closed meanwhile: the bot answers again.
+          outcome = await answerDialogTurn(dialog, message, known);
+        }
+        const { replies, memory: remembered } = outcome;
+        if (outcome.handoff && desk) {
+          const { reason, courseId } = outcome.handoff;
+          await desk.open({ followerId, platform: inbound.turn.platform, chatId: to.chatId, reason, courseId: courseId ?? null, at: this.deps.dialog.clock.now() });
+        }
         // Queued, not sent: the update is done once its replies are in the chat's outbox and the
         // memory the next message needs ("the second one") is stored; the two writes are independent.
         await Promise.all([

@@ -4,6 +4,7 @@ import { tokenize } from '../text/tokenize.js';
 import { extractTopics, matchCourseReference, normalizeText, type Budget, type CourseTitles } from '../understanding/index.js';
 import { displayPrice, toCourseCard } from './course-cards.js';
 import { budgetLimit, isWithin } from './course-prices.js';
+import { courseFactsWithLessons, groundedAnswer } from './grounded-answer.js';
 import { menuButtons, recordDerivedEvent, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS, type CourseChoice } from './intent.js';
 import { reasonText } from './render-reason.js';
@@ -178,8 +179,16 @@ export async function courseInfoReplies(turn: DialogTurn, choice: CourseChoice, 
   const card = toCourseCard(course, { locale: turn.locale, isStarsPlatform: turn.isStarsPlatform, isOwned, isFullDescription: true });
   const url = turn.deps.courseUrl?.(course);
   const priceLine = aspect === 'price' ? `${turn.text.priceOf(courseTitle(course, turn.locale), formatMoney(displayPrice(course, turn.isStarsPlatform)))}\n` : '';
+  // A free question about the course ("does it cover pandas?") is answered from its lessons when a language model is on.
+  const answer = aspect === 'details' ? await answerFromLessons(turn, course) : undefined;
   turn.change.focusCourseId = course.id;
-  return [{ type: 'course_cards', intro: `${priceLine}${courseFacts(turn, course)}`, cards: [url ? { ...card, url } : card] }];
+  return [{ type: 'course_cards', intro: `${answer ? `${answer}\n\n` : ''}${priceLine}${courseFacts(turn, course)}`, cards: [url ? { ...card, url } : card] }];
+}
+
+async function answerFromLessons(turn: DialogTurn, course: Course): Promise<string | undefined> {
+  if (!turn.deps.languageModel || turn.message.text === undefined) return undefined;
+  const outline = await turn.deps.courseOutlines?.outline(course.id);
+  return groundedAnswer(turn, courseFactsWithLessons(course, outline, turn.locale, turn.isStarsPlatform));
 }
 
 /** The courses the follower owns, sorted, with their pages. */

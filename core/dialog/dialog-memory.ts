@@ -9,6 +9,8 @@ export interface MemoryChange {
   focusCourseId?: string | null;
   /** Open questions last one turn: unless the turn asks again, the question is closed. */
   pending?: PendingQuestion | null;
+  /** Free-text turns in a row not understood (0 resets the count). */
+  misunderstoodTurns?: number;
 }
 
 const emptyMemory = (at: Date): DialogMemory => ({ lastList: [], focusCourseId: null, pending: null, updatedAt: at });
@@ -41,15 +43,17 @@ export function memoryAfter(memory: DialogMemory, replies: readonly Reply[], cha
   const shownAlone = shown?.cards.length === 1 ? shown.cards[0]!.courseId : undefined;
   const focusCourseId = change.focusCourseId !== undefined ? change.focusCourseId : (shownAlone ?? memory.focusCourseId);
   const pending = change.pending ?? null;
-  const next: DialogMemory = { lastList, focusCourseId, pending, updatedAt: now };
+  const misunderstoodTurns = change.misunderstoodTurns ?? memory.misunderstoodTurns ?? 0;
+  const next: DialogMemory = { lastList, focusCourseId, pending, updatedAt: now, ...(misunderstoodTurns > 0 ? { misunderstoodTurns } : {}) };
   // A turn that did not read the stored memory replaces it only when it showed or set something.
   if (options.isBlind) return shown || Object.keys(change).length > 0 ? next : undefined;
   const isSame =
     lastList.length === memory.lastList.length &&
     lastList.every((id, i) => id === memory.lastList[i]) &&
     focusCourseId === memory.focusCourseId &&
+    misunderstoodTurns === (memory.misunderstoodTurns ?? 0) &&
     JSON.stringify(pending) === JSON.stringify(memory.pending);
   if (isSame && now.getTime() - memory.updatedAt.getTime() < DIALOG_MEMORY_TTL_MS / 2) return undefined;
-  if (isSame && lastList.length === 0 && focusCourseId === null && pending === null) return undefined;
+  if (isSame && lastList.length === 0 && focusCourseId === null && pending === null && misunderstoodTurns === 0) return undefined;
   return next;
 }

@@ -3,8 +3,10 @@ import type { EventKind, EventResult, RecordEventsDeps } from '../events/index.j
 import { recordEvent } from '../events/record-events.js';
 import type { Follower, Locale } from '../followers/follower.js';
 import type { PaymentProvider } from '../orders/order.js';
-import type { Clock, DialogMemory, DialogMemoryStore, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
+import type { CourseOutline } from '../learning/course-content.js';
+import type { Clock, DialogMemory, DialogMemoryStore, LanguageModel, Recommender, Repositories, UnitOfWork } from '../ports/index.js';
 import type { IntentModel } from '../understanding/index.js';
+import type { HandoffDesk, HandoffReason } from '../handoff/handoff.js';
 import { dialogText } from './dialog-text.js';
 import type { MemoryChange } from './dialog-memory.js';
 import type { ValidInboundMessage } from './inbound-message.js';
@@ -37,6 +39,26 @@ export interface DialogDeps {
   courseUrl?: (course: Course) => string | undefined;
   /** Courses per page when browsing; 5 by default. */
   pageSize?: number;
+  /**
+   * An optional language model for free questions (LLM_BASE_URL …): it answers out-of-scope and
+   * course-detail questions from the catalogue and lesson texts; without it, or when it fails, the
+   * dialog's own answers stand.
+   */
+  languageModel?: LanguageModel;
+  /** Chapters and lessons of a course, the facts a detail question is answered from. */
+  courseOutlines?: { outline(courseId: string): Promise<CourseOutline> };
+  /**
+   * Hand-off to a person: requests for a person, refunds, complaints and free text not understood
+   * `misunderstoodTurnsBeforeHandoff` times in a row (0: never) ask for one; the conversation opens
+   * it through `desk`. Without it such requests are only recorded in the audit log.
+   */
+  handoff?: { desk: HandoffDesk; misunderstoodTurnsBeforeHandoff: number };
+}
+
+/** What a turn asks of the conversation: hand the chat to a person, for this reason (about this course). */
+export interface HandoffRequest {
+  reason: HandoffReason;
+  courseId?: string;
 }
 
 /** One message being answered: the deps, the message, the follower and their language. */
@@ -52,6 +74,8 @@ export interface DialogTurn {
   memory: DialogMemory;
   /** What this turn sets in the memory (the list shown is read from the replies). */
   change: MemoryChange;
+  /** Set by a reply that hands the chat to a person. */
+  handoff?: HandoffRequest;
 }
 
 /**

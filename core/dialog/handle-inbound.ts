@@ -6,13 +6,13 @@ import { consentReplies, languageReplies, onboardingDoneReplies, resubscribeRepl
 import { browseReplies, courseInfoReplies, courseTitlesOf, myCoursesReplies, onSaleCourses, recommendReplies, searchReplies } from './catalogue-replies.js';
 import { dialogText } from './dialog-text.js';
 import { freshMemory, memoryAfter } from './dialog-memory.js';
-import { menuButtons, textReply, type DialogDeps, type DialogTurn } from './dialog-turn.js';
+import { menuButtons, textReply, type DialogDeps, type DialogTurn, type HandoffRequest } from './dialog-turn.js';
 import { inboundMessageSchema, type InboundMessage } from './inbound-message.js';
 import { ACTIONS, intentOfAction, intentOfCommand, type Intent } from './intent.js';
 import { intentOfText, isAboutOneCourse } from './intent-of-text.js';
 import { buyReplies, cancelPurchaseReplies, cheaperReplies, confirmPurchaseReplies } from './purchase-replies.js';
 import type { Reply } from './reply.js';
-import { complaintReplies, howToStudyReplies, humanReplies, outOfScopeReplies, refundReplies, smallTalkReplies, thanksReplies } from './support-replies.js';
+import { complaintReplies, howToStudyReplies, humanReplies, notUnderstoodReplies, outOfScopeReplies, refundReplies, smallTalkReplies, thanksReplies } from './support-replies.js';
 
 /**
  * The intent of a message: commands and buttons map directly; free text is read by the
@@ -99,10 +99,34 @@ export function isMemoryRead(message: Pick<InboundMessage, 'text' | 'action'>): 
   return message.text !== undefined || message.action === ACTIONS.cancelBuy;
 }
 
-/** What one turn produced: the replies, and the dialog memory to store (undefined when unchanged). */
+/**
+ * Counts free text the dialog did not understand, in a row (in the dialog memory); true when the
+ * count reaches the hand-off threshold (the count then starts again).
+ */
+function isMisunderstoodTooOften(turn: DialogTurn, intent: Intent): boolean {
+  if (turn.message.text === undefined) return false;
+  const before = turn.memory.misunderstoodTurns ?? 0;
+  if (intent.kind !== 'out_of_scope') {
+    if (before > 0) turn.change.misunderstoodTurns = 0;
+    return false;
+  }
+  const limit = turn.deps.handoff?.misunderstoodTurnsBeforeHandoff ?? 0;
+  const count = before + 1;
+  const isTooOften = limit > 0 && count >= limit;
+  turn.change.misunderstoodTurns = isTooOften ? 0 : count;
+  return isTooOften;
+}
+
+/**
+ * What one turn produced: the replies, the dialog memory to store (undefined when unchanged), and
+ * a request to hand the chat to a person. `isHeld`: the turn was not answered because its intent
+ * is not among `onlyIntents` (a person handles the chat); nothing was done or stored.
+ */
 export interface DialogOutcome {
   replies: Reply[];
   memory?: DialogMemory;
+  handoff?: HandoffRequest;
+  isHeld?: boolean;
 }
 
 /**
@@ -115,7 +139,11 @@ export interface DialogOutcome {
  * const { replies, memory } = await answerDialogTurn(deps, message, { follower });
  * await Promise.all([outbox.enqueue(to, replies, options), memory && deps.memory.remember([{ followerId: follower.id, memory }])]);
  */
-export async function answerDialogTurn(deps: DialogDeps, inbound: InboundMessage, options: { follower?: Follower; memory?: DialogMemory | null } = {}): Promise<DialogOutcome> {
+export async function answerDialogTurn(
+  deps: DialogDeps,
+  inbound: InboundMessage,
+  options: { follower?: Follower; memory?: DialogMemory | null; onlyIntents?: ReadonlySet<Intent['kind']> } = {},
+): Promise<DialogOutcome> {
   const parsed = inboundMessageSchema.safeParse(inbound);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -142,9 +170,11 @@ export async function answerDialogTurn(deps: DialogDeps, inbound: InboundMessage
     memory,
     change: {},
   };
-  const replies = await reply(turn, await intentOf(turn));
+  const intent = await intentOf(turn);
+  if (options.onlyIntents && !options.onlyIntents.has(intent.kind)) return { replies: [], isHeld: true };
+  const replies = (isMisunderstoodTooOften(turn, intent) ? notUnderstoodReplies(turn) : undefined) ?? (await reply(turn, intent));
   const next = memoryAfter(memory, replies, turn.change, now, { isBlind: recalled === undefined });
-  return next ? { replies, memory: next } : { replies };
+  return { replies, ...(next ? { memory: next } : {}), ...(turn.handoff ? { handoff: turn.handoff } : {}) };
 }
 
 /**

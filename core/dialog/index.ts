@@ -1,7 +1,7 @@
 export * from './reply.js';
 export { handleInbound, answerDialogTurn, type DialogOutcome } from './handle-inbound.js';
 export { inboundMessageSchema, type InboundMessage, type ValidInboundMessage } from './inbound-message.js';
-export type { DialogDeps } from './dialog-turn.js';
+export type { DialogDeps, HandoffRequest } from './dialog-turn.js';
 export { intentOfText, RESUBSCRIBE_MIN_CONFIDENCE } from './intent-of-text.js';
 export { ACTIONS, intentOfAction, intentOfCommand, type Intent, type CourseChoice } from './intent.js';
 export { DIALOG_MEMORY_TTL_MS, freshMemory, memoryAfter, type MemoryChange } from './dialog-memory.js';

@@ -1,7 +1,9 @@
-import { ownedCourses, ownedCoursesReply } from './catalogue-replies.js';
+import { onSaleCourses, ownedCourses, ownedCoursesReply } from './catalogue-replies.js';
+import { catalogueFacts, groundedAnswer } from './grounded-answer.js';
 import { menuButtons, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS } from './intent.js';
 import type { Reply } from './reply.js';
+import type { HandoffReason } from '../handoff/handoff.js';
 
 /** Refunds are granted on request within this many days of buying (the after-sales policy the chat states). */
 export const REFUND_WINDOW_DAYS = 7;
@@ -37,8 +39,9 @@ export function smallTalkReplies(turn: DialogTurn): Reply[] {
 }
 
 /** Something the bot does not do: what it can do, with the menu. */
-export function outOfScopeReplies(turn: DialogTurn): Reply[] {
-  return [textReply(turn.text.outOfScope, menuButtons(turn))];
+export async function outOfScopeReplies(turn: DialogTurn): Promise<Reply[]> {
+  const answer = turn.deps.languageModel ? await groundedAnswer(turn, catalogueFacts(await onSaleCourses(turn), turn.locale, turn.isStarsPlatform)) : undefined;
+  return [textReply(answer ?? turn.text.outOfScope, menuButtons(turn))];
 }
 
 /** "I bought it, how do I study?": the courses they own and where to open them. Never a checkout. */
@@ -48,20 +51,41 @@ export async function howToStudyReplies(turn: DialogTurn): Promise<Reply[]> {
   return [ownedCoursesReply(turn, turn.text.howToStudy, courses)];
 }
 
-/** A refund question: the after-sales policy, and a refund request the team can see. */
-export async function refundReplies(turn: DialogTurn, courseId: string | undefined): Promise<Reply[]> {
-  await recordSupportRequest(turn, 'refund', courseId ? { courseId } : {});
-  return [textReply(turn.text.refund(REFUND_WINDOW_DAYS), [[{ label: turn.text.buttons.human, action: ACTIONS.human }]])];
+/**
+ * Asks the conversation to hand the chat to a person (it opens the hand-off: it knows the chat).
+ * False when this process has no hand-off desk: the request is then only recorded.
+ */
+function askForPerson(turn: DialogTurn, reason: HandoffReason, courseId: string | null | undefined): boolean {
+  if (!turn.deps.handoff) return false;
+  turn.handoff = { reason, ...(courseId ? { courseId } : {}) };
+  return true;
 }
 
-/** A complaint: an apology, recorded, and a person offered. */
+/** A refund question: the after-sales policy, and a refund request a person takes up (a hand-off). */
+export async function refundReplies(turn: DialogTurn, courseId: string | undefined): Promise<Reply[]> {
+  await recordSupportRequest(turn, 'refund', courseId ? { courseId } : {});
+  const isHandedOff = askForPerson(turn, 'refund', courseId ?? turn.memory.focusCourseId);
+  return [textReply(turn.text.refund(REFUND_WINDOW_DAYS), isHandedOff ? undefined : [[{ label: turn.text.buttons.human, action: ACTIONS.human }]])];
+}
+
+/** A complaint: an apology, recorded, and handed to a person. */
 export async function complaintReplies(turn: DialogTurn): Promise<Reply[]> {
   await recordSupportRequest(turn, 'complaint');
+  if (askForPerson(turn, 'complaint', turn.memory.focusCourseId)) return [textReply(turn.text.complaintHandedOff)];
   return [textReply(turn.text.complaint, [[{ label: turn.text.buttons.human, action: ACTIONS.human }]])];
 }
 
-/** A wish to talk to a person: recorded for the team, and said so. */
+/** A wish to talk to a person: recorded for the team, and handed to a person. */
 export async function humanReplies(turn: DialogTurn): Promise<Reply[]> {
   await recordSupportRequest(turn, 'human');
-  return [textReply(turn.text.humanHandoff, menuButtons(turn))];
+  if (askForPerson(turn, 'asked', turn.memory.focusCourseId)) return [textReply(turn.text.humanHandoff)];
+  return [textReply(turn.text.humanRequestNoted, menuButtons(turn))];
+}
+
+/**
+ * Free text not understood `misunderstoodTurnsBeforeHandoff` times in a row: handed to a person
+ * instead of another "I cannot help with that". Counts only with a hand-off desk.
+ */
+export function notUnderstoodReplies(turn: DialogTurn): Reply[] | undefined {
+  return askForPerson(turn, 'not_understood', turn.memory.focusCourseId) ? [textReply(turn.text.handoffNotUnderstood)] : undefined;
 }

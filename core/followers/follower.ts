@@ -15,6 +15,8 @@ export interface Follower {
   isReachable: boolean;
   createdAt: Date;
   lastSeenAt: Date | null;
+  /** Since when a person handles this follower's chat (an open hand-off); null: the bot does. */
+  inHandoffSince: Date | null;
 }
 
 export interface Identity {

@@ -18,9 +18,11 @@ export interface GuardedFollower {
   hasMarketingConsent: boolean;
   isOptedOut: boolean;
   isReachable: boolean;
+  /** A person is talking with them (an open hand-off): no marketing meanwhile. */
+  isInHandoff: boolean;
 }
 
-export type SkipReason = 'opted_out' | 'no_consent' | 'capped' | 'unreachable';
+export type SkipReason = 'opted_out' | 'no_consent' | 'capped' | 'unreachable' | 'in_handoff';
 
 export type GuardDecision =
   | { action: 'send' }
@@ -39,7 +41,8 @@ export interface CapClaim {
 
 /**
  * Decides whether one marketing message may go now, up to its frequency-cap slots: consent and
- * opt-out first, then reachability, then quiet hours in the follower's zone (held, not dropped);
+ * opt-out first, then reachability, then whether a person is talking with the follower (skipped:
+ * marketing would talk over them), then quiet hours in the follower's zone (held, not dropped);
  * what passes returns the cap slots still to claim, so a held or refused message never uses one
  * up. The dispatcher claims the slots of a whole batch at once (`CapBatchLedger.claimMany`).
  *
@@ -55,6 +58,7 @@ export function checkGuardsBeforeCap(
   if (follower.isOptedOut) return { action: 'skip', reason: 'opted_out' };
   if (!follower.hasMarketingConsent) return { action: 'skip', reason: 'no_consent' };
   if (!follower.isReachable) return { action: 'skip', reason: 'unreachable' };
+  if (follower.isInHandoff) return { action: 'skip', reason: 'in_handoff' };
   const allowedAt = nextAllowedTime(now, follower.timeZone, settings.quietHours);
   if (allowedAt.getTime() > now.getTime()) return { action: 'hold', until: allowedAt, reason: 'quiet_hours' };
   return {

@@ -11,6 +11,8 @@ export interface DialogMemory {
   /** The course the follower looked at last ("this one", "buy it"). */
   focusCourseId: string | null;
   pending: PendingQuestion | null;
+  /** Free-text turns in a row the dialog did not understand (absent: none). */
+  misunderstoodTurns?: number;
   updatedAt: Date;
 }
 

@@ -4,3 +4,4 @@ export * from './messenger.js';
 export * from './recommender.js';
 export * from './orders.js';
 export * from './dialog-memory.js';
+export * from './language-model.js';

@@ -10,6 +10,7 @@ export interface ScoredUtterance {
   gold: IntentName;
   lang: CorpusLang;
   text: string;
+  normalized: string;
   ranked: IntentScore[];
   reading: OptOutReading;
 }
@@ -43,7 +44,7 @@ export interface IntentReport {
 export function scoreUtterances(model: IntentModel, utterances: readonly LabelledUtterance[]): ScoredUtterance[] {
   return utterances.map((u) => {
     const normalized = normalizeText(u.text);
-    return { gold: u.intent, lang: u.lang, text: u.text, ranked: scoreIntents(model, normalized), reading: readOptOut(normalized) };
+    return { gold: u.intent, lang: u.lang, text: u.text, normalized, ranked: scoreIntents(model, normalized), reading: readOptOut(normalized) };
   });
 }
 
@@ -54,7 +55,7 @@ export function scoreUtterances(model: IntentModel, utterances: readonly Labelle
  * predictAt(scored, CONFIDENCE_THRESHOLD).filter((p) => p.gold !== p.predicted)
  */
 export function predictAt(scored: readonly ScoredUtterance[], threshold: number): Prediction[] {
-  return scored.map((s) => ({ gold: s.gold, lang: s.lang, text: s.text, predicted: decideIntent(s.ranked, s.reading, threshold).intent }));
+  return scored.map((s) => ({ gold: s.gold, lang: s.lang, text: s.text, predicted: decideIntent(s.ranked, s.reading, threshold, s.normalized).intent }));
 }
 
 /**

@@ -14,7 +14,7 @@ export { matchCourseReference, extractCourseMention } from './course-reference.j
 export type { CourseTitles, CourseMatch, CourseMention } from './course-reference.js';
 export { extractBudget, parseChineseNumber, type Budget } from './extract-budget.js';
 export { extractTopics } from './extract-topics.js';
-export { readOptOut, type OptOutReading } from './opt-out-guard.js';
+export { mentionsMessaging, readOptOut, type OptOutReading } from './opt-out-guard.js';
 export { normalizeText } from './normalize-text.js';
 export { toSimplified } from './traditional-to-simplified.js';
 

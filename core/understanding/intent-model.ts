@@ -39,7 +39,7 @@ export interface IntentScore {
 const MIN_ERROR = 1e-3;
 // Chosen by 5-fold cross-validation of the train split (scripts/eval-dialog.ts prints it): averaging the
 // last 4 epochs and a lighter L2 each gained a few tenths; class balancing and down-weighting templates did not.
-const DEFAULTS: Required<TrainingOptions> = { epochs: 8, learningRate: 0.3, l2: 1e-5, seed: 12, average: 4, templateWeight: 1, balance: false };
+const DEFAULTS: Required<TrainingOptions> = { epochs: 12, learningRate: 0.3, l2: 1e-5, seed: 12, average: 4, templateWeight: 1, balance: false };
 
 function softmaxInPlace(logits: Float64Array): void {
   let max = -Infinity;

@@ -1,3 +1,5 @@
+import { editDistance } from './edit-distance.js';
+
 /*
  * A high-precision opt-out lexicon, read on normalized text (simplified, lowercase, half-width).
  * Each pattern is a way of saying "stop messaging me" that means nothing else in this product; a
@@ -25,9 +27,40 @@ const OPT_OUT: readonly RegExp[] = [
 ];
 
 const KEEP_SUBSCRIBED: readonly RegExp[] = [
-  /取消退订|不退订|别退订|不要退订|重新订阅|恢复订阅|再次订阅|(?<!不)(想|要)订阅|(?<![别不要])继续(推送|发)/,
-  /\b(don'?t|do not|not) (unsub|opt out)|\bresub|\bre-subscribe|\bsubscribe again\b|\bopt back in\b|\bundo unsub|\bunmute\b|\bback on\b/,
+  /(取消|撤销|撤回)退订|不退订|别退订|不要退订|重新订阅|恢复订阅|再次订阅|(?<!不)(想|要)订阅|(?<![别不要])继续(推送|发)|退订了?.{0,6}(想|要)?恢复/,
+  /\b(don'?t|do not|not) (unsub|opt out)|\bresub|\bre-subscribe|\bsubscribe again\b|\bopt (me |us )?back in\b|\bundo (the |my )?unsub|\bunmute\b|\bback on\b|\bkeep sending\b|\badd me back\b/,
 ];
+
+/*
+ * What an opt-out is about: messages, pushes, ads, notifications, a list. A message the model reads
+ * as `unsubscribe` that names none of these ("stop the music", "不要香菜", "turn off the lights") is
+ * not taken as one. English words count within one typo ("mesasges", "prmootions").
+ */
+const MESSAGING_ZH = /消息|信息|讯息|短信|推送|广告|营销|推广|推销|通知|提醒|打扰|骚扰|订阅|名单|列表|群发|(别|不要|不用|勿|再)发(?!票|火|烧|展|现|布|型|表)|发(给我|了|消息)/;
+const MESSAGING_EN = ['message', 'messages', 'messaging', 'promotion', 'promotions', 'promo', 'promos', 'marketing', 'notification', 'notifications', 'subscription', 'newsletter', 'sending', 'send', 'texting', 'emails', 'spam', 'ads', 'offers', 'list', 'updates', 'alerts'];
+const STOP_WORDS_EN = ['stop', 'remove', 'enough'];
+const FILLERS_EN = new Set(['please', 'pls', 'plz', 'um', 'uh', 'ok', 'me', 'now', 'it', 'just', 'already']);
+
+function nearWord(word: string, candidates: readonly string[]): boolean {
+  return candidates.some((candidate) => editDistance(word, candidate, candidate.length >= 6 ? 2 : candidate.length >= 4 ? 1 : 0) <= (candidate.length >= 6 ? 2 : candidate.length >= 4 ? 1 : 0));
+}
+
+/**
+ * Whether normalized text is about messages (pushes, ads, a list …) or is a bare plea to stop: the
+ * condition for reading it as `unsubscribe` when the opt-out lexicon did not.
+ *
+ * @example
+ * mentionsMessaging('stop sedning') // true
+ * mentionsMessaging('stop the music') // false
+ */
+export function mentionsMessaging(normalized: string): boolean {
+  if (MESSAGING_ZH.test(normalized)) return true;
+  const words = normalized.match(/[a-z]+/g) ?? [];
+  if (words.some((word) => nearWord(word, MESSAGING_EN))) return true;
+  // A bare plea of one or two words besides fillers: "pelase stop", "rmeove me".
+  const content = words.filter((word) => !FILLERS_EN.has(word) && !nearWord(word, ['please']));
+  return content.length <= 1 && content.some((word) => nearWord(word, STOP_WORDS_EN));
+}
 
 export type OptOutReading = 'opt_out' | 'keep_subscribed' | 'none';
 

@@ -6,7 +6,7 @@ import { loadCorpus } from './corpus.js';
 import { scoreIntents, trainIntentModel, type IntentModel, type IntentScore } from './intent-model.js';
 import type { IntentName } from './intents.js';
 import { normalizeText } from './normalize-text.js';
-import { readOptOut, type OptOutReading } from './opt-out-guard.js';
+import { mentionsMessaging, readOptOut, type OptOutReading } from './opt-out-guard.js';
 
 /**
  * Below this probability the model's best intent becomes `out_of_scope` (the dialog's fallback).
@@ -14,7 +14,7 @@ import { readOptOut, type OptOutReading } from './opt-out-guard.js';
  * on the held-out split; `npm run eval:dialog` prints the value cross-validation picks and a test
  * fails when this constant and that value disagree.
  */
-export const CONFIDENCE_THRESHOLD = 0.09;
+export const CONFIDENCE_THRESHOLD = 0.26;
 
 /**
  * An `unsubscribe` that only the model sees (no opt-out lexicon pattern matched) needs at least
@@ -57,16 +57,18 @@ export interface UnderstandOptions {
 /**
  * The intent from the model's ranking and the opt-out lexicon's reading. Exactly how unsubscribe is
  * decided: (1) a lexicon opt-out is `unsubscribe` whatever the model says; (2) a lexicon
- * "keep subscribed" ("取消退订") vetoes a model `unsubscribe`, and the runner-up is taken; (3) a
- * model-only `unsubscribe` needs UNSUBSCRIBE_MIN_CONFIDENCE; (4) anything under `threshold` is
+ * "keep subscribed" ("取消退订", "undo the unsubscribe") is `resubscribe`; text about nothing that
+ * could be unsubscribed from ("stop the music") vetoes a model `unsubscribe`, and the runner-up is taken; (3) a model-only
+ * `unsubscribe` of text about messages needs UNSUBSCRIBE_MIN_CONFIDENCE; (4) anything under `threshold` is
  * `out_of_scope`.
  *
  * @example
- * decideIntent([{ intent: 'refund', probability: 0.9 }], 'none', 0.1) // { intent: 'refund', confidence: 0.9, decidedBy: 'model' }
+ * decideIntent([{ intent: 'refund', probability: 0.9 }], 'none', 0.1, '我要退款') // { intent: 'refund', confidence: 0.9, decidedBy: 'model' }
  */
-export function decideIntent(ranked: readonly IntentScore[], reading: OptOutReading, threshold: number): Pick<Understanding, 'intent' | 'confidence' | 'decidedBy'> {
+export function decideIntent(ranked: readonly IntentScore[], reading: OptOutReading, threshold: number, normalized: string): Pick<Understanding, 'intent' | 'confidence' | 'decidedBy'> {
   if (reading === 'opt_out') return { intent: 'unsubscribe', confidence: 1, decidedBy: 'opt_out_lexicon' };
-  const candidates = reading === 'keep_subscribed' ? ranked.filter((s) => s.intent !== 'unsubscribe') : ranked;
+  if (reading === 'keep_subscribed') return { intent: 'resubscribe', confidence: 1, decidedBy: 'opt_out_lexicon' };
+  const candidates = ranked[0]?.intent === 'unsubscribe' && !mentionsMessaging(normalized) ? ranked.filter((s) => s.intent !== 'unsubscribe') : ranked;
   const top = candidates[0];
   if (!top) return { intent: 'out_of_scope', confidence: 1, decidedBy: 'threshold' };
   const bar = top.intent === 'unsubscribe' ? Math.max(threshold, UNSUBSCRIBE_MIN_CONFIDENCE) : threshold;
@@ -102,14 +104,19 @@ function requestedLocale(normalized: string): Locale | undefined {
  */
 export function understandMessage(model: IntentModel, text: string, options: UnderstandOptions = {}): Understanding {
   const normalized = normalizeText(text);
-  const decided = normalized
-    ? decideIntent(scoreIntents(model, normalized), readOptOut(normalized), options.threshold ?? CONFIDENCE_THRESHOLD)
+  const ranked = normalized ? scoreIntents(model, normalized) : [];
+  let decided = normalized
+    ? decideIntent(ranked, readOptOut(normalized), options.threshold ?? CONFIDENCE_THRESHOLD, normalized)
     : { intent: 'out_of_scope' as const, confidence: 1, decidedBy: 'threshold' as const };
+  const course = options.courses ? matchCourseReference(normalized, options.courses) : undefined;
+  // A message that names a course on sale by its title is about that course ("手机摄影入门多少钱"),
+  // even when the model reads it as off-topic: the most likely course intent stands in for out_of_scope.
+  const aboutCourse = course && decided.intent === 'out_of_scope' ? ranked.find((s) => COURSE_INTENTS.has(s.intent)) : undefined;
+  if (aboutCourse) decided = { intent: aboutCourse.intent, confidence: aboutCourse.probability, decidedBy: 'model' };
   const entities: Entities = { topics: decided.intent === 'switch_language' ? [] : extractTopics(normalized) };
   // "got it", "that's it": a pointer word names a course only when the message is about one.
   const courseMention = COURSE_INTENTS.has(decided.intent) ? extractCourseMention(normalized) : undefined;
   if (courseMention) entities.courseMention = courseMention;
-  const course = options.courses ? matchCourseReference(normalized, options.courses) : undefined;
   if (course) entities.course = course;
   const budget = extractBudget(normalized);
   if (budget) entities.budget = budget;

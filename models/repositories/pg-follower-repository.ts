@@ -16,6 +16,7 @@ export interface RawFollower {
   is_reachable: boolean;
   created_at: PgTimestamp;
   last_seen_at: PgTimestamp | null;
+  in_handoff_since: PgTimestamp | null;
 }
 
 export function toFollower(row: RawFollower): Follower {
@@ -30,6 +31,7 @@ export function toFollower(row: RawFollower): Follower {
     isReachable: row.is_reachable,
     createdAt: toDate(row.created_at),
     lastSeenAt: toDateOrNull(row.last_seen_at),
+    inHandoffSince: toDateOrNull(row.in_handoff_since ?? null),
   };
 }
 

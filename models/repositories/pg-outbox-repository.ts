@@ -18,6 +18,7 @@ interface ClaimedRow {
   has_marketing_consent: boolean;
   is_opted_out: boolean;
   is_reachable: boolean;
+  is_in_handoff: boolean;
   identity_kind: 'telegram' | 'wechat' | null;
   chat_id: string | null;
   previous_status: string;
@@ -95,7 +96,7 @@ export class PgOutboxRepository implements OutboxRepository {
             UPDATE outbox o SET status = 'sending', lease_until = ${tsParam(new Date(now.getTime() + leaseMs))}, attempts = o.attempts + 1, updated_at = ${tsParam(now)}
             FROM due WHERE o.id = due.id
             RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id, o.reason, due.previous_status)
-          SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, ident.kind AS identity_kind, ident.external_id AS chat_id,
+          SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, f.in_handoff_since IS NOT NULL AS is_in_handoff, ident.kind AS identity_kind, ident.external_id AS chat_id,
                  ${outrankedSql(now)} AS is_outranked
           FROM leased l
           JOIN followers f ON f.id = l.follower_id
@@ -119,6 +120,7 @@ export class PgOutboxRepository implements OutboxRepository {
         hasMarketingConsent: r.has_marketing_consent,
         isOptedOut: r.is_opted_out,
         isReachable: r.is_reachable,
+        isInHandoff: r.is_in_handoff,
       },
       recipient: r.identity_kind && r.chat_id ? { platform: r.identity_kind, chatId: r.chat_id } : null,
       reason: r.reason,

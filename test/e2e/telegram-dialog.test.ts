@@ -148,16 +148,19 @@ describe.each(testTargets())('Telegram conversations with dialog memory on %s', 
     expect(listed(hello[0]!)).toEqual([]);
   });
 
-  it('records a refund request the team can see and states the after-sales policy', async () => {
+  it('records a refund request the team can see, states the after-sales policy and hands the chat to a person', async () => {
     const user = 81_007;
     const [answer] = await say(user, '怎么退款');
     expect(answer!.body.text).toContain('7 天内');
-    expect(actions(answer!)).toEqual(['human']);
+    expect(actions(answer!)).toEqual([]);
     const follower = (await channel.repos.followers.findByIdentity('telegram', String(user)))!;
     const rows = await queryRows<{ action: string }>(database.db, sql`select action from audit_log where subject_type = ${SUPPORT_REQUEST_SUBJECT} and subject_id = ${follower.id}`);
     expect(rows.map((r) => r.action)).toEqual(['support.refund_requested']);
-    const handoff = await tap(user, 'human');
-    expect(handoff[0]!.body.text).toBe(dialogText('zh-CN').humanHandoff);
+    const [handoff] = await queryRows<{ reason: string; status: string }>(database.db, sql`select reason, status from handoffs where follower_id = ${follower.id}`);
+    expect(handoff).toEqual({ reason: 'refund', status: 'open' });
+    // A person handles it now: asking again gets the one "a person will reply" notice, then silence.
+    expect((await tap(user, 'human')).map((c) => c.body.text)).toEqual([dialogText('zh-CN').handoffWaiting]);
+    expect(await say(user, '转人工')).toEqual([]);
   });
 
   it.each([['please stop sending me messages'], ['别再给我发广告了'], ['退订'], ['STOP']])('opts out on "%s"', async (text) => {

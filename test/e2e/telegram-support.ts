@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import express from 'express';
 import { createLogger } from '../../adapters/index.js';
-import { systemClock, type Clock } from '../../core/index.js';
+import { systemClock, type Clock, type LanguageModel } from '../../core/index.js';
 import { loadIntentModel } from '../../core/understanding/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../models/index.js';
 import { buildTelegramChannel } from '../../bots/wire-telegram.js';
@@ -39,7 +39,7 @@ export function testTelegramConfig(apiRoot: string, overrides: Partial<TelegramC
 }
 
 /** The real Telegram channel over a test database, as the process wires it. */
-export function buildTestChannel(database: Database, config: TelegramConfig, token: string, clock: Clock = systemClock) {
+export function buildTestChannel(database: Database, config: TelegramConfig, token: string, clock: Clock = systemClock, extra: { languageModel?: LanguageModel } = {}) {
   const metrics = createMetrics();
   const uow = new PgUnitOfWork(database.db);
   const repos = createRepositories(database.db);
@@ -50,7 +50,7 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
   const learning = { deps: createLearningDeps({ database, repos, recordEventsDeps, clock }), links: { secret: 'test-lesson-link-secret-0123456789', baseUrl: 'http://127.0.0.1:3000', ttlMs: 3_600_000 } };
   const channel = buildTelegramChannel(
     // The understanding model is loaded here, as the process loads it at start, so no turn waits for its training.
-    { db: database.db, repos, uow, clock, recordEventsDeps, logger, metrics, recommender, learning, intentModel: loadIntentModel() },
+    { db: database.db, repos, uow, clock, recordEventsDeps, logger, metrics, recommender, learning, intentModel: loadIntentModel(), ...extra },
     config,
     token,
   );

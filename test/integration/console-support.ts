@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { createCoreApiRouter, createHttpApp, createLogger, createMetrics, type Mount } from '../../adapters/index.js';
-import { createAccount, systemClock, type Account, type Clock, type Role } from '../../core/index.js';
+import { createAccount, systemClock, type Account, type Clock, type Messenger, type Platform, type Role } from '../../core/index.js';
 import { createRepositories, PgConsoleUnitOfWork, PgUnitOfWork, type Database } from '../../models/index.js';
 import { createConsoleParts } from '../../bots/wire-console.js';
 import { createCampaignMounts } from '../../bots/wire-jobs.js';
@@ -21,9 +21,13 @@ export const CONSOLE_TEST_CONFIG = {
  * The real app as the all-in-one process composes it: console mounts first, the foundation /api,
  * the campaign mounts (wire-jobs' `createCampaignMounts`, without a scheduler), the /console static mount.
  */
-export function createConsoleTestApp(database: Database, options: { clock?: Clock; distDir?: string; mounts?: Mount[]; trustProxy?: string } = {}): Express {
+export function createConsoleTestApp(
+  database: Database,
+  options: { clock?: Clock; distDir?: string; mounts?: Mount[]; trustProxy?: string; messengers?: ReadonlyMap<Platform, Messenger> } = {},
+): Express {
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
+  const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
   const repos = createRepositories(database.db);
   const core = createCoreApiRouter({ recordEventsDeps: { uow: new PgUnitOfWork(database.db), clock, metrics: metrics.core }, ...repos, clock });
   const parts = createConsoleParts({
@@ -33,9 +37,11 @@ export function createConsoleTestApp(database: Database, options: { clock?: Cloc
     adminApiToken: TEST_ADMIN_TOKEN,
     channels: () => [{ channel: 'http', isOn: true, reason: 'test' }],
     distDir: options.distDir,
+    logger,
+    ...(options.messengers ? { messengers: options.messengers } : {}),
   });
   return createHttpApp({
-    logger: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'),
+    logger,
     metrics,
     checkReadiness: () => database.ping(),
     adminApiToken: TEST_ADMIN_TOKEN,

@@ -6,6 +6,7 @@ import * as accountsSchema from '../../models/accounts-schema.js';
 import * as recommenderSchema from '../../models/recommender-schema.js';
 import * as riskSchema from '../../models/risk-schema.js';
 import * as foundationSchema from '../../models/schema.js';
+import * as handoffSchema from '../../models/handoff-schema.js';
 import * as telegramSchema from '../../models/telegram-schema.js';
 import * as wechatSchema from '../../models/wechat-schema.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
@@ -17,7 +18,7 @@ import { openTestDatabase, testTargets } from '../support/database.js';
  * SQL and need no Drizzle table.)
  */
 
-const SCHEMA_FILES = { foundationSchema, accountsSchema, telegramSchema, wechatSchema, recommenderSchema, riskSchema };
+const SCHEMA_FILES = { foundationSchema, accountsSchema, telegramSchema, wechatSchema, recommenderSchema, handoffSchema, riskSchema };
 
 const tables = Object.values(SCHEMA_FILES).flatMap((file) => Object.values(file).filter((value): value is PgTable => is(value, PgTable)));
 

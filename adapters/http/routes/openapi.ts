@@ -14,6 +14,7 @@ import { auditLogQuery } from './audit-log.js';
 import { consentTextsBody } from './settings.js';
 import { riskCasesQuery } from './risk.js';
 import { riskSettingsSchema } from '../../../core/index.js';
+import { inboxQuery, inboxReplyBody } from './inbox.js';
 
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -60,6 +61,16 @@ const OPERATIONS: Operation[] = [
   { method: 'patch', path: '/api/courses/{id}/coupons/{couponId}', summary: 'Activate or deactivate a coupon', tag: 'courses', body: updateCouponBody },
   { method: 'get', path: '/api/followers', summary: 'Search followers', tag: 'followers', query: followerSearchQuery, isAdminOnly: true },
   { method: 'get', path: '/api/followers/{id}/persona', summary: "A follower's persona", tag: 'followers' },
+  {
+    method: 'get', path: '/api/inbox', tag: 'inbox', query: inboxQuery,
+    summary: 'Hand-offs to a person (creators: about their own courses): waiting ones first with waitingSeconds, then by latest activity',
+  },
+  { method: 'get', path: '/api/inbox/{id}', summary: "One hand-off: the follower's persona in short and the messages (follower texts and staff replies) in time order", tag: 'inbox' },
+  {
+    method: 'post', path: '/api/inbox/{id}/replies', tag: 'inbox', body: inboxReplyBody, status: 201,
+    summary: "Reply in the follower's chat through the bot of their platform; idempotent on clientKey (a retry answers 200 with the same message); 409 when closed, 503 when that bot does not run in this process or the send failed",
+  },
+  { method: 'post', path: '/api/inbox/{id}/close', summary: 'Close the hand-off: the bot answers the follower again and marketing may reach them; the follower is told', tag: 'inbox' },
   { method: 'get', path: '/api/followers/{id}/timeline', summary: "A follower's events, newest first", tag: 'followers', query: timelineQuery, isAdminOnly: true },
   { method: 'get', path: '/api/followers/{id}/export', summary: "Export one follower's data (PIPL/GDPR)", tag: 'followers', isAdminOnly: true },
   { method: 'delete', path: '/api/followers/{id}', summary: "Delete one follower's data (PIPL/GDPR)", tag: 'followers', status: 204, isAdminOnly: true },

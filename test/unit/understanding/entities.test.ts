@@ -1,4 +1,4 @@
-import { extractBudget, extractCourseMention, extractTopics, matchCourseReference, normalizeText, parseChineseNumber, readOptOut, toSimplified } from '../../../core/understanding/index.js';
+import { extractBudget, extractCourseMention, extractTopics, matchCourseReference, normalizeText, mentionsMessaging, parseChineseNumber, readOptOut, toSimplified } from '../../../core/understanding/index.js';
 import { TAG_LEXICON, TAG_NAMES, tagName, tagsWithoutNames } from '../../../core/text/index.js';
 
 const read = <T>(extract: (normalized: string) => T) => (text: string) => extract(normalizeText(text));
@@ -116,6 +116,20 @@ describe('readOptOut', () => {
     ["I can't stop watching", 'none'],
   ])('%s → %s', (text, reading) => {
     expect(read(readOptOut)(text)).toBe(reading);
+  });
+});
+
+describe('mentionsMessaging', () => {
+  it.each([
+    ['stop sedning', true],
+    ['pelase stop', true],
+    ['no more mraketing', true],
+    ['不要再发了', true],
+    ['不要发票', false],
+    ['stop the music', false],
+    ['turn off the lights', false],
+  ])('%s → %s', (text, about) => {
+    expect(mentionsMessaging(normalizeText(text))).toBe(about);
   });
 });
 

@@ -38,6 +38,14 @@ describe('unsubscribe safety', () => {
   it.each(['取消退订', '取消订单', '不要发票', 'stop the video', '我不想学了，可以退钱吗', '重新订阅', 'turn notifications back on'])('%s does not opt out', (text) => {
     expect(understandMessage(model, text).intent).not.toBe('unsubscribe');
   });
+
+  it.each(['stop the music', '不要香菜', 'turn off the lights', '不要发火', '停止计时'])('%s names nothing to unsubscribe from, so it never opts out', (text) => {
+    expect(understandMessage(model, text).intent).not.toBe('unsubscribe');
+  });
+
+  it.each(['取消退订', '撤销退订', 'undo the unsubscribe', "don't unsubscribe me", 'opt me back in'])('%s is a wish to stay subscribed', (text) => {
+    expect(understandMessage(model, text)).toMatchObject({ intent: 'resubscribe', decidedBy: 'opt_out_lexicon' });
+  });
 });
 
 describe('entities in context', () => {

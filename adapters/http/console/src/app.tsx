@@ -9,6 +9,7 @@ import { SchedulesPage } from './pages/schedules.tsx';
 import { ExperimentsPage, RetargetingPage } from './pages/campaign-pages.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { RiskPage } from './pages/risk.tsx';
+import { InboxPage } from './pages/inbox.tsx';
 
 export interface Me {
   principal: { id: string | null; role: 'admin' | 'creator' };
@@ -19,6 +20,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'dashboard', slug: 'dashboard', render: () => <DashboardPage /> },
   { key: 'followers', slug: 'followers', render: () => <FollowersPage />, isAdminOnly: true },
   { key: 'courses', slug: 'courses', render: (me) => <CoursesPage me={me} /> },
+  { key: 'inbox', slug: 'inbox', render: () => <InboxPage /> },
   { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
   { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },
   { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage /> },

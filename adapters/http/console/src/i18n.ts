@@ -48,6 +48,15 @@ const zh = {
   lesson: '课时', lessonNumber: '第{n}课', learnersReached: '学员数', stuckLearners: '卡住的学员（{n}）', stuckAfterDays: '多少天没有学习算卡住',
   nobodyStuck: '没有卡住的学员。', learner: '学员', lessonsDone: '已学完', nextLesson: '下一课', lastLearned: '最近学习', idleDays: '未学习天数', neverLearned: '从未学习',
   riskReview: '风控审核',
+  inbox: '人工客服', inboxEmpty: '没有待处理的转人工会话。', follower: '粉丝', reason: '原因', waiting: '已等待', notWaiting: '已回复',
+  reasonAsked: '要求转人工', reasonNotUnderstood: '机器人多次没听懂', reasonRefund: '退款申请', reasonComplaint: '投诉',
+  handoffOpen: '待回复', handoffAnswered: '已回复', handoffClosed: '已结束', waitMinutes: '{m} 分钟', waitHours: '{h} 小时 {m} 分钟', waitDays: '{d} 天 {h} 小时',
+  platformTelegram: 'Telegram', platformWechat: '微信', staff: '客服', notDelivered: '未送达，请重发',
+  personaSummary: '{stage}，价格偏好{band}，使用{language}。', personaInterests: '兴趣：{tags}。', personaOwns: '已购：{courses}（学完 {finished} 门）。',
+  personaOwnsNothing: '还没有购买课程。', personaOptedOut: '已退订营销消息。', personaConsents: '同意接收营销消息。', personaNoConsent: '未同意接收营销消息。',
+  bandBudget: '实惠型', bandMid: '中等', bandPremium: '高端', bandUnknown: '未知',
+  replyPlaceholder: '通过机器人回复粉丝…', sendReply: '发送回复', closeHandoff: '结束会话（恢复机器人）',
+  skipInHandoff: '人工客服处理中', skipOutranked: '当天有更高优先级的群发', skippedBecause: '跳过原因',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -96,6 +105,15 @@ const en: typeof zh = {
   lesson: 'Lesson', lessonNumber: 'Lesson {n}', learnersReached: 'Learners', stuckLearners: 'Stuck learners ({n})', stuckAfterDays: 'Stuck after this many days without learning',
   nobodyStuck: 'Nobody is stuck.', learner: 'Learner', lessonsDone: 'Lessons done', nextLesson: 'Next lesson', lastLearned: 'Last learned', idleDays: 'Days idle', neverLearned: 'Never',
   riskReview: 'Risk review',
+  inbox: 'Inbox', inboxEmpty: 'No conversation is waiting for a person.', follower: 'Follower', reason: 'Reason', waiting: 'Waiting', notWaiting: 'Answered',
+  reasonAsked: 'Asked for a person', reasonNotUnderstood: 'Not understood several times', reasonRefund: 'Refund request', reasonComplaint: 'Complaint',
+  handoffOpen: 'Waiting for a reply', handoffAnswered: 'Answered', handoffClosed: 'Closed', waitMinutes: '{m} min', waitHours: '{h} h {m} min', waitDays: '{d} d {h} h',
+  platformTelegram: 'Telegram', platformWechat: 'WeChat', staff: 'Staff', notDelivered: 'not delivered, send again',
+  personaSummary: '{stage}, {band} price range, speaks {language}.', personaInterests: 'Interests: {tags}.', personaOwns: 'Owns: {courses} ({finished} finished).',
+  personaOwnsNothing: 'Has not bought a course yet.', personaOptedOut: 'Opted out of marketing.', personaConsents: 'Accepts marketing messages.', personaNoConsent: 'Has not accepted marketing messages.',
+  bandBudget: 'budget', bandMid: 'mid', bandPremium: 'premium', bandUnknown: 'unknown',
+  replyPlaceholder: 'Reply to the follower through the bot…', sendReply: 'Send reply', closeHandoff: 'Close (the bot takes over again)',
+  skipInHandoff: 'A person is handling them', skipOutranked: 'Outranked by a higher-priority broadcast that day', skippedBecause: 'Skipped because',
 };
 
 export type Messages = typeof zh;

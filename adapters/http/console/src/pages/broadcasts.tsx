@@ -17,6 +17,12 @@ interface Preview {
 /** The lifecycle stages of core/followers/lifecycle.ts, the ones the persona shows, with their labels. */
 const LIFECYCLE = [['new', 'stageNew'], ['engaged', 'stageEngaged'], ['customer', 'stageCustomer'], ['at-risk', 'stageAtRisk'], ['dormant', 'stageDormant']] as const;
 
+/** Why messages were skipped, in words. */
+const SKIP_REASONS: Record<string, keyof Messages> = {
+  opted_out: 'excludedOptedOut', no_consent: 'excludedNoConsent', unreachable: 'excludedUnreachable', capped: 'caps',
+  in_handoff: 'skipInHandoff', outranked: 'skipOutranked', no_offer: 'noOffer',
+};
+
 export function BroadcastsPage() {
   const { t, lang } = useI18n();
   const [name, setName] = useState('');
@@ -203,6 +209,11 @@ function BroadcastProgress({ id, onChanged }: { id: string; onChanged: () => voi
         <div data-stat="skipped"><span className="muted">{t.skipped}</span><strong>{skipped}</strong></div>
         <div><span className="muted">{t.held}</span><strong>{held}</strong></div>
       </div>
+      {skipped > 0 && (
+        <p className="muted" data-testid="skip-reasons">
+          {t.skippedBecause}: {Object.entries(SKIP_REASONS).filter(([reason]) => (p.skipped[reason] ?? 0) > 0).map(([reason, key]) => `${t[key] as string} ${p.skipped[reason]}`).join(' · ')}
+        </p>
+      )}
       <div className="row">
         {b.status === 'sending' || b.status === 'scheduled' ? <button className="secondary" onClick={() => control('pause')}>{t.pause}</button> : null}
         {b.status === 'paused' ? <button className="secondary" onClick={() => control('resume')}>{t.resume}</button> : null}

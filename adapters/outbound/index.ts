@@ -1,0 +1,1 @@
+export { OpenAiChatModel } from './openai-chat-model.js';
