@@ -1,10 +1,9 @@
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, parseInput } from '../errors.js';
 import type { AuditLog, Clock } from '../ports/index.js';
 import type { SettingsRepository } from '../accounts/console-ports.js';
 import type { RiskMonitor } from './risk-monitor.js';
 import { RISK_SETTINGS_KEY, riskSettingsOf, riskSettingsSchema, type RiskSettings } from './risk-settings.js';
 import type { RiskCase, RiskStore } from './risk-types.js';
-import { parseInput } from '../errors.js';
 
 /** The repositories one risk transaction sees. */
 export interface RiskRepositories {
