@@ -1,5 +1,6 @@
 import { createCoreApiRouter } from '../adapters/index.js';
 import { runProcess } from './run-process.js';
+import { wireRisk } from './wire-risk.js';
 import { wireConsole } from './wire-console.js';
 import { wireJobs } from './wire-jobs.js';
 import { wireLearning } from './wire-learning.js';
@@ -18,6 +19,7 @@ runProcess({
     // Dependency order: the recommender and learning (the chat channels use both), then the chat
     // channels (they register messengers), then the jobs (they send through those messengers),
     // then the console (it guards every admin mount).
+    await wireRisk(ctx, wiring, { withApi: true });
     await wireRecommender(ctx, wiring);
     await wireLearning(ctx, wiring);
     await wireTelegram(ctx, wiring);

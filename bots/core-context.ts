@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { createMetrics, createLogger, type Logger, type Metrics } from '../adapters/index.js';
 import { OpenAiChatModel } from '../adapters/outbound/index.js';
-import { systemClock, type Clock, type LanguageModel, type Recommender, type Repositories, type RecordEventsDeps, type UnitOfWork } from '../core/index.js';
-import { createRepositories, migrate, openDatabase, PgUnitOfWork, seedDemoAudience, seedDemoCatalogue, seedDemoLearning, type Database } from '../models/index.js';
+import { DEMO_ANOMALY_BASELINE, loadRiskSettings, RiskMonitor, systemClock, type Clock, type LanguageModel, type Recommender, type Repositories, type RecordEventsDeps, type UnitOfWork } from '../core/index.js';
+import { createRepositories, migrate, openDatabase, PgRiskStore, PgRiskUnitOfWork, PgUnitOfWork, seedDemoAudience, seedDemoCatalogue, seedDemoLearning, type Database } from '../models/index.js';
 import type { Config } from './config/index.js';
 import { buildRecommender } from './wire-recommender.js';
 
@@ -15,7 +15,10 @@ export interface CoreContext {
   clock: Clock;
   repos: Repositories;
   uow: UnitOfWork;
+  /** Every recorded event is scored by `recordEventsDeps.risk` (the same {@link CoreContext.risk}). */
   recordEventsDeps: RecordEventsDeps;
+  /** The risk scorer of this process: in memory, its decisions written in the background. */
+  risk: RiskMonitor;
   /** The one recommender chain every channel serves from (see {@link buildRecommender}). */
   recommender: Recommender;
   /** Its engine's artifacts and full retrain, for the processes that train. */
@@ -49,7 +52,11 @@ export async function openCoreContext(config: Config, logger: Logger = createLog
     const lessons = await seedDemoLearning({ db: database.db, clock: systemClock });
     if (lessons) logger.info({ lessons }, 'demo lessons and learners seeded');
   }
-  return createCoreContext(config, database, logger);
+  const ctx = createCoreContext(config, database, logger);
+  // The scorer starts with the stored thresholds and decisions (flagged, blocked, cleared).
+  ctx.risk.useSettings(await loadRiskSettings(new PgRiskUnitOfWork(database.db)));
+  await ctx.risk.refresh();
+  return ctx;
 }
 
 /**
@@ -70,6 +77,7 @@ export function createCoreContext(config: Config, database: Database, logger: Lo
     logger: logger.child({ component: 'recommender' }),
     onStageFailed: (stage) => metrics.errors.inc({ source: 'recommender', code: `${stage}_failed` }),
   });
+  const risk = new RiskMonitor({ clock, logger: logger.child({ component: 'risk' }), store: new PgRiskStore(database.db), baseline: DEMO_ANOMALY_BASELINE });
   return {
     config,
     logger,
@@ -78,7 +86,8 @@ export function createCoreContext(config: Config, database: Database, logger: Lo
     clock,
     repos,
     uow,
-    recordEventsDeps: { uow, clock, metrics: metrics.core },
+    recordEventsDeps: { uow, clock, metrics: metrics.core, risk },
+    risk,
     recommender,
     recommenderEngine,
     ...(config.llm ? { languageModel: new OpenAiChatModel({ ...config.llm, logger: logger.child({ component: 'language-model' }) }) } : {}),

@@ -1,4 +1,5 @@
 import { runProcess } from './run-process.js';
+import { wireRisk } from './wire-risk.js';
 import { wireDispatcher } from './wire-jobs.js';
 import { wireLearning } from './wire-learning.js';
 import { wireWechat } from './wire-wechat.js';
@@ -11,6 +12,7 @@ import { wireWechat } from './wire-wechat.js';
 runProcess({
   name: 'wechat-only',
   wire: async (ctx, wiring) => {
+    await wireRisk(ctx, wiring, { withApi: false });
     await wireLearning(ctx, wiring);
     await wireWechat(ctx, wiring);
     wireDispatcher(ctx, wiring);

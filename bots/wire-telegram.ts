@@ -99,7 +99,7 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
     return new TelegramStarsGateway({ token, apiRoot: config.apiRoot, telegramUserIdOf: async () => userId });
   };
   const mounts: Mount[] = [
-    { path: '/api/orders', router: createStarsRefundRouter({ repos: parts.repos, uow: parts.uow, clock: parts.clock, provider: 'telegram_stars', gatewayFor }), access: 'admin' },
+    { path: '/api/orders', router: createStarsRefundRouter({ repos: parts.repos, uow: parts.uow, clock: parts.clock, provider: 'telegram_stars', gatewayFor, ...(parts.recordEventsDeps.risk ? { risk: parts.recordEventsDeps.risk } : {}) }), access: 'admin' },
   ];
   if (config.mode === 'webhook') {
     if (!config.webhookSecret) throw new Error('TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (16–256 characters of A-Z, a-z, 0-9, _ and -).');

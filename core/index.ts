@@ -13,5 +13,6 @@ export * from './accounts/index.js';
 export * from './random.js';
 export * from './conversation/index.js';
 export * from './learning/index.js';
+export * from './risk/index.js';
 export * from './handoff/index.js';
 export * from './commerce/index.js';

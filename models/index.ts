@@ -28,5 +28,6 @@ export { PgLearningRepository } from './repositories/pg-learning-repository.js';
 export { PgLessonReminderRepository } from './repositories/pg-lesson-reminders.js';
 export { seedDemoLearning } from './seed/seed-demo-learning.js';
 export { PgDialogMemoryStore } from './repositories/pg-dialog-memory-store.js';
+export { PgRiskStore, PgRiskUnitOfWork } from './repositories/pg-risk-store.js';
 export { PgHandoffRepository } from './repositories/pg-handoff-repository.js';
 export { PgExportQueries } from './repositories/pg-export-queries.js';

@@ -19,5 +19,6 @@ export { createSettingsRouter, type ChannelInfo, type ChannelDetails } from './r
 export { createAuditLogRouter, type AuditLogReader } from './routes/audit-log.js';
 export { createOpenApiRouter, buildOpenApiDocument } from './routes/openapi.js';
 export { createConsoleStaticRouter } from './routes/console-static.js';
+export { createRiskRouter } from './routes/risk.js';
 export { createInboxRouter } from './routes/inbox.js';
 export { createCommerceRouter } from './routes/commerce.js';

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { canManageCourse, refundOrder, type Clock, type Order, type PaymentGateway, type Repositories, type UnitOfWork } from '../../core/index.js';
+import { canManageCourse, refundOrder, type Clock, type Order, type PaymentGateway, type Repositories, type RiskMonitor, type UnitOfWork } from '../../core/index.js';
 import { principalOf } from '../http/auth/console-auth.js';
 import { HttpError } from '../http/errors.js';
 
@@ -54,6 +54,8 @@ export function createStarsRefundRouter(deps: {
   provider: PaymentGateway['provider'];
   /** The gateway for one order (it needs the payer's Telegram user id). */
   gatewayFor(order: Order): Promise<PaymentGateway>;
+  /** The risk scorer, told of each refund. */
+  risk?: RiskMonitor;
 }): Router {
   const router = Router();
   router.post('/:id/refund', async (req, res, next) => {
@@ -68,7 +70,7 @@ export function createStarsRefundRouter(deps: {
     if (order.provider !== deps.provider) return next();
     const { reason } = refundBody.parse(req.body ?? {});
     const gateways = new Map([[deps.provider, await deps.gatewayFor(order)]]);
-    const refunded = await refundOrder({ uow: deps.uow, clock: deps.clock, gateways }, { orderId: order.id, actor: principal.actor, reason });
+    const refunded = await refundOrder({ uow: deps.uow, clock: deps.clock, gateways, ...(deps.risk ? { risk: deps.risk } : {}) }, { orderId: order.id, actor: principal.actor, reason });
     res.status(200).json({ order: refunded });
   });
   return router;

@@ -141,7 +141,7 @@ export class UpdateProcessor {
       let verdict: CheckoutVerdict;
       try {
         verdict = await Promise.race([
-          reviewCheckout(this.deps.paymentRepos ?? this.deps.dialog.repos, update.checkout),
+          reviewCheckout(this.deps.paymentRepos ?? this.deps.dialog.repos, update.checkout, this.deps.dialog.recordEventsDeps.risk),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error('pre-checkout review took too long')), PRE_CHECKOUT_BUDGET_MS).unref()),
         ]);
       } catch (error) {

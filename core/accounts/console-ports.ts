@@ -97,6 +97,8 @@ export interface FollowerDataExport {
   lessonReminders: Record<string, unknown>[];
   /** The segment the campaigns last computed for them (lifecycle stage, interests); null before the first refresh. */
   segment: Record<string, unknown> | null;
+  /** Risk control's view of them: the current case (null when never flagged), every decision with its reasons, and held checkouts. */
+  risk: { case: Record<string, unknown> | null; decisions: Record<string, unknown>[]; heldOrders: Record<string, unknown>[] };
 }
 
 /**

@@ -139,7 +139,8 @@ export interface HoldoutEntry {
  * opted out, no marketing consent, unreachable (blocked the bot, or gone), no chat on a platform we
  * send to (Telegram or WeChat; a mini-program login alone is not a chat).
  */
-export const AUDIENCE_EXCLUSIONS = ['opted_out', 'no_consent', 'unreachable', 'no_chat'] as const;
+/** `risk_review`: flagged by the risk scorer or blocked by an admin (core/risk). */
+export const AUDIENCE_EXCLUSIONS = ['opted_out', 'no_consent', 'unreachable', 'no_chat', 'risk_review'] as const;
 export type AudienceExclusion = (typeof AUDIENCE_EXCLUSIONS)[number];
 export type AudienceExclusions = Record<AudienceExclusion, number>;
 

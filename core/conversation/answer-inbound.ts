@@ -14,6 +14,7 @@ import { learningTurnReplies, type ChatLearning } from './learning-turn.js';
 import { settlePayment } from './settle-payment.js';
 import { startLearningReplies } from '../learning/start-learning-replies.js';
 import { courseGroupInviteReplies } from '../learning/course-group-invite.js';
+import { riskText } from '../risk/risk-text.js';
 
 export interface InboundConversationDeps<Ticket> {
   /** The dialog's reads, clock and recommender; its derived events go to `events` too. */
@@ -116,6 +117,16 @@ export class InboundConversation<Ticket = never> {
       case 'turn': {
         // The events statement returned the follower's row (it moved their last-seen time).
         const follower = recorded.follower ?? resolved;
+        // Risk: a blocked follower gets no answer; one who writes too fast gets one notice, then
+        // silence for the window. Both are decided in memory.
+        const admission = this.deps.dialog.recordEventsDeps.risk?.admitChatTurn(followerId) ?? 'answer';
+        if (admission !== 'answer') {
+          if (admission === 'notice') {
+            const text = riskText(follower?.locale ?? inbound.turn.locale ?? 'zh-CN').chatThrottled;
+            await this.deps.outbox.enqueue(to, [{ type: 'text', text }], { purpose: 'transactional' });
+          }
+          return 'processed';
+        }
         const learned = this.deps.learning ? await learningTurnReplies(this.deps.learning, inbound.turn, followerId, follower?.locale ?? inbound.turn.locale ?? 'zh-CN') : undefined;
         if (learned) {
           if (learned.length) await this.deps.outbox.enqueue(to, learned, { purpose: 'transactional' });
@@ -258,6 +269,7 @@ export class InboundConversation<Ticket = never> {
       case 'duplicate':
         return;
       case 'manual_review':
+        this.deps.dialog.recordEventsDeps.risk?.observePaymentFailure(to.followerId, settlement.reason, this.deps.dialog.clock.now());
         this.deps.logger.error({ ...context, reason: settlement.reason, currency: payment.currency }, 'chat payment left for a person to check; it is not refunded automatically');
         return;
       case 'confirmed': {
@@ -271,6 +283,7 @@ export class InboundConversation<Ticket = never> {
         return;
       }
       case 'refund': {
+        this.deps.dialog.recordEventsDeps.risk?.observePaymentFailure(to.followerId, settlement.reason, this.deps.dialog.clock.now());
         if (!this.deps.refunds) {
           this.deps.logger.error({ ...context, reason: settlement.reason }, 'chat payment refused by the order and no refund path is configured; refund it by hand');
           return;

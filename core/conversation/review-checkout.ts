@@ -1,6 +1,8 @@
 import { dialogText } from '../dialog/dialog-text.js';
 import type { Locale } from '../followers/follower.js';
 import type { Repositories } from '../ports/index.js';
+import type { RiskMonitor } from '../risk/risk-monitor.js';
+import { riskText } from '../risk/risk-text.js';
 
 export type CheckoutVerdict = { ok: true } | { ok: false; message: string };
 
@@ -18,13 +20,18 @@ export interface CheckoutQuery {
 /**
  * Checks a checkout query against our records before the platform takes the money: the order
  * exists and is pending, it belongs to this payer, the course is on sale, the amount and currency
- * match the order and the course's current Stars price (before the order's coupon), and the course is not owned. A refusal
+ * match the order and the course's current Stars price (before the order's coupon), the course is
+ * not owned, and the payer is not under risk review (then the order is held for review). A refusal
  * carries the sentence the payer sees, in their language.
  *
  * @example
  * const verdict = await reviewCheckout(repos, { payerExternalId: '42', orderId, courseId, currency: 'XTR', totalAmount: 150 });
  */
-export async function reviewCheckout(repos: Pick<Repositories, 'orders' | 'followers' | 'courses' | 'entitlements'>, query: CheckoutQuery): Promise<CheckoutVerdict> {
+export async function reviewCheckout(
+  repos: Pick<Repositories, 'orders' | 'followers' | 'courses' | 'entitlements'>,
+  query: CheckoutQuery,
+  risk?: Pick<RiskMonitor, 'isUnderReview' | 'holdCheckout'>,
+): Promise<CheckoutVerdict> {
   const refusal = dialogText(query.locale ?? 'zh-CN').checkoutRefused;
   const refuse = (key: keyof typeof refusal): CheckoutVerdict => ({ ok: false, message: refusal[key] });
   if (!query.orderId) return refuse('unknown');
@@ -33,6 +40,11 @@ export async function reviewCheckout(repos: Pick<Repositories, 'orders' | 'follo
   if (order.status !== 'pending') return refuse('notPending');
   const payer = await repos.followers.findByIdentity('telegram', query.payerExternalId);
   if (!payer || payer.id !== order.followerId) return refuse('payer');
+  // Flagged after the invoice went out: the money is not taken, the order waits for review.
+  if (risk?.isUnderReview(payer.id)) {
+    await risk.holdCheckout(order.id, payer.id);
+    return { ok: false, message: riskText(query.locale ?? payer.locale).orderUnderReview };
+  }
   const course = await repos.courses.findById(order.courseId);
   if (!course || course.status !== 'on_sale') return refuse('notOnSale');
   if (query.currency !== 'XTR' || order.currency !== 'XTR' || query.totalAmount !== order.amountMinor || course.priceStars !== (order.originalAmountMinor ?? order.amountMinor)) return refuse('price');

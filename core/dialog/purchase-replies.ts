@@ -4,6 +4,7 @@ import { createPendingOrder, priceForFollower } from '../orders/create-pending-o
 import { couponRefusalText, CouponRefusedError } from '../commerce/coupon.js';
 import { localTime } from '../commerce/exports.js';
 import type { CouponQuote } from '../commerce/quote-coupon.js';
+import { riskText } from '../risk/risk-text.js';
 import { matchCourseReference, type Budget } from '../understanding/index.js';
 import { courseListReply, courseTitlesOf, onSaleCourses, pickACourseReplies, recommendReplies, resolveCourse } from './catalogue-replies.js';
 import { displayPrice } from './course-cards.js';
@@ -121,6 +122,13 @@ export async function buyReplies(turn: DialogTurn, courseId: string, couponCode?
   try {
     const { order } = await createPendingOrder(turn.deps, { followerId: turn.follower.id, courseId: course.id, provider, ...(couponCode ? { couponCode } : {}) });
     await recordDerivedEvent(turn, `checkout:${course.id}`, { kind: 'checkout', courseId: course.id, payload: { orderId: order.id } });
+    // A follower under risk review gets no invoice: the order waits for an admin's verdict.
+    const risk = turn.deps.recordEventsDeps.risk;
+    if (risk?.isUnderReview(turn.follower.id)) {
+      await risk.holdCheckout(order.id, turn.follower.id);
+      turn.change.pending = null;
+      return [textReply(riskText(turn.locale).orderUnderReview, menuButtons(turn))];
+    }
     return [
       {
         type: 'invoice',

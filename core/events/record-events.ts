@@ -3,6 +3,7 @@ import type { Follower } from '../followers/follower.js';
 import type { Clock, CoreMetrics, UnitOfWork } from '../ports/index.js';
 import { storableValue } from '../text/storable-text.js';
 import { tokenize } from '../text/tokenize.js';
+import type { RiskMonitor } from '../risk/risk-monitor.js';
 import { eventInputSchema, type NewEvent, type ValidEventInput } from './event-types.js';
 
 export const MAX_EVENT_BATCH = 500;
@@ -16,6 +17,8 @@ export interface RecordEventsDeps {
   uow: UnitOfWork;
   clock: Clock;
   metrics: CoreMetrics;
+  /** The risk scorer: told of every recorded event, in memory, before the caller gets its results. */
+  risk?: RiskMonitor;
 }
 
 const key = (platform: string, externalId: string) => `${platform}:${externalId}`;
@@ -96,10 +99,12 @@ export async function recordEventsSeeingFollowers(deps: RecordEventsDeps, inputs
     const { inserted, touched, missingFollowerIds, missingCourseIds } = await deps.uow.repos.events.appendChecked(rowsToInsert(valid, followerOf, now));
     rejectMissing(valid, results, (id) => !missingFollowerIds.has(id), (id) => !missingCourseIds.has(id));
     resultsOf(deps, valid, followerOf, inserted, results, now);
-    return { results, followers: byId(touched) };
+    const followers = byId(touched);
+    observeRecorded(deps, valid, results, followers, now);
+    return { results, followers };
   }
 
-  return deps.uow.run(async (repos) => {
+  const recorded = await deps.uow.run(async (repos) => {
     const followerOf = new Map<number, string>();
     const knownFollowers = await repos.followers.existingIds([...new Set(valid.flatMap(({ input }) => (input.followerId ? [input.followerId] : [])))]);
     const knownCourses = await repos.courses.existingIds([...new Set(valid.flatMap(({ input }) => (input.courseId ? [input.courseId] : [])))]);
@@ -122,6 +127,35 @@ export async function recordEventsSeeingFollowers(deps: RecordEventsDeps, inputs
     const { lastSeen } = resultsOf(deps, valid, followerOf, inserted, results, now);
     return { results, followers: byId(await repos.followers.touchLastSeen(lastSeen)) };
   });
+  // After the commit: an event rolled back is not scored.
+  observeRecorded(deps, valid, recorded.results, recorded.followers, now);
+  return recorded;
+}
+
+/** Tells the risk scorer of each event recorded now (not of duplicates): counters in memory, no I/O. */
+function observeRecorded(
+  deps: RecordEventsDeps,
+  valid: ReadonlyArray<{ index: number; input: ValidEventInput }>,
+  results: readonly EventResult[],
+  followers: ReadonlyMap<string, Follower>,
+  now: Date,
+): void {
+  const risk = deps.risk;
+  if (!risk) return;
+  for (const { index, input } of valid) {
+    const result = results[index];
+    if (result?.status !== 'recorded') continue;
+    const text = input.payload['text'];
+    const createdAt = followers.get(result.followerId)?.createdAt;
+    risk.observe({
+      followerId: result.followerId,
+      kind: input.kind,
+      courseId: input.courseId ?? null,
+      ...(input.kind === 'message' && typeof text === 'string' ? { text } : {}),
+      occurredAt: input.occurredAt && input.occurredAt < now ? input.occurredAt : now,
+      ...(createdAt ? { followerCreatedAt: createdAt } : {}),
+    });
+  }
 }
 
 const byId = (followers: readonly Follower[]) => new Map(followers.map((f) => [f.id, f]));

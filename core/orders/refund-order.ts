@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Platform } from '../events/event-types.js';
 import type { Clock, PaymentGateway, UnitOfWork } from '../ports/index.js';
+import type { RiskMonitor } from '../risk/risk-monitor.js';
 import type { Order } from './order.js';
 import { releaseCoupon } from '../commerce/reserve-coupon.js';
 
@@ -18,7 +19,7 @@ import { releaseCoupon } from '../commerce/reserve-coupon.js';
  * const order = await refundOrder({ uow, clock, gateways }, { orderId, actor: 'admin:alice', reason: 'requested by follower' });
  */
 export async function refundOrder(
-  deps: { uow: UnitOfWork; clock: Clock; gateways: ReadonlyMap<string, PaymentGateway> },
+  deps: { uow: UnitOfWork; clock: Clock; gateways: ReadonlyMap<string, PaymentGateway>; risk?: RiskMonitor },
   input: { orderId: string; actor: string; reason: string },
 ): Promise<Order> {
   const order = await deps.uow.run((repos) => repos.orders.findById(input.orderId));
@@ -30,7 +31,7 @@ export async function refundOrder(
   }
   const refund = gateway ? await gateway.refund(order, input.reason) : { refundId: `manual:${order.id}` };
 
-  return deps.uow.run(async (repos) => {
+  const refunded = await deps.uow.run(async (repos) => {
     const current = await repos.orders.findByIdForUpdate(order.id);
     if (current?.status !== 'paid') throw new ConflictError('not_refundable', `Order ${order.id} was refunded meanwhile.`);
     const at = deps.clock.now();
@@ -53,4 +54,7 @@ export async function refundOrder(
     await repos.audit.record({ actor: input.actor, action: 'order.refunded', subjectType: 'order', subjectId: order.id, details: { refundId: refund.refundId, reason: input.reason } });
     return refunded;
   });
+  // Pay, then refund, again and again is a risk signal; the refund event is written above, not through recordEvents.
+  deps.risk?.observe({ followerId: order.followerId, kind: 'refund', courseId: order.courseId, occurredAt: refunded.refundedAt ?? deps.clock.now() });
+  return refunded;
 }

@@ -6,6 +6,9 @@ import { pgArray, tsParam } from './pg-sql.js';
 
 const DAY_MS = 86_400_000;
 
+/** Flagged by the risk scorer or blocked by an admin: no marketing (core/risk). */
+const isUnderRiskReview = sql`EXISTS (SELECT 1 FROM follower_risk fr WHERE fr.follower_id = f.id AND fr.status IN ('flagged', 'blocked'))`;
+
 /**
  * Segment queries in SQL over followers `f`: the segment's conditions, and whether the follower can
  * be sent marketing now (the same checks, in the same order, as the send guards and AUDIENCE_EXCLUSIONS).
@@ -39,7 +42,7 @@ export class PgCampaignAudience implements AudienceRepository {
 
   private where(segment: Segment, now: Date): { conditions: SQL; platforms: string } {
     const { conditions, platforms, hasChat } = this.selected(segment, now);
-    return { conditions: sql`${conditions} AND NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND ${hasChat}`, platforms };
+    return { conditions: sql`${conditions} AND NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND ${hasChat} AND NOT ${isUnderRiskReview}`, platforms };
   }
 
   /** What the segment selects, before asking whether the follower can be reached. */
@@ -66,10 +69,11 @@ export class PgCampaignAudience implements AudienceRepository {
       sql`SELECT count(*) FILTER (WHERE f.is_opted_out)::int AS opted_out,
                  count(*) FILTER (WHERE NOT f.is_opted_out AND NOT f.has_marketing_consent)::int AS no_consent,
                  count(*) FILTER (WHERE NOT f.is_opted_out AND f.has_marketing_consent AND NOT f.is_reachable)::int AS unreachable,
-                 count(*) FILTER (WHERE NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND NOT ${hasChat})::int AS no_chat
+                 count(*) FILTER (WHERE NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND NOT ${hasChat})::int AS no_chat,
+                 count(*) FILTER (WHERE NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND ${hasChat} AND ${isUnderRiskReview})::int AS risk_review
           FROM followers f WHERE ${conditions}`,
     );
-    return row ?? { opted_out: 0, no_consent: 0, unreachable: 0, no_chat: 0 };
+    return row ?? { opted_out: 0, no_consent: 0, unreachable: 0, no_chat: 0, risk_review: 0 };
   }
 
   async count(segment: Segment, now: Date): Promise<number> {

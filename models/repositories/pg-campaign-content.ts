@@ -64,7 +64,9 @@ export class PgCampaignContent implements CampaignContentRepository {
    * or purchase (a rule whose goal is `purchase` counts purchases only) within the campaign's
    * attribution window after the message was accepted, unless a later marketing message (of any
    * campaign) was sent before it and the event also falls in that message's window — then it is
-   * that message's. `sent_at` is each message's own acceptance time (see markSentMany).
+   * that message's. `sent_at` is each message's own acceptance time (see markSentMany). Messages to
+   * followers flagged or blocked by risk control are left out, sends and conversions both, so the
+   * results and the bandit's draws see only followers in good standing.
    */
   private attributed(source: 'broadcast' | 'retargeting', campaignId: string, columns: SQL, groupBy: SQL): SQL {
     const settings =
@@ -85,6 +87,8 @@ export class PgCampaignContent implements CampaignContentRepository {
                          AND e.occurred_at < later.sent_at + ${windowOfLater})))::int AS conversions
           FROM outbox o CROSS JOIN s
           WHERE o.campaign_id = ${campaignId}::uuid AND o.status = 'sent' AND o.variant IS NOT NULL
+            -- Followers under risk review count for nothing: fraud must not pick the winner.
+            AND NOT EXISTS (SELECT 1 FROM follower_risk fr WHERE fr.follower_id = o.follower_id AND fr.status IN ('flagged', 'blocked'))
           GROUP BY ${groupBy} ORDER BY ${groupBy}`;
   }
 }

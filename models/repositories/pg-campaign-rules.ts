@@ -268,7 +268,7 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
 
   /**
    * The occasions whose follower can be messaged (consent, not opted out, reachable on a chat
-   * platform), who does not own the course (unless `mayOwnCourse`), was not messaged for this occasion and is under the
+   * platform, not flagged or blocked by risk control), who does not own the course (unless `mayOwnCourse`), was not messaged for this occasion and is under the
    * rule's maximum; at most one per follower, so max-per-follower holds within a scan too.
    */
   private async keepSendable<T extends OccasionRow>(rule: RetargetingRule, occasions: SQL, limit: number, options: { mayOwnCourse?: boolean } = {}): Promise<T[]> {
@@ -281,6 +281,7 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
           JOIN followers f ON f.id = occ.follower_id
           WHERE f.has_marketing_consent AND NOT f.is_opted_out AND f.is_reachable
             AND EXISTS (SELECT 1 FROM identities i WHERE i.follower_id = f.id AND i.kind IN ('telegram', 'wechat'))
+            AND NOT EXISTS (SELECT 1 FROM follower_risk fr WHERE fr.follower_id = f.id AND fr.status IN ('flagged', 'blocked'))
             ${notOwned}
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = f.id AND o.campaign_id = ${rule.id}::uuid AND o.step = occ.step)
             AND (SELECT count(*) FROM outbox o WHERE o.follower_id = f.id AND o.campaign_id = ${rule.id}::uuid AND o.status <> 'cancelled') < ${rule.maxPerFollower}

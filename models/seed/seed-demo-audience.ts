@@ -1,4 +1,4 @@
-import { confirmPayment, createPendingOrder, recordEvents, seededRandom, type Clock, type EventInput, type Platform, type UnitOfWork } from '../../core/index.js';
+import { confirmPayment, createPendingOrder, recordEvents, seededRandom, type Clock, type EventInput, type Platform, type RiskMonitor, type UnitOfWork } from '../../core/index.js';
 import type { Db } from '../database.js';
 import { createRepositories, PgUnitOfWork } from '../repositories/pg-unit-of-work.js';
 
@@ -15,6 +15,8 @@ const PLATFORMS: Array<{ platform: Platform; kind: 'telegram' | 'wechat' | 'mp_o
 export interface DemoAudienceDeps {
   db: Db;
   clock: Clock;
+  /** The risk scorer to record through (the risk benchmark replays the demo audience through it). */
+  risk?: RiskMonitor;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function seedDemoAudience(deps: DemoAudienceDeps, options: { follow
   const now = deps.clock.now().getTime();
   const uow: UnitOfWork = new PgUnitOfWork(deps.db);
   const metrics = { eventsRecorded: () => undefined };
+  const eventDeps = { uow, clock: deps.clock, metrics, ...(deps.risk ? { risk: deps.risk } : {}) };
 
   for (let i = 0; i < options.followers; i++) {
     const channel = PLATFORMS[i % PLATFORMS.length]!;
@@ -67,7 +70,7 @@ export async function seedDemoAudience(deps: DemoAudienceDeps, options: { follow
       if (rand() < 0.45) events.push({ kind: 'click', platform: channel.platform, externalId: `demo:${i}:click:${s}`, identity, courseId: course.id, occurredAt: new Date(when.getTime() + 60_000) });
       if (rand() < 0.25) events.push({ kind: 'message', platform: channel.platform, externalId: `demo:${i}:msg:${s}`, identity, payload: { text: isEnglish ? pick(MESSAGES_EN) : pick(MESSAGES_ZH) }, occurredAt: when });
     }
-    const [first] = await recordEvents({ uow, clock: deps.clock, metrics }, events);
+    const [first] = await recordEvents(eventDeps, events);
     if (!first || first.status === 'rejected') continue;
     const followerId = first.followerId;
     await repos.followers.update(followerId, { hasMarketingConsent: rand() < 0.7 });
@@ -78,7 +81,7 @@ export async function seedDemoAudience(deps: DemoAudienceDeps, options: { follow
       const when = at();
       const provider = channel.platform === 'telegram' ? 'telegram_stars' : 'wechat_pay';
       const { order } = await createPendingOrder({ uow, clock: deps.clock }, { followerId, courseId, provider });
-      await recordEvents({ uow, clock: deps.clock, metrics }, [
+      await recordEvents(eventDeps, [
         { kind: 'checkout', platform: channel.platform, externalId: `demo:${i}:checkout:${courseId}`, followerId, courseId, payload: { orderId: order.id }, occurredAt: when },
       ]);
       // About half of the checkouts are paid; the rest stay abandoned for retargeting to find.

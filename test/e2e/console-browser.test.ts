@@ -17,6 +17,7 @@ import { createCoreContext, type CoreContext } from '../../bots/core-context.js'
 import type { Service } from '../../bots/lifecycle.js';
 import { CONSOLE_DIST_DIR, wireConsole } from '../../bots/wire-console.js';
 import { wireJobs } from '../../bots/wire-jobs.js';
+import { wireRisk } from '../../bots/wire-risk.js';
 import { emptyWiring } from '../../bots/wiring.js';
 import { openTestDatabase } from '../support/database.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
@@ -72,6 +73,7 @@ async function startAllInOne(database: Database, sinkUrl: string) {
   wiring.mounts.push({ path: '/api', router: createCoreApiRouter({ recordEventsDeps: ctx.recordEventsDeps, ...ctx.repos, clock: ctx.clock }), access: 'admin' });
   wiring.messengers.set('telegram', new SinkMessenger(sinkUrl));
   wiring.channels.push({ channel: 'telegram', isOn: true, reason: `Bot API at ${sinkUrl} (test sink)` });
+  await wireRisk(ctx, wiring, { withApi: true });
   await wireJobs(ctx, wiring);
   await wireConsole(ctx, wiring);
   const app = createHttpApp({ logger, metrics, checkReadiness: () => database.ping(), adminApiToken: TEST_ADMIN_TOKEN, adminAuth: wiring.adminAuth, mounts: wiring.mounts });
@@ -85,7 +87,8 @@ async function seedSubscribers(app: Express, ctx: CoreContext, count: number, ti
     const identity = { kind: 'telegram', externalId: String(7_100_000 + i), displayName: `订阅者 ${i + 1}`, locale: i % 3 === 0 ? 'en' : 'zh-CN', timeZone };
     return [
       { kind: 'follow', platform: 'telegram', identity, externalId: `sub-${i}-follow` },
-      { kind: 'message', platform: 'telegram', identity, externalId: `sub-${i}-msg`, payload: { text: i % 2 ? '想学摄影' : 'python 入门' } },
+      // Each in their own words: a dozen accounts sending one text in the same second is what risk control flags as a spam ring.
+      { kind: 'message', platform: 'telegram', identity, externalId: `sub-${i}-msg`, payload: { text: i % 2 ? `想学摄影，第 ${i} 号` : `python 入门 #${i}` } },
     ];
   }).flat();
   const res = await request(app).post('/api/events').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({ events }).expect(201);
@@ -421,10 +424,33 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     }
   }, 90_000);
 
+  it('lists followers the risk scorer flagged with their reasons in words, and clears one (audited)', async () => {
+    // seedActivity's cohorts sent "python 课程" from many accounts at one instant: a spam ring to the scorer.
+    await open('risk');
+    const rows = page.locator('[data-testid=risk-queue] tbody tr');
+    await rows.first().waitFor();
+    const first = await rows.first().innerText();
+    expect(first).toMatch(/\d+ accounts sent the same text within 600 s: “python 课程”/);
+    expect(first).not.toContain('duplicate_text');
+    expect(first).toContain('Awaiting review');
+    const followerId = await rows.first().getAttribute('data-follower');
+    const before = await rows.count();
+    await rows.first().locator('button:text("Clear")').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=risk-queue] tbody tr').length === n - 1, before);
+    const audit = (await getApi(`/audit-log?subjectType=follower&subjectId=${followerId}`)).body.items as { action: string }[];
+    expect(audit.map((e) => e.action)).toContain('risk.clear');
+    await page.locator('[data-testid=risk-settings] input[aria-label="duplicateText.accounts"]').fill('8');
+    await page.click('[data-testid=risk-settings] button[type=submit]');
+    await page.waitForSelector('[data-testid=risk-settings] [role=status]:text("Saved")');
+    expect((await getApi('/risk/settings')).body.settings.duplicateText.accounts).toBe(8);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shoot('risk');
+  }, 60_000);
+
   it('renders the console in Chinese', async () => {
     await page.click('nav button:text("中文")');
     await page.waitForSelector('nav a:text("数据看板")');
-    for (const slug of ['dashboard', 'followers', 'broadcasts', 'retargeting', 'experiments', 'schedules']) {
+    for (const slug of ['dashboard', 'followers', 'broadcasts', 'retargeting', 'experiments', 'schedules', 'risk']) {
       await open(slug);
       if (slug === 'dashboard') await page.waitForSelector('canvas');
       if (slug === 'followers') {
@@ -443,6 +469,7 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
       }
       if (slug === 'experiments') await page.waitForSelector('[data-testid="results-winter-sale"]');
       if (slug === 'schedules') await page.waitForSelector('[data-testid=next-runs]');
+      if (slug === 'risk') await page.waitForSelector('[data-testid=risk-queue] li:has-text("个账号在 600 秒内发送相同文字")');
       await shoot(`${slug}-zh`);
     }
   }, 60_000);

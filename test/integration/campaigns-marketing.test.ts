@@ -154,7 +154,7 @@ describe.each(testTargets())('each follower’s own offer, reach, priority and a
     const preview = await request(t.app).post('/api/segments/preview').set(t.auth).send({ segment, sampleSize: 10 }).expect(200);
     expect(preview.body.size).toBe(2);
     expect(preview.body.sample).toHaveLength(2);
-    expect(preview.body.excluded).toEqual({ opted_out: 1, no_consent: 1, unreachable: 1, no_chat: 1, total: 4 });
+    expect(preview.body.excluded).toEqual({ opted_out: 1, no_consent: 1, unreachable: 1, no_chat: 1, risk_review: 0, total: 4 });
     const created = await compose({ segment, variants: [{ key: 'A', text: { en: 'Hi' } }] }).expect(201);
     expect(created.body.audienceSize).toBe(2);
     expect(created.body.broadcast.audienceSize).toBe(2);

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
 import { confirmPayment, createPendingOrder, erasedPseudonym, systemClock } from '../../core/index.js';
-import { createRepositories, PgDialogMemoryStore, PgReplyQueue, PgSendLogRepository, PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
+import { createRepositories, PgDialogMemoryStore, PgReplyQueue, PgRiskStore, PgSendLogRepository, PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
 import { addAccount, createConsoleTestApp, logInAgent } from './console-support.js';
@@ -65,10 +65,14 @@ describe.each(testTargets())('erasing a follower (%s)', (target) => {
 
     await new PgDialogMemoryStore(database.db).remember([{ followerId, memory: { lastList: [courseId, other], focusCourseId: courseId, pending: null, updatedAt: new Date() } }]);
 
+    await new PgRiskStore(database.db).saveDecisions([{ followerId, status: 'flagged', score: 60, reasons: [{ code: 'event_burst', params: { count: 40, windowSeconds: 60 } }], actor: 'risk-scorer', at: new Date() }]);
+
     const admin = await logInAgent(app, 'erasure-admin@example.com');
     const exported = await admin.agent.get(`/api/followers/${followerId}/export`).expect(200);
     expect(exported.body.dialogMemory).toMatchObject({ last_list: [courseId, other], focus_course_id: courseId });
     expect(exported.body.lessonReminders).toEqual([]);
+    expect(exported.body.risk.case).toMatchObject({ status: 'flagged', score: 60, reasons: [{ code: 'event_burst', params: { count: 40, windowSeconds: 60 } }] });
+    expect(exported.body.risk.decisions).toMatchObject([{ decision: 'flagged', actor: 'risk-scorer' }]);
     expect(exported.body.sends).toHaveLength(2);
     expect(exported.body.outbox).toHaveLength(1);
     expect(exported.body.replyQueue).toHaveLength(1);

@@ -4,6 +4,7 @@ import { PgTable, type PgColumn } from 'drizzle-orm/pg-core';
 import { queryRows, type Database } from '../../models/index.js';
 import * as accountsSchema from '../../models/accounts-schema.js';
 import * as recommenderSchema from '../../models/recommender-schema.js';
+import * as riskSchema from '../../models/risk-schema.js';
 import * as foundationSchema from '../../models/schema.js';
 import * as handoffSchema from '../../models/handoff-schema.js';
 import * as commerceSchema from '../../models/commerce-schema.js';
@@ -18,7 +19,7 @@ import { openTestDatabase, testTargets } from '../support/database.js';
  * SQL and need no Drizzle table.)
  */
 
-const SCHEMA_FILES = { foundationSchema, accountsSchema, telegramSchema, wechatSchema, recommenderSchema, handoffSchema, commerceSchema };
+const SCHEMA_FILES = { foundationSchema, accountsSchema, telegramSchema, wechatSchema, recommenderSchema, handoffSchema, commerceSchema, riskSchema };
 
 const tables = Object.values(SCHEMA_FILES).flatMap((file) => Object.values(file).filter((value): value is PgTable => is(value, PgTable)));
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Clock, Follower, UnitOfWork } from '../../../core/index.js';
+import type { Clock, Follower, RiskMonitor, UnitOfWork } from '../../../core/index.js';
 import { HttpError } from '../errors.js';
 import { loginRequest, type loginResponse } from './schemas.js';
 import { issueSessionToken } from './session-token.js';
@@ -13,6 +13,8 @@ export interface LoginDeps {
   clock: Clock;
   sessionSecret: string;
   sessionTtlSeconds: number;
+  /** Told which unionid and device each login came from: many followers behind one is a risk signal. */
+  risk?: RiskMonitor;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
       if (unionId) await repos.followers.linkIdentity(found.id, 'mp_unionid', unionId);
       return { follower: found, isNew: created };
     });
+    deps.risk?.observeLinks(follower.id, [...(unionId ? [`unionid:${unionId}`] : []), ...(body.deviceId ? [`device:${body.deviceId}`] : [])]);
     const { token, session } = issueSessionToken(deps.sessionSecret, { followerId: follower.id, openId }, deps.clock.now(), deps.sessionTtlSeconds);
     const answer: z.infer<typeof loginResponse> = {
       token,

@@ -45,15 +45,19 @@ export function createMpRouter(deps: MpRouterDeps): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  router.use(createLoginRouter({ wechat: deps.wechat, uow: deps.uow, clock: deps.clock, sessionSecret: deps.session.secret, sessionTtlSeconds: deps.session.ttlSeconds }));
+  const risk = deps.recordEventsDeps.risk;
+  router.use(
+    createLoginRouter({ wechat: deps.wechat, uow: deps.uow, clock: deps.clock, sessionSecret: deps.session.secret, sessionTtlSeconds: deps.session.ttlSeconds, ...(risk ? { risk } : {}) }),
+  );
   router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender }, requireSession));
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
-  router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway }, requireSession));
+  router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway, ...(risk ? { risk } : {}) }, requireSession));
   router.use(
     createPayNotifyRouter({
       keys: deps.payment?.keys, provider: deps.payment?.gateway.provider === 'sandbox' ? 'sandbox' : 'wechat_pay', uow: deps.uow, clock: deps.clock, metrics: deps.metrics,
       orders: deps.repos.orders, notifications: deps.notifications, logger: deps.logger,
       ...(deps.onPaid ? { onPaid: deps.onPaid } : {}),
+      ...(risk ? { risk } : {}),
     }),
   );
   if (deps.sandbox) router.use(createSandboxPayRouter({ sandbox: deps.sandbox, orders: deps.repos.orders }, requireSession));

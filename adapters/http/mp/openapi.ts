@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
-  cancelOrderRequest, coursePage, courseDto, createOrderRequest, sandboxPayRequest, createOrderResponse, errorBody, eventsRequest, eventsResponse, loginRequest, loginResponse, MAX_MP_EVENT_BATCH,
+  cancelOrderRequest, coursePage, courseDto, createOrderRequest, sandboxPayRequest, createOrderResponse, heldOrderResponse, errorBody, eventsRequest, eventsResponse, loginRequest, loginResponse,
+  MAX_MP_EVENT_BATCH,
   lessonProgressRequest, lessonProgressResponse, money, myCourseList, myCourseProgress, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams,
 } from './schemas.js';
 
@@ -9,7 +10,7 @@ type JsonObject = Record<string, unknown>;
 const named = {
   LoginRequest: loginRequest, LoginResponse: loginResponse, Course: courseDto, CoursePage: coursePage, RecommendationList: recommendationList,
   EventsRequest: eventsRequest, EventsResult: eventsResponse, CreateOrderRequest: createOrderRequest,
-  CancelOrderRequest: cancelOrderRequest, SandboxPayRequest: sandboxPayRequest, CreatedOrder: createOrderResponse, Order: orderDto,
+  CancelOrderRequest: cancelOrderRequest, SandboxPayRequest: sandboxPayRequest, CreatedOrder: createOrderResponse, HeldOrder: heldOrderResponse, Order: orderDto,
   Error: errorBody, PayNotifyFailure: payNotifyAnswer, Money: money, RequestPaymentParams: requestPaymentParams,
   MyCourseList: myCourseList, MyCourseProgress: myCourseProgress, LessonProgressRequest: lessonProgressRequest, LessonProgressResult: lessonProgressResponse,
 };
@@ -97,7 +98,7 @@ export function mpOpenApiDocument(basePath = '/mp'): JsonObject {
           summary: 'Open an order and a WeChat Pay JSAPI prepay; answer the wx.requestPayment parameters',
           security: session,
           requestBody: { required: true, content: { 'application/json': { schema: ref('CreateOrderRequest') } } },
-          responses: { '200': json('CreatedOrder', 'Pending order reused'), '201': json('CreatedOrder', 'Order created'), ...errors(400, 401, 404, 409, 502, 503) },
+          responses: { '200': json('CreatedOrder', 'Pending order reused'), '201': json('CreatedOrder', 'Order created'), '202': json('HeldOrder', 'Held for risk review: no prepay'), ...errors(400, 401, 404, 409, 502, 503) },
         },
       },
       '/orders/{id}/cancel': {

@@ -1,9 +1,11 @@
 import { Router, type RequestHandler } from 'express';
 import type { z } from 'zod';
-import { cancelPendingOrder, createPendingOrder, NotFoundError, type Clock, type Order, type OrderRepository, type PaymentGateway, type UnitOfWork } from '../../../core/index.js';
+import {
+  cancelPendingOrder, createPendingOrder, NotFoundError, riskText, type Clock, type RiskMonitor, type Order, type OrderRepository, type PaymentGateway, type UnitOfWork,
+} from '../../../core/index.js';
 import { WechatPayError } from '../../payments/wechat-pay/index.js';
 import { HttpError } from '../errors.js';
-import { cancelOrderRequest, createOrderRequest, requestPaymentParams, type createOrderResponse, type orderDto } from './schemas.js';
+import { cancelOrderRequest, createOrderRequest, requestPaymentParams, type createOrderResponse, type heldOrderResponse, type orderDto } from './schemas.js';
 import { sessionOf } from './session-auth.js';
 
 export interface OrdersDeps {
@@ -12,6 +14,8 @@ export interface OrdersDeps {
   orders: OrderRepository;
   /** Unset when WeChat Pay is not configured: creating orders then answers 503. */
   gateway: PaymentGateway | undefined;
+  /** The risk scorer: a follower under review gets their order held, not a prepay. */
+  risk?: RiskMonitor;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,6 +51,13 @@ export function createOrdersRouter(deps: OrdersDeps, requireSession: RequestHand
       { uow: deps.uow, clock: deps.clock },
       { followerId: session.followerId, courseId: body.courseId, provider: gateway.provider, ...(body.couponCode ? { couponCode: body.couponCode } : {}) },
     );
+    if (deps.risk?.isUnderReview(session.followerId)) {
+      await deps.risk.holdCheckout(order.id, session.followerId);
+      const follower = await deps.uow.repos.followers.findById(session.followerId);
+      const held: z.infer<typeof heldOrderResponse> = { order: toOrderDto(order), review: { message: riskText(follower?.locale ?? 'zh-CN').orderUnderReview } };
+      res.status(202).json(held);
+      return;
+    }
     let start;
     try {
       start = await gateway.startPayment(order, { followerId: session.followerId, externalId: session.openId });

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Router, type Response } from 'express';
-import { confirmPayment, ConflictError, NotFoundError, ValidationError, type Clock, type CoreMetrics, type Logger, type Order, type OrderRepository, type UnitOfWork } from '../../../core/index.js';
+import { confirmPayment, ConflictError, NotFoundError, ValidationError, type Clock, type CoreMetrics, type Logger, type Order, type OrderRepository, type RiskMonitor, type UnitOfWork } from '../../../core/index.js';
 import { fromOutTradeNo, verifyNotification } from '../../payments/wechat-pay/index.js';
 
 export interface PayNotifyDeps {
@@ -20,6 +20,8 @@ export interface PayNotifyDeps {
    * the buyer finds the course in the mini-program.
    */
   onPaid?: (order: Order) => Promise<void>;
+  /** Told of payments that fail verification against their order (a risk signal). */
+  risk?: RiskMonitor;
 }
 
 /** WeChat Pay's expected failure answer; it retries on anything but 2xx. */
@@ -84,6 +86,7 @@ export function createPayNotifyRouter(deps: PayNotifyDeps): Router {
     } catch (error) {
       if (error instanceof ValidationError || error instanceof ConflictError || error instanceof NotFoundError) {
         log.warn({ orderId: order.id, code: error.code }, 'payment notification refused');
+        deps.risk?.observePaymentFailure(order.followerId, error.code, deps.clock.now());
         return fail(res, error instanceof ConflictError ? 409 : 400, error.message);
       }
       // Answered in WeChat's shape, not ours, so WeChat retries later.

@@ -14,6 +14,7 @@ export const loginRequest = z.object({
   code: z.string().trim().min(1).max(128).meta({ description: 'The code from wx.login()' }),
   displayName: z.string().trim().min(1).max(64).optional(),
   locale: z.enum(MP_LOCALES).optional(),
+  deviceId: z.string().trim().min(8).max(128).optional().meta({ description: 'A stable id of the device (e.g. a hash the mini-program keeps in storage); many accounts behind one device are a risk signal' }),
 });
 
 export const money = z.object({ amountMinor: z.number().int().nonnegative(), currency: z.enum(CURRENCIES) }).meta({ id: 'Money' });
@@ -112,6 +113,10 @@ export const requestPaymentParams = z
   .meta({ id: 'RequestPaymentParams', description: 'Pass to wx.requestPayment() as is' });
 
 export const createOrderResponse = z.object({ order: orderDto, payment: requestPaymentParams }).meta({ id: 'CreatedOrder' });
+
+export const heldOrderResponse = z
+  .object({ order: orderDto, review: z.object({ message: z.string().meta({ description: "In the follower's language" }) }) })
+  .meta({ id: 'HeldOrder', description: 'The follower is under risk review: the order is recorded, no prepay is issued until an admin clears them' });
 
 export const errorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })

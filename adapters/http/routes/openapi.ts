@@ -13,6 +13,8 @@ import { pageQuery } from './pagination.js';
 import { guardBody } from './schedules.js';
 import { auditLogQuery } from './audit-log.js';
 import { consentTextsBody } from './settings.js';
+import { riskCasesQuery } from './risk.js';
+import { riskSettingsSchema } from '../../../core/index.js';
 import { inboxQuery, inboxReplyBody } from './inbox.js';
 
 interface Operation {
@@ -86,6 +88,11 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/guard-settings', summary: 'Frequency caps and quiet hours', tag: 'settings', isAdminOnly: true },
   { method: 'put', path: '/api/guard-settings', summary: 'Set frequency caps and quiet hours (audited)', tag: 'settings', body: guardBody, isAdminOnly: true },
   { method: 'get', path: '/api/audit-log', summary: 'Who changed what, newest first; filter by subject', tag: 'settings', query: auditLogQuery, isAdminOnly: true },
+  { method: 'get', path: '/api/risk/cases', summary: 'Risk review queue: flagged (then blocked, cleared) followers with score, reasons and held orders', tag: 'risk', query: riskCasesQuery, isAdminOnly: true },
+  { method: 'post', path: '/api/risk/cases/{followerId}/clear', summary: 'Clear a flagged follower: back in broadcasts and experiments, held checkouts released (audited)', tag: 'risk', isAdminOnly: true },
+  { method: 'post', path: '/api/risk/cases/{followerId}/confirm', summary: 'Confirm a flagged follower as fraud: blocked, no replies or sends, held orders cancelled (audited)', tag: 'risk', isAdminOnly: true },
+  { method: 'get', path: '/api/risk/settings', summary: 'Risk thresholds in force, and the defaults', tag: 'risk', isAdminOnly: true },
+  { method: 'put', path: '/api/risk/settings', summary: 'Set the risk thresholds (audited, applied to the scorer at once; other processes within 30 s)', tag: 'risk', body: riskSettingsSchema, isAdminOnly: true },
   { method: 'put', path: '/api/settings/consent-texts', summary: 'Set consent texts', tag: 'settings', body: consentTextsBody, isAdminOnly: true },
 ];
 

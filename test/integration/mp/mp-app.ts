@@ -4,7 +4,7 @@ import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../../..
 import { buildRecommender } from '../../../bots/wire-recommender.js';
 import { createLogger, createMetrics } from '../../../adapters/index.js';
 import { WechatPayClient, WechatPayGateway } from '../../../adapters/payments/wechat-pay/index.js';
-import type { Clock, Repositories } from '../../../core/index.js';
+import type { Clock, Repositories, RiskMonitor } from '../../../core/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../../models/index.js';
 import { PgMpPayNotificationLog } from '../../../models/repositories/pg-mp-pay-notification-log.js';
 import { createTestApp } from '../../support/http.js';
@@ -18,6 +18,8 @@ export interface MpAppOptions {
   pay?: { apiBase: string; merchantPrivateKey: KeyObject; platformPublicKey: KeyObject };
   eventsPerMinute?: number;
   onPaid?: MpRouterDeps['onPaid'];
+  /** The risk scorer, attached to the event path as the processes attach it. */
+  risk?: RiskMonitor;
 }
 
 /** The real express app with /mp mounted as the all-in-one process mounts it, over a test database. */
@@ -45,7 +47,7 @@ export function createMpTestApp(database: Database, options: MpAppOptions): { ap
     logger,
     metrics: metrics.core,
     repos,
-    recordEventsDeps: { uow, clock: options.clock, metrics: metrics.core },
+    recordEventsDeps: { uow, clock: options.clock, metrics: metrics.core, ...(options.risk ? { risk: options.risk } : {}) },
     recommender: buildRecommender({ db: database.db, repos, clock: options.clock, logger }).recommender,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, eventsPerMinute: options.eventsPerMinute ?? 120 },
     wechat,

@@ -4,8 +4,9 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { sql } from 'drizzle-orm';
 import { toOutTradeNo } from '../../../adapters/payments/wechat-pay/index.js';
-import type { Repositories } from '../../../core/index.js';
-import { queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
+import { createLogger } from '../../../adapters/index.js';
+import { RiskMonitor, type Repositories } from '../../../core/index.js';
+import { PgRiskStore, queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
 import { TestClock } from '../../support/http.js';
 import { createMpTestApp } from './mp-app.js';
@@ -22,6 +23,7 @@ describe.each(testTargets())('mini-program orders and WeChat Pay notifications o
   const merchant = rsaKeys();
   const platform = rsaKeys();
   const clock = new TestClock(new Date());
+  let risk: RiskMonitor;
 
   beforeAll(async () => {
     database = await openTestDatabase(target);
@@ -30,7 +32,9 @@ describe.each(testTargets())('mini-program orders and WeChat Pay notifications o
     pay = wechatPayServer(merchant.publicKey, platform.privateKey);
     servers = [code2Session.server, pay.server];
     const [wechatBase, payBase] = await Promise.all(servers.map(listen));
-    ({ app, repos } = createMpTestApp(database, { clock, code2SessionBase: wechatBase, pay: { apiBase: payBase!, merchantPrivateKey: merchant.privateKey, platformPublicKey: platform.publicKey } }));
+    risk = new RiskMonitor({ clock, logger: createLogger('silent'), store: new PgRiskStore(database.db) });
+    const payOptions = { apiBase: payBase!, merchantPrivateKey: merchant.privateKey, platformPublicKey: platform.publicKey };
+    ({ app, repos } = createMpTestApp(database, { clock, risk, code2SessionBase: wechatBase, pay: payOptions }));
     document = (await request(app).get('/mp/openapi.json').expect(200)).body as Record<string, unknown>;
   });
   afterAll(async () => {
@@ -139,8 +143,29 @@ describe.each(testTargets())('mini-program orders and WeChat Pay notifications o
     const malformed = await request(app).post('/mp/pay/notify').set(genuine.headers).set('Content-Type', 'application/json').send('{not json');
     expect(malformed.status).toBeGreaterThanOrEqual(400);
     expect(await stateOf(orderId, who.followerId)).toEqual(before);
+    // A notification that fails against its order (the wrong amount) is a risk signal for the order's follower; forgeries name nobody.
+    expect(risk.featureVectors().get(who.followerId)?.paymentFailures).toBe(1);
     // The genuine one still goes through afterwards.
     expect((await notify(genuine)).status).toBe(204);
     expect((await stateOf(orderId, who.followerId)).order?.status).toBe('paid');
+  });
+
+  it('flags accounts signing in from one device, and holds their checkout: 202, no prepay, the order kept for review', async () => {
+    const deviceId = `device-${randomUUID()}`;
+    const accounts = [];
+    for (let i = 0; i < 4; i++) {
+      const openId = `o-${randomUUID()}`;
+      const res = await request(app).post('/mp/login').send({ code: `ok:${openId}`, deviceId }).expect(201);
+      accounts.push(res.body as { token: string; follower: { id: string } });
+    }
+    for (const a of accounts) expect(risk.assess(a.follower.id).reasons).toEqual([{ code: 'linked_accounts', params: { accounts: 4, via: 'device' } }]);
+    const prepays = pay.prepays.length;
+    const { res } = await createOrder(accounts[0]!.token, 'python-zero-to-hero');
+    expect(res.status).toBe(202);
+    expect(res.body.review.message).toBe('你的订单正在审核中，审核通过后我们会通知你。给你带来不便，敬请谅解。');
+    expect(res.body.order.status).toBe('pending');
+    expect(pay.prepays.length).toBe(prepays);
+    const holds = await queryRows<{ order_id: string }>(database.db, sql`select order_id from risk_order_holds where follower_id = ${accounts[0]!.follower.id}::uuid`);
+    expect(holds).toEqual([{ order_id: res.body.order.id }]);
   });
 });

@@ -8,6 +8,7 @@ import { BroadcastsPage } from './pages/broadcasts.tsx';
 import { SchedulesPage } from './pages/schedules.tsx';
 import { ExperimentsPage, RetargetingPage } from './pages/campaign-pages.tsx';
 import { SettingsPage } from './pages/settings.tsx';
+import { RiskPage } from './pages/risk.tsx';
 import { InboxPage } from './pages/inbox.tsx';
 
 export interface Me {
@@ -25,6 +26,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage /> },
   { key: 'schedules', slug: 'schedules', render: () => <SchedulesPage />, isAdminOnly: true },
   { key: 'settings', slug: 'settings', render: () => <SettingsPage />, isAdminOnly: true },
+  { key: 'riskReview', slug: 'risk', render: () => <RiskPage />, isAdminOnly: true },
 ];
 
 const slugFromPath = () => window.location.pathname.replace(/^\/console\/?/, '').split('/')[0] || 'dashboard';

@@ -43,7 +43,7 @@ const zh = {
   stageNew: '新粉丝', stageEngaged: '活跃互动', stageCustomer: '付费客户', stageAtRisk: '流失风险', stageDormant: '沉睡',
   courseOnCard: '附带课程', pickNone: '不附课程', pickRecommended: '每位粉丝的专属推荐', pickCrossSell: '交叉销售（无规则时用专属推荐）', pickFixed: '固定课程',
   pickHelp: '可用 {course}、{price}、{reason}（推荐理由）', pickDistribution: '专属推荐分布（抽样 {n} 人）', noOffer: '无可推荐', picksByCourse: '各课程的发送与转化',
-  excluded: '无法发送', excludedOptedOut: '已退订', excludedNoConsent: '未同意营销', excludedUnreachable: '无法触达', excludedNoChat: '没有可发送的聊天',
+  excluded: '无法发送', excludedOptedOut: '已退订', excludedNoConsent: '未同意营销', excludedUnreachable: '无法触达', excludedNoChat: '没有可发送的聊天', excludedRiskReview: '风控审核中',
   priority: '优先级（数字大者当天优先）',
   holdoutPercent: '留出对照（%，这部分受众不发送，用来衡量增量）', controlPercent: '全局对照组（%，这部分粉丝永不接收营销）',
   incremental: '增量效果（发送组对比留出组）', incrementalSent: '发送组：{n} 人，{buyers} 人购买（{rate}）', incrementalHeld: '留出组：{n} 人，{buyers} 人购买（{rate}）',
@@ -52,6 +52,7 @@ const zh = {
   learningReport: '学习情况', learnersSummary: '{learners} 位学员，{completed} 位已学完（{percent}%）', completionFunnel: '完课漏斗（学完该课及之前所有课的学员）',
   lesson: '课时', lessonNumber: '第{n}课', learnersReached: '学员数', stuckLearners: '卡住的学员（{n}）', stuckAfterDays: '多少天没有学习算卡住',
   nobodyStuck: '没有卡住的学员。', learner: '学员', lessonsDone: '已学完', nextLesson: '下一课', lastLearned: '最近学习', idleDays: '未学习天数', neverLearned: '从未学习',
+  riskReview: '风控审核',
   inbox: '人工客服', inboxEmpty: '没有待处理的转人工会话。', follower: '粉丝', reason: '原因', waiting: '已等待', notWaiting: '已回复',
   reasonAsked: '要求转人工', reasonNotUnderstood: '机器人多次没听懂', reasonRefund: '退款申请', reasonComplaint: '投诉',
   handoffOpen: '待回复', handoffAnswered: '已回复', handoffClosed: '已结束', waitMinutes: '{m} 分钟', waitHours: '{h} 小时 {m} 分钟', waitDays: '{d} 天 {h} 小时',
@@ -105,7 +106,7 @@ const en: typeof zh = {
   courseOnCard: 'Course on the card', pickNone: 'No course', pickRecommended: "Each follower's own pick", pickCrossSell: 'Cross-sell (else their own pick)', pickFixed: 'Fixed course',
   pickHelp: 'You can use {course}, {price} and {reason} (why it was picked)', pickDistribution: "Each follower's own pick (sample of {n})", noOffer: 'Nothing to offer',
   picksByCourse: 'Sends and conversions per course', excluded: 'Cannot be sent', excludedOptedOut: 'Opted out', excludedNoConsent: 'No marketing consent',
-  excludedUnreachable: 'Unreachable', excludedNoChat: 'No chat we can send to', priority: 'Priority (higher wins the day)',
+  excludedUnreachable: 'Unreachable', excludedNoChat: 'No chat we can send to', excludedRiskReview: 'Under risk review', priority: 'Priority (higher wins the day)',
   holdoutPercent: 'Holdout (%: not sent, to measure what the broadcast adds)', controlPercent: 'Global control group (% of followers who never get marketing)',
   incremental: 'Incremental effect (sent vs held out)', incrementalSent: 'Sent: {n} followers, {buyers} bought ({rate})', incrementalHeld: 'Held out: {n} followers, {buyers} bought ({rate})',
   incrementalLift: 'Purchase rate up {lift} (95 % interval {low} to {high})', incrementalBuyers: 'About {n} more buyers ({low} to {high})',
@@ -113,6 +114,7 @@ const en: typeof zh = {
   learningReport: 'Learning', learnersSummary: '{learners} learners, {completed} finished ({percent}%)', completionFunnel: 'Completion funnel (finished this lesson and every one before)',
   lesson: 'Lesson', lessonNumber: 'Lesson {n}', learnersReached: 'Learners', stuckLearners: 'Stuck learners ({n})', stuckAfterDays: 'Stuck after this many days without learning',
   nobodyStuck: 'Nobody is stuck.', learner: 'Learner', lessonsDone: 'Lessons done', nextLesson: 'Next lesson', lastLearned: 'Last learned', idleDays: 'Days idle', neverLearned: 'Never',
+  riskReview: 'Risk review',
   inbox: 'Inbox', inboxEmpty: 'No conversation is waiting for a person.', follower: 'Follower', reason: 'Reason', waiting: 'Waiting', notWaiting: 'Answered',
   reasonAsked: 'Asked for a person', reasonNotUnderstood: 'Not understood several times', reasonRefund: 'Refund request', reasonComplaint: 'Complaint',
   handoffOpen: 'Waiting for a reply', handoffAnswered: 'Answered', handoffClosed: 'Closed', waitMinutes: '{m} min', waitHours: '{h} h {m} min', waitDays: '{d} d {h} h',
@@ -136,3 +138,67 @@ export const useI18n = () => useContext(I18nContext);
  * fill('Delete the retargeting rule {name}?', { name: 'dormant' }); // 'Delete the retargeting rule dormant?'
  */
 export const fill = (message: string, values: Record<string, string>): string => message.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+
+/** The risk review page's texts, kept apart from the flat page messages (nested: reasons, features, fields). */
+const riskZh = {
+  help: '风控评分标记的粉丝：不参与群发、实验和多臂老虎机统计，下单暂缓审核。放行后恢复正常；确认后封禁（不再回复、不再发送）。',
+  status: { flagged: '待审核', blocked: '已封禁', cleared: '已放行' } as Record<string, string>,
+  follower: '粉丝', score: '风险分', reasons: '原因', heldOrders: '暂扣订单', flaggedAt: '标记时间', reviewedBy: '审核人',
+  clear: '放行', confirm: '确认并封禁', confirmPrompt: '确认封禁该粉丝？封禁后不再回复、不再发送，暂扣订单将取消。', all: '全部',
+  settings: '风控阈值', settingsHelp: '每条规则触发时加上它的权重；总分达到标记分数线即标记待审核。权重为 0 即关闭该规则。',
+  reason: {
+    event_burst: '{windowSeconds} 秒内 {count} 个事件',
+    message_burst: '{windowSeconds} 秒内发送 {count} 条消息',
+    duplicate_text: '{accounts} 个账号在 {windowSeconds} 秒内发送相同文字：“{text}”',
+    new_account_clicks: '注册 {accountAgeHours} 小时的新账号在 {windowSeconds} 秒内浏览 {courses} 门课程',
+    linked_accounts: '同一{via}背后有 {accounts} 个账号',
+    pay_refund_cycles: '{windowDays} 天内退款 {refunds} 次',
+    payment_failures: '{windowHours} 小时内 {failures} 次支付校验失败',
+    anomaly: '行为异常：{feature}为 {value}，远高于常见水平（稳健 z 值 {z}）',
+  } as Record<string, string>,
+  via: { device: '设备', unionid: '微信 unionid' } as Record<string, string>,
+  feature: {
+    peakEventsPerMinute: '每分钟事件数峰值', peakCoursesPerMinute: '每分钟浏览课程数峰值', peakMessagesPerMinute: '每分钟消息数峰值', refunds: '退款次数',
+    paymentFailures: '支付失败次数', linkedAccounts: '关联账号数', duplicateTextAccounts: '相同文字账号数',
+  } as Record<string, string>,
+  group: {
+    eventBurst: '事件爆发', messageBurst: '消息刷屏', duplicateText: '多账号相同文字', newAccountClicks: '新账号快速浏览', linkedAccounts: '关联账号（同设备或 unionid）',
+    payRefundCycles: '反复付款又退款', paymentFailures: '支付校验失败', anomaly: '学习到的异常分', chatThrottle: '聊天限流（不计分）',
+  } as Record<string, string>,
+  field: {
+    flagScore: '标记分数线', count: '次数', windowSeconds: '时间窗（秒）', weight: '权重（0 为关闭）', accounts: '账号数', minLength: '最少字数', courses: '课程数',
+    accountAgeHours: '新账号（注册小时数以内）', refunds: '退款次数', windowDays: '时间窗（天）', failures: '失败次数', windowHours: '时间窗（小时）', zThreshold: 'z 值阈值', messages: '消息条数',
+  } as Record<string, string>,
+};
+const riskEn: typeof riskZh = {
+  help: 'Followers the risk scorer flagged: left out of broadcasts, experiments and the bandit\'s statistics, their checkouts held for review. Clear to restore them; confirm to block (no replies, no sends).',
+  status: { flagged: 'Awaiting review', blocked: 'Blocked', cleared: 'Cleared' } as Record<string, string>,
+  follower: 'Follower', score: 'Risk score', reasons: 'Reasons', heldOrders: 'Held orders', flaggedAt: 'Flagged', reviewedBy: 'Reviewed by',
+  clear: 'Clear', confirm: 'Confirm and block', confirmPrompt: 'Block this follower? They get no replies and no messages, and their held orders are cancelled.', all: 'All',
+  settings: 'Risk thresholds', settingsHelp: 'Each rule that fires adds its weight; a total at or above the flag score flags the follower for review. A weight of 0 turns a rule off.',
+  reason: {
+    event_burst: '{count} events within {windowSeconds} s',
+    message_burst: '{count} messages within {windowSeconds} s',
+    duplicate_text: '{accounts} accounts sent the same text within {windowSeconds} s: “{text}”',
+    new_account_clicks: 'An account {accountAgeHours} hours old looked at {courses} courses within {windowSeconds} s',
+    linked_accounts: '{accounts} accounts behind one {via}',
+    pay_refund_cycles: '{refunds} refunds within {windowDays} days',
+    payment_failures: '{failures} payments failed verification within {windowHours} h',
+    anomaly: 'Unusual behaviour: {feature} reached {value}, far above the usual (robust z {z})',
+  } as Record<string, string>,
+  via: { device: 'device', unionid: 'WeChat unionid' } as Record<string, string>,
+  feature: {
+    peakEventsPerMinute: 'events per minute at peak', peakCoursesPerMinute: 'courses looked at per minute at peak', peakMessagesPerMinute: 'messages per minute at peak', refunds: 'refunds',
+    paymentFailures: 'failed payments', linkedAccounts: 'linked accounts', duplicateTextAccounts: 'accounts sending the same text',
+  } as Record<string, string>,
+  group: {
+    eventBurst: 'Burst of events', messageBurst: 'Message flood', duplicateText: 'Same text from many accounts', newAccountClicks: 'New account clicking through courses',
+    linkedAccounts: 'Linked accounts (one device or unionid)', payRefundCycles: 'Pay, then refund, again', paymentFailures: 'Payments failing verification', anomaly: 'Learned anomaly score',
+    chatThrottle: 'Chat throttle (not scored)',
+  } as Record<string, string>,
+  field: {
+    flagScore: 'Flag score', count: 'Events', windowSeconds: 'Window (seconds)', weight: 'Weight (0 turns it off)', accounts: 'Accounts', minLength: 'Minimum length', courses: 'Courses',
+    accountAgeHours: 'Account younger than (hours)', refunds: 'Refunds', windowDays: 'Window (days)', failures: 'Failures', windowHours: 'Window (hours)', zThreshold: 'z threshold', messages: 'Messages',
+  } as Record<string, string>,
+};
+export const RISK_MESSAGES: Record<Lang, typeof riskZh> = { 'zh-CN': riskZh, en: riskEn };

@@ -10,7 +10,7 @@ interface PickShare { courseId: string; titleZh: string; titleEn: string; pick: 
 interface Preview {
   size: number;
   sample: { followerId: string; locale: string; timeZone: string; platform: string }[];
-  excluded?: { opted_out: number; no_consent: number; unreachable: number; no_chat: number; total: number };
+  excluded?: { opted_out: number; no_consent: number; unreachable: number; no_chat: number; risk_review: number; total: number };
   picks?: { sampled: number; courses: PickShare[]; noOffer: number };
 }
 
@@ -97,7 +97,7 @@ export function BroadcastsPage() {
             <p>{t.matched}: <strong data-testid="audience-count">{preview.size}</strong></p>
             {preview.excluded && preview.excluded.total > 0 && (
               <p className="muted" data-testid="audience-excluded">{t.excluded}: {([
-                ['opted_out', t.excludedOptedOut], ['no_consent', t.excludedNoConsent], ['unreachable', t.excludedUnreachable], ['no_chat', t.excludedNoChat],
+                ['opted_out', t.excludedOptedOut], ['no_consent', t.excludedNoConsent], ['unreachable', t.excludedUnreachable], ['no_chat', t.excludedNoChat], ['risk_review', t.excludedRiskReview],
               ] as const).filter(([k]) => preview.excluded![k] > 0).map(([k, label]) => <span className="pill" key={k}>{label} {preview.excluded![k]}</span>)}</p>
             )}
             {preview.picks && (
