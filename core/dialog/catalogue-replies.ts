@@ -4,6 +4,7 @@ import { tokenize } from '../text/tokenize.js';
 import { extractTopics, matchCourseReference, normalizeText, type Budget, type CourseTitles } from '../understanding/index.js';
 import { displayPrice, toCourseCard } from './course-cards.js';
 import { budgetLimit, isWithin } from './course-prices.js';
+import { lessonsInOrder } from '../learning/course-content.js';
 import { courseFactsWithLessons, groundedAnswer } from './grounded-answer.js';
 import { menuButtons, recordDerivedEvent, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS, type CourseChoice } from './intent.js';
@@ -171,24 +172,24 @@ export async function courseInfoReplies(turn: DialogTurn, choice: CourseChoice, 
   const course = await resolveCourse(turn, choice);
   if (course === undefined) return pickACourseReplies(turn, turn.text.whichCourse, choice);
   if (course === null) return [textReply(turn.text.courseNotFound, menuButtons(turn))];
-  const [, owned] = await Promise.all([
+  const [, owned, outline] = await Promise.all([
     recordDerivedEvent(turn, `view:${course.id}`, { kind: 'view', courseId: course.id }),
     turn.deps.repos.entitlements.ownedCourseIds(turn.follower.id),
+    aspect === 'details' ? turn.deps.courseOutlines?.outline(course.id) : undefined,
   ]);
   const isOwned = owned.has(course.id);
   const card = toCourseCard(course, { locale: turn.locale, isStarsPlatform: turn.isStarsPlatform, isOwned, isFullDescription: true });
   const url = turn.deps.courseUrl?.(course);
   const priceLine = aspect === 'price' ? `${turn.text.priceOf(courseTitle(course, turn.locale), formatMoney(displayPrice(course, turn.isStarsPlatform)))}\n` : '';
   // A free question about the course ("does it cover pandas?") is answered from its lessons when a language model is on.
-  const answer = aspect === 'details' ? await answerFromLessons(turn, course) : undefined;
+  const answer = aspect === 'details' && turn.deps.languageModel && turn.message.text !== undefined
+    ? await groundedAnswer(turn, courseFactsWithLessons(course, outline, turn.locale, turn.isStarsPlatform))
+    : undefined;
+  const lessons = outline ? lessonsInOrder(outline) : [];
+  const minutes = lessons.reduce((sum, lesson) => sum + (lesson.estimatedMinutes ?? 0), 0);
+  const contents = aspect === 'details' && (lessons.length > 0 || course.teacherName) ? `\n${turn.text.courseContents(lessons.length, minutes, course.teacherName)}` : '';
   turn.change.focusCourseId = course.id;
-  return [{ type: 'course_cards', intro: `${answer ? `${answer}\n\n` : ''}${priceLine}${courseFacts(turn, course)}`, cards: [url ? { ...card, url } : card] }];
-}
-
-async function answerFromLessons(turn: DialogTurn, course: Course): Promise<string | undefined> {
-  if (!turn.deps.languageModel || turn.message.text === undefined) return undefined;
-  const outline = await turn.deps.courseOutlines?.outline(course.id);
-  return groundedAnswer(turn, courseFactsWithLessons(course, outline, turn.locale, turn.isStarsPlatform));
+  return [{ type: 'course_cards', intro: `${answer ? `${answer}\n\n` : ''}${priceLine}${courseFacts(turn, course)}${contents}`, cards: [url ? { ...card, url } : card] }];
 }
 
 /** The courses the follower owns, sorted, with their pages. */

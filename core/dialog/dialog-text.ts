@@ -32,6 +32,8 @@ const zh = {
   couponPickCourse: (code: string) => `优惠券「${code}」适用于多门课程。先打开想买的课（点「详情」或「购买」），再发送「用券 ${code}」即可使用。`,
   purchaseCancelled: '好的，已取消，不会扣费。还想看看别的吗？',
   courseFacts: (price: string, topics: string) => `价格：${price}${topics ? `\n方向：${topics}` : ''}`,
+  courseContents: (lessons: number, minutes: number, teacher: string) =>
+    [lessons > 0 ? `共 ${lessons} 节课${minutes > 0 ? `，约 ${minutes} 分钟` : ''}` : '', teacher ? `讲师：${teacher}` : ''].filter(Boolean).join('；'),
   priceOf: (title: string, price: string) => `「${title}」的价格是 ${price}。`,
   cheaperThan: (title: string) => `比「${title}」更实惠的选择：`,
   withinBudget: (price: string) => `${price} 以内的课程：`,
@@ -113,6 +115,8 @@ const en: DialogText = {
   couponPickCourse: (code) => `The coupon ${code} works on several courses. Open the course you want first (tap "Details" or "Buy"), then send "coupon ${code}".`,
   purchaseCancelled: 'OK, cancelled; nothing was charged. Anything else you would like to see?',
   courseFacts: (price, topics) => `Price: ${price}${topics ? `\nTopics: ${topics}` : ''}`,
+  courseContents: (lessons, minutes, teacher) =>
+    [lessons > 0 ? `${lessons} lesson${lessons === 1 ? '' : 's'}${minutes > 0 ? `, about ${minutes} min` : ''}` : '', teacher ? `taught by ${teacher}` : ''].filter(Boolean).join('; '),
   priceOf: (title, price) => `"${title}" costs ${price}.`,
   cheaperThan: (title) => `More affordable than "${title}":`,
   withinBudget: (price) => `Courses within ${price}:`,

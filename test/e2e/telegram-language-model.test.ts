@@ -105,6 +105,8 @@ describe.each(testTargets())('Telegram answers with the optional language model 
     const before = llm.requests.length;
     const [card] = await say(95_002, '这门课讲不讲 groupby？');
     expect(String(card!.body['text'])).toMatch(/^讲的：第 1 课「分组与聚合」专门讲 groupby 和 agg。\n\n价格：380 ⭐/);
+    // The course's own facts follow: how many lessons, how long.
+    expect(String(card!.body['text'])).toContain('共 1 节课，约 25 分钟');
     const facts = llm.requests.slice(before)[0]!.body.messages[0]!.content;
     expect(facts).toContain('Lesson 1: 分组与聚合 (25 min) — 本节讲 groupby、agg 与透视表。');
     expect(facts).toContain('Lessons: 1');
