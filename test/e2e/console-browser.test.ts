@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
 import { createCoreApiRouter, createHttpApp, createLogger } from '../../adapters/index.js';
-import { queryRows, type Database } from '../../models/index.js';
+import { PgHandoffRepository, queryRows, type Database } from '../../models/index.js';
 import { loadConfig } from '../../bots/config/index.js';
 import { createCoreContext, type CoreContext } from '../../bots/core-context.js';
 import type { Service } from '../../bots/lifecycle.js';
@@ -447,10 +447,31 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     await shoot('risk');
   }, 60_000);
 
+  it('shows a waiting hand-off in the inbox, replies through the bot into the chat and closes it (audited)', async () => {
+    const [someone] = await queryRows<{ id: string; chat: string }>(database.db, sql`select follower_id as id, external_id as chat from identities where kind = 'telegram' order by external_id limit 1`);
+    const { handoff } = await new PgHandoffRepository(database.db).open({ followerId: someone!.id, platform: 'telegram', chatId: someone!.chat, reason: 'asked', at: new Date(Date.now() - 7 * 60_000) });
+    await open('inbox');
+    const row = page.locator(`[data-testid=inbox-list] tr[data-handoff="${handoff.id}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Telegram');
+    expect(await row.locator('[data-testid=waiting]').innerText()).toMatch(/^7 min/);
+    await row.click();
+    expect(await page.locator('[data-testid=persona-summary]').innerText()).not.toMatch(/lifecycle|priceBand|[a-z]+_[a-z]+/);
+    await page.fill('[data-testid=reply-box]', 'Hi, this is Chen from the team.');
+    await page.click('[data-testid=inbox-thread] button:text("Send reply")');
+    await page.waitForSelector('[data-testid=inbox-thread] p[data-from=staff]:has-text("Hi, this is Chen from the team.")');
+    expect(sink.messages.filter((m) => m.chatId === someone!.chat).map((m) => m.text)).toContain('Hi, this is Chen from the team.');
+    await shoot('inbox');
+    await page.click('[data-testid=inbox-thread] button:text("Close (the bot takes over again)")');
+    await page.waitForSelector('[data-testid=inbox-thread]', { state: 'detached' });
+    const audit = (await getApi(`/audit-log?subjectType=handoff&subjectId=${handoff.id}`)).body.items as { action: string }[];
+    expect(audit.map((e) => e.action).sort()).toEqual(['handoff.closed', 'handoff.replied']);
+  }, 60_000);
+
   it('renders the console in Chinese', async () => {
     await page.click('nav button:text("中文")');
     await page.waitForSelector('nav a:text("数据看板")');
-    for (const slug of ['dashboard', 'followers', 'broadcasts', 'retargeting', 'experiments', 'schedules', 'risk']) {
+    for (const slug of ['dashboard', 'followers', 'broadcasts', 'retargeting', 'experiments', 'schedules', 'risk', 'inbox']) {
       await open(slug);
       if (slug === 'dashboard') await page.waitForSelector('canvas');
       if (slug === 'followers') {
@@ -470,6 +491,7 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
       if (slug === 'experiments') await page.waitForSelector('[data-testid="results-winter-sale"]');
       if (slug === 'schedules') await page.waitForSelector('[data-testid=next-runs]');
       if (slug === 'risk') await page.waitForSelector('[data-testid=risk-queue] li:has-text("个账号在 600 秒内发送相同文字")');
+      if (slug === 'inbox') await page.waitForSelector('text=没有待处理的转人工会话。');
       await shoot(`${slug}-zh`);
     }
   }, 60_000);
