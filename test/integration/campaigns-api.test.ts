@@ -125,8 +125,15 @@ describe.each(testTargets())('campaign admin API on %s', (target) => {
       expect({ sent: v.sent, conversions: v.conversions }).toEqual(expected[v.variant]);
       expect(v.credibleInterval[0]).toBeLessThan(v.credibleInterval[1]!);
     }
-    await request(t.app).post(`/api/broadcasts/${id}/pause`).set(t.auth).expect(200);
-    const resumeAgain = await request(t.app).post(`/api/broadcasts/${id}/pause`).set(t.auth).expect(409);
+    // The scheduler's broadcast-dispatcher completes a finished broadcast on its next minute tick;
+    // pause and resume are checked on one that waits for its send time, whatever the wall clock.
+    const later = await request(t.app).post('/api/broadcasts').set(t.auth).send({
+      name: 'later', segment, sendTime: { mode: 'at', at: new Date(clock.now().getTime() + 86_400_000).toISOString() },
+      variants: [{ key: 'A', text: { en: 'Soon: {course}' }, courseId: course.id }],
+    }).expect(201);
+    const laterId = later.body.broadcast.id as string;
+    await request(t.app).post(`/api/broadcasts/${laterId}/pause`).set(t.auth).expect(200);
+    const resumeAgain = await request(t.app).post(`/api/broadcasts/${laterId}/pause`).set(t.auth).expect(409);
     expect(resumeAgain.body.error.code).toBe('invalid_transition');
     await request(t.app).post(`/api/broadcasts/${id}/explode`).set(t.auth).expect(400);
     await request(t.app).get('/api/broadcasts/00000000-0000-4000-8000-000000000000').set(t.auth).expect(404);
