@@ -92,7 +92,7 @@ describe.each(testTargets())('console API (%s)', (target) => {
     await admin.agent.put('/api/guard-settings').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietHours: { start: '25:00', end: '08:00' } }).expect(400);
     const [row] = await queryRows<{ daily_cap: number; quiet_start: string }>(database.db, sql`select daily_cap, quiet_start from guard_settings where id = 1`);
     expect(row).toEqual({ daily_cap: 3, quiet_start: '22:30' });
-    expect((await admin.agent.get('/api/guard-settings').expect(200)).body).toEqual({ dailyCap: 3, weeklyCap: 7, quietHours: { start: '22:30', end: '08:00' } });
+    expect((await admin.agent.get('/api/guard-settings').expect(200)).body).toEqual({ dailyCap: 3, weeklyCap: 7, quietHours: { start: '22:30', end: '08:00' }, controlPercent: 0 });
     await admin.agent.put('/api/settings/guards').set(admin.csrf).send({ dailyCap: 3, weeklyCap: 7, quietStart: '22:30', quietEnd: '08:00' }).expect(404);
     const texts = { marketingZh: '接收推荐？', marketingEn: 'Get offers?', optOutZh: '回复退订', optOutEn: 'Reply /stop' };
     await admin.agent.put('/api/settings/consent-texts').set(admin.csrf).send(texts).expect(200);
