@@ -9,8 +9,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createCoreApiRouter, createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
-import { getPersona, recordEvent, recordEvents, systemClock, type RecordEventsDeps } from '../core/index.js';
-import { createRepositories, PgUnitOfWork, seedDemoCatalogue } from '../models/index.js';
+import { DEMO_ANOMALY_BASELINE, getPersona, recordEvent, recordEvents, RiskMonitor, systemClock, type RecordEventsDeps } from '../core/index.js';
+import { createRepositories, PgRiskStore, PgUnitOfWork, seedDemoCatalogue } from '../models/index.js';
 import { BENCH_SETTINGS, openBenchDatabase } from './bench-database.js';
 
 const API_EVENTS = BENCH_SETTINGS.apiEvents;
@@ -55,7 +55,9 @@ async function benchTarget(kind: 'pglite' | 'postgres', rows: Row[], personaTime
     const followerIds: string[] = [];
     for (let i = 0; i < 1_000; i++) followerIds.push((await repos.followers.resolveIdentity({ kind: 'telegram', externalId: `bench-${i}` })).follower.id);
     const metrics = createMetrics();
-    const deps: RecordEventsDeps = { uow: new PgUnitOfWork(database.db), clock: systemClock, metrics: metrics.core };
+    // The risk scorer rides in the event path as every process wires it (bots/core-context.ts).
+    const risk = new RiskMonitor({ clock: systemClock, logger: createLogger('silent'), store: new PgRiskStore(database.db), baseline: DEMO_ANOMALY_BASELINE });
+    const deps: RecordEventsDeps = { uow: new PgUnitOfWork(database.db), clock: systemClock, metrics: metrics.core, risk };
 
     // 1. Real HTTP through the express app, batches of 100, a few requests in flight.
     const app = createHttpApp({

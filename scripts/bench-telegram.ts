@@ -46,8 +46,8 @@ import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
-import { systemClock } from '../core/index.js';
-import { createRepositories, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue } from '../models/index.js';
+import { DEMO_ANOMALY_BASELINE, RiskMonitor, systemClock } from '../core/index.js';
+import { createRepositories, PgRiskStore, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue } from '../models/index.js';
 import { initTensorflowBackend } from '../core/recommend/index.js';
 import { buildTelegramChannel } from '../bots/wire-telegram.js';
 import { buildRecommender } from '../bots/wire-recommender.js';
@@ -371,7 +371,12 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
     let phases: UpdatePhases[] = [];
     const channel = buildTelegramChannel(
       {
-        db: database.db, repos, uow, clock: systemClock, recordEventsDeps: { uow, clock: systemClock, metrics: metrics.core }, logger, metrics,
+        db: database.db, repos, uow, clock: systemClock, logger, metrics,
+        // The risk scorer rides in the event path as every process wires it (bots/core-context.ts).
+        recordEventsDeps: {
+          uow, clock: systemClock, metrics: metrics.core,
+          risk: new RiskMonitor({ clock: systemClock, logger, store: new PgRiskStore(database.db), baseline: DEMO_ANOMALY_BASELINE }),
+        },
         recommender: engine.recommender, onPhases: (p) => phases.push(p),
       },
       config,
