@@ -25,6 +25,20 @@ export function closeServer(server: Server): Promise<void> {
 }
 
 /**
+ * Exits once the log lines written so far have reached their destination: process.exit drops what
+ * the logger still buffers, and the last lines ("shutdown complete") are the ones an operator reads.
+ */
+function exitAfterFlush(logger: Logger, code: number): void {
+  const exit = () => process.exit(code);
+  setTimeout(exit, 1_000).unref();
+  try {
+    logger.flush(exit);
+  } catch {
+    exit();
+  }
+}
+
+/**
  * Runs `shutdown` once on SIGINT/SIGTERM, bounded by a timeout; a second signal exits at once.
  *
  * @example
@@ -39,24 +53,24 @@ export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: ()
     if (isShuttingDown && Date.now() - firstSignalAt < 1_000) return;
     if (isShuttingDown) {
       logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+      exitAfterFlush(logger, 1);
     }
     isShuttingDown = true;
     firstSignalAt = Date.now();
     logger.info({ signal, timeoutMs }, 'shutting down: stopping intake, draining, closing the database');
     const timer = setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown timed out; exiting');
-      process.exit(1);
+      exitAfterFlush(logger, 1);
     }, timeoutMs);
     timer.unref();
     shutdown().then(
       () => {
         logger.info({}, 'shutdown complete');
-        process.exit(0);
+        exitAfterFlush(logger, 0);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterFlush(logger, 1);
       },
     );
   };
