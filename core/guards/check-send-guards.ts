@@ -25,9 +25,11 @@ export interface GuardedFollower {
   isReachable: boolean;
   /** A person is talking with them (an open hand-off): no marketing meanwhile. */
   isInHandoff: boolean;
+  /** Flagged by the risk scorer or blocked by an admin (core/risk): no marketing until cleared. */
+  isUnderRiskReview: boolean;
 }
 
-export type SkipReason = 'opted_out' | 'no_consent' | 'capped' | 'unreachable' | 'in_handoff';
+export type SkipReason = 'opted_out' | 'no_consent' | 'capped' | 'unreachable' | 'in_handoff' | 'risk_review';
 
 export type GuardDecision =
   | { action: 'send' }
@@ -47,7 +49,7 @@ export interface CapClaim {
 /**
  * Decides whether one marketing message may go now, up to its frequency-cap slots: consent and
  * opt-out first, then reachability, then whether a person is talking with the follower (skipped:
- * marketing would talk over them), then quiet hours in the follower's zone (held, not dropped);
+ * marketing would talk over them) or the follower is under risk review (skipped), then quiet hours in the follower's zone (held, not dropped);
  * what passes returns the cap slots still to claim, so a held or refused message never uses one
  * up. The dispatcher claims the slots of a whole batch at once (`CapBatchLedger.claimMany`).
  *
@@ -64,6 +66,8 @@ export function checkGuardsBeforeCap(
   if (!follower.hasMarketingConsent) return { action: 'skip', reason: 'no_consent' };
   if (!follower.isReachable) return { action: 'skip', reason: 'unreachable' };
   if (follower.isInHandoff) return { action: 'skip', reason: 'in_handoff' };
+  // Flagged after the message was queued: the audience left them out only if flagged before.
+  if (follower.isUnderRiskReview) return { action: 'skip', reason: 'risk_review' };
   const allowedAt = nextAllowedTime(now, follower.timeZone, settings.quietHours);
   if (allowedAt.getTime() > now.getTime()) return { action: 'hold', until: allowedAt, reason: 'quiet_hours' };
   return {

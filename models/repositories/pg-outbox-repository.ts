@@ -19,6 +19,7 @@ interface ClaimedRow {
   is_opted_out: boolean;
   is_reachable: boolean;
   is_in_handoff: boolean;
+  is_under_risk_review: boolean;
   identity_kind: 'telegram' | 'wechat' | null;
   chat_id: string | null;
   previous_status: string;
@@ -107,7 +108,8 @@ export class PgOutboxRepository implements OutboxRepository {
             UPDATE outbox o SET status = 'sending', lease_until = ${tsParam(new Date(now.getTime() + leaseMs))}, attempts = o.attempts + 1, updated_at = ${tsParam(now)}
             FROM due WHERE o.id = due.id
             RETURNING o.id, o.source, o.campaign_id, o.step, o.variant, o.course_id, o.attempts, o.follower_id, o.reason, due.previous_status)
-          SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, f.in_handoff_since IS NOT NULL AS is_in_handoff, ident.kind AS identity_kind, ident.external_id AS chat_id,
+          SELECT l.*, f.locale, f.time_zone, f.has_marketing_consent, f.is_opted_out, f.is_reachable, f.in_handoff_since IS NOT NULL AS is_in_handoff,
+                 EXISTS (SELECT 1 FROM follower_risk fr WHERE fr.follower_id = l.follower_id AND fr.status IN ('flagged', 'blocked')) AS is_under_risk_review, ident.kind AS identity_kind, ident.external_id AS chat_id,
                  ${outrankedSql(now)} AS is_outranked
           FROM leased l
           JOIN followers f ON f.id = l.follower_id
@@ -132,6 +134,7 @@ export class PgOutboxRepository implements OutboxRepository {
         isOptedOut: r.is_opted_out,
         isReachable: r.is_reachable,
         isInHandoff: r.is_in_handoff,
+        isUnderRiskReview: r.is_under_risk_review,
       },
       recipient: r.identity_kind && r.chat_id ? { platform: r.identity_kind, chatId: r.chat_id } : null,
       reason: r.reason,

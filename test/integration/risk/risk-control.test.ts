@@ -10,7 +10,10 @@ import {
   type DialogDeps, type Inbound, type RecordEventsDeps, type Recipient, type Reply, type ReplyOutbox, type SendResult,
 } from '../../../core/index.js';
 import { createRepositories, PgDialogMemoryStore, PgRiskStore, PgUnitOfWork, queryRows, seedDemoCatalogue, type Database } from '../../../models/index.js';
-import { PgCampaignContent } from '../../../models/repositories/pg-campaign-repositories.js';
+import { createCampaignRepositories, PgCampaignContent } from '../../../models/repositories/pg-campaign-repositories.js';
+import { createBroadcast, dispatchOutbox, enqueueBroadcast } from '../../../core/campaigns/index.js';
+import { BotApiSink } from '../campaigns-support/bot-api-sink.js';
+import { SinkMessenger } from '../campaigns-support/sink-messenger.js';
 import { seedFollowers } from '../campaigns-support/seed-followers.js';
 import { addAccount, createConsoleTestApp, logInAgent } from '../console-support.js';
 import { openTestDatabase, testTargets } from '../../support/database.js';
@@ -92,6 +95,54 @@ describe.each(testTargets())('risk control on %s', (target) => {
     expect(after.body.size).toBe(before.body.size - 1);
     expect(after.body.excluded.risk_review).toBe(before.body.excluded.risk_review + 1);
     expect(after.body.sample.map((m: { followerId: string }) => m.followerId)).not.toContain(ids[0]);
+  });
+
+  it('skips marketing queued before the follower was flagged, with its reason, and sends it once they are cleared', async () => {
+    const sink = new BotApiSink();
+    const sinkUrl = await sink.start();
+    try {
+      const prefix = `${7_150_000 + ++counter * 10}`;
+      const [flagged, honest] = await seedFollowers(database.db, 2, { prefix, timeZone: 'UTC' });
+      const campaigns = createCampaignRepositories(database.db);
+      // No quiet hours in the way, whatever time the test runs.
+      await campaigns.guardSettings.update({ dailyCap: 10, weeklyCap: 50, quietHours: { start: '00:00', end: '00:00' } });
+      const courses = createRepositories(database.db).courses;
+      const dispatchDeps = {
+        outbox: campaigns.outbox, caps: campaigns.caps, guardSettings: campaigns.guardSettings, content: campaigns.content, courses,
+        messengers: new Map([['telegram' as const, new SinkMessenger(sinkUrl)]]), clock: systemClock, logger,
+      };
+      // The audience: the owners of a course of this test's own.
+      const [course] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO courses (slug, title_zh, title_en, price_minor, tags)
+        VALUES (${`risk-${prefix}`}, '风控测试课', 'Risk test course', 9900, '{test}') RETURNING id`);
+      const entitle = (followerId: string) => database.db.execute(sql`INSERT INTO entitlements (follower_id, course_id) VALUES (${followerId}::uuid, ${course!.id}::uuid)`);
+      const broadcastTo = async (name: string) => {
+        const campaign = await createBroadcast({ campaigns: campaigns.campaigns, courses: courses as never, clock: systemClock }, {
+          name, variants: [{ key: 'A', text: { en: 'New course', 'zh-CN': '新课上线' } }], segment: { ownsCourseId: course!.id },
+        }, { id: null, role: 'admin', actor: 'test' });
+        await enqueueBroadcast({ campaigns: campaigns.campaigns, audience: campaigns.audience, outbox: campaigns.outbox, clock: systemClock }, campaign.id);
+        return campaign.id;
+      };
+      const dispatchAll = async () => {
+        while ((await dispatchOutbox(dispatchDeps, { batchSize: 50, leaseMs: 60_000, concurrency: 4, maxAttempts: 3 })).claimed > 0);
+      };
+      // Queued while both were clean; the scorer flags one before the dispatcher gets to it.
+      await entitle(flagged!);
+      await entitle(honest!);
+      const queued = await broadcastTo(`risk-queued-${prefix}`);
+      await new PgRiskStore(database.db).saveDecisions([{ followerId: flagged!, status: 'flagged', score: 60, reasons: [{ code: 'event_burst', params: { count: 50, windowSeconds: 60 } }], actor: 'test', at: new Date() }]);
+      await dispatchAll();
+      const progress = await campaigns.campaigns.progress(queued);
+      expect(progress).toMatchObject({ sent: 1, skipped: { total: 1, risk_review: 1 } });
+      expect(sink.messages.map((m) => m.chatId)).toEqual([`${prefix}2`]);
+
+      await request(app).post(`/api/risk/cases/${flagged}/clear`).set(admin).expect(200);
+      const later = await broadcastTo(`risk-cleared-${prefix}`);
+      await dispatchAll();
+      expect((await campaigns.campaigns.progress(later)).sent).toBe(2);
+      expect(sink.messages.map((m) => m.chatId).sort()).toEqual([`${prefix}1`, `${prefix}2`, `${prefix}2`]);
+    } finally {
+      await sink.stop();
+    }
   });
 
   it('leaves followers under review out of experiment results and the bandit statistics', async () => {
