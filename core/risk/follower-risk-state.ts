@@ -2,6 +2,9 @@ import type { FeatureVector } from './anomaly-model.js';
 import type { RiskReason, RiskSignal } from './risk-types.js';
 import { TimeWindow } from './sliding-window.js';
 
+/** One set reused by every count (the scorer is synchronous): no allocation per event. */
+const scratch = new Set<string>();
+
 /** Courses viewed or clicked, newest last, capped: "how many different courses within W". */
 class CourseWindow {
   private readonly items: Array<{ atMs: number; courseId: string }> = [];
@@ -11,12 +14,13 @@ class CourseWindow {
   add(atMs: number, courseId: string, windowMs: number): number {
     this.items.push({ atMs, courseId });
     if (this.items.length > this.cap) this.items.shift();
-    const distinct = (from: number, to: number) => {
-      const seen = new Set<string>();
-      for (const item of this.items) if (item.atMs >= from && item.atMs <= to) seen.add(item.courseId);
-      return seen.size;
-    };
-    return Math.max(distinct(atMs - windowMs, atMs), distinct(atMs, atMs + windowMs));
+    return Math.max(this.distinct(atMs - windowMs, atMs), this.distinct(atMs, atMs + windowMs));
+  }
+
+  private distinct(fromMs: number, toMs: number): number {
+    scratch.clear();
+    for (const item of this.items) if (item.atMs >= fromMs && item.atMs <= toMs) scratch.add(item.courseId);
+    return scratch.size;
   }
 }
 

@@ -13,6 +13,14 @@ const MINUTE_MS = 60_000;
 const IDLE_FORGET_MS = 2 * 86_400_000;
 const MAX_TEXTS = 50_000;
 
+/** Code points in `text`, counted up to `atLeast` (enough to compare with a minimum length). */
+function codePoints(text: string, atLeast: number): number {
+  if (text.length >= 2 * atLeast) return text.length;
+  let n = 0;
+  for (const _ of text) if (++n >= atLeast) break;
+  return n;
+}
+
 export interface RiskMonitorDeps {
   clock: Clock;
   logger: Logger;
@@ -272,7 +280,7 @@ export class RiskMonitor implements RiskObserver {
   private observeText(followerId: string, text: string, atMs: number): boolean {
     const s = this.settings.duplicateText;
     const normalised = text.trim().toLowerCase().replace(/\s+/g, ' ');
-    if (normalised.startsWith('/') || [...normalised].length < s.minLength) return false;
+    if (normalised.startsWith('/') || codePoints(normalised, s.minLength) < s.minLength) return false;
     const windowMs = s.windowSeconds * 1000;
     let senders = this.texts.get(normalised);
     if (!senders) {
@@ -281,7 +289,8 @@ export class RiskMonitor implements RiskObserver {
     }
     senders.push({ atMs, followerId });
     if (senders.length > 500) senders.splice(0, senders.length - 500);
-    const near = new Set(senders.filter((x) => Math.abs(x.atMs - atMs) <= windowMs).map((x) => x.followerId));
+    const near = new Set<string>();
+    for (const sender of senders) if (Math.abs(sender.atMs - atMs) <= windowMs) near.add(sender.followerId);
     for (const id of near) this.stateOf(id).peak('duplicateTextAccounts', near.size);
     if (near.size < s.accounts) return false;
     let raisedHere = false;
