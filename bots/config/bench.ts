@@ -12,6 +12,8 @@ export const benchEnvSchema = z.object({
   BENCH_TELEGRAM_RATE: envInt(500, 1, 100_000),
   BENCH_TELEGRAM_MAX_CONNECTIONS: envInt(40, 1, 100),
   BENCH_TELEGRAM_DATABASES: envOptional(),
+  SIMULATE_SEEDS: envOptional(),
+  SIMULATE_FOLLOWERS: envInt(300, 20, 100_000),
 });
 
 export function toBenchSettings(env: z.output<typeof benchEnvSchema>) {
@@ -27,5 +29,8 @@ export function toBenchSettings(env: z.output<typeof benchEnvSchema>) {
     telegramRate: env.BENCH_TELEGRAM_RATE,
     telegramMaxConnections: env.BENCH_TELEGRAM_MAX_CONNECTIONS,
     telegramDatabases: env.BENCH_TELEGRAM_DATABASES?.split(',').map((s) => s.trim()),
+    /** simulate:audience: the audience seeds (one run of every arm each) and followers per run. */
+    simulateSeeds: (env.SIMULATE_SEEDS ?? '1,2,3').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n)),
+    simulateFollowers: env.SIMULATE_FOLLOWERS,
   };
 }
