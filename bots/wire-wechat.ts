@@ -7,11 +7,13 @@ import { createWechatChannel, createWechatLoginQrRouter, type WechatReplyOutbox 
 import { createStarsRefundRouter } from '../adapters/telegram/index.js';
 import { platformPublicKey, WechatPayClient, WechatPayGateway } from '../adapters/payments/wechat-pay/index.js';
 import { SandboxWechatPay } from '../adapters/payments/sandbox/index.js';
+import { WechatVirtualGateway } from '../adapters/payments/wechat-virtual/index.js';
 import {
   courseTitle, deliverPaidCourse, type ChatLearning, type Clock, type CourseRepository, type FollowerRepository, type Order, type PaidCourseDeliveryDeps, type Recommender,
 } from '../core/index.js';
 import { loadIntentModel } from '../core/understanding/index.js';
 import { PgMpPayNotificationLog } from '../models/repositories/pg-mp-pay-notification-log.js';
+import { PgMpSessionKeys } from '../models/repositories/pg-mp-session-keys.js';
 import { resolveGeneratedSecret } from './admin-token.js';
 import type { WechatConfig } from './config/wechat.js';
 import type { CoreContext } from './core-context.js';
@@ -78,6 +80,28 @@ export async function loadWechatPay(config: WechatConfig, clock: Clock, courses:
   return withTitles;
 }
 
+/** WeChat virtual payment when WECHAT_VIRTUAL_OFFER_ID is set; refuses a half configuration. */
+function loadVirtualPayment(ctx: CoreContext): NonNullable<MpRouterDeps['virtualPayment']> | undefined {
+  const { virtual, miniProgram } = ctx.config.wechat;
+  if (!virtual.offerId) return undefined;
+  const missing = Object.entries({
+    WECHAT_VIRTUAL_APP_KEY: virtual.appKey, WECHAT_PUSH_TOKEN: virtual.pushToken, WECHAT_APP_ID: miniProgram.appId, WECHAT_APP_SECRET: miniProgram.appSecret,
+  }).filter(([, value]) => !value).map(([name]) => name);
+  if (missing.length > 0) throw new Error(`WeChat virtual payment is half configured: also set ${missing.join(', ')} (or unset WECHAT_VIRTUAL_OFFER_ID).`);
+  const sessionKeys = new PgMpSessionKeys(ctx.database.db);
+  const openIdOf = (followerId: string) => ctx.repos.followers.externalIdOf(followerId, 'mp_openid');
+  const gateway = new WechatVirtualGateway(
+    { apiBase: miniProgram.apiBase, appId: miniProgram.appId!, appSecret: miniProgram.appSecret!, offerId: virtual.offerId, appKey: virtual.appKey!, env: virtual.env },
+    {
+      sessionKeyOf: (openId) => sessionKeys.sessionKeyOf(openId),
+      openIdOf,
+      productIdOf: async (order) => (await ctx.repos.courses.findById(order.courseId))?.slug ?? order.courseId,
+    },
+    ctx.clock,
+  );
+  return { gateway, sessionKeys, openIdOf, pushToken: virtual.pushToken! };
+}
+
 /**
  * The local WeChat Pay sandbox when no merchant is configured (WECHAT_PAY_SANDBOX=auto) or asked
  * for (true); refused with NODE_ENV=production, where it would take orders without real money.
@@ -136,6 +160,7 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
   const sandboxLogin = !appId && sandbox ? new HttpWechatApiClient({ apiBase: sandbox.apiBase, appId: sandbox.appId, appSecret: 'sandbox' }) : undefined;
   const recommender = ctx.recommender;
   const wechat = configuredLogin ?? sandboxLogin;
+  const virtualPayment = loadVirtualPayment(ctx);
   // The bot first: a newly paid order is delivered through its reply queue.
   const bot = await wireWechatBot(ctx, wiring, recommender);
   wiring.mounts.push({
@@ -154,6 +179,7 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
       payment,
       notifications: new PgMpPayNotificationLog(ctx.database.db),
       ...(sandbox ? { sandbox: sandbox.sandbox } : {}),
+      ...(virtualPayment ? { virtualPayment } : {}),
       ...(bot && wiring.learning ? { onPaid: wechatPaidDelivery({ learning: wiring.learning, followers: ctx.repos.followers, outbox: bot.outbox }) } : {}),
     }),
   });
@@ -162,9 +188,14 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
     const gateway = payment.gateway;
     wiring.mounts.push({ path: '/api/orders', router: createStarsRefundRouter({ repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, provider: gateway.provider, gatewayFor: async () => gateway }), access: 'admin' });
   }
+  if (virtualPayment) {
+    const gateway = virtualPayment.gateway;
+    wiring.mounts.push({ path: '/api/orders', router: createStarsRefundRouter({ repos: ctx.repos, uow: ctx.uow, clock: ctx.clock, provider: gateway.provider, gatewayFor: async () => gateway }), access: 'admin' });
+  }
   const off: string[] = [];
   if (!wechat) off.push('login off: set WECHAT_APP_ID and WECHAT_APP_SECRET');
   if (!payment) off.push('WeChat Pay off: set WECHAT_PAY_* (see .env.example)');
+  if (virtualPayment) off.push('mini-program orders use WeChat virtual payment (/mp/xpay/notify)');
   if (sandbox) off.push(`payment SANDBOX (no real money; provider "sandbox"${sandboxLogin ? ', login accepts any code' : ''}): see README "Payment sandbox"`);
   wiring.channels.push({ channel: 'miniprogram', isOn: true, reason: `/mp mounted${off.length ? `; ${off.join('; ')}` : ''}` });
 }

@@ -16,6 +16,10 @@ export const wechatEnvSchema = z.object({
   WECHAT_PAY_PLATFORM_SERIAL: envOptional(),
   WECHAT_PAY_APIV3_KEY: envOptional().refine((v) => v === undefined || Buffer.byteLength(v) === 32, { message: 'expected exactly 32 bytes (the APIv3 key set in the merchant console)' }),
   WECHAT_PAY_NOTIFY_URL: envUrl(/^https:\/\//, 'expected the public https URL of POST /mp/pay/notify'),
+  WECHAT_VIRTUAL_OFFER_ID: envOptional(),
+  WECHAT_VIRTUAL_APP_KEY: envOptional(),
+  WECHAT_VIRTUAL_ENV: z.enum(['0', '1'], { message: 'expected 0 (production) or 1 (WeChat\'s sandbox)' }).default('0').transform((v) => (v === '1' ? 1 : 0) as 0 | 1),
+  WECHAT_PUSH_TOKEN: envOptional(),
   WECHAT_PAY_SANDBOX: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }).default('auto'),
   MP_SESSION_SECRET: envOptional().refine((v) => v === undefined || v.length >= 32, { message: 'expected at least 32 characters' }),
   MP_SESSION_TTL_SECONDS: envInt(7 * 24 * 3600, 60, 90 * 24 * 3600),
@@ -47,6 +51,14 @@ export function toWechatConfig(env: z.output<typeof wechatEnvSchema>) {
         coursePageUrl: env.MP_COURSE_PAGE_URL,
         /** The mini-program's original id (gh_…), for mini-program cards sent by the bot. */
         username: env.WECHAT_MINI_PROGRAM_USERNAME,
+      },
+      /** WeChat virtual payment (虚拟支付): used for mini-program orders when an offer id is set. */
+      virtual: {
+        offerId: env.WECHAT_VIRTUAL_OFFER_ID,
+        appKey: env.WECHAT_VIRTUAL_APP_KEY,
+        env: env.WECHAT_VIRTUAL_ENV,
+        /** The message-push token (mini-program admin → 开发 → 消息推送), for `/mp/xpay/notify`. */
+        pushToken: env.WECHAT_PUSH_TOKEN,
       },
       pay: {
         apiBase: env.WECHAT_PAY_API_BASE,

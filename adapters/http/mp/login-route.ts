@@ -15,6 +15,8 @@ export interface LoginDeps {
   sessionTtlSeconds: number;
   /** Told which unionid and device each login came from: many followers behind one is a risk signal. */
   risk?: RiskMonitor;
+  /** Where each login's session_key is kept, when a payment needs it (WeChat virtual payment signs with it). */
+  sessionKeys?: { save(entry: { openId: string; followerId: string; sessionKey: string; at: Date }): Promise<void> };
 }
 
 /**
@@ -27,7 +29,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
   router.post('/login', async (req, res) => {
     const body = loginRequest.parse(req.body);
     if (!deps.wechat) throw new HttpError(503, 'wechat_login_not_configured', 'WeChat login is not configured: set WECHAT_APP_ID and WECHAT_APP_SECRET');
-    const { openId, unionId } = await deps.wechat.code2Session(body.code);
+    const { openId, unionId, sessionKey } = await deps.wechat.code2Session(body.code);
     const { follower, isNew } = await deps.uow.run(async (repos) => {
       const byUnion = unionId
         ? ((await repos.followers.findByIdentity('mp_unionid', unionId)) ?? (await repos.followers.findByIdentity('wechat', unionId)))
@@ -43,6 +45,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
       if (unionId) await repos.followers.linkIdentity(found.id, 'mp_unionid', unionId);
       return { follower: found, isNew: created };
     });
+    await deps.sessionKeys?.save({ openId, followerId: follower.id, sessionKey, at: deps.clock.now() });
     deps.risk?.observeLinks(follower.id, [...(unionId ? [`unionid:${unionId}`] : []), ...(body.deviceId ? [`device:${body.deviceId}`] : [])]);
     const { token, session } = issueSessionToken(deps.sessionSecret, { followerId: follower.id, openId }, deps.clock.now(), deps.sessionTtlSeconds);
     const answer: z.infer<typeof loginResponse> = {

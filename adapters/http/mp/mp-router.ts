@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Clock, CoreMetrics, CourseRepository, EntitlementRepository, Logger, OrderRepository, PaymentGateway, RecordEventsDeps, Recommender, UnitOfWork } from '../../../core/index.js';
 import { createCatalogueRouter } from './catalogue-routes.js';
 import { createMpEventsRouter } from './events-route.js';
-import { createLoginRouter } from './login-route.js';
+import { createLoginRouter, type LoginDeps } from './login-route.js';
 import { mpOpenApiDocument } from './openapi.js';
 import { createOrdersRouter } from './orders-routes.js';
 import { createPayNotifyRouter, type PayNotifyDeps } from './pay-notify-route.js';
@@ -10,6 +10,7 @@ import { WindowRateLimiter } from './rate-limiter.js';
 import { createSandboxPayRouter, type SandboxPayer } from './sandbox-pay-route.js';
 import { requireMpSession } from './session-auth.js';
 import type { WechatApiClient } from './wechat-api-client.js';
+import { createXpayNotifyRouter, type XpayNotifyDeps } from './xpay-notify-route.js';
 
 export interface MpRouterDeps {
   uow: UnitOfWork;
@@ -25,6 +26,15 @@ export interface MpRouterDeps {
   /** Unset without WeChat Pay settings: orders and notifications answer 503. */
   payment: { gateway: PaymentGateway; keys: NonNullable<PayNotifyDeps['keys']> } | undefined;
   notifications: PayNotifyDeps['notifications'];
+  /**
+   * WeChat virtual payment (WECHAT_VIRTUAL_*): when set, mini-program orders are paid with it
+   * (WeChat requires it for virtual goods), logins keep their session_key for its signature, and
+   * `/xpay/notify` takes its pushes.
+   */
+  virtualPayment?: Omit<XpayNotifyDeps, 'uow' | 'clock' | 'metrics' | 'orders' | 'logger' | 'onPaid' | 'risk'> & {
+    gateway: PaymentGateway & XpayNotifyDeps['gateway'];
+    sessionKeys: NonNullable<LoginDeps['sessionKeys']>;
+  };
   /** The payment sandbox (development and tests only): adds `POST /sandbox/pay`. */
   sandbox?: SandboxPayer;
   /** Runs once per newly paid order: the lessons go to the buyer's WeChat chat. */
@@ -47,11 +57,16 @@ export function createMpRouter(deps: MpRouterDeps): Router {
   });
   const risk = deps.recordEventsDeps.risk;
   router.use(
-    createLoginRouter({ wechat: deps.wechat, uow: deps.uow, clock: deps.clock, sessionSecret: deps.session.secret, sessionTtlSeconds: deps.session.ttlSeconds, ...(risk ? { risk } : {}) }),
+    createLoginRouter({
+      wechat: deps.wechat, uow: deps.uow, clock: deps.clock, sessionSecret: deps.session.secret, sessionTtlSeconds: deps.session.ttlSeconds,
+      ...(risk ? { risk } : {}), ...(deps.virtualPayment ? { sessionKeys: deps.virtualPayment.sessionKeys } : {}),
+    }),
   );
   router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender }, requireSession));
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
-  router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway, ...(risk ? { risk } : {}) }, requireSession));
+  // Virtual payment, when configured, pays for mini-program orders (WeChat requires it for virtual goods).
+  const gateway = deps.virtualPayment?.gateway ?? deps.payment?.gateway;
+  router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway, ...(risk ? { risk } : {}) }, requireSession));
   router.use(
     createPayNotifyRouter({
       keys: deps.payment?.keys, provider: deps.payment?.gateway.provider === 'sandbox' ? 'sandbox' : 'wechat_pay', uow: deps.uow, clock: deps.clock, metrics: deps.metrics,
@@ -60,6 +75,13 @@ export function createMpRouter(deps: MpRouterDeps): Router {
       ...(risk ? { risk } : {}),
     }),
   );
+  if (deps.virtualPayment) {
+    const { pushToken, gateway, openIdOf } = deps.virtualPayment;
+    router.use(createXpayNotifyRouter({
+      pushToken, gateway, openIdOf, uow: deps.uow, clock: deps.clock, metrics: deps.metrics, orders: deps.repos.orders, logger: deps.logger,
+      ...(deps.onPaid ? { onPaid: deps.onPaid } : {}), ...(risk ? { risk } : {}),
+    }));
+  }
   if (deps.sandbox) router.use(createSandboxPayRouter({ sandbox: deps.sandbox, orders: deps.repos.orders }, requireSession));
   return router;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   cancelOrderRequest, coursePage, courseDto, createOrderRequest, sandboxPayRequest, createOrderResponse, heldOrderResponse, errorBody, eventsRequest, eventsResponse, loginRequest, loginResponse,
   MAX_MP_EVENT_BATCH,
-  lessonProgressRequest, lessonProgressResponse, money, myCourseList, myCourseProgress, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams,
+  lessonProgressRequest, lessonProgressResponse, money, myCourseList, myCourseProgress, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams, virtualPaymentParams, xpayNotifyAnswer,
 } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
@@ -11,7 +11,7 @@ const named = {
   LoginRequest: loginRequest, LoginResponse: loginResponse, Course: courseDto, CoursePage: coursePage, RecommendationList: recommendationList,
   EventsRequest: eventsRequest, EventsResult: eventsResponse, CreateOrderRequest: createOrderRequest,
   CancelOrderRequest: cancelOrderRequest, SandboxPayRequest: sandboxPayRequest, CreatedOrder: createOrderResponse, HeldOrder: heldOrderResponse, Order: orderDto,
-  Error: errorBody, PayNotifyFailure: payNotifyAnswer, Money: money, RequestPaymentParams: requestPaymentParams,
+  Error: errorBody, PayNotifyFailure: payNotifyAnswer, Money: money, RequestPaymentParams: requestPaymentParams, VirtualPaymentParams: virtualPaymentParams, XpayNotifyAnswer: xpayNotifyAnswer,
   MyCourseList: myCourseList, MyCourseProgress: myCourseProgress, LessonProgressRequest: lessonProgressRequest, LessonProgressResult: lessonProgressResponse,
 };
 
@@ -160,6 +160,19 @@ export function mpOpenApiDocument(basePath = '/mp'): JsonObject {
             '204': { description: 'Accepted (also for a redelivery of an already processed payment)' },
             ...Object.fromEntries([400, 401, 409, 500, 503].map((c) => [String(c), json('PayNotifyFailure', 'Refused; nothing changed')])),
           },
+        },
+      },
+      '/xpay/notify': {
+        get: {
+          summary: "WeChat's check of the message-push URL (called by WeChat): echoes echostr when the signature is right",
+          parameters: ['signature', 'timestamp', 'nonce', 'echostr'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
+          responses: { '200': { description: 'echostr', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': json('XpayNotifyAnswer', 'Bad signature') },
+        },
+        post: {
+          summary: 'WeChat virtual payment push (xpay_goods_deliver_notify; called by WeChat through message push in JSON mode)',
+          parameters: ['signature', 'timestamp', 'nonce'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: Object.fromEntries([200, 400, 401, 409, 500, 503].map((c) => [String(c), json('XpayNotifyAnswer', c === 200 ? 'Acknowledged (also a redelivery)' : 'Refused; nothing changed')])),
         },
       },
     },

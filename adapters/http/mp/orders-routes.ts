@@ -5,7 +5,7 @@ import {
 } from '../../../core/index.js';
 import { WechatPayError } from '../../payments/wechat-pay/index.js';
 import { HttpError } from '../errors.js';
-import { cancelOrderRequest, createOrderRequest, requestPaymentParams, type createOrderResponse, type heldOrderResponse, type orderDto } from './schemas.js';
+import { cancelOrderRequest, createOrderRequest, requestPaymentParams, virtualPaymentParams, type createOrderResponse, type heldOrderResponse, type orderDto } from './schemas.js';
 import { sessionOf } from './session-auth.js';
 
 export interface OrdersDeps {
@@ -47,6 +47,10 @@ export function createOrdersRouter(deps: OrdersDeps, requireSession: RequestHand
     if (!gateway) {
       throw new HttpError(503, 'wechat_pay_not_configured', 'WeChat Pay is not configured: set WECHAT_PAY_MCH_ID, WECHAT_PAY_MCH_SERIAL, WECHAT_PAY_PRIVATE_KEY_PATH, WECHAT_PAY_PLATFORM_CERT_PATH, WECHAT_PAY_APIV3_KEY and WECHAT_PAY_NOTIFY_URL');
     }
+    // A virtual-payment 道具 has one price, set in the mini-program admin: no coupon can lower it.
+    if (gateway.provider === 'wechat_virtual' && body.couponCode) {
+      throw new HttpError(400, 'coupon_not_available', 'Coupons cannot be used with WeChat virtual payment: the course is sold at its listed price.');
+    }
     const { order, isNew } = await createPendingOrder(
       { uow: deps.uow, clock: deps.clock },
       { followerId: session.followerId, courseId: body.courseId, provider: gateway.provider, ...(body.couponCode ? { couponCode: body.couponCode } : {}) },
@@ -65,8 +69,9 @@ export function createOrdersRouter(deps: OrdersDeps, requireSession: RequestHand
       if (error instanceof WechatPayError) throw new HttpError(error.status, error.code, `${error.message} The order ${order.id} stays pending; try again.`);
       throw error;
     }
-    if (start.kind !== 'wechat_jsapi') throw new Error(`unexpected payment start ${start.kind} for the mini-program`);
-    const answer: z.infer<typeof createOrderResponse> = { order: toOrderDto(order), payment: requestPaymentParams.parse(start.params) };
+    if (start.kind === 'telegram_invoice') throw new Error(`unexpected payment start ${start.kind} for the mini-program`);
+    const payment = start.kind === 'wechat_jsapi' ? requestPaymentParams.parse(start.params) : virtualPaymentParams.parse(start.params);
+    const answer: z.infer<typeof createOrderResponse> = { order: toOrderDto(order), payment };
     res.status(isNew ? 201 : 200).json(answer);
   });
 

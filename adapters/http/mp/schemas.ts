@@ -112,7 +112,20 @@ export const requestPaymentParams = z
   })
   .meta({ id: 'RequestPaymentParams', description: 'Pass to wx.requestPayment() as is' });
 
-export const createOrderResponse = z.object({ order: orderDto, payment: requestPaymentParams }).meta({ id: 'CreatedOrder' });
+export const virtualPaymentParams = z
+  .object({
+    signData: z.string().meta({ description: 'JSON string: offerId, buyQuantity, env, currencyType, productId (the course slug), goodsPrice (fen), outTradeNo, attach' }),
+    paySig: z.string(),
+    signature: z.string(),
+    mode: z.literal('short_series_goods'),
+  })
+  .meta({ id: 'VirtualPaymentParams', description: 'WeChat virtual payment: pass to wx.requestVirtualPayment() as is' });
+
+export const createOrderResponse = z
+  .object({ order: orderDto, payment: z.union([requestPaymentParams, virtualPaymentParams]) })
+  .meta({ id: 'CreatedOrder', description: 'payment is RequestPaymentParams with WeChat Pay, VirtualPaymentParams with WeChat virtual payment' });
+
+export const xpayNotifyAnswer = z.object({ ErrCode: z.number().int(), ErrMsg: z.string() }).meta({ id: 'XpayNotifyAnswer', description: 'ErrCode 0 acknowledges; anything else is retried by WeChat' });
 
 export const heldOrderResponse = z
   .object({ order: orderDto, review: z.object({ message: z.string().meta({ description: "In the follower's language" }) }) })

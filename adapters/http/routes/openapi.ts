@@ -60,7 +60,7 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/courses/{id}/coupons', summary: "A course's coupons", tag: 'courses' },
   { method: 'post', path: '/api/courses/{id}/coupons', summary: 'Create a coupon', tag: 'courses', body: createCouponBody, status: 201 },
   { method: 'patch', path: '/api/courses/{id}/coupons/{couponId}', summary: 'Activate or deactivate a coupon', tag: 'courses', body: updateCouponBody },
-  { method: 'post', path: '/api/orders/{id}/refund', summary: 'Refund a paid order through its provider (Telegram Stars, WeChat Pay, the sandbox); frees its coupon; admins any order, creators their own courses', tag: 'commerce' },
+  { method: 'post', path: '/api/orders/{id}/refund', summary: 'Refund a paid order through its provider (Telegram Stars, WeChat Pay, WeChat virtual payment, the sandbox); frees its coupon; admins any order, creators their own courses', tag: 'commerce' },
   { method: 'get', path: '/api/coupons', summary: 'Coupons (creators: their own) with usage (reserved, redeemed, released) and revenue per currency', tag: 'commerce' },
   { method: 'post', path: '/api/coupons', summary: "Create a coupon for one course or all of a creator's courses (single code, one code per follower, or an automatic limited-time price)", tag: 'commerce', body: newCouponBody, status: 201 },
   { method: 'patch', path: '/api/coupons/{id}', summary: 'Switch a coupon on or off', tag: 'commerce', body: updateCouponBody },

@@ -4,6 +4,9 @@ import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../../..
 import { buildRecommender } from '../../../bots/wire-recommender.js';
 import { createLogger, createMetrics } from '../../../adapters/index.js';
 import { WechatPayClient, WechatPayGateway } from '../../../adapters/payments/wechat-pay/index.js';
+import { WechatVirtualGateway } from '../../../adapters/payments/wechat-virtual/index.js';
+import { createStarsRefundRouter } from '../../../adapters/telegram/index.js';
+import { PgMpSessionKeys } from '../../../models/repositories/pg-mp-session-keys.js';
 import type { Clock, Repositories, RiskMonitor } from '../../../core/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../../models/index.js';
 import { PgMpPayNotificationLog } from '../../../models/repositories/pg-mp-pay-notification-log.js';
@@ -20,6 +23,8 @@ export interface MpAppOptions {
   onPaid?: MpRouterDeps['onPaid'];
   /** The risk scorer, attached to the event path as the processes attach it. */
   risk?: RiskMonitor;
+  /** WeChat virtual payment against a stand-in of its server APIs; also mounts the admin refund route. */
+  virtual?: { apiBase: string; appKey: string; pushToken: string };
 }
 
 /** The real express app with /mp mounted as the all-in-one process mounts it, over a test database. */
@@ -41,6 +46,18 @@ export function createMpTestApp(database: Database, options: MpAppOptions): { ap
       })()
     : undefined;
   const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
+  const virtualPayment = options.virtual
+    ? (() => {
+        const sessionKeys = new PgMpSessionKeys(database.db);
+        const openIdOf = (followerId: string) => repos.followers.externalIdOf(followerId, 'mp_openid');
+        const gateway = new WechatVirtualGateway(
+          { apiBase: options.virtual.apiBase, appId: APP_ID, appSecret: 'app-secret', offerId: '1450000001', appKey: options.virtual.appKey, env: 1 },
+          { sessionKeyOf: (openId) => sessionKeys.sessionKeyOf(openId), openIdOf, productIdOf: async (order) => (await repos.courses.findById(order.courseId))!.slug },
+          options.clock,
+        );
+        return { gateway, sessionKeys, openIdOf, pushToken: options.virtual.pushToken };
+      })()
+    : undefined;
   const router = createMpRouter({
     uow,
     clock: options.clock,
@@ -54,7 +71,11 @@ export function createMpTestApp(database: Database, options: MpAppOptions): { ap
     payment,
     notifications: new PgMpPayNotificationLog(database.db),
     ...(options.onPaid ? { onPaid: options.onPaid } : {}),
+    ...(virtualPayment ? { virtualPayment } : {}),
   });
-  const { app } = createTestApp(database, { clock: options.clock, mounts: [{ path: '/mp', router, access: 'public' }] });
+  const refunds = virtualPayment
+    ? [{ path: '/api/orders', access: 'admin' as const, router: createStarsRefundRouter({ repos, uow, clock: options.clock, provider: 'wechat_virtual', gatewayFor: async () => virtualPayment.gateway }) }]
+    : [];
+  const { app } = createTestApp(database, { clock: options.clock, mounts: [{ path: '/mp', router, access: 'public' }, ...refunds] });
   return { app, repos };
 }

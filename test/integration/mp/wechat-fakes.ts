@@ -1,4 +1,4 @@
-import { createCipheriv, createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createHmac, createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -125,4 +125,42 @@ export function paymentNotification(
     },
     body,
   };
+}
+
+/**
+ * WeChat virtual payment's server APIs: /cgi-bin/token (this app's secret only), and /xpay/query_order
+ * and /xpay/refund_order, which check the access token and `pay_sig` = hmac_sha256(appKey, uri + '&' + body)
+ * like WeChat and answer from `orders` (status by out_trade_no, set by the test).
+ */
+export function xpayServer(appKey: string): {
+  server: Server;
+  orders: Map<string, { status: number; paidFee: number }>;
+  calls: Array<{ uri: string; body: Record<string, unknown>; isSignatureValid: boolean }>;
+} {
+  const orders = new Map<string, { status: number; paidFee: number }>();
+  const calls: Array<{ uri: string; body: Record<string, unknown>; isSignatureValid: boolean }> = [];
+  const token = `at-${randomBytes(8).toString('hex')}`;
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const text = await readBody(req);
+    res.setHeader('Content-Type', 'application/json');
+    if (url.pathname === '/cgi-bin/token') {
+      const ok = url.searchParams.get('appid') === APP_ID && url.searchParams.get('secret') === 'app-secret';
+      res.end(JSON.stringify(ok ? { access_token: token, expires_in: 7200 } : { errcode: 40125, errmsg: 'invalid appsecret' }));
+      return;
+    }
+    const expected = createHmac('sha256', appKey).update(`${url.pathname}&${text}`).digest('hex');
+    const isSignatureValid = url.searchParams.get('pay_sig') === expected && url.searchParams.get('access_token') === token;
+    const body = JSON.parse(text || '{}') as Record<string, unknown>;
+    calls.push({ uri: url.pathname, body, isSignatureValid });
+    if (!isSignatureValid) return res.end(JSON.stringify({ errcode: 268435461, errmsg: 'pay_sig error' }));
+    const order = orders.get(String(body['order_id']));
+    if (url.pathname === '/xpay/query_order') {
+      res.end(JSON.stringify(order ? { errcode: 0, order: { order_id: body['order_id'], status: order.status, paid_fee: order.paidFee, order_fee: order.paidFee, wxpay_order_id: `wx-${body['order_id']}` } } : { errcode: 268490004, errmsg: 'order not exist' }));
+    } else if (url.pathname === '/xpay/refund_order') {
+      if (order) order.status = 5;
+      res.end(JSON.stringify(order ? { errcode: 0, refund_order_id: body['refund_order_id'], refund_wx_order_id: `wxr-${body['order_id']}` } : { errcode: 268490004, errmsg: 'order not exist' }));
+    } else res.end(JSON.stringify({ errcode: 404, errmsg: 'no such api' }));
+  });
+  return { server, orders, calls };
 }
