@@ -36,7 +36,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
 import { createBroadcast, enqueueBroadcast, dispatchOutbox } from '../core/campaigns/index.js';
-import { systemClock, type Course, type Principal } from '../core/index.js';
+import { systemClock, type Course, type Principal, type Recommender } from '../core/index.js';
 import { initTensorflowBackend } from '../core/recommend/index.js';
 import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue } from '../models/index.js';
 import { createCampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
@@ -218,7 +218,7 @@ async function pool<T>(items: readonly T[], limit: number, step: (item: T) => Pr
 const matches = (course: Course, person: SimFollower) => course.tags.some((t) => person.interests.includes(t));
 
 interface ArmResult {
-  seed: number; arm: ArmName; broadcasts: number; messages: number; buyers: number; optOuts: number; matched: number; affordable: number; attributed: number;
+  seed: number; arm: ArmName; broadcasts: number; messages: number; buyers: number; optOuts: number; matched: number; affordable: number; attributed: number; reasons: Map<string, number>;
 }
 
 /** One arm on a fresh database: the warm-up, a retrain, the arm's broadcasts, and the audience's reactions. */
@@ -322,9 +322,18 @@ async function runArm(seed: number, arm: ArmName): Promise<ArmResult> {
       await enqueueBroadcast({ campaigns: campaigns.campaigns, audience: campaigns.audience, outbox: campaigns.outbox, clock: systemClock }, campaign.id);
       ids.push(campaign.id);
     }
+    // Why each follower's own pick was made (the reason the recommender gave the dispatcher).
+    const reasons = new Map<string, number>();
+    const recommender: Recommender = {
+      recommend: async (followerId, options) => {
+        const picks = await engine.recommender.recommend(followerId, options);
+        if (picks[0]) reasons.set(picks[0].reason.code, (reasons.get(picks[0].reason.code) ?? 0) + 1);
+        return picks;
+      },
+    };
     const dispatchDeps = {
       outbox: campaigns.outbox, caps: campaigns.caps, guardSettings: campaigns.guardSettings, content: campaigns.content, courses: repos.courses,
-      messengers: new Map([['telegram' as const, channel.messenger]]), recommender: engine.recommender, crossSell: campaigns.rules, clock: systemClock, logger,
+      messengers: new Map([['telegram' as const, channel.messenger]]), recommender, crossSell: campaigns.rules, clock: systemClock, logger,
     };
     while ((await dispatchOutbox(dispatchDeps, { batchSize: 50, leaseMs: 60_000, concurrency: 8, maxAttempts: 3 })).claimed > 0);
 
@@ -361,7 +370,7 @@ async function runArm(seed: number, arm: ArmName): Promise<ArmResult> {
     let attributed = 0;
     for (const id of ids) for (const v of await campaigns.content.variantStats('broadcast', id)) attributed += v.conversions;
     await channel.service.stop();
-    return { seed, arm, broadcasts: broadcasts.length, messages, buyers: after!.buyers, optOuts: after!.opt_outs, matched, affordable, attributed };
+    return { seed, arm, broadcasts: broadcasts.length, messages, buyers: after!.buyers, optOuts: after!.opt_outs, matched, affordable, attributed, reasons };
   } finally {
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
     await api.stop();
@@ -398,6 +407,9 @@ async function main(): Promise<void> {
     const p = pooled(arm);
     console.log(`| ${arm} | ${p.messages} | ${pct(p.buyers, p.messages)} | ${pct(p.optOuts, p.messages)} |`);
   }
+  const reasons = new Map<string, number>();
+  for (const r of results) for (const [code, n] of r.reasons) reasons.set(code, (reasons.get(code) ?? 0) + n);
+  console.log(`\nWhy the own picks were made (all seeds): ${[...reasons].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ')}`);
   const blast = pooled('best seller');
   const own = pooled('own pick');
   const segments = pooled('per segment');
