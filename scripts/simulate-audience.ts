@@ -333,7 +333,7 @@ async function runArm(seed: number, arm: ArmName): Promise<ArmResult> {
     };
     const dispatchDeps = {
       outbox: campaigns.outbox, caps: campaigns.caps, guardSettings: campaigns.guardSettings, content: campaigns.content, courses: repos.courses,
-      messengers: new Map([['telegram' as const, channel.messenger]]), recommender, crossSell: campaigns.rules, clock: systemClock, logger,
+      messengers: new Map([['telegram' as const, channel.messenger]]), recommender, crossSell: campaigns.rules, rates: campaigns.purchaseRates, clock: systemClock, logger,
     };
     while ((await dispatchOutbox(dispatchDeps, { batchSize: 50, leaseMs: 60_000, concurrency: 8, maxAttempts: 3 })).claimed > 0);
 
@@ -409,7 +409,7 @@ async function main(): Promise<void> {
   }
   const reasons = new Map<string, number>();
   for (const r of results) for (const [code, n] of r.reasons) reasons.set(code, (reasons.get(code) ?? 0) + n);
-  console.log(`\nWhy the own picks were made (all seeds): ${[...reasons].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  console.log(`\nThe reason of the recommender's first pick for each follower of the own-pick arm (all seeds): ${[...reasons].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ')}`);
   const blast = pooled('best seller');
   const own = pooled('own pick');
   const segments = pooled('per segment');

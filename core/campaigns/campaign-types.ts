@@ -233,8 +233,12 @@ export interface ClaimedMessage {
   isOutranked?: boolean;
 }
 
-/** Why a message was not sent: a guard's reason, `outranked` by a higher-priority broadcast, or `no_offer` (no course left to pick for the follower). */
-export type OutboxSkipReason = SkipReason | 'outranked' | 'no_offer';
+/**
+ * Why a message was not sent: a guard's reason, `outranked` by a higher-priority broadcast,
+ * `no_offer` (no course left to pick for the follower) or `no_signal` (an own pick, but nothing known
+ * about the follower to pick by: only what is popular for everyone).
+ */
+export type OutboxSkipReason = SkipReason | 'outranked' | 'no_offer' | 'no_signal';
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'blocked' | 'skipped' | 'cancelled';
 

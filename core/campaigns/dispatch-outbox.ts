@@ -10,7 +10,7 @@ import type { Clock, Logger } from '../ports/runtime.js';
 import type { BatchMessenger, CampaignContentRepository, CapBatchLedger, GuardSettingsRepository, KeyedSend, OutboxRepository } from './campaign-ports.js';
 import type { ClaimedMessage, MessageVariant, PickKind } from './campaign-types.js';
 import type { CrossSellReason } from './cross-sell.js';
-import { pickCourseFor, type CrossSellOffers } from './pick-course.js';
+import { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NoPick } from './pick-course.js';
 import { renderCampaignMessage } from './render-campaign-message.js';
 
 export interface DispatchDeps {
@@ -25,6 +25,8 @@ export interface DispatchDeps {
   recommender?: Recommender;
   /** Cross-sell offers for `pick: 'cross_sell'` (falls back to the recommended pick). */
   crossSell?: CrossSellOffers;
+  /** Purchase rates per course, so an own pick prefers what viewers actually buy. */
+  rates?: CoursePurchaseRates;
   clock: Clock;
   logger: Logger;
   random?: Random;
@@ -137,9 +139,9 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
       }
       // The course is picked before the cap claim, so a follower with nothing left to offer costs no slot.
       const content = await compose(message);
-      if (!content) {
-        await deps.outbox.markSkipped(message.id, 'no_offer', now);
-        return tally('skipped', 'no_offer');
+      if ('skipped' in content) {
+        await deps.outbox.markSkipped(message.id, content.skipped, now);
+        return tally('skipped', content.skipped);
       }
       screened.push({ message, messenger, claim: decision.claim, content });
     });
@@ -238,14 +240,20 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     const known = new Map(stats.map((s) => [s.variant, s]));
     return chooseVariantThompson(variants.map((v) => known.get(v.key) ?? { variant: v.key, sent: 0, conversions: 0 }), random);
   };
-  return async (message: ClaimedMessage): Promise<Content | null> => {
+  return async (message: ClaimedMessage): Promise<Content | NoPick> => {
     const definition = definitions.get(`${message.source}:${message.campaignId}`)!;
     const variantKey = await chooseVariant(message, definition.variants, definition.allocation);
     const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
     if (variant.pick) {
-      const picked = deps.recommender ? await pickCourseFor({ recommender: deps.recommender, ...(deps.crossSell ? { crossSell: deps.crossSell } : {}) }, message.follower.id, variant.pick) : null;
-      const course = picked ? await courseOf(picked.courseId) : null;
-      if (!picked || !course || course.status !== 'on_sale') return null;
+      if (!deps.recommender) return { skipped: 'no_offer' };
+      const picked = await pickCourseFor(
+        { recommender: deps.recommender, ...(deps.crossSell ? { crossSell: deps.crossSell } : {}), ...(deps.rates ? { rates: deps.rates } : {}) },
+        message.follower.id,
+        variant.pick,
+      );
+      if ('skipped' in picked) return picked;
+      const course = await courseOf(picked.courseId);
+      if (!course || course.status !== 'on_sale') return { skipped: 'no_offer' };
       const locale = message.follower.locale;
       const liked = picked.reason?.params['courseId'];
       const likedCourse = liked ? await courseOf(liked) : null;

@@ -1,3 +1,4 @@
+import { PgCoursePurchaseRates } from './pg-course-purchase-rates.js';
 import type { Db } from '../database.js';
 import { PgCampaignAudience } from './pg-campaign-audience.js';
 import { PgCapLedger, PgGuardSettings } from './pg-campaign-cap-ledger.js';
@@ -20,6 +21,7 @@ export function createCampaignRepositories(db: Db) {
     guardSettings: new PgGuardSettings(db),
     schedules: new PgScheduleRepository(db),
     reports: new PgCampaignReports(db),
+    purchaseRates: new PgCoursePurchaseRates(db),
   };
 }
 

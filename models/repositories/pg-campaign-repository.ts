@@ -121,7 +121,7 @@ export class PgCampaignRepository implements CampaignRepository {
     );
     const p: CampaignProgress = {
       total: 0, queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, blocked: 0, cancelled: 0,
-      skipped: { total: 0, opted_out: 0, no_consent: 0, capped: 0, unreachable: 0, in_handoff: 0, risk_review: 0, outranked: 0, no_offer: 0 },
+      skipped: { total: 0, opted_out: 0, no_consent: 0, capped: 0, unreachable: 0, in_handoff: 0, risk_review: 0, outranked: 0, no_offer: 0, no_signal: 0 },
       held: { quiet_hours: 0, rate_limited: 0, retry: 0 },
     };
     for (const r of rows) {

@@ -9,6 +9,7 @@ import { dispatchOutbox, type DispatchDeps } from '../../core/campaigns/index.js
 import type { CourseCard, Messenger, Recipient, Reply, SendResult } from '../../core/index.js';
 import { createRepositories, PgSendLogRepository, queryRows, type Database } from '../../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
+import { PgCoursePurchaseRates } from '../../models/repositories/pg-course-purchase-rates.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { createTestApp, TestClock, type TestApp } from '../support/http.js';
 import { BotApiSink } from './campaigns-support/bot-api-sink.js';
@@ -140,6 +141,33 @@ describe.each(testTargets())('each follower’s own offer, reach, priority and a
     expect(wxCard.price).toEqual({ amountMinor: 9900, currency: 'CNY' });
     expect(wxCard.buttons.some((b) => b.label.includes('¥99'))).toBe(true);
     expect((toWechat.replies[0] as { text: string }).text).toMatch(/^为你挑选：python 课，¥99\.00。Python 编程方向的新课/);
+  });
+
+  it('offers, among a follower’s first picks, the course viewers buy, and skips a follower nothing is known about', async () => {
+    const p = `${8_150_000 + ++counter * 100}`;
+    const [fan, stranger, ...crowd] = await seedFollowers(database.db, 27, { prefix: p, timeZone: 'Asia/Shanghai' });
+    // The fan looks at python more than design: the recommender puts python first.
+    await viewed(fan!, courses.python, 4);
+    await viewed(fan!, courses.design, 2);
+    // Twenty others looked at python and nobody bought it; of five who looked at design, three bought it.
+    for (const id of crowd.slice(0, 20)) await viewed(id, courses.python, 1);
+    for (const [i, id] of crowd.slice(20, 25).entries()) {
+      await viewed(id, courses.design, 1);
+      if (i < 3) {
+        await database.db.execute(sql`INSERT INTO events (follower_id, kind, platform, external_id, course_id, occurred_at)
+          VALUES (${id}::uuid, 'purchase', 'api', ${`buy-${id}`}, ${courses.design}::uuid, ${new Date(clock.now().getTime() - 1_800_000).toISOString()}::timestamptz)`);
+      }
+    }
+    const [first] = await deps.recommender!.recommend(fan!, { limit: 1 });
+    expect(first!.courseId).toBe(courses.python);
+    const segment = { ownsCourseId: await marker([fan!, stranger!]) };
+    const created = await compose({ segment, variants: [{ key: 'A', text: { en: 'For you: {course}' }, pick: 'recommended' }] }).expect(201);
+    await drain({ ...deps, rates: new PgCoursePurchaseRates(database.db, clock) });
+    const rows = new Map((await outboxOf(created.body.broadcast.id)).map((r) => [r.follower_id, r]));
+    expect(rows.get(fan!)).toMatchObject({ status: 'sent', shown_course_id: courses.design, pick: 'recommended' });
+    // Nothing known about the stranger: only what is popular for everyone would be offered.
+    expect(rows.get(stranger!)).toMatchObject({ status: 'skipped', skip_reason: 'no_signal', shown_course_id: null });
+    expect((await request(t.app).get(`/api/broadcasts/${created.body.broadcast.id}`).set(t.auth).expect(200)).body.progress.skipped).toMatchObject({ no_signal: 1 });
   });
 
   it('counts only followers who can be reached now, with the others by reason, in the preview and the audience', async () => {

@@ -61,7 +61,7 @@ const zh = {
   personaOwnsNothing: '还没有购买课程。', personaOptedOut: '已退订营销消息。', personaConsents: '同意接收营销消息。', personaNoConsent: '未同意接收营销消息。',
   bandBudget: '实惠型', bandMid: '中等', bandPremium: '高端', bandUnknown: '未知',
   replyPlaceholder: '通过机器人回复粉丝…', sendReply: '发送回复', closeHandoff: '结束会话（恢复机器人）',
-  skipInHandoff: '人工客服处理中', skipRiskReview: '风控审核中', skipOutranked: '当天有更高优先级的群发', skippedBecause: '跳过原因',
+  skipInHandoff: '人工客服处理中', skipRiskReview: '风控审核中', skipNoSignal: '对其了解太少，无法挑选课程', skipOutranked: '当天有更高优先级的群发', skippedBecause: '跳过原因',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -123,7 +123,7 @@ const en: typeof zh = {
   personaOwnsNothing: 'Has not bought a course yet.', personaOptedOut: 'Opted out of marketing.', personaConsents: 'Accepts marketing messages.', personaNoConsent: 'Has not accepted marketing messages.',
   bandBudget: 'budget', bandMid: 'mid', bandPremium: 'premium', bandUnknown: 'unknown',
   replyPlaceholder: 'Reply to the follower through the bot…', sendReply: 'Send reply', closeHandoff: 'Close (the bot takes over again)',
-  skipInHandoff: 'A person is handling them', skipRiskReview: 'Under risk review', skipOutranked: 'Outranked by a higher-priority broadcast that day', skippedBecause: 'Skipped because',
+  skipInHandoff: 'A person is handling them', skipRiskReview: 'Under risk review', skipNoSignal: 'Too little known about them to pick a course', skipOutranked: 'Outranked by a higher-priority broadcast that day', skippedBecause: 'Skipped because',
 };
 
 export type Messages = typeof zh;

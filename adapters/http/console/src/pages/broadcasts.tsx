@@ -20,7 +20,7 @@ const LIFECYCLE = [['new', 'stageNew'], ['engaged', 'stageEngaged'], ['customer'
 /** Why messages were skipped, in words. */
 const SKIP_REASONS: Record<string, keyof Messages> = {
   opted_out: 'excludedOptedOut', no_consent: 'excludedNoConsent', unreachable: 'excludedUnreachable', capped: 'caps',
-  in_handoff: 'skipInHandoff', risk_review: 'skipRiskReview', outranked: 'skipOutranked', no_offer: 'noOffer',
+  in_handoff: 'skipInHandoff', risk_review: 'skipRiskReview', no_signal: 'skipNoSignal', outranked: 'skipOutranked', no_offer: 'noOffer',
 };
 
 export function BroadcastsPage() {
