@@ -20,6 +20,7 @@ import type {
   RetargetingRule,
   Segment,
   HoldoutEntry,
+  HoldoutReason,
 } from './campaign-types.js';
 import type { CrossSellReason } from './cross-sell.js';
 
@@ -82,6 +83,11 @@ export interface RetargetingRuleRepository {
    * co-purchase counts).
    */
   findCandidates(rule: RetargetingRule, now: Date, limit: number): Promise<Array<{ followerId: string; courseId: string; step: string; reason?: CrossSellReason }>>;
+  /**
+   * Records occasions held out of the rule (control group or the rule's holdout) with when their
+   * message would have gone; each (rule, follower, step) once, so rescans find them no more.
+   */
+  holdOut(entries: ReadonlyArray<{ ruleId: string; followerId: string; step: string; reason: HoldoutReason; heldAt: Date }>): Promise<number>;
 }
 
 /**
@@ -134,7 +140,8 @@ export interface CampaignContentRepository {
    * message's acceptance, or its planned time; for held-out members, when they would have been
    * sent): the members put in its outbox, and those held out of it (holdout and control group).
    */
-  broadcastArms(campaignId: string): Promise<{ sent: ArmOutcome; heldOut: ArmOutcome }>;
+  /** Followers sent the campaign and followers held out of it, with their purchases within its attribution window (broadcasts and retargeting rules). */
+  arms(source: 'broadcast' | 'retargeting', campaignId: string): Promise<{ sent: ArmOutcome; heldOut: ArmOutcome }>;
 }
 
 /** Admin-tunable guard settings, stored in the database. */

@@ -191,6 +191,8 @@ export const retargetingRuleInputSchema = z.object({
   isEnabled: z.boolean().default(true),
   conversionGoal: z.enum(['click', 'purchase']).default('purchase'),
   attributionHours: z.number().int().min(1).max(720).default(72),
+  /** Percent of the occasions found (0-50, a stable hash of rule and follower) held out, to measure what the rule adds. */
+  holdoutPercent: z.number().int().min(0).max(50).default(0),
 });
 export type RetargetingRuleInput = z.output<typeof retargetingRuleInputSchema>;
 

@@ -34,7 +34,7 @@ export async function getCampaignResults(
   const [variantStats, pickStats, arms] = await Promise.all([
     deps.content.variantStats(source, campaignId),
     deps.content.pickStats(source, campaignId),
-    source === 'broadcast' ? deps.content.broadcastArms(campaignId) : null,
+    deps.content.arms(source, campaignId),
   ]);
   const stats = new Map(variantStats.map((s) => [s.variant, s]));
   const ordered = definition.variants.map((v) => stats.get(v.key) ?? { variant: v.key, sent: 0, conversions: 0 });
@@ -44,5 +44,5 @@ export async function getCampaignResults(
     const course = p.courseId ? courses.get(p.courseId) : null;
     return { ...p, rate: p.sent > 0 ? p.conversions / p.sent : 0, titleZh: course?.titleZh ?? null, titleEn: course?.titleEn ?? null };
   });
-  return { allocation: definition.allocation, variants: computeExperimentResults(ordered), picks, incremental: arms ? computeIncrementality(arms.sent, arms.heldOut) : null };
+  return { allocation: definition.allocation, variants: computeExperimentResults(ordered), picks, incremental: computeIncrementality(arms.sent, arms.heldOut) };
 }

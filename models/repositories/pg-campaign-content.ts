@@ -29,24 +29,32 @@ export class PgCampaignContent implements CampaignContentRepository {
     return rows.map((r) => ({ variant: r.variant, courseId: r.course_id, pick: r.pick, sent: r.sent, conversions: r.conversions }));
   }
 
-  async broadcastArms(campaignId: string): Promise<{ sent: ArmOutcome; heldOut: ArmOutcome }> {
+  async arms(source: 'broadcast' | 'retargeting', campaignId: string): Promise<{ sent: ArmOutcome; heldOut: ArmOutcome }> {
+    // A broadcast's members are its outbox rows and campaign_holdouts; a rule's, its outbox rows and
+    // retargeting_holdouts (a follower may have several occasions: each opens its own window).
+    const window = source === 'broadcast'
+      ? sql`SELECT make_interval(hours => attribution_hours) AS span FROM campaigns WHERE id = ${campaignId}::uuid`
+      : sql`SELECT make_interval(hours => attribution_hours) AS span FROM retargeting_rules WHERE id = ${campaignId}::uuid`;
+    const heldOut = source === 'broadcast'
+      ? sql`SELECT h.follower_id, 'held_out', h.held_at FROM campaign_holdouts h WHERE h.campaign_id = ${campaignId}::uuid`
+      : sql`SELECT h.follower_id, 'held_out', h.held_at FROM retargeting_holdouts h WHERE h.rule_id = ${campaignId}::uuid`;
     const rows = await queryRows<{ arm: 'sent' | 'held_out'; currency: string | null; members: number; buyers: number; amount: string | number | null; squares: string | number | null }>(
       this.db,
-      sql`WITH w AS (SELECT make_interval(hours => attribution_hours) AS span FROM campaigns WHERE id = ${campaignId}::uuid),
+      sql`WITH w AS (${window}),
           members AS (
-            SELECT o.follower_id, 'sent' AS arm, coalesce(o.sent_at, o.not_before) AS since FROM outbox o WHERE o.source = 'broadcast' AND o.campaign_id = ${campaignId}::uuid
+            SELECT o.follower_id, 'sent' AS arm, coalesce(o.sent_at, o.not_before) AS since FROM outbox o WHERE o.source = ${source} AND o.campaign_id = ${campaignId}::uuid
             UNION ALL
-            SELECT h.follower_id, 'held_out', h.held_at FROM campaign_holdouts h WHERE h.campaign_id = ${campaignId}::uuid),
+            ${heldOut}),
           paid AS (
-            SELECT m.arm, m.follower_id, o.currency, sum(o.amount_minor)::float8 AS amount
+            SELECT DISTINCT m.arm, m.follower_id, o.id AS order_id, o.currency, o.amount_minor::float8 AS amount
             FROM members m CROSS JOIN w
-            JOIN orders o ON o.follower_id = m.follower_id AND o.status = 'paid' AND o.paid_at >= m.since AND o.paid_at < m.since + w.span
-            GROUP BY m.arm, m.follower_id, o.currency)
-          SELECT arm, NULL AS currency, count(*)::int AS members,
+            JOIN orders o ON o.follower_id = m.follower_id AND o.status = 'paid' AND o.paid_at >= m.since AND o.paid_at < m.since + w.span),
+          per_follower AS (SELECT arm, follower_id, currency, sum(amount) AS amount FROM paid GROUP BY arm, follower_id, currency)
+          SELECT arm, NULL AS currency, count(DISTINCT follower_id)::int AS members,
                  (SELECT count(DISTINCT p.follower_id)::int FROM paid p WHERE p.arm = members.arm) AS buyers, NULL AS amount, NULL AS squares
           FROM members GROUP BY arm
           UNION ALL
-          SELECT arm, currency, 0, 0, sum(amount), sum(amount * amount) FROM paid GROUP BY arm, currency`,
+          SELECT arm, currency, 0, 0, sum(amount), sum(amount * amount) FROM per_follower GROUP BY arm, currency`,
     );
     const arm = (name: 'sent' | 'held_out'): ArmOutcome => {
       const head = rows.find((r) => r.arm === name && r.currency === null);

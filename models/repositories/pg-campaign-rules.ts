@@ -5,6 +5,7 @@ import {
   type CrossSellOffers,
   pickCrossSell,
   type CrossSellReason,
+  type HoldoutReason,
   type RetargetingRule,
   type RetargetingRuleInput,
   type RetargetingRuleRepository,
@@ -28,6 +29,7 @@ interface RuleRow {
   is_enabled: boolean;
   conversion_goal: 'click' | 'purchase';
   attribution_hours: number;
+  holdout_percent: number;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -45,6 +47,7 @@ function toRule(r: RuleRow): RetargetingRule {
     isEnabled: r.is_enabled,
     conversionGoal: r.conversion_goal,
     attributionHours: r.attribution_hours,
+    holdoutPercent: r.holdout_percent,
     createdAt: toDate(r.created_at),
     updatedAt: toDate(r.updated_at),
   };
@@ -94,9 +97,9 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
   async create(rule: RetargetingRuleInput): Promise<RetargetingRule | null> {
     const [row] = await queryRows<RuleRow>(
       this.db,
-      sql`INSERT INTO retargeting_rules (name, trigger, params, variants, allocation, delay_minutes, max_per_follower, is_enabled, conversion_goal, attribution_hours)
+      sql`INSERT INTO retargeting_rules (name, trigger, params, variants, allocation, delay_minutes, max_per_follower, is_enabled, conversion_goal, attribution_hours, holdout_percent)
           VALUES (${rule.name}, ${rule.trigger}, ${JSON.stringify(rule.params)}::jsonb, ${JSON.stringify(rule.variants)}::jsonb, ${rule.allocation},
-                  ${rule.delayMinutes}, ${rule.maxPerFollower}, ${rule.isEnabled}, ${rule.conversionGoal}, ${rule.attributionHours})
+                  ${rule.delayMinutes}, ${rule.maxPerFollower}, ${rule.isEnabled}, ${rule.conversionGoal}, ${rule.attributionHours}, ${rule.holdoutPercent})
           ON CONFLICT (name) DO NOTHING RETURNING *`,
     );
     return row ? toRule(row) : null;
@@ -108,10 +111,24 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
       sql`UPDATE retargeting_rules SET name = ${rule.name}, trigger = ${rule.trigger}, params = ${JSON.stringify(rule.params)}::jsonb,
                  variants = ${JSON.stringify(rule.variants)}::jsonb, allocation = ${rule.allocation}, delay_minutes = ${rule.delayMinutes},
                  max_per_follower = ${rule.maxPerFollower}, is_enabled = ${rule.isEnabled}, conversion_goal = ${rule.conversionGoal},
-                 attribution_hours = ${rule.attributionHours}, updated_at = now()
+                 attribution_hours = ${rule.attributionHours}, holdout_percent = ${rule.holdoutPercent}, updated_at = now()
           WHERE id = ${id}::uuid RETURNING *`,
     );
     return row ? toRule(row) : null;
+  }
+
+  async holdOut(entries: ReadonlyArray<{ ruleId: string; followerId: string; step: string; reason: HoldoutReason; heldAt: Date }>): Promise<number> {
+    if (entries.length === 0) return 0;
+    const rows = await queryRows<{ n: number }>(
+      this.db,
+      sql`WITH ins AS (
+            INSERT INTO retargeting_holdouts (rule_id, follower_id, step, reason, held_at)
+            SELECT * FROM unnest(${pgArray(entries.map((e) => e.ruleId))}::uuid[], ${pgArray(entries.map((e) => e.followerId))}::uuid[], ${pgArray(entries.map((e) => e.step))}::text[],
+                                 ${pgArray(entries.map((e) => e.reason))}::text[], ${pgArray(entries.map((e) => e.heldAt.toISOString()))}::timestamptz[])
+            ON CONFLICT DO NOTHING RETURNING 1)
+          SELECT count(*)::int AS n FROM ins`,
+    );
+    return rows[0]?.n ?? 0;
   }
 
   async delete(id: string): Promise<boolean> {
@@ -145,7 +162,8 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
       sql`SELECT mine.follower_id, mine.course_id,
                  coalesce((SELECT array_agg(en.course_id::text) FROM entitlements en WHERE en.follower_id = mine.follower_id AND en.revoked_at IS NULL), '{}') AS owned
           FROM (${anchors}) mine
-          WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = mine.follower_id AND o.campaign_id = ${rule.id}::uuid AND o.step = ${prefix} || mine.course_id::text)`,
+          WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = mine.follower_id AND o.campaign_id = ${rule.id}::uuid AND o.step = ${prefix} || mine.course_id::text)
+            AND NOT EXISTS (SELECT 1 FROM retargeting_holdouts h WHERE h.follower_id = mine.follower_id AND h.rule_id = ${rule.id}::uuid AND h.step = ${prefix} || mine.course_id::text)`,
     );
     if (purchases.length === 0) return [];
     const byCourse = model ?? (await this.coPurchaseRules(rule.params.minSupport ?? 2, [...new Set(purchases.map((p) => p.course_id))]));
@@ -284,7 +302,10 @@ export class PgRetargetingRules implements RetargetingRuleRepository, CrossSellO
             AND NOT EXISTS (SELECT 1 FROM follower_risk fr WHERE fr.follower_id = f.id AND fr.status IN ('flagged', 'blocked'))
             ${notOwned}
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.follower_id = f.id AND o.campaign_id = ${rule.id}::uuid AND o.step = occ.step)
-            AND (SELECT count(*) FROM outbox o WHERE o.follower_id = f.id AND o.campaign_id = ${rule.id}::uuid AND o.status <> 'cancelled') < ${rule.maxPerFollower}
+            AND NOT EXISTS (SELECT 1 FROM retargeting_holdouts h WHERE h.rule_id = ${rule.id}::uuid AND h.follower_id = f.id AND h.step = occ.step)
+            -- Held-out occasions count like sent ones, so both arms meet the same limit.
+            AND (SELECT count(*) FROM outbox o WHERE o.follower_id = f.id AND o.campaign_id = ${rule.id}::uuid AND o.status <> 'cancelled')
+              + (SELECT count(*) FROM retargeting_holdouts h WHERE h.rule_id = ${rule.id}::uuid AND h.follower_id = f.id) < ${rule.maxPerFollower}
           ORDER BY occ.follower_id, occ.step
           LIMIT ${limit}`,
     );

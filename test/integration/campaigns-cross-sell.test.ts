@@ -84,7 +84,7 @@ describe.each(testTargets())('cross-sell from the recommender association rules 
     }
     await paidOrder(buyer!, course.a.id, 50);
 
-    expect((await scan()).byRule['cross-sell']).toEqual({ matched: 1, enqueued: 1 });
+    expect((await scan()).byRule['cross-sell']).toEqual({ matched: 1, enqueued: 1, heldOut: 0 });
     const [offer] = await offersTo(buyer!);
     expect(offer!.course_id).toBe(course.b.id);
     expect(offer!.step).toBe(`cross-sell:${course.a.id}`);
@@ -130,7 +130,7 @@ describe.each(testTargets())('cross-sell from the recommender association rules 
     await paidOrder(tooRecent!, course.a.id, 10);
 
     const lines = logger.lines.length;
-    expect((await scan()).byRule['cross-sell']).toEqual({ matched: 2, enqueued: 2 });
+    expect((await scan()).byRule['cross-sell']).toEqual({ matched: 2, enqueued: 2, heldOut: 0 });
     expect(logger.lines.slice(lines).some((l) => l.msg?.startsWith('cross-sell: no recommender model'))).toBe(false);
     const [toPlain] = await offersTo(plain!);
     expect(toPlain).toEqual({

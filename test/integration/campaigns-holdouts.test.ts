@@ -5,7 +5,7 @@ import { createLogger } from '../../adapters/index.js';
 import { RateLimiter, TelegramMessenger } from '../../adapters/telegram/index.js';
 import { createCampaignMounts } from '../../bots/wire-jobs.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
-import { dispatchOutbox, isInControlGroup, type DispatchDeps } from '../../core/campaigns/index.js';
+import { dispatchOutbox, isInControlGroup, scanRetargeting, type DispatchDeps } from '../../core/campaigns/index.js';
 import type { Messenger } from '../../core/index.js';
 import { createRepositories, PgSendLogRepository, queryRows, type Database } from '../../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
@@ -164,5 +164,49 @@ describe.each(testTargets())('control group, holdouts and incremental results on
     expect(when(quiet!)).toBe('2026-11-25T07:00:00.000Z'); // 02:00 is quiet: their next busiest hour, 15:00
     // No activity of their own: the busiest allowed hour of everybody (08:00 local, the most events above) in Berlin.
     expect(when(silent!)).toBe('2026-11-25T07:00:00.000Z'); // 05:00 in Berlin now: today's 08:00
+  });
+
+  it('holds out a retargeting rule’s share and the control group once per occasion, and reports what the rule adds', async () => {
+    await request(t.app).put('/api/guard-settings').set(t.auth).send({ dailyCap: 10, weeklyCap: 50, quietHours: { start: '23:00', end: '06:00' }, controlPercent: 10 }).expect(200);
+    // Followers of their own: the broadcasts above gave purchases to the shared ones.
+    const viewers = await seedFollowers(database.db, 120, { prefix: '88500', timeZone: 'Asia/Shanghai' });
+    for (const id of viewers) {
+      await database.db.execute(sql`INSERT INTO events (follower_id, kind, platform, external_id, course_id, occurred_at)
+        VALUES (${id}::uuid, 'view', 'api', ${`rt-view-${id}`}, ${courseId}::uuid, ${new Date(clock.now().getTime() - 2 * 3_600_000).toISOString()}::timestamptz)`);
+    }
+    const created = await request(t.app).post('/api/retargeting-rules').set(t.auth).send({
+      name: 'viewed-lift', trigger: 'viewed_not_bought', params: { hours: 1 }, holdoutPercent: 40, attributionHours: 48,
+      variants: [{ key: 'A', text: { zh: '还在考虑 {course} 吗？', en: 'Still thinking about {course}?' }, courseId }],
+    }).expect(201);
+    const ruleId = created.body.id as string;
+    expect(created.body.holdoutPercent).toBe(40);
+    const scan = () => scanRetargeting({ rules: repos.rules, outbox: repos.outbox, clock, logger, settings: repos.guardSettings }, { limitPerRule: 1000 });
+    const first = await scan();
+    expect(first.byRule['viewed-lift']).toMatchObject({ matched: viewers.length });
+    const heldRows = await queryRows<{ follower_id: string; reason: string }>(database.db, sql`SELECT follower_id, reason FROM retargeting_holdouts WHERE rule_id = ${ruleId}::uuid`);
+    const controls = viewers.filter((id) => isInControlGroup(id, 10));
+    expect(heldRows.filter((r) => r.reason === 'control_group').map((r) => r.follower_id).sort()).toEqual([...controls].sort());
+    const holdouts = heldRows.filter((r) => r.reason === 'holdout');
+    expect(holdouts.length).toBeGreaterThan(0.25 * (viewers.length - controls.length));
+    expect(holdouts.length).toBeLessThan(0.55 * (viewers.length - controls.length));
+    expect(first.byRule['viewed-lift']).toMatchObject({ enqueued: viewers.length - heldRows.length, heldOut: heldRows.length });
+    // A rescan finds no occasion again: neither those sent nor those held out.
+    expect((await scan()).byRule['viewed-lift']).toEqual({ matched: 0, enqueued: 0, heldOut: 0 });
+
+    await drain();
+    const sentIds = (await queryRows<{ follower_id: string }>(database.db, sql`SELECT follower_id FROM outbox WHERE campaign_id = ${ruleId}::uuid AND status = 'sent' ORDER BY id`)).map((r) => r.follower_id);
+    expect(sentIds).toHaveLength(viewers.length - heldRows.length);
+    const heldIds = heldRows.map((r) => r.follower_id);
+    expect(sentIds.filter((id) => heldIds.includes(id))).toEqual([]);
+    const buy = async (followerId: string) => {
+      await database.db.execute(sql`INSERT INTO orders (follower_id, course_id, amount_minor, currency, provider, status, paid_at)
+        VALUES (${followerId}::uuid, ${courseId}::uuid, 9900, 'CNY', 'manual', 'paid', ${new Date(clock.now().getTime() + 3 * 3_600_000).toISOString()}::timestamptz)`);
+    };
+    for (const id of sentIds.slice(0, 12)) await buy(id);
+    for (const id of heldIds.slice(0, 2)) await buy(id);
+    const { incremental } = (await request(t.app).get(`/api/retargeting-rules/${ruleId}/results`).set(t.auth).expect(200)).body;
+    expect(incremental.sent).toEqual({ members: sentIds.length, buyers: 12, rate: 12 / sentIds.length });
+    expect(incremental.heldOut).toEqual({ members: heldIds.length, buyers: 2, rate: 2 / heldIds.length });
+    expect(incremental.lift.absolute).toBeCloseTo(12 / sentIds.length - 2 / heldIds.length, 10);
   });
 });

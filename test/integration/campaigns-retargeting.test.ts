@@ -74,7 +74,7 @@ describe.each(testTargets())('retargeting rules on %s', (target) => {
     await event(interested!, 'view', y.id, 200);
 
     const first = await scan();
-    expect(first.byRule['viewed-not-bought']).toEqual({ matched: 1, enqueued: 1 });
+    expect(first.byRule['viewed-not-bought']).toEqual({ matched: 1, enqueued: 1, heldOut: 0 });
     expect(await stepsOf(viewer!)).toEqual([`viewed:${x.id}`]);
     expect(await stepsOf(buyerAfterView!)).toEqual([]);
     expect(await stepsOf(recentViewer!)).toEqual([]);
