@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Locale } from '../followers/follower.js';
 import { LEGACY_LIFECYCLE_NAMES, LIFECYCLE_STAGES } from '../followers/lifecycle.js';
+import { CHURN_RISK_LEVELS } from '../followers/propensity.js';
 import type { GuardedFollower, SkipReason } from '../guards/index.js';
 import type { CrossSellReason } from './cross-sell.js';
 
@@ -53,6 +54,18 @@ export const segmentSchema = z
     activeWithinDays: z.number().int().min(1).max(3650).optional(),
     inactiveForDays: z.number().int().min(1).max(3650).optional(),
     locales: z.array(z.enum(['zh-CN', 'en'])).min(1).optional(),
+    /** Followers the last scoring run gives at least this probability (0–1) of buying within its horizon (core/followers/propensity.ts). */
+    minPurchasePropensity: z.number().min(0).max(1).optional(),
+    /** Followers in one of these churn-risk bands (`'high'` or `['medium', 'high']`). */
+    churnRisk: z
+      .union([z.enum(CHURN_RISK_LEVELS), z.array(z.enum(CHURN_RISK_LEVELS)).min(1)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional(),
+    /**
+     * Only the N % (1–100) of the rest of the segment's reachable audience most likely to buy, by
+     * purchase propensity; followers not scored yet are never among them.
+     */
+    topPropensityPercent: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 export type Segment = z.output<typeof segmentSchema>;
