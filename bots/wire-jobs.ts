@@ -104,6 +104,7 @@ export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, m
       // The one recommender chain, for variants that pick each follower's own course.
       recommender: ctx.recommender,
       crossSell: repos.rules,
+      nextInPath: repos.paths,
       clock: ctx.clock,
       logger: ctx.logger.child({ component: 'outbox' }),
       ...(onOutcome ? { onOutcome } : {}),

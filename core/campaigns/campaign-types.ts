@@ -13,9 +13,11 @@ const localizedText = z
  * How a variant's course is chosen per follower at send time, instead of one fixed `courseId`:
  * `recommended` is the follower's own top pick from the recommender (on sale, not owned, in their
  * price band when the persona has one); `cross_sell` is the consequent of the best association rule
- * for what the follower bought, or their recommended pick when no rule applies.
+ * for what the follower bought, or their recommended pick when no rule applies; `next_in_path` is the
+ * course the creator set to come after one the follower finished or owns (`nextCourseId`), or their
+ * recommended pick when there is none.
  */
-export const COURSE_PICKS = ['recommended', 'cross_sell'] as const;
+export const COURSE_PICKS = ['recommended', 'cross_sell', 'next_in_path'] as const;
 export type CoursePick = (typeof COURSE_PICKS)[number];
 /** How the course a sent message showed was chosen (`fixed`: the variant's or the occasion's course). */
 export type PickKind = 'fixed' | CoursePick;

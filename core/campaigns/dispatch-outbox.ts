@@ -10,7 +10,7 @@ import type { Clock, Logger } from '../ports/runtime.js';
 import type { BatchMessenger, CampaignContentRepository, CapBatchLedger, GuardSettingsRepository, KeyedSend, OutboxRepository } from './campaign-ports.js';
 import type { ClaimedMessage, MessageVariant, PickKind } from './campaign-types.js';
 import type { CrossSellReason } from './cross-sell.js';
-import { pickCourseFor, type CrossSellOffers } from './pick-course.js';
+import { pickCourseFor, type CrossSellOffers, type NextCourseOffers } from './pick-course.js';
 import { renderCampaignMessage } from './render-campaign-message.js';
 
 export interface DispatchDeps {
@@ -25,6 +25,8 @@ export interface DispatchDeps {
   recommender?: Recommender;
   /** Cross-sell offers for `pick: 'cross_sell'` (falls back to the recommended pick). */
   crossSell?: CrossSellOffers;
+  /** Next courses in the creator's paths for `pick: 'next_in_path'` (falls back to the recommended pick). */
+  nextInPath?: NextCourseOffers;
   clock: Clock;
   logger: Logger;
   random?: Random;
@@ -243,7 +245,8 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     const variantKey = await chooseVariant(message, definition.variants, definition.allocation);
     const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
     if (variant.pick) {
-      const picked = deps.recommender ? await pickCourseFor({ recommender: deps.recommender, ...(deps.crossSell ? { crossSell: deps.crossSell } : {}) }, message.follower.id, variant.pick) : null;
+      const offers = { ...(deps.crossSell ? { crossSell: deps.crossSell } : {}), ...(deps.nextInPath ? { nextInPath: deps.nextInPath } : {}) };
+      const picked = deps.recommender ? await pickCourseFor({ recommender: deps.recommender, ...offers }, message.follower.id, variant.pick) : null;
       const course = picked ? await courseOf(picked.courseId) : null;
       if (!picked || !course || course.status !== 'on_sale') return null;
       const locale = message.follower.locale;

@@ -13,7 +13,8 @@ export type ReasonCode =
   | 'cold_start_interest'
   | 'cold_start_popular'
   | 'non_personalised_popular'
-  | 'newest_on_sale';
+  | 'newest_on_sale'
+  | 'next_in_path';
 
 export interface RecommendationReason {
   /** One of ReasonCode from core/recommend; other recommenders (fallbacks) may use their own codes. */

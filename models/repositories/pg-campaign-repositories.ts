@@ -7,6 +7,7 @@ import { PgRetargetingRules } from './pg-campaign-rules.js';
 import { PgOutboxRepository } from './pg-outbox-repository.js';
 import { PgScheduleRepository } from './pg-schedule-repository.js';
 import { PgCampaignReports } from './pg-campaign-reports.js';
+import { PgCoursePaths } from './pg-course-paths.js';
 
 /** Every campaign-side repository over one database. */
 export function createCampaignRepositories(db: Db) {
@@ -20,6 +21,7 @@ export function createCampaignRepositories(db: Db) {
     guardSettings: new PgGuardSettings(db),
     schedules: new PgScheduleRepository(db),
     reports: new PgCampaignReports(db),
+    paths: new PgCoursePaths(db),
   };
 }
 
