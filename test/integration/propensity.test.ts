@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { segmentSchema } from '../../core/campaigns/index.js';
-import { personaOf, type ScoredFollower } from '../../core/index.js';
-import { featuresAsOf, groupActivity, PROPENSITY_FEATURES, retrainPropensity, syntheticAudience, type PropensityArtifact } from '../../core/recommend/index.js';
+import { exportFollowerData, personaOf, type ScoredFollower } from '../../core/index.js';
+import { buildRecommender } from '../../bots/wire-recommender.js';
+import { featuresAsOf, groupActivity, PROPENSITY_FEATURES, syntheticAudience, type PropensityArtifact } from '../../core/recommend/index.js';
 import {
-  createRepositories, PgEventRepository, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, queryRows, type Database,
+  createRepositories, PgConsoleUnitOfWork, PgEventRepository, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, queryRows, type Database,
 } from '../../models/index.js';
 import { PgCampaignAudience } from '../../models/repositories/pg-campaign-audience.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
@@ -86,12 +87,13 @@ describe.each(testTargets())('purchase propensity and churn risk on %s', (target
     ]).flat();
     await addEvents([...busy, { followerId: unlikely!, kind: 'view', courseId: courseIds[2]!, at: daysAgo(80) }]);
 
+    // The model-retrain job's retrain: the recommender, then the propensity models and scores.
+    const { retrain } = buildRecommender({ db: database.db, repos: createRepositories(database.db), clock, logger: silent });
+    const trained = await retrain();
+    const metrics = trained.metrics['propensity'] as Record<string, unknown>;
     const artifacts = new PgModelArtifactRepository(database.db);
-    const { version, metrics } = await retrainPropensity({
-      activity: new PgInteractionRepository(database.db), courses: createRepositories(database.db).courses, artifacts, scores: new PgFollowerScores(database.db), clock, logger: silent,
-    });
     const stored = (await artifacts.latest('propensity'))!;
-    expect(stored.version).toBe(version);
+    expect(stored.version).toBe(metrics['version']);
     const artifact = stored.data as PropensityArtifact;
     expect(artifact.purchase?.weights).toHaveLength(PROPENSITY_FEATURES.length);
     expect(artifact.validation.purchase.report!.auc).toBeGreaterThan(0.7);
@@ -163,6 +165,11 @@ describe.each(testTargets())('purchase propensity and churn risk on %s', (target
       const none = await personaOf({ events, clock }, { id: unscored!, timeZone: 'UTC' });
       expect(none.scores).toBeNull();
       expect(none.outlook.en).toMatch(/^Not scored yet/);
+    });
+
+    it("is part of the follower's data export (PIPL/GDPR)", async () => {
+      const exported = await exportFollowerData({ uow: new PgConsoleUnitOfWork(database.db) }, followers[1]!, 'test');
+      expect(exported.scores).toMatchObject({ purchase_propensity: 0.9, purchase_top_percent: 20, churn_band: 'low', model_version: 99 });
     });
   });
 });

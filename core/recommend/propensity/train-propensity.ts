@@ -20,7 +20,7 @@ export interface PropensityOptions {
   l2Grid: readonly number[];
 }
 
-export const PROPENSITY_DEFAULTS: PropensityOptions = { horizonDays: 14, trainCutoffs: 4, cutoffStepDays: 7, l2Grid: [0.001, 0.01, 0.1, 1] };
+export const PROPENSITY_DEFAULTS: PropensityOptions = { horizonDays: 14, trainCutoffs: 4, cutoffStepDays: 7, l2Grid: [0.0001, 0.001, 0.01, 0.1, 1, 10] };
 
 /** Examples of one target that a model needs before it is trusted: this many of each class. */
 const MIN_PER_CLASS = 3;
