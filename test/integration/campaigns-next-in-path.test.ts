@@ -121,6 +121,34 @@ describe.each(testTargets())('next course in a path, and the most likely buyers,
     expect(toAfterTwo!.text).toContain('The next step after "Photography level 2"');
   });
 
+  it('prefers the path of a course the follower finished over one they only own', async () => {
+    const course = async (slug: string, next: string | null = null) => {
+      const [row] = await queryRows<{ id: string }>(
+        database.db,
+        sql`INSERT INTO courses (slug, title_zh, title_en, price_minor, status, next_course_id) VALUES (${slug}, ${slug}, ${slug}, 100, 'on_sale', ${next}::uuid) RETURNING id`,
+      );
+      return row!.id;
+    };
+    const [ownedNext, finishedNext] = [await course('owned-next'), await course('finished-next')];
+    const [owned, finished] = [await course('owned-first', ownedNext), await course('finished-first', finishedNext)];
+    const [chapter] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO course_chapters (course_id, title_zh, title_en, position) VALUES (${finished}::uuid, '一', 'One', 0) RETURNING id`);
+    const [lesson] = await queryRows<{ id: string }>(
+      database.db,
+      sql`INSERT INTO course_lessons (chapter_id, course_id, title_zh, title_en, position) VALUES (${chapter!.id}::uuid, ${finished}::uuid, '一', 'One', 0) RETURNING id`,
+    );
+    const [learner] = await seedFollowers(database.db, 1, { prefix: '76300' });
+    // The finished course was granted first, the other one later: finishing counts before recency.
+    await database.db.execute(sql`INSERT INTO entitlements (follower_id, course_id, granted_at) VALUES
+      (${learner!}::uuid, ${finished}::uuid, now() - interval '20 days'), (${learner!}::uuid, ${owned}::uuid, now() - interval '1 day')`);
+    expect(await repos.paths.nextFor(learner!)).toEqual({ courseId: ownedNext, afterCourseId: owned });
+    await database.db.execute(sql`INSERT INTO events (follower_id, kind, platform, external_id, course_id, payload, occurred_at)
+      VALUES (${learner!}::uuid, 'lesson_complete', 'api', 'path-done-1', ${finished}::uuid, ${JSON.stringify({ lessonId: lesson!.id })}::jsonb, now() - interval '10 days')`);
+    expect(await repos.paths.nextFor(learner!)).toEqual({ courseId: finishedNext, afterCourseId: finished });
+    // Not on sale any more: the other path's course is offered instead.
+    await database.db.execute(sql`UPDATE courses SET status = 'archived' WHERE id = ${finishedNext}::uuid`);
+    expect(await repos.paths.nextFor(learner!)).toEqual({ courseId: ownedNext, afterCourseId: owned });
+  });
+
   it('targets a broadcast at the top N % most likely to buy', async () => {
     const followers = await seedFollowers(database.db, 4, { prefix: '76200', timeZone: 'Asia/Shanghai' });
     const segment = { ownsCourseId: await marker(followers), topPropensityPercent: 50 };
