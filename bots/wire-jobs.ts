@@ -105,6 +105,7 @@ export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, m
       recommender: ctx.recommender,
       crossSell: repos.rules,
       rates: repos.purchaseRates,
+      nextInPath: repos.paths,
       clock: ctx.clock,
       logger: ctx.logger.child({ component: 'outbox' }),
       ...(onOutcome ? { onOutcome } : {}),

@@ -1,9 +1,9 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
 import { personaOf, type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import {
-  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND, retrainRecommender,
+  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND, retrainPropensity, retrainRecommender,
 } from '../core/recommend/index.js';
-import { PgCoursePopularity, PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
+import { PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
@@ -11,7 +11,7 @@ import type { Wiring } from './wiring.js';
  * The one recommender every process and test serves from: the trained engine (newest artifact,
  * live history and persona per request), then interest/segment popularity, then the newest courses
  * on sale — an explicit chain with one exclusion set, each stage labelling its picks. Also the full
- * retrain that writes a new artifact. The core context, the benchmarks and the tests build it here,
+ * retrain that writes a new artifact, and the propensity models with their follower scores. The core context, the benchmarks and the tests build it here,
  * so they all measure and exercise the same chain.
  *
  * @example
@@ -41,8 +41,13 @@ export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Cl
     { name: 'interest_popularity', recommender: interestPopularity },
     { name: 'newest_on_sale', recommender: new NewestOnSaleRecommender(parts.repos) },
   ]);
-  const retrain = (onProgress?: (percent: number, stage: string) => void) =>
-    retrainRecommender({ interactions, courses: parts.repos.courses, artifacts, clock: parts.clock, logger: parts.logger }, { onProgress });
+  // One retrain job trains both: the recommender, then purchase propensity and churn risk (scored
+  // into follower_scores for segments and the persona).
+  const retrain = async (onProgress?: (percent: number, stage: string) => void) => {
+    const trained = await retrainRecommender({ interactions, courses: parts.repos.courses, artifacts, clock: parts.clock, logger: parts.logger }, { onProgress });
+    const propensity = await retrainPropensity({ activity: interactions, courses: parts.repos.courses, artifacts, scores: new PgFollowerScores(parts.db), clock: parts.clock, logger: parts.logger });
+    return { version: trained.version, metrics: { ...trained.metrics, propensity: { version: propensity.version, ...propensity.metrics } } };
+  };
   return { recommender, retrain, artifacts };
 }
 

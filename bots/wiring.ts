@@ -13,7 +13,7 @@ export interface Wiring {
   services: Service[];
   channels: ChannelStatus[];
   messengers: Map<Platform, Messenger>;
-  /** Full retrain of the recommender, for the model-retrain job; set by wireRecommender. */
+  /** Full retrain of the recommender and the propensity models, for the model-retrain job; set by wireRecommender. */
   retrainRecommender?: (onProgress?: (percent: number, stage: string) => void) => Promise<{ version: number; metrics: Record<string, unknown> }>;
   /** Learning use cases and lesson-link settings for the chat channels; set by wireLearning. */
   learning?: ChatLearning & { reminders: LessonReminderRepository };

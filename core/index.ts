@@ -7,6 +7,7 @@ export * from './catalog/course.js';
 export * from './followers/follower.js';
 export * from './followers/interest.js';
 export * from './followers/lifecycle.js';
+export * from './followers/propensity.js';
 export * from './orders/index.js';
 export * from './dialog/index.js';
 export * from './accounts/index.js';

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { doublePrecision, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /** Trained model versions (models/migrations/0005_recommender.sql). */
 export const modelArtifacts = pgTable(
@@ -13,3 +13,15 @@ export const modelArtifacts = pgTable(
   },
   (t) => [unique('model_artifacts_kind_version_key').on(t.kind, t.version)],
 );
+
+/** Purchase propensity and churn risk per follower, from the last scoring run (models/migrations/0023_propensity.sql). */
+export const followerScores = pgTable('follower_scores', {
+  followerId: uuid('follower_id').primaryKey(),
+  purchasePropensity: doublePrecision('purchase_propensity').notNull(),
+  purchaseTopPercent: smallint('purchase_top_percent').notNull(),
+  churnRisk: doublePrecision('churn_risk').notNull(),
+  churnBand: text('churn_band').notNull(),
+  horizonDays: smallint('horizon_days').notNull(),
+  modelVersion: integer('model_version').notNull(),
+  scoredAt: timestamp('scored_at', { withTimezone: true, mode: 'date' }).notNull(),
+});

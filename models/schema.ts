@@ -58,6 +58,8 @@ export const courses = pgTable('courses', {
   cohortStartsAt: ts('cohort_starts_at'),
   enrolmentClosesAt: ts('enrolment_closes_at'),
   telegramChatId: text('telegram_chat_id'),
+  /** The course that comes after this one in its path (pick `next_in_path`). */
+  nextCourseId: uuid('next_course_id'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

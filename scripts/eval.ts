@@ -2,6 +2,7 @@
  * Offline evaluation of the recommendation models with Gorse's protocol (see /work/shared/data/README.md).
  *
  *   npm run eval -- --interactions ../shared/data/ml-100k/u.data [--k 10] [--folds 5] [--seed 1] [--json OUT] [--protocol temporal]
+ *   npm run eval -- --propensity [--synthetic-seeds 1,2,3,4,5] [--demo-seeds 7,8,9] [--followers 3000]   (see eval-propensity.ts)
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,8 +18,19 @@ const { values } = parseArgs({
     json: { type: 'string' },
     protocol: { type: 'string', default: 'kfold' },
     models: { type: 'string' },
+    propensity: { type: 'boolean', default: false },
+    'synthetic-seeds': { type: 'string', default: '1,2,3,4,5' },
+    'demo-seeds': { type: 'string', default: '7,8,9' },
+    followers: { type: 'string', default: '3000' },
   },
 });
+
+if (values.propensity) {
+  const { evaluatePropensity } = await import('./eval-propensity.js');
+  const seeds = (list: string) => list.split(',').filter(Boolean).map(Number);
+  await evaluatePropensity({ syntheticSeeds: seeds(values['synthetic-seeds']), demoSeeds: seeds(values['demo-seeds']), followers: Number(values.followers) });
+  process.exit(0);
+}
 
 if (!values.interactions) {
   console.error('Give the interactions file: npm run eval -- --interactions path/to/u.data (TSV user item [rating] [timestamp] or CSV with header userId,itemId[,rating][,timestamp])');

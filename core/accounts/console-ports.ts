@@ -99,6 +99,8 @@ export interface FollowerDataExport {
   segment: Record<string, unknown> | null;
   /** Risk control's view of them: the current case (null when never flagged), every decision with its reasons, and held checkouts. */
   risk: { case: Record<string, unknown> | null; decisions: Record<string, unknown>[]; heldOrders: Record<string, unknown>[] };
+  /** Purchase propensity and churn risk from the last scoring run; null when not scored. */
+  scores: Record<string, unknown> | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Locale } from '../followers/follower.js';
 import { LEGACY_LIFECYCLE_NAMES, LIFECYCLE_STAGES } from '../followers/lifecycle.js';
+import { CHURN_RISK_LEVELS } from '../followers/propensity.js';
 import type { GuardedFollower, SkipReason } from '../guards/index.js';
 import type { CrossSellReason } from './cross-sell.js';
 
@@ -12,9 +13,11 @@ const localizedText = z
  * How a variant's course is chosen per follower at send time, instead of one fixed `courseId`:
  * `recommended` is the follower's own top pick from the recommender (on sale, not owned, in their
  * price band when the persona has one); `cross_sell` is the consequent of the best association rule
- * for what the follower bought, or their recommended pick when no rule applies.
+ * for what the follower bought, or their recommended pick when no rule applies; `next_in_path` is the
+ * course the creator set to come after one the follower finished or owns (`nextCourseId`), or their
+ * recommended pick when there is none.
  */
-export const COURSE_PICKS = ['recommended', 'cross_sell'] as const;
+export const COURSE_PICKS = ['recommended', 'cross_sell', 'next_in_path'] as const;
 export type CoursePick = (typeof COURSE_PICKS)[number];
 /** How the course a sent message showed was chosen (`fixed`: the variant's or the occasion's course). */
 export type PickKind = 'fixed' | CoursePick;
@@ -53,6 +56,18 @@ export const segmentSchema = z
     activeWithinDays: z.number().int().min(1).max(3650).optional(),
     inactiveForDays: z.number().int().min(1).max(3650).optional(),
     locales: z.array(z.enum(['zh-CN', 'en'])).min(1).optional(),
+    /** Followers the last scoring run gives at least this probability (0–1) of buying within its horizon (core/followers/propensity.ts). */
+    minPurchasePropensity: z.number().min(0).max(1).optional(),
+    /** Followers in one of these churn-risk bands (`'high'` or `['medium', 'high']`). */
+    churnRisk: z
+      .union([z.enum(CHURN_RISK_LEVELS), z.array(z.enum(CHURN_RISK_LEVELS)).min(1)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional(),
+    /**
+     * Only the N % (1–100) of the rest of the segment's reachable audience most likely to buy, by
+     * purchase propensity; followers not scored yet are never among them.
+     */
+    topPropensityPercent: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 export type Segment = z.output<typeof segmentSchema>;

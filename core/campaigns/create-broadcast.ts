@@ -11,7 +11,7 @@ import { broadcastInputSchema, type Campaign, type NewCampaign } from './campaig
 /**
  * Validates and stores a broadcast (status `scheduled`) owned by the caller. Courses on cards must
  * exist, and a creator may only show their own courses (AccessDeniedError otherwise); a variant
- * may instead pick each follower's own course at send time (`pick: 'recommended' | 'cross_sell'`).
+ * may instead pick each follower's own course at send time (`pick: 'recommended' | 'cross_sell' | 'next_in_path'`).
  * Times in a zone are converted to UTC here. Enqueueing is a separate step (`enqueueBroadcast`).
  *
  * @example

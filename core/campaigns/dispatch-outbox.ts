@@ -10,7 +10,7 @@ import type { Clock, Logger } from '../ports/runtime.js';
 import type { BatchMessenger, CampaignContentRepository, CapBatchLedger, GuardSettingsRepository, KeyedSend, OutboxRepository } from './campaign-ports.js';
 import type { ClaimedMessage, MessageVariant, PickKind } from './campaign-types.js';
 import type { CrossSellReason } from './cross-sell.js';
-import { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NoPick } from './pick-course.js';
+import { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NextCourseOffers, type NoPick } from './pick-course.js';
 import { renderCampaignMessage } from './render-campaign-message.js';
 
 export interface DispatchDeps {
@@ -27,6 +27,8 @@ export interface DispatchDeps {
   crossSell?: CrossSellOffers;
   /** Purchase rates per course, so an own pick prefers what viewers actually buy. */
   rates?: CoursePurchaseRates;
+  /** Next courses in the creator's paths for `pick: 'next_in_path'` (falls back to the recommended pick). */
+  nextInPath?: NextCourseOffers;
   clock: Clock;
   logger: Logger;
   random?: Random;
@@ -246,11 +248,8 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
     if (variant.pick) {
       if (!deps.recommender) return { skipped: 'no_offer' };
-      const picked = await pickCourseFor(
-        { recommender: deps.recommender, ...(deps.crossSell ? { crossSell: deps.crossSell } : {}), ...(deps.rates ? { rates: deps.rates } : {}) },
-        message.follower.id,
-        variant.pick,
-      );
+      const offers = { ...(deps.crossSell ? { crossSell: deps.crossSell } : {}), ...(deps.nextInPath ? { nextInPath: deps.nextInPath } : {}), ...(deps.rates ? { rates: deps.rates } : {}) };
+      const picked = await pickCourseFor({ recommender: deps.recommender, ...offers }, message.follower.id, variant.pick);
       if ('skipped' in picked) return picked;
       const course = await courseOf(picked.courseId);
       if (!course || course.status !== 'on_sale') return { skipped: 'no_offer' };

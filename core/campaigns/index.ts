@@ -6,7 +6,7 @@ export { createBroadcast } from './create-broadcast.js';
 export { ADMIN_TOKEN_OWNER, assertOwnCourses, broadcastOwnerOf, canManageBroadcast, findManagedBroadcast, segmentCourseIds } from './broadcast-access.js';
 export { planBroadcastAudience } from './plan-broadcast-audience.js';
 export { previewPicks, type PickShare } from './preview-picks.js';
-export { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NoPick, type PickedCourse } from './pick-course.js';
+export { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NextCourseOffers, type NoPick, type PickedCourse } from './pick-course.js';
 export { enqueueBroadcast, BROADCAST_STEP } from './enqueue-broadcast.js';
 export { dispatchOutbox, type DispatchDeps, type DispatchOptions, type DispatchOutcome } from './dispatch-outbox.js';
 export { scanRetargeting } from './scan-retargeting.js';

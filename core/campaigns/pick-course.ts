@@ -24,10 +24,21 @@ export interface CoursePurchaseRates {
   purchaseRates(): Promise<ReadonlyMap<string, { viewers: number; buyers: number }>>;
 }
 
+/**
+ * The next course in a path for one follower now: the course the creator set to come after one
+ * they finished (most recently first) or own (most recently granted first), on sale and not owned.
+ *
+ * @example
+ * const next = await paths.nextFor(followerId); // { courseId: 'b…', afterCourseId: 'a…' } or null
+ */
+export interface NextCourseOffers {
+  nextFor(followerId: string): Promise<{ courseId: string; afterCourseId: string } | null>;
+}
+
 /** The course picked for one follower, how, and why. */
 export interface PickedCourse {
   courseId: string;
-  /** `recommended` also when a cross-sell pick fell back to the recommendation. */
+  /** `recommended` also when a cross-sell or next-in-path pick fell back to the recommendation. */
   pick: PickKind;
   /** The recommender's reason (render with reasonText). */
   reason: RecommendationReason | null;
@@ -42,6 +53,9 @@ export type NoPick = { skipped: 'no_offer' | 'no_signal' };
  * message picked on them alone is a blast with extra steps, which followers answer with opt-outs.
  */
 const NON_PERSONAL_REASONS = new Set(['trending', 'cold_start_popular', 'non_personalised_popular', 'newest_on_sale']);
+/** Sources that rank the same way for everyone, whatever reason they are labelled with. */
+const NON_PERSONAL_SOURCES = new Set(['popularity', 'trending', 'newest']);
+const isPersonal = (p: { reason: { code: string }; source: string }) => !NON_PERSONAL_REASONS.has(p.reason.code) && !NON_PERSONAL_SOURCES.has(p.source);
 /** The recommender's first picks considered, and how much each place down the list costs. */
 const CONSIDERED = 3;
 const RANK_DISCOUNT = 0.7;
@@ -54,7 +68,8 @@ const MIN_BASE_RATE = 0.01;
 
 /**
  * Picks one follower's own course for a variant that says `pick`. For `cross_sell`, the association
- * rule's offer when one applies. Otherwise the recommender's first picks for the follower (the one
+ * rule's offer when one applies; for `next_in_path`, the next course of a path the follower is on
+ * (reason `next_in_path`, naming the course it follows). Otherwise the recommender's first picks for the follower (the one
  * chain: owned and off-sale courses excluded, ranked by the persona and price band) that rest on
  * something the follower did or said; among the first three, the one most likely to be bought:
  * its place in the list discounted by 0.7 per place, times its purchase rate among viewers (shrunk
@@ -66,7 +81,7 @@ const MIN_BASE_RATE = 0.01;
  * // { courseId: 'c…', pick: 'cross_sell', reason: null, crossSell: { source: 'association_rules', … } }
  */
 export async function pickCourseFor(
-  deps: { recommender: Recommender; crossSell?: CrossSellOffers; rates?: CoursePurchaseRates },
+  deps: { recommender: Recommender; crossSell?: CrossSellOffers; nextInPath?: NextCourseOffers; rates?: CoursePurchaseRates },
   followerId: string,
   pick: CoursePick,
 ): Promise<PickedCourse | NoPick> {
@@ -74,9 +89,13 @@ export async function pickCourseFor(
     const offer = await deps.crossSell.offerFor(followerId);
     if (offer) return { courseId: offer.courseId, pick: 'cross_sell', reason: null, crossSell: offer.reason };
   }
+  if (pick === 'next_in_path' && deps.nextInPath) {
+    const next = await deps.nextInPath.nextFor(followerId);
+    if (next) return { courseId: next.courseId, pick: 'next_in_path', reason: { code: 'next_in_path', params: { courseId: next.afterCourseId } }, crossSell: null };
+  }
   const picks = await deps.recommender.recommend(followerId, { limit: CONSIDERED });
   if (picks.length === 0) return { skipped: 'no_offer' };
-  const personal = picks.map((p, rank) => ({ p, rank })).filter(({ p }) => !NON_PERSONAL_REASONS.has(p.reason.code));
+  const personal = picks.map((p, rank) => ({ p, rank })).filter(({ p }) => isPersonal(p));
   if (personal.length === 0) return { skipped: 'no_signal' };
   const rates = deps.rates ? await deps.rates.purchaseRates() : new Map<string, { viewers: number; buyers: number }>();
   let [buyers, viewers] = [0, 0];

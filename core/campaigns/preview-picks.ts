@@ -4,7 +4,7 @@ import type { Recommender } from '../ports/recommender.js';
 import type { Clock } from '../ports/runtime.js';
 import type { AudienceRepository } from './campaign-ports.js';
 import { segmentSchema, type CoursePick, type PickKind } from './campaign-types.js';
-import { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers } from './pick-course.js';
+import { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NextCourseOffers } from './pick-course.js';
 
 /** How often one course was picked in a preview sample. */
 export interface PickShare {
@@ -29,7 +29,10 @@ export interface PickShare {
  * courses[0]; // { courseId: '…', titleZh: 'Python 入门', titleEn: 'Python basics', pick: 'recommended', followers: 21, share: 0.42 }
  */
 export async function previewPicks(
-  deps: { audience: AudienceRepository; recommender: Recommender; crossSell?: CrossSellOffers; rates?: CoursePurchaseRates; courses: Pick<CourseRepository, 'findById'>; clock: Clock },
+  deps: {
+    audience: AudienceRepository; recommender: Recommender; crossSell?: CrossSellOffers; nextInPath?: NextCourseOffers; rates?: CoursePurchaseRates;
+    courses: Pick<CourseRepository, 'findById'>; clock: Clock;
+  },
   input: { segment: unknown; pick: CoursePick; sampleSize?: number },
 ): Promise<{ sampled: number; courses: PickShare[]; noOffer: number; noSignal: number }> {
   const segment = parseInput(segmentSchema, input.segment, 'segment');

@@ -53,6 +53,8 @@ export interface Course {
   pacing: CoursePacing;
   /** Telegram group or channel buyers are invited to (`-100…` or `@name`). */
   telegramChatId: string | null;
+  /** The course the creator says comes after this one (a series or the next level); broadcasts with `pick: "next_in_path"` offer it. */
+  nextCourseId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -92,6 +94,7 @@ export const courseInputSchema = z.object({
   teacherName: z.string().trim().max(100).default(''),
   pacing: coursePacingSchema.default({ kind: 'self_paced' }),
   telegramChatId: telegramChatIdSchema.default(null),
+  nextCourseId: z.uuid({ message: 'nextCourseId must be the id (UUID) of the course that comes after this one' }).nullable().default(null),
 });
 export type CourseInput = z.input<typeof courseInputSchema>;
 export type NewCourse = z.output<typeof courseInputSchema>;

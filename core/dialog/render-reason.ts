@@ -23,6 +23,7 @@ const REASONS: Record<string, { zh: Render; en: Render }> = {
   cold_start_popular: { zh: () => '新同学的热门选择', en: () => 'A favourite of new learners' },
   non_personalised_popular: { zh: () => '热门课程（未个性化）', en: () => 'Popular course (not personalised)' },
   newest_on_sale: { zh: () => '新上架的课程', en: () => 'Newly added course' },
+  next_in_path: { zh: (p, _l, t) => `学完「${titleIn(p, t)}」后的下一门`, en: (p, _l, t) => `The next step after "${titleIn(p, t)}"` },
 };
 
 /**

@@ -2,6 +2,7 @@ import type { Currency } from '../catalog/course.js';
 import { INTEREST_WEIGHTS, MESSAGE_TERM_WEIGHT, MIN_INTEREST_WEIGHT } from '../followers/interest.js';
 import { lifecycleStage, type LifecycleStage } from '../followers/lifecycle.js';
 import { tagForTerm } from '../text/tag-lexicon.js';
+import { describeOutlook, personaScoresOf, type PersonaOutlook, type PersonaScores } from './describe-outlook.js';
 import type { PersonaStats } from './persona-stats.js';
 
 export type PriceBand = 'budget' | 'mid' | 'premium' | 'unknown';
@@ -19,6 +20,10 @@ export interface Persona {
   priceBand: PriceBand;
   /** Engagement with bought courses: how many they finished, and when they last learned. */
   learning: { finishedCourses: number; lastLessonAt: string | null };
+  /** Purchase propensity and churn risk in words (both languages), from the last scoring run. */
+  outlook: PersonaOutlook;
+  /** The numbers behind `outlook`; null when the follower has not been scored. */
+  scores: PersonaScores | null;
   timeZone: string;
   computedAt: string;
 }
@@ -50,7 +55,8 @@ function median(values: number[]): number | null {
 }
 
 /**
- * Persona v0 from aggregated events: interests, RFM, lifecycle stage, active hours, price band.
+ * Persona v0 from aggregated events: interests, RFM, lifecycle stage, active hours, price band, and
+ * the last scoring run's purchase propensity and churn risk.
  * Pure: the same stats and time give the same persona.
  *
  * @example
@@ -121,6 +127,8 @@ export function computePersona(followerId: string, timeZone: string, stats: Pers
     peakHour: peak > 0 ? activeHours.indexOf(peak) : null,
     priceBand,
     learning: { finishedCourses: stats.learning.finishedCourses, lastLessonAt: stats.learning.lastLessonAt?.toISOString() ?? null },
+    outlook: describeOutlook(stats.scores),
+    scores: personaScoresOf(stats.scores),
     timeZone,
     computedAt: now.toISOString(),
   };

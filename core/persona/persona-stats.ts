@@ -1,5 +1,6 @@
 import type { Currency } from '../catalog/course.js';
 import type { EventKind } from '../events/event-types.js';
+import type { FollowerScores } from '../followers/propensity.js';
 
 /** Aggregates of one follower's events, computed by the database so a long history stays cheap. */
 export interface PersonaStats {
@@ -22,4 +23,6 @@ export interface PersonaStats {
   learning: { finishedCourses: number; lastLessonAt: Date | null };
   /** Paid amounts minus refunds, per currency. */
   spent: Array<{ currency: Currency; amountMinor: number }>;
+  /** Purchase propensity and churn risk from the last scoring run; null (or absent) when not scored. */
+  scores?: FollowerScores | null;
 }

@@ -1,5 +1,6 @@
 import type { EventKind } from '../events/event-types.js';
 import type { Follower } from '../followers/follower.js';
+import type { FollowerScores } from '../followers/propensity.js';
 
 /** Why a course was picked; `params` fill the human text (see reasonText in core/dialog). */
 export type ReasonCode =
@@ -12,7 +13,8 @@ export type ReasonCode =
   | 'cold_start_interest'
   | 'cold_start_popular'
   | 'non_personalised_popular'
-  | 'newest_on_sale';
+  | 'newest_on_sale'
+  | 'next_in_path';
 
 export interface RecommendationReason {
   /** One of ReasonCode from core/recommend; other recommenders (fallbacks) may use their own codes. */
@@ -73,6 +75,40 @@ export interface InteractionRepository {
   listCourseInteractions(options: { afterId: number; limit: number }): Promise<CourseInteraction[]>;
   /** One follower's latest course events, newest first. */
   followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]>;
+}
+
+/** One event of any kind (messages, lessons and follows included), for the propensity features. */
+export interface ActivityEvent {
+  id: number;
+  followerId: string;
+  kind: EventKind;
+  courseId: string | null;
+  occurredAt: Date;
+}
+
+/**
+ * Reads the whole event log in pages, for the purchase-propensity and churn-risk models.
+ *
+ * @example
+ * const page = await activity.listActivity({ afterId: 0, limit: 50_000 });
+ */
+export interface ActivityRepository {
+  /** Every event, ordered by id, strictly after `afterId`. */
+  listActivity(options: { afterId: number; limit: number }): Promise<ActivityEvent[]>;
+}
+
+/** One follower's scores from one scoring run. */
+export type ScoredFollower = { followerId: string } & Omit<FollowerScores, 'scoredAt' | 'modelVersion' | 'horizonDays'>;
+
+/**
+ * Where the batch scoring writes purchase propensity and churn risk, for segments and the persona.
+ *
+ * @example
+ * await scores.replaceAll(scored, { modelVersion: 3, horizonDays: 14, scoredAt: now });
+ */
+export interface FollowerScoreStore {
+  /** Writes this run's scores and removes those of followers the run did not score. Returns how many were written. */
+  replaceAll(scores: readonly ScoredFollower[], run: { modelVersion: number; horizonDays: number; scoredAt: Date }): Promise<number>;
 }
 
 export interface ModelArtifact<T = unknown> {

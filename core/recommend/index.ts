@@ -22,3 +22,11 @@ export { followerProfiles, type FollowerProfile, type CourseFacts } from './segm
 export { associationRules, type AssociationRule, type AprioriOptions } from './rules/apriori.js';
 export { trainRanker, predictRanker, defaultRankerWeights, auc, RANKER_FEATURES, type RankerWeights } from './ranking/ranker.js';
 export { createRecommendationChain, InterestPopularityRecommender, NewestOnSaleRecommender, type InterestPopularityDeps, type RecommenderStage } from './chain/index.js';
+export { retrainPropensity, type RetrainPropensityDeps } from './propensity/retrain-propensity.js';
+export {
+  trainPropensity, scoreFollowers, PROPENSITY_ARTIFACT_KIND, PROPENSITY_DEFAULTS, type PropensityArtifact, type PropensityOptions, type PropensityTarget, type TargetValidation,
+} from './propensity/train-propensity.js';
+export { featuresAsOf, outcomesAfter, groupActivity, PROPENSITY_FEATURES, type PricedCourse } from './propensity/propensity-features.js';
+export { fitLogistic, predictLogistic, type LogisticModel } from './propensity/logistic-model.js';
+export { probabilityReport, type ProbabilityReport, type ReliabilityBin } from './propensity/calibration.js';
+export { syntheticAudience, type SyntheticAudience } from './propensity/synthetic-audience.js';

@@ -4,6 +4,7 @@ import type { Clock, CourseInteraction, CourseRepository, InteractionRepository,
 import { itemNeighbours } from './algorithms/item-knn.js';
 import { trendingScores } from './algorithms/popularity.js';
 import { csrFromPairs } from './data/csr.js';
+import { readAllPages } from './data/read-pages.js';
 import { seededRandom } from './data/top-k.js';
 import { defaultRankerWeights, trainRanker, type RankerWeights } from './ranking/ranker.js';
 import { associationRules } from './rules/apriori.js';
@@ -12,7 +13,7 @@ import { associationRules } from './rules/apriori.js';
 const ASSOCIATION_MIN_BUYERS = 3;
 import { followerProfiles } from './segments/follower-features.js';
 import { assignSegment, buildSegmentModel } from './segments/segment-model.js';
-import { indexCatalogue } from './serving/catalogue-index.js';
+import { indexCatalogue, listAllCourses } from './serving/catalogue-index.js';
 import { hydrateModel, RECOMMENDER_ARTIFACT_KIND, type RecommenderArtifact } from './serving/recommender-model.js';
 import { EVENT_WEIGHTS, featureRow, POSITIVE_KINDS, prepareFollower } from './serving/score-candidates.js';
 import { initTensorflowBackend } from './tf-backend.js';
@@ -64,14 +65,11 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const catalogueCourses = await listAllCourses(deps.courses);
   progress(2, 'catalogue loaded');
 
-  const events: CourseInteraction[] = [];
-  for (let afterId = 0; ; ) {
-    const page = await deps.interactions.listCourseInteractions({ afterId, limit: PAGE });
-    events.push(...page);
-    if (page.length < PAGE) break;
-    afterId = page[page.length - 1]!.id;
-    progress(2 + Math.min(18, events.length / 100_000), `read ${events.length} events`);
-  }
+  const events = await readAllPages(
+    (afterId, limit) => deps.interactions.listCourseInteractions({ afterId, limit }),
+    PAGE,
+    (n) => progress(2 + Math.min(18, n / 100_000), `read ${n} events`),
+  );
   progress(20, `read ${events.length} events`);
 
   const courseIds = [...new Set([...catalogueCourses.map((c) => c.id), ...events.map((e) => e.courseId)])];
@@ -137,15 +135,6 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const saved = await deps.artifacts.save({ kind: RECOMMENDER_ARTIFACT_KIND, metrics, data: artifact });
   progress(100, `saved version ${saved.version}`);
   return { version: saved.version, metrics };
-}
-
-async function listAllCourses(courses: Pick<CourseRepository, 'list'>): Promise<Course[]> {
-  const all: Course[] = [];
-  for (let page = 1; ; page++) {
-    const result = await courses.list({ page, pageSize: 500 });
-    all.push(...result.items);
-    if (result.items.length < 500 || all.length >= result.total) return all;
-  }
 }
 
 function scaled(values: readonly number[]): number[] {

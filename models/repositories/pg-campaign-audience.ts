@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AudienceExclusions, AudienceMember, AudienceRepository, Segment } from '../../core/campaigns/index.js';
 import { queryRows, type Db } from '../database.js';
-import { interestedInSql, lifecycleInSql } from './pg-follower-concepts.js';
+import { churnRiskInSql, interestedInSql, lifecycleInSql, purchasePropensityAtLeastSql, topPropensitySql } from './pg-follower-concepts.js';
 import { pgArray, tsParam } from './pg-sql.js';
 
 const DAY_MS = 86_400_000;
@@ -42,7 +42,10 @@ export class PgCampaignAudience implements AudienceRepository {
 
   private where(segment: Segment, now: Date): { conditions: SQL; platforms: string } {
     const { conditions, platforms, hasChat } = this.selected(segment, now);
-    return { conditions: sql`${conditions} AND NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND ${hasChat} AND NOT ${isUnderRiskReview}`, platforms };
+    const reachable = sql`${conditions} AND NOT f.is_opted_out AND f.has_marketing_consent AND f.is_reachable AND ${hasChat} AND NOT ${isUnderRiskReview}`;
+    // The top N % is of the audience a broadcast could send to, so it is taken after reachability.
+    if (segment.topPropensityPercent) return { conditions: sql`${reachable} AND ${topPropensitySql(reachable, segment.topPropensityPercent)}`, platforms };
+    return { conditions: reachable, platforms };
   }
 
   /** What the segment selects, before asking whether the follower can be reached. */
@@ -58,6 +61,8 @@ export class PgCampaignAudience implements AudienceRepository {
     if (segment.ownsCourseId) parts.push(sql`EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = ${segment.ownsCourseId}::uuid AND en.revoked_at IS NULL)`);
     if (segment.notOwnsCourseId) parts.push(sql`NOT EXISTS (SELECT 1 FROM entitlements en WHERE en.follower_id = f.id AND en.course_id = ${segment.notOwnsCourseId}::uuid AND en.revoked_at IS NULL)`);
     if (segment.activeWithinDays) parts.push(sql`f.last_seen_at >= ${tsParam(new Date(now.getTime() - segment.activeWithinDays * DAY_MS))}`);
+    if (segment.minPurchasePropensity !== undefined) parts.push(purchasePropensityAtLeastSql(segment.minPurchasePropensity));
+    if (segment.churnRisk) parts.push(churnRiskInSql(segment.churnRisk));
     if (segment.inactiveForDays) parts.push(sql`coalesce(f.last_seen_at, f.created_at) < ${tsParam(new Date(now.getTime() - segment.inactiveForDays * DAY_MS))}`);
     return { conditions: sql.join(parts, sql` AND `), platforms, hasChat };
   }

@@ -8,6 +8,7 @@ import { PgRetargetingRules } from './pg-campaign-rules.js';
 import { PgOutboxRepository } from './pg-outbox-repository.js';
 import { PgScheduleRepository } from './pg-schedule-repository.js';
 import { PgCampaignReports } from './pg-campaign-reports.js';
+import { PgCoursePaths } from './pg-course-paths.js';
 
 /** Every campaign-side repository over one database. */
 export function createCampaignRepositories(db: Db) {
@@ -22,6 +23,7 @@ export function createCampaignRepositories(db: Db) {
     schedules: new PgScheduleRepository(db),
     reports: new PgCampaignReports(db),
     purchaseRates: new PgCoursePurchaseRates(db),
+    paths: new PgCoursePaths(db),
   };
 }
 

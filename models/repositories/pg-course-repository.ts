@@ -24,12 +24,13 @@ export interface CourseRow {
   cohort_starts_at: PgTimestamp | null;
   enrolment_closes_at: PgTimestamp | null;
   telegram_chat_id: string | null;
+  next_course_id: string | null;
   created_at: PgTimestamp;
   updated_at: PgTimestamp;
 }
 
 export const COURSE_COLUMNS = sql`id, slug, title_zh, title_en, description_zh, description_en, tags, price_minor, currency, price_stars, status, creator_id, cover_url,
-  teacher_name, pacing, drip_every_days, cohort_starts_at, enrolment_closes_at, telegram_chat_id, created_at, updated_at`;
+  teacher_name, pacing, drip_every_days, cohort_starts_at, enrolment_closes_at, telegram_chat_id, next_course_id, created_at, updated_at`;
 
 export function toCourse(row: CourseRow): Course {
   return {
@@ -49,6 +50,7 @@ export function toCourse(row: CourseRow): Course {
     teacherName: row.teacher_name,
     pacing: pacingOf(row),
     telegramChatId: row.telegram_chat_id,
+    nextCourseId: row.next_course_id,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
@@ -88,6 +90,7 @@ function courseFields(course: Partial<NewCourse>): Array<[column: string, value:
     fields.push(['enrolment_closes_at', tsParamOrNull(pacing.kind === 'cohort' ? pacing.enrolmentClosesAt : null)]);
   }
   add('telegram_chat_id', course.telegramChatId);
+  add('next_course_id', course.nextCourseId);
   return fields;
 }
 

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { LIFECYCLE_THRESHOLDS, NON_INTERACTION_KINDS, type CheckedAppend, type Currency, type EventKind, type EventRepository, type NewEvent, type PersonaStats } from '../../core/index.js';
+import { LIFECYCLE_THRESHOLDS, NON_INTERACTION_KINDS, type CheckedAppend, type ChurnRiskLevel, type Currency, type EventKind, type EventRepository, type NewEvent, type PersonaStats } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
 import { toFollower, type RawFollower } from './pg-follower-repository.js';
 import { finishedCoursesSql } from './pg-learning-repository.js';
@@ -48,6 +48,11 @@ type Bucket = { kind: EventKind; course_id: string | null; hour: string; n: numb
 type TermDay = { term: string; day: string; n: number };
 type Spent = { currency: Currency; amount: number };
 type CourseFacts = PersonaStats['courses'][number];
+
+/** A follower_scores row as row_to_json gives it. */
+type ScoreRow = {
+  purchase_propensity: number; purchase_top_percent: number; churn_risk: number; churn_band: ChurnRiskLevel; horizon_days: number; model_version: number; scored_at: string;
+};
 
 export class PgEventRepository implements EventRepository {
   constructor(private readonly db: Db) {}
@@ -108,7 +113,7 @@ export class PgEventRepository implements EventRepository {
     // (a single index range scan even for tens of thousands of events), message terms by day,
     // money spent, and the courses those events name. Decay, local hours and windows are computed
     // here from the hourly buckets.
-    const [row] = await queryPrepared<{ buckets: Bucket[]; terms: TermDay[]; spent: Spent[]; courses: CourseFacts[]; finished_courses: number }>(
+    const [row] = await queryPrepared<{ buckets: Bucket[]; terms: TermDay[]; spent: Spent[]; courses: CourseFacts[]; finished_courses: number; scores: ScoreRow | null }>(
       this.db,
       'events_persona_stats',
       sql`with b as materialized (
@@ -117,6 +122,7 @@ export class PgEventRepository implements EventRepository {
           select
             (select coalesce(json_agg(b), '[]') from b) as buckets,
             (select count(*)::int from (${finishedCoursesSql(sql`and ev.follower_id = ${followerId}`)}) done) as finished_courses,
+            (select row_to_json(fs) from follower_scores fs where fs.follower_id = ${followerId}) as scores,
             (select coalesce(json_agg(t), '[]') from (
                select t.term, date_trunc('day', occurred_at)::text as day, count(*)::int as n
                from events, unnest(terms) as t(term)
@@ -128,7 +134,7 @@ export class PgEventRepository implements EventRepository {
                select id, tags, price_minor as "priceMinor", currency from courses
                where id in (select course_id from b where course_id is not null and kind <> 'message')) c) as courses`,
     );
-    const { buckets, terms, spent, courses: courseRows, finished_courses: finishedCourses } = row!;
+    const { buckets, terms, spent, courses: courseRows, finished_courses: finishedCourses, scores } = row!;
     const nowMs = now.getTime();
     const lambda = Math.LN2 / (halfLifeDays * DAY_MS);
     const decay = (atMs: number) => Math.exp(-lambda * Math.max(0, nowMs - atMs));
@@ -174,6 +180,10 @@ export class PgEventRepository implements EventRepository {
       hourHistogram,
       spent: spent.map((r) => ({ currency: r.currency, amountMinor: r.amount })),
       learning: { finishedCourses, lastLessonAt: Number.isFinite(lastLessonMs) ? new Date(lastLessonMs) : null },
+      scores: scores && {
+        purchasePropensity: scores.purchase_propensity, purchaseTopPercent: scores.purchase_top_percent, churnRisk: scores.churn_risk, churnBand: scores.churn_band,
+        horizonDays: scores.horizon_days, modelVersion: scores.model_version, scoredAt: new Date(scores.scored_at),
+      },
     };
   }
 }

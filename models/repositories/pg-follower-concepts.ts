@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
-  INTEREST_HALF_LIFE_DAYS, INTEREST_WEIGHTS, LIFECYCLE_THRESHOLDS, MESSAGE_TERM_WEIGHT, MIN_INTEREST_WEIGHT, NON_INTERACTION_KINDS,
-  termsForTags, toLifecycleStage, type LifecycleStage,
+  CHURN_RISK_LEVELS, INTEREST_HALF_LIFE_DAYS, INTEREST_WEIGHTS, LIFECYCLE_THRESHOLDS, MESSAGE_TERM_WEIGHT, MIN_INTEREST_WEIGHT, NON_INTERACTION_KINDS,
+  termsForTags, toLifecycleStage, type ChurnRiskLevel, type LifecycleStage,
 } from '../../core/index.js';
 import { pgArray, tsParam } from './pg-sql.js';
 
@@ -80,4 +80,29 @@ export function interestWeightsSql(now: Date, tags: readonly string[] | 'all'): 
 /** A condition on follower `f`: interested in any of `tags` at `now`, by the persona's rule. */
 export function interestedInSql(tags: readonly string[], now: Date): SQL {
   return sql`EXISTS (${interestWeightsSql(now, tags)})`;
+}
+
+/**
+ * A condition on follower `f`: the last scoring run gives them at least `min` probability of buying.
+ * Scores come from core (core/recommend/propensity), stored in follower_scores; an unscored follower matches nothing.
+ */
+export function purchasePropensityAtLeastSql(min: number): SQL {
+  return sql`EXISTS (SELECT 1 FROM follower_scores fs WHERE fs.follower_id = f.id AND fs.purchase_propensity >= ${min})`;
+}
+
+/** A condition on follower `f`: their churn-risk band (core's churnBandOf, stored when scoring) is one of `levels`. */
+export function churnRiskInSql(levels: readonly ChurnRiskLevel[]): SQL {
+  const known = levels.filter((l) => (CHURN_RISK_LEVELS as readonly string[]).includes(l));
+  return sql`EXISTS (SELECT 1 FROM follower_scores fs WHERE fs.follower_id = f.id AND fs.churn_band = ANY(${pgArray(known)}::text[]))`;
+}
+
+/**
+ * A condition on follower `f`: among the followers `audience` selects (a condition on `f`), one of
+ * the ceil(`percent` %) with the highest purchase propensity (ties by id). The denominator counts
+ * the whole audience, scored or not; only scored followers can be in the top.
+ */
+export function topPropensitySql(audience: SQL, percent: number): SQL {
+  return sql`f.id IN (SELECT f.id FROM followers f JOIN follower_scores fs ON fs.follower_id = f.id WHERE ${audience}
+    ORDER BY fs.purchase_propensity DESC, f.id
+    LIMIT (SELECT ceil(count(*) * ${numeric(percent)} / 100.0)::int FROM followers f WHERE ${audience}))`;
 }

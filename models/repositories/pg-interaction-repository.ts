@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { CourseInteraction, EventKind, InteractionRepository } from '../../core/index.js';
+import type { ActivityEvent, ActivityRepository, CourseInteraction, EventKind, InteractionRepository } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
 
 type Row = { id: number | string; follower_id: string; course_id: string; kind: EventKind; occurred_at: string | Date };
@@ -15,12 +15,13 @@ const toInteraction = (r: Row): CourseInteraction => ({
 const KINDS = sql`('view', 'click', 'like', 'share', 'comment', 'checkout', 'purchase', 'refund')`;
 
 /**
- * Follower–course interactions read straight from the `events` table (the interaction matrix).
+ * Follower–course interactions read straight from the `events` table (the interaction matrix), and
+ * the whole event log for the propensity models.
  *
  * @example
  * const interactions = new PgInteractionRepository(database.db);
  */
-export class PgInteractionRepository implements InteractionRepository {
+export class PgInteractionRepository implements InteractionRepository, ActivityRepository {
   constructor(private readonly db: Db) {}
 
   async listCourseInteractions(options: { afterId: number; limit: number }): Promise<CourseInteraction[]> {
@@ -42,5 +43,13 @@ export class PgInteractionRepository implements InteractionRepository {
           order by occurred_at desc, id desc limit ${limit}`,
     );
     return rows.map(toInteraction);
+  }
+
+  async listActivity(options: { afterId: number; limit: number }): Promise<ActivityEvent[]> {
+    const rows = await queryRows<Omit<Row, 'course_id'> & { course_id: string | null }>(
+      this.db,
+      sql`select id, follower_id, course_id, kind, occurred_at from events where id > ${options.afterId} order by id limit ${options.limit}`,
+    );
+    return rows.map((r) => ({ id: Number(r.id), followerId: r.follower_id, courseId: r.course_id, kind: r.kind, occurredAt: new Date(r.occurred_at) }));
   }
 }

@@ -56,6 +56,8 @@ export const updateCourseBody = z
     teacherName: z.string().trim().max(100),
     pacing: coursePacingSchema,
     telegramChatId: telegramChatIdSchema,
+    nextCourseId: z.uuid({ message: 'nextCourseId must be the id (UUID) of the course that comes after this one' }).nullable()
+      .meta({ description: 'The course that comes after this one in its series or level path (one of your own courses), offered by `pick: "next_in_path"`; null removes the link' }),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' })
@@ -97,6 +99,18 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Checks the course a creator names as the next one in a path: it exists, the caller may manage it
+ * (a creator links only their own courses), and it is not the course itself.
+ */
+async function assertNextCourse(repos: ConsoleRepositories, principal: Principal, courseId: string | null, nextCourseId: string | null | undefined): Promise<void> {
+  if (!nextCourseId) return;
+  if (nextCourseId === courseId) throw new HttpError(400, 'next_course_is_itself', 'A course cannot come after itself; choose another course as the next one.');
+  const next = await repos.courses.findById(nextCourseId);
+  if (!next) throw new HttpError(400, 'next_course_not_found', `No course with id ${nextCourseId} to come next; choose one of your courses.`);
+  if (!canManageCourse(principal, next.creatorId)) throw new HttpError(403, 'forbidden', 'The next course belongs to another creator; link only your own courses.');
+}
+
 export async function courseFor(repos: ConsoleRepositories, principal: Principal, id: string): Promise<Course> {
   const course = await repos.courses.findById(id);
   if (!course) throw new NotFoundError('course_not_found', `No course with id ${id}.`);
@@ -130,6 +144,7 @@ export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Rout
     const input = principal.role === 'admin' ? body : { ...body, creatorId: principal.id };
     try {
       const course = await deps.uow.run(async (r) => {
+        await assertNextCourse(r, principal, null, input.nextCourseId);
         const created = await r.courses.create(input);
         await r.audit.record({ actor: principal.actor, action: 'course.create', subjectType: 'course', subjectId: created.id, details: { slug: created.slug, priceMinor: created.priceMinor, currency: created.currency } });
         return created;
@@ -147,6 +162,7 @@ export function createAdminCoursesRouter(deps: { uow: ConsoleUnitOfWork }): Rout
     const body = updateCourseBody.parse(req.body);
     const course = await deps.uow.run(async (r) => {
       const before = await courseFor(r, principal, id);
+      await assertNextCourse(r, principal, id, body.nextCourseId);
       const updated = (await r.courses.update(id, body))!;
       const changed = Object.fromEntries(Object.keys(body).map((k) => [k, { from: before[k as keyof Course], to: updated[k as keyof Course] }]));
       await r.audit.record({ actor: principal.actor, action: 'course.update', subjectType: 'course', subjectId: id, details: { changed } });

@@ -30,7 +30,10 @@ export function createSegmentsPreviewRouter(deps: Pick<CampaignApiDeps, 'repos' 
     if (principalOf(req).role !== 'admin') throw new AccessDeniedError('pick_admin_only', "Each follower's own pick offers any creator's course, so only admins may use it.");
     if (!deps.recommender) throw new ValidationError('recommender_unavailable', 'No recommender is wired in this process; previews of picks need one (wire the core context recommender into the campaign mounts).');
     const picks = await previewPicks(
-      { audience: deps.repos.audience, recommender: deps.recommender, crossSell: deps.repos.rules, rates: deps.repos.purchaseRates, courses: deps.courses, clock: deps.clock },
+      {
+        audience: deps.repos.audience, recommender: deps.recommender, crossSell: deps.repos.rules, nextInPath: deps.repos.paths, rates: deps.repos.purchaseRates,
+        courses: deps.courses, clock: deps.clock,
+      },
       { segment: body.segment, pick: body.pick, sampleSize: body.pickSampleSize },
     );
     res.json({ size, sample, excluded, picks });

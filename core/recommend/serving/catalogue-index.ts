@@ -1,4 +1,5 @@
 import type { Course } from '../../catalog/course.js';
+import type { CourseRepository } from '../../ports/index.js';
 import { PRICE_BANDS, type PriceBand } from '../../persona/index.js';
 import { buildContentIndex, type ContentIndex } from '../algorithms/content-tfidf.js';
 
@@ -37,4 +38,19 @@ export function indexCatalogue(courses: readonly Course[]): CatalogueIndex {
   const byTag = new Map<string, string[]>();
   for (const c of courses) for (const tag of c.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), c.id]);
   return { courses: new Map(courses.map((c) => [c.id, c])), content, postings, byTag, band: new Map(courses.map((c) => [c.id, priceBandOf(c)])) };
+}
+
+/**
+ * Every course of the catalogue, page by page (training reads the whole catalogue).
+ *
+ * @example
+ * const all = await listAllCourses(courses);
+ */
+export async function listAllCourses(courses: Pick<CourseRepository, 'list'>): Promise<Course[]> {
+  const all: Course[] = [];
+  for (let page = 1; ; page++) {
+    const result = await courses.list({ page, pageSize: 500 });
+    all.push(...result.items);
+    if (result.items.length < 500 || all.length >= result.total) return all;
+  }
 }
