@@ -16,3 +16,4 @@ export * from './learning/index.js';
 export * from './risk/index.js';
 export * from './handoff/index.js';
 export * from './commerce/index.js';
+export * from './referrals/index.js';

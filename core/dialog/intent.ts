@@ -28,6 +28,7 @@ export type Intent =
   | { kind: 'buy'; course: CourseChoice }
   | { kind: 'confirm_purchase'; courseId: string; couponCode?: string }
   | { kind: 'use_coupon'; code: string }
+  | { kind: 'invite' }
   | { kind: 'cancel_purchase' }
   | { kind: 'price_objection'; course?: CourseChoice; tags: string[]; budget?: Budget }
   | { kind: 'my_courses' }
@@ -62,6 +63,8 @@ export const ACTIONS = {
   recommend: 'rec',
   myCourses: 'my',
   help: 'help',
+  /** "Invite friends": the follower's own referral link. */
+  invite: 'invite',
   resubscribe: 'resub',
 } as const;
 
@@ -84,6 +87,20 @@ const COUPON_IN_TEXT = /^\s*(?:用券|使用优惠券|使用优惠码|优惠券|
  */
 export function couponCodeInText(text: string): string | undefined {
   return COUPON_IN_TEXT.exec(text.normalize('NFKC'))?.[1]?.toUpperCase();
+}
+
+/* Asking for one's invite link, read by its exact wording before the understanding model (as coupon codes are). */
+const INVITE_IN_TEXT = /^\s*(?:邀请好友|邀请朋友|我的邀请(?:链接|码)|邀请(?:链接|码)|分享(?:链接|给好友)|invite(?:\s+(?:friends?|link|code))?|my\s+(?:invite|referral)\s+(?:link|code)|referral\s+(?:link|code))\s*[.!?。！？]?\s*$/i;
+
+/**
+ * Whether a message asks for the follower's invite link ("邀请好友", "Invite friends").
+ *
+ * @example
+ * isInviteRequest('邀请好友') // true
+ * isInviteRequest('invite friends') // true
+ */
+export function isInviteRequest(text: string): boolean {
+  return INVITE_IN_TEXT.test(text.normalize('NFKC'));
 }
 
 /**
@@ -131,6 +148,8 @@ export function intentOfAction(action: string): Intent | undefined {
       return { kind: 'my_courses' };
     case 'help':
       return { kind: 'help' };
+    case 'invite':
+      return { kind: 'invite' };
     case 'resub':
       return { kind: 'resubscribe' };
     default:
@@ -167,6 +186,9 @@ export function intentOfCommand(name: string, args: string): Intent | undefined 
     case 'my':
     case 'mycourses':
       return { kind: 'my_courses' };
+    case 'invite':
+    case 'referral':
+      return { kind: 'invite' };
     case 'stop':
     case 'unsubscribe':
       return { kind: 'unsubscribe' };
