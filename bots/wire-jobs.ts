@@ -11,7 +11,7 @@ import { createSegmentsPreviewRouter } from '../adapters/http/routes/segments-pr
 import { fromWallTime, toWallTime } from '../core/guards/index.js';
 import type { Platform, Messenger } from '../core/index.js';
 import {
-  broadcastDispatcherJob, CronScheduler, dailyReportJob, lessonRemindersJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
+  broadcastDispatcherJob, CronScheduler, dailyReportJob, lessonRemindersJob, modelRetrainJob, OutboxDispatcher, referralCommissionsJob, retargetingScanJob, segmentRefreshJob, type JobDefinition,
 } from '../jobs/index.js';
 import { PgReplyQueue, type Db } from '../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
@@ -87,6 +87,7 @@ export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain
         : undefined,
       ctx.config.learning.reminders,
     ),
+    referralCommissionsJob({ uow: ctx.uow, clock: ctx.clock }),
   ];
 }
 
