@@ -32,6 +32,14 @@ export const loginResponse = z
   })
   .meta({ id: 'LoginResponse' });
 
+export const myReferral = z
+  .object({
+    code: z.string().meta({ description: "The follower's own referral code, the same every time" }),
+    sharePath: z.string().meta({ description: 'The page path to share (`onShareAppMessage({ path })`)' }),
+    scene: z.string().meta({ description: 'The `scene` of a mini-program code (wxacode.getUnlimited) for the same referral' }),
+  })
+  .meta({ id: 'MyReferral' });
+
 export const courseDto = z
   .object({
     id: z.uuid(),

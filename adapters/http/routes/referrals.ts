@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
-  COMMISSION_STATUSES, CURRENCIES, decideDistributor, markCommissionPaidOut, NotFoundError, payoutReport, saveReferralProgram, toMajorUnits, ValidationError,
+  COMMISSION_STATUSES, CURRENCIES, decideDistributor, MalformedInputError, markCommissionPaidOut, NotFoundError, payoutReport, saveReferralProgram, toMajorUnits,
   type Clock, type CommissionEntry, type Currency, type PayoutLine, type UnitOfWork,
 } from '../../../core/index.js';
 import { principalOf } from '../auth/console-auth.js';
@@ -55,7 +55,7 @@ export function createReferralsRouter(deps: { uow: UnitOfWork; clock: Clock }): 
   /** The creator a change is made for: creators their own; admins must name one. */
   const writeScope = (req: Request): string => {
     const scope = readScope(req);
-    if (!scope.creatorId) throw new ValidationError('creator_required', 'Name the creator whose programme this is: ?creatorId=<account id>.');
+    if (!scope.creatorId) throw new MalformedInputError('creator_required', 'Name the creator whose programme this is: ?creatorId=<account id>.');
     return scope.creatorId;
   };
   const orMissingCreator = async <T>(creatorId: string, work: () => Promise<T>): Promise<T> => {
