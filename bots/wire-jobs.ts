@@ -105,6 +105,8 @@ export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, m
       // The one recommender chain, for variants that pick each follower's own course.
       recommender: ctx.recommender,
       crossSell: repos.rules,
+      // Variants that offer a coupon show each follower the price after it.
+      coupons: ctx.repos.coupons,
       clock: ctx.clock,
       logger: ctx.logger.child({ component: 'outbox' }),
       ...(onOutcome ? { onOutcome } : {}),

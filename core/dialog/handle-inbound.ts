@@ -64,7 +64,7 @@ async function reply(turn: DialogTurn, intent: Intent): Promise<Reply[]> {
     case 'confirm_purchase':
       return buyReplies(turn, intent.courseId, intent.couponCode);
     case 'use_coupon':
-      return useCouponReplies(turn, intent.code);
+      return useCouponReplies(turn, intent.code, intent.courseId);
     case 'invite':
       return inviteReplies(turn);
     case 'cancel_purchase':

@@ -2,8 +2,11 @@ import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
 import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
+import { createLogger } from '../../adapters/index.js';
+import { createBroadcast, dispatchOutbox, enqueueBroadcast } from '../../core/campaigns/index.js';
 import { courseInputSchema, decideDistributor, payoutReport, refundOrder, releasePayableCommissions, saveReferralProgram } from '../../core/index.js';
-import { PgUnitOfWork, createRepositories, queryRows, type Database } from '../../models/index.js';
+import { PgUnitOfWork, createConsoleRepositories, createRepositories, queryRows, type Database } from '../../models/index.js';
+import { createCampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
 import { addAccount } from '../integration/console-support.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TestClock } from '../support/http.js';
@@ -22,6 +25,7 @@ const B = { id: 9402, first_name: 'Bo' };
 const C = { id: 9403, first_name: 'Cai' };
 const D = { id: 9404, first_name: 'Du' };
 const E = { id: 9405, first_name: 'En' };
+const F = { id: 9406, first_name: 'Fang' };
 
 /*
  * Referrals through the real telegraf bot and the telegram-test-api emulator (the Bot API stand-in
@@ -206,5 +210,52 @@ describe.each(testTargets())('referrals through the real Telegram bot on %s', (t
     expect(await ledger()).toEqual({ [refunded]: 'cancelled 15 XTR', [kept]: 'payable 15 XTR' });
     const [line] = await payoutReport({ uow, clock }, { creatorId });
     expect(line).toMatchObject({ distributorFollowerId: cId, currency: 'XTR', pendingMinor: 0, payableMinor: 15, paidOutMinor: 0, cancelledMinor: 15, orders: 2 });
+  });
+
+  it('a broadcast variant with a coupon shows the price after it, and its Buy button redeems the coupon', async () => {
+    await tap(F, 'consent:yes');
+    await until(F, (m) => m.text.includes('退订'), 'consent thanks');
+    const campaigns = createCampaignRepositories(database.db);
+    await campaigns.guardSettings.update({ dailyCap: 10, weeklyCap: 50, quietHours: { start: '00:00', end: '00:00' } });
+    const coupon = await createConsoleRepositories(database.db).coupons.insert({
+      courseId, creatorId: null, code: 'SPRING30', name: 'spring', codeKind: 'single', percentOff: 30, amountOffMinor: null, currency: null, amountOffStars: null,
+      validFrom: null, validUntil: null, maxRedemptions: null, perFollowerLimit: 1,
+    });
+    const broadcast = await createBroadcast({ campaigns: campaigns.campaigns, courses: createRepositories(database.db).courses, clock }, {
+      name: 'spring coupon',
+      segment: { platforms: ['telegram'] },
+      variants: [{ key: 'A', text: { 'zh-CN': '春季特惠：{course}', en: 'Spring offer: {course}' }, courseId, couponCode: 'spring30' }],
+    }, { id: null, role: 'admin', actor: 'test' });
+    expect(broadcast.variants[0]!.couponCode).toBe('SPRING30');
+    await enqueueBroadcast({ campaigns: campaigns.campaigns, audience: campaigns.audience, outbox: campaigns.outbox, clock }, broadcast.id);
+    const deps = {
+      outbox: campaigns.outbox, caps: campaigns.caps, guardSettings: campaigns.guardSettings, content: campaigns.content, courses: channel.repos.courses,
+      messengers: new Map([['telegram' as const, channel.messenger]]), coupons: channel.repos.coupons, clock, logger: createLogger('silent'),
+    };
+    while ((await dispatchOutbox(deps, { batchSize: 50, leaseMs: 60_000, concurrency: 4, maxAttempts: 3 })).claimed > 0);
+
+    const offer = await until(F, (m) => m.text.startsWith('春季特惠'), 'the broadcast');
+    expect(offer.text).toContain(`原价 ${PRICE_STARS} ⭐，用券「SPRING30」只需 70 ⭐`);
+    const card = await until(F, (m) => (m.reply_markup?.inline_keyboard ?? []).flat().some((b) => b.callback_data?.startsWith('cpn:SPRING30:')), 'the card with the coupon button');
+    const buy = (card.reply_markup?.inline_keyboard ?? []).flat().find((b) => b.callback_data?.startsWith('cpn:'))!;
+    expect(buy.text).toBe('购买 70 ⭐');
+    expect(Buffer.byteLength(buy.callback_data!)).toBeLessThanOrEqual(64);
+
+    await tap(F, buy.callback_data!);
+    const confirm = await until(F, (m) => m.text.includes('用券「SPRING30」后：70 ⭐'), 'the confirmation card with both prices');
+    expect(confirm.text).toContain(`原价：${PRICE_STARS} ⭐`);
+    const pay = (confirm.reply_markup?.inline_keyboard ?? []).flat().find((b) => b.callback_data?.startsWith('payc:'))!;
+    await tap(F, pay.callback_data!);
+    const deadline = Date.now() + 10_000;
+    while (!api.calls.some((c) => c.method === 'sendInvoice' && String(c.body['chat_id']) === String(F.id))) {
+      if (Date.now() > deadline) throw new Error('no invoice for F');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const { payload, totalAmount } = api.pay(F);
+    expect(totalAmount).toBe(70);
+    await until(F, (m) => m.text.startsWith('支付成功'), 'payment received');
+    const [redemption] = await queryRows<{ status: string; discount_minor: number }>(database.db, sql`SELECT status, discount_minor FROM coupon_redemptions WHERE order_id = ${payload.split(':')[0]!}`);
+    expect(redemption).toEqual({ status: 'redeemed', discount_minor: 30 });
+    expect((await createConsoleRepositories(database.db).coupons.findById(coupon.id))?.redeemedCount).toBe(1);
   });
 });
