@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import type { Update } from 'telegraf/types';
-import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
 import { createLogger } from '../../adapters/index.js';
 import { createBroadcast, dispatchOutbox, enqueueBroadcast } from '../../core/campaigns/index.js';
 import { courseInputSchema, decideDistributor, payoutReport, refundOrder, releasePayableCommissions, saveReferralProgram } from '../../core/index.js';
@@ -10,14 +8,8 @@ import { createCampaignRepositories } from '../../models/repositories/pg-campaig
 import { addAccount } from '../integration/console-support.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TestClock } from '../support/http.js';
-import { buildTestChannel, freePort, startFakeBotApi, testTelegramConfig } from './telegram-support.js';
+import { startEmulatedTelegram, type EmulatedBotMessage as BotMessage } from './telegram-support.js';
 
-interface BotMessage {
-  text: string;
-  reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> };
-}
-
-const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerType;
 const TOKEN = '5550007:referrals-e2e-token-abcdefghij';
 const DAY = 86_400_000;
 const A = { id: 9401, first_name: 'An' };
@@ -36,16 +28,15 @@ const F = { id: 9406, first_name: 'Fang' };
  */
 describe.each(testTargets())('referrals through the real Telegram bot on %s', (target) => {
   let database: Database;
-  let server: TelegramServerType;
-  let api: Awaited<ReturnType<typeof startFakeBotApi>>;
-  let channel: ReturnType<typeof buildTestChannel>;
+  let telegram: Awaited<ReturnType<typeof startEmulatedTelegram>>;
+  let api: typeof telegram.api;
+  let channel: typeof telegram.channel;
   const clock = new TestClock(new Date());
   let uow: PgUnitOfWork;
   let creatorId: string;
   let courseId: string;
   let otherCourseId: string;
   const PRICE_STARS = 100;
-  const seen = new Map<number, BotMessage[]>();
   let updateId = 880_000;
 
   beforeAll(async () => {
@@ -61,34 +52,16 @@ describe.each(testTargets())('referrals through the real Telegram bot on %s', (t
     otherCourseId = (await repos.courses.findBySlug('ref-light'))!.id;
     await saveReferralProgram({ uow, clock }, { creatorId, input: { rewardPercentOff: 20, rewardValidDays: 30, refundWindowDays: 7 }, actor: 'test' });
 
-    server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 60 });
-    await server.start();
-    api = await startFakeBotApi('5550007', { emulatorApiUrl: server.config.apiURL });
-    channel = buildTestChannel(database, testTelegramConfig(api.apiRoot), TOKEN, clock);
-    await channel.service.start();
+    telegram = await startEmulatedTelegram(database, TOKEN, clock);
+    ({ api, channel } = telegram);
   });
   afterAll(async () => {
-    await channel.service.stop();
-    await api.close();
-    await server.stop();
+    await telegram.stop();
     await database.close();
   });
 
-  const client = (user: { id: number; first_name: string }) => server.getClient(TOKEN, { userId: user.id, chatId: user.id, firstName: user.first_name });
-  /** The bot's messages to a user since the last match, waiting until one matches. */
-  async function until(user: { id: number }, match: (m: BotMessage) => boolean, what: string, timeoutMs = 10_000): Promise<BotMessage> {
-    const deadline = Date.now() + timeoutMs;
-    const mine = seen.get(user.id) ?? [];
-    seen.set(user.id, mine);
-    for (;;) {
-      const response = await fetch(`${server.config.apiURL}/getUpdates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN, chatId: user.id }) });
-      mine.push(...((await response.json()) as { result: Array<{ message: BotMessage }> }).result.map((u) => u.message));
-      const found = mine.findIndex(match);
-      if (found >= 0) return mine.splice(0, found + 1).at(-1)!;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; saw ${JSON.stringify(mine.map((m) => m.text))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const client = (user: { id: number; first_name: string }) => telegram.server.getClient(TOKEN, { userId: user.id, chatId: user.id, firstName: user.first_name });
+  const until = (user: { id: number }, match: (m: BotMessage) => boolean, what: string) => telegram.until(user.id, match, what);
   const say = (user: { id: number; first_name: string }, text: string) => client(user).sendMessage(client(user).makeMessage(text));
   const tap = (user: { id: number; first_name: string }, data: string) => client(user).sendCallback(client(user).makeCallbackQuery(data));
   /** A /start delivered as Telegram delivers it; the same update object may be delivered again. */
