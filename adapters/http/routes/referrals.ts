@@ -5,6 +5,7 @@ import {
   type Clock, type CommissionEntry, type Currency, type PayoutLine, type UnitOfWork,
 } from '../../../core/index.js';
 import { principalOf } from '../auth/console-auth.js';
+import { isForeignKeyViolation } from './commerce.js';
 
 export const creatorQuery = z.object({ creatorId: z.uuid().optional().meta({ description: "Admins: whose programme (required for changes); creators always act on their own" }) });
 export const commissionsQuery = creatorQuery.extend({
@@ -27,14 +28,6 @@ const payoutDto = (l: PayoutLine) => ({
   creatorId: l.creatorId, distributorFollowerId: l.distributorFollowerId, displayName: l.displayName, currency: l.currency, orders: l.orders,
   pending: money(l.pendingMinor, l.currency), payable: money(l.payableMinor, l.currency), paidOut: money(l.paidOutMinor, l.currency), cancelled: money(l.cancelledMinor, l.currency),
 });
-
-/** A foreign key was violated (PostgreSQL 23503): the creator named does not exist. */
-function isForeignKeyViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23503') return true;
-  }
-  return false;
-}
 
 /**
  * `/referrals/…`: a creator's referral programme (reward coupon, refund window), their approved
