@@ -161,7 +161,7 @@ export class PgReferralRepository implements ReferralRepository {
     const [row] = await queryRows<{ id: string }>(
       this.db,
       sql`INSERT INTO coupons (course_id, creator_id, code, name, code_kind, percent_off, amount_off_minor, currency, amount_off_stars, valid_until, max_redemptions, per_follower_limit)
-          VALUES (null, ${c.creatorId}, ${`${c.code}T`}, 'referral reward', 'per_follower', ${c.percentOff}, ${c.amountOffMinor}, ${c.currency}, ${c.amountOffStars}, ${tsParam(c.validUntil)}, 1, 1)
+          VALUES (null, ${c.creatorId}, ${`${c.code}T`}, '邀请奖励 / Referral reward', 'per_follower', ${c.percentOff}, ${c.amountOffMinor}, ${c.currency}, ${c.amountOffStars}, ${tsParam(c.validUntil)}, 1, 1)
           RETURNING id`,
     );
     await queryRows(this.db, sql`INSERT INTO coupon_codes (code, coupon_id, follower_id) VALUES (${c.code}, ${row!.id}, ${c.referrerId})`);
