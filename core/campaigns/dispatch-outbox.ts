@@ -254,11 +254,7 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     const quote = await quoteCoupon({ coupons: deps.coupons }, { code: variant.couponCode, followerId: message.follower.id, course, original, now: deps.clock.now() });
     return quote.ok ? { code: quote.code, price: quote.price } : null;
   };
-  const withCoupon = async (message: ClaimedMessage, content: Omit<Content, 'coupon'> | null): Promise<Content | null> =>
-    content ? { ...content, coupon: await couponFor(message, content.variant, content.course) } : null;
-  return async (message: ClaimedMessage): Promise<Content | null> => withCoupon(message, await composeWithoutCoupon(message));
-
-  async function composeWithoutCoupon(message: ClaimedMessage): Promise<Omit<Content, 'coupon'> | null> {
+  const composeWithoutCoupon = async (message: ClaimedMessage): Promise<Omit<Content, 'coupon'> | null> => {
     const definition = definitions.get(`${message.source}:${message.campaignId}`)!;
     const variantKey = await chooseVariant(message, definition.variants, definition.allocation);
     const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
@@ -277,7 +273,11 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     // The reason (cross-sell) speaks of the message's course, not of a course the variant substitutes.
     const crossSell = courseId === message.courseId ? (message.reason ?? null) : null;
     return { variant, course, pick: course ? 'fixed' : null, crossSell, reason: null };
-  }
+  };
+  return async (message: ClaimedMessage): Promise<Content | null> => {
+    const content = await composeWithoutCoupon(message);
+    return content ? { ...content, coupon: await couponFor(message, content.variant, content.course) } : null;
+  };
 }
 
 /**
