@@ -171,7 +171,8 @@ export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> 
     : undefined;
   wiring.mounts.push(
     ...createCampaignMounts({
-      repos, courses: ctx.repos.courses, clock: ctx.clock, recommender: ctx.recommender, audit: ctx.repos.audit, onEnqueued: () => dispatcher?.poke(), ...(scheduler ? { scheduler } : {}),
+      repos, courses: ctx.repos.courses, clock: ctx.clock, recommender: ctx.recommender, audit: ctx.repos.audit, coupons: ctx.repos.coupons, onEnqueued: () => dispatcher?.poke(),
+      ...(scheduler ? { scheduler } : {}),
     }),
   );
   if (scheduler) wiring.services.push({ name: 'job-scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });

@@ -141,4 +141,24 @@ describe.each(testTargets())('referrals over HTTP on %s', (target) => {
     const spec = (await request(consoleApp).get('/api/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(spec.paths['/api/referrals/payouts']!)).toEqual(['get', 'post']);
   });
+
+  it('refuses a broadcast offering a coupon that does not exist or is another creator\'s, and a rule offering an unknown one', async () => {
+    const suffix = target.toUpperCase();
+    const mine = await logInAgent(consoleApp, creator.email);
+    const theirs = await logInAgent(consoleApp, rival.email);
+    await theirs.agent.post('/api/coupons').set(theirs.csrf).send({ code: `RIVAL-${suffix}`, percentOff: 10, courseId: null }).expect(201);
+    await mine.agent.post('/api/coupons').set(mine.csrf).send({ code: `MINE-${suffix}`, percentOff: 10, courseId: null }).expect(201);
+    const broadcast = (couponCode: string) => ({ name: `offer ${couponCode}`, variants: [{ key: 'A', text: { en: 'Use {coupon}' }, couponCode }] });
+    const unknown = await mine.agent.post('/api/broadcasts').set(mine.csrf).send(broadcast('NOSUCH-CODE')).expect(422);
+    expect(unknown.body.error.code).toBe('coupon_not_found');
+    const foreign = await mine.agent.post('/api/broadcasts').set(mine.csrf).send(broadcast(`RIVAL-${suffix}`)).expect(403);
+    expect(foreign.body.error.code).toBe('coupon_not_yours');
+    const own = await mine.agent.post('/api/broadcasts').set(mine.csrf).send(broadcast(`mine-${target}`)).expect(201);
+    expect(own.body.broadcast.variants[0].couponCode).toBe(`MINE-${suffix}`);
+
+    const rule = { name: `coupon-rule-${target}`, trigger: 'abandoned_checkout', params: { hours: 2 }, variants: [{ key: 'A', text: { en: 'Still there? {coupon}' }, couponCode: 'NOSUCH-CODE' }] };
+    expect((await request(consoleApp).post('/api/retargeting-rules').set(admin).send(rule).expect(422)).body.error.code).toBe('coupon_not_found');
+    const created = await request(consoleApp).post('/api/retargeting-rules').set(admin).send({ ...rule, variants: [{ ...rule.variants[0], couponCode: `RIVAL-${suffix}` }] }).expect(201);
+    expect(created.body.variants[0].couponCode).toBe(`RIVAL-${suffix}`);
+  });
 });
