@@ -99,6 +99,11 @@ export interface FollowerDataExport {
   segment: Record<string, unknown> | null;
   /** Risk control's view of them: the current case (null when never flagged), every decision with its reasons, and held checkouts. */
   risk: { case: Record<string, unknown> | null; decisions: Record<string, unknown>[]; heldOrders: Record<string, unknown>[] };
+  /**
+   * Referrals: their own code, who referred them, how many they referred (not who: that is the
+   * others' data), the creators who approved them as distributor, and their commission ledger.
+   */
+  referrals: { code: string | null; referredBy: Record<string, unknown> | null; referredCount: number; distributorships: Record<string, unknown>[]; commissions: Record<string, unknown>[] };
 }
 
 /**

@@ -92,7 +92,8 @@ export interface CommissionEntry {
   id: string;
   orderId: string;
   creatorId: string;
-  distributorFollowerId: string;
+  /** Null once the distributor's data was erased (the entry stays, as paid orders do). */
+  distributorFollowerId: string | null;
   orderAmountMinor: number;
   currency: Currency;
   commissionBps: number;
@@ -115,7 +116,8 @@ export function commissionOf(amountMinor: number, bps: number): number {
 /** One line of the payout report: a distributor's commission in one currency, by state. */
 export interface PayoutLine {
   creatorId: string;
-  distributorFollowerId: string;
+  /** Null: a distributor whose data was erased. */
+  distributorFollowerId: string | null;
   displayName: string | null;
   currency: Currency;
   pendingMinor: number;

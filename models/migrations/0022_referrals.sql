@@ -61,10 +61,11 @@ CREATE TABLE distributors (
 );
 
 -- A paid order of a referred follower, attributed once to their referrer, with the reward it earned.
+-- Like paid orders, these are accounting records: an erased follower's id is set null, the row stays.
 CREATE TABLE referral_conversions (
   order_id uuid PRIMARY KEY REFERENCES orders (id) ON DELETE CASCADE,
-  referrer_follower_id uuid NOT NULL REFERENCES followers (id) ON DELETE CASCADE,
-  referred_follower_id uuid NOT NULL REFERENCES followers (id) ON DELETE CASCADE,
+  referrer_follower_id uuid REFERENCES followers (id) ON DELETE SET NULL,
+  referred_follower_id uuid REFERENCES followers (id) ON DELETE SET NULL,
   creator_id uuid REFERENCES accounts (id) ON DELETE SET NULL,
   reward text NOT NULL CHECK (reward IN ('coupon', 'commission', 'none')),
   reward_coupon_id uuid REFERENCES coupons (id) ON DELETE SET NULL,
@@ -73,12 +74,13 @@ CREATE TABLE referral_conversions (
 CREATE INDEX referral_conversions_referrer_idx ON referral_conversions (referrer_follower_id);
 
 -- Commission: pending when the order is paid, payable once `payable_after` (paid + refund window)
--- has passed with the order still paid, cancelled by a refund, paid out by a person (audited).
+-- has passed with the order still paid, cancelled by a refund, paid out by a person (audited). An
+-- accounting record: an erased distributor's id is set null, the entry stays.
 CREATE TABLE commission_entries (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   order_id uuid NOT NULL UNIQUE REFERENCES orders (id) ON DELETE CASCADE,
   creator_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-  distributor_follower_id uuid NOT NULL REFERENCES followers (id) ON DELETE CASCADE,
+  distributor_follower_id uuid REFERENCES followers (id) ON DELETE SET NULL,
   order_amount_minor integer NOT NULL CHECK (order_amount_minor > 0),
   currency text NOT NULL,
   commission_bps integer NOT NULL,

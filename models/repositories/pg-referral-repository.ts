@@ -37,7 +37,7 @@ interface CommissionRow {
   id: string;
   order_id: string;
   creator_id: string;
-  distributor_follower_id: string;
+  distributor_follower_id: string | null;
   order_amount_minor: number;
   currency: string;
   commission_bps: number;
@@ -218,7 +218,7 @@ export class PgReferralRepository implements ReferralRepository {
 
   async payoutReport(filter: { creatorId?: string }): Promise<PayoutLine[]> {
     type Row = {
-      creator_id: string; distributor_follower_id: string; display_name: string | null; currency: string; pending: number; payable: number; paid_out: number; cancelled: number; orders: number;
+      creator_id: string; distributor_follower_id: string | null; display_name: string | null; currency: string; pending: number; payable: number; paid_out: number; cancelled: number; orders: number;
     };
     const rows = await queryRows<Row>(
       this.db,
@@ -228,10 +228,10 @@ export class PgReferralRepository implements ReferralRepository {
                  coalesce(sum(e.commission_minor) FILTER (WHERE e.status = 'paid_out'), 0)::int AS paid_out,
                  coalesce(sum(e.commission_minor) FILTER (WHERE e.status = 'cancelled'), 0)::int AS cancelled,
                  count(*)::int AS orders
-          FROM commission_entries e JOIN followers f ON f.id = e.distributor_follower_id
+          FROM commission_entries e LEFT JOIN followers f ON f.id = e.distributor_follower_id
           WHERE ${filter.creatorId ?? null}::uuid IS NULL OR e.creator_id = ${filter.creatorId ?? null}::uuid
           GROUP BY e.creator_id, e.distributor_follower_id, f.display_name, e.currency
-          ORDER BY e.currency, payable DESC, e.distributor_follower_id`,
+          ORDER BY e.currency, payable DESC, e.distributor_follower_id NULLS LAST`,
     );
     return rows.map((r) => ({
       creatorId: r.creator_id, distributorFollowerId: r.distributor_follower_id, displayName: r.display_name, currency: r.currency as Currency,
