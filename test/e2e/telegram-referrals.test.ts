@@ -97,7 +97,7 @@ describe.each(testTargets())('referrals through the real Telegram bot on %s', (t
   const audits = (action: string, subjectId: string) =>
     queryRows<{ details: Record<string, unknown> }>(database.db, sql`SELECT details FROM audit_log WHERE action = ${action} AND subject_id = ${subjectId}`);
 
-  it("A asks for an invite link, B opens it (delivered twice), B buys, and A gets a reward coupon that works", async () => {
+  it("A asks for an invite link, B opens it (delivered twice), B buys, A gets a reward coupon that works, and B's refund revokes it", async () => {
     const code = await inviteCodeOf(A);
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
     // The same code every time it is asked for, in Chinese too.
@@ -137,6 +137,15 @@ describe.each(testTargets())('referrals through the real Telegram bot on %s', (t
     await until(B, (m) => m.text.includes('Lighting basics'), "B's course card");
     await say(B, `coupon ${rewardCode}`);
     await until(B, (m) => m.text.includes(`The coupon "${rewardCode}" was issued to someone else`), 'the refusal to B');
+
+    // B's refund takes back the reward A has not used yet.
+    await refundOrder({ uow, clock, gateways: new Map([['telegram_stars', channel.gateway]]) }, { orderId, actor: 'test:refund', reason: 'asked for' });
+    const [revoked] = await queryRows<{ is_active: boolean; audits: number }>(
+      database.db,
+      sql`SELECT c.is_active, (SELECT count(*)::int FROM audit_log WHERE action = 'referral.reward_revoked' AND subject_id = c.id::text) AS audits
+          FROM coupons c JOIN coupon_codes k ON k.coupon_id = c.id WHERE k.code = ${rewardCode}`,
+    );
+    expect(revoked).toEqual({ is_active: false, audits: 1 });
   });
 
   it('refuses self-referral and records nothing for it', async () => {
