@@ -14,6 +14,7 @@ import {
   createDashboardRouter,
   createInboxRouter,
   createCommerceRouter,
+  createReferralsRouter,
   createOpenApiRouter,
   createSettingsRouter,
   createTokensRouter,
@@ -23,7 +24,7 @@ import {
 } from '../adapters/index.js';
 import { ensureFirstAdmin, type Clock, type Logger, type Messenger, type PasswordHasher, type Platform } from '../core/index.js';
 import {
-  createConsoleRepositories, createRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, PgExportQueries, PgHandoffRepository, PgLearningRepository, type Db,
+  createConsoleRepositories, createRepositories, PgAuditLogReader, PgConsoleUnitOfWork, PgDashboardQueries, PgExportQueries, PgHandoffRepository, PgLearningRepository, PgUnitOfWork, type Db,
 } from '../models/index.js';
 import { resolveAdminApiToken, resolveGeneratedSecret } from './admin-token.js';
 import type { Config } from './config/index.js';
@@ -86,6 +87,7 @@ export function createConsoleParts(deps: {
     createAuditLogRouter({ audit: new PgAuditLogReader(deps.db) }),
     createInboxRouter(inboxDeps(deps)),
     createCommerceRouter({ uow, exports: new PgExportQueries(deps.db), now: () => deps.clock.now() }),
+    createReferralsRouter({ uow: new PgUnitOfWork(deps.db), clock: deps.clock }),
   ];
   return {
     firstMounts: [

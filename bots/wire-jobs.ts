@@ -11,7 +11,7 @@ import { createSegmentsPreviewRouter } from '../adapters/http/routes/segments-pr
 import { fromWallTime, toWallTime } from '../core/guards/index.js';
 import type { Platform, Messenger } from '../core/index.js';
 import {
-  broadcastDispatcherJob, CronScheduler, dailyReportJob, lessonRemindersJob, modelRetrainJob, OutboxDispatcher, retargetingScanJob, segmentRefreshJob, type JobDefinition,
+  broadcastDispatcherJob, CronScheduler, dailyReportJob, lessonRemindersJob, modelRetrainJob, OutboxDispatcher, referralCommissionsJob, retargetingScanJob, segmentRefreshJob, type JobDefinition,
 } from '../jobs/index.js';
 import { PgReplyQueue, type Db } from '../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
@@ -87,6 +87,7 @@ export function buildJobs(ctx: CoreContext, repos: CampaignRepositories, retrain
         : undefined,
       ctx.config.learning.reminders,
     ),
+    referralCommissionsJob({ uow: ctx.uow, clock: ctx.clock }),
   ];
 }
 
@@ -106,6 +107,8 @@ export function buildDispatcher(ctx: CoreContext, repos: CampaignRepositories, m
       crossSell: repos.rules,
       rates: repos.purchaseRates,
       nextInPath: repos.paths,
+      // Variants that offer a coupon show each follower the price after it.
+      coupons: ctx.repos.coupons,
       clock: ctx.clock,
       logger: ctx.logger.child({ component: 'outbox' }),
       ...(onOutcome ? { onOutcome } : {}),
@@ -170,7 +173,8 @@ export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> 
     : undefined;
   wiring.mounts.push(
     ...createCampaignMounts({
-      repos, courses: ctx.repos.courses, clock: ctx.clock, recommender: ctx.recommender, audit: ctx.repos.audit, onEnqueued: () => dispatcher?.poke(), ...(scheduler ? { scheduler } : {}),
+      repos, courses: ctx.repos.courses, clock: ctx.clock, recommender: ctx.recommender, audit: ctx.repos.audit, coupons: ctx.repos.coupons, onEnqueued: () => dispatcher?.poke(),
+      ...(scheduler ? { scheduler } : {}),
     }),
   );
   if (scheduler) wiring.services.push({ name: 'job-scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });

@@ -4,7 +4,7 @@ import {
   telegramService, type Timer, type UpdatePhases,
 } from '../adapters/telegram/index.js';
 import {
-  BatchedDialogMemoryStore, CachedCourseCatalogue, DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF,
+  BatchedDialogMemoryStore, CachedCourseCatalogue, DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF, telegramReferralLink,
   type ChatLearning, type Clock, type DialogDeps, type LanguageModel, type Logger, type Recommender, type RecordEventsDeps, type Repositories, type UnitOfWork,
 } from '../core/index.js';
 import { loadIntentModel, type IntentModel } from '../core/understanding/index.js';
@@ -56,6 +56,8 @@ export function buildTelegramChannel(parts: TelegramChannelParts, config: Telegr
     ...(parts.intentModel ? { intentModel: parts.intentModel } : {}),
     ...(parts.languageModel ? { languageModel: parts.languageModel } : {}),
     courseOutlines: new PgLearningRepository(parts.db),
+    // The bot's username is known once telegraf has called getMe (at start).
+    inviteLink: (code) => (bot.botInfo?.username ? telegramReferralLink(bot.botInfo.username, code) : undefined),
     handoff: { desk: new PgHandoffRepository(parts.db), misunderstoodTurnsBeforeHandoff: parts.misunderstoodTurnsBeforeHandoff ?? DEFAULT_MISUNDERSTOOD_TURNS_BEFORE_HANDOFF },
   };
   const processorRef: { current?: UpdateProcessor } = {};

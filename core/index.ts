@@ -17,3 +17,4 @@ export * from './learning/index.js';
 export * from './risk/index.js';
 export * from './handoff/index.js';
 export * from './commerce/index.js';
+export * from './referrals/index.js';

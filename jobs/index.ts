@@ -4,3 +4,4 @@ export { nextRunTimes, isKnownTimeZone } from './schedule-validation.js';
 export type { JobDefinition, JobResult } from './job-types.js';
 export { broadcastDispatcherJob, dailyReportJob, modelRetrainJob, retargetingScanJob, segmentRefreshJob, type CampaignJobDeps } from './definitions/campaign-jobs.js';
 export { lessonRemindersJob } from './definitions/learning-jobs.js';
+export { referralCommissionsJob } from './definitions/referral-jobs.js';

@@ -22,3 +22,4 @@ export { createConsoleStaticRouter } from './routes/console-static.js';
 export { createRiskRouter } from './routes/risk.js';
 export { createInboxRouter } from './routes/inbox.js';
 export { createCommerceRouter } from './routes/commerce.js';
+export { createReferralsRouter } from './routes/referrals.js';

@@ -1,5 +1,5 @@
 import type { Update } from 'telegraf/types';
-import type { ChatRef, CheckoutQuery, EventInput, IdentityInput, Inbound, Locale } from '../../core/index.js';
+import { referralCodeOf, type ChatRef, type CheckoutQuery, type EventInput, type IdentityInput, type Inbound, type Locale } from '../../core/index.js';
 import { parseInvoicePayload } from './render-reply.js';
 
 export interface TranslateOptions {
@@ -124,7 +124,10 @@ export function translateUpdate(update: Update, options: TranslateOptions): Tran
     if (command?.name === 'start') {
       const attribution = parseStartPayload(command.args);
       const payload = { chatKind: chat.kind, ...(command.args ? { startPayload: command.args } : {}), ...attribution };
-      return inbound('message', { ...base, kind: 'turn', events: [event('follow', identity, payload, message.date)], turn: { ...turn, command } });
+      // A referral link (`/start ref_<code>`) only in a private chat: in a group anyone may type it.
+      const referralCode = chat.kind === 'private' && command.args.startsWith('ref_') ? referralCodeOf(command.args) : undefined;
+      const referral = referralCode ? { referral: { code: referralCode, channel: 'telegram' as const } } : {};
+      return inbound('message', { ...base, kind: 'turn', events: [event('follow', identity, payload, message.date)], turn: { ...turn, command }, ...referral });
     }
     const payload = { text: message.text.slice(0, 4096), chatKind: chat.kind, ...(command ? { command: command.name } : {}) };
     if (command) return inbound('message', { ...base, kind: 'turn', events: [event('message', identity, payload, message.date)], turn: { ...turn, command } });

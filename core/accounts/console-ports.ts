@@ -101,6 +101,11 @@ export interface FollowerDataExport {
   risk: { case: Record<string, unknown> | null; decisions: Record<string, unknown>[]; heldOrders: Record<string, unknown>[] };
   /** Purchase propensity and churn risk from the last scoring run; null when not scored. */
   scores: Record<string, unknown> | null;
+  /**
+   * Referrals: their own code, who referred them, how many they referred (not who: that is the
+   * others' data), the creators who approved them as distributor, and their commission ledger.
+   */
+  referrals: { code: string | null; referredBy: Record<string, unknown> | null; referredCount: number; distributorships: Record<string, unknown>[]; commissions: Record<string, unknown>[] };
 }
 
 /**

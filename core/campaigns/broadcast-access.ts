@@ -1,5 +1,6 @@
 import { canManageCourse, type Principal } from '../accounts/index.js';
-import { AccessDeniedError, NotFoundError } from '../errors.js';
+import type { CouponLedger } from '../commerce/coupon-ports.js';
+import { AccessDeniedError, NotFoundError, ValidationError } from '../errors.js';
 import type { CourseRepository } from '../ports/repositories.js';
 import type { CampaignRepository } from './campaign-ports.js';
 import type { Campaign, Segment } from './campaign-types.js';
@@ -54,4 +55,26 @@ export async function assertOwnCourses(deps: { courses: Pick<CourseRepository, '
 /** The courses a segment names in its ownership filters. */
 export function segmentCourseIds(segment: Pick<Segment, 'ownsCourseId' | 'notOwnsCourseId'>): Array<string | undefined> {
   return [segment.ownsCourseId, segment.notOwnsCourseId];
+}
+
+/**
+ * Refuses variants that offer a coupon which does not exist (422 `coupon_not_found`), or, for a
+ * creator, one that is not theirs (403 `coupon_not_yours`: of another creator, or of another
+ * creator's course). Admins may offer any coupon that exists.
+ *
+ * @example
+ * await assertOfferedCoupons({ coupons, courses }, principal, input.variants);
+ */
+export async function assertOfferedCoupons(
+  deps: { coupons: Pick<CouponLedger, 'findByCode'>; courses: Pick<CourseRepository, 'findById'> },
+  principal: Principal,
+  variants: ReadonlyArray<{ couponCode?: string | undefined }>,
+): Promise<void> {
+  for (const code of new Set(variants.flatMap((v) => (v.couponCode ? [v.couponCode] : [])))) {
+    const found = await deps.coupons.findByCode(code);
+    if (found.length === 0) throw new ValidationError('coupon_not_found', `No coupon "${code}"; create it first (POST /api/coupons) or remove couponCode from the variant.`);
+    if (principal.role === 'admin') continue;
+    const owners = await Promise.all(found.map(async ({ coupon }) => (coupon.courseId ? ((await deps.courses.findById(coupon.courseId))?.creatorId ?? null) : coupon.creatorId)));
+    if (!owners.some((owner) => canManageCourse(principal, owner))) throw new AccessDeniedError('coupon_not_yours', `The coupon "${code}" belongs to another creator; offer only your own coupons.`);
+  }
 }

@@ -30,6 +30,17 @@ export const variantSchema = z
     text: localizedText,
     courseId: z.uuid().optional(),
     pick: z.enum(COURSE_PICKS).optional(),
+    /**
+     * A coupon the message offers: the card shows the price after it (for each follower, when they
+     * may still use it) and its Buy button redeems it; `{coupon}` in the text is the code.
+     */
+    couponCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9_-]{3,32}$/, 'use 3-32 letters, digits, - or _')
+      .optional()
+      .meta({ description: 'A coupon the message offers: the card shows the price after it and its Buy button redeems it' }),
   })
   .refine((v) => v.courseId === undefined || v.pick === undefined, { message: 'give either courseId or pick, not both', path: ['pick'] });
 export type MessageVariant = z.output<typeof variantSchema>;

@@ -4,7 +4,8 @@ import { isValidTimeZone } from '../followers/follower.js';
 import { fromWallTime } from '../guards/index.js';
 import type { CourseRepository } from '../ports/repositories.js';
 import type { Clock } from '../ports/runtime.js';
-import { assertOwnCourses, broadcastOwnerOf, segmentCourseIds } from './broadcast-access.js';
+import type { CouponLedger } from '../commerce/coupon-ports.js';
+import { assertOfferedCoupons, assertOwnCourses, broadcastOwnerOf, segmentCourseIds } from './broadcast-access.js';
 import type { CampaignRepository } from './campaign-ports.js';
 import { broadcastInputSchema, type Campaign, type NewCampaign } from './campaign-types.js';
 
@@ -12,13 +13,14 @@ import { broadcastInputSchema, type Campaign, type NewCampaign } from './campaig
  * Validates and stores a broadcast (status `scheduled`) owned by the caller. Courses on cards must
  * exist, and a creator may only show their own courses (AccessDeniedError otherwise); a variant
  * may instead pick each follower's own course at send time (`pick: 'recommended' | 'cross_sell' | 'next_in_path'`).
+ * A coupon a variant offers must exist and, for a creator, be theirs (with `coupons`).
  * Times in a zone are converted to UTC here. Enqueueing is a separate step (`enqueueBroadcast`).
  *
  * @example
  * const campaign = await createBroadcast({ campaigns, courses, clock }, { name: 'Spring sale', variants: [{ key: 'A', text: { en: 'Hi' } }] }, principal);
  */
 export async function createBroadcast(
-  deps: { campaigns: CampaignRepository; courses: CourseRepository; clock: Clock },
+  deps: { campaigns: CampaignRepository; courses: CourseRepository; clock: Clock; coupons?: Pick<CouponLedger, 'findByCode'> },
   input: unknown,
   caller: Principal,
 ): Promise<Campaign> {
@@ -28,6 +30,7 @@ export async function createBroadcast(
   const missing = courseIds.filter((id) => !known.has(id));
   if (missing.length > 0) throw new ValidationError('course_not_found', `No course with id ${missing.join(', ')}; create the course first or remove it from the variant.`);
   await assertOwnCourses(deps, caller, [...courseIds, ...segmentCourseIds(parsed.segment)]);
+  if (deps.coupons) await assertOfferedCoupons({ coupons: deps.coupons, courses: deps.courses }, caller, parsed.variants);
   // The recommender picks from the whole catalogue, which holds other creators' courses too.
   if (caller.role !== 'admin' && parsed.variants.some((v) => v.pick)) {
     throw new AccessDeniedError('pick_admin_only', "Each follower's own pick offers any creator's course, so only admins may use it; put one of your courses on the card instead (courseId).");

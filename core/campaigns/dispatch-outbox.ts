@@ -1,5 +1,8 @@
-import { courseTitle, type Course } from '../catalog/course.js';
+import { courseTitle, type Course, type Money } from '../catalog/course.js';
+import type { CouponLedger } from '../commerce/coupon-ports.js';
+import { quoteCoupon } from '../commerce/quote-coupon.js';
 import { reasonText } from '../dialog/index.js';
+import { displayPrice } from '../dialog/course-cards.js';
 import type { Platform } from '../events/event-types.js';
 import { assignVariant, chooseVariantThompson, type Random, type VariantStats } from '../experiments/index.js';
 import { checkGuardsBeforeCap, type CapClaim } from '../guards/index.js';
@@ -11,7 +14,7 @@ import type { BatchMessenger, CampaignContentRepository, CapBatchLedger, GuardSe
 import type { ClaimedMessage, MessageVariant, PickKind } from './campaign-types.js';
 import type { CrossSellReason } from './cross-sell.js';
 import { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NextCourseOffers, type NoPick } from './pick-course.js';
-import { renderCampaignMessage } from './render-campaign-message.js';
+import { isStarsPlatform, renderCampaignMessage } from './render-campaign-message.js';
 
 export interface DispatchDeps {
   outbox: OutboxRepository;
@@ -29,6 +32,8 @@ export interface DispatchDeps {
   rates?: CoursePurchaseRates;
   /** Next courses in the creator's paths for `pick: 'next_in_path'` (falls back to the recommended pick). */
   nextInPath?: NextCourseOffers;
+  /** Coupons, for variants that offer one (`couponCode`); without them such messages show the regular price. */
+  coupons?: CouponLedger;
   clock: Clock;
   logger: Logger;
   random?: Random;
@@ -55,6 +60,8 @@ interface Content {
   pick: PickKind | null;
   crossSell: CrossSellReason | null;
   reason: string | null;
+  /** The variant's coupon on the card's course for this follower; null when there is none or they may not use it. */
+  coupon: { code: string; price: Money } | null;
 }
 /** A message that passed every guard but the cap, with its content and the slots it needs. */
 interface Screened { message: ClaimedMessage; messenger: Messenger | BatchMessenger; claim: CapClaim; content: Content }
@@ -168,7 +175,9 @@ export async function dispatchOutbox(deps: DispatchDeps, options: DispatchOption
         return tally('skipped', 'capped');
       }
       const { platform, chatId } = message.recipient!;
-      const replies = renderCampaignMessage(content.variant, { locale: message.follower.locale, platform, course: content.course, crossSell: content.crossSell, reason: content.reason });
+      const replies = renderCampaignMessage(content.variant, {
+        locale: message.follower.locale, platform, course: content.course, crossSell: content.crossSell, reason: content.reason, coupon: content.coupon,
+      });
       // The stable key lets the messenger answer 'sent' for a message that went out before a crash.
       ready.push({ message, messenger, content, send: { to: { followerId: message.follower.id, chatId }, replies, idempotencyKey: `outbox:${message.id}` } });
     });
@@ -242,7 +251,14 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     const known = new Map(stats.map((s) => [s.variant, s]));
     return chooseVariantThompson(variants.map((v) => known.get(v.key) ?? { variant: v.key, sent: 0, conversions: 0 }), random);
   };
-  return async (message: ClaimedMessage): Promise<Content | NoPick> => {
+  /** The variant's coupon as this follower may use it on this course, on the platform's price (Stars on Telegram); refused coupons show the regular price. */
+  const couponFor = async (message: ClaimedMessage, variant: MessageVariant, course: Course | null): Promise<Content['coupon']> => {
+    if (!variant.couponCode || !course || !deps.coupons || !message.recipient) return null;
+    const original = displayPrice(course, isStarsPlatform(message.recipient.platform));
+    const quote = await quoteCoupon({ coupons: deps.coupons }, { code: variant.couponCode, followerId: message.follower.id, course, original, now: deps.clock.now() });
+    return quote.ok ? { code: quote.code, price: quote.price } : null;
+  };
+  const composeWithoutCoupon = async (message: ClaimedMessage): Promise<Omit<Content, 'coupon'> | NoPick> => {
     const definition = definitions.get(`${message.source}:${message.campaignId}`)!;
     const variantKey = await chooseVariant(message, definition.variants, definition.allocation);
     const variant = definition.variants.find((v) => v.key === variantKey) ?? definition.variants[0]!;
@@ -264,6 +280,10 @@ function composer(deps: DispatchDeps, definitions: Definitions) {
     // The reason (cross-sell) speaks of the message's course, not of a course the variant substitutes.
     const crossSell = courseId === message.courseId ? (message.reason ?? null) : null;
     return { variant, course, pick: course ? 'fixed' : null, crossSell, reason: null };
+  };
+  return async (message: ClaimedMessage): Promise<Content | NoPick> => {
+    const content = await composeWithoutCoupon(message);
+    return 'skipped' in content ? content : { ...content, coupon: await couponFor(message, content.variant, content.course) };
   };
 }
 

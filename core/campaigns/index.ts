@@ -3,7 +3,7 @@ export type {
   AudienceRepository, BatchMessenger, CampaignContentRepository, CampaignRepository, CapBatchLedger, GuardSettingsRepository, KeyedSend, OutboxRepository, RetargetingRuleRepository,
 } from './campaign-ports.js';
 export { createBroadcast } from './create-broadcast.js';
-export { ADMIN_TOKEN_OWNER, assertOwnCourses, broadcastOwnerOf, canManageBroadcast, findManagedBroadcast, segmentCourseIds } from './broadcast-access.js';
+export { ADMIN_TOKEN_OWNER, assertOfferedCoupons, assertOwnCourses, broadcastOwnerOf, canManageBroadcast, findManagedBroadcast, segmentCourseIds } from './broadcast-access.js';
 export { planBroadcastAudience } from './plan-broadcast-audience.js';
 export { previewPicks, type PickShare } from './preview-picks.js';
 export { pickCourseFor, type CoursePurchaseRates, type CrossSellOffers, type NextCourseOffers, type NoPick, type PickedCourse } from './pick-course.js';

@@ -1,5 +1,5 @@
-import { courseTitle, formatMoney, type Course } from '../catalog/course.js';
-import { reasonText, toCourseCard, type Reply } from '../dialog/index.js';
+import { courseTitle, formatMoney, type Course, type Money } from '../catalog/course.js';
+import { ACTIONS, dialogText, reasonText, toCourseCard, type CourseCard, type Reply } from '../dialog/index.js';
 import type { Platform } from '../events/event-types.js';
 import type { Locale } from '../followers/follower.js';
 import { withOptOutLine } from '../guards/index.js';
@@ -26,6 +26,8 @@ export interface CampaignMessageContext {
   crossSell?: CrossSellReason | null;
   /** The recommender's reason for the follower's pick, already in their language (reasonText). */
   reason?: string | null;
+  /** The variant's coupon as this follower may use it on the card's course: its code and the price after it. */
+  coupon?: { code: string; price: Money } | null;
 }
 
 /**
@@ -45,7 +47,8 @@ export interface CampaignMessageContext {
 export function renderCampaignMessage(variant: MessageVariant, context: CampaignMessageContext): Reply[] {
   const { locale, course, crossSell = null } = context;
   const template = variant.text[locale] ?? variant.text['zh-CN'] ?? variant.text.en ?? '';
-  const card = course ? toCourseCard(course, { locale, isStarsPlatform: isStarsPlatform(context.platform), isOwned: false }) : null;
+  const regular = course ? toCourseCard(course, { locale, isStarsPlatform: isStarsPlatform(context.platform), isOwned: false }) : null;
+  const card = regular && context.coupon ? withCoupon(regular, context.coupon, locale) : regular;
   const reason = context.reason ?? (crossSell ? crossSellReasonText(crossSell, locale) : null);
   const values = new Map<string, string>();
   if (course && card) {
@@ -53,16 +56,25 @@ export function renderCampaignMessage(variant: MessageVariant, context: Campaign
     values.set('price', formatMoney(card.price));
   }
   if (reason) values.set('reason', reason);
+  if (context.coupon) values.set('coupon', context.coupon.code);
   if (crossSell) {
     values.set('purchased', crossSell.purchased.map((c) => courseTitle(c, locale)).join(TITLE_SEPARATOR[locale]));
     values.set('confidence', `${Math.round(crossSell.confidence * 100)}%`);
     values.set('support', `${Math.round(crossSell.support * 100)}%`);
     values.set('lift', crossSell.lift.toFixed(1));
   }
-  const text = template.replace(/\{(course|price|reason|purchased|confidence|support|lift)\}/g, (whole, name: string) => values.get(name) ?? whole);
+  const filled = template.replace(/\{(course|price|reason|purchased|confidence|support|lift|coupon)\}/g, (whole, name: string) => values.get(name) ?? whole);
+  // The price before and after the coupon, said once under the text whatever the template says.
+  const text = regular && card && context.coupon ? `${filled}\n${dialogText(locale).couponOffer(formatMoney(regular.price), context.coupon.code, formatMoney(card.price))}` : filled;
   const replies: Reply[] = [{ type: 'text', text }];
   if (card) replies.push({ type: 'course_cards', cards: [reason ? { ...card, reason } : card] });
   return withOptOutLine(replies, locale);
+}
+
+/** The card at the coupon's price, its Buy button redeeming the coupon for this course (the `cpn:` path: the confirmation card with both prices). */
+function withCoupon(card: CourseCard, coupon: { code: string; price: Money }, locale: Locale): CourseCard {
+  const buy = dialogText(locale).buttons.buy(formatMoney(coupon.price));
+  return { ...card, price: coupon.price, buttons: card.buttons.map((b) => ('action' in b && b.action === ACTIONS.buy(card.courseId) ? { label: buy, action: ACTIONS.coupon(coupon.code, card.courseId) } : b)) };
 }
 
 /** "People who bought X also bought this", in the follower's language, from a cross-sell reason. */

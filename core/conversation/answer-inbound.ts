@@ -15,6 +15,9 @@ import { settlePayment } from './settle-payment.js';
 import { startLearningReplies } from '../learning/start-learning-replies.js';
 import { courseGroupInviteReplies } from '../learning/course-group-invite.js';
 import { riskText } from '../risk/risk-text.js';
+import { attributeReferral } from '../referrals/attribute-referral.js';
+import { referralRewardReplies } from '../referrals/reward-replies.js';
+import type { ReferralReward } from '../referrals/reward-referral.js';
 
 export interface InboundConversationDeps<Ticket> {
   /** The dialog's reads, clock and recommender; its derived events go to `events` too. */
@@ -126,6 +129,11 @@ export class InboundConversation<Ticket = never> {
             await this.deps.outbox.enqueue(to, [{ type: 'text', text }], { purpose: 'transactional' });
           }
           return 'processed';
+        }
+        // A referral link is attributed once: a redelivered update stopped above, and a follower is referred at most once.
+        if (inbound.referral) {
+          const { uow, clock, recordEventsDeps: { risk } } = this.deps.dialog;
+          await attributeReferral({ uow, clock, ...(risk ? { risk } : {}) }, { followerId, ...inbound.referral });
         }
         const learned = this.deps.learning ? await learningTurnReplies(this.deps.learning, inbound.turn, followerId, follower?.locale ?? inbound.turn.locale ?? 'zh-CN') : undefined;
         if (learned) {
@@ -257,6 +265,17 @@ export class InboundConversation<Ticket = never> {
   }
 
   /**
+   * Tells the referrer what a friend's purchase earned them, on this platform when they use it
+   * (once per order); a referrer only on another platform sees it there in their coupons or ledger.
+   */
+  private async tellReferrer(reward: ReferralReward, orderId: string, platform: IdentityKind): Promise<void> {
+    const { followers } = this.deps.dialog.repos;
+    const [referrer, chatId] = await Promise.all([followers.findById(reward.referrerId), followers.externalIdOf(reward.referrerId, platform)]);
+    if (!referrer || !chatId) return;
+    await this.deps.outbox.send({ followerId: referrer.id, chatId }, referralRewardReplies(reward, referrer.locale), { purpose: 'transactional', idempotencyKey: `referral:${orderId}` });
+  }
+
+  /**
    * Settles a chat payment and tells the payer what happened: the course is theirs, or their money
    * went back. Each message is sent once per charge, whatever the platform redelivers.
    */
@@ -280,6 +299,8 @@ export class InboundConversation<Ticket = never> {
         if (this.deps.learning) replies.push(...(await startLearningReplies(this.deps.learning.deps, { followerId: order.followerId, courseId: order.courseId, links: this.deps.learning.links })));
         if (this.deps.learning && course) replies.push(...(await courseGroupInviteReplies(this.deps.learning.groupInvites, course, order, buyer, locale, this.deps.logger)));
         await this.deps.outbox.send(to, replies, { purpose: 'transactional', idempotencyKey: `paid:${payment.chargeId}` });
+        if (order.couponId) this.deps.dialog.recordEventsDeps.risk?.observeCouponRedemption(order.followerId, order.couponId);
+        if (settlement.referral) await this.tellReferrer(settlement.referral, order.id, buyer);
         return;
       }
       case 'refund': {

@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../dialog/inbound-message.js';
 import type { EventInput, IdentityInput } from '../events/index.js';
 import type { PaymentProvider } from '../orders/order.js';
+import type { ReferralChannel } from '../referrals/referral.js';
 
 /** The chat an inbound update came from, where the replies go. */
 export interface ChatRef {
@@ -38,13 +39,14 @@ interface InboundCommon {
 /**
  * One thing that arrived from a follower on any platform, as its adapter translated it. Each kind
  * is answered by its own step of {@link InboundConversation.answer}:
- * - `turn`: something for the dialog (text, a command, a button);
+ * - `turn`: something for the dialog (text, a command, a button); `referral`: the follower opened
+ *   someone's referral link (Telegram `/start ref_<code>`), attributed before the dialog answers;
  * - `reachability`: the follower blocked or unblocked the bot;
  * - `payment`: money moved in the chat and must be settled against an order;
  * - `record`: only recorded (a group message not addressed to us, an edit, a checkout query).
  */
 export type Inbound =
-  | (InboundCommon & { kind: 'turn'; turn: DialogInput })
+  | (InboundCommon & { kind: 'turn'; turn: DialogInput; referral?: { code: string; channel: ReferralChannel } })
   | (InboundCommon & { kind: 'reachability'; isReachable: boolean })
   | (InboundCommon & { kind: 'payment'; payment: ChatPayment })
   | (InboundCommon & { kind: 'record' });

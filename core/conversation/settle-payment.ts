@@ -2,6 +2,7 @@ import type { Currency } from '../catalog/course.js';
 import { ZhiliaoError } from '../errors.js';
 import { confirmPayment } from '../orders/confirm-payment.js';
 import type { Order, PaymentProvider } from '../orders/order.js';
+import type { ReferralReward } from '../referrals/reward-referral.js';
 import type { Clock, CoreMetrics, UnitOfWork } from '../ports/index.js';
 import type { ChatPayment } from './inbound.js';
 
@@ -10,7 +11,7 @@ const CHAT_CURRENCY: Partial<Record<PaymentProvider, Currency>> = { telegram_sta
 
 /**
  * What became of a payment reported in a chat:
- * - `confirmed`: the order is paid and the course granted now;
+ * - `confirmed`: the order is paid and the course granted now (`referral`: what it earned the buyer's referrer);
  * - `duplicate`: the same charge was settled before (a redelivery); nothing changes;
  * - `refund`: no order takes this money (unknown invoice, wrong amount, order paid with another
  *   charge): it must go back to the payer;
@@ -18,7 +19,7 @@ const CHAT_CURRENCY: Partial<Record<PaymentProvider, Currency>> = { telegram_sta
  *   another order, or a currency we never invoice): a person decides.
  */
 export type PaymentSettlement =
-  | { outcome: 'confirmed'; order: Order }
+  | { outcome: 'confirmed'; order: Order; referral?: ReferralReward }
   | { outcome: 'duplicate'; order: Order }
   | { outcome: 'refund'; reason: string }
   | { outcome: 'manual_review'; reason: string };
@@ -37,14 +38,14 @@ export async function settlePayment(deps: { uow: UnitOfWork; clock: Clock; metri
   if (!currency || payment.currency !== currency) return { outcome: 'manual_review', reason: 'currency_never_invoiced' };
   if (!payment.orderId) return { outcome: 'refund', reason: 'unknown_invoice' };
   try {
-    const { order, isNew } = await confirmPayment(deps, {
+    const { order, isNew, referral } = await confirmPayment(deps, {
       orderId: payment.orderId,
       provider: payment.provider,
       providerChargeId: payment.chargeId,
       amountMinor: payment.totalAmount,
       currency,
     });
-    return isNew ? { outcome: 'confirmed', order } : { outcome: 'duplicate', order };
+    return isNew ? { outcome: 'confirmed', order, ...(referral ? { referral } : {}) } : { outcome: 'duplicate', order };
   } catch (error) {
     if (!(error instanceof ZhiliaoError)) throw error;
     // A charge id that already paid another order is that order's money: never given back here.

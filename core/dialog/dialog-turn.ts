@@ -37,6 +37,8 @@ export interface DialogDeps {
   checkoutProvider?: PaymentProvider;
   /** Where a course can be bought when the chat cannot take payment (mini-program path or web page). */
   courseUrl?: (course: Course) => string | undefined;
+  /** The link that opens this channel with a referral code (Telegram: `https://t.me/<bot>?start=ref_<code>`); undefined while unknown. */
+  inviteLink?: (code: string) => string | undefined;
   /** Courses per page when browsing; 5 by default. */
   pageSize?: number;
   /**

@@ -8,7 +8,8 @@ import { dialogText } from './dialog-text.js';
 import { freshMemory, memoryAfter } from './dialog-memory.js';
 import { menuButtons, textReply, type DialogDeps, type DialogTurn, type HandoffRequest } from './dialog-turn.js';
 import { inboundMessageSchema, type InboundMessage } from './inbound-message.js';
-import { ACTIONS, couponCodeInText, intentOfAction, intentOfCommand, type Intent } from './intent.js';
+import { ACTIONS, couponCodeInText, intentOfAction, intentOfCommand, isInviteRequest, type Intent } from './intent.js';
+import { inviteReplies } from './invite-replies.js';
 import { useCouponReplies } from './coupon-replies.js';
 import { intentOfText, isAboutOneCourse } from './intent-of-text.js';
 import { buyReplies, cancelPurchaseReplies, cheaperReplies, confirmPurchaseReplies } from './purchase-replies.js';
@@ -28,6 +29,7 @@ async function intentOf(turn: DialogTurn): Promise<Intent> {
   // A coupon code is read by its exact pattern before the model, like a command.
   const couponCode = couponCodeInText(text);
   if (couponCode) return { kind: 'use_coupon', code: couponCode };
+  if (isInviteRequest(text)) return { kind: 'invite' };
   const understanding = understandMessage(turn.deps.intentModel ?? loadIntentModel(), text);
   // Matching course titles costs about a millisecond over the whole catalogue: only for the intents that use a named course.
   if (!isAboutOneCourse(understanding.intent)) return intentOfText(understanding, text, turn.memory);
@@ -62,7 +64,9 @@ async function reply(turn: DialogTurn, intent: Intent): Promise<Reply[]> {
     case 'confirm_purchase':
       return buyReplies(turn, intent.courseId, intent.couponCode);
     case 'use_coupon':
-      return useCouponReplies(turn, intent.code);
+      return useCouponReplies(turn, intent.code, intent.courseId);
+    case 'invite':
+      return inviteReplies(turn);
     case 'cancel_purchase':
       return cancelPurchaseReplies(turn);
     case 'price_objection':

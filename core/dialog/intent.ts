@@ -27,7 +27,8 @@ export type Intent =
   | { kind: 'course_info'; course: CourseChoice; aspect: 'price' | 'details' }
   | { kind: 'buy'; course: CourseChoice }
   | { kind: 'confirm_purchase'; courseId: string; couponCode?: string }
-  | { kind: 'use_coupon'; code: string }
+  | { kind: 'use_coupon'; code: string; courseId?: string }
+  | { kind: 'invite' }
   | { kind: 'cancel_purchase' }
   | { kind: 'price_objection'; course?: CourseChoice; tags: string[]; budget?: Budget }
   | { kind: 'my_courses' }
@@ -50,9 +51,9 @@ export const ACTIONS = {
   /** Confirm on the purchase confirmation card: the only button that opens a checkout. */
   confirmBuy: (courseId: string) => `pay:${courseId}`,
   /** Confirm on a card priced with a coupon: the course id in 22 base64url characters keeps it under 64 bytes. */
-  confirmBuyWithCoupon: (courseId: string, code: string) => `payc:${Buffer.from(courseId.replaceAll('-', ''), 'hex').toString('base64url')}:${code}`,
-  /** A coupon button (on a broadcast or a card): as if the follower typed the code. */
-  coupon: (code: string) => `cpn:${code}`,
+  confirmBuyWithCoupon: (courseId: string, code: string) => `payc:${packCourseId(courseId)}:${code}`,
+  /** A coupon button (on a broadcast or a card): as if the follower typed the code; with a course, for that course. */
+  coupon: (code: string, courseId?: string) => (courseId ? `cpn:${code}:${packCourseId(courseId)}` : `cpn:${code}`),
   cancelBuy: 'nobuy',
   human: 'human',
   topic: (tag: string) => `topic:${tag}`,
@@ -62,10 +63,24 @@ export const ACTIONS = {
   recommend: 'rec',
   myCourses: 'my',
   help: 'help',
+  /** "Invite friends": the follower's own referral link. */
+  invite: 'invite',
   resubscribe: 'resub',
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A course id in 22 base64url characters, so a button naming a course and a coupon stays under 64 bytes. */
+function packCourseId(courseId: string): string {
+  return Buffer.from(courseId.replaceAll('-', ''), 'hex').toString('base64url');
+}
+
+/** The course id {@link packCourseId} packed, or undefined. */
+function unpackCourseId(packed: string): string | undefined {
+  const hex = /^[A-Za-z0-9_-]{22}$/.test(packed) ? Buffer.from(packed, 'base64url').toString('hex') : '';
+  const courseId = hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : '';
+  return UUID.test(courseId) ? courseId : undefined;
+}
 const COUPON_CODE = /^[A-Z0-9_-]{3,32}$/;
 
 /*
@@ -86,6 +101,20 @@ export function couponCodeInText(text: string): string | undefined {
   return COUPON_IN_TEXT.exec(text.normalize('NFKC'))?.[1]?.toUpperCase();
 }
 
+/* Asking for one's invite link, read by its exact wording before the understanding model (as coupon codes are). */
+const INVITE_IN_TEXT = /^\s*(?:邀请好友|邀请朋友|我的邀请(?:链接|码)|邀请(?:链接|码)|分享(?:链接|给好友)|invite(?:\s+(?:friends?|link|code))?|my\s+(?:invite|referral)\s+(?:link|code)|referral\s+(?:link|code))\s*[.!?。！？]?\s*$/i;
+
+/**
+ * Whether a message asks for the follower's invite link ("邀请好友", "Invite friends").
+ *
+ * @example
+ * isInviteRequest('邀请好友') // true
+ * isInviteRequest('invite friends') // true
+ */
+export function isInviteRequest(text: string): boolean {
+  return INVITE_IN_TEXT.test(text.normalize('NFKC'));
+}
+
 /**
  * The intent behind button callback data, or undefined for data the dialog did not emit.
  *
@@ -95,13 +124,17 @@ export function couponCodeInText(text: string): string | undefined {
 export function intentOfAction(action: string): Intent | undefined {
   const [name, value = ''] = action.split(':', 2) as [string, string?];
   switch (name) {
-    case 'cpn':
-      return COUPON_CODE.test(value) ? { kind: 'use_coupon', code: value } : undefined;
+    case 'cpn': {
+      const [code = '', packed, extra] = action.slice('cpn:'.length).split(':');
+      if (!COUPON_CODE.test(code) || extra !== undefined) return undefined;
+      if (packed === undefined) return { kind: 'use_coupon', code };
+      const courseId = unpackCourseId(packed);
+      return courseId ? { kind: 'use_coupon', code, courseId } : undefined;
+    }
     case 'payc': {
       const [packed = '', code = ''] = action.slice('payc:'.length).split(':', 2);
-      const hex = /^[A-Za-z0-9_-]{22}$/.test(packed) ? Buffer.from(packed, 'base64url').toString('hex') : '';
-      const courseId = hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : '';
-      return UUID.test(courseId) && COUPON_CODE.test(code) ? { kind: 'confirm_purchase', courseId, couponCode: code } : undefined;
+      const courseId = unpackCourseId(packed);
+      return courseId && COUPON_CODE.test(code) ? { kind: 'confirm_purchase', courseId, couponCode: code } : undefined;
     }
     case 'page': {
       const page = Number(value);
@@ -131,6 +164,8 @@ export function intentOfAction(action: string): Intent | undefined {
       return { kind: 'my_courses' };
     case 'help':
       return { kind: 'help' };
+    case 'invite':
+      return { kind: 'invite' };
     case 'resub':
       return { kind: 'resubscribe' };
     default:
@@ -167,6 +202,9 @@ export function intentOfCommand(name: string, args: string): Intent | undefined 
     case 'my':
     case 'mycourses':
       return { kind: 'my_courses' };
+    case 'invite':
+    case 'referral':
+      return { kind: 'invite' };
     case 'stop':
     case 'unsubscribe':
       return { kind: 'unsubscribe' };

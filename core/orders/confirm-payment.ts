@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Platform } from '../events/event-types.js';
 import type { Clock, CoreMetrics, UnitOfWork } from '../ports/index.js';
 import type { Order, PaymentProvider } from './order.js';
+import { rewardReferredPurchase, type ReferralReward } from '../referrals/reward-referral.js';
 
 export interface PaymentConfirmation {
   orderId: string;
@@ -25,7 +26,8 @@ const PLATFORM_OF: Record<PaymentProvider, Platform> = {
 /**
  * Marks an order paid and grants the course, exactly once: a redelivered notification with the
  * same charge id returns `isNew: false` and changes nothing; a different amount or currency, or a
- * charge id already used by another order, is refused with no state change.
+ * charge id already used by another order, is refused with no state change. A referred follower's
+ * first payment of the order also rewards their referrer (`referral`: coupon or commission).
  *
  * @example
  * const { order, isNew } = await confirmPayment(deps, { orderId, provider: 'wechat_pay', providerChargeId: txId, amountMinor: 19900, currency: 'CNY' });
@@ -33,8 +35,8 @@ const PLATFORM_OF: Record<PaymentProvider, Platform> = {
 export async function confirmPayment(
   deps: { uow: UnitOfWork; clock: Clock; metrics?: CoreMetrics },
   payment: PaymentConfirmation,
-): Promise<{ order: Order; isNew: boolean }> {
-  const result = await deps.uow.run(async (repos) => {
+): Promise<{ order: Order; isNew: boolean; referral?: ReferralReward }> {
+  const result = await deps.uow.run(async (repos): Promise<{ order: Order; isNew: boolean; referral?: ReferralReward }> => {
     const order = await repos.orders.findByIdForUpdate(payment.orderId);
     if (!order) throw new NotFoundError('order_not_found', `No order ${payment.orderId}.`);
     if (order.provider !== payment.provider) {
@@ -73,7 +75,9 @@ export async function confirmPayment(
       if (redeemed) await repos.audit.record({ actor: `provider:${order.provider}`, action: 'coupon.redeemed', subjectType: 'coupon', subjectId: redeemed.couponId, details: { orderId: order.id, code: redeemed.code } });
     }
     await repos.audit.record({ actor: `provider:${order.provider}`, action: 'order.paid', subjectType: 'order', subjectId: order.id, details: { providerChargeId: payment.providerChargeId } });
-    return { order: paid, isNew: true };
+    // A referred follower's purchase rewards their referrer once, with the payment.
+    const referral = await rewardReferredPurchase(repos, paid, paidAt);
+    return { order: paid, isNew: true, ...(referral ? { referral } : {}) };
   });
   if (result.isNew) deps.metrics?.eventsRecorded('purchase', 1);
   return result;

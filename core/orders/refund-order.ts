@@ -4,6 +4,7 @@ import type { Clock, PaymentGateway, UnitOfWork } from '../ports/index.js';
 import type { RiskMonitor } from '../risk/risk-monitor.js';
 import type { Order } from './order.js';
 import { releaseCoupon } from '../commerce/reserve-coupon.js';
+import { cancelReferralRewards } from '../referrals/reward-referral.js';
 
 /**
  * Refunds a paid order: asks the provider first (Telegram `refundStarPayment`, WeChat Pay refund),
@@ -51,6 +52,7 @@ export async function refundOrder(
       },
     ]);
     if (order.couponId) await releaseCoupon(repos, order.id, 'refunded', { actor: input.actor, at });
+    await cancelReferralRewards(repos, order.id, { actor: input.actor, at });
     await repos.audit.record({ actor: input.actor, action: 'order.refunded', subjectType: 'order', subjectId: order.id, details: { refundId: refund.refundId, reason: input.reason } });
     return refunded;
   });

@@ -1,4 +1,5 @@
 import type { CouponLedger } from '../commerce/coupon-ports.js';
+import type { ReferralRepository } from '../referrals/referral-ports.js';
 import type { Course, CourseStatus, NewCourse } from '../catalog/course.js';
 import type { IdentityInput, IdentityKind, NewEvent } from '../events/event-types.js';
 import type { Follower, FollowerPatch } from '../followers/follower.js';
@@ -116,6 +117,7 @@ export interface Repositories {
   entitlements: EntitlementRepository;
   orders: OrderRepository;
   coupons: CouponLedger;
+  referrals: ReferralRepository;
   audit: AuditLog;
 }
 

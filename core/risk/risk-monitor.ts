@@ -57,6 +57,10 @@ export class RiskMonitor implements RiskObserver {
   private readonly texts = new Map<string, Array<{ atMs: number; followerId: string }>>();
   /** unionid or device → the followers behind it. */
   private readonly links = new Map<string, Set<string>>();
+  /** Referrer → the followers attributed to them, when. */
+  private readonly referred = new Map<string, Array<{ followerId: string; atMs: number }>>();
+  /** Coupon → the followers whose paid orders redeemed it. */
+  private readonly couponRedeemers = new Map<string, Set<string>>();
   private readonly writer: MicroBatcher<RiskDecision, undefined> | undefined;
   private readonly writes = new Set<Promise<void>>();
 
@@ -172,6 +176,58 @@ export class RiskMonitor implements RiskObserver {
     }
   }
 
+  /**
+   * A follower was attributed to a referrer. When `referralFarming.idleReferred` of the referrer's
+   * accounts referred within the window have done no more than `idleEvents` events (followed and
+   * nothing else), the referrer is raised. Checked on each new referral, so accounts that became
+   * active since count no more.
+   */
+  observeReferral(referrerId: string, referredId: string, at: Date): void {
+    const s = this.settings.referralFarming;
+    const windowMs = s.windowHours * 3_600_000;
+    const atMs = at.getTime();
+    let referred = this.referred.get(referrerId);
+    if (!referred) this.referred.set(referrerId, (referred = []));
+    referred.push({ followerId: referredId, atMs });
+    if (referred.length > 500) referred.splice(0, referred.length - 500);
+    const idle = referred.filter((r) => atMs - r.atMs <= windowMs && (this.states.get(r.followerId)?.events.size ?? 0) <= s.idleEvents).length;
+    if (idle < s.idleReferred) return;
+    const state = this.stateOf(referrerId);
+    if (this.raise(state, 'referral_farming', { idleReferred: idle, windowHours: s.windowHours })) this.decide(referrerId, state);
+  }
+
+  /** A referral was refused because the referrer and the referred account share a device or unionid (`via`). */
+  observeReferralRefused(referrerId: string, referredId: string, via: string): void {
+    for (const id of [referrerId, referredId]) {
+      const state = this.stateOf(id);
+      if (this.raise(state, 'referral_farming', { linkedReferral: 1, via })) this.decide(id, state);
+    }
+  }
+
+  /**
+   * A paid order redeemed a coupon. When `couponLinkedAccounts.accounts` followers behind one
+   * device or unionid (as {@link observeLinks} learnt them) have redeemed the same coupon, all of
+   * them are raised.
+   */
+  observeCouponRedemption(followerId: string, couponId: string): void {
+    let redeemers = this.couponRedeemers.get(couponId);
+    if (!redeemers) {
+      this.couponRedeemers.set(couponId, (redeemers = new Set()));
+      if (this.couponRedeemers.size > MAX_TEXTS) this.couponRedeemers.delete(this.couponRedeemers.keys().next().value!);
+    }
+    redeemers.add(followerId);
+    if (redeemers.size < this.settings.couponLinkedAccounts.accounts) return;
+    for (const [key, followers] of this.links) {
+      if (!followers.has(followerId)) continue;
+      const linked = [...followers].filter((id) => redeemers.has(id));
+      if (linked.length < this.settings.couponLinkedAccounts.accounts) continue;
+      for (const id of linked) {
+        const state = this.stateOf(id);
+        if (this.raise(state, 'coupon_linked_accounts', { accounts: linked.length, via: key.slice(0, key.indexOf(':')) })) this.decide(id, state);
+      }
+    }
+  }
+
   /** `'flagged'`, `'blocked'`, `'cleared'`, or undefined for a follower with no decision. */
   statusOf(followerId: string): RiskStatus | undefined {
     return this.statuses.get(followerId)?.status;
@@ -265,6 +321,7 @@ export class RiskMonitor implements RiskObserver {
     const weights: Record<RiskSignal, number> = {
       event_burst: s.eventBurst.weight, message_burst: s.messageBurst.weight, duplicate_text: s.duplicateText.weight, new_account_clicks: s.newAccountClicks.weight,
       linked_accounts: s.linkedAccounts.weight, pay_refund_cycles: s.payRefundCycles.weight, payment_failures: s.paymentFailures.weight, anomaly: s.anomaly.weight,
+      referral_farming: s.referralFarming.weight, coupon_linked_accounts: s.couponLinkedAccounts.weight,
     };
     return weights[code];
   }

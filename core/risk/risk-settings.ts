@@ -26,6 +26,14 @@ export const riskSettingsSchema = z.object({
   paymentFailures: z.object({ failures: positive, windowHours: positive, weight }),
   /** The learned score: robust z of the follower's features against the baseline audience. */
   anomaly: z.object({ zThreshold: z.number().min(1).max(1000), weight }),
+  /**
+   * Referral farming: this many accounts referred by one follower within the window that did
+   * nothing after following (at most `idleEvents` events each); a referral refused because the two
+   * accounts share a device or unionid raises it at once.
+   */
+  referralFarming: z.object({ idleReferred: positive, windowHours: positive, idleEvents: positive, weight }),
+  /** One coupon redeemed by this many accounts behind one device or unionid. */
+  couponLinkedAccounts: z.object({ accounts: z.number().int().min(2).max(10_000), weight }),
   /** Chat throttle: more messages than this within the window get one notice, then silence until it ends. */
   chatThrottle: z.object({ messages: positive, windowSeconds: positive }),
 });
@@ -41,6 +49,8 @@ export const DEFAULT_RISK_SETTINGS: RiskSettings = {
   payRefundCycles: { refunds: 2, windowDays: 30, weight: 60 },
   paymentFailures: { failures: 3, windowHours: 24, weight: 60 },
   anomaly: { zThreshold: 8, weight: 50 },
+  referralFarming: { idleReferred: 5, windowHours: 24, idleEvents: 2, weight: 60 },
+  couponLinkedAccounts: { accounts: 2, weight: 60 },
   chatThrottle: { messages: 8, windowSeconds: 30 },
 };
 

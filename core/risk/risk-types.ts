@@ -2,10 +2,13 @@ import type { Locale } from '../followers/follower.js';
 
 /**
  * Every signal the scorer can raise, each a rule with admin-tunable thresholds
- * ({@link RiskSettings}), plus `anomaly` (the learned score). Coupon and referral redemptions are
- * not here: neither exists yet, and a signal over nothing would be a stub.
+ * ({@link RiskSettings}), plus `anomaly` (the learned score). `referral_farming`: a referrer whose
+ * referred accounts stay idle, or who tried to refer an account sharing their device or unionid;
+ * `coupon_linked_accounts`: one coupon redeemed by several accounts behind one device or unionid.
  */
-export const RISK_SIGNALS = ['event_burst', 'message_burst', 'duplicate_text', 'new_account_clicks', 'linked_accounts', 'pay_refund_cycles', 'payment_failures', 'anomaly'] as const;
+export const RISK_SIGNALS = [
+  'event_burst', 'message_burst', 'duplicate_text', 'new_account_clicks', 'linked_accounts', 'pay_refund_cycles', 'payment_failures', 'anomaly', 'referral_farming', 'coupon_linked_accounts',
+] as const;
 export type RiskSignal = (typeof RISK_SIGNALS)[number];
 
 /** Why a follower was scored: the signal and the numbers it saw (shown in words by the console). */

@@ -80,7 +80,9 @@ export class PgFollowerAdminRepository implements FollowerAdminRepository {
     const [follower] = await queryRows<Record<string, unknown>>(this.db, sql`select * from followers where id = ${followerId}`);
     if (!follower) return null;
     const chatIds = sql`(select external_id from identities where follower_id = ${followerId})`;
-    const [identities, events, orders, entitlements, sends, outbox, replyQueue, handoffs, dialogMemory, lessonReminders, segment, riskCase, riskDecisions, heldOrders, scores] = await Promise.all([
+    const [
+      identities, events, orders, entitlements, sends, outbox, replyQueue, handoffs, dialogMemory, lessonReminders, segment, riskCase, riskDecisions, heldOrders, scores, referrals,
+    ] = await Promise.all([
       queryRows<Record<string, unknown>>(this.db, sql`select kind, external_id, created_at from identities where follower_id = ${followerId} order by created_at`),
       queryRows<Record<string, unknown>>(this.db, sql`select id::text as id, kind, platform, external_id, course_id, payload, terms, occurred_at, recorded_at from events where follower_id = ${followerId} order by occurred_at, id`),
       queryRows<Record<string, unknown>>(this.db, sql`select * from orders where follower_id = ${followerId} order by created_at`),
@@ -102,12 +104,26 @@ export class PgFollowerAdminRepository implements FollowerAdminRepository {
       queryRows<Record<string, unknown>>(this.db, sql`select decision, score, reasons, actor, at from risk_decisions where follower_id = ${followerId} order by at, id`),
       queryRows<Record<string, unknown>>(this.db, sql`select order_id, held_at, outcome, decided_at from risk_order_holds where follower_id = ${followerId} order by held_at`),
       queryRows<Record<string, unknown>>(this.db, sql`select purchase_propensity, purchase_top_percent, churn_risk, churn_band, horizon_days, model_version, scored_at from follower_scores where follower_id = ${followerId}`),
+      this.referralData(followerId),
     ]);
     return {
       follower, identities, events, orders, entitlements, sends, outbox, replyQueue, handoffs, dialogMemory: dialogMemory[0] ?? null, lessonReminders, segment: segment[0] ?? null,
       risk: { case: riskCase[0] ?? null, decisions: riskDecisions, heldOrders },
       scores: scores[0] ?? null,
+      referrals,
     };
+  }
+
+  private async referralData(followerId: string): Promise<FollowerDataExport['referrals']> {
+    const [[code], [referredBy], [referred], distributorships, commissions] = await Promise.all([
+      queryRows<{ code: string }>(this.db, sql`select code from referral_codes where follower_id = ${followerId}`),
+      queryRows<Record<string, unknown>>(this.db, sql`select referrer_follower_id, code, channel, attributed_at from referrals where referred_follower_id = ${followerId}`),
+      queryRows<{ n: number }>(this.db, sql`select count(*)::int as n from referrals where referrer_follower_id = ${followerId}`),
+      queryRows<Record<string, unknown>>(this.db, sql`select creator_id, commission_bps, status, decided_at from distributors where follower_id = ${followerId} order by decided_at`),
+      queryRows<Record<string, unknown>>(this.db, sql`select order_id, currency, commission_bps, commission_minor, status, payable_after, created_at, paid_out_at from commission_entries
+        where distributor_follower_id = ${followerId} order by created_at`),
+    ]);
+    return { code: code?.code ?? null, referredBy: referredBy ?? null, referredCount: referred?.n ?? 0, distributorships, commissions };
   }
 
   async delete(followerId: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import { PgEntitlementRepository } from './pg-entitlement-repository.js';
 import { PgEventRepository } from './pg-event-repository.js';
 import { PgFollowerRepository } from './pg-follower-repository.js';
 import { PgOrderRepository } from './pg-order-repository.js';
+import { PgReferralRepository } from './pg-referral-repository.js';
 
 /** The repositories over one Drizzle database or transaction. */
 export function createRepositories(db: Db): Repositories {
@@ -17,6 +18,7 @@ export function createRepositories(db: Db): Repositories {
     entitlements: new PgEntitlementRepository(db),
     orders: new PgOrderRepository(db),
     coupons: new PgCouponLedger(db),
+    referrals: new PgReferralRepository(db),
     audit: new PgAuditLog(db),
   };
 }

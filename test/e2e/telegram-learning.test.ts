@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
-import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
 import { createLearnRouter } from '../../adapters/http/learning/index.js';
 import { createLogger } from '../../adapters/index.js';
 import { createLearningDeps } from '../../bots/wire-learning.js';
@@ -11,14 +9,8 @@ import { createRepositories, PgLearningRepository, PgLessonReminderRepository, P
 import { createCampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { createTestApp, TestClock } from '../support/http.js';
-import { buildTestChannel, freePort, startFakeBotApi, testTelegramConfig } from './telegram-support.js';
+import { startEmulatedTelegram, type EmulatedBotMessage as BotMessage } from './telegram-support.js';
 
-interface BotMessage {
-  text: string;
-  reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string; url?: string }>> };
-}
-
-const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerType;
 const TOKEN = '5550003:learning-e2e-token-abcdefghij';
 const USER = { id: 9301, first_name: 'Lin' };
 const GROUP = '-1009876543210';
@@ -35,9 +27,9 @@ const BOUGHT_AT = new Date('2026-03-02T04:00:00Z');
  */
 describe.each(testTargets())('a Telegram learner from purchase to cross-sell on %s', (target) => {
   let database: Database;
-  let server: TelegramServerType;
-  let api: Awaited<ReturnType<typeof startFakeBotApi>>;
-  let channel: ReturnType<typeof buildTestChannel>;
+  let telegram: Awaited<ReturnType<typeof startEmulatedTelegram>>;
+  let api: typeof telegram.api;
+  let channel: typeof telegram.channel;
   const clock = new TestClock(BOUGHT_AT);
   const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
   const course = { a: '', b: '' };
@@ -69,33 +61,17 @@ describe.each(testTargets())('a Telegram learner from purchase to cross-sell on 
     await database.db.execute(sql`UPDATE retargeting_rules SET is_enabled = (trigger = 'completed_course')`);
     await createCampaignRepositories(database.db).guardSettings.update({ dailyCap: 10, weeklyCap: 50, quietHours: { start: '22:00', end: '08:00' } });
 
-    server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 60 });
-    await server.start();
-    api = await startFakeBotApi('5550003', { emulatorApiUrl: server.config.apiURL });
-    channel = buildTestChannel(database, testTelegramConfig(api.apiRoot), TOKEN, clock);
-    await channel.service.start();
+    telegram = await startEmulatedTelegram(database, TOKEN, clock);
+    ({ api, channel } = telegram);
   });
   afterAll(async () => {
-    await channel.service.stop();
-    await api.close();
-    await server.stop();
+    await telegram.stop();
     await database.close();
   });
 
-  const client = () => server.getClient(TOKEN, { userId: USER.id, chatId: USER.id, firstName: USER.first_name });
+  const client = () => telegram.server.getClient(TOKEN, { userId: USER.id, chatId: USER.id, firstName: USER.first_name });
   /** The bot's messages to the user that arrived since the last call, waiting until one matches. */
-  const seen: BotMessage[] = [];
-  async function until(match: (m: BotMessage) => boolean, what: string, timeoutMs = 10_000): Promise<BotMessage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const response = await fetch(`${server.config.apiURL}/getUpdates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN, chatId: USER.id }) });
-      seen.push(...((await response.json()) as { result: Array<{ message: BotMessage }> }).result.map((u) => u.message));
-      const found = seen.findIndex(match);
-      if (found >= 0) return seen.splice(0, found + 1).at(-1)!;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; saw ${JSON.stringify(seen.map((m) => m.text))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const until = (match: (m: BotMessage) => boolean, what: string, timeoutMs?: number) => telegram.until(USER.id, match, what, timeoutMs);
   const buttons = (m: BotMessage) => (m.reply_markup?.inline_keyboard ?? []).flat();
   const actionsOf = (m: BotMessage) => buttons(m).map((b) => b.callback_data).filter(Boolean);
   const tap = (data: string) => client().sendCallback(client().makeCallbackQuery(data));

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
 import express from 'express';
 import type { Update } from 'telegraf/types';
 import { createLogger } from '../../adapters/index.js';
@@ -123,4 +125,48 @@ export async function startFakeBotApi(botId: string, options: { emulatorApiUrl?:
     return { payload, totalAmount };
   };
   return { apiRoot: `http://127.0.0.1:${port}`, calls, pay, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A message the bot sent, as the emulator stores it. */
+export interface EmulatedBotMessage {
+  text: string;
+  reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string; url?: string }>> };
+}
+
+// The package is CommonJS with `module.exports = TelegramServer`; its typings only declare a default.
+const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerType;
+
+/**
+ * The real Telegram channel against the telegram-test-api emulator, with the Bot API stand-in in
+ * front of it for what the emulator lacks (Stars invoices and payments, group invites), on `clock`.
+ * `until(userId, match, what)` waits for the bot's next message to that user that matches (the
+ * messages before it are consumed); `stop` shuts everything down except the database.
+ */
+export async function startEmulatedTelegram(database: Database, token: string, clock: Clock) {
+  const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 60 });
+  await server.start();
+  const api = await startFakeBotApi(token.slice(0, token.indexOf(':')), { emulatorApiUrl: server.config.apiURL });
+  const channel = buildTestChannel(database, testTelegramConfig(api.apiRoot), token, clock);
+  await channel.service.start();
+  const seen = new Map<number, EmulatedBotMessage[]>();
+  /** The emulator's client getUpdates keeps polling after a timeout and can swallow replies; its route is read directly. */
+  const until = async (userId: number, match: (m: EmulatedBotMessage) => boolean, what: string, timeoutMs = 10_000): Promise<EmulatedBotMessage> => {
+    const deadline = Date.now() + timeoutMs;
+    const mine = seen.get(userId) ?? [];
+    seen.set(userId, mine);
+    for (;;) {
+      const response = await fetch(`${server.config.apiURL}/getUpdates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, chatId: userId }) });
+      mine.push(...((await response.json()) as { result: Array<{ message: EmulatedBotMessage }> }).result.map((u) => u.message));
+      const found = mine.findIndex(match);
+      if (found >= 0) return mine.splice(0, found + 1).at(-1)!;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; saw ${JSON.stringify(mine.map((m) => m.text))}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const stop = async () => {
+    await channel.service.stop();
+    await api.close();
+    await server.stop();
+  };
+  return { server, api, channel, until, stop };
 }

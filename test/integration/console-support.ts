@@ -50,7 +50,7 @@ export function createConsoleTestApp(
     mounts: [
       ...parts.firstMounts,
       { path: '/api', router: core, access: 'admin' },
-      ...createCampaignMounts({ repos: createCampaignRepositories(database.db), courses: repos.courses, clock, audit: repos.audit }),
+      ...createCampaignMounts({ repos: createCampaignRepositories(database.db), courses: repos.courses, clock, audit: repos.audit, coupons: repos.coupons }),
       ...(options.mounts ?? []),
       ...parts.mounts,
     ],

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
-import { confirmPayment, createPendingOrder, erasedPseudonym, systemClock } from '../../core/index.js';
+import { attributeReferral, codeForFollower, confirmPayment, createPendingOrder, decideDistributor, erasedPseudonym, systemClock } from '../../core/index.js';
 import { createRepositories, PgDialogMemoryStore, PgReplyQueue, PgRiskStore, PgSendLogRepository, PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
@@ -65,6 +65,16 @@ describe.each(testTargets())('erasing a follower (%s)', (target) => {
 
     await new PgDialogMemoryStore(database.db).remember([{ followerId, memory: { lastList: [courseId, other], focusCourseId: courseId, pending: null, updatedAt: new Date() } }]);
 
+    // A distributor of a creator, who referred a friend who paid: commission in their ledger.
+    const creator = await addAccount(database, 'creator', `erasure-creator-${target}@example.com`);
+    await database.db.execute(sql`update courses set creator_id = ${creator.id} where id = ${other}`);
+    await decideDistributor(deps, { creatorId: creator.id, input: { followerId, commissionBps: 1000 }, actor: 'test' });
+    const { follower: friend } = await createRepositories(database.db).followers.resolveIdentity({ kind: 'telegram', externalId: `friend-${randomUUID()}` });
+    await createRepositories(database.db).referrals.addLinkKeys(followerId, [`device:erasure-${chatId}`], new Date());
+    expect(await attributeReferral(deps, { followerId: friend.id, code: await codeForFollower(deps.uow.repos, followerId), channel: 'telegram' })).toEqual({ outcome: 'attributed', referrerId: followerId });
+    const { order: referredOrder } = await createPendingOrder(deps, { followerId: friend.id, courseId: other, provider: 'manual' });
+    await confirmPayment(deps, { orderId: referredOrder.id, provider: 'manual', providerChargeId: `m-${referredOrder.id}`, amountMinor: referredOrder.amountMinor, currency: referredOrder.currency });
+
     await new PgRiskStore(database.db).saveDecisions([{ followerId, status: 'flagged', score: 60, reasons: [{ code: 'event_burst', params: { count: 40, windowSeconds: 60 } }], actor: 'risk-scorer', at: new Date() }]);
 
     const admin = await logInAgent(app, 'erasure-admin@example.com');
@@ -76,6 +86,8 @@ describe.each(testTargets())('erasing a follower (%s)', (target) => {
     expect(exported.body.sends).toHaveLength(2);
     expect(exported.body.outbox).toHaveLength(1);
     expect(exported.body.replyQueue).toHaveLength(1);
+    expect(exported.body.referrals).toMatchObject({ code: expect.any(String), referredBy: null, referredCount: 1, distributorships: [{ creator_id: creator.id, commission_bps: 1000 }] });
+    expect(exported.body.referrals.commissions).toMatchObject([{ order_id: referredOrder.id, commission_minor: 990, status: 'pending' }]);
     expect(await tablesMentioning(database, chatId)).not.toEqual([]);
 
     await admin.agent.delete(`/api/followers/${followerId}`).set(admin.csrf).expect(204);
@@ -88,7 +100,11 @@ describe.each(testTargets())('erasing a follower (%s)', (target) => {
     );
     expect(orders).toEqual([{ id: paid.id, follower_id: null, amount_minor: 19900, currency: 'CNY', course_id: courseId, status: 'paid', has_paid_at: true }]);
     const audit = await queryRows<{ action: string }>(database.db, sql`select action from audit_log where subject_id = ${erasedPseudonym(followerId)} order by id`);
-    expect(audit.map((a) => a.action)).toEqual(['follower.export', 'follower.delete']);
+    expect(audit.map((a) => a.action)).toEqual(['distributor.approved', 'follower.export', 'follower.delete']);
+    // The commission ledger is an accounting record too: kept, without the distributor.
+    expect(await queryRows(database.db, sql`select distributor_follower_id, commission_minor from commission_entries where order_id = ${referredOrder.id}`)).toEqual([
+      { distributor_follower_id: null, commission_minor: 990 },
+    ]);
     // An anonymised order belongs to nobody: the order use cases no longer find it.
     expect(await createRepositories(database.db).orders.findById(paid.id)).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Clock, Follower, RiskMonitor, UnitOfWork } from '../../../core/index.js';
+import { attributeReferral, referralCodeOf, type Clock, type Follower, type RiskMonitor, type UnitOfWork } from '../../../core/index.js';
 import { HttpError } from '../errors.js';
 import { loginRequest, type loginResponse } from './schemas.js';
 import { issueSessionToken } from './session-token.js';
@@ -22,7 +22,8 @@ export interface LoginDeps {
 /**
  * `POST /login` — a wx.login code becomes our session token. One person is one follower: the
  * unionid (shared by the mini-program, the official account and WeCom under one open-platform
- * account) wins over the openid; first sight creates the follower.
+ * account) wins over the openid; first sight creates the follower. A `scene` carrying a referral
+ * code attributes a new follower to its referrer (see `attributeReferral`).
  */
 export function createLoginRouter(deps: LoginDeps): Router {
   const router = Router();
@@ -46,12 +47,18 @@ export function createLoginRouter(deps: LoginDeps): Router {
       return { follower: found, isNew: created };
     });
     await deps.sessionKeys?.save({ openId, followerId: follower.id, sessionKey, at: deps.clock.now() });
-    deps.risk?.observeLinks(follower.id, [...(unionId ? [`unionid:${unionId}`] : []), ...(body.deviceId ? [`device:${body.deviceId}`] : [])]);
+    const linkKeys = [...(unionId ? [`unionid:${unionId}`] : []), ...(body.deviceId ? [`device:${body.deviceId}`] : [])];
+    deps.risk?.observeLinks(follower.id, linkKeys);
+    // Kept so a referral between accounts on one device is refused in every process, before it is attributed.
+    await deps.uow.repos.referrals.addLinkKeys(follower.id, linkKeys, deps.clock.now());
+    const code = referralCodeOf(body.scene);
+    const referral = code ? await attributeReferral({ uow: deps.uow, clock: deps.clock, ...(deps.risk ? { risk: deps.risk } : {}) }, { followerId: follower.id, code, channel: 'miniprogram' }) : undefined;
     const { token, session } = issueSessionToken(deps.sessionSecret, { followerId: follower.id, openId }, deps.clock.now(), deps.sessionTtlSeconds);
     const answer: z.infer<typeof loginResponse> = {
       token,
       expiresAt: new Date(session.exp * 1000).toISOString(),
       follower: { id: follower.id, isNew, locale: follower.locale },
+      ...(referral ? { referral: referral.outcome === 'attributed' ? 'attributed' : referral.reason } : {}),
     };
     res.status(isNew ? 201 : 200).json(answer);
   });

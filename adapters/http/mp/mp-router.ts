@@ -6,6 +6,7 @@ import { createLoginRouter, type LoginDeps } from './login-route.js';
 import { mpOpenApiDocument } from './openapi.js';
 import { createOrdersRouter } from './orders-routes.js';
 import { createPayNotifyRouter, type PayNotifyDeps } from './pay-notify-route.js';
+import { createReferralRouter } from './referral-route.js';
 import { WindowRateLimiter } from './rate-limiter.js';
 import { createSandboxPayRouter, type SandboxPayer } from './sandbox-pay-route.js';
 import { requireMpSession } from './session-auth.js';
@@ -82,6 +83,7 @@ export function createMpRouter(deps: MpRouterDeps): Router {
       ...(deps.onPaid ? { onPaid: deps.onPaid } : {}), ...(risk ? { risk } : {}),
     }));
   }
+  router.use(createReferralRouter({ uow: deps.uow }, requireSession));
   if (deps.sandbox) router.use(createSandboxPayRouter({ sandbox: deps.sandbox, orders: deps.repos.orders }, requireSession));
   return router;
 }

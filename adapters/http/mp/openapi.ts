@@ -2,7 +2,8 @@ import { z } from 'zod';
 import {
   cancelOrderRequest, coursePage, courseDto, createOrderRequest, sandboxPayRequest, createOrderResponse, heldOrderResponse, errorBody, eventsRequest, eventsResponse, loginRequest, loginResponse,
   MAX_MP_EVENT_BATCH,
-  lessonProgressRequest, lessonProgressResponse, money, myCourseList, myCourseProgress, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams, virtualPaymentParams, xpayNotifyAnswer,
+  lessonProgressRequest, lessonProgressResponse, money, myCourseList, myCourseProgress, myReferral, orderDto, payNotifyAnswer, recommendationList, requestPaymentParams,
+  virtualPaymentParams, xpayNotifyAnswer,
 } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
@@ -13,6 +14,7 @@ const named = {
   CancelOrderRequest: cancelOrderRequest, SandboxPayRequest: sandboxPayRequest, CreatedOrder: createOrderResponse, HeldOrder: heldOrderResponse, Order: orderDto,
   Error: errorBody, PayNotifyFailure: payNotifyAnswer, Money: money, RequestPaymentParams: requestPaymentParams, VirtualPaymentParams: virtualPaymentParams, XpayNotifyAnswer: xpayNotifyAnswer,
   MyCourseList: myCourseList, MyCourseProgress: myCourseProgress, LessonProgressRequest: lessonProgressRequest, LessonProgressResult: lessonProgressResponse,
+  MyReferral: myReferral,
 };
 
 /** Every named schema as OpenAPI 3.0 components, derived from the zod schemas the routes use. */
@@ -124,6 +126,13 @@ export function mpOpenApiDocument(basePath = '/mp'): JsonObject {
           security: session,
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: { '200': json('Order', 'The order'), ...errors(401, 404) },
+        },
+      },
+      '/my/referral': {
+        get: {
+          summary: "The follower's own referral code and the page path to share; a new follower who logs in with its `scene` is attributed to them",
+          security: session,
+          responses: { '200': json('MyReferral', 'My referral code'), ...errors(401) },
         },
       },
       '/my/courses': {

@@ -81,6 +81,8 @@ export function createPayNotifyRouter(deps: PayNotifyDeps): Router {
       );
       await deps.notifications.remember(verdict.nonce, verdict.notificationId, order.id, deps.clock.now());
       log.info({ orderId: order.id, isNew }, isNew ? 'order paid' : 'payment notification redelivered; order already paid');
+      // One coupon redeemed by accounts behind one device or unionid is a risk signal.
+      if (isNew && paid.couponId) deps.risk?.observeCouponRedemption(paid.followerId, paid.couponId);
       if (isNew && deps.onPaid) await deps.onPaid(paid).catch((error: unknown) => log.error({ err: error, orderId: order.id }, 'paid order not delivered in chat; the buyer finds it in the mini-program'));
       res.status(204).end();
     } catch (error) {

@@ -15,6 +15,7 @@ export const loginRequest = z.object({
   displayName: z.string().trim().min(1).max(64).optional(),
   locale: z.enum(MP_LOCALES).optional(),
   deviceId: z.string().trim().min(8).max(128).optional().meta({ description: 'A stable id of the device (e.g. a hash the mini-program keeps in storage); many accounts behind one device are a risk signal' }),
+  scene: z.string().trim().max(32).optional().meta({ description: "The launch `scene` of a shared page (`pages/index/index?scene=<code>`): the referrer's code; a new follower is attributed to them once" }),
 });
 
 export const money = z.object({ amountMinor: z.number().int().nonnegative(), currency: z.enum(CURRENCIES) }).meta({ id: 'Money' });
@@ -24,8 +25,20 @@ export const loginResponse = z
     token: z.string().meta({ description: 'Send as `Authorization: Bearer <token>`' }),
     expiresAt: z.iso.datetime(),
     follower: z.object({ id: z.uuid(), isNew: z.boolean(), locale: z.enum(MP_LOCALES) }),
+    referral: z
+      .enum(['attributed', 'unknown_code', 'self', 'linked_accounts', 'not_new', 'already_referred'])
+      .optional()
+      .meta({ description: 'With a `scene`: whether the follower was attributed to its referrer, or why not' }),
   })
   .meta({ id: 'LoginResponse' });
+
+export const myReferral = z
+  .object({
+    code: z.string().meta({ description: "The follower's own referral code, the same every time" }),
+    sharePath: z.string().meta({ description: 'The page path to share (`onShareAppMessage({ path })`)' }),
+    scene: z.string().meta({ description: 'The `scene` of a mini-program code (wxacode.getUnlimited) for the same referral' }),
+  })
+  .meta({ id: 'MyReferral' });
 
 export const courseDto = z
   .object({

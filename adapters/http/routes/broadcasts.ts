@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { controlBroadcast, createBroadcast, enqueueBroadcast, findManagedBroadcast, type Campaign } from '../../../core/campaigns/index.js';
-import type { Clock, CourseRepository, Recommender } from '../../../core/index.js';
+import type { Clock, CouponLedger, CourseRepository, Recommender } from '../../../core/index.js';
 import type { CampaignRepositories } from '../../../models/repositories/pg-campaign-repositories.js';
 import { principalOf } from '../auth/console-auth.js';
 
@@ -13,6 +13,8 @@ export interface CampaignApiDeps {
   recommender?: Recommender;
   /** Called after messages were enqueued, to wake an idle dispatcher in this process. */
   onEnqueued?: () => void;
+  /** Coupons, to refuse a variant offering one that does not exist or is another creator's. */
+  coupons?: Pick<CouponLedger, 'findByCode'>;
 }
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
@@ -52,7 +54,7 @@ export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
   const { campaigns, audience, outbox, guardSettings } = deps.repos;
 
   router.post('/broadcasts', async (req, res) => {
-    const campaign = await createBroadcast({ campaigns, courses: deps.courses, clock: deps.clock }, req.body, principalOf(req));
+    const campaign = await createBroadcast({ campaigns, courses: deps.courses, clock: deps.clock, ...(deps.coupons ? { coupons: deps.coupons } : {}) }, req.body, principalOf(req));
     // Enqueueing is idempotent: if this request dies half-way, the broadcast-dispatcher job finishes it.
     const { enqueued, heldOut, audienceSize } = await enqueueBroadcast({ campaigns, audience, outbox, clock: deps.clock, settings: guardSettings }, campaign.id);
     deps.onEnqueued?.();

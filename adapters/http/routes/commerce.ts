@@ -22,7 +22,7 @@ export const issueCodeBody = z.object({ followerId: z.uuid() });
 const DAY_MS = 86_400_000;
 
 /** A foreign key was violated (PostgreSQL 23503): the row named does not exist. */
-function isForeignKeyViolation(error: unknown): boolean {
+export function isForeignKeyViolation(error: unknown): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     if ((e as { code?: unknown }).code === '23503') return true;
   }

@@ -16,6 +16,8 @@ import { consentTextsBody } from './settings.js';
 import { riskCasesQuery } from './risk.js';
 import { riskSettingsSchema } from '../../../core/index.js';
 import { inboxQuery, inboxReplyBody } from './inbox.js';
+import { commissionsQuery, creatorQuery, markPaidOutBody } from './referrals.js';
+import { distributorSchema, referralProgramSchema } from '../../../core/index.js';
 
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -93,6 +95,13 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/risk/cases/{followerId}/confirm', summary: 'Confirm a flagged follower as fraud: blocked, no replies or sends, held orders cancelled (audited)', tag: 'risk', isAdminOnly: true },
   { method: 'get', path: '/api/risk/settings', summary: 'Risk thresholds in force, and the defaults', tag: 'risk', isAdminOnly: true },
   { method: 'put', path: '/api/risk/settings', summary: 'Set the risk thresholds (audited, applied to the scorer at once; other processes within 30 s)', tag: 'risk', body: riskSettingsSchema, isAdminOnly: true },
+  { method: 'get', path: '/api/referrals/program', summary: "A creator's referral programme (reward coupon for referring followers, refund window before commission is payable); null when not set", tag: 'referrals', query: creatorQuery },
+  { method: 'put', path: '/api/referrals/program', summary: "Set a creator's referral programme (audited); admins name the creator with ?creatorId", tag: 'referrals', query: creatorQuery, body: referralProgramSchema },
+  { method: 'get', path: '/api/referrals/distributors', summary: 'Approved and revoked distributors with their commission rate and how many followers they referred; creators: their own', tag: 'referrals', query: creatorQuery },
+  { method: 'post', path: '/api/referrals/distributors', summary: 'Approve a follower as distributor with a commission rate in basis points, or revoke them (audited)', tag: 'referrals', query: creatorQuery, body: distributorSchema, status: 201 },
+  { method: 'get', path: '/api/referrals/commissions', summary: 'The commission ledger: pending on payment, payable after the refund window, cancelled by a refund, paid out', tag: 'referrals', query: commissionsQuery },
+  { method: 'get', path: '/api/referrals/payouts', summary: 'Payout report per distributor and currency (never summed across currencies): pending, payable, paid out, cancelled', tag: 'referrals', query: creatorQuery },
+  { method: 'post', path: '/api/referrals/payouts', summary: "Mark a distributor's payable commission in one currency paid out (audited with the total and the reference); 409 when nothing is payable", tag: 'referrals', query: creatorQuery, body: markPaidOutBody },
   { method: 'put', path: '/api/settings/consent-texts', summary: 'Set consent texts', tag: 'settings', body: consentTextsBody, isAdminOnly: true },
 ];
 

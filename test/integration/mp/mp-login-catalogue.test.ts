@@ -50,7 +50,7 @@ describe.each(testTargets())('mini-program login, catalogue, recommendations and
 
   it('serves an OpenAPI 3 document describing every /mp route', () => {
     expect(document['openapi']).toMatch(/^3\./);
-    expect(Object.keys(document['paths'] as object).sort()).toEqual(['/courses', '/courses/{id}', '/events', '/login', '/my/courses', '/my/courses/{id}', '/my/lessons/{id}/progress', '/orders', '/orders/{id}', '/orders/{id}/cancel', '/pay/notify', '/recommendations', '/sandbox/pay', '/xpay/notify']);
+    expect(Object.keys(document['paths'] as object).sort()).toEqual(['/courses', '/courses/{id}', '/events', '/login', '/my/courses', '/my/courses/{id}', '/my/lessons/{id}/progress', '/my/referral', '/orders', '/orders/{id}', '/orders/{id}/cancel', '/pay/notify', '/recommendations', '/sandbox/pay', '/xpay/notify']);
   });
 
   it('logs in with a wx.login code, returns our own token and never the session_key', async () => {

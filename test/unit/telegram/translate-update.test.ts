@@ -31,6 +31,17 @@ describe('translateUpdate on recorded updates', () => {
     expect(inbound.chat).toEqual({ id: '424242', kind: 'private' });
   });
 
+  it('carries a referral link (/start ref_<code>) to the core in a private chat only', () => {
+    const start = load('start-deep-link') as Update.MessageUpdate & { message: { text: string; chat: { id: number; type: string } } };
+    const withCode = (text: string, chat = start.message.chat) => ({ ...start, message: { ...start.message, text, chat } }) as unknown as Update;
+    const inbound = inboundOf(withCode('/start ref_k7qm2xpa'));
+    expect(inbound).toMatchObject({ kind: 'turn', referral: { code: 'K7QM2XPA', channel: 'telegram' } });
+    expect(inbound.events[0]).toMatchObject({ kind: 'follow', payload: { startPayload: 'ref_k7qm2xpa' } });
+    expect(inboundOf(withCode('/start c_spring_r_42'))).not.toHaveProperty('referral');
+    expect(inboundOf(withCode('/start ref_bad!'))).not.toHaveProperty('referral');
+    expect(inboundOf(withCode('/start ref_K7QM2XPA', { id: -100123, type: 'supergroup' } as typeof start.message.chat))).not.toHaveProperty('referral');
+  });
+
   it('turns free text into a message event and a text turn', () => {
     const inbound = inboundOf(load('text-zh'));
     expect(inbound.events[0]).toMatchObject({ kind: 'message', payload: { text: '有没有摄影课？' } });

@@ -155,6 +155,9 @@ const riskZh = {
     pay_refund_cycles: '{windowDays} 天内退款 {refunds} 次',
     payment_failures: '{windowHours} 小时内 {failures} 次支付校验失败',
     anomaly: '行为异常：{feature}为 {value}，远高于常见水平（稳健 z 值 {z}）',
+    referral_farming: '疑似刷邀请：{windowHours} 小时内邀请的 {idleReferred} 个新账号关注后毫无活动',
+    referral_farming_linked: '疑似刷邀请：邀请了同一{via}背后的账号',
+    coupon_linked_accounts: '同一{via}背后的 {accounts} 个账号使用了同一张优惠券',
   } as Record<string, string>,
   via: { device: '设备', unionid: '微信 unionid' } as Record<string, string>,
   feature: {
@@ -163,11 +166,11 @@ const riskZh = {
   } as Record<string, string>,
   group: {
     eventBurst: '事件爆发', messageBurst: '消息刷屏', duplicateText: '多账号相同文字', newAccountClicks: '新账号快速浏览', linkedAccounts: '关联账号（同设备或 unionid）',
-    payRefundCycles: '反复付款又退款', paymentFailures: '支付校验失败', anomaly: '学习到的异常分', chatThrottle: '聊天限流（不计分）',
+    payRefundCycles: '反复付款又退款', paymentFailures: '支付校验失败', anomaly: '学习到的异常分', referralFarming: '刷邀请（新账号关注后无活动，或邀请关联账号）', couponLinkedAccounts: '关联账号共用优惠券', chatThrottle: '聊天限流（不计分）',
   } as Record<string, string>,
   field: {
     flagScore: '标记分数线', count: '次数', windowSeconds: '时间窗（秒）', weight: '权重（0 为关闭）', accounts: '账号数', minLength: '最少字数', courses: '课程数',
-    accountAgeHours: '新账号（注册小时数以内）', refunds: '退款次数', windowDays: '时间窗（天）', failures: '失败次数', windowHours: '时间窗（小时）', zThreshold: 'z 值阈值', messages: '消息条数',
+    accountAgeHours: '新账号（注册小时数以内）', idleReferred: '无活动的被邀请账号数', idleEvents: '视为无活动的事件数上限', refunds: '退款次数', windowDays: '时间窗（天）', failures: '失败次数', windowHours: '时间窗（小时）', zThreshold: 'z 值阈值', messages: '消息条数',
   } as Record<string, string>,
 };
 const riskEn: typeof riskZh = {
@@ -185,6 +188,9 @@ const riskEn: typeof riskZh = {
     pay_refund_cycles: '{refunds} refunds within {windowDays} days',
     payment_failures: '{failures} payments failed verification within {windowHours} h',
     anomaly: 'Unusual behaviour: {feature} reached {value}, far above the usual (robust z {z})',
+    referral_farming: 'Possible referral farming: {idleReferred} accounts referred within {windowHours} h did nothing after following',
+    referral_farming_linked: 'Possible referral farming: referred an account behind the same {via}',
+    coupon_linked_accounts: '{accounts} accounts behind one {via} redeemed the same coupon',
   } as Record<string, string>,
   via: { device: 'device', unionid: 'WeChat unionid' } as Record<string, string>,
   feature: {
@@ -194,11 +200,12 @@ const riskEn: typeof riskZh = {
   group: {
     eventBurst: 'Burst of events', messageBurst: 'Message flood', duplicateText: 'Same text from many accounts', newAccountClicks: 'New account clicking through courses',
     linkedAccounts: 'Linked accounts (one device or unionid)', payRefundCycles: 'Pay, then refund, again', paymentFailures: 'Payments failing verification', anomaly: 'Learned anomaly score',
+    referralFarming: 'Referral farming (referred accounts idle after following, or linked to the referrer)', couponLinkedAccounts: 'One coupon redeemed by linked accounts',
     chatThrottle: 'Chat throttle (not scored)',
   } as Record<string, string>,
   field: {
     flagScore: 'Flag score', count: 'Events', windowSeconds: 'Window (seconds)', weight: 'Weight (0 turns it off)', accounts: 'Accounts', minLength: 'Minimum length', courses: 'Courses',
-    accountAgeHours: 'Account younger than (hours)', refunds: 'Refunds', windowDays: 'Window (days)', failures: 'Failures', windowHours: 'Window (hours)', zThreshold: 'z threshold', messages: 'Messages',
+    accountAgeHours: 'Account younger than (hours)', idleReferred: 'Idle referred accounts', idleEvents: 'At most this many events counts as idle', refunds: 'Refunds', windowDays: 'Window (days)', failures: 'Failures', windowHours: 'Window (hours)', zThreshold: 'z threshold', messages: 'Messages',
   } as Record<string, string>,
 };
 export const RISK_MESSAGES: Record<Lang, typeof riskZh> = { 'zh-CN': riskZh, en: riskEn };

@@ -14,9 +14,11 @@ type Settings = Record<string, number | Record<string, number>>;
 /** One reason in the admin's language: the rule's sentence with its numbers, never the raw codes. */
 function reasonInWords(r: RiskMessages, reason: Reason): string {
   const params: Record<string, string> = Object.fromEntries(Object.entries(reason.params).map(([k, v]) => [k, String(v)]));
-  if (reason.code === 'linked_accounts') params['via'] = r.via[String(reason.params['via'])] ?? String(reason.params['via']);
+  if ('via' in reason.params) params['via'] = r.via[String(reason.params['via'])] ?? String(reason.params['via']);
   if (reason.code === 'anomaly') params['feature'] = r.feature[String(reason.params['feature'])] ?? String(reason.params['feature']);
-  return fill(r.reason[reason.code] ?? reason.code, params);
+  // A referral refused between linked accounts has its own sentence.
+  const template = reason.code === 'referral_farming' && 'linkedReferral' in reason.params ? r.reason['referral_farming_linked'] : r.reason[reason.code];
+  return fill(template ?? reason.code, params);
 }
 
 /** The review queue (flagged followers first, with their reasons in words) and the thresholds (admins only). */
