@@ -62,6 +62,12 @@ const zh = {
   bandBudget: '实惠型', bandMid: '中等', bandPremium: '高端', bandUnknown: '未知',
   replyPlaceholder: '通过机器人回复粉丝…', sendReply: '发送回复', closeHandoff: '结束会话（恢复机器人）',
   skipInHandoff: '人工客服处理中', skipRiskReview: '风控审核中', skipOutranked: '当天有更高优先级的群发', skippedBecause: '跳过原因',
+  funnelActive: '活跃粉丝', funnelEngaged: '有互动', funnelViewed: '看过课程', funnelCheckout: '下过单', funnelPurchase: '已购买',
+  funnelHelp: '本期内有动作的粉丝，以及其中走到每一步（或更远）的人数；每一步都是上一步的子集。', funnelRate: '上一步的 {rate}',
+  revenueIn: '{label}每日收入', revenueByCourseIn: '{label}课程收入', currencyCNY: '人民币（元）', currencyUSD: '美元', currencyXTR: 'Telegram 星星',
+  noRevenue: '本期还没有收入。', segmentLabel: '{platform} · {language}', langZh: '中文', langEn: '英文', platformMiniprogram: '小程序', platformApi: '接口导入',
+  ownDataOnly: '只显示你自己的课程和接触过这些课程的粉丝。', exportOrders: '导出订单（CSV）', exportRevenue: '导出课程收入（CSV）', exportLearners: '导出学员（CSV）',
+  period: '最近 30 天', buyersOf: '{buyers}/{followers} 人购买',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -124,6 +130,12 @@ const en: typeof zh = {
   bandBudget: 'budget', bandMid: 'mid', bandPremium: 'premium', bandUnknown: 'unknown',
   replyPlaceholder: 'Reply to the follower through the bot…', sendReply: 'Send reply', closeHandoff: 'Close (the bot takes over again)',
   skipInHandoff: 'A person is handling them', skipRiskReview: 'Under risk review', skipOutranked: 'Outranked by a higher-priority broadcast that day', skippedBecause: 'Skipped because',
+  funnelActive: 'Active followers', funnelEngaged: 'Interacted', funnelViewed: 'Viewed a course', funnelCheckout: 'Started checkout', funnelPurchase: 'Bought',
+  funnelHelp: 'Followers who did anything in the period, and how many of them got at least as far as each step; each step is a subset of the one before.', funnelRate: '{rate} of the step before',
+  revenueIn: 'Revenue by day in {label}', revenueByCourseIn: 'Revenue by course in {label}', currencyCNY: 'yuan (CNY)', currencyUSD: 'US dollars', currencyXTR: 'Telegram Stars',
+  noRevenue: 'No revenue in this period yet.', segmentLabel: '{platform} · {language}', langZh: 'Chinese', langEn: 'English', platformMiniprogram: 'Mini-program', platformApi: 'Imported (API)',
+  ownDataOnly: 'Only your own courses and the followers who touched them.', exportOrders: 'Export orders (CSV)', exportRevenue: 'Export revenue by course (CSV)', exportLearners: 'Export learners (CSV)',
+  period: 'Last 30 days', buyersOf: '{buyers} of {followers} bought',
 };
 
 export type Messages = typeof zh;
