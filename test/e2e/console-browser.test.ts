@@ -183,7 +183,7 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     await page.waitForSelector('td .pill');
     await page.locator('tbody tr').first().click();
     await page.waitForSelector('text=Timeline');
-    await page.waitForSelector('[data-testid=persona] .pill');
+    await page.waitForSelector('[data-testid=persona-summary]');
     await shoot('followers');
 
     await open('settings');

@@ -68,6 +68,16 @@ const zh = {
   noRevenue: '本期还没有收入。', segmentLabel: '{platform} · {language}', langZh: '中文', langEn: '英文', platformMiniprogram: '小程序', platformApi: '接口导入',
   ownDataOnly: '只显示你自己的课程和接触过这些课程的粉丝。', exportOrders: '导出订单（CSV）', exportRevenue: '导出课程收入（CSV）', exportLearners: '导出学员（CSV）',
   period: '最近 30 天', buyersOf: '{buyers}/{followers} 人购买',
+  personaActiveHours: '通常在 {from}–{to} 活跃（当地时间，{zone}）。', personaNoActivity: '还没有活动记录。', personaBought: '买了 {n} 门课，共 {amount}。', personaBoughtOne: '买了 1 门课，共 {amount}。',
+  personaRecency: '最近一次活动在{ago}；近 30 天有 {n} 次动作。', personaLearning: '学完 {n} 门课；最近一次学习在{ago}。', personaNotLearning: '还没有学习记录。',
+  interests: '兴趣', activeHoursChart: '一天中各小时的活动（粉丝当地时间）',
+  evFollow: '在{platform}关注', evUnfollow: '取消关注', evMessage: '说：“{text}”', evView: '浏览了《{course}》', evClick: '点击了《{course}》', evLike: '赞了《{course}》',
+  evShare: '分享了《{course}》', evComment: '评论了《{course}》', evCheckout: '下单《{course}》（未付款）', evPurchase: '购买了《{course}》', evRefund: '《{course}》已退款',
+  evLessonOpen: '打开《{course}》的一节课', evLessonComplete: '学完《{course}》的一节课', evCheckIn: '在《{course}》打卡', someCourse: '一门课程',
+  allPlatforms: '全部平台', allAudiences: '全部粉丝', audConsented: '同意接收营销', audOptedOut: '已退订', audBuyers: '买过课', allLanguages: '全部语言',
+  sortBy: '排序', sortLastSeen: '最近活跃在前', sortFirstSeenNew: '最新关注在前', sortFirstSeenOld: '最早关注在前', sortEvents: '动作最多在前', sortOrders: '购买最多在前', sortName: '按名字',
+  pageOf: '第 {page}/{pages} 页，共 {total} 位粉丝', colPlatforms: '平台', colLanguage: '语言', colLastSeen: '最近活跃', colEvents: '动作次数', colBought: '购买',
+  boughtShort: '{n} 单 · {amount}',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -136,6 +146,16 @@ const en: typeof zh = {
   noRevenue: 'No revenue in this period yet.', segmentLabel: '{platform} · {language}', langZh: 'Chinese', langEn: 'English', platformMiniprogram: 'Mini-program', platformApi: 'Imported (API)',
   ownDataOnly: 'Only your own courses and the followers who touched them.', exportOrders: 'Export orders (CSV)', exportRevenue: 'Export revenue by course (CSV)', exportLearners: 'Export learners (CSV)',
   period: 'Last 30 days', buyersOf: '{buyers} of {followers} bought',
+  personaActiveHours: 'Usually active {from}–{to} (their time, {zone}).', personaNoActivity: 'No activity yet.', personaBought: 'Bought {n} courses, {amount}.', personaBoughtOne: 'Bought 1 course, {amount}.',
+  personaRecency: 'Last active {ago}; {n} actions in the last 30 days.', personaLearning: 'Finished {n} courses; last learned {ago}.', personaNotLearning: 'Has not started learning.',
+  interests: 'Interests', activeHoursChart: 'Activity by hour of day (their local time)',
+  evFollow: 'Followed on {platform}', evUnfollow: 'Unfollowed', evMessage: 'Said: “{text}”', evView: 'Viewed “{course}”', evClick: 'Clicked “{course}”', evLike: 'Liked “{course}”',
+  evShare: 'Shared “{course}”', evComment: 'Commented on “{course}”', evCheckout: 'Started checkout for “{course}” (not paid)', evPurchase: 'Bought “{course}”', evRefund: 'Refunded “{course}”',
+  evLessonOpen: 'Opened a lesson of “{course}”', evLessonComplete: 'Finished a lesson of “{course}”', evCheckIn: 'Checked in at “{course}”', someCourse: 'a course',
+  allPlatforms: 'All platforms', allAudiences: 'All followers', audConsented: 'Accept marketing', audOptedOut: 'Opted out', audBuyers: 'Bought a course', allLanguages: 'All languages',
+  sortBy: 'Sort', sortLastSeen: 'Recently active first', sortFirstSeenNew: 'Newest followers first', sortFirstSeenOld: 'Oldest followers first', sortEvents: 'Most actions first', sortOrders: 'Most purchases first', sortName: 'By name',
+  pageOf: 'Page {page} of {pages}, {total} followers', colPlatforms: 'Platforms', colLanguage: 'Language', colLastSeen: 'Last active', colEvents: 'Actions', colBought: 'Bought',
+  boughtShort: '{n} orders · {amount}',
 };
 
 export type Messages = typeof zh;

@@ -36,3 +36,21 @@ export const titleIn = (lang: 'zh-CN' | 'en', c: { titleZh: string | null; title
 
 /** A label cut to `max` characters with an ellipsis, so chart axes do not overlap. */
 export const shorten = (text: string, max = 22): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * How long ago, in words of the console's language ("3 days ago", "3天前").
+ *
+ * @example
+ * ago(new Date(Date.now() - 2 * 3_600_000).toISOString(), 'en'); // '2 hours ago'
+ */
+export function ago(at: string, lang: 'zh-CN' | 'en', now = Date.now()): string {
+  const seconds = Math.round((new Date(at).getTime() - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400], ['hour', 3_600], ['minute', 60]];
+  for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  return format.format(0, 'minute');
+}
+
+/** Money per currency, never summed across currencies ("¥498.00 · 49 ⭐"). */
+export const amounts = (list: { currency: string; amountMinor: number }[], money: (m: number, c: string) => string): string =>
+  list.map((r) => money(r.amountMinor, r.currency)).join(' · ');
