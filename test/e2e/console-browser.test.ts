@@ -310,13 +310,18 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(await page.locator('select[aria-label="time zone"]').inputValue()).toBe(browserZone);
     await page.check('input[name=send-mode][value=follower_local]');
+    // English only, to an audience that is mostly Chinese: the console says so before anything is sent.
     await page.click('button:text("Send")');
+    const warning = page.locator('[data-testid=language-warning]');
+    expect(await warning.innerText()).toMatch(/\d+ of \d+ followers in this audience read Chinese, but variant A has no Chinese text; they will get the English version\./);
+    await warning.locator('button:text("Send anyway")').click();
     await page.locator('[data-error-for="sendTime.date"]').waitFor();
 
     const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     await page.fill('input[aria-label="send date"]', date);
     await page.fill('input[aria-label="send time of day"]', '09:30');
     await page.click('button:text("Send")');
+    await warning.locator('button:text("Send anyway")').click();
     const progress = page.locator('[data-testid=broadcast-progress]:has-text("morning-hello")');
     const mode = progress.locator('[data-testid=broadcast-send-mode][data-mode=follower_local]');
     await mode.waitFor();

@@ -78,6 +78,13 @@ const zh = {
   sortBy: '排序', sortLastSeen: '最近活跃在前', sortFirstSeenNew: '最新关注在前', sortFirstSeenOld: '最早关注在前', sortEvents: '动作最多在前', sortOrders: '购买最多在前', sortName: '按名字',
   pageOf: '第 {page}/{pages} 页，共 {total} 位粉丝', colPlatforms: '平台', colLanguage: '语言', colLastSeen: '最近活跃', colEvents: '动作次数', colBought: '购买',
   boughtShort: '{n} 单 · {amount}',
+  stScheduled: '已排期', stSending: '发送中', stPaused: '已暂停', stCancelled: '已取消', stCompleted: '已完成', variantKey: '变体名',
+  missingLanguage: '受众中 {n} 位（共 {total} 位）粉丝使用{language}，但变体 {variants} 没有{language}文案，他们会收到{other}版本。',
+  sendAnyway: '仍然发送', addMissingText: '回去补写', checkingLanguages: '正在检查受众语言…',
+  accounts: '账号', newAccount: '新建账号', displayName: '显示名', role: '角色', roleAdmin: '管理员', roleCreator: '创作者', accountActive: '正常', accountDisabled: '已停用',
+  lastLogin: '上次登录', neverLoggedIn: '从未登录', disable: '停用', enable: '启用', makeAdmin: '设为管理员', makeCreator: '设为创作者', newPassword: '新密码（至少 10 位）',
+  setPassword: '重设密码', accountsHelp: '创作者只能看到和管理自己的课程、群发和数据；管理员可以管理一切。停用或改密码会让该账号退出登录并吊销其 API 令牌。',
+  accountCreated: '已创建账号 {email}', you: '（你）',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -156,6 +163,13 @@ const en: typeof zh = {
   sortBy: 'Sort', sortLastSeen: 'Recently active first', sortFirstSeenNew: 'Newest followers first', sortFirstSeenOld: 'Oldest followers first', sortEvents: 'Most actions first', sortOrders: 'Most purchases first', sortName: 'By name',
   pageOf: 'Page {page} of {pages}, {total} followers', colPlatforms: 'Platforms', colLanguage: 'Language', colLastSeen: 'Last active', colEvents: 'Actions', colBought: 'Bought',
   boughtShort: '{n} orders · {amount}',
+  stScheduled: 'Scheduled', stSending: 'Sending', stPaused: 'Paused', stCancelled: 'Cancelled', stCompleted: 'Completed', variantKey: 'Variant name',
+  missingLanguage: '{n} of {total} followers in this audience read {language}, but variant {variants} has no {language} text; they will get the {other} version.',
+  sendAnyway: 'Send anyway', addMissingText: 'Go back and add it', checkingLanguages: 'Checking the audience’s languages…',
+  accounts: 'Accounts', newAccount: 'New account', displayName: 'Display name', role: 'Role', roleAdmin: 'Admin', roleCreator: 'Creator', accountActive: 'Active', accountDisabled: 'Disabled',
+  lastLogin: 'Last login', neverLoggedIn: 'Never', disable: 'Disable', enable: 'Enable', makeAdmin: 'Make admin', makeCreator: 'Make creator', newPassword: 'New password (10 characters or more)',
+  setPassword: 'Set password', accountsHelp: 'Creators see and manage only their own courses, broadcasts and figures; admins manage everything. Disabling an account or changing its password logs it out and revokes its API tokens.',
+  accountCreated: 'Account {email} created', you: '(you)',
 };
 
 export type Messages = typeof zh;

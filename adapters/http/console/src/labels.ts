@@ -54,3 +54,13 @@ export function ago(at: string, lang: 'zh-CN' | 'en', now = Date.now()): string 
 /** Money per currency, never summed across currencies ("¥498.00 · 49 ⭐"). */
 export const amounts = (list: { currency: string; amountMinor: number }[], money: (m: number, c: string) => string): string =>
   list.map((r) => money(r.amountMinor, r.currency)).join(' · ');
+
+const STATUS_KEYS = { scheduled: 'stScheduled', sending: 'stSending', paused: 'stPaused', cancelled: 'stCancelled', completed: 'stCompleted' } as const;
+
+/**
+ * A broadcast's status in words.
+ *
+ * @example
+ * broadcastStatusLabel('completed', MESSAGES['zh-CN']); // '已完成'
+ */
+export const broadcastStatusLabel = (status: string, t: Messages): string => (status in STATUS_KEYS ? t[STATUS_KEYS[status as keyof typeof STATUS_KEYS]] : status);
