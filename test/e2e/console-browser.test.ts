@@ -232,6 +232,10 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     await page.waitForSelector('[data-testid="results-winter-sale"] tr[data-variant=B]');
     const sent = await page.locator('[data-testid="results-winter-sale"] tbody tr td:nth-child(2)').allInnerTexts();
     expect(sent.reduce((sum, n) => sum + Number(n), 0)).toBe(SUBSCRIBERS);
+    // 24 sends split over two variants is far below the minimum sample: no winner, no "chance it is best".
+    expect(await page.locator('[data-experiment="winter-sale"] [data-testid=verdict]').innerText())
+      .toMatch(/^Too early to tell: a winner is called only after 100 sends per variant, and variant [AB] has \d+\. Keep sending\.$/);
+    expect(await page.locator('[data-testid="results-winter-sale"] tbody tr td:nth-child(6)').allInnerTexts()).toEqual(['—', '—']);
     await shoot('experiments');
 
     await open('retargeting');

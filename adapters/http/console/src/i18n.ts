@@ -20,7 +20,7 @@ const zh = {
   variant: '变体', conversions: '转化', interval: '95% 区间', pBest: '最优概率', vsControl: '对比对照组', significant: '显著', trigger: '触发条件',
   delay: '延迟', goal: '转化目标', timezone: '时区', lastFired: '上次运行', trigger2: '触发', outcome: '结果', duration: '耗时', unsaved: '未保存：预览',
   auditLog: '审计日志', actor: '操作人', action: '操作', subject: '对象', at: '时间', filter: '筛选', prev: '上一页', next: '下一页',
-  loginQr: '微信登录二维码', botOff: '未开启', audienceSize: '受众人数', experimentsHelp: '每个群发与再营销规则的各变体结果（转化率与 95% 可信区间）。',
+  loginQr: '微信登录二维码', botOff: '未开启', audienceSize: '受众人数', experimentsHelp: '每个群发的各个文案变体：发了多少、多少人转化、哪个更好。',
   newRule: '新建规则', edit: '编辑', remove: '删除', removeVariant: '移除', deleted: '已删除', confirmDeleteRule: '确定删除再营销规则 {name}？',
   ruleNameHelp: '小写字母、数字或 -', triggerViewedNotBought: '浏览未购买', triggerAbandonedCheckout: '下单未支付', triggerDormant: '沉睡粉丝',
   triggerNewCourseMatch: '新课匹配兴趣', triggerCrossSell: '购后交叉推荐', triggerCompletedCourse: '学完课程后推荐下一门', triggerStalledLearning: '学习停滞提醒',
@@ -85,6 +85,11 @@ const zh = {
   lastLogin: '上次登录', neverLoggedIn: '从未登录', disable: '停用', enable: '启用', makeAdmin: '设为管理员', makeCreator: '设为创作者', newPassword: '新密码（至少 10 位）',
   setPassword: '重设密码', accountsHelp: '创作者只能看到和管理自己的课程、群发和数据；管理员可以管理一切。停用或改密码会让该账号退出登录并吊销其 API 令牌。',
   accountCreated: '已创建账号 {email}', you: '（你）',
+  verdictNothingSent: '还没有发送，暂无结果。', verdictTooEarly: '现在下结论还太早：每个变体至少要发送 {min} 条才会判断胜负，变体 {variant} 才发了 {sent} 条。继续发送。',
+  verdictOne: '只有一个变体：发送 {sent} 条，{conversions} 次转化（{rate}）。', verdictCompare: '变体 {best} 的转化率为 {bestRate}，变体 {other} 为 {otherRate}；{best} 更好的可能性为 {chance}。',
+  verdictWinner: '{best} 胜出：以后发送 {best}。', verdictLikely: '{best} 很可能更好；继续发送以确认。', verdictUnclear: '两者还看不出明显差别；继续发送。',
+  chanceBest: '是最优的可能性', likelyRange: '可能范围（95%）', diffFromControl: '与 {control} 相比', clearlyDifferent: '差别明显', notClearlyDifferent: '差别不明显',
+  minSampleNote: '每个变体发满 {min} 条之前不判断胜负。',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -104,7 +109,7 @@ const en: typeof zh = {
   variant: 'Variant', conversions: 'Conversions', interval: '95% interval', pBest: 'P(best)', vsControl: 'vs control', significant: 'significant', trigger: 'Trigger',
   delay: 'Delay', goal: 'Goal', timezone: 'Time zone', lastFired: 'Last fired', trigger2: 'Trigger', outcome: 'Outcome', duration: 'Duration', unsaved: 'Unsaved: preview',
   auditLog: 'Audit log', actor: 'Actor', action: 'Action', subject: 'Subject', at: 'At', filter: 'Filter', prev: 'Previous', next: 'Next',
-  loginQr: 'WeChat login QR', botOff: 'Off', audienceSize: 'Audience', experimentsHelp: 'Per-variant results of every broadcast and retargeting rule (conversion rate with a 95% credible interval).',
+  loginQr: 'WeChat login QR', botOff: 'Off', audienceSize: 'Audience', experimentsHelp: 'Each broadcast’s message variants: how many were sent, how many converted, and which one does better.',
   newRule: 'New rule', edit: 'Edit', remove: 'Delete', removeVariant: 'Remove', deleted: 'Deleted', confirmDeleteRule: 'Delete the retargeting rule {name}?',
   ruleNameHelp: 'lowercase letters, digits or -', triggerViewedNotBought: 'Viewed, not bought', triggerAbandonedCheckout: 'Abandoned checkout', triggerDormant: 'Dormant follower',
   triggerNewCourseMatch: 'New course matching interests', triggerCrossSell: 'Cross-sell after a purchase', triggerCompletedCourse: 'Next course after finishing one', triggerStalledLearning: 'Stalled learning',
@@ -170,6 +175,11 @@ const en: typeof zh = {
   lastLogin: 'Last login', neverLoggedIn: 'Never', disable: 'Disable', enable: 'Enable', makeAdmin: 'Make admin', makeCreator: 'Make creator', newPassword: 'New password (10 characters or more)',
   setPassword: 'Set password', accountsHelp: 'Creators see and manage only their own courses, broadcasts and figures; admins manage everything. Disabling an account or changing its password logs it out and revokes its API tokens.',
   accountCreated: 'Account {email} created', you: '(you)',
+  verdictNothingSent: 'Nothing sent yet, so no results.', verdictTooEarly: 'Too early to tell: a winner is called only after {min} sends per variant, and variant {variant} has {sent}. Keep sending.',
+  verdictOne: 'One variant: {sent} sent, {conversions} converted ({rate}).', verdictCompare: 'Variant {best} converts {bestRate} vs {otherRate} for variant {other}; {chance} likely better.',
+  verdictWinner: '{best} wins: send {best} from now on.', verdictLikely: '{best} is probably better; keep sending to be sure.', verdictUnclear: 'No clear difference yet; keep sending.',
+  chanceBest: 'Chance it is best', likelyRange: 'Likely range (95%)', diffFromControl: 'Compared with {control}', clearlyDifferent: 'clearly different', notClearlyDifferent: 'not clearly different',
+  minSampleNote: 'No winner is called before each variant has {min} sends.',
 };
 
 export type Messages = typeof zh;
