@@ -90,6 +90,9 @@ const zh = {
   verdictWinner: '{best} 胜出：以后发送 {best}。', verdictLikely: '{best} 很可能更好；继续发送以确认。', verdictUnclear: '两者还看不出明显差别；继续发送。',
   chanceBest: '是最优的可能性', likelyRange: '可能范围（95%）', diffFromControl: '与 {control} 相比', clearlyDifferent: '差别明显', notClearlyDifferent: '差别不明显',
   minSampleNote: '每个变体发满 {min} 条之前不判断胜负。',
+  consentMarketingZh: '营销授权提问（中文）', consentMarketingEn: '营销授权提问（英文）', consentOptOutZh: '退订说明（中文）', consentOptOutEn: '退订说明（英文）',
+  channelConsole: '控制台', channelHttp: 'HTTP 接口', channelJobs: '定时任务与发送', channelMiniprogram: '小程序', channelRecommender: '推荐模型', channelOn: '已开启', channelOff: '未开启',
+  wechatLoggedIn: '已登录为 {user}（自 {since}）', wechatLoggedOut: '已退出登录', wechatNotStarted: '尚未开始登录',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -180,6 +183,9 @@ const en: typeof zh = {
   verdictWinner: '{best} wins: send {best} from now on.', verdictLikely: '{best} is probably better; keep sending to be sure.', verdictUnclear: 'No clear difference yet; keep sending.',
   chanceBest: 'Chance it is best', likelyRange: 'Likely range (95%)', diffFromControl: 'Compared with {control}', clearlyDifferent: 'clearly different', notClearlyDifferent: 'not clearly different',
   minSampleNote: 'No winner is called before each variant has {min} sends.',
+  consentMarketingZh: 'Marketing consent question (Chinese)', consentMarketingEn: 'Marketing consent question (English)', consentOptOutZh: 'Opt-out line (Chinese)', consentOptOutEn: 'Opt-out line (English)',
+  channelConsole: 'Console', channelHttp: 'HTTP API', channelJobs: 'Jobs and sending', channelMiniprogram: 'Mini-program', channelRecommender: 'Recommender', channelOn: 'On', channelOff: 'Off',
+  wechatLoggedIn: 'Logged in as {user} since {since}', wechatLoggedOut: 'Logged out', wechatNotStarted: 'Login not started',
 };
 
 export type Messages = typeof zh;
