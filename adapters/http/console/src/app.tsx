@@ -11,6 +11,7 @@ import { SettingsPage } from './pages/settings.tsx';
 import { RiskPage } from './pages/risk.tsx';
 import { InboxPage } from './pages/inbox.tsx';
 import { AccountsPage } from './pages/accounts.tsx';
+import { CouponsPage } from './pages/coupons.tsx';
 
 export interface Me {
   principal: { id: string | null; role: 'admin' | 'creator' };
@@ -21,6 +22,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'dashboard', slug: 'dashboard', render: () => <DashboardPage /> },
   { key: 'followers', slug: 'followers', render: () => <FollowersPage />, isAdminOnly: true },
   { key: 'courses', slug: 'courses', render: (me) => <CoursesPage me={me} /> },
+  { key: 'coupons', slug: 'coupons', render: (me) => <CouponsPage me={me} /> },
   { key: 'inbox', slug: 'inbox', render: () => <InboxPage /> },
   { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
   { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },

@@ -93,6 +93,13 @@ const zh = {
   consentMarketingZh: '营销授权提问（中文）', consentMarketingEn: '营销授权提问（英文）', consentOptOutZh: '退订说明（中文）', consentOptOutEn: '退订说明（英文）',
   channelConsole: '控制台', channelHttp: 'HTTP 接口', channelJobs: '定时任务与发送', channelMiniprogram: '小程序', channelRecommender: '推荐模型', channelOn: '已开启', channelOff: '未开启',
   wechatLoggedIn: '已登录为 {user}（自 {since}）', wechatLoggedOut: '已退出登录', wechatNotStarted: '尚未开始登录',
+  couponName: '名称（报表中显示）', couponCourse: '适用课程', allMyCourses: '我的全部课程', allCourses: '全部课程', couponKind: '券的类型',
+  kindSingle: '一个通用券码', kindPerFollower: '每位粉丝一个专属券码', kindAutomatic: '限时优惠价（无需券码）', discount: '优惠', discountPercent: '打折（%）',
+  discountAmount: '立减金额（元）', discountStars: 'Telegram 立减（星星，可选）', maxRedemptions: '总共可用次数（留空不限）', validFrom: '开始时间', validUntil: '结束时间',
+  percentOffText: '减 {n}%', amountOffText: '立减 {amount}', validUntilText: '至 {date}', validFromText: '自 {date}', always: '长期有效',
+  usageText: '已使用 {redeemed} 次 · 占用中 {reserved} · 已释放 {released}', couponRevenue: '{amount}，{orders} 单（共优惠 {discount}）', noUsage: '还没有人使用',
+  couponOn: '启用中', couponOff: '已停用', switchOn: '启用', switchOff: '停用', exportCoupons: '导出各优惠券收入（CSV）', couponsHelp: '每张优惠券的使用次数与带来的收入（按币种分别统计，从不相加）。',
+  usage: '使用情况', couponCreated: '已创建优惠券 {code}',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -186,6 +193,13 @@ const en: typeof zh = {
   consentMarketingZh: 'Marketing consent question (Chinese)', consentMarketingEn: 'Marketing consent question (English)', consentOptOutZh: 'Opt-out line (Chinese)', consentOptOutEn: 'Opt-out line (English)',
   channelConsole: 'Console', channelHttp: 'HTTP API', channelJobs: 'Jobs and sending', channelMiniprogram: 'Mini-program', channelRecommender: 'Recommender', channelOn: 'On', channelOff: 'Off',
   wechatLoggedIn: 'Logged in as {user} since {since}', wechatLoggedOut: 'Logged out', wechatNotStarted: 'Login not started',
+  couponName: 'Name (shown in reports)', couponCourse: 'For', allMyCourses: 'All my courses', allCourses: 'All courses', couponKind: 'Kind',
+  kindSingle: 'One shared code', kindPerFollower: 'A code of their own for each follower', kindAutomatic: 'Limited-time price (no code)', discount: 'Discount', discountPercent: 'Percent off',
+  discountAmount: 'Amount off (yuan)', discountStars: 'Amount off on Telegram (Stars, optional)', maxRedemptions: 'Uses in total (empty: no limit)', validFrom: 'Starts', validUntil: 'Ends',
+  percentOffText: '{n}% off', amountOffText: '{amount} off', validUntilText: 'until {date}', validFromText: 'from {date}', always: 'No end date',
+  usageText: 'Used {redeemed} times · {reserved} held in checkouts · {released} given back', couponRevenue: '{amount} from {orders} orders ({discount} off in total)', noUsage: 'Not used yet',
+  couponOn: 'On', couponOff: 'Off', switchOn: 'Switch on', switchOff: 'Switch off', exportCoupons: 'Export revenue by coupon (CSV)', couponsHelp: 'How often each coupon was used and the revenue it brought, per currency (never added across currencies).',
+  usage: 'Usage', couponCreated: 'Coupon {code} created',
 };
 
 export type Messages = typeof zh;
