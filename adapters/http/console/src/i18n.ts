@@ -97,7 +97,7 @@ const zh = {
   kindSingle: '一个通用券码', kindPerFollower: '每位粉丝一个专属券码', kindAutomatic: '限时优惠价（无需券码）', discount: '优惠', discountPercent: '打折（%）',
   discountAmount: '立减金额（元）', discountStars: 'Telegram 立减（星星，可选）', maxRedemptions: '总共可用次数（留空不限）', validFrom: '开始时间', validUntil: '结束时间',
   percentOffText: '减 {n}%', amountOffText: '立减 {amount}', validUntilText: '至 {date}', validFromText: '自 {date}', always: '长期有效',
-  usageText: '已使用 {redeemed} 次 · 占用中 {reserved} · 已释放 {released}', couponRevenue: '{amount}，{orders} 单（共优惠 {discount}）', noUsage: '还没有人使用',
+  usageText: '已使用 {redeemed} 次 · 下单占用中 {reserved} · 已释放 {released}', couponRevenue: '{amount} · 已付款 {orders} 单 · 共优惠 {discount}', noUsage: '还没有人使用',
   couponOn: '启用中', couponOff: '已停用', switchOn: '启用', switchOff: '停用', exportCoupons: '导出各优惠券收入（CSV）', couponsHelp: '每张优惠券的使用次数与带来的收入（按币种分别统计，从不相加）。',
   usage: '使用情况', couponCreated: '已创建优惠券 {code}',
 };
@@ -197,7 +197,7 @@ const en: typeof zh = {
   kindSingle: 'One shared code', kindPerFollower: 'A code of their own for each follower', kindAutomatic: 'Limited-time price (no code)', discount: 'Discount', discountPercent: 'Percent off',
   discountAmount: 'Amount off (yuan)', discountStars: 'Amount off on Telegram (Stars, optional)', maxRedemptions: 'Uses in total (empty: no limit)', validFrom: 'Starts', validUntil: 'Ends',
   percentOffText: '{n}% off', amountOffText: '{amount} off', validUntilText: 'until {date}', validFromText: 'from {date}', always: 'No end date',
-  usageText: 'Used {redeemed} times · {reserved} held in checkouts · {released} given back', couponRevenue: '{amount} from {orders} orders ({discount} off in total)', noUsage: 'Not used yet',
+  usageText: 'Redeemed: {redeemed} · held in checkouts: {reserved} · given back: {released}', couponRevenue: '{amount} · paid orders: {orders} · given off: {discount}', noUsage: 'Not used yet',
   couponOn: 'On', couponOff: 'Off', switchOn: 'Switch on', switchOff: 'Switch off', exportCoupons: 'Export revenue by coupon (CSV)', couponsHelp: 'How often each coupon was used and the revenue it brought, per currency (never added across currencies).',
   usage: 'Usage', couponCreated: 'Coupon {code} created',
 };

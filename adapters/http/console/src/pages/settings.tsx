@@ -73,7 +73,7 @@ export function SettingsPage() {
         <h3>{t.channels}</h3>
         <table data-testid="channels"><tbody>{settings.channels.map((c) => (
           <tr key={c.channel} data-channel={c.channel}>
-            <td><strong>{CHANNEL_LABELS[c.channel] ? (t[CHANNEL_LABELS[c.channel]!] as string) : c.channel}</strong></td><td>{c.isOn ? `🟢 ${t.channelOn}` : `⚪ ${t.channelOff}`}</td>
+            <td><strong>{CHANNEL_LABELS[c.channel] ? (t[CHANNEL_LABELS[c.channel]!] as string) : c.channel}</strong></td><td><span className={c.isOn ? 'dot on' : 'dot'} /> {c.isOn ? t.channelOn : t.channelOff}</td>
             <td>
               {c.reason}
               {c.details && <div>{Object.entries(c.details).map(([k, v]) => <span className="pill" key={k}>{k}: {v}</span>)}</div>}
