@@ -16,6 +16,10 @@ import { consentTextsBody } from './settings.js';
 import { riskCasesQuery } from './risk.js';
 import { riskSettingsSchema } from '../../../core/index.js';
 import { inboxQuery, inboxReplyBody } from './inbox.js';
+import { broadcastInputSchema, retargetingRuleInputSchema } from '../../../core/campaigns/index.js';
+import { broadcastListQuery } from './broadcasts.js';
+import { previewBody } from './segments-preview.js';
+import { scheduleRunsQuery, schedulePatchBody } from './schedules.js';
 
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -94,6 +98,28 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/risk/settings', summary: 'Risk thresholds in force, and the defaults', tag: 'risk', isAdminOnly: true },
   { method: 'put', path: '/api/risk/settings', summary: 'Set the risk thresholds (audited, applied to the scorer at once; other processes within 30 s)', tag: 'risk', body: riskSettingsSchema, isAdminOnly: true },
   { method: 'put', path: '/api/settings/consent-texts', summary: 'Set consent texts', tag: 'settings', body: consentTextsBody, isAdminOnly: true },
+  { method: 'post', path: '/api/events', summary: 'Record a batch of up to 500 events (all or none; a result per item; redelivered externalIds are duplicates)', tag: 'events', status: 201 },
+  { method: 'get', path: '/api/broadcasts', summary: 'Broadcasts, newest first, each with its progress (creators: their own)', tag: 'campaigns', query: broadcastListQuery },
+  { method: 'post', path: '/api/broadcasts', summary: 'Compose, target and schedule a broadcast; its audience is planned into the outbox at once', tag: 'campaigns', body: broadcastInputSchema, status: 201 },
+  { method: 'get', path: '/api/broadcasts/{id}', summary: 'One broadcast with its live progress: sent, delivered, failed, skipped by reason, held by reason', tag: 'campaigns' },
+  { method: 'post', path: '/api/broadcasts/{id}/pause', summary: 'Pause a broadcast', tag: 'campaigns' },
+  { method: 'post', path: '/api/broadcasts/{id}/resume', summary: 'Resume a paused broadcast', tag: 'campaigns' },
+  { method: 'post', path: '/api/broadcasts/{id}/cancel', summary: 'Cancel a broadcast: what is still queued is not sent', tag: 'campaigns' },
+  { method: 'get', path: '/api/broadcasts/{id}/results', summary: "A broadcast's results per variant (sent, conversions, rate, credible interval, chance of being best), per picked course, and its incremental effect against the holdout", tag: 'campaigns' },
+  { method: 'post', path: '/api/segments/preview', summary: 'How many followers a segment reaches now, how many it cannot reach and why, a sample; with pick, the courses each follower would be offered', tag: 'campaigns', body: previewBody },
+  { method: 'get', path: '/api/segments', summary: 'Behaviour segments and purchase association rules of the newest recommender model', tag: 'campaigns', isAdminOnly: true },
+  { method: 'get', path: '/api/retargeting-rules', summary: 'Retargeting rules', tag: 'campaigns', isAdminOnly: true },
+  { method: 'post', path: '/api/retargeting-rules', summary: 'Create a retargeting rule', tag: 'campaigns', body: retargetingRuleInputSchema, status: 201, isAdminOnly: true },
+  { method: 'get', path: '/api/retargeting-rules/{id}', summary: 'One retargeting rule', tag: 'campaigns', isAdminOnly: true },
+  { method: 'put', path: '/api/retargeting-rules/{id}', summary: 'Replace a retargeting rule', tag: 'campaigns', body: retargetingRuleInputSchema, isAdminOnly: true },
+  { method: 'patch', path: '/api/retargeting-rules/{id}', summary: 'Change some fields of a retargeting rule (e.g. isEnabled)', tag: 'campaigns', isAdminOnly: true },
+  { method: 'delete', path: '/api/retargeting-rules/{id}', summary: 'Delete a retargeting rule', tag: 'campaigns', status: 204, isAdminOnly: true },
+  { method: 'get', path: '/api/retargeting-rules/{id}/results', summary: "A retargeting rule's results per variant", tag: 'campaigns', isAdminOnly: true },
+  { method: 'get', path: '/api/schedules', summary: 'Scheduled jobs with their cron, time zone, next runs and last run', tag: 'schedules', isAdminOnly: true },
+  { method: 'patch', path: '/api/schedules/{name}', summary: "Change a job's cron, time zone or enabled state (audited)", tag: 'schedules', body: schedulePatchBody, isAdminOnly: true },
+  { method: 'post', path: '/api/schedules/{name}/run', summary: 'Run a job now', tag: 'schedules', isAdminOnly: true },
+  { method: 'get', path: '/api/schedules/{name}/runs', summary: "A job's run history, newest first", tag: 'schedules', query: scheduleRunsQuery, isAdminOnly: true },
+  { method: 'get', path: '/api/wechat/login-qr', summary: "The WeChat bot's login state and, while it waits for a scan, the QR code", tag: 'settings', isAdminOnly: true },
 ];
 
 const errorSchema = {
@@ -108,7 +134,7 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', 
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
-    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }));
+    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'name' ? { type: 'string' } : { type: 'string', format: 'uuid' } }));
     const queryParams = op.query
       ? Object.entries(op.query.shape).map(([name, schema]) => ({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: jsonSchema(schema as z.ZodType) }))
       : [];
