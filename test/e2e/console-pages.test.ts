@@ -59,7 +59,7 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
     await database?.close();
   });
 
-  const shoot = (name: string, lang: Lang) => page.screenshot({ path: `${ARTIFACTS}/${name}-${lang === 'en' ? 'en' : 'zh'}.png`, fullPage: false });
+  const shoot = (name: string, lang: Lang) => page.screenshot({ path: `${ARTIFACTS}/page-${name}-${lang === 'en' ? 'en' : 'zh'}.png`, fullPage: false });
   /** Switches the console's language and opens a page. */
   const openIn = async (lang: Lang, slug: string, tab = page) => {
     await tab.evaluate((l) => localStorage.setItem('zl_lang', l), lang);
@@ -229,7 +229,7 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
         expect(await tab.locator('main').innerText()).toContain(noRevenue);
         expect(await tab.locator('nav a[data-page=followers]').count()).toBe(0);
         expect(await tab.locator('nav a[data-page=accounts]').count()).toBe(0);
-        await tab.screenshot({ path: `${ARTIFACTS}/creator-dashboard-${lang === 'en' ? 'en' : 'zh'}.png` });
+        await tab.screenshot({ path: `${ARTIFACTS}/page-creator-dashboard-${lang === 'en' ? 'en' : 'zh'}.png` });
       } finally {
         await context.close();
       }

@@ -77,12 +77,12 @@ export function ResultsTable({ path, testId }: { path: string; testId?: string }
             <td>{v.sent}</td>
             <td>{v.conversions}</td>
             <td>{pct(v.conversionRate)}</td>
-            <td>
+            <td>{v.sent === 0 ? '—' : <>
               <div className="interval" title={`${pct(v.credibleInterval[0])} – ${pct(v.credibleInterval[1])}`}>
                 <span style={{ left: `${(v.credibleInterval[0] / top) * 100}%`, width: `${Math.max(1, ((v.credibleInterval[1] - v.credibleInterval[0]) / top) * 100)}%` }} />
               </div>
               <small>[{pct(v.credibleInterval[0])}, {pct(v.credibleInterval[1])}]</small>
-            </td>
+            </>}</td>
             <td>{isSampleEnough ? pct(v.probabilityBest) : '—'}</td>
             <td>{v.versusControl && isSampleEnough ? (v.versusControl.isSignificant ? t.clearlyDifferent : t.notClearlyDifferent) : '—'}</td>
           </tr>
