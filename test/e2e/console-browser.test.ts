@@ -281,7 +281,7 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
 
     const refresh = page.locator('[data-schedule="segment-refresh"]');
     await refresh.locator('button:text("Run now")').click();
-    await refresh.locator('[data-testid=run-history] td:text("manual")').waitFor();
+    await refresh.locator('[data-testid=run-history] td:text("Run by hand")').waitFor();
     await card.scrollIntoViewIfNeeded();
     await shoot('schedules');
   }, 60_000);

@@ -187,7 +187,43 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
     }
   }, 90_000);
 
-  it('experiments: results in sentences, no winner without a sample', async () => {
+  it('experiments: results in sentences; a winner only past the minimum sample', async () => {
+    // An A/B test past the minimum sample: 150 sends a variant, 3 conversions (clicks within the window) for A, 15 for B.
+    const res = await adminApi().post('/api/broadcasts').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({
+      name: 'ab-test', segment: { platforms: ['wechat'] }, sendTime: { mode: 'at', at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      variants: [{ key: 'A', text: { 'zh-CN': '八折', en: '20% off' } }, { key: 'B', text: { 'zh-CN': '新课', en: 'New course' } }],
+    }).expect(201);
+    const campaignId = res.body.broadcast.id as string;
+    const sentAt = new Date(Date.now() - 3_600_000);
+    const follows = Array.from({ length: 300 }, (_, i) => ({
+      kind: 'follow', platform: 'telegram', externalId: `ab-${i}-follow`, occurredAt: new Date(sentAt.getTime() - 60_000).toISOString(),
+      identity: { kind: 'telegram', externalId: String(8_200_000 + i), locale: 'en' },
+    }));
+    const recorded = await adminApi().post('/api/events').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({ events: follows }).expect(201);
+    const ids = (recorded.body.results as { followerId: string }[]).map((r) => r.followerId);
+    for (const [i, id] of ids.entries()) {
+      await database.db.execute(sql`insert into outbox (follower_id, source, campaign_id, step, variant, status, not_before, sent_at)
+        values (${id}, 'broadcast', ${campaignId}, 'broadcast', ${i < 150 ? 'A' : 'B'}, 'sent', ${sentAt}, ${sentAt})`);
+    }
+    const converted = [...ids.slice(0, 3), ...ids.slice(150, 165)];
+    await adminApi().post('/api/events').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({
+      events: converted.map((followerId, i) => ({ kind: 'click', platform: 'telegram', followerId, externalId: `ab-${i}-click`, occurredAt: new Date(sentAt.getTime() + 600_000).toISOString() })),
+    }).expect(201);
+
+    for (const [lang, verdict] of [
+      ['en', /^Variant B converts 10\.0% vs 2\.0% for variant A; (9[5-9]\.\d|100\.0)% likely better\. B wins: send B from now on\.$/],
+      ['zh-CN', /^变体 B 的转化率为 10\.0%，变体 A 为 2\.0%；B 更好的可能性为 (9[5-9]\.\d|100\.0)%。 B 胜出：以后发送 B。$/],
+    ] as const) {
+      await openIn(lang, 'experiments');
+      // The sentence's chance is the table's, to the same decimal.
+      const card = page.locator('[data-experiment="ab-test"]');
+      await card.locator('[data-testid=verdict]').waitFor();
+      expect(await card.locator('[data-testid=verdict]').innerText()).toMatch(verdict);
+      const chance = await card.locator('tr[data-variant=B] td').nth(5).innerText();
+      expect(chance).toMatch(/^(9[5-9]|100)\.\d%$/);
+      expect(await card.locator('[data-testid=verdict]').innerText()).toContain(chance);
+    }
+
     for (const [lang, enOnly, zhOnly] of [
       ['en', `One variant: ${SUBSCRIBERS} sent, 0 converted (0.0%).`, 'Nothing sent yet, so no results.'],
       ['zh-CN', `只有一个变体：发送 ${SUBSCRIBERS} 条，0 次转化（0.0%）。`, '还没有发送，暂无结果。'],

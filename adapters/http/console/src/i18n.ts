@@ -100,6 +100,7 @@ const zh = {
   usageText: '已使用 {redeemed} 次 · 下单占用中 {reserved} · 已释放 {released}', couponRevenue: '{amount} · 已付款 {orders} 单 · 共优惠 {discount}', noUsage: '还没有人使用',
   couponOn: '启用中', couponOff: '已停用', switchOn: '启用', switchOff: '停用', exportCoupons: '导出各优惠券收入（CSV）', couponsHelp: '每张优惠券的使用次数与带来的收入（按币种分别统计，从不相加）。',
   usage: '使用情况', couponCreated: '已创建优惠券 {code}',
+  runByHand: '手动运行', runOnSchedule: '按计划', outcomeOk: '成功', outcomeFailed: '失败', outcomeNotAvailable: '本进程不可用',
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
@@ -200,6 +201,7 @@ const en: typeof zh = {
   usageText: 'Redeemed: {redeemed} · held in checkouts: {reserved} · given back: {released}', couponRevenue: '{amount} · paid orders: {orders} · given off: {discount}', noUsage: 'Not used yet',
   couponOn: 'On', couponOff: 'Off', switchOn: 'Switch on', switchOff: 'Switch off', exportCoupons: 'Export revenue by coupon (CSV)', couponsHelp: 'How often each coupon was used and the revenue it brought, per currency (never added across currencies).',
   usage: 'Usage', couponCreated: 'Coupon {code} created',
+  runByHand: 'Run by hand', runOnSchedule: 'On schedule', outcomeOk: 'Done', outcomeFailed: 'Failed', outcomeNotAvailable: 'Not available in this process',
 };
 
 export type Messages = typeof zh;

@@ -43,7 +43,7 @@ function Verdict({ results }: { results: Results }) {
     if (smallest.sent < MIN_SENDS_PER_VARIANT) text = fill(t.verdictTooEarly, { min: String(MIN_SENDS_PER_VARIANT), variant: smallest.variant, sent: String(smallest.sent) });
     else {
       const [best, other] = [...variants].sort((a, b) => b.probabilityBest - a.probabilityBest) as [VariantResult, VariantResult];
-      const values = { best: best.variant, other: other.variant, bestRate: pct(best.conversionRate), otherRate: pct(other.conversionRate), chance: `${Math.round(best.probabilityBest * 100)}%` };
+      const values = { best: best.variant, other: other.variant, bestRate: pct(best.conversionRate), otherRate: pct(other.conversionRate), chance: pct(best.probabilityBest) };
       const advice = best.probabilityBest >= 0.95 ? t.verdictWinner : best.probabilityBest >= 0.8 ? t.verdictLikely : t.verdictUnclear;
       text = `${fill(t.verdictCompare, values)} ${fill(advice, values)}`;
     }
