@@ -104,7 +104,7 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
       },
       'zh-CN': {
         page1: `第 1/3 页，共 ${FOLLOWERS} 位粉丝`, page2: `第 2/3 页，共 ${FOLLOWERS} 位粉丝`, buyers: `第 1/1 页，共 ${PAYERS} 位粉丝`,
-        bought: '买了 2 门课，共 ¥199.00 · 49 ⭐。', active: /^通常在 \d\d:00–\d\d:00 活跃（当地时间，[\w/]+）。 最近一次活动在.+；近 30 天有 \d+ 次动作。$/,
+        bought: '买了 2 门课，共 ¥199.00 · 49 ⭐。', active: /^通常在 \d\d:00–\d\d:00 活跃（当地时间，[\w/]+）。最近一次活动在.+；近 30 天有 \d+ 次动作。$/,
         said: '说：“python 课程”', viewed: '浏览了《摄影基础》', checkout: '下单《摄影基础》（未付款）',
       },
     };
@@ -212,7 +212,7 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
 
     for (const [lang, verdict] of [
       ['en', /^Variant B converts 10\.0% vs 2\.0% for variant A; (9[5-9]\.\d|100\.0)% likely better\. B wins: send B from now on\.$/],
-      ['zh-CN', /^变体 B 的转化率为 10\.0%，变体 A 为 2\.0%；B 更好的可能性为 (9[5-9]\.\d|100\.0)%。 B 胜出：以后发送 B。$/],
+      ['zh-CN', /^变体 B 的转化率为 10\.0%，变体 A 为 2\.0%；B 更好的可能性为 (9[5-9]\.\d|100\.0)%。B 胜出：以后发送 B。$/],
     ] as const) {
       await openIn(lang, 'experiments');
       // The sentence's chance is the table's, to the same decimal.

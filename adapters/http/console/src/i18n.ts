@@ -71,7 +71,7 @@ const zh = {
   personaActiveHours: '通常在 {from}–{to} 活跃（当地时间，{zone}）。', personaNoActivity: '还没有活动记录。', personaBought: '买了 {n} 门课，共 {amount}。', personaBoughtOne: '买了 1 门课，共 {amount}。',
   personaRecency: '最近一次活动在{ago}；近 30 天有 {n} 次动作。', personaLearning: '学完 {n} 门课；最近一次学习在{ago}。', personaNotLearning: '还没有学习记录。',
   interests: '兴趣', activeHoursChart: '一天中各小时的活动（粉丝当地时间）',
-  evFollow: '在{platform}关注', evUnfollow: '取消关注', evMessage: '说：“{text}”', evView: '浏览了《{course}》', evClick: '点击了《{course}》', evLike: '赞了《{course}》',
+  evFollow: '在 {platform} 关注', evUnfollow: '取消关注', evMessage: '说：“{text}”', evView: '浏览了《{course}》', evClick: '点击了《{course}》', evLike: '赞了《{course}》',
   evShare: '分享了《{course}》', evComment: '评论了《{course}》', evCheckout: '下单《{course}》（未付款）', evPurchase: '购买了《{course}》', evRefund: '《{course}》已退款',
   evLessonOpen: '打开《{course}》的一节课', evLessonComplete: '学完《{course}》的一节课', evCheckIn: '在《{course}》打卡', someCourse: '一门课程',
   allPlatforms: '全部平台', allAudiences: '全部粉丝', audConsented: '同意接收营销', audOptedOut: '已退订', audBuyers: '买过课', allLanguages: '全部语言',

@@ -101,7 +101,7 @@ export function FollowersPage() {
                 <tbody>
                   {page.items.map((f) => (
                     <tr key={f.id} data-follower={f.id} onClick={() => open(f)} style={{ cursor: 'pointer' }} className={selected?.id === f.id ? 'selected' : ''}>
-                      <td>{f.displayName ?? '—'}</td>
+                      <td>{f.displayName ?? `${t.follower} ${f.id.slice(0, 8)}`}</td>
                       <td>{platformsOf(f).map((p) => <span className="pill" key={p}>{platformLabel(p, t)}</span>)}</td>
                       <td>{languageLabel(f.locale, t)}</td>
                       <td>{f.lastSeenAt ? ago(f.lastSeenAt, lang) : '—'}</td>
@@ -121,7 +121,7 @@ export function FollowersPage() {
         </div>
         {selected && (
           <div className="card" data-testid="follower-detail">
-            <h3>{selected.displayName ?? selected.id}</h3>
+            <h3>{selected.displayName ?? `${t.follower} ${selected.id.slice(0, 8)}`}</h3>
             <div className="row">
               <button className="secondary" onClick={() => exportData(selected)}>{t.export}</button>
               <button className="danger" onClick={() => remove(selected)}>{t.delete}</button>
@@ -181,11 +181,11 @@ function PersonaView({ persona: p, follower }: { persona: Persona; follower: Fol
       </p>
       <p className="sentence" data-testid="persona-active">
         {p.peakHour === null ? t.personaNoActivity : fill(t.personaActiveHours, { from, to, zone: p.timeZone })}
-        {lastActiveAt && <> {fill(t.personaRecency, { ago: ago(lastActiveAt, lang), n: String(p.rfm.frequency30d) })}</>}
+        {lastActiveAt && <>{lang === 'en' ? ' ' : ''}{fill(t.personaRecency, { ago: ago(lastActiveAt, lang), n: String(p.rfm.frequency30d) })}</>}
       </p>
       <p className="sentence">
         {p.learning.lastLessonAt ? fill(t.personaLearning, { n: String(p.learning.finishedCourses), ago: ago(p.learning.lastLessonAt, lang) }) : t.personaNotLearning}
-        {' '}{follower.isOptedOut ? t.personaOptedOut : follower.hasMarketingConsent ? t.personaConsents : t.personaNoConsent}
+        {lang === 'en' ? ' ' : ''}{follower.isOptedOut ? t.personaOptedOut : follower.hasMarketingConsent ? t.personaConsents : t.personaNoConsent}
       </p>
       {p.interests.length > 0 && (
         <div data-testid="persona-interests">

@@ -33,7 +33,7 @@ export const MIN_SENDS_PER_VARIANT = 100;
 
 /** The result in sentences: too early, one variant, or the leader against the runner-up with its chance and what to do. */
 function Verdict({ results }: { results: Results }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const variants = results.variants;
   let text: string;
   if (variants.length === 0 || variants.every((v) => v.sent === 0)) text = t.verdictNothingSent;
@@ -45,7 +45,7 @@ function Verdict({ results }: { results: Results }) {
       const [best, other] = [...variants].sort((a, b) => b.probabilityBest - a.probabilityBest) as [VariantResult, VariantResult];
       const values = { best: best.variant, other: other.variant, bestRate: pct(best.conversionRate), otherRate: pct(other.conversionRate), chance: pct(best.probabilityBest) };
       const advice = best.probabilityBest >= 0.95 ? t.verdictWinner : best.probabilityBest >= 0.8 ? t.verdictLikely : t.verdictUnclear;
-      text = `${fill(t.verdictCompare, values)} ${fill(advice, values)}`;
+      text = `${fill(t.verdictCompare, values)}${lang === 'en' ? ' ' : ''}${fill(advice, values)}`;
     }
   }
   return <p className="sentence" data-testid="verdict"><strong>{text}</strong></p>;
