@@ -123,7 +123,9 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
       await page.selectOption('select[aria-label=sort]', 'orders:desc');
       await page.waitForFunction((text) => document.querySelector('[data-testid=follower-page]')?.textContent === text, w.buyers);
       expect(await pager.innerText()).toBe(w.buyers);
-      const first = page.locator('[data-testid=follower-list] tbody tr').first();
+      // Most purchases first: the follower with two orders (yuan and Stars) leads once the sorted answer is in.
+      const first = page.locator('[data-testid=follower-list] tbody tr:first-child');
+      await page.locator(`[data-testid=follower-list] tbody tr:first-child[data-follower="${bigBuyer}"]`).waitFor();
       expect(await first.getAttribute('data-follower')).toBe(bigBuyer);
       await first.click();
       const detail = page.locator('[data-testid=follower-detail]');

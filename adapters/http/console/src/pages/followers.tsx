@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, money } from '../api.ts';
 import { fill, useI18n, type Messages } from '../i18n.ts';
 import { ago, amounts, languageLabel, platformLabel, titleIn } from '../labels.ts';
@@ -45,7 +45,15 @@ export function FollowersPage() {
   const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
   const [message, setMessage] = useState('');
 
-  const load = () => api<{ items: Follower[]; total: number }>('GET', `/followers?${query(filters)}`).then((p) => { setMessage(''); setPage(p); }, (e: Error) => setMessage(e.message));
+  // Filters change faster than answers come back: only the answer to the latest request is shown.
+  const latest = useRef(0);
+  const load = () => {
+    const request = ++latest.current;
+    return api<{ items: Follower[]; total: number }>('GET', `/followers?${query(filters)}`).then(
+      (p) => { if (request === latest.current) { setMessage(''); setPage(p); } },
+      (e: Error) => setMessage(e.message),
+    );
+  };
   useEffect(() => { void load(); }, [filters]); // eslint-disable-line react-hooks/exhaustive-deps
   const change = (patch: Partial<Filters>) => setFilters({ ...filters, ...patch, page: patch.page ?? 1 });
 
