@@ -67,6 +67,23 @@ export interface FollowerSummary {
   createdAt: Date;
   isOptedOut: boolean;
   hasMarketingConsent: boolean;
+  /** Paid orders, and what they paid per currency (never summed across currencies). */
+  paidOrders: number;
+  spent: { currency: Currency; amountMinor: number }[];
+}
+
+/** How the console pages, filters and sorts the followers list. */
+export interface FollowerSearchQuery {
+  q?: string;
+  page: number;
+  pageSize: number;
+  /** Only followers with an identity on this platform. */
+  platform?: 'telegram' | 'wechat' | 'miniprogram';
+  /** `consented`: accepts marketing and has not opted out; `opted_out`; `buyers`: at least one paid order. */
+  audience?: 'consented' | 'opted_out' | 'buyers';
+  locale?: 'zh-CN' | 'en';
+  sort?: 'last_seen' | 'first_seen' | 'events' | 'orders' | 'name';
+  order?: 'asc' | 'desc';
 }
 
 export interface TimelineEvent {
@@ -74,6 +91,9 @@ export interface TimelineEvent {
   kind: string;
   platform: string;
   courseId: string | null;
+  /** The course's titles when the event names one, so the console can say what was viewed or bought. */
+  courseTitleZh: string | null;
+  courseTitleEn: string | null;
   payload: unknown;
   occurredAt: Date;
 }
@@ -115,7 +135,7 @@ export interface FollowerDataExport {
  * const page = await followers.search({ q: 'alice', page: 1, pageSize: 20 });
  */
 export interface FollowerAdminRepository {
-  search(query: { q?: string; page: number; pageSize: number }): Promise<Page<FollowerSummary>>;
+  search(query: FollowerSearchQuery): Promise<Page<FollowerSummary>>;
   timeline(followerId: string, query: { before?: Date; limit: number }): Promise<TimelineEvent[]>;
   exportData(followerId: string): Promise<FollowerDataExport | null>;
   /**
@@ -141,17 +161,29 @@ export interface SettingsRepository {
 export interface DashboardRange {
   from: Date;
   to: Date;
-  /** Restrict course-level figures to these courses (a creator's own); absent means all. */
+  /**
+   * A creator's own courses: every figure is then about them only — followers are those who
+   * touched one of these courses (an event or an order), revenue and courses are theirs. Absent: everything.
+   */
   courseIds?: string[];
 }
 
+/** The funnel's steps in order; each counts followers who got at least that far, so each is a subset of the one before. */
+export const FUNNEL_STEPS = ['active', 'engaged', 'viewed', 'checkout', 'purchase'] as const;
+export type FunnelStep = (typeof FUNNEL_STEPS)[number];
+
 export interface DashboardData {
   followersByDay: { day: string; platform: string; newFollowers: number; total: number }[];
-  funnel: { step: 'follow' | 'engaged' | 'viewed' | 'checkout' | 'purchase'; followers: number }[];
+  /**
+   * Followers active in the range, then those of them who got at least as far as each later step
+   * (a buyer counts as having viewed and checked out); `rate` is the share of the step before.
+   */
+  funnel: { step: FunnelStep; followers: number; rate: number | null }[];
   revenueByDay: { day: string; currency: Currency; amountMinor: number; orders: number }[];
-  revenueByCourse: { courseId: string; title: string; currency: Currency; amountMinor: number; orders: number }[];
-  conversionBySegment: { segment: string; followers: number; buyers: number; rate: number }[];
-  topCourses: { courseId: string; title: string; views: number; purchases: number; amountMinor: number; currency: Currency }[];
+  revenueByCourse: { courseId: string; titleZh: string; titleEn: string; currency: Currency; amountMinor: number; orders: number }[];
+  conversionBySegment: { platform: string; locale: string; followers: number; buyers: number; rate: number }[];
+  /** Revenue per currency, never summed across currencies. */
+  topCourses: { courseId: string; titleZh: string; titleEn: string; views: number; purchases: number; revenue: { currency: Currency; amountMinor: number }[] }[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Currency, DashboardData, DashboardQueries, DashboardRange } from '../../core/index.js';
+import { FUNNEL_STEPS, type Currency, type DashboardData, type DashboardQueries, type DashboardRange, type FunnelStep } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
 import { pgArray } from './pg-sql.js';
 
@@ -19,7 +19,7 @@ export class PgDashboardQueries implements DashboardQueries {
     const courseIds = range.courseIds ? pgArray(range.courseIds) : null;
     const { from, to } = range;
     // Sequential on purpose: one connection inside PGlite, and the queries are small.
-    const followersByDay = await this.followersByDay(from, to);
+    const followersByDay = await this.followersByDay(from, to, courseIds);
     const funnel = await this.funnel(from, to, courseIds);
     const revenueByDay = await queryRows<{ day: Date | string; currency: Currency; amount_minor: number; orders: number }>(
       this.db,
@@ -28,45 +28,52 @@ export class PgDashboardQueries implements DashboardQueries {
             and (${courseIds}::uuid[] is null or course_id = any(${courseIds}::uuid[]))
           group by 1, 2 order by 1, 2`,
     );
-    const revenueByCourse = await queryRows<{ course_id: string; title: string; currency: Currency; amount_minor: number; orders: number }>(
+    const revenueByCourse = await queryRows<{ course_id: string; title_zh: string; title_en: string; currency: Currency; amount_minor: number; orders: number }>(
       this.db,
-      sql`select o.course_id, c.title_zh || ' / ' || c.title_en as title, o.currency, sum(o.amount_minor)::int as amount_minor, count(*)::int as orders
+      sql`select o.course_id, c.title_zh, c.title_en, o.currency, sum(o.amount_minor)::int as amount_minor, count(*)::int as orders
           from orders o join courses c on c.id = o.course_id
           where o.status = 'paid' and o.paid_at >= ${from} and o.paid_at < ${to}
             and (${courseIds}::uuid[] is null or o.course_id = any(${courseIds}::uuid[]))
-          group by 1, 2, 3 order by amount_minor desc`,
+          group by 1, 2, 3, 4 order by amount_minor desc`,
     );
     const conversionBySegment = await this.conversionBySegment(from, to, courseIds);
-    const topCourses = await queryRows<{ course_id: string; title: string; views: number; purchases: number; amount_minor: number; currency: Currency }>(
+    // Revenue per currency (a course sells for yuan on WeChat and Stars on Telegram): never summed across them.
+    const topCourses = await queryRows<{ course_id: string; title_zh: string; title_en: string; views: number; purchases: number; revenue: { currency: Currency; amountMinor: number }[] | null }>(
       this.db,
-      sql`select c.id as course_id, c.title_zh || ' / ' || c.title_en as title, c.currency,
+      sql`select c.id as course_id, c.title_zh, c.title_en,
             (select count(*)::int from events e where e.course_id = c.id and e.kind = 'view' and e.occurred_at >= ${from} and e.occurred_at < ${to}) as views,
             (select count(*)::int from orders o where o.course_id = c.id and o.status = 'paid' and o.paid_at >= ${from} and o.paid_at < ${to}) as purchases,
-            (select coalesce(sum(o.amount_minor), 0)::int from orders o where o.course_id = c.id and o.status = 'paid' and o.paid_at >= ${from} and o.paid_at < ${to}) as amount_minor
+            (select json_agg(json_build_object('currency', r.currency, 'amountMinor', r.amount_minor) order by r.currency) from (
+               select o.currency, sum(o.amount_minor)::int as amount_minor from orders o
+               where o.course_id = c.id and o.status = 'paid' and o.paid_at >= ${from} and o.paid_at < ${to} group by o.currency) r) as revenue
           from courses c where (${courseIds}::uuid[] is null or c.id = any(${courseIds}::uuid[]))
-          order by amount_minor desc, purchases desc, views desc, c.slug limit 10`,
+          order by purchases desc, views desc, c.slug limit 10`,
     );
     return {
       followersByDay,
       funnel,
       revenueByDay: revenueByDay.map((r) => ({ day: day(r.day), currency: r.currency, amountMinor: r.amount_minor, orders: r.orders })),
-      revenueByCourse: revenueByCourse.map((r) => ({ courseId: r.course_id, title: r.title, currency: r.currency, amountMinor: r.amount_minor, orders: r.orders })),
+      revenueByCourse: revenueByCourse.map((r) => ({ courseId: r.course_id, titleZh: r.title_zh, titleEn: r.title_en, currency: r.currency, amountMinor: r.amount_minor, orders: r.orders })),
       conversionBySegment,
       topCourses: topCourses
         .filter((r) => r.views > 0 || r.purchases > 0)
-        .map((r) => ({ courseId: r.course_id, title: r.title, views: r.views, purchases: r.purchases, amountMinor: r.amount_minor, currency: r.currency })),
+        .map((r) => ({ courseId: r.course_id, titleZh: r.title_zh, titleEn: r.title_en, views: r.views, purchases: r.purchases, revenue: r.revenue ?? [] })),
     };
   }
 
-  private async followersByDay(from: Date, to: Date): Promise<DashboardData['followersByDay']> {
+  private async followersByDay(from: Date, to: Date, courseIds: string | null): Promise<DashboardData['followersByDay']> {
+    // A follower counts from their first event (events can be backfilled), else from when we first
+    // saw the identity; a creator's followers count from when they first touched one of the creator's courses.
+    const firsts = courseIds === null
+      ? sql`select ${PLATFORM_OF_IDENTITY} as platform, i.follower_id,
+              least(min(i.created_at), (select min(e.occurred_at) from events e where e.follower_id = i.follower_id)) as first_at
+            from identities i group by 1, 2`
+      : sql`select coalesce((select ${PLATFORM_OF_IDENTITY} from identities i where i.follower_id = t.follower_id order by i.created_at limit 1), 'api') as platform,
+              t.follower_id, min(t.at) as first_at
+            from (${touchedCourses(courseIds)}) t group by t.follower_id`;
     const rows = await queryRows<{ day: Date | string; platform: string; new_followers: number; total: number }>(
       this.db,
-      sql`with firsts as (
-            -- A follower counts from their first event (events can be backfilled), else from when we first saw the identity.
-            select ${PLATFORM_OF_IDENTITY} as platform, i.follower_id,
-              least(min(i.created_at), (select min(e.occurred_at) from events e where e.follower_id = i.follower_id)) as first_at
-            from identities i group by 1, 2
-          ), daily as (
+      sql`with firsts as (${firsts}), daily as (
             select date_trunc('day', first_at at time zone 'UTC') as day, platform, count(*)::int as new_followers
             from firsts where first_at < ${to} group by 1, 2
           )
@@ -78,29 +85,36 @@ export class PgDashboardQueries implements DashboardQueries {
   }
 
   private async funnel(from: Date, to: Date, courseIds: string | null): Promise<DashboardData['funnel']> {
-    // Followers active in the range; each later step counts those of them who reached it.
-    const [row] = await queryRows<{ follow: number; engaged: number; viewed: number; checkout: number; purchase: number }>(
+    // Each follower active in the range gets the furthest step they reached (a paid order is the
+    // last step even without a checkout event); a step counts everyone at or past it, so every
+    // step is a subset of the one before. A creator's funnel has only events on their courses.
+    const [row] = await queryRows<Record<FunnelStep, number>>(
       this.db,
-      sql`with active as (
-            select e.follower_id, e.kind, e.course_id from events e where e.occurred_at >= ${from} and e.occurred_at < ${to}
-          ), course_scoped as (
-            select * from active where ${courseIds}::uuid[] is null or course_id = any(${courseIds}::uuid[])
-          )
-          select
-            (select count(distinct follower_id)::int from active where kind = 'follow') as follow,
-            (select count(distinct follower_id)::int from active where kind in ('message', 'click', 'like', 'share', 'comment')) as engaged,
-            (select count(distinct follower_id)::int from course_scoped where kind = 'view') as viewed,
-            (select count(distinct follower_id)::int from course_scoped where kind = 'checkout') as checkout,
-            (select count(distinct follower_id)::int from orders o where o.status = 'paid' and o.paid_at >= ${from} and o.paid_at < ${to}
-               and (${courseIds}::uuid[] is null or o.course_id = any(${courseIds}::uuid[]))) as purchase`,
+      sql`with reached as (
+            select e.follower_id,
+              case e.kind when 'checkout' then 3 when 'view' then 2 when 'message' then 1 when 'click' then 1 when 'like' then 1 when 'share' then 1 when 'comment' then 1 else 0 end as step
+            from events e
+            where e.occurred_at >= ${from} and e.occurred_at < ${to} and (${courseIds}::uuid[] is null or e.course_id = any(${courseIds}::uuid[]))
+            union all
+            select o.follower_id, 4 from orders o
+            where o.status = 'paid' and o.paid_at >= ${from} and o.paid_at < ${to} and o.follower_id is not null
+              and (${courseIds}::uuid[] is null or o.course_id = any(${courseIds}::uuid[]))
+          ), furthest as (select follower_id, max(step) as step from reached group by follower_id)
+          select count(*)::int as active, (count(*) filter (where step >= 1))::int as engaged, (count(*) filter (where step >= 2))::int as viewed,
+            (count(*) filter (where step >= 3))::int as checkout, (count(*) filter (where step >= 4))::int as purchase
+          from furthest`,
     );
-    const steps = ['follow', 'engaged', 'viewed', 'checkout', 'purchase'] as const;
-    return steps.map((step) => ({ step, followers: row?.[step] ?? 0 }));
+    return FUNNEL_STEPS.map((step, i) => {
+      const followers = row?.[step] ?? 0;
+      const before = i === 0 ? null : (row?.[FUNNEL_STEPS[i - 1]!] ?? 0);
+      return { step, followers, rate: before ? followers / before : null };
+    });
   }
 
   private async conversionBySegment(from: Date, to: Date, courseIds: string | null): Promise<DashboardData['conversionBySegment']> {
     // Segment = first platform × language: what the event log tells us without a trained model.
-    const rows = await queryRows<{ segment: string; followers: number; buyers: number }>(
+    // A creator's segments hold only followers who touched one of their courses before the range ended.
+    const rows = await queryRows<{ platform: string; locale: string; followers: number; buyers: number }>(
       this.db,
       sql`with platform_of as (
             select distinct on (i.follower_id) i.follower_id, ${PLATFORM_OF_IDENTITY} as platform
@@ -108,12 +122,23 @@ export class PgDashboardQueries implements DashboardQueries {
           ), buyers as (
             select distinct follower_id from orders o where o.status = 'paid' and o.paid_at >= ${from} and o.paid_at < ${to}
               and (${courseIds}::uuid[] is null or o.course_id = any(${courseIds}::uuid[]))
+          ), audience as (
+            select f.id, f.locale, f.created_at from followers f
+            where ${courseIds}::uuid[] is null
+               or f.id in (select t.follower_id from (${touchedCourses(courseIds ?? '{}')}) t where t.at < ${to})
           )
-          select coalesce(p.platform, 'api') || ' · ' || f.locale as segment, count(*)::int as followers, count(b.follower_id)::int as buyers
-          from followers f left join platform_of p on p.follower_id = f.id left join buyers b on b.follower_id = f.id
+          select coalesce(p.platform, 'api') as platform, f.locale, count(*)::int as followers, count(b.follower_id)::int as buyers
+          from audience f left join platform_of p on p.follower_id = f.id left join buyers b on b.follower_id = f.id
           where least(f.created_at, (select min(e.occurred_at) from events e where e.follower_id = f.id)) < ${to}
-          group by 1 order by 1`,
+          group by 1, 2 order by 1, 2`,
     );
     return rows.map((r) => ({ ...r, rate: r.followers ? r.buyers / r.followers : 0 }));
   }
+}
+
+/** Every time a follower touched one of these courses: an event on it, or an order for it (rows `follower_id, at`). */
+function touchedCourses(courseIds: string) {
+  return sql`select e.follower_id, e.occurred_at as at from events e where e.course_id = any(${courseIds}::uuid[])
+    union all
+    select o.follower_id, coalesce(o.paid_at, o.created_at) as at from orders o where o.follower_id is not null and o.course_id = any(${courseIds}::uuid[])`;
 }

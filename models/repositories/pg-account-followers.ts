@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
-import { erasedPseudonym, type FollowerAdminRepository, type FollowerDataExport, type FollowerSummary, type Page, type TimelineEvent } from '../../core/index.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { erasedPseudonym, type Currency, type FollowerAdminRepository, type FollowerDataExport, type FollowerSearchQuery, type FollowerSummary, type Page, type TimelineEvent } from '../../core/index.js';
 import { queryRows, type Db } from '../database.js';
+import { pgArray } from './pg-sql.js';
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -14,29 +15,60 @@ interface SummaryRow {
   created_at: Date | string;
   is_opted_out: boolean;
   has_marketing_consent: boolean;
+  paid_orders: number;
+  spent: { currency: Currency; amountMinor: number }[] | null;
   total: number;
 }
+
+/** The list's sort keys, as columns of the inner select (`f`). */
+const SORT_COLUMNS: Record<NonNullable<FollowerSearchQuery['sort']>, SQL> = {
+  last_seen: sql`f.last_seen_at`,
+  first_seen: sql`f.created_at`,
+  events: sql`f.event_count`,
+  orders: sql`f.paid_orders`,
+  name: sql`f.display_name`,
+};
+
+const AUDIENCE_FILTERS: Record<NonNullable<FollowerSearchQuery['audience']> | 'all', SQL> = {
+  all: sql``,
+  consented: sql`and f.has_marketing_consent and not f.is_opted_out`,
+  opted_out: sql`and f.is_opted_out`,
+  buyers: sql`and exists (select 1 from orders o where o.follower_id = f.id and o.status = 'paid')`,
+};
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 export class PgFollowerAdminRepository implements FollowerAdminRepository {
   constructor(private readonly db: Db) {}
 
-  async search(query: { q?: string; page: number; pageSize: number }): Promise<Page<FollowerSummary>> {
+  async search(query: FollowerSearchQuery): Promise<Page<FollowerSummary>> {
     const pattern = query.q ? `%${escapeLike(query.q)}%` : null;
+    const platformKinds = query.platform === 'miniprogram' ? ['mp_openid', 'mp_unionid'] : query.platform ? [query.platform] : null;
     // Search matches the display name, an identity's external id, or the follower id itself.
-    const rows = await queryRows<SummaryRow>(
-      this.db,
-      sql`select f.id, f.display_name, f.locale, f.last_seen_at, f.created_at, f.is_opted_out, f.has_marketing_consent,
-            (select coalesce(json_agg(json_build_object('kind', i.kind, 'externalId', i.external_id)), '[]'::json) from identities i where i.follower_id = f.id) as identities,
-            (select count(*)::int from events e where e.follower_id = f.id) as event_count,
-            count(*) over ()::int as total
-          from followers f
-          where ${pattern}::text is null
+    const where = sql`(${pattern}::text is null
              or f.display_name ilike ${pattern}
              or f.id::text = ${query.q ?? ''}
-             or exists (select 1 from identities i where i.follower_id = f.id and i.external_id ilike ${pattern})
-          order by f.last_seen_at desc nulls last, f.created_at desc
+             or exists (select 1 from identities i where i.follower_id = f.id and i.external_id ilike ${pattern}))
+        and (${platformKinds === null ? null : pgArray(platformKinds)}::text[] is null
+             or exists (select 1 from identities i where i.follower_id = f.id and i.kind = any(${platformKinds === null ? null : pgArray(platformKinds)}::text[])))
+        and (${query.locale ?? null}::text is null or f.locale = ${query.locale ?? null})
+        ${AUDIENCE_FILTERS[query.audience ?? 'all']}`;
+    const direction = query.order === 'asc' ? sql`asc` : sql`desc`;
+    const orderBy = sql`${SORT_COLUMNS[query.sort ?? 'last_seen']} ${direction} nulls last, f.created_at desc, f.id`;
+    const rows = await queryRows<SummaryRow>(
+      this.db,
+      sql`select * from (
+            select f.id, f.display_name, f.locale, f.last_seen_at, f.created_at, f.is_opted_out, f.has_marketing_consent,
+              (select coalesce(json_agg(json_build_object('kind', i.kind, 'externalId', i.external_id)), '[]'::json) from identities i where i.follower_id = f.id) as identities,
+              (select count(*)::int from events e where e.follower_id = f.id) as event_count,
+              (select count(*)::int from orders o where o.follower_id = f.id and o.status = 'paid') as paid_orders,
+              (select json_agg(json_build_object('currency', s.currency, 'amountMinor', s.amount_minor) order by s.currency)
+                 from (select o.currency, sum(o.amount_minor)::int as amount_minor from orders o where o.follower_id = f.id and o.status = 'paid' group by o.currency) s) as spent,
+              count(*) over ()::int as total
+            from followers f
+            where ${where}
+          ) f
+          order by ${orderBy}
           limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`,
     );
     return {
@@ -50,30 +82,31 @@ export class PgFollowerAdminRepository implements FollowerAdminRepository {
         createdAt: toDate(r.created_at),
         isOptedOut: r.is_opted_out,
         hasMarketingConsent: r.has_marketing_consent,
+        paidOrders: r.paid_orders,
+        spent: r.spent ?? [],
       })),
       page: query.page,
       pageSize: query.pageSize,
-      total: rows[0]?.total ?? (query.page > 1 ? await this.count(pattern, query.q) : 0),
+      total: rows[0]?.total ?? (query.page > 1 ? await this.count(where) : 0),
     };
   }
 
-  private async count(pattern: string | null, q: string | undefined): Promise<number> {
-    const [row] = await queryRows<{ n: number }>(
-      this.db,
-      sql`select count(*)::int as n from followers f where ${pattern}::text is null or f.display_name ilike ${pattern} or f.id::text = ${q ?? ''}
-            or exists (select 1 from identities i where i.follower_id = f.id and i.external_id ilike ${pattern})`,
-    );
+  private async count(where: SQL): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(this.db, sql`select count(*)::int as n from followers f where ${where}`);
     return row?.n ?? 0;
   }
 
   async timeline(followerId: string, query: { before?: Date; limit: number }): Promise<TimelineEvent[]> {
-    const rows = await queryRows<{ id: string | number; kind: string; platform: string; course_id: string | null; payload: unknown; occurred_at: Date | string }>(
+    type Row = { id: string | number; kind: string; platform: string; course_id: string | null; title_zh: string | null; title_en: string | null; payload: unknown; occurred_at: Date | string };
+    const rows = await queryRows<Row>(
       this.db,
-      sql`select id, kind, platform, course_id, payload, occurred_at from events
-          where follower_id = ${followerId} and (${query.before ?? null}::timestamptz is null or occurred_at < ${query.before ?? null}::timestamptz)
-          order by occurred_at desc, id desc limit ${query.limit}`,
+      sql`select e.id, e.kind, e.platform, e.course_id, c.title_zh, c.title_en, e.payload, e.occurred_at from events e left join courses c on c.id = e.course_id
+          where e.follower_id = ${followerId} and (${query.before ?? null}::timestamptz is null or e.occurred_at < ${query.before ?? null}::timestamptz)
+          order by e.occurred_at desc, e.id desc limit ${query.limit}`,
     );
-    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, platform: r.platform, courseId: r.course_id, payload: r.payload, occurredAt: toDate(r.occurred_at) }));
+    return rows.map((r) => ({
+      id: Number(r.id), kind: r.kind, platform: r.platform, courseId: r.course_id, courseTitleZh: r.title_zh, courseTitleEn: r.title_en, payload: r.payload, occurredAt: toDate(r.occurred_at),
+    }));
   }
 
   async exportData(followerId: string): Promise<FollowerDataExport | null> {

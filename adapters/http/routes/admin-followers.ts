@@ -4,7 +4,14 @@ import { deleteFollowerData, exportFollowerData, NotFoundError, type ConsoleUnit
 import { principalOf, requireRole } from '../auth/console-auth.js';
 import { idParam, pageQuery } from './pagination.js';
 
-export const followerSearchQuery = pageQuery.extend({ q: z.string().trim().min(1).max(100).optional() });
+export const followerSearchQuery = pageQuery.extend({
+  q: z.string().trim().min(1).max(100).optional().meta({ description: 'Part of a display name or platform id, or a follower id' }),
+  platform: z.enum(['telegram', 'wechat', 'miniprogram']).optional().meta({ description: 'Only followers with an identity on this platform' }),
+  audience: z.enum(['consented', 'opted_out', 'buyers']).optional().meta({ description: 'consented: accepts marketing and not opted out; opted_out; buyers: at least one paid order' }),
+  locale: z.enum(['zh-CN', 'en']).optional(),
+  sort: z.enum(['last_seen', 'first_seen', 'events', 'orders', 'name']).default('last_seen'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
 export const timelineQuery = z.object({
   before: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -17,7 +17,7 @@ export interface CampaignApiDeps {
   coupons?: Pick<CouponLedger, 'findByCode'>;
 }
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const broadcastListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const idParam = z.object({ id: z.uuid({ message: 'broadcast id must be a UUID' }) });
 const commandParam = z.object({ id: z.uuid({ message: 'broadcast id must be a UUID' }), command: z.enum(['pause', 'resume', 'cancel']) });
 
@@ -64,7 +64,7 @@ export function createBroadcastsRouter(deps: CampaignApiDeps): Router {
 
   router.get('/broadcasts', async (req, res) => {
     const principal = principalOf(req);
-    const { limit } = listQuery.parse(req.query);
+    const { limit } = broadcastListQuery.parse(req.query);
     // Creators are always accounts (only the admin token has no id); '' would match nothing.
     const items = await campaigns.listRecent(limit, principal.role === 'admin' ? undefined : (principal.id ?? ''));
     res.json({ items: await Promise.all(items.map(async (c) => ({ ...broadcastJson(c), progress: await campaigns.progress(c.id) }))) });

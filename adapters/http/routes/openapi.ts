@@ -18,6 +18,10 @@ import { riskSettingsSchema } from '../../../core/index.js';
 import { inboxQuery, inboxReplyBody } from './inbox.js';
 import { commissionsQuery, creatorQuery, markPaidOutBody } from './referrals.js';
 import { distributorSchema, referralProgramSchema } from '../../../core/index.js';
+import { broadcastInputSchema, retargetingRuleInputSchema } from '../../../core/campaigns/index.js';
+import { broadcastListQuery } from './broadcasts.js';
+import { previewBody } from './segments-preview.js';
+import { scheduleRunsQuery, schedulePatchBody } from './schedules.js';
 
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -70,7 +74,7 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/exports/orders.csv', summary: 'Orders as CSV (times in the time zone, amounts in major units with their currency, coupon); creators: their own courses', tag: 'commerce', query: exportQuery },
   { method: 'get', path: '/api/exports/revenue.csv', summary: 'Revenue per course, channel or coupon and currency (never summed across currencies) as CSV', tag: 'commerce', query: revenueQuery },
   { method: 'get', path: '/api/exports/learners.csv', summary: 'Learners per course with progress as CSV', tag: 'commerce', query: exportQuery },
-  { method: 'get', path: '/api/followers', summary: 'Search followers', tag: 'followers', query: followerSearchQuery, isAdminOnly: true },
+  { method: 'get', path: '/api/followers', summary: 'Search followers: paged, filtered by platform, audience and language, sorted; each with paid orders and spend per currency', tag: 'followers', query: followerSearchQuery, isAdminOnly: true },
   { method: 'get', path: '/api/followers/{id}/persona', summary: "A follower's persona", tag: 'followers' },
   {
     method: 'get', path: '/api/inbox', tag: 'inbox', query: inboxQuery,
@@ -82,10 +86,10 @@ const OPERATIONS: Operation[] = [
     summary: "Reply in the follower's chat through the bot of their platform; idempotent on clientKey (a retry answers 200 with the same message); 409 when closed, 503 when that bot does not run in this process or the send failed",
   },
   { method: 'post', path: '/api/inbox/{id}/close', summary: 'Close the hand-off: the bot answers the follower again and marketing may reach them; the follower is told', tag: 'inbox' },
-  { method: 'get', path: '/api/followers/{id}/timeline', summary: "A follower's events, newest first", tag: 'followers', query: timelineQuery, isAdminOnly: true },
+  { method: 'get', path: '/api/followers/{id}/timeline', summary: "A follower's events, newest first, with what was said (payload) and the course's titles", tag: 'followers', query: timelineQuery, isAdminOnly: true },
   { method: 'get', path: '/api/followers/{id}/export', summary: "Export one follower's data (PIPL/GDPR)", tag: 'followers', isAdminOnly: true },
   { method: 'delete', path: '/api/followers/{id}', summary: "Delete one follower's data (PIPL/GDPR)", tag: 'followers', status: 204, isAdminOnly: true },
-  { method: 'get', path: '/api/dashboard', summary: 'Followers, funnel, revenue, conversion, top courses', tag: 'dashboard', query: dashboardQuery },
+  { method: 'get', path: '/api/dashboard', summary: 'Followers over time, a true funnel (each step a subset of the one before, with the rate from the step before), revenue per currency by day and course, conversion by platform and language, top courses; creators: only followers and figures of their own courses', tag: 'dashboard', query: dashboardQuery },
   { method: 'get', path: '/api/settings', summary: 'Consent texts, channel status with details', tag: 'settings', isAdminOnly: true },
   { method: 'get', path: '/api/guard-settings', summary: 'Frequency caps and quiet hours', tag: 'settings', isAdminOnly: true },
   { method: 'put', path: '/api/guard-settings', summary: 'Set frequency caps and quiet hours (audited)', tag: 'settings', body: guardBody, isAdminOnly: true },
@@ -103,6 +107,28 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/referrals/payouts', summary: 'Payout report per distributor and currency (never summed across currencies): pending, payable, paid out, cancelled', tag: 'referrals', query: creatorQuery },
   { method: 'post', path: '/api/referrals/payouts', summary: "Mark a distributor's payable commission in one currency paid out (audited with the total and the reference); 409 when nothing is payable", tag: 'referrals', query: creatorQuery, body: markPaidOutBody },
   { method: 'put', path: '/api/settings/consent-texts', summary: 'Set consent texts', tag: 'settings', body: consentTextsBody, isAdminOnly: true },
+  { method: 'post', path: '/api/events', summary: 'Record a batch of up to 500 events (all or none; a result per item; redelivered externalIds are duplicates)', tag: 'events', status: 201 },
+  { method: 'get', path: '/api/broadcasts', summary: 'Broadcasts, newest first, each with its progress (creators: their own)', tag: 'campaigns', query: broadcastListQuery },
+  { method: 'post', path: '/api/broadcasts', summary: 'Compose, target and schedule a broadcast; its audience is planned into the outbox at once', tag: 'campaigns', body: broadcastInputSchema, status: 201 },
+  { method: 'get', path: '/api/broadcasts/{id}', summary: 'One broadcast with its live progress: sent, delivered, failed, skipped by reason, held by reason', tag: 'campaigns' },
+  { method: 'post', path: '/api/broadcasts/{id}/pause', summary: 'Pause a broadcast', tag: 'campaigns' },
+  { method: 'post', path: '/api/broadcasts/{id}/resume', summary: 'Resume a paused broadcast', tag: 'campaigns' },
+  { method: 'post', path: '/api/broadcasts/{id}/cancel', summary: 'Cancel a broadcast: what is still queued is not sent', tag: 'campaigns' },
+  { method: 'get', path: '/api/broadcasts/{id}/results', summary: "A broadcast's results per variant (sent, conversions, rate, credible interval, chance of being best), per picked course, and its incremental effect against the holdout", tag: 'campaigns' },
+  { method: 'post', path: '/api/segments/preview', summary: 'How many followers a segment reaches now, how many it cannot reach and why, a sample; with pick, the courses each follower would be offered', tag: 'campaigns', body: previewBody },
+  { method: 'get', path: '/api/segments', summary: 'Behaviour segments and purchase association rules of the newest recommender model', tag: 'campaigns', isAdminOnly: true },
+  { method: 'get', path: '/api/retargeting-rules', summary: 'Retargeting rules', tag: 'campaigns', isAdminOnly: true },
+  { method: 'post', path: '/api/retargeting-rules', summary: 'Create a retargeting rule', tag: 'campaigns', body: retargetingRuleInputSchema, status: 201, isAdminOnly: true },
+  { method: 'get', path: '/api/retargeting-rules/{id}', summary: 'One retargeting rule', tag: 'campaigns', isAdminOnly: true },
+  { method: 'put', path: '/api/retargeting-rules/{id}', summary: 'Replace a retargeting rule', tag: 'campaigns', body: retargetingRuleInputSchema, isAdminOnly: true },
+  { method: 'patch', path: '/api/retargeting-rules/{id}', summary: 'Change some fields of a retargeting rule (e.g. isEnabled)', tag: 'campaigns', isAdminOnly: true },
+  { method: 'delete', path: '/api/retargeting-rules/{id}', summary: 'Delete a retargeting rule', tag: 'campaigns', status: 204, isAdminOnly: true },
+  { method: 'get', path: '/api/retargeting-rules/{id}/results', summary: "A retargeting rule's results per variant", tag: 'campaigns', isAdminOnly: true },
+  { method: 'get', path: '/api/schedules', summary: 'Scheduled jobs with their cron, time zone, next runs and last run', tag: 'schedules', isAdminOnly: true },
+  { method: 'patch', path: '/api/schedules/{name}', summary: "Change a job's cron, time zone or enabled state (audited)", tag: 'schedules', body: schedulePatchBody, isAdminOnly: true },
+  { method: 'post', path: '/api/schedules/{name}/run', summary: 'Run a job now', tag: 'schedules', isAdminOnly: true },
+  { method: 'get', path: '/api/schedules/{name}/runs', summary: "A job's run history, newest first", tag: 'schedules', query: scheduleRunsQuery, isAdminOnly: true },
+  { method: 'get', path: '/api/wechat/login-qr', summary: "The WeChat bot's login state and, while it waits for a scan, the QR code", tag: 'settings', isAdminOnly: true },
 ];
 
 const errorSchema = {
@@ -117,7 +143,7 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', 
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
-    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }));
+    const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'name' ? { type: 'string' } : { type: 'string', format: 'uuid' } }));
     const queryParams = op.query
       ? Object.entries(op.query.shape).map(([name, schema]) => ({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: jsonSchema(schema as z.ZodType) }))
       : [];

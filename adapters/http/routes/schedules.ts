@@ -16,11 +16,11 @@ export interface SchedulesApiDeps {
 }
 
 const nameParam = z.object({ name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'schedule names are lowercase words joined by -') });
-const patchBody = z
+export const schedulePatchBody = z
   .object({ cron: z.string().trim().min(1).max(100).optional(), timezone: z.string().trim().min(1).max(64).optional(), enabled: z.boolean().optional() })
   .strict()
   .refine((b) => b.cron !== undefined || b.timezone !== undefined || b.enabled !== undefined, { message: 'give cron, timezone or enabled' });
-const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
+export const scheduleRunsQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 const timeOfDay = z.string().refine((v) => {
   try {
     parseTimeOfDay(v);
@@ -69,7 +69,7 @@ export function createSchedulesRouter(deps: SchedulesApiDeps): Router {
 
   router.patch('/schedules/:name', async (req, res) => {
     const { name } = nameParam.parse(req.params);
-    const body = patchBody.parse(req.body);
+    const body = schedulePatchBody.parse(req.body);
     const current = await schedules.get(name);
     if (!current) throw new NotFoundError('schedule_not_found', `No schedule named ${name}; GET /api/schedules lists them.`);
     const cronText = body.cron ?? current.cron;
@@ -93,7 +93,7 @@ export function createSchedulesRouter(deps: SchedulesApiDeps): Router {
 
   router.get('/schedules/:name/runs', async (req, res) => {
     const { name } = nameParam.parse(req.params);
-    const { limit } = runsQuery.parse(req.query);
+    const { limit } = scheduleRunsQuery.parse(req.query);
     if (!(await schedules.get(name))) throw new NotFoundError('schedule_not_found', `No schedule named ${name}; GET /api/schedules lists them.`);
     res.json({ items: (await schedules.listRuns(name, limit)).map(runJson) });
   });

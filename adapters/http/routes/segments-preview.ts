@@ -5,7 +5,7 @@ import { AccessDeniedError, ValidationError } from '../../../core/index.js';
 import { principalOf } from '../auth/console-auth.js';
 import type { CampaignApiDeps } from './broadcasts.js';
 
-const previewBody = z.object({
+export const previewBody = z.object({
   segment: z.unknown().default({}),
   sampleSize: z.number().int().min(0).max(100).default(10),
   /** Also show which course each follower's own pick would send, over a random sample of `pickSampleSize`. */

@@ -32,7 +32,7 @@ describe.each(testTargets())('persona and catalogue API on %s', (target) => {
     const followerId = recorded.body.results[0].followerId as string;
 
     const res = await request(t.app).get(`/api/followers/${followerId}/persona`).set(t.auth).expect(200);
-    expect(res.body.interests[0]).toEqual({ tag: 'photography', weight: 1 });
+    expect(res.body.interests[0]).toEqual({ tag: 'photography', weight: 1, zh: '摄影', en: 'Photography' });
     expect(res.body.interests.map((i: { tag: string }) => i.tag)).toContain('personal-finance');
     expect(res.body.activeHours[9]).toBe(4);
     expect(res.body.peakHour).toBe(9);

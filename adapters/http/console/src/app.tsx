@@ -10,6 +10,8 @@ import { ExperimentsPage, RetargetingPage } from './pages/campaign-pages.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { RiskPage } from './pages/risk.tsx';
 import { InboxPage } from './pages/inbox.tsx';
+import { AccountsPage } from './pages/accounts.tsx';
+import { CouponsPage } from './pages/coupons.tsx';
 
 export interface Me {
   principal: { id: string | null; role: 'admin' | 'creator' };
@@ -20,6 +22,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'dashboard', slug: 'dashboard', render: () => <DashboardPage /> },
   { key: 'followers', slug: 'followers', render: () => <FollowersPage />, isAdminOnly: true },
   { key: 'courses', slug: 'courses', render: (me) => <CoursesPage me={me} /> },
+  { key: 'coupons', slug: 'coupons', render: (me) => <CouponsPage me={me} /> },
   { key: 'inbox', slug: 'inbox', render: () => <InboxPage /> },
   { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
   { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },
@@ -27,6 +30,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'schedules', slug: 'schedules', render: () => <SchedulesPage />, isAdminOnly: true },
   { key: 'settings', slug: 'settings', render: () => <SettingsPage />, isAdminOnly: true },
   { key: 'riskReview', slug: 'risk', render: () => <RiskPage />, isAdminOnly: true },
+  { key: 'accounts', slug: 'accounts', render: (me) => <AccountsPage me={me} />, isAdminOnly: true },
 ];
 
 const slugFromPath = () => window.location.pathname.replace(/^\/console\/?/, '').split('/')[0] || 'dashboard';
@@ -81,7 +85,7 @@ export function App() {
               </a>
             ))}
             <div className="nav-foot">
-              <small>{me.account?.email ?? 'API token'} · {me.principal.role}</small>
+              <small>{me.account?.email ?? 'API token'} · {me.principal.role === 'admin' ? t.roleAdmin : t.roleCreator}</small>
               <button onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t.language}</button>
               <button onClick={logout}>{t.logout}</button>
             </div>

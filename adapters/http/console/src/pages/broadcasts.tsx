@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, issuesByPath } from '../api.ts';
-import { fill, useI18n, type Messages } from '../i18n.ts';
+import { fill, useI18n, type Lang, type Messages } from '../i18n.ts';
+import { broadcastStatusLabel, languageLabel, platformLabel } from '../labels.ts';
 import type { Broadcast, Progress } from './campaign-types.ts';
 import { describeSendTime, initialSendTime, SEND_TIME_FIELD_OF_CODE, SendTimePicker, sendTimeBody } from './send-time-picker.tsx';
 
 type DraftPick = '' | 'recommended' | 'cross_sell';
 interface DraftVariant { key: string; zh: string; en: string; pick: DraftPick }
+/** Part of the audience reads a language some variants have no text in. */
+interface LanguageGap { language: Lang; followers: number; total: number; variants: string[] }
 interface PickShare { courseId: string; titleZh: string; titleEn: string; pick: 'recommended' | 'cross_sell'; followers: number; share: number }
 interface Preview {
   size: number;
@@ -39,6 +42,7 @@ export function BroadcastsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState('');
   const [issues, setIssues] = useState<Record<string, string>>({});
+  const [gaps, setGaps] = useState<LanguageGap[] | null>(null);
 
   const segment = () => ({
     ...(platforms.length ? { platforms } : {}),
@@ -47,9 +51,29 @@ export function BroadcastsPage() {
   });
   const loadRecent = () => api<{ items: Broadcast[] }>('GET', '/broadcasts?limit=10').then((d) => setRecent(d.items), (e: Error) => setError(e.message));
   useEffect(() => { void loadRecent(); }, []);
+  // While anything is still going out, the list re-reads its progress, so it says what the detail says.
+  const isSending = recent.some((b) => b.status === 'sending');
+  useEffect(() => {
+    if (!isSending) return;
+    const timer = setInterval(() => void loadRecent(), 1500);
+    return () => clearInterval(timer);
+  }, [isSending]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const pick = variants.find((v) => v.pick)?.pick;
   const doPreview = () => api<Preview>('POST', '/segments/preview', { segment: segment(), sampleSize: 5, ...(pick ? { pick } : {}) }).then((p) => { setError(''); setPreview(p); }, (e: Error) => setError(e.message));
+  /** Before sending: which languages of the audience some variant has no text for, and how many followers read them. */
+  const checkLanguages = async () => {
+    const found: LanguageGap[] = [];
+    const total = (await api<Preview>('POST', '/segments/preview', { segment: segment(), sampleSize: 0 })).size;
+    for (const language of ['zh-CN', 'en'] as const) {
+      const variantsWithout = variants.filter((v) => !(language === 'zh-CN' ? v.zh : v.en).trim() && (language === 'zh-CN' ? v.en : v.zh).trim()).map((v) => v.key);
+      if (variantsWithout.length === 0) continue;
+      const followers = (await api<Preview>('POST', '/segments/preview', { segment: { ...segment(), locales: [language] }, sampleSize: 0 })).size;
+      if (followers > 0) found.push({ language, followers, total, variants: variantsWithout });
+    }
+    return found;
+  };
+  const trySend = () => checkLanguages().then((found) => { setGaps(found); if (found.length === 0) void send(); }, (e: Error) => setError(e.message));
   const send = () =>
     api<{ broadcast: Broadcast; enqueued: number; audienceSize: number }>('POST', '/broadcasts', {
       name,
@@ -60,7 +84,7 @@ export function BroadcastsPage() {
       variants: variants.map((v) => ({ key: v.key, text: { ...(v.zh.trim() ? { 'zh-CN': v.zh } : {}), ...(v.en.trim() ? { en: v.en } : {}) }, ...(v.pick ? { pick: v.pick } : {}) })),
       sendTime: sendTimeBody(sendTime),
     }).then(
-      (res) => { setError(''); setIssues({}); setSelected(res.broadcast.id); void loadRecent(); },
+      (res) => { setError(''); setIssues({}); setGaps(null); setSelected(res.broadcast.id); void loadRecent(); },
       (e: Error) => {
         const field = e instanceof ApiError ? SEND_TIME_FIELD_OF_CODE[e.code] : undefined;
         setError(e.message);
@@ -78,7 +102,7 @@ export function BroadcastsPage() {
           <fieldset className="row"><legend>{t.platforms}</legend>
             {['telegram', 'wechat'].map((p) => (
               <label key={p} style={{ flexDirection: 'row', alignItems: 'center' }}>
-                <input type="checkbox" checked={platforms.includes(p)} onChange={(e) => toggle(platforms, setPlatforms, p, e.target.checked)} /> {p}
+                <input type="checkbox" aria-label={p} checked={platforms.includes(p)} onChange={(e) => toggle(platforms, setPlatforms, p, e.target.checked)} /> {platformLabel(p, t)}
               </label>
             ))}
           </fieldset>
@@ -114,7 +138,7 @@ export function BroadcastsPage() {
               </div>
             )}
             {preview.sample.length > 0 && (
-              <p className="muted">{t.sample}: {preview.sample.map((m) => <span className="pill" key={m.followerId}>{m.platform} · {m.locale} · {m.timeZone} · {m.followerId.slice(0, 8)}</span>)}</p>
+              <p className="muted">{t.sample}: {preview.sample.map((m) => <span className="pill" key={m.followerId}>{platformLabel(m.platform, t)} · {languageLabel(m.locale, t)} · {m.timeZone}</span>)}</p>
             )}
           </div>
         )}
@@ -133,7 +157,7 @@ export function BroadcastsPage() {
         <h3>{t.variants}</h3>
         {variants.map((v, i) => (
           <div className="row" key={i}>
-            <label>key<input aria-label={`variant ${i + 1} key`} value={v.key} style={{ width: 60 }} onChange={(e) => editVariant(i, { key: e.target.value })} /></label>
+            <label>{t.variantKey}<input aria-label={`variant ${i + 1} key`} value={v.key} style={{ width: 60 }} onChange={(e) => editVariant(i, { key: e.target.value })} /></label>
             <label style={{ flex: 1 }}>中文<textarea aria-label={`variant ${v.key} zh`} rows={2} value={v.zh} onChange={(e) => editVariant(i, { zh: e.target.value })} /></label>
             <label style={{ flex: 1 }}>English<textarea aria-label={`variant ${v.key} en`} rows={2} value={v.en} onChange={(e) => editVariant(i, { en: e.target.value })} /></label>
             <label>{t.courseOnCard}
@@ -149,8 +173,22 @@ export function BroadcastsPage() {
         </div>
         <SendTimePicker value={sendTime} onChange={setSendTime} issues={issues} />
         <div className="row">
-          <button onClick={send} disabled={!name.trim()}>{t.send}</button>
+          <button onClick={trySend} disabled={!name.trim() || (gaps?.length ?? 0) > 0}>{t.send}</button>
         </div>
+        {gaps && gaps.length > 0 && (
+          <div className="warning" role="alert" data-testid="language-warning">
+            {gaps.map((g) => (
+              <p key={g.language}>{fill(t.missingLanguage, {
+                n: String(g.followers), total: String(g.total), language: languageLabel(g.language, t), variants: g.variants.join(', '),
+                other: languageLabel(g.language === 'en' ? 'zh-CN' : 'en', t),
+              })}</p>
+            ))}
+            <div className="row">
+              <button onClick={() => { setGaps(null); void send(); }}>{t.sendAnyway}</button>
+              <button className="secondary" onClick={() => setGaps(null)}>{t.addMissingText}</button>
+            </div>
+          </div>
+        )}
         {error && <p className="error" role="alert">{error}</p>}
       </div>
       {selected && <BroadcastProgress id={selected} onChanged={loadRecent} />}
@@ -158,11 +196,13 @@ export function BroadcastsPage() {
         <h3>{t.recent}</h3>
         {recent.length === 0 ? <p>{t.none}</p> : (
           <table data-testid="broadcast-list">
-            <thead><tr><th>{t.name}</th><th>{t.status}</th><th>{t.variants}</th><th>{t.sendWhen}</th><th>{t.audienceSize}</th><th>{t.sent}</th><th /></tr></thead>
+            <thead><tr><th>{t.name}</th><th>{t.status}</th><th>{t.variants}</th><th>{t.sendWhen}</th><th>{t.audienceSize}</th><th>{t.sent}</th><th>{t.skipped}</th><th /></tr></thead>
             <tbody>{recent.map((b) => (
               <tr key={b.id} data-broadcast={b.name}>
-                <td>{b.name}</td><td><span className="pill">{b.status}</span></td><td>{b.variants.map((v) => v.key).join(' / ')} ({b.allocation})</td><td>{describeSendTime(b, t, lang)}</td>
-                <td>{b.audienceSize ?? '—'}</td><td>{b.progress ? `${b.progress.sent}/${b.progress.total}` : '—'}</td>
+                <td>{b.name}</td><td><span className="pill" data-status={b.status}>{broadcastStatusLabel(b.status, t)}</span></td>
+                <td>{b.variants.map((v) => v.key).join(' / ')} ({b.allocation === 'bandit' ? t.allocationBandit : t.allocationAb})</td><td>{describeSendTime(b, t, lang)}</td>
+                <td>{b.audienceSize ?? '—'}</td><td data-cell="sent">{b.progress ? `${b.progress.sent}/${b.progress.total}` : '—'}</td>
+                <td data-cell="skipped">{b.progress ? b.progress.skipped.total : '—'}</td>
                 <td><button className="link" onClick={() => setSelected(b.id)}>{t.progress}</button></td>
               </tr>
             ))}</tbody>
@@ -187,8 +227,9 @@ function BroadcastProgress({ id, onChanged }: { id: string; onChanged: () => voi
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = () => api<{ broadcast: Broadcast; progress: Progress }>('GET', `/broadcasts/${id}`).then((s) => {
       setState(s);
-      if (s.broadcast.status === 'completed' || s.broadcast.status === 'cancelled') onChanged();
-      else timer = setTimeout(poll, 1000);
+      // The list re-reads too, so both always show the same counts.
+      onChanged();
+      if (s.broadcast.status !== 'completed' && s.broadcast.status !== 'cancelled') timer = setTimeout(poll, 1000);
     }, (e: Error) => setError(e.message));
     void poll();
     return () => clearTimeout(timer);
@@ -202,7 +243,7 @@ function BroadcastProgress({ id, onChanged }: { id: string; onChanged: () => voi
   const held = p.held.quiet_hours + p.held.rate_limited + p.held.retry;
   return (
     <div className="card" data-testid="broadcast-progress" data-status={b.status} data-id={b.id}>
-      <h3>{t.progress}: {b.name} <span className="pill" data-testid="broadcast-status">{b.status}</span></h3>
+      <h3>{t.progress}: {b.name} <span className="pill" data-testid="broadcast-status" data-status={b.status}>{broadcastStatusLabel(b.status, t)}</span></h3>
       <p className="muted">{t.sendWhen}: <span data-testid="broadcast-send-mode" data-mode={b.sendMode}>{describeSendTime(b, t, lang)}</span></p>
       <div className="bar">{SEGMENTS.map((s) => <span key={s.key} title={t[s.key]} style={{ width: `${p.total ? ((p[s.key] as number) / p.total) * 100 : 0}%`, background: s.color }} />)}</div>
       <div className="stats">

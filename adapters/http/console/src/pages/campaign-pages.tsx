@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { fill, useI18n } from '../i18n.ts';
 import { variantText, type Broadcast, type RetargetingRule } from './campaign-types.ts';
-import { ResultsTable } from './results-table.tsx';
+import { MIN_SENDS_PER_VARIANT, ResultsTable } from './results-table.tsx';
+import { broadcastStatusLabel } from '../labels.ts';
 import { describeDelay, describeParams, RuleForm, triggerLabel } from './rule-form.tsx';
 
 /** Retargeting rules: create, edit and delete them; each shows its trigger, timing, templates, enabled switch and per-variant results. */
@@ -65,11 +66,11 @@ export function ExperimentsPage() {
   if (!broadcasts) return <p>{t.loading}</p>;
   return (
     <>
-      <p className="muted">{t.experimentsHelp}</p>
+      <p className="muted">{t.experimentsHelp} {fill(t.minSampleNote, { min: String(MIN_SENDS_PER_VARIANT) })}</p>
       {broadcasts.length === 0 && <p>{t.none}</p>}
       {broadcasts.map((b) => (
         <div className="card" key={b.id} data-experiment={b.name}>
-          <h3>{b.name} <span className="pill">{b.status}</span> <span className="pill">{b.allocation === 'bandit' ? t.allocationBandit : t.allocationAb}</span></h3>
+          <h3>{b.name} <span className="pill">{broadcastStatusLabel(b.status, t)}</span> <span className="pill">{b.allocation === 'bandit' ? t.allocationBandit : t.allocationAb}</span></h3>
           <p className="muted">{b.variants.map((v) => `${v.key}: ${variantText(v, lang)}`).join(' · ')}</p>
           <ResultsTable path={`/broadcasts/${b.id}/results`} testId={`results-${b.name}`} />
         </div>

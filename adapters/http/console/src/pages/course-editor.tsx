@@ -90,7 +90,7 @@ export function CourseEditor({ course, onSaved }: { course: EditableCourse; onSa
         <label>{t.cover}<input name="coverUrl" type="url" defaultValue={course.coverUrl ?? ''} /></label><FieldError issues={issues} path="coverUrl" />
         <label>{t.teacher}<input name="teacherName" defaultValue={course.teacherName} /></label><FieldError issues={issues} path="teacherName" />
         <label>{t.priceWechat}<input name="priceWechat" inputMode="decimal" defaultValue={course.prices.wechat.amount} /></label>
-        <select name="currencyWechat" aria-label="currency" defaultValue={course.prices.wechat.currency}><option>CNY</option><option>USD</option></select>
+        <select name="currencyWechat" aria-label="currency" defaultValue={course.prices.wechat.currency}><option value="CNY">{t.currencyCNY}</option><option value="USD">{t.currencyUSD}</option></select>
         <FieldError issues={issues} path="prices.wechat.amount" />
         <label>{t.priceStars} <small>{t.starsHelp}</small><input name="stars" inputMode="numeric" defaultValue={course.prices.telegram?.amount ?? ''} /></label>
         <FieldError issues={issues} path="prices.telegram.amount" />

@@ -57,7 +57,7 @@ export function CoursesPage({ me }: { me: Me }) {
         <label>{t.titleZh}<input name="titleZh" required /></label>
         <label>{t.titleEn}<input name="titleEn" required /></label>
         <label>{t.priceWechat}<input name="price" type="number" step="0.01" min="0" required /></label>
-        <label>¤<select name="currency"><option>CNY</option><option>USD</option></select></label>
+        <label>{t.currencyField}<select name="currency"><option value="CNY">{t.currencyCNY}</option><option value="USD">{t.currencyUSD}</option></select></label>
         <label>{t.priceStars}<input name="stars" type="number" step="1" min="1" title={t.starsHelp} /></label>
         <label>{t.status}<select name="status"><option value="draft">{t.draft}</option><option value="on_sale">{t.onSale}</option></select></label>
         <button type="submit">{t.create}</button>

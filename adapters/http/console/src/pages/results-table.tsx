@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, money } from '../api.ts';
 import { fill, useI18n } from '../i18n.ts';
-import type { Incremental, Results } from './campaign-types.ts';
+import type { Incremental, Results, VariantResult } from './campaign-types.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const points = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
@@ -28,7 +28,30 @@ function IncrementalPanel({ incremental }: { incremental: Incremental }) {
   );
 }
 
-/** Per-variant experiment results: sent, conversions, rate with its 95% credible interval drawn as a bar, P(best), z-test against the control. */
+/** Sends each variant needs before the console calls a winner (or shows a chance of being best): fewer than this and the numbers are noise. */
+export const MIN_SENDS_PER_VARIANT = 100;
+
+/** The result in sentences: too early, one variant, or the leader against the runner-up with its chance and what to do. */
+function Verdict({ results }: { results: Results }) {
+  const { t, lang } = useI18n();
+  const variants = results.variants;
+  let text: string;
+  if (variants.length === 0 || variants.every((v) => v.sent === 0)) text = t.verdictNothingSent;
+  else if (variants.length === 1) text = fill(t.verdictOne, { sent: String(variants[0]!.sent), conversions: String(variants[0]!.conversions), rate: pct(variants[0]!.conversionRate) });
+  else {
+    const smallest = variants.reduce((a, b) => (b.sent < a.sent ? b : a));
+    if (smallest.sent < MIN_SENDS_PER_VARIANT) text = fill(t.verdictTooEarly, { min: String(MIN_SENDS_PER_VARIANT), variant: smallest.variant, sent: String(smallest.sent) });
+    else {
+      const [best, other] = [...variants].sort((a, b) => b.probabilityBest - a.probabilityBest) as [VariantResult, VariantResult];
+      const values = { best: best.variant, other: other.variant, bestRate: pct(best.conversionRate), otherRate: pct(other.conversionRate), chance: pct(best.probabilityBest) };
+      const advice = best.probabilityBest >= 0.95 ? t.verdictWinner : best.probabilityBest >= 0.8 ? t.verdictLikely : t.verdictUnclear;
+      text = `${fill(t.verdictCompare, values)}${lang === 'en' ? ' ' : ''}${fill(advice, values)}`;
+    }
+  }
+  return <p className="sentence" data-testid="verdict"><strong>{text}</strong></p>;
+}
+
+/** Per-variant experiment results: a verdict in words, then sent, conversions, rate with its likely range drawn as a bar, chance of being best, difference from the first variant. */
 export function ResultsTable({ path, testId }: { path: string; testId?: string }) {
   const { t, lang } = useI18n();
   const [results, setResults] = useState<Results | null>(null);
@@ -40,10 +63,13 @@ export function ResultsTable({ path, testId }: { path: string; testId?: string }
   const pickLabel = { fixed: t.pickFixed, recommended: t.pickRecommended, cross_sell: t.pickCrossSell } as const;
   const picks = (results.picks ?? []).filter((p) => p.courseId !== null);
   const total = Math.max(1, ...picks.map((p) => p.sent));
+  const control = results.variants[0]?.variant;
+  const isSampleEnough = results.variants.length > 1 && results.variants.every((v) => v.sent >= MIN_SENDS_PER_VARIANT);
   return (
     <>
+    <Verdict results={results} />
     <table data-testid={testId}>
-      <thead><tr><th>{t.variant}</th><th>{t.sent}</th><th>{t.conversions}</th><th>{t.rate}</th><th>{t.interval}</th><th>{t.pBest}</th><th>{t.vsControl}</th></tr></thead>
+      <thead><tr><th>{t.variant}</th><th>{t.sent}</th><th>{t.conversions}</th><th>{t.rate}</th><th>{t.likelyRange}</th><th>{t.chanceBest}</th><th>{fill(t.diffFromControl, { control: control ?? '—' })}</th></tr></thead>
       <tbody>
         {results.variants.map((v) => (
           <tr key={v.variant} data-variant={v.variant}>
@@ -51,14 +77,14 @@ export function ResultsTable({ path, testId }: { path: string; testId?: string }
             <td>{v.sent}</td>
             <td>{v.conversions}</td>
             <td>{pct(v.conversionRate)}</td>
-            <td>
+            <td>{v.sent === 0 ? '—' : <>
               <div className="interval" title={`${pct(v.credibleInterval[0])} – ${pct(v.credibleInterval[1])}`}>
                 <span style={{ left: `${(v.credibleInterval[0] / top) * 100}%`, width: `${Math.max(1, ((v.credibleInterval[1] - v.credibleInterval[0]) / top) * 100)}%` }} />
               </div>
               <small>[{pct(v.credibleInterval[0])}, {pct(v.credibleInterval[1])}]</small>
-            </td>
-            <td>{pct(v.probabilityBest)}</td>
-            <td>{v.versusControl ? `p=${v.versusControl.pValue.toFixed(3)}${v.versusControl.isSignificant ? ` · ${t.significant}` : ''}` : '—'}</td>
+            </>}</td>
+            <td>{isSampleEnough ? pct(v.probabilityBest) : '—'}</td>
+            <td>{v.versusControl && isSampleEnough ? (v.versusControl.isSignificant ? t.clearlyDifferent : t.notClearlyDifferent) : '—'}</td>
           </tr>
         ))}
       </tbody>

@@ -1,10 +1,14 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { describeCron, nextRuns } from '../cron.ts';
-import { useI18n } from '../i18n.ts';
+import { useI18n, type Messages } from '../i18n.ts';
 
 /** The shapes of adapters/http/routes/schedules.ts. */
 interface Schedule { name: string; cron: string; timezone: string; enabled: boolean; description: string; lastFiredAt: string | null; nextRuns: string[] }
+/** A job run's outcome in words. */
+const outcomeLabel = (outcome: string, t: Messages): string =>
+  outcome === 'ok' ? t.outcomeOk : outcome === 'failed' ? t.outcomeFailed : outcome === 'not_available' ? t.outcomeNotAvailable : outcome;
+
 interface Run { id: number; trigger: 'cron' | 'manual'; startedAt: string; durationMs: number | null; outcome: string; error: string | null }
 
 export function SchedulesPage() {
@@ -34,7 +38,7 @@ function ScheduleCard({ initial }: { initial: Schedule }) {
   useEffect(() => { void loadRuns(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const patch = (body: { cron?: string; enabled?: boolean }) =>
     api<Schedule>('PATCH', `/schedules/${schedule.name}`, body).then((s) => { setSchedule(s); setCron(s.cron); setMessage({ ok: true, text: t.saved }); }, (e: Error) => setMessage({ ok: false, text: e.message }));
-  const runNow = () => api<Run>('POST', `/schedules/${schedule.name}/run`).then((r) => { setMessage({ ok: r.outcome !== 'failed', text: `${t.runNow}: ${r.outcome}${r.error ? ` — ${r.error}` : ''}` }); void loadRuns(); }, (e: Error) => setMessage({ ok: false, text: e.message }));
+  const runNow = () => api<Run>('POST', `/schedules/${schedule.name}/run`).then((r) => { setMessage({ ok: r.outcome !== 'failed', text: `${t.runNow}: ${outcomeLabel(r.outcome, t)}${r.error ? ` — ${r.error}` : ''}` }); void loadRuns(); }, (e: Error) => setMessage({ ok: false, text: e.message }));
 
   return (
     <div className="card" data-schedule={schedule.name}>
@@ -62,7 +66,7 @@ function ScheduleCard({ initial }: { initial: Schedule }) {
           {runs.length === 0 ? <p>{t.none}</p> : (
             <table data-testid="run-history">
               <thead><tr><th>{t.at}</th><th>{t.trigger2}</th><th>{t.outcome}</th><th>{t.duration}</th></tr></thead>
-              <tbody>{runs.map((r) => <tr key={r.id}><td>{new Date(r.startedAt).toLocaleString(lang)}</td><td>{r.trigger}</td><td title={r.error ?? ''}>{r.outcome}</td><td>{r.durationMs ?? '—'} ms</td></tr>)}</tbody>
+              <tbody>{runs.map((r) => <tr key={r.id}><td>{new Date(r.startedAt).toLocaleString(lang)}</td><td>{r.trigger === 'manual' ? t.runByHand : t.runOnSchedule}</td><td title={r.error ?? ''}>{outcomeLabel(r.outcome, t)}</td><td>{r.durationMs ?? '—'} ms</td></tr>)}</tbody>
             </table>
           )}
         </div>

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
-import { useI18n } from '../i18n.ts';
+import { fill, useI18n, type Messages } from '../i18n.ts';
 import { AuditLogSection } from './audit-log.tsx';
 
 interface Guards { dailyCap: number; weeklyCap: number; quietHours: { start: string; end: string }; controlPercent: number }
@@ -14,6 +14,11 @@ type LoginState =
   | { status: 'waiting_for_scan'; qrcode: string; scanStatus: string; terminal: string; updatedAt: string }
   | { status: 'logged_in'; user: string; since: string }
   | { status: 'logged_out'; since: string };
+
+const CONSENT_LABELS = { marketingZh: 'consentMarketingZh', marketingEn: 'consentMarketingEn', optOutZh: 'consentOptOutZh', optOutEn: 'consentOptOutEn' } as const;
+const CHANNEL_LABELS: Record<string, keyof Messages> = {
+  telegram: 'platformTelegram', wechat: 'platformWechat', miniprogram: 'channelMiniprogram', console: 'channelConsole', http: 'channelHttp', jobs: 'channelJobs', recommender: 'channelRecommender',
+};
 
 /** Caps and quiet hours (the campaigns' `/guard-settings`, the one source the dispatcher reads), consent texts, channels, audit log. */
 export function SettingsPage() {
@@ -59,7 +64,7 @@ export function SettingsPage() {
         <h3>{t.consentTexts}</h3>
         <div className="grid">
           {(['marketingZh', 'marketingEn', 'optOutZh', 'optOutEn'] as const).map((k) => (
-            <label key={k}>{k}<textarea name={k} rows={2} defaultValue={settings.consentTexts[k]} /></label>
+            <label key={k}>{t[CONSENT_LABELS[k]]}<textarea name={k} rows={2} defaultValue={settings.consentTexts[k]} /></label>
           ))}
         </div>
         <button type="submit">{t.save}</button>
@@ -68,7 +73,7 @@ export function SettingsPage() {
         <h3>{t.channels}</h3>
         <table data-testid="channels"><tbody>{settings.channels.map((c) => (
           <tr key={c.channel} data-channel={c.channel}>
-            <td><strong>{c.channel}</strong></td><td>{c.isOn ? '🟢' : '⚪'}</td>
+            <td><strong>{CHANNEL_LABELS[c.channel] ? (t[CHANNEL_LABELS[c.channel]!] as string) : c.channel}</strong></td><td><span className={c.isOn ? 'dot on' : 'dot'} /> {c.isOn ? t.channelOn : t.channelOff}</td>
             <td>
               {c.reason}
               {c.details && <div>{Object.entries(c.details).map(([k, v]) => <span className="pill" key={k}>{k}: {v}</span>)}</div>}
@@ -84,7 +89,7 @@ export function SettingsPage() {
 
 /** The WeChat bot's login state; while it waits for a scan, the QR as the bot printed it. */
 function WechatLogin() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [state, setState] = useState<LoginState | null>(null);
   const [error, setError] = useState('');
   useEffect(() => { api<LoginState>('GET', '/wechat/login-qr').then(setState, (e: Error) => setError(e.message)); }, []);
@@ -99,5 +104,5 @@ function WechatLogin() {
       </div>
     );
   }
-  return <p className="muted">{state.status === 'logged_in' ? `logged in as ${state.user} since ${state.since}` : state.status}</p>;
+  return <p className="muted">{state.status === 'logged_in' ? fill(t.wechatLoggedIn, { user: state.user, since: new Date(state.since).toLocaleString(lang) }) : state.status === 'logged_out' ? t.wechatLoggedOut : t.wechatNotStarted}</p>;
 }
