@@ -239,6 +239,48 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
     }
   }, 60_000);
 
+  it('experiments: what a broadcast added against its holdout, in sentences with intervals', async () => {
+    const res = await adminApi().post('/api/broadcasts').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({
+      name: 'lift-test', segment: { platforms: ['wechat'] }, holdoutPercent: 20, sendTime: { mode: 'at', at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      variants: [{ key: 'A', text: { 'zh-CN': '新课', en: 'New course' }, courseId }],
+    }).expect(201);
+    const campaignId = res.body.broadcast.id as string;
+    const sentAt = new Date(Date.now() - 3_600_000);
+    const follows = Array.from({ length: 100 }, (_, i) => ({
+      kind: 'follow', platform: 'telegram', externalId: `lift-${i}-follow`, occurredAt: new Date(sentAt.getTime() - 60_000).toISOString(),
+      identity: { kind: 'telegram', externalId: String(8_300_000 + i), locale: 'en' },
+    }));
+    const recorded = await adminApi().post('/api/events').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({ events: follows }).expect(201);
+    const ids = (recorded.body.results as { followerId: string }[]).map((r) => r.followerId);
+    // 80 sent (16 of them buy ¥199 within the window), 20 held out (1 buys).
+    for (const [i, id] of ids.entries()) {
+      if (i < 80) {
+        await database.db.execute(sql`insert into outbox (follower_id, source, campaign_id, step, variant, status, not_before, sent_at)
+          values (${id}, 'broadcast', ${campaignId}, 'broadcast', 'A', 'sent', ${sentAt}, ${sentAt})`);
+      } else {
+        await database.db.execute(sql`insert into campaign_holdouts (campaign_id, follower_id, reason, held_at) values (${campaignId}, ${id}, 'holdout', ${sentAt})`);
+      }
+    }
+    for (const id of [...ids.slice(0, 16), ids[80]!]) {
+      await database.db.execute(sql`insert into orders (follower_id, course_id, amount_minor, currency, provider, status, paid_at)
+        values (${id}, ${courseId}, 19900, 'CNY', 'manual', 'paid', ${new Date(sentAt.getTime() + 600_000)})`);
+    }
+    for (const [lang, sent, held, lift, revenue] of [
+      ['en', 'Sent: 80 followers, 16 bought (20.0%)', 'Held out: 20 followers, 1 bought (5.0%)', /^Purchase rate up \+15\.0% \(95 % interval [+-]\d+\.\d% to \+\d+\.\d%\)$/, /^Added revenue \(CNY\): ¥2388\.00 \(/],
+      ['zh-CN', '发送组：80 人，16 人购买（20.0%）', '留出组：20 人，1 人购买（5.0%）', /^购买率提升 \+15\.0%（95% 区间 [+-]\d+\.\d% 至 \+\d+\.\d%）$/, /^多带来的收入（CNY）：¥2388\.00（/],
+    ] as const) {
+      await openIn(lang, 'experiments');
+      const panel = page.locator('[data-experiment="lift-test"] [data-testid=incremental]');
+      await panel.waitFor();
+      const lines = (await panel.locator('p').allInnerTexts()).map((l) => l.trim());
+      expect(lines).toContain(sent);
+      expect(lines).toContain(held);
+      expect(lines.some((l) => lift.test(l))).toBe(true);
+      expect(lines.some((l) => revenue.test(l))).toBe(true);
+      expect(await panel.innerText()).not.toMatch(/heldOut|incremental|undefined|NaN/);
+    }
+  }, 60_000);
+
   it('accounts: an admin creates creator accounts; a creator sees only their own (empty) dashboard', async () => {
     for (const [lang, email, role, never, ownOnly, noRevenue] of [
       ['en', 'maker@example.com', 'Creator', 'Never', 'Last 30 days · Only your own courses and the followers who touched them.', 'No revenue in this period yet.'],

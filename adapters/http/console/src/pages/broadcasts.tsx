@@ -5,16 +5,16 @@ import { broadcastStatusLabel, languageLabel, platformLabel } from '../labels.ts
 import type { Broadcast, Progress } from './campaign-types.ts';
 import { describeSendTime, initialSendTime, SEND_TIME_FIELD_OF_CODE, SendTimePicker, sendTimeBody } from './send-time-picker.tsx';
 
-type DraftPick = '' | 'recommended' | 'cross_sell';
+type DraftPick = '' | 'recommended' | 'cross_sell' | 'next_in_path';
 interface DraftVariant { key: string; zh: string; en: string; pick: DraftPick }
 /** Part of the audience reads a language some variants have no text in. */
 interface LanguageGap { language: Lang; followers: number; total: number; variants: string[] }
-interface PickShare { courseId: string; titleZh: string; titleEn: string; pick: 'recommended' | 'cross_sell'; followers: number; share: number }
+interface PickShare { courseId: string; titleZh: string; titleEn: string; pick: 'recommended' | 'cross_sell' | 'next_in_path'; followers: number; share: number }
 interface Preview {
   size: number;
   sample: { followerId: string; locale: string; timeZone: string; platform: string }[];
   excluded?: { opted_out: number; no_consent: number; unreachable: number; no_chat: number; risk_review: number; total: number };
-  picks?: { sampled: number; courses: PickShare[]; noOffer: number };
+  picks?: { sampled: number; courses: PickShare[]; noOffer: number; noSignal?: number };
 }
 
 /** The lifecycle stages of core/followers/lifecycle.ts, the ones the persona shows, with their labels. */
@@ -32,6 +32,8 @@ export function BroadcastsPage() {
   const [platforms, setPlatforms] = useState<string[]>([]);
   const [lifecycle, setLifecycle] = useState<string[]>([]);
   const [tags, setTags] = useState('');
+  const [topPercent, setTopPercent] = useState('');
+  const [churn, setChurn] = useState('');
   const [variants, setVariants] = useState<DraftVariant[]>([{ key: 'A', zh: '', en: '', pick: '' }]);
   const [priority, setPriority] = useState(0);
   const [holdoutPercent, setHoldoutPercent] = useState(0);
@@ -48,6 +50,8 @@ export function BroadcastsPage() {
     ...(platforms.length ? { platforms } : {}),
     ...(lifecycle.length ? { lifecycle } : {}),
     ...(tags.trim() ? { interestTags: tags.split(/[,，\s]+/).filter(Boolean) } : {}),
+    ...(Number(topPercent) > 0 ? { topPropensityPercent: Math.min(100, Math.round(Number(topPercent))) } : {}),
+    ...(churn ? { churnRisk: churn } : {}),
   });
   const loadRecent = () => api<{ items: Broadcast[] }>('GET', '/broadcasts?limit=10').then((d) => setRecent(d.items), (e: Error) => setError(e.message));
   useEffect(() => { void loadRecent(); }, []);
@@ -114,6 +118,12 @@ export function BroadcastsPage() {
             ))}
           </fieldset>
           <label>{t.tags}<input aria-label="interest tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="python, photography" /></label>
+          <label>{t.topPropensity}<input aria-label="top propensity percent" type="number" min={1} max={100} value={topPercent} style={{ width: 80 }} onChange={(e) => setTopPercent(e.target.value)} /></label>
+          <label>{t.churnRiskLabel}
+            <select aria-label="churn risk" value={churn} onChange={(e) => setChurn(e.target.value)}>
+              <option value="">{t.churnAny}</option><option value="high">{t.churnHigh}</option><option value="medium">{t.churnMedium}</option><option value="low">{t.churnLow}</option>
+            </select>
+          </label>
           <button className="secondary" onClick={doPreview}>{t.preview}</button>
         </div>
         {preview && (
@@ -135,6 +145,7 @@ export function BroadcastsPage() {
                   </div>
                 ))}
                 {preview.picks.noOffer > 0 && <p className="muted">{t.noOffer}: {preview.picks.noOffer}</p>}
+                {(preview.picks.noSignal ?? 0) > 0 && <p className="muted" data-testid="pick-no-signal">{t.skipNoSignal}: {preview.picks.noSignal}</p>}
               </div>
             )}
             {preview.sample.length > 0 && (
@@ -163,6 +174,7 @@ export function BroadcastsPage() {
             <label>{t.courseOnCard}
               <select aria-label={`variant ${v.key} course`} value={v.pick} title={v.pick ? t.pickHelp : undefined} onChange={(e) => editVariant(i, { pick: e.target.value as DraftPick })}>
                 <option value="">{t.pickNone}</option><option value="recommended">{t.pickRecommended}</option><option value="cross_sell">{t.pickCrossSell}</option>
+                <option value="next_in_path">{t.pickNextInPath}</option>
               </select>
               {v.pick && <small className="muted">{t.pickHelp}</small>}
             </label>

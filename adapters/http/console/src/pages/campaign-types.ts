@@ -1,5 +1,5 @@
 /** The shapes the campaigns API answers with (adapters/http/routes/broadcasts.ts, experiments.ts, retargeting-rules.ts). */
-export interface Variant { key: string; weight?: number; text: { 'zh-CN'?: string; en?: string }; courseId?: string; pick?: 'recommended' | 'cross_sell' }
+export interface Variant { key: string; weight?: number; text: { 'zh-CN'?: string; en?: string }; courseId?: string; pick?: 'recommended' | 'cross_sell' | 'next_in_path' }
 
 export interface Progress {
   total: number; queued: number; sending: number; sent: number; delivered: number; failed: number; blocked: number; cancelled: number;
@@ -21,7 +21,7 @@ export interface VariantResult {
 }
 /** Sends and conversions of one variant and the course its card showed (`pick`: how that course was chosen). */
 export interface PickResult {
-  variant: string; courseId: string | null; pick: 'fixed' | 'recommended' | 'cross_sell' | null; sent: number; conversions: number; rate: number;
+  variant: string; courseId: string | null; pick: 'fixed' | 'recommended' | 'cross_sell' | 'next_in_path' | null; sent: number; conversions: number; rate: number;
   titleZh: string | null; titleEn: string | null;
 }
 export interface Incremental {
@@ -40,7 +40,7 @@ export type RuleParamKey = 'hours' | 'days' | 'minSupport' | 'minConfidence' | '
 
 export interface RetargetingRule {
   id: string; name: string; trigger: Trigger; params: Partial<Record<RuleParamKey, number>>; variants: Variant[]; allocation: 'ab' | 'bandit';
-  delayMinutes: number; maxPerFollower: number; isEnabled: boolean; conversionGoal: 'click' | 'purchase'; attributionHours: number;
+  delayMinutes: number; maxPerFollower: number; isEnabled: boolean; conversionGoal: 'click' | 'purchase'; attributionHours: number; holdoutPercent?: number;
 }
 
 /**

@@ -13,6 +13,8 @@ interface Persona {
   rfm: { recencyDays: number | null; frequency30d: number; monetary: { currency: string; amountMinor: number }[] };
   lifecycle: string; activeHours: number[]; peakHour: number | null; priceBand: string;
   learning: { finishedCourses: number; lastLessonAt: string | null }; timeZone: string;
+  /** Purchase propensity and churn risk in words, from the last scoring run. */
+  outlook?: { 'zh-CN': string; en: string };
 }
 interface Filters { q: string; platform: string; audience: string; locale: string; sort: string; page: number }
 
@@ -195,6 +197,7 @@ function PersonaView({ persona: p, follower }: { persona: Persona; follower: Fol
         {p.learning.lastLessonAt ? fill(t.personaLearning, { n: String(p.learning.finishedCourses), ago: ago(p.learning.lastLessonAt, lang) }) : t.personaNotLearning}
         {lang === 'en' ? ' ' : ''}{follower.isOptedOut ? t.personaOptedOut : follower.hasMarketingConsent ? t.personaConsents : t.personaNoConsent}
       </p>
+      {p.outlook && <p className="sentence" data-testid="persona-outlook">{lang === 'zh-CN' ? p.outlook['zh-CN'] : p.outlook.en}</p>}
       {p.interests.length > 0 && (
         <div data-testid="persona-interests">
           <small className="muted">{t.interests}</small>

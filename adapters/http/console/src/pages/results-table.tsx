@@ -60,7 +60,7 @@ export function ResultsTable({ path, testId }: { path: string; testId?: string }
   if (error) return <p className="error">{error}</p>;
   if (!results) return <p>{t.loading}</p>;
   const top = Math.max(0.05, ...results.variants.map((v) => v.credibleInterval[1]));
-  const pickLabel = { fixed: t.pickFixed, recommended: t.pickRecommended, cross_sell: t.pickCrossSell } as const;
+  const pickLabel = { fixed: t.pickFixed, recommended: t.pickRecommended, cross_sell: t.pickCrossSell, next_in_path: t.pickNextInPath } as const;
   const picks = (results.picks ?? []).filter((p) => p.courseId !== null);
   const total = Math.max(1, ...picks.map((p) => p.sent));
   const control = results.variants[0]?.variant;

@@ -49,7 +49,7 @@ interface DraftVariant { key: string; weight: number; courseId?: string; zh: str
 /** The form as typed: numbers stay text until sent, so nothing the admin wrote is lost to parsing. */
 interface RuleDraft {
   name: string; trigger: Trigger; params: Record<RuleParamKey, string>; delay: string; delayUnit: DelayUnit; maxPerFollower: string;
-  conversionGoal: 'click' | 'purchase'; attributionHours: string; allocation: 'ab' | 'bandit'; isEnabled: boolean; variants: DraftVariant[];
+  conversionGoal: 'click' | 'purchase'; attributionHours: string; holdoutPercent: string; allocation: 'ab' | 'bandit'; isEnabled: boolean; variants: DraftVariant[];
 }
 
 /** The trigger's name in the console's language. */
@@ -72,6 +72,7 @@ function draftOf(rule: RetargetingRule | null): RuleDraft {
     maxPerFollower: String(rule?.maxPerFollower ?? 1),
     conversionGoal: rule?.conversionGoal ?? 'purchase',
     attributionHours: String(rule?.attributionHours ?? 72),
+    holdoutPercent: String(rule?.holdoutPercent ?? 0),
     allocation: rule?.allocation ?? 'bandit',
     isEnabled: rule?.isEnabled ?? true,
     variants: (rule?.variants ?? [{ key: 'A', weight: 1, text: {} }]).map((v) => ({
@@ -102,6 +103,7 @@ function bodyOf(draft: RuleDraft) {
     isEnabled: draft.isEnabled,
     conversionGoal: draft.conversionGoal,
     attributionHours: numberOrText(draft.attributionHours),
+    holdoutPercent: numberOrText(draft.holdoutPercent),
   };
 }
 
@@ -187,6 +189,10 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule: RetargetingRule | 
         <label>{t.attributionHours}
           <input name="attributionHours" type="number" min="1" value={draft.attributionHours} style={{ width: 100 }} onChange={(e) => set({ attributionHours: e.target.value })} />
           <FieldError issues={issues} path="attributionHours" />
+        </label>
+        <label>{t.ruleHoldoutPercent}
+          <input name="holdoutPercent" aria-label="rule holdout" type="number" min="0" max="50" value={draft.holdoutPercent} style={{ width: 80 }} onChange={(e) => set({ holdoutPercent: e.target.value })} />
+          <FieldError issues={issues} path="holdoutPercent" />
         </label>
         <label>{t.allocation}
           <select name="allocation" value={draft.allocation} onChange={(e) => set({ allocation: e.target.value as 'ab' | 'bandit' })}>
