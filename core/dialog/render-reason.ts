@@ -20,6 +20,8 @@ const REASONS: Record<string, { zh: Render; en: Render }> = {
   new_in_topic: { zh: (p, l) => `${tagOf(p, l)}方向的新课`, en: (p, l) => `New in ${tagOf(p, l)}` },
   popular_with_similar: { zh: () => '和你相似的同学都在学', en: () => 'Popular with learners like you' },
   trending: { zh: () => '最近很火', en: () => 'Trending right now' },
+  popular: { zh: () => '很多同学在学的热门课', en: () => 'Popular with many learners' },
+  matches_what_you_said: { zh: (p, l) => `符合你说想学的：${tagOf(p, l)}`, en: (p, l) => `Matches what you said you want to learn: ${tagOf(p, l)}` },
   cold_start_popular: { zh: () => '新同学的热门选择', en: () => 'A favourite of new learners' },
   non_personalised_popular: { zh: () => '热门课程（未个性化）', en: () => 'Popular course (not personalised)' },
   newest_on_sale: { zh: () => '新上架的课程', en: () => 'Newly added course' },
