@@ -21,8 +21,10 @@ export interface RankerChoice {
   kept: 'trained' | 'untrained_blend';
   /** Why, in words (for the retrain log). */
   why: string;
-  /** AUC on the later (validation) window, of the trained ranker and of the untrained blend; null when not measured. */
+  /** On the later (validation) window, of the trained ranker and of the untrained blend; null when not measured. */
   validationAuc: { trained: number | null; blend: number | null };
+  /** Mean per-moment NDCG@10 over the sampled candidates: what decides which is kept. */
+  validationNdcg: { trained: number | null; blend: number | null };
   rows: { train: number; validation: number };
 }
 

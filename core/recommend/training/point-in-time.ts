@@ -70,8 +70,14 @@ export interface RankerRowsOptions {
   /** A candidate is a positive when the follower clicks, checks out or buys it within this long after the moment. */
   horizonMs: number;
   momentsPerFollower: number;
-  /** Negatives kept per moment: half the strongest by the untrained blend, half at random. */
+  /** Negatives kept per moment. */
   negativesPerMoment: number;
+  /**
+   * 'hard': half are the strongest by the untrained blend, half at random (training: the ranker
+   * learns to tell apart what the blend confuses); 'random': all at random, so the blend is not
+   * handicapped when the two are compared (validation).
+   */
+  negatives: 'hard' | 'random';
   random: () => number;
 }
 
@@ -92,12 +98,13 @@ export function pointInTimeRankerRows(
   events: readonly CourseInteraction[],
   messages: readonly MessageTerms[],
   options: RankerRowsOptions,
-): { rows: number[][]; labels: number[]; moments: number } {
+): { rows: number[][]; labels: number[]; moments: number; groups: number[] } {
   const byFollower = groupByFollower(events);
   const messagesOf = groupByFollower(messages);
   const blend = defaultRankerWeights();
   const rows: number[][] = [];
   const labels: number[] = [];
+  const groups: number[] = [];
   let moments = 0;
   for (const [followerId, list] of byFollower) {
     list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
@@ -121,20 +128,22 @@ export function pointInTimeRankerRows(
       }
       if (positives.length === 0) continue;
       moments++;
-      negatives.sort((a, b) => b.blend - a.blend);
-      const hard = Math.ceil(options.negativesPerMoment / 2);
+      const hard = options.negatives === 'hard' ? Math.ceil(options.negativesPerMoment / 2) : 0;
+      if (hard > 0) negatives.sort((a, b) => b.blend - a.blend);
       const kept = [...negatives.slice(0, hard), ...sample(negatives.slice(hard), options.negativesPerMoment - hard, options.random)];
       for (const x of positives) {
         rows.push(x);
         labels.push(1);
+        groups.push(moments - 1);
       }
       for (const n of kept) {
         rows.push(n.x);
         labels.push(0);
+        groups.push(moments - 1);
       }
     }
   }
-  return { rows, labels, moments };
+  return { rows, labels, moments, groups };
 }
 
 function groupByFollower<T extends { followerId: string }>(items: readonly T[]): Map<string, T[]> {

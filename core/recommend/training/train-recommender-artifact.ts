@@ -30,6 +30,8 @@ export interface TrainingOptions extends GeneratorSettings {
   momentsPerFollower?: number;
   negativesPerMoment?: number;
   epochs?: number;
+  /** Hidden units of the ranker's one hidden layer. */
+  hidden?: number;
   onProgress?: (fraction: number, stage: string) => void;
 }
 
@@ -56,7 +58,7 @@ export async function trainRecommenderArtifact(data: TrainingData, options: Trai
   const full = fitGenerators(events, courseIds, data.courses, data.now, options, (f) => progress(0.5 * f, 'candidate generators'));
   const base: RecommenderArtifact = { formatVersion: 2, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null };
   if (options.ranker === 'blend') {
-    base.rankerChoice = { kept: 'untrained_blend', why: 'the ranker was switched off', validationAuc: { trained: null, blend: null }, rows: { train: 0, validation: 0 } };
+    base.rankerChoice = { kept: 'untrained_blend', why: 'the ranker was switched off', validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null }, rows: { train: 0, validation: 0 } };
     return { artifact: base };
   }
   const { ranker, choice } = await learnRanker(events, data, courseIds, options, (f, stage) => progress(0.5 + 0.5 * f, stage));
@@ -83,22 +85,51 @@ async function learnRanker(
   const rowOptions = {
     horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, random,
   };
-  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, fromMs: featuresUntil, toMs: validationFrom });
-  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, fromMs: validationFrom, toMs: Infinity });
+  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, negatives: 'random', fromMs: featuresUntil, toMs: validationFrom });
+  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, negatives: 'random', negativesPerMoment: 100, fromMs: validationFrom, toMs: Infinity });
   progress(0.6, 'point-in-time ranker rows');
   const rows = { train: train.rows.length, validation: validation.rows.length };
   const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);
   if (train.moments < MIN_MOMENTS || validation.moments < MIN_MOMENTS || !hasBothLabels(train.labels) || !hasBothLabels(validation.labels)) {
     const why = `too few point-in-time rows to learn and validate (${train.moments} moments in the training window, ${validation.moments} in the later one; need ${MIN_MOMENTS} each, with both outcomes)`;
-    return { ranker: blend, choice: { kept: 'untrained_blend', why, validationAuc: { trained: null, blend: null }, rows } };
+    return { ranker: blend, choice: { kept: 'untrained_blend', why, validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null }, rows } };
   }
-  const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 20, validation, onProgress: (f) => progress(0.6 + 0.4 * f, 'ranker') });
-  const blendAuc = auc(validation.rows.map((x) => predictRanker(blend, x)), validation.labels);
-  const trainedAuc = trained.auc;
-  const isBetter = trainedAuc !== null && (blendAuc === null || trainedAuc > blendAuc);
-  const validationAuc = { trained: trainedAuc, blend: blendAuc };
-  const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
+  const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.6 + 0.4 * f, 'ranker') });
+  const blendScores = validation.rows.map((x) => predictRanker(blend, x));
+  const trainedScores = validation.rows.map((x) => predictRanker(trained, x));
+  const validationAuc = { trained: trained.auc, blend: auc(blendScores, validation.labels) };
+  const validationNdcg = { trained: momentNdcg(trainedScores, validation.labels, validation.groups), blend: momentNdcg(blendScores, validation.labels, validation.groups) };
+  const isBetter = validationNdcg.trained > validationNdcg.blend;
+  const f4 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
+  const numbers = `NDCG@10 ${f4(validationNdcg.trained)} vs ${f4(validationNdcg.blend)}, AUC ${f4(validationAuc.trained)} vs ${f4(validationAuc.blend)}`;
+  const choice = { validationAuc, validationNdcg, rows };
   return isBetter
-    ? { ranker: trained, choice: { kept: 'trained', why: `trained ranker AUC ${fmt(trainedAuc)} beats the untrained blend's ${fmt(blendAuc)} on the later window`, validationAuc, rows } }
-    : { ranker: blend, choice: { kept: 'untrained_blend', why: `trained ranker AUC ${fmt(trainedAuc)} does not beat the untrained blend's ${fmt(blendAuc)} on the later window`, validationAuc, rows } };
+    ? { ranker: trained, choice: { ...choice, kept: 'trained', why: `the trained ranker beats the untrained blend on the later window (${numbers})` } }
+    : { ranker: blend, choice: { ...choice, kept: 'untrained_blend', why: `the trained ranker does not beat the untrained blend on the later window (${numbers})` } };
+}
+
+/**
+ * Mean over moments of NDCG@10 of the candidates ordered by `scores` (binary gains): how well a
+ * ranker puts what the follower took next at the top, which is what serving needs.
+ */
+function momentNdcg(scores: readonly number[], labels: readonly number[], groups: readonly number[]): number {
+  const byMoment = new Map<number, Array<[number, number]>>();
+  groups.forEach((g, i) => {
+    const list = byMoment.get(g);
+    if (list) list.push([scores[i]!, labels[i]!]);
+    else byMoment.set(g, [[scores[i]!, labels[i]!]]);
+  });
+  let sum = 0;
+  for (const list of byMoment.values()) {
+    list.sort((a, b) => b[0] - a[0]);
+    let dcg = 0;
+    let idcg = 0;
+    const positives = list.filter(([, y]) => y === 1).length;
+    for (let r = 0; r < Math.min(10, list.length); r++) {
+      if (list[r]![1] === 1) dcg += 1 / Math.log2(r + 2);
+      if (r < positives) idcg += 1 / Math.log2(r + 2);
+    }
+    sum += idcg > 0 ? dcg / idcg : 0;
+  }
+  return byMoment.size ? sum / byMoment.size : 0;
 }

@@ -60,7 +60,7 @@ describe('point-in-time ranker rows', () => {
     // One newcomer whose only past is the onboarding word "python"; at the moment they click c1, then c2 an hour later.
     const newcomer = [event('n', 'c1', 'click', T0 + 25 * DAY), event('n', 'c2', 'click', T0 + 25 * DAY + 3_600_000), event('n', 'c30', 'click', T0 + 60 * DAY)];
     const messages: MessageTerms[] = [{ id: 1, followerId: 'n', terms: ['python'], occurredAt: new Date(T0 + 24 * DAY) }];
-    const options = { fromMs: T0 + 25 * DAY, toMs: T0 + 25 * DAY + 1, horizonMs: 14 * DAY, momentsPerFollower: 1, negativesPerMoment: 100, random: seededRandom(1) };
+    const options = { fromMs: T0 + 25 * DAY, toMs: T0 + 25 * DAY + 1, horizonMs: 14 * DAY, momentsPerFollower: 1, negativesPerMoment: 100, negatives: 'random' as const, random: seededRandom(1) };
     const { rows, labels, moments } = pointInTimeRankerRows(model, catalogue, newcomer, messages, options);
     expect(moments).toBe(1);
     const at = (name: (typeof RANKER_FEATURES)[number]) => RANKER_FEATURES.indexOf(name);
@@ -78,11 +78,11 @@ describe('point-in-time ranker rows', () => {
     const choice = artifact.rankerChoice!;
     expect(choice.rows.train).toBeGreaterThan(50);
     expect(choice.rows.validation).toBeGreaterThan(50);
-    const { trained, blend } = choice.validationAuc;
+    const { trained, blend } = choice.validationNdcg;
     expect(trained).not.toBeNull();
-    expect(choice.kept).toBe(trained! > (blend ?? 0) ? 'trained' : 'untrained_blend');
+    expect(choice.kept).toBe(trained! > blend! ? 'trained' : 'untrained_blend');
     expect(artifact.ranker.trainedOn > 0).toBe(choice.kept === 'trained');
-    expect(choice.why).toContain(trained!.toFixed(4));
+    expect(choice.why).toContain(`NDCG@10 ${trained!.toFixed(4)} vs ${blend!.toFixed(4)}`);
 
     const few = await trainRecommenderArtifact({ events: events.slice(0, 20), messages: [], courses, now: new Date(T0 + 61 * DAY) }, {});
     expect(few.artifact.rankerChoice).toMatchObject({ kept: 'untrained_blend', why: expect.stringContaining('too few point-in-time rows') });
