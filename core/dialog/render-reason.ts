@@ -16,7 +16,6 @@ const REASONS: Record<string, { zh: Render; en: Render }> = {
   because_you_liked: { zh: (p, _l, t) => `因为你喜欢「${titleIn(p, t)}」`, en: (p, _l, t) => `Because you liked "${titleIn(p, t)}"` },
   bought_together: { zh: (p, _l, t) => `买了「${titleIn(p, t)}」的同学也买了`, en: (p, _l, t) => `People who bought "${titleIn(p, t)}" also bought this` },
   matches_interest: { zh: (p, l) => `因为你对${tagOf(p, l)}感兴趣`, en: (p, l) => `Because you are into ${tagOf(p, l)}` },
-  cold_start_interest: { zh: (p, l) => `你选择了${tagOf(p, l)}，从这门开始吧`, en: (p, l) => `You picked ${tagOf(p, l)}: a good place to start` },
   new_in_topic: { zh: (p, l) => `${tagOf(p, l)}方向的新课`, en: (p, l) => `New in ${tagOf(p, l)}` },
   popular_with_similar: { zh: () => '和你相似的同学都在学', en: () => 'Popular with learners like you' },
   trending: { zh: () => '最近很火', en: () => 'Trending right now' },

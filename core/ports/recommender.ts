@@ -11,7 +11,6 @@ export type ReasonCode =
   | 'bought_together'
   | 'popular'
   | 'matches_what_you_said'
-  | 'cold_start_interest'
   | 'cold_start_popular'
   | 'non_personalised_popular'
   | 'newest_on_sale';

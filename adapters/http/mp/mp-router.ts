@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Clock, CoreMetrics, CourseRepository, EntitlementRepository, Logger, OrderRepository, PaymentGateway, RecordEventsDeps, Recommender, UnitOfWork } from '../../../core/index.js';
+import type { Clock, CoreMetrics, CourseRepository, EntitlementRepository, FollowerRepository, Logger, OrderRepository, PaymentGateway, RecordEventsDeps, Recommender, UnitOfWork } from '../../../core/index.js';
 import { createCatalogueRouter } from './catalogue-routes.js';
 import { createMpEventsRouter } from './events-route.js';
 import { createLoginRouter } from './login-route.js';
@@ -16,7 +16,7 @@ export interface MpRouterDeps {
   clock: Clock;
   logger: Logger;
   metrics?: CoreMetrics;
-  repos: { courses: CourseRepository; entitlements: EntitlementRepository; orders: OrderRepository };
+  repos: { courses: CourseRepository; entitlements: EntitlementRepository; orders: OrderRepository; followers: Pick<FollowerRepository, 'findById'> };
   recordEventsDeps: RecordEventsDeps;
   recommender: Recommender;
   session: { secret: string; ttlSeconds: number; eventsPerMinute: number };
@@ -49,7 +49,7 @@ export function createMpRouter(deps: MpRouterDeps): Router {
   router.use(
     createLoginRouter({ wechat: deps.wechat, uow: deps.uow, clock: deps.clock, sessionSecret: deps.session.secret, sessionTtlSeconds: deps.session.ttlSeconds, ...(risk ? { risk } : {}) }),
   );
-  router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender }, requireSession));
+  router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender, followers: deps.repos.followers }, requireSession));
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
   router.use(createOrdersRouter({ uow: deps.uow, clock: deps.clock, orders: deps.repos.orders, gateway: deps.payment?.gateway, ...(risk ? { risk } : {}) }, requireSession));
   router.use(

@@ -13,6 +13,8 @@ export const EVENT_WEIGHTS: Readonly<Record<string, number>> = { view: 1, click:
 /** Click, checkout and purchase count as a positive outcome of an impression (view). */
 export const POSITIVE_KINDS: ReadonlySet<string> = new Set(['click', 'checkout', 'purchase']);
 const NEW_COURSE_DAYS = 30;
+/** The reason of a pick that matches what a follower without course history said they want to learn. */
+export const STATED_INTEREST_REASON = 'matches_what_you_said';
 const DAY_MS = 86_400_000;
 
 export interface FollowerSignals {
@@ -253,8 +255,9 @@ function reasonFor(name: RankerFeature, x: readonly number[], prepared: Prepared
  */
 function explain(contributions: readonly number[], x: readonly number[], prepared: PreparedFollower, id: string, isCold: boolean, firstTag: string | undefined): Explanation {
   if (isCold) {
+    // Without a course event, interests can only come from what the follower said (onboarding topics, chat).
     const interest = prepared.interests.get(id);
-    if (interest?.from) return { reason: { code: 'cold_start_interest', params: { tag: interest.from } }, source: 'interests' };
+    if (interest?.from) return { reason: { code: STATED_INTEREST_REASON, params: { tag: interest.from } }, source: 'interests' };
     return { reason: { code: 'cold_start_popular', params: {} }, source: 'popularity' };
   }
   const order = RANKER_FEATURES.map((name, f) => [name, contributions[f]!] as const).filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1]);
