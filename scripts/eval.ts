@@ -3,15 +3,21 @@
  * (random 5-fold) and a temporal one (each user's latest 20 %), see /work/shared/data/README.md.
  *
  *   npm run eval -- --interactions ../shared/data/ml-100k/u.data [--items u.item] [--k 10] [--folds 5] [--seed 1]
- *                   [--protocol both|random|temporal] [--models served,pop,knn,rp3beta,ease,session-ease] [--ablation temporal|random|none] [--json OUT]
+ *                   [--protocol both|random|temporal] [--models served,pop,knn,rp3beta,ease,session-ease]
+ *                   [--ablation temporal|random|none] [--serial] [--json OUT]
+ *
+ * The reference models run in a second process beside the served pipeline (two cores), unless --serial.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   evaluateNested, evaluateServedPipeline, evaluationModels, GENERATORS, initTensorflowBackend, kFoldSplit, movieLensCourses, parseInteractions, temporalSplit,
-  type ModelReport, type Protocol, type ServedVariant,
+  type Fold, type InteractionTable, type ModelReport, type Protocol, type ServedVariant,
 } from '../core/recommend/index.js';
 
 const { values } = parseArgs({
@@ -25,6 +31,9 @@ const { values } = parseArgs({
     protocol: { type: 'string', default: 'both' },
     models: { type: 'string' },
     ablation: { type: 'string', default: 'temporal' },
+    serial: { type: 'boolean', default: false },
+    /** Internal: the second process computes the reference models only and writes them to --json. */
+    'references-only': { type: 'boolean', default: false },
   },
 });
 
@@ -38,10 +47,38 @@ const seed = Number(values.seed);
 const protocols: Protocol[] = values.protocol === 'both' ? ['random', 'temporal'] : [values.protocol === 'temporal' ? 'temporal' : 'random'];
 const wanted = values.models?.split(',');
 const isWanted = (key: string) => !wanted || wanted.includes(key);
+const families = evaluationModels().filter((m) => isWanted(m.key));
 
 const started = performance.now();
-const backend = await initTensorflowBackend();
 const table = parseInteractions(await readFile(values.interactions, 'utf8'));
+const foldsOf = (protocol: Protocol): Fold[] => (protocol === 'temporal' ? temporalSplit(table, 0.2) : kFoldSplit(table.users.length, nFolds, seed));
+
+function referenceReports(data: InteractionTable): Record<string, ModelReport[]> {
+  const out: Record<string, ModelReport[]> = {};
+  for (const protocol of protocols) {
+    const folds = foldsOf(protocol);
+    out[protocol] = families.map((family) => evaluateNested(family, data, folds, protocol, { k, seed, onFold: (f) => process.stderr.write(`  ${protocol} ${family.label}: fold ${f + 1}/${folds.length}\n`) }));
+  }
+  return out;
+}
+
+if (values['references-only']) {
+  await writeFile(values.json!, JSON.stringify(referenceReports(table)));
+  process.exit(0);
+}
+
+/** Runs this script again for the reference models only, so they use the second core. */
+async function referencesInChildProcess(): Promise<Record<string, ModelReport[]>> {
+  const out = path.join(await mkdtemp(path.join(tmpdir(), 'zhiliao-eval-')), 'references.json');
+  const args = ['--interactions', values.interactions!, '--k', String(k), '--folds', String(nFolds), '--seed', String(seed), '--protocol', values.protocol!, '--references-only', '--json', out];
+  if (values.models) args.push('--models', values.models);
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`the reference-model process exited with ${code}; run with --serial to see it in this process`);
+  return JSON.parse(await readFile(out, 'utf8')) as Record<string, ModelReport[]>;
+}
+
+const backend = await initTensorflowBackend();
 const itemsPath = values.items ?? path.join(path.dirname(values.interactions), 'u.item');
 const courses = movieLensCourses(existsSync(itemsPath) ? await readFile(itemsPath, 'latin1') : null, table.itemIds);
 console.log(`${table.users.length} interactions, ${table.userIds.length} users, ${table.itemIds.length} items (${existsSync(itemsPath) ? `titles and genres from ${path.basename(itemsPath)}` : 'no item file: content has nothing to work with'}); top ${k}; TensorFlow.js ${backend}`);
@@ -52,13 +89,24 @@ const ablation: ServedVariant[] = [
   { name: 'served, ranker off (untrained blend)', training: { ranker: 'blend' as const } },
 ];
 
+const references = families.length === 0 ? Promise.resolve({}) : values.serial ? Promise.resolve(null) : referencesInChildProcess();
+const servedByProtocol: Record<string, Awaited<ReturnType<typeof evaluateServedPipeline>>> = {};
+for (const protocol of protocols) {
+  const folds = foldsOf(protocol);
+  const variants = [...(isWanted('served') ? [served] : []), ...(isWanted('served') && values.ablation === protocol ? ablation : [])];
+  servedByProtocol[protocol] = variants.length
+    ? await evaluateServedPipeline(table, courses, folds, variants, { k, onProgress: (v, f) => process.stderr.write(`  ${protocol} ${v}: fold ${f + 1}/${folds.length}\n`) })
+    : [];
+}
+const referenceByProtocol = (await references) ?? referenceReports(table);
+
 const f4 = (x: number) => x.toFixed(4);
-function printTable(title: string, reports: ReadonlyArray<ModelReport & { short?: number }>): void {
+function printTable(title: string, reports: readonly ModelReport[]): void {
   console.log(`\n${title}`);
-  const header = ['model', `P@${k}`, `± sd`, `R@${k}`, `NDCG@${k}`, `± sd`, `MAP@${k}`, `MRR@${k}`, 'coverage', 'train s', 'chosen on inner validation'];
+  const header = ['model', `P@${k}`, '± sd', `R@${k}`, `NDCG@${k}`, '± sd', `MAP@${k}`, `MRR@${k}`, 'coverage', 'train s', 'chosen on inner validation'];
   const rows = reports.map((r) => [
     r.name, f4(r.precision), f4(r.spread.precision), f4(r.recall), f4(r.ndcg), f4(r.spread.ndcg), f4(r.map), f4(r.mrr), f4(r.coverage), (r.train_ms / 1000).toFixed(1),
-    r.chosen ? [...new Set(r.chosen)].map((c) => `${c} ×${r.chosen!.filter((x) => x === c).length}`).join(', ') : '—',
+    r.chosen?.length ? [...new Set(r.chosen)].map((c) => `${c} ×${r.chosen!.filter((x) => x === c).length}`).join(', ') : '—',
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ') + ' |';
@@ -69,30 +117,19 @@ function printTable(title: string, reports: ReadonlyArray<ModelReport & { short?
 
 const out: Record<string, unknown> = { dataset: path.basename(values.interactions), k, backend, protocols: {} };
 for (const protocol of protocols) {
-  const folds = protocol === 'temporal' ? temporalSplit(table, 0.2) : kFoldSplit(table.users.length, nFolds, seed);
-  const label = protocol === 'temporal' ? 'temporal: each user\'s latest 20 % is the test set (one split)' : `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`;
-  const variants = [...(isWanted('served') ? [served] : []), ...(isWanted('served') && values.ablation === protocol ? ablation : [])];
-  const servedReports = variants.length
-    ? await evaluateServedPipeline(table, courses, folds, variants, { k, onProgress: (v, f) => process.stderr.write(`  ${protocol} ${v}: fold ${f + 1}/${folds.length}\n`) })
-    : [];
-  const references = evaluationModels().filter((m) => isWanted(m.key)).map((family) => {
-    const report = evaluateNested(family, table, folds, protocol, { k, seed, onFold: (f) => process.stderr.write(`  ${protocol} ${family.label}: fold ${f + 1}/${folds.length}\n`) });
-    return report;
-  });
-  const main = [...servedReports.slice(0, 1), ...references];
-  printTable(`${label}`, main);
+  const folds = foldsOf(protocol);
+  const servedReports = servedByProtocol[protocol]!;
+  const main = [...servedReports.slice(0, 1), ...((referenceByProtocol as Record<string, ModelReport[]>)[protocol] ?? [])];
+  printTable(protocol === 'temporal' ? "temporal: each user's latest 20 % is the test set (one split, so no spread)" : `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`, main);
   for (const r of servedReports.slice(0, 1)) {
-    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${c?.kept === 'trained' ? 'the trained ranker' : 'the untrained blend'} — ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
+    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${c?.kept === 'trained' ? 'the trained ranker' : 'the untrained blend'}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
     console.log(`  users for whom the engine returned fewer than ${k} picks (the chain's fallbacks would fill them): ${r.short}`);
   }
   if (servedReports.length > 1) printTable(`ablation of the served pipeline, ${protocol} protocol`, servedReports);
-  (out['protocols'] as Record<string, unknown>)[protocol] = {
-    folds: folds.length,
-    models: [...main, ...servedReports.slice(1)].map((r) => ({ ...r, train_ms: Math.round(r.train_ms) })),
-  };
+  (out['protocols'] as Record<string, unknown>)[protocol] = { folds: folds.length, models: [...main, ...servedReports.slice(1)].map((r) => ({ ...r, train_ms: Math.round(r.train_ms) })) };
 }
 const totalS = (performance.now() - started) / 1000;
-console.log(`\ntotal ${totalS.toFixed(1)} s`);
+console.log(`\ntotal ${totalS.toFixed(1)} s (wall clock${values.serial ? ', one process' : ', reference models in a second process'})`);
 if (values.json) {
   await writeFile(values.json, JSON.stringify({ ...out, total_s: Math.round(totalS) }, null, 2) + '\n');
   console.log(`wrote ${values.json}`);

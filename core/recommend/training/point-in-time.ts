@@ -2,7 +2,6 @@ import type { Course } from '../../catalog/course.js';
 import { INTEREST_HALF_LIFE_DAYS } from '../../followers/interest.js';
 import { computePersona, type PersonaStats, type PriceBand } from '../../persona/index.js';
 import type { CourseInteraction, MessageTerms } from '../../ports/index.js';
-import { defaultRankerWeights, predictRanker } from '../ranking/ranker.js';
 import type { CatalogueIndex } from '../serving/catalogue-index.js';
 import type { RecommenderModel } from '../serving/recommender-model.js';
 import { candidatePool, featureRow, POSITIVE_KINDS, prepareFollower, type FollowerSignals } from '../serving/score-candidates.js';
@@ -70,14 +69,11 @@ export interface RankerRowsOptions {
   /** A candidate is a positive when the follower clicks, checks out or buys it within this long after the moment. */
   horizonMs: number;
   momentsPerFollower: number;
-  /** Negatives kept per moment. */
-  negativesPerMoment: number;
   /**
-   * 'hard': half are the strongest by the untrained blend, half at random (training: the ranker
-   * learns to tell apart what the blend confuses); 'random': all at random, so the blend is not
-   * handicapped when the two are compared (validation).
+   * Negatives kept per moment, drawn at random from the candidates (not the blend's strongest: those
+   * would handicap the blend when the two are compared, and trained worse rankers on MovieLens).
    */
-  negatives: 'hard' | 'random';
+  negativesPerMoment: number;
   random: () => number;
 }
 
@@ -101,7 +97,6 @@ export function pointInTimeRankerRows(
 ): { rows: number[][]; labels: number[]; moments: number; groups: number[] } {
   const byFollower = groupByFollower(events);
   const messagesOf = groupByFollower(messages);
-  const blend = defaultRankerWeights();
   const rows: number[][] = [];
   const labels: number[] = [];
   const groups: number[] = [];
@@ -118,26 +113,24 @@ export function pointInTimeRankerRows(
       const prepared = prepareFollower(model, catalogue, signals);
       const taken = new Set(list.filter((e) => POSITIVE_KINDS.has(e.kind) && e.occurredAt.getTime() >= t && e.occurredAt.getTime() <= t + options.horizonMs).map((e) => e.courseId));
       const positives: number[][] = [];
-      const negatives: Array<{ x: number[]; blend: number }> = [];
+      const negatives: number[][] = [];
       for (const id of candidatePool(model, catalogue, prepared)) {
         if (prepared.purchased.has(id) || !catalogue.courses.has(id)) continue;
         if (signals.priceBand === 'budget' && catalogue.band.get(id) === 'premium') continue;
         const x = featureRow(model, catalogue, prepared, signals, id);
         if (taken.has(id)) positives.push(x);
-        else negatives.push({ x, blend: predictRanker(blend, x) });
+        else negatives.push(x);
       }
       if (positives.length === 0) continue;
       moments++;
-      const hard = options.negatives === 'hard' ? Math.ceil(options.negativesPerMoment / 2) : 0;
-      if (hard > 0) negatives.sort((a, b) => b.blend - a.blend);
-      const kept = [...negatives.slice(0, hard), ...sample(negatives.slice(hard), options.negativesPerMoment - hard, options.random)];
+      const kept = sample(negatives, options.negativesPerMoment, options.random);
       for (const x of positives) {
         rows.push(x);
         labels.push(1);
         groups.push(moments - 1);
       }
-      for (const n of kept) {
-        rows.push(n.x);
+      for (const x of kept) {
+        rows.push(x);
         labels.push(0);
         groups.push(moments - 1);
       }

@@ -85,8 +85,8 @@ async function learnRanker(
   const rowOptions = {
     horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, random,
   };
-  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, negatives: 'random', fromMs: featuresUntil, toMs: validationFrom });
-  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, negatives: 'random', negativesPerMoment: 100, fromMs: validationFrom, toMs: Infinity });
+  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, fromMs: featuresUntil, toMs: validationFrom });
+  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, negativesPerMoment: 100, fromMs: validationFrom, toMs: Infinity });
   progress(0.6, 'point-in-time ranker rows');
   const rows = { train: train.rows.length, validation: validation.rows.length };
   const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);

@@ -60,7 +60,7 @@ describe('point-in-time ranker rows', () => {
     // One newcomer whose only past is the onboarding word "python"; at the moment they click c1, then c2 an hour later.
     const newcomer = [event('n', 'c1', 'click', T0 + 25 * DAY), event('n', 'c2', 'click', T0 + 25 * DAY + 3_600_000), event('n', 'c30', 'click', T0 + 60 * DAY)];
     const messages: MessageTerms[] = [{ id: 1, followerId: 'n', terms: ['python'], occurredAt: new Date(T0 + 24 * DAY) }];
-    const options = { fromMs: T0 + 25 * DAY, toMs: T0 + 25 * DAY + 1, horizonMs: 14 * DAY, momentsPerFollower: 1, negativesPerMoment: 100, negatives: 'random' as const, random: seededRandom(1) };
+    const options = { fromMs: T0 + 25 * DAY, toMs: T0 + 25 * DAY + 1, horizonMs: 14 * DAY, momentsPerFollower: 1, negativesPerMoment: 100, random: seededRandom(1) };
     const { rows, labels, moments } = pointInTimeRankerRows(model, catalogue, newcomer, messages, options);
     expect(moments).toBe(1);
     const at = (name: (typeof RANKER_FEATURES)[number]) => RANKER_FEATURES.indexOf(name);
