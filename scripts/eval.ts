@@ -124,6 +124,7 @@ for (const protocol of protocols) {
   for (const r of servedReports.slice(0, 1)) {
     for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${c?.kept === 'trained' ? 'the trained ranker' : 'the untrained blend'}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
     console.log(`  users for whom the engine returned fewer than ${k} picks (the chain's fallbacks would fill them): ${r.short}`);
+    console.log(`  reasons shown with the served picks: ${Object.entries(r.reasons).map(([code, share]) => `${code} ${(share * 100).toFixed(1)} %`).join(', ')}`);
   }
   if (servedReports.length > 1) printTable(`ablation of the served pipeline, ${protocol} protocol`, servedReports);
   (out['protocols'] as Record<string, unknown>)[protocol] = { folds: folds.length, models: [...main, ...servedReports.slice(1)].map((r) => ({ ...r, train_ms: Math.round(r.train_ms) })) };

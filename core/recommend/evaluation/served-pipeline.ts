@@ -23,6 +23,8 @@ const HISTORY_LIMIT = 200;
 export interface ServedReport extends ModelReport {
   /** Per fold: whether the trained ranker or the untrained blend was served, and the validation AUCs. */
   rankerChoices: Array<RankerChoice | null>;
+  /** Share of served picks per reason code (over every fold). */
+  reasons: Record<string, number>;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function evaluateServedPipeline(
   variants: readonly ServedVariant[],
   options: { k: number; onProgress?: (variant: string, fold: number) => void },
 ): Promise<Array<ServedReport & { short: number }>> {
-  const perVariant = variants.map(() => ({ folds: [] as FoldResult[], choices: [] as Array<RankerChoice | null>, short: 0 }));
+  const perVariant = variants.map(() => ({ folds: [] as FoldResult[], choices: [] as Array<RankerChoice | null>, short: 0, reasons: new Map<string, number>() }));
   const catalogue = indexCatalogue(courses);
   for (const [f, fold] of folds.entries()) {
     const { train, test } = foldMatrices(table, fold);
@@ -76,6 +78,7 @@ export async function evaluateServedPipeline(
         const signals = { history: userHistory, interests: persona.interests, priceBand: persona.priceBand, now: at, hour: (at.getUTCHours() + 8) % 24 };
         const picks = rankForFollower(model, catalogue, signals, excluded, options.k);
         if (picks.length < options.k) perVariant[v]!.short++;
+        for (const p of picks) perVariant[v]!.reasons.set(p.reason.code, (perVariant[v]!.reasons.get(p.reason.code) ?? 0) + 1);
         return picks.map((p) => itemIndex.get(p.courseId)!);
       });
       perVariant[v]!.folds.push(result);
@@ -83,7 +86,11 @@ export async function evaluateServedPipeline(
       options.onProgress?.(variant.name, f);
     }
   }
-  return variants.map((variant, v) => ({ ...summariseFolds(variant.name, perVariant[v]!.folds), rankerChoices: perVariant[v]!.choices, short: perVariant[v]!.short }));
+  return variants.map((variant, v) => {
+    const { folds: results, choices, short, reasons } = perVariant[v]!;
+    const total = [...reasons.values()].reduce((a, b) => a + b, 0) || 1;
+    return { ...summariseFolds(variant.name, results), rankerChoices: choices, short, reasons: Object.fromEntries([...reasons].sort((a, b) => b[1] - a[1]).map(([code, n]) => [code, n / total])) };
+  });
 }
 
 /** The fold's training rows as course events (ids are the table's user and item ids). */
