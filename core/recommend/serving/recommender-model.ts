@@ -23,7 +23,7 @@ export interface RankerChoice {
   why: string;
   /** On the later (validation) window, of the trained ranker and of the untrained blend; null when not measured. */
   validationAuc: { trained: number | null; blend: number | null };
-  /** Mean per-moment NDCG@10 over the sampled candidates: what decides which is kept. */
+  /** Mean per-moment NDCG@10 over every candidate of the moment: what decides which is kept. */
   validationNdcg: { trained: number | null; blend: number | null };
   rows: { train: number; validation: number };
 }

@@ -82,7 +82,7 @@ export interface RankerRowsOptions {
  * one of their events in the window), the follower is seen as serving would have seen them at t:
  * history strictly before t, persona (interests, price band) from events and messages before t,
  * and a model fitted on events before the window. The candidates are the ones serving would have
- * scored; a candidate is labelled 1 when the follower took it (click, checkout, purchase) in
+ * scored, less the courses the follower already clicked, checked out or bought; a candidate is labelled 1 when the follower took it (click, checkout, purchase) in
  * [t, t + horizon]. Moments whose candidates hold no positive are dropped (nothing to rank).
  *
  * @example
@@ -111,11 +111,13 @@ export function pointInTimeRankerRows(
       const persona = personaAt(followerId, before, messagesOf.get(followerId) ?? [], catalogue.courses, at);
       const signals: FollowerSignals = { history, interests: persona.interests, priceBand: persona.priceBand, now: at, hour: (at.getUTCHours() + HOUR_OFFSET) % 24 };
       const prepared = prepareFollower(model, catalogue, signals);
+      // Courses already taken before the moment are not candidates: the ranker learns what to show next, not what was seen.
+      const tookBefore = new Set(before.filter((e) => POSITIVE_KINDS.has(e.kind)).map((e) => e.courseId));
       const taken = new Set(list.filter((e) => POSITIVE_KINDS.has(e.kind) && e.occurredAt.getTime() >= t && e.occurredAt.getTime() <= t + options.horizonMs).map((e) => e.courseId));
       const positives: number[][] = [];
       const negatives: number[][] = [];
       for (const id of candidatePool(model, catalogue, prepared)) {
-        if (prepared.purchased.has(id) || !catalogue.courses.has(id)) continue;
+        if (prepared.purchased.has(id) || tookBefore.has(id) || !catalogue.courses.has(id)) continue;
         if (signals.priceBand === 'budget' && catalogue.band.get(id) === 'premium') continue;
         const x = featureRow(model, catalogue, prepared, signals, id);
         if (taken.has(id)) positives.push(x);

@@ -44,9 +44,9 @@ const MIN_MOMENTS = 20;
  * looking ahead: events are ordered by time and cut twice (by default at 70 % and 85 %); generators
  * are refitted on the events before the first cut, training rows come from moments between the
  * cuts and validation rows from moments after the second, each built from what was known at that
- * moment (see {@link pointInTimeRankerRows}). The trained ranker is served only if its AUC on the
- * later window beats the untrained blend's; otherwise the blend is served. Which, and why, is in
- * `rankerChoice`.
+ * moment (see {@link pointInTimeRankerRows}). The trained ranker is served only if its NDCG@10 over
+ * every candidate of each later moment beats the untrained blend's; otherwise the blend is served.
+ * Which, and why, is in `rankerChoice`.
  *
  * @example
  * const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, {});
@@ -86,7 +86,9 @@ async function learnRanker(
     horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, random,
   };
   const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, fromMs: featuresUntil, toMs: validationFrom });
-  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, negativesPerMoment: 100, fromMs: validationFrom, toMs: Infinity });
+  // Validation ranks every candidate serving would score (one moment per follower), as serving does:
+  // NDCG over a random sample of them rewarded rankers that lost on the full list.
+  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity, fromMs: validationFrom, toMs: Infinity });
   progress(0.6, 'point-in-time ranker rows');
   const rows = { train: train.rows.length, validation: validation.rows.length };
   const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);

@@ -109,8 +109,8 @@ describe('nested selection and the served pipeline', () => {
       { name: 'served', training: {} },
       { name: 'blend', training: { ranker: 'blend' } },
     ], { k: 5 });
-    // Each user's group is obvious from their history: the served picks find the held-out items.
-    expect(served!.precision).toBeGreaterThan(0.3);
+    // Two of each user's twelve unseen items are held out: the served picks find them well above chance (2/12).
+    expect(served!.precision).toBeGreaterThan(0.25);
     expect(served!.rankerChoices).toHaveLength(1);
     expect(blend!.rankerChoices[0]).toMatchObject({ kept: 'untrained_blend', why: 'the ranker was switched off' });
     expect(served!.short).toBe(0);
