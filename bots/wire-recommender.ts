@@ -1,7 +1,7 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
 import { personaOf, type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import {
-  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND, retrainPropensity, retrainRecommender,
+  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, isServable, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND, retrainPropensity, retrainRecommender,
 } from '../core/recommend/index.js';
 import { PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
 import type { CoreContext } from './core-context.js';
@@ -55,7 +55,7 @@ export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Cl
  * Wires training into a process that trains: picks the TensorFlow.js backend (logged and exported
  * in /metrics), offers the full retrain to the model-retrain job, and mounts GET /api/segments.
  * Serving needs none of this: every process serves from `ctx.recommender`. With no artifact yet (a fresh database),
- * one retrain runs in the background after start so the demo recommends from a trained model.
+ * or only one of an older format, one retrain runs in the background after start, so followers are served from a trained model.
  */
 export async function wireRecommender(ctx: CoreContext, wiring: Wiring): Promise<void> {
   const logger = ctx.logger.child({ component: 'recommender' });
@@ -70,7 +70,9 @@ export async function wireRecommender(ctx: CoreContext, wiring: Wiring): Promise
   wiring.services.push({
     name: 'recommender-bootstrap',
     start: async () => {
-      if ((await artifacts.latestVersion(RECOMMENDER_ARTIFACT_KIND)) !== null) return;
+      // A fresh database, or an artifact of an older format (refused at load): train one now.
+      const latest = await artifacts.latest(RECOMMENDER_ARTIFACT_KIND);
+      if (latest && isServable(latest.data as Parameters<typeof isServable>[0])) return;
       bootstrap = retrain().then(
         ({ version }) => logger.info({ version }, 'first recommender model trained'),
         (error: unknown) => {

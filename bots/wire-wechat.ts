@@ -171,7 +171,7 @@ export async function wireWechat(ctx: CoreContext, wiring: Wiring): Promise<void
       clock: ctx.clock,
       logger: ctx.logger.child({ channel: 'miniprogram' }),
       metrics: ctx.metrics.core,
-      repos: { courses: ctx.repos.courses, entitlements: ctx.repos.entitlements, orders: ctx.repos.orders },
+      repos: { courses: ctx.repos.courses, entitlements: ctx.repos.entitlements, orders: ctx.repos.orders, followers: ctx.repos.followers },
       recordEventsDeps: ctx.recordEventsDeps,
       recommender,
       session: { secret, ttlSeconds: config.miniProgram.sessionTtlSeconds, eventsPerMinute: config.miniProgram.eventsPerMinute },

@@ -16,6 +16,7 @@ import {
   type AnomalyBaseline, type EventInput, type ObservedEvent, type RecordEventsDeps,
 } from '../core/index.js';
 import { createRepositories, openScratchDatabase, PgRiskStore, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue, type Database } from '../models/index.js';
+import { PgCouponRepository } from '../models/repositories/pg-account-coupons.js';
 
 const logger = createLogger('error');
 const shouldWriteBaseline = process.argv.includes('--write-baseline');
@@ -132,7 +133,27 @@ async function runAttacks(database: Database, risk: RiskMonitor): Promise<Attack
   }
   attacks.push({ name: 'referral farming', accounts: farmed });
 
-  // 5. Slow scrapers: below every rule (16 events a minute on three courses) — only the learned
+  // 5. Coupon abuse: one shared coupon redeemed by paid orders of two or three accounts signed in
+  //    from one phone (fewer than the linked-accounts rule needs), as the payment paths report them.
+  const coupon = await new PgCouponRepository(database.db).insert({
+    courseId: null, creatorId: null, code: 'BENCH-HALF', name: 'bench: half price', codeKind: 'single', percentOff: 50, amountOffMinor: null, currency: null,
+    amountOffStars: null, validFrom: null, validUntil: null, maxRedemptions: null, perFollowerLimit: 1,
+  });
+  const couponAbusers: string[] = [];
+  for (let d = 0; d < 6; d++) {
+    for (let a = 0; a < 2 + (d % 2); a++) {
+      const [follow] = await recordEvents(deps, [{ kind: 'follow', platform: 'miniprogram', externalId: `coupon-${d}-${a}-follow`, identity: { kind: 'mp_openid', externalId: `coupon-${d}-${a}` }, occurredAt: new Date(base + d * 900_000 + a * 120_000) }]);
+      const followerId = (follow as { followerId: string }).followerId;
+      risk.observeLinks(followerId, [`device:coupon-phone-${d}`]);
+      const { order } = await createPendingOrder({ uow, clock: systemClock }, { followerId, courseId: courses[(d + a) % courses.length]!.id, provider: 'manual', couponCode: coupon.code });
+      await confirmPayment({ uow, clock: systemClock }, { orderId: order.id, provider: 'manual', providerChargeId: `coupon-${order.id}`, amountMinor: order.amountMinor, currency: order.currency });
+      if (order.couponId) risk.observeCouponRedemption(followerId, order.couponId);
+      couponAbusers.push(followerId);
+    }
+  }
+  attacks.push({ name: 'coupon abuse (linked accounts)', accounts: couponAbusers });
+
+  // 6. Slow scrapers: below every rule (16 events a minute on three courses) — only the learned
   //    anomaly score can see them.
   const scrape: EventInput[] = [];
   for (let a = 0; a < 10; a++) {

@@ -1,27 +1,44 @@
 /**
- * Offline evaluation of the recommendation models with Gorse's protocol (see /work/shared/data/README.md).
+ * Offline evaluation of the served recommender beside reference models, with Gorse's protocol
+ * (random 5-fold) and a temporal one (each user's latest 20 %), see /work/shared/data/README.md.
  *
- *   npm run eval -- --interactions ../shared/data/ml-100k/u.data [--k 10] [--folds 5] [--seed 1] [--json OUT] [--protocol temporal]
+ *   npm run eval -- --interactions ../shared/data/ml-100k/u.data [--items u.item] [--k 10] [--folds 5] [--seed 1]
+ *                   [--protocol both|random|temporal] [--models served,pop,knn,rp3beta,ease,session-ease]
+ *                   [--ablation temporal|random|none] [--serial] [--json OUT]
+ *
+ * The reference models run in a second process beside the served pipeline (two cores), unless --serial.
  *   npm run eval -- --propensity [--synthetic-seeds 1,2,3,4,5] [--demo-seeds 7,8,9] [--followers 3000]   (see eval-propensity.ts)
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { evaluationModels, evaluateModel, kFoldSplit, parseInteractions, temporalSplit, type ModelReport } from '../core/recommend/index.js';
+import {
+  evaluateNested, evaluateServedPipeline, evaluationModels, GENERATORS, initTensorflowBackend, kFoldSplit, movieLensCourses, parseInteractions, temporalSplit,
+  type Fold, type InteractionTable, type ModelReport, type Protocol, type ServedVariant,
+} from '../core/recommend/index.js';
 
 const { values } = parseArgs({
   options: {
     interactions: { type: 'string' },
+    items: { type: 'string' },
     k: { type: 'string', default: '10' },
     folds: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     json: { type: 'string' },
-    protocol: { type: 'string', default: 'kfold' },
+    protocol: { type: 'string', default: 'both' },
     models: { type: 'string' },
     propensity: { type: 'boolean', default: false },
     'synthetic-seeds': { type: 'string', default: '1,2,3,4,5' },
     'demo-seeds': { type: 'string', default: '7,8,9' },
     followers: { type: 'string', default: '3000' },
+    ablation: { type: 'string', default: 'temporal' },
+    serial: { type: 'boolean', default: false },
+    /** Internal: the second process computes the reference models only and writes them to --json. */
+    'references-only': { type: 'boolean', default: false },
   },
 });
 
@@ -39,48 +56,94 @@ if (!values.interactions) {
 const k = Number(values.k);
 const nFolds = Number(values.folds);
 const seed = Number(values.seed);
-const protocol = values.protocol === 'temporal' ? 'temporal' : 'kfold';
-
-const table = parseInteractions(await readFile(values.interactions, 'utf8'));
-const folds = protocol === 'temporal' ? temporalSplit(table, 0.2) : kFoldSplit(table.users.length, nFolds, seed);
-console.log(`${table.users.length} interactions, ${table.userIds.length} users, ${table.itemIds.length} items; protocol ${protocol === 'temporal' ? 'temporal (latest 20% per user)' : `${nFolds}-fold random, seed ${seed}`}; top ${k}`);
-
+const protocols: Protocol[] = values.protocol === 'both' ? ['random', 'temporal'] : [values.protocol === 'temporal' ? 'temporal' : 'random'];
 const wanted = values.models?.split(',');
-const models = evaluationModels().filter((m) => !wanted || wanted.includes(m.key));
-const reports: ModelReport[] = [];
+const isWanted = (key: string) => !wanted || wanted.includes(key);
+const families = evaluationModels().filter((m) => isWanted(m.key));
+
 const started = performance.now();
-for (const entry of models) {
-  let lastShown = -1;
-  const report = evaluateModel(entry.make, table, folds, {
-    k,
-    onProgress: ({ model, fraction }) => {
-      const pct = Math.floor(fraction * 100);
-      if (pct >= lastShown + 20 || pct === 100) {
-        lastShown = pct;
-        process.stderr.write(`  ${model}: ${pct}%\n`);
-      }
-    },
-  });
-  reports.push(report);
+const table = parseInteractions(await readFile(values.interactions, 'utf8'));
+const foldsOf = (protocol: Protocol): Fold[] => (protocol === 'temporal' ? temporalSplit(table, 0.2) : kFoldSplit(table.users.length, nFolds, seed));
+
+function referenceReports(data: InteractionTable): Record<string, ModelReport[]> {
+  const out: Record<string, ModelReport[]> = {};
+  for (const protocol of protocols) {
+    const folds = foldsOf(protocol);
+    out[protocol] = families.map((family) => evaluateNested(family, data, folds, protocol, { k, seed, onFold: (f) => process.stderr.write(`  ${protocol} ${family.label}: fold ${f + 1}/${folds.length}\n`) }));
+  }
+  return out;
+}
+
+if (values['references-only']) {
+  await writeFile(values.json!, JSON.stringify(referenceReports(table)));
+  process.exit(0);
+}
+
+/** Runs this script again for the reference models only, so they use the second core. */
+async function referencesInChildProcess(): Promise<Record<string, ModelReport[]>> {
+  const out = path.join(await mkdtemp(path.join(tmpdir(), 'zhiliao-eval-')), 'references.json');
+  const args = ['--interactions', values.interactions!, '--k', String(k), '--folds', String(nFolds), '--seed', String(seed), '--protocol', values.protocol!, '--references-only', '--json', out];
+  if (values.models) args.push('--models', values.models);
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`the reference-model process exited with ${code}; run with --serial to see it in this process`);
+  return JSON.parse(await readFile(out, 'utf8')) as Record<string, ModelReport[]>;
+}
+
+const backend = await initTensorflowBackend();
+const itemsPath = values.items ?? path.join(path.dirname(values.interactions), 'u.item');
+const courses = movieLensCourses(existsSync(itemsPath) ? await readFile(itemsPath, 'latin1') : null, table.itemIds);
+console.log(`${table.users.length} interactions, ${table.userIds.length} users, ${table.itemIds.length} items (${existsSync(itemsPath) ? `titles and genres from ${path.basename(itemsPath)}` : 'no item file: content has nothing to work with'}); top ${k}; TensorFlow.js ${backend}`);
+
+const served: ServedVariant = { name: 'served pipeline (production)', training: {} };
+const ablation: ServedVariant[] = [
+  ...GENERATORS.map((g) => ({ name: `served without ${g}`, training: { generators: GENERATORS.filter((x) => x !== g) } })),
+  { name: 'served, ranker off (untrained blend)', training: { ranker: 'blend' as const } },
+];
+
+const references = families.length === 0 ? Promise.resolve({}) : values.serial ? Promise.resolve(null) : referencesInChildProcess();
+const servedByProtocol: Record<string, Awaited<ReturnType<typeof evaluateServedPipeline>>> = {};
+for (const protocol of protocols) {
+  const folds = foldsOf(protocol);
+  const variants = [...(isWanted('served') ? [served] : []), ...(isWanted('served') && values.ablation === protocol ? ablation : [])];
+  servedByProtocol[protocol] = variants.length
+    ? await evaluateServedPipeline(table, courses, folds, variants, { k, onProgress: (v, f) => process.stderr.write(`  ${protocol} ${v}: fold ${f + 1}/${folds.length}\n`) })
+    : [];
+}
+const referenceByProtocol = (await references) ?? referenceReports(table);
+
+const f4 = (x: number) => x.toFixed(4);
+function printTable(title: string, reports: readonly ModelReport[]): void {
+  console.log(`\n${title}`);
+  const header = ['model', `P@${k}`, '± sd', `R@${k}`, `NDCG@${k}`, '± sd', `MAP@${k}`, `MRR@${k}`, 'coverage', 'train s', 'chosen on inner validation'];
+  const rows = reports.map((r) => [
+    r.name, f4(r.precision), f4(r.spread.precision), f4(r.recall), f4(r.ndcg), f4(r.spread.ndcg), f4(r.map), f4(r.mrr), f4(r.coverage), (r.train_ms / 1000).toFixed(1),
+    r.chosen?.length ? [...new Set(r.chosen)].map((c) => `${c} ×${r.chosen!.filter((x) => x === c).length}`).join(', ') : '—',
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
+  const line = (cells: string[]) => '| ' + cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ') + ' |';
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const row of rows) console.log(line(row));
+}
+
+const out: Record<string, unknown> = { dataset: path.basename(values.interactions), k, backend, protocols: {} };
+for (const protocol of protocols) {
+  const folds = foldsOf(protocol);
+  const servedReports = servedByProtocol[protocol]!;
+  const main = [...servedReports.slice(0, 1), ...((referenceByProtocol as Record<string, ModelReport[]>)[protocol] ?? [])];
+  printTable(protocol === 'temporal' ? "temporal: each user's latest 20 % is the test set (one split, so no spread)" : `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`, main);
+  for (const r of servedReports.slice(0, 1)) {
+    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${c?.kept === 'trained' ? 'the trained ranker' : 'the untrained blend'}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
+    console.log(`  users for whom the engine returned fewer than ${k} picks (the chain's fallbacks would fill them): ${r.short}`);
+    console.log(`  reasons shown with the served picks: ${Object.entries(r.reasons).map(([code, share]) => `${code} ${(share * 100).toFixed(1)} %`).join(', ')}`);
+  }
+  if (servedReports.length > 1) printTable(`ablation of the served pipeline, ${protocol} protocol`, servedReports);
+  (out['protocols'] as Record<string, unknown>)[protocol] = { folds: folds.length, models: [...main, ...servedReports.slice(1)].map((r) => ({ ...r, train_ms: Math.round(r.train_ms) })) };
 }
 const totalS = (performance.now() - started) / 1000;
-
-const f = (x: number) => x.toFixed(4);
-const header = ['model', `P@${k}`, `R@${k}`, `NDCG@${k}`, `MAP@${k}`, `MRR@${k}`, 'coverage', 'train ms'];
-const rows = reports.map((r) => [r.name, f(r.precision), f(r.recall), f(r.ndcg), f(r.map), f(r.mrr), f(r.coverage), r.train_ms.toFixed(0)]);
-const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-const line = (cells: string[]) => '| ' + cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ') + ' |';
-console.log(line(header));
-console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-for (const row of rows) console.log(line(row));
-console.log(`total ${totalS.toFixed(1)} s`);
-
+console.log(`\ntotal ${totalS.toFixed(1)} s (wall clock${values.serial ? ', one process' : ', reference models in a second process'})`);
 if (values.json) {
-  const out = {
-    dataset: path.basename(values.interactions),
-    protocol: protocol === 'temporal' ? { kind: 'temporal', holdout: 0.2, k } : { kind: 'kfold', folds: nFolds, seed, k },
-    models: reports.map((r) => ({ name: r.name, precision: r.precision, recall: r.recall, ndcg: r.ndcg, map: r.map, mrr: r.mrr, coverage: r.coverage, train_ms: Math.round(r.train_ms) })),
-  };
-  await writeFile(values.json, JSON.stringify(out, null, 2) + '\n');
+  await writeFile(values.json, JSON.stringify({ ...out, total_s: Math.round(totalS) }, null, 2) + '\n');
   console.log(`wrote ${values.json}`);
 }

@@ -52,7 +52,7 @@ export type NoPick = { skipped: 'no_offer' | 'no_signal' };
  * Reasons that say nothing about the follower (what is popular or new for everyone): a marketing
  * message picked on them alone is a blast with extra steps, which followers answer with opt-outs.
  */
-const NON_PERSONAL_REASONS = new Set(['trending', 'cold_start_popular', 'non_personalised_popular', 'newest_on_sale']);
+const NON_PERSONAL_REASONS = new Set(['trending', 'popular', 'cold_start_popular', 'non_personalised_popular', 'newest_on_sale']);
 /** Sources that rank the same way for everyone, whatever reason they are labelled with. */
 const NON_PERSONAL_SOURCES = new Set(['popularity', 'trending', 'newest']);
 const isPersonal = (p: { reason: { code: string }; source: string }) => !NON_PERSONAL_REASONS.has(p.reason.code) && !NON_PERSONAL_SOURCES.has(p.source);

@@ -10,7 +10,8 @@ export type ReasonCode =
   | 'matches_interest'
   | 'trending'
   | 'bought_together'
-  | 'cold_start_interest'
+  | 'popular'
+  | 'matches_what_you_said'
   | 'cold_start_popular'
   | 'non_personalised_popular'
   | 'newest_on_sale'
@@ -24,7 +25,7 @@ export interface RecommendationReason {
 }
 
 /** Which candidate generator won the pick. */
-export type RecommendationSource = 'item_cf' | 'content' | 'popularity' | 'segment_popularity' | 'trending' | 'association_rules' | 'interests' | 'newest';
+export type RecommendationSource = 'item_cf' | 'ease' | 'rp3beta' | 'content' | 'popularity' | 'segment_popularity' | 'trending' | 'association_rules' | 'interests' | 'newest';
 
 export interface Recommendation {
   courseId: string;
@@ -64,6 +65,14 @@ export interface CourseInteraction {
   occurredAt: Date;
 }
 
+/** The words of one follower message (onboarding topics arrive as messages too), for training. */
+export interface MessageTerms {
+  id: number;
+  followerId: string;
+  terms: string[];
+  occurredAt: Date;
+}
+
 /**
  * Reads follower–course interactions from the event log, for training (in pages) and at request time.
  *
@@ -73,6 +82,8 @@ export interface CourseInteraction {
 export interface InteractionRepository {
   /** Events that name a course, ordered by id, strictly after `afterId`. */
   listCourseInteractions(options: { afterId: number; limit: number }): Promise<CourseInteraction[]>;
+  /** Message events that carry terms, ordered by id, strictly after `afterId`. */
+  listMessageTerms(options: { afterId: number; limit: number }): Promise<MessageTerms[]>;
   /** One follower's latest course events, newest first. */
   followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]>;
 }

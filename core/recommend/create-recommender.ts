@@ -7,12 +7,9 @@ import type {
   Clock, CourseRepository, EntitlementRepository, FollowerRepository, InteractionRepository, Logger, ModelArtifactRepository,
   Recommendation, RecommendOptions, Recommender,
 } from '../ports/index.js';
-import { cosine } from './algorithms/content-tfidf.js';
-import { defaultRankerWeights } from './ranking/ranker.js';
-import { mmr } from './rerank/mmr.js';
 import { indexCatalogue, type CatalogueIndex } from './serving/catalogue-index.js';
-import { hydrateModel, RECOMMENDER_ARTIFACT_KIND, type RecommenderArtifact, type RecommenderModel } from './serving/recommender-model.js';
-import { scoreCandidates } from './serving/score-candidates.js';
+import { rankForFollower } from './serving/rank-for-follower.js';
+import { hydrateModel, isServable, RECOMMENDER_ARTIFACT_KIND, type RecommenderArtifact, type RecommenderModel } from './serving/recommender-model.js';
 
 export interface CreateRecommenderDeps {
   followers: Pick<FollowerRepository, 'findById'>;
@@ -58,10 +55,14 @@ export function createRecommender(deps: CreateRecommenderDeps, tuning: Recommend
     const version = await deps.artifacts.latestVersion(RECOMMENDER_ARTIFACT_KIND);
     if (version !== null && version !== modelVersion) {
       const artifact = await deps.artifacts.latest(RECOMMENDER_ARTIFACT_KIND);
-      if (artifact) {
+      if (artifact && isServable(artifact.data as RecommenderArtifact)) {
         model = hydrateModel(artifact.data as RecommenderArtifact);
         modelVersion = artifact.version;
         deps.logger.info({ version: artifact.version }, 'recommender model loaded');
+      } else if (artifact) {
+        // Written by an older release (another ranker feature list): serve without it until the next retrain.
+        modelVersion = artifact.version;
+        deps.logger.warn({ version: artifact.version }, 'recommender artifact has an older format; serving content and interests until the model-retrain job writes a new one');
       }
     }
     catalogue = indexCatalogue(await onSaleCourses(deps.courses));
@@ -94,13 +95,8 @@ export function createRecommender(deps: CreateRecommenderDeps, tuning: Recommend
       if (!isPersonal) return nonPersonalised(model, index, excluded, limit);
       const now = deps.clock.now();
       const hour = toWallTime(now, follower.timeZone).hour;
-      const ranked = scoreCandidates(model, index, { history, interests: persona?.interests ?? [], priceBand: persona?.priceBand ?? 'unknown', now, hour }, excluded, (model as RecommenderModel | null)?.artifact.ranker ?? defaultRankerWeights());
-      const similarity = (a: string, b: string) => {
-        const va = index.content.vectors[index.content.byId.get(a) ?? -1];
-        const vb = index.content.vectors[index.content.byId.get(b) ?? -1];
-        return va && vb ? cosine(va, vb) : 0;
-      };
-      return mmr(ranked.slice(0, Math.max(limit * 5, 20)), limit, tuning.mmrLambda ?? 0.75, similarity).map((c) => ({ courseId: c.id, score: round(c.score), reason: c.reason, source: c.source }));
+      const signals = { history, interests: persona?.interests ?? [], priceBand: persona?.priceBand ?? 'unknown', now, hour } as const;
+      return rankForFollower(model, index, signals, excluded, limit, tuning.mmrLambda);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { ActivityEvent, ActivityRepository, CourseInteraction, EventKind, InteractionRepository } from '../../core/index.js';
+import type { ActivityEvent, ActivityRepository, CourseInteraction, EventKind, InteractionRepository, MessageTerms } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
 
 type Row = { id: number | string; follower_id: string; course_id: string; kind: EventKind; occurred_at: string | Date };
@@ -32,6 +32,16 @@ export class PgInteractionRepository implements InteractionRepository, ActivityR
           order by id limit ${options.limit}`,
     );
     return rows.map(toInteraction);
+  }
+
+  async listMessageTerms(options: { afterId: number; limit: number }): Promise<MessageTerms[]> {
+    const rows = await queryRows<{ id: number | string; follower_id: string; terms: string[]; occurred_at: string | Date }>(
+      this.db,
+      sql`select id, follower_id, terms, occurred_at from events
+          where kind = 'message' and cardinality(terms) > 0 and id > ${options.afterId}
+          order by id limit ${options.limit}`,
+    );
+    return rows.map((r) => ({ id: Number(r.id), followerId: r.follower_id, terms: r.terms, occurredAt: new Date(r.occurred_at) }));
   }
 
   async followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]> {

@@ -95,6 +95,34 @@ describe.each(testTargets())('Telegram bot end to end against telegram-test-api 
     expect(actionsOf(picks!).filter((a) => a?.startsWith('buy:'))).toHaveLength(3);
   });
 
+  it('recommends first what a newcomer said they want to learn, or tapped at onboarding, and says so in their language', async () => {
+    const picked = async (chatId: number) => {
+      const [picks] = await repliesTo(chatId);
+      const ids = actionsOf(picks!).filter((a) => a?.startsWith('buy:')).map((a) => a!.slice('buy:'.length));
+      const courses = await Promise.all(ids.map(async (id) => (await channel.repos.courses.findById(id))!));
+      return { text: picks!.text, tags: courses.map((c) => c.tags) };
+    };
+    const zh = server.getClient(TOKEN, { userId: 9010, chatId: 9010, firstName: '小赵' });
+    await zh.sendMessage(zh.makeMessage('我想学Python数据分析'));
+    await repliesTo(9010);
+    await zh.sendCommand(zh.makeCommand('/recommend'));
+    const said = await picked(9010);
+    expect(said.tags).toHaveLength(3);
+    expect(said.tags.every((tags) => tags.includes('python') || tags.includes('data-analysis'))).toBe(true);
+    expect(said.text).toContain('符合你说想学的');
+
+    const en = server.getClient(TOKEN, { userId: 9011, chatId: 9011, firstName: 'Kim' });
+    const start = en.makeCommand('/start');
+    await en.sendCommand({ ...start, from: { ...start.from, language_code: 'en' } } as typeof start);
+    await repliesTo(9011);
+    await en.sendCallback(en.makeCallbackQuery('topic:photography'));
+    await repliesTo(9011);
+    await en.sendCommand(en.makeCommand('/recommend'));
+    const tapped = await picked(9011);
+    expect(tapped.tags.filter((tags) => tags.includes('photography'))).toHaveLength(2);
+    expect(tapped.text).toContain('Matches what you said you want to learn: Photography');
+  });
+
   it('understands free text in Chinese and in English, replying in the follower language', async () => {
     const zh = server.getClient(TOKEN, { userId: 9003, chatId: 9003, firstName: '小王' });
     await zh.sendMessage(zh.makeMessage('有没有摄影课？'));

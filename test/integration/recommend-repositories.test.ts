@@ -4,14 +4,14 @@ import { createRecommender, retrainRecommender, type RecommenderArtifact } from 
 import {
   PgCourseRepository, PgEntitlementRepository, PgEventRepository, PgFollowerRepository, PgInteractionRepository, PgModelArtifactRepository, type Database,
 } from '../../models/index.js';
-import { openTestDatabase } from '../support/database.js';
+import { openTestDatabase, testTargets } from '../support/database.js';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
 
-describe('recommender on PGlite', () => {
+describe.each(testTargets())('recommender on %s', (target) => {
   let database: Database;
   beforeAll(async () => {
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase(target);
   });
   afterAll(async () => database.close());
 
@@ -36,6 +36,11 @@ describe('recommender on PGlite', () => {
     for (const f of people.slice(0, 6)) batch.push(event(f, ids[0]!, 'view'), event(f, ids[1]!, 'purchase'));
     for (const f of people.slice(2, 6)) batch.push(event(f, ids[2]!, 'view'), event(f, ids[3]!, 'click'));
     await events.append(batch);
+    // An onboarding topic arrives as a message naming it; training reads its words with their time.
+    await events.append([{ ...event(people[7]!, ids[0]!, 'message'), courseId: null, terms: ['python', '数据分析'] }]);
+    const words = await interactions.listMessageTerms({ afterId: 0, limit: 10 });
+    expect(words).toEqual([expect.objectContaining({ followerId: people[7], terms: ['python', '数据分析'], occurredAt: at })]);
+    expect(await interactions.listMessageTerms({ afterId: words[0]!.id, limit: 10 })).toEqual([]);
 
     expect(await artifacts.latestVersion('recommender')).toBeNull();
     const page = await interactions.listCourseInteractions({ afterId: 0, limit: 5 });
@@ -45,8 +50,10 @@ describe('recommender on PGlite', () => {
 
     const progress: number[] = [];
     const clock = { now: () => new Date('2026-01-02T10:00:00Z') };
-    const { version } = await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent }, { onProgress: (p) => progress.push(p) });
+    const { version, metrics } = await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent }, { onProgress: (p) => progress.push(p) });
     expect(version).toBe(1);
+    // Twenty events at one instant: nothing to learn a ranker from without looking ahead, and it says so.
+    expect(metrics).toMatchObject({ messages: 1, ranker: 'untrained_blend', rankerWhy: expect.stringContaining('too few point-in-time rows'), generators: ['item_cf', 'ease', 'rp3beta', 'content'] });
     expect(progress.at(-1)).toBe(100);
     expect((await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent })).version).toBe(2);
     const latest = await artifacts.latest('recommender');

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import type { CourseRepository, EntitlementRepository, Recommender } from '../../../core/index.js';
-import { NotFoundError } from '../../../core/index.js';
+import type { Course, CourseRepository, EntitlementRepository, FollowerRepository, Recommender } from '../../../core/index.js';
+import { courseTitle, NotFoundError, reasonText } from '../../../core/index.js';
 import { courseListQuery } from '../routes/courses.js';
 import { toCourseDto } from './course-dto.js';
 import { localeQuery, recommendationsQuery, type recommendationList } from './schemas.js';
@@ -11,6 +11,7 @@ export interface CatalogueDeps {
   courses: CourseRepository;
   entitlements: EntitlementRepository;
   recommender: Recommender;
+  followers: Pick<FollowerRepository, 'findById'>;
 }
 
 const mpCourseQuery = courseListQuery.omit({ status: true }).extend(localeQuery.shape);
@@ -36,14 +37,24 @@ export function createCatalogueRouter(deps: CatalogueDeps, requireSession: Reque
   router.get('/recommendations', requireSession, async (req, res) => {
     const query = recommendationsQuery.parse(req.query);
     const { followerId } = sessionOf(res);
-    const owned = await deps.entitlements.ownedCourseIds(followerId);
-    const picks = await deps.recommender.recommend(followerId, { limit: query.limit, locale: query.locale, excludeCourseIds: [...owned] });
+    const [owned, follower] = await Promise.all([deps.entitlements.ownedCourseIds(followerId), deps.followers.findById(followerId)]);
+    // The follower's own language unless the page asks for another.
+    const locale = query.locale ?? (follower?.locale === 'en' ? 'en' : 'zh-CN');
+    const picks = await deps.recommender.recommend(followerId, { limit: query.limit, locale, excludeCourseIds: [...owned], ...(follower ? { follower } : {}) });
+    const courses = new Map<string, Course>();
+    for (const id of new Set(picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]))) {
+      const course = await deps.courses.findById(id);
+      if (course) courses.set(id, course);
+    }
+    const titleOf = (id: string) => {
+      const course = courses.get(id);
+      return course ? courseTitle(course, locale) : undefined;
+    };
     const items: z.infer<typeof recommendationList>['items'] = [];
     for (const pick of picks) {
-      if (owned.has(pick.courseId)) continue;
-      const course = await deps.courses.findById(pick.courseId);
-      if (!course || course.status !== 'on_sale') continue;
-      items.push({ course: toCourseDto(course, query.locale), score: pick.score, reason: pick.reason, source: pick.source });
+      const course = courses.get(pick.courseId);
+      if (owned.has(pick.courseId) || !course || course.status !== 'on_sale') continue;
+      items.push({ course: toCourseDto(course, locale), score: pick.score, reason: pick.reason, reasonText: reasonText(pick.reason, locale, titleOf), source: pick.source });
     }
     res.json({ items });
   });

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Clock, CoreMetrics, CourseRepository, EntitlementRepository, Logger, OrderRepository, PaymentGateway, RecordEventsDeps, Recommender, UnitOfWork } from '../../../core/index.js';
+import type { Clock, CoreMetrics, CourseRepository, EntitlementRepository, FollowerRepository, Logger, OrderRepository, PaymentGateway, RecordEventsDeps, Recommender, UnitOfWork } from '../../../core/index.js';
 import { createCatalogueRouter } from './catalogue-routes.js';
 import { createMpEventsRouter } from './events-route.js';
 import { createLoginRouter, type LoginDeps } from './login-route.js';
@@ -18,7 +18,7 @@ export interface MpRouterDeps {
   clock: Clock;
   logger: Logger;
   metrics?: CoreMetrics;
-  repos: { courses: CourseRepository; entitlements: EntitlementRepository; orders: OrderRepository };
+  repos: { courses: CourseRepository; entitlements: EntitlementRepository; orders: OrderRepository; followers: Pick<FollowerRepository, 'findById'> };
   recordEventsDeps: RecordEventsDeps;
   recommender: Recommender;
   session: { secret: string; ttlSeconds: number; eventsPerMinute: number };
@@ -63,7 +63,7 @@ export function createMpRouter(deps: MpRouterDeps): Router {
       ...(risk ? { risk } : {}), ...(deps.virtualPayment ? { sessionKeys: deps.virtualPayment.sessionKeys } : {}),
     }),
   );
-  router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender }, requireSession));
+  router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender, followers: deps.repos.followers }, requireSession));
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
   // Virtual payment, when configured, pays for mini-program orders (WeChat requires it for virtual goods).
   const gateway = deps.virtualPayment?.gateway ?? deps.payment?.gateway;

@@ -83,7 +83,7 @@ export function mpOpenApiDocument(basePath = '/mp'): JsonObject {
         get: {
           summary: 'Courses recommended to the session follower, with reasons',
           security: session,
-          parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 20, default: 6 }, 'How many'), locale],
+          parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 20, default: 6 }, 'How many'), query('locale', { type: 'string', enum: ['zh-CN', 'en'] }, "Language of titles and reasons; the follower's own language when absent")],
           responses: { '200': json('RecommendationList', 'Recommendations'), ...errors(400, 401) },
         },
       },

@@ -64,6 +64,7 @@ export const recommendationList = z
         course: courseDto,
         score: z.number(),
         reason: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
+        reasonText: z.string().meta({ description: 'Why this course, in words, in the locale of the answer' }),
         source: z.string(),
       }),
     ),
@@ -71,7 +72,8 @@ export const recommendationList = z
   .meta({ id: 'RecommendationList' });
 
 export const localeQuery = z.object({ locale: z.enum(MP_LOCALES).default('zh-CN') });
-export const recommendationsQuery = localeQuery.extend({ limit: z.coerce.number().int().min(1).max(20).default(6) });
+/** Without `locale`, recommendations answer in the follower's own language. */
+export const recommendationsQuery = z.object({ locale: z.enum(MP_LOCALES).optional(), limit: z.coerce.number().int().min(1).max(20).default(6) });
 
 export const mpEvent = z.object({
   kind: z.enum(MP_EVENT_KINDS),

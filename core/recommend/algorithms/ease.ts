@@ -1,4 +1,6 @@
 import type { Csr } from '../data/csr.js';
+import { topK } from '../data/top-k.js';
+import type { ItemNeighbours } from './item-knn.js';
 import type { TopNModel } from './top-n-model.js';
 
 /**
@@ -109,4 +111,30 @@ export class EaseModel implements TopNModel {
       for (let j = 0; j < n; j++) out[j]! += this.weights[row + j]!;
     }
   }
+}
+
+/**
+ * The `k` largest positive weights of each row of a fitted EASE model, as neighbour lists: what
+ * the served artifact stores (a dense n × n matrix would not fit in it), scored like item-kNN.
+ *
+ * @example
+ * const ease = new EaseModel({ lambda: 400 }); ease.fit(train); const nb = easeNeighbours(ease, 100);
+ */
+export function easeNeighbours(model: EaseModel, k: number): ItemNeighbours {
+  const n = model.nItems;
+  const keep = Math.min(k, Math.max(0, n - 1));
+  const offsets = new Int32Array(n + 1);
+  const neighbours = new Int32Array(n * keep);
+  const similarities = new Float32Array(n * keep);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const row = model.weights.subarray(i * n, (i + 1) * n);
+    for (const j of topK(row, keep, (c) => c === i || !(row[c]! > 0))) {
+      neighbours[at] = j;
+      similarities[at] = row[j]!;
+      at++;
+    }
+    offsets[i + 1] = at;
+  }
+  return { nItems: n, offsets, neighbours: neighbours.slice(0, at), similarities: similarities.slice(0, at) };
 }

@@ -65,10 +65,10 @@ export function sessionCooccurrence(train: Csr, timesS: Float64Array, tauS: numb
  * sitting reinforce each other; when scoring, well-rated history items weigh
  * `1 + likeBoost · max(0, rating − neutralRating)`. Without timestamps or ratings it is plain EASE.
  *
- * On MovieLens-100K (5-fold random split, seed 1) lambda 400, sessionWeight 0.75, tau 60 s and
- * likeBoost 0.2 were chosen on fold 1 alone (grid: tau 20–600 s, weight 0.5–1, lambda 300–500,
- * likeBoost 0–0.3); weights above 1 or tau of hours lose accuracy. Cost is plain EASE's (one dense
- * n × n inversion) plus a pass over pairs of each user's entries within 20 tau of each other.
+ * `npm run eval` chooses sessionWeight and likeBoost per outer fold on an inner validation split
+ * of that fold's training rows (nested); weights above 1 or tau of hours lose accuracy. Cost is
+ * plain EASE's (one dense n × n inversion) plus a pass over pairs of each user's entries within
+ * 20 tau of each other.
  *
  * @example
  * const model = new SessionEaseModel({ lambda: 400, sessionWeight: 0.75, sessionTauS: 60, likeBoost: 0.2 });

@@ -10,12 +10,19 @@ export interface ModelReport extends RankingMetrics {
   coverage: number;
   /** Mean training time per fold. */
   train_ms: number;
+  /** Standard deviation over folds (0 with one fold). */
+  spread: { precision: number; ndcg: number };
+  /** Per fold, what was chosen on the inner validation split (nested selection), when anything was. */
+  chosen?: string[];
 }
 
 export interface EvaluateOptions {
   k: number;
   onProgress?: (event: { model: string; fold: number; folds: number; fraction: number }) => void;
 }
+
+/** One fold's metrics (mean over its test users). */
+export type FoldResult = RankingMetrics & { coverage: number; train_ms: number };
 
 const KEYS = ['precision', 'recall', 'ndcg', 'map', 'mrr'] as const;
 
@@ -48,49 +55,81 @@ function trainingContext(table: InteractionTable, rows: Int32Array, train: Csr):
   return { timesS, ratings };
 }
 
+/** The train and test matrices of one fold, and what is known of each training entry. */
+export function foldMatrices(table: InteractionTable, fold: Fold): { train: Csr; test: Csr; context: InteractionContext } {
+  const nUsers = table.userIds.length;
+  const nItems = table.itemIds.length;
+  const pick = (rows: Int32Array, of: Int32Array) => Int32Array.from(rows, (r) => of[r]!);
+  const train = csrFromPairs(nUsers, nItems, pick(fold.train, table.users), pick(fold.train, table.items));
+  const test = csrFromPairs(nUsers, nItems, pick(fold.test, table.users), pick(fold.test, table.items));
+  return { train, test, context: trainingContext(table, fold.train, train) };
+}
+
+/**
+ * Scores one fold: for every user with test items, asks `listFor` for a top-K list (which must leave
+ * out the user's training items) and compares it with the user's test items.
+ */
+export function scoreFold(train: Csr, test: Csr, k: number, trainMs: number, listFor: (user: number, history: Int32Array) => number[], onUser?: (user: number) => void): FoldResult {
+  const recommended = new Uint8Array(train.nCols);
+  const users: RankingMetrics[] = [];
+  for (let u = 0; u < train.nRows; u++) {
+    const target = rowOf(test, u);
+    if (target.length === 0) continue;
+    const list = listFor(u, rowOf(train, u)).slice(0, k);
+    for (const i of list) recommended[i] = 1;
+    users.push(rankingMetrics(list, new Set(target)));
+    onUser?.(u);
+  }
+  const coverage = recommended.reduce((s, v) => s + v, 0) / train.nCols;
+  return { ...(meanMetrics(users as unknown as Array<Record<(typeof KEYS)[number], number>>, KEYS) as RankingMetrics), coverage, train_ms: trainMs };
+}
+
+/** Mean and spread over folds. */
+export function summariseFolds(name: string, perFold: readonly FoldResult[], chosen?: string[]): ModelReport {
+  const mean = meanMetrics(perFold as unknown as Array<Record<(typeof KEYS)[number] | 'coverage' | 'train_ms', number>>, [...KEYS, 'coverage', 'train_ms']);
+  const std = (key: 'precision' | 'ndcg') => {
+    if (perFold.length < 2) return 0;
+    const m = mean[key];
+    return Math.sqrt(perFold.reduce((s, f) => s + (f[key] - m) ** 2, 0) / (perFold.length - 1));
+  };
+  return { name, ...mean, spread: { precision: std('precision'), ndcg: std('ndcg') }, ...(chosen ? { chosen } : {}) };
+}
+
 /**
  * Evaluates one model on prepared folds: fit on train, rank every item except the user's training
  * items, compare the top K with the user's test items; users without test items are skipped; the
- * result is the mean over folds of the mean over users.
+ * result is the mean over folds of the mean over users, with the spread over folds.
  *
  * @example
  * const report = evaluateModel(() => new EaseModel(300), table, kFoldSplit(table.users.length, 5, 1), { k: 10 });
  */
 export function evaluateModel(makeModel: () => TopNModel, table: InteractionTable, folds: readonly Fold[], options: EvaluateOptions): ModelReport {
-  const nUsers = table.userIds.length;
-  const nItems = table.itemIds.length;
-  const perFold: Array<RankingMetrics & { coverage: number; train_ms: number }> = [];
+  const perFold: FoldResult[] = [];
   let name = '';
   folds.forEach((fold, f) => {
     const model = makeModel();
     name = model.name;
-    const pick = (rows: Int32Array, of: Int32Array) => Int32Array.from(rows, (r) => of[r]!);
-    const train = csrFromPairs(nUsers, nItems, pick(fold.train, table.users), pick(fold.train, table.items));
-    const test = csrFromPairs(nUsers, nItems, pick(fold.test, table.users), pick(fold.test, table.items));
-    const context = trainingContext(table, fold.train, train);
-    const started = performance.now();
-    model.fit(train, context);
-    const trainMs = performance.now() - started;
-    const scores = new Float64Array(nItems);
-    const seen = new Uint8Array(nItems);
-    const recommended = new Uint8Array(nItems);
-    const users: RankingMetrics[] = [];
-    for (let u = 0; u < nUsers; u++) {
-      const target = rowOf(test, u);
-      if (target.length === 0) continue;
-      const history = rowOf(train, u);
-      model.scoreHistory(history, scores, context.ratings!.subarray(train.indptr[u]!, train.indptr[u + 1]!));
-      for (const i of history) seen[i] = 1;
-      const list = topK(scores, options.k, (i) => seen[i] === 1);
-      for (const i of history) seen[i] = 0;
-      for (const i of list) recommended[i] = 1;
-      users.push(rankingMetrics(list, new Set(target)));
-      if (options.onProgress && u % 100 === 0) options.onProgress({ model: name, fold: f, folds: folds.length, fraction: (f + u / nUsers) / folds.length });
-    }
-    const coverage = recommended.reduce((s, v) => s + v, 0) / nItems;
-    perFold.push({ ...(meanMetrics(users as unknown as Array<Record<(typeof KEYS)[number], number>>, KEYS) as RankingMetrics), coverage, train_ms: trainMs });
+    perFold.push(evaluateOnFold(model, table, fold, options.k, (u) => {
+      if (options.onProgress && u % 100 === 0) options.onProgress({ model: name, fold: f, folds: folds.length, fraction: (f + u / table.userIds.length) / folds.length });
+    }));
   });
   options.onProgress?.({ model: name, fold: folds.length, folds: folds.length, fraction: 1 });
-  const mean = meanMetrics(perFold as unknown as Array<Record<(typeof KEYS)[number] | 'coverage' | 'train_ms', number>>, [...KEYS, 'coverage', 'train_ms']);
-  return { name, ...mean };
+  return summariseFolds(name, perFold);
+}
+
+/** Fits `model` on the fold's training rows and scores it on its test rows. */
+export function evaluateOnFold(model: TopNModel, table: InteractionTable, fold: Fold, k: number, onUser?: (user: number) => void): FoldResult {
+  const { train, test, context } = foldMatrices(table, fold);
+  const started = performance.now();
+  model.fit(train, context);
+  const trainMs = performance.now() - started;
+  const scores = new Float64Array(train.nCols);
+  const seen = new Uint8Array(train.nCols);
+  return scoreFold(train, test, k, trainMs, (u, history) => {
+    model.scoreHistory(history, scores, context.ratings!.subarray(train.indptr[u]!, train.indptr[u + 1]!));
+    for (const i of history) seen[i] = 1;
+    const list = topK(scores, k, (i) => seen[i] === 1);
+    for (const i of history) seen[i] = 0;
+    return list;
+  }, onUser);
 }

@@ -1,26 +1,57 @@
 import type { ItemNeighbours } from '../algorithms/item-knn.js';
-import type { RankerWeights } from '../ranking/ranker.js';
+import { RANKER_FEATURES, type RankerWeights } from '../ranking/ranker.js';
 import type { AssociationRule } from '../rules/apriori.js';
 import type { SegmentModel } from '../segments/segment-model.js';
 
 export const RECOMMENDER_ARTIFACT_KIND = 'recommender';
 
+/** The candidate generators a model can be built with (each can be switched off for an ablation). */
+export const GENERATORS = ['item_cf', 'ease', 'rp3beta', 'content'] as const;
+export type GeneratorName = (typeof GENERATORS)[number];
+
+/** Item → weighted neighbour lists as stored (JSON arrays). */
+export interface StoredNeighbours {
+  offsets: number[];
+  items: number[];
+  sims: number[];
+}
+
+/** How the served ranker was chosen: trained, or the untrained blend because it did better on the later window. */
+export interface RankerChoice {
+  kept: 'trained' | 'untrained_blend';
+  /** Why, in words (for the retrain log). */
+  why: string;
+  /** On the later (validation) window, of the trained ranker and of the untrained blend; null when not measured. */
+  validationAuc: { trained: number | null; blend: number | null };
+  /** Mean per-moment NDCG@10 over every candidate of the moment: what decides which is kept. */
+  validationNdcg: { trained: number | null; blend: number | null };
+  rows: { train: number; validation: number };
+}
+
 /** What a retrain stores (JSON): everything serving needs, nothing it must recompute. */
 export interface RecommenderArtifact {
-  formatVersion: 1;
+  formatVersion: 2;
   trainedAt: string;
   /** Item index → course id for the arrays below. */
   courseIds: string[];
+  /** Which candidate generators this model uses. */
+  generators: GeneratorName[];
   /** Weighted interaction counts, scaled so the most popular course is 1. */
   popularity: number[];
   /** Time-decayed popularity (7-day half-life), scaled to 0…1. */
   trending: number[];
-  neighbours: { offsets: number[]; items: number[]; sims: number[] };
+  /** Item-item cosine neighbours (item-kNN). */
+  neighbours: StoredNeighbours;
+  /** The strongest positive EASE weights per course; null when EASE is off or the catalogue is too large for it. */
+  ease: StoredNeighbours | null;
+  /** RP3β random-walk neighbours; null when off. */
+  rp3beta: StoredNeighbours | null;
   segmentModel: SegmentModel | null;
   /** Per segment, popularity among its members scaled to 0…1 (same item order). */
   segmentPopularity: number[][];
   rules: AssociationRule[];
   ranker: RankerWeights;
+  rankerChoice: RankerChoice | null;
 }
 
 /** The artifact with lookups and typed arrays built once after loading. */
@@ -28,8 +59,28 @@ export interface RecommenderModel {
   artifact: RecommenderArtifact;
   indexOf: Map<string, number>;
   neighbours: ItemNeighbours;
+  ease: ItemNeighbours | null;
+  rp3beta: ItemNeighbours | null;
+  generators: ReadonlySet<GeneratorName>;
   /** Course id → rules whose antecedent contains it. */
   rulesByAntecedent: Map<string, AssociationRule[]>;
+}
+
+/** Rounds similarities for storage (JSON size). */
+export function storeNeighbours(nb: ItemNeighbours): StoredNeighbours {
+  return { offsets: Array.from(nb.offsets), items: Array.from(nb.neighbours), sims: Array.from(nb.similarities, (s) => Math.round(s * 1e5) / 1e5) };
+}
+
+function loadNeighbours(nItems: number, stored: StoredNeighbours): ItemNeighbours {
+  return { nItems, offsets: Int32Array.from(stored.offsets), neighbours: Int32Array.from(stored.items), similarities: Float32Array.from(stored.sims) };
+}
+
+/**
+ * Whether a stored artifact can be served by this code: an artifact of an older format (another
+ * feature list for the ranker) is refused, so serving falls back until the next retrain.
+ */
+export function isServable(artifact: { formatVersion?: unknown; ranker?: { w1?: unknown[]; hidden?: number } }): boolean {
+  return artifact.formatVersion === 2 && (artifact.ranker?.w1?.length ?? 0) === RANKER_FEATURES.length * (artifact.ranker?.hidden ?? 0);
 }
 
 /**
@@ -43,15 +94,14 @@ export function hydrateModel(artifact: RecommenderArtifact): RecommenderModel {
   for (const rule of artifact.rules) {
     for (const id of rule.antecedent) rulesByAntecedent.set(id, [...(rulesByAntecedent.get(id) ?? []), rule]);
   }
+  const nItems = artifact.courseIds.length;
   return {
     artifact,
     indexOf: new Map(artifact.courseIds.map((id, i) => [id, i])),
-    neighbours: {
-      nItems: artifact.courseIds.length,
-      offsets: Int32Array.from(artifact.neighbours.offsets),
-      neighbours: Int32Array.from(artifact.neighbours.items),
-      similarities: Float32Array.from(artifact.neighbours.sims),
-    },
+    neighbours: loadNeighbours(nItems, artifact.neighbours),
+    ease: artifact.ease ? loadNeighbours(nItems, artifact.ease) : null,
+    rp3beta: artifact.rp3beta ? loadNeighbours(nItems, artifact.rp3beta) : null,
+    generators: new Set(artifact.generators),
     rulesByAntecedent,
   };
 }

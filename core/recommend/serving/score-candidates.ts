@@ -3,14 +3,18 @@ import type { CourseInteraction, RecommendationReason, RecommendationSource } fr
 import { profileOf } from '../segments/follower-features.js';
 import { assignSegment } from '../segments/segment-model.js';
 import type { CatalogueIndex } from './catalogue-index.js';
-import type { RecommenderModel } from './recommender-model.js';
-import { predictRanker, type RankerFeature, RANKER_FEATURES } from '../ranking/ranker.js';
+import type { GeneratorName, RecommenderModel } from './recommender-model.js';
+import type { ItemNeighbours } from '../algorithms/item-knn.js';
+import { topK } from '../data/top-k.js';
+import { featureContributions, predictRanker, type RankerFeature, RANKER_FEATURES, type RankerWeights } from '../ranking/ranker.js';
 
 /** How strongly each kind of event says "I like this course". Refunds cancel. */
 export const EVENT_WEIGHTS: Readonly<Record<string, number>> = { view: 1, click: 2, like: 2, share: 2, comment: 2, checkout: 3, purchase: 5, refund: -5 };
 /** Click, checkout and purchase count as a positive outcome of an impression (view). */
 export const POSITIVE_KINDS: ReadonlySet<string> = new Set(['click', 'checkout', 'purchase']);
 const NEW_COURSE_DAYS = 30;
+/** The reason of a pick that matches what a follower without course history said they want to learn. */
+export const STATED_INTEREST_REASON = 'matches_what_you_said';
 const DAY_MS = 86_400_000;
 
 export interface FollowerSignals {
@@ -29,7 +33,11 @@ type Contribution = { score: number; from?: string; strongest: number };
 /** Per-generator scores for one follower, computed once per request. */
 export interface PreparedFollower {
   liked: Map<string, number>;
+  /** Courses bought and not refunded: never offered again. */
+  purchased: Set<string>;
   cf: Map<string, Contribution>;
+  ease: Map<string, Contribution>;
+  rp3beta: Map<string, Contribution>;
   content: Map<string, Contribution>;
   rules: Map<string, Contribution>;
   interests: Map<string, Contribution>;
@@ -51,46 +59,66 @@ const normalise = (m: Map<string, Contribution>) => {
   for (const c of m.values()) c.score /= max;
 };
 
+function walkNeighbours(model: RecommenderModel, nb: ItemNeighbours | null, liked: ReadonlyMap<string, number>, weight: (w: number) => number): Map<string, Contribution> {
+  const out = new Map<string, Contribution>();
+  if (!nb) return out;
+  for (const [id, w] of liked) {
+    const i = model.indexOf.get(id);
+    if (i === undefined) continue;
+    for (let p = nb.offsets[i]!; p < nb.offsets[i + 1]!; p++) add(out, model.artifact.courseIds[nb.neighbours[p]!]!, weight(w) * nb.similarities[p]!, id);
+  }
+  return out;
+}
+
 /**
- * Runs the cheap generators for one follower: item-item CF on the live history, content similarity,
- * association rules on owned courses, interest tags. Pure; O(history × neighbours + profile terms).
+ * Runs the candidate generators for one follower: item-kNN, EASE and RP3β on the live history,
+ * content similarity, association rules on owned courses, interest tags. Pure;
+ * O(history × neighbours + profile terms).
  *
  * @example
  * const prepared = prepareFollower(model, catalogue, signals);
  */
 export function prepareFollower(model: RecommenderModel | null, catalogue: CatalogueIndex, signals: FollowerSignals): PreparedFollower {
   const liked = new Map<string, number>();
+  const bought = new Map<string, number>();
   for (const e of signals.history) {
     // Newer events count more: a 30-day half-life, like the persona's.
     const decay = Math.pow(0.5, Math.max(0, signals.now.getTime() - e.occurredAt.getTime()) / (30 * DAY_MS));
     liked.set(e.courseId, (liked.get(e.courseId) ?? 0) + (EVENT_WEIGHTS[e.kind] ?? 0) * decay);
+    if (e.kind === 'purchase' || e.kind === 'refund') bought.set(e.courseId, (bought.get(e.courseId) ?? 0) + (e.kind === 'purchase' ? 1 : -1));
   }
   for (const [id, w] of liked) if (w <= 0) liked.delete(id);
-  const cf = new Map<string, Contribution>();
+  const purchased = new Set([...bought].filter(([, n]) => n > 0).map(([id]) => id));
+  const isOn = (g: GeneratorName) => !model || model.generators.has(g);
   const rules = new Map<string, Contribution>();
+  let cf = new Map<string, Contribution>();
+  let ease = new Map<string, Contribution>();
+  let rp3beta = new Map<string, Contribution>();
   if (model) {
-    const nb = model.neighbours;
-    for (const [id, w] of liked) {
-      const i = model.indexOf.get(id);
-      if (i === undefined) continue;
-      for (let p = nb.offsets[i]!; p < nb.offsets[i + 1]!; p++) add(cf, model.artifact.courseIds[nb.neighbours[p]!]!, Math.log1p(w) * nb.similarities[p]!, id);
+    cf = isOn('item_cf') ? walkNeighbours(model, model.neighbours, liked, Math.log1p) : cf;
+    // EASE and RP3β are fitted on presence (0/1), so they score presence too.
+    ease = walkNeighbours(model, model.ease, liked, () => 1);
+    rp3beta = walkNeighbours(model, model.rp3beta, liked, () => 1);
+    for (const [id] of liked) {
       for (const rule of model.rulesByAntecedent.get(id) ?? []) {
         if (rule.antecedent.every((a) => liked.has(a))) add(rules, rule.consequent, rule.confidence * Math.min(rule.lift, 5), id);
       }
     }
   }
   const content = new Map<string, Contribution>();
-  const profile = new Map<string, number>();
-  for (const [id, w] of liked) {
-    const at = catalogue.content.byId.get(id);
-    if (at === undefined) continue;
-    for (const [term, x] of catalogue.content.vectors[at]!) profile.set(term, (profile.get(term) ?? 0) + Math.log1p(w) * x);
+  if (isOn('content')) {
+    const profile = new Map<string, number>();
+    for (const [id, w] of liked) {
+      const at = catalogue.content.byId.get(id);
+      if (at === undefined) continue;
+      for (const [term, x] of catalogue.content.vectors[at]!) profile.set(term, (profile.get(term) ?? 0) + Math.log1p(w) * x);
+    }
+    const topTerms = [...profile].sort((a, b) => b[1] - a[1]).slice(0, 30);
+    for (const [term, x] of topTerms) for (const [id, w] of catalogue.postings.get(term) ?? []) add(content, id, x * w, term.startsWith('tag:') ? term.slice(4) : undefined);
   }
-  const topTerms = [...profile].sort((a, b) => b[1] - a[1]).slice(0, 30);
-  for (const [term, x] of topTerms) for (const [id, w] of catalogue.postings.get(term) ?? []) add(content, id, x * w, term.startsWith('tag:') ? term.slice(4) : undefined);
   const interests = new Map<string, Contribution>();
   for (const { tag, weight } of signals.interests) for (const id of catalogue.byTag.get(tag) ?? []) add(interests, id, weight, tag);
-  [cf, content, rules, interests].forEach(normalise);
+  [cf, ease, rp3beta, content, rules, interests].forEach(normalise);
 
   let segmentId: number | null = null;
   const segments = model?.artifact.segmentModel;
@@ -99,7 +127,27 @@ export function prepareFollower(model: RecommenderModel | null, catalogue: Catal
   }
   const last = signals.history[0]?.occurredAt.getTime();
   const recency = last === undefined ? 0 : Math.pow(0.5, (signals.now.getTime() - last) / (7 * DAY_MS));
-  return { liked, cf, content, rules, interests, segmentId, recency };
+  return { liked, purchased, cf, ease, rp3beta, content, rules, interests, segmentId, recency };
+}
+
+/**
+ * The courses worth scoring for one follower: everything a generator proposed, the most popular
+ * (overall, in the follower's segment, trending), and the whole catalogue when that is still small.
+ *
+ * @example
+ * const pool = candidatePool(model, catalogue, prepared);
+ */
+export function candidatePool(model: RecommenderModel | null, catalogue: CatalogueIndex, prepared: PreparedFollower): Set<string> {
+  const pool = new Set<string>([...prepared.cf.keys(), ...prepared.ease.keys(), ...prepared.rp3beta.keys(), ...prepared.content.keys(), ...prepared.rules.keys(), ...prepared.interests.keys()]);
+  if (model) {
+    const a = model.artifact;
+    const byPop = (scores: readonly number[], n: number) => topK(scores, n);
+    for (const i of byPop(a.popularity, 100)) pool.add(a.courseIds[i]!);
+    if (prepared.segmentId !== null) for (const i of byPop(a.segmentPopularity[prepared.segmentId] ?? [], 100)) pool.add(a.courseIds[i]!);
+    for (const i of byPop(a.trending, 30)) pool.add(a.courseIds[i]!);
+  }
+  if (pool.size < 50) for (const id of catalogue.courses.keys()) pool.add(id);
+  return pool;
 }
 
 const BAND_ORDER: Record<PriceBand, number> = { budget: 0, mid: 1, premium: 2, unknown: -1 };
@@ -114,6 +162,8 @@ export function featureRow(model: RecommenderModel | null, catalogue: CatalogueI
   const created = catalogue.courses.get(courseId)?.createdAt.getTime() ?? 0;
   const values: Record<RankerFeature, number> = {
     item_cf: prepared.cf.get(courseId)?.score ?? 0,
+    ease: prepared.ease.get(courseId)?.score ?? 0,
+    rp3beta: prepared.rp3beta.get(courseId)?.score ?? 0,
     content: prepared.content.get(courseId)?.score ?? 0,
     popularity: a && i !== undefined ? a.popularity[i]! : 0,
     segment_popularity: segPop,
@@ -137,59 +187,83 @@ export interface ScoredCandidate {
 }
 
 /**
- * Scores every eligible course for one follower with the ranker and picks a reason from the
- * generator that contributed most. Owned, excluded and off-band (budget follower, premium course)
- * courses are left out; only courses on sale are in the catalogue.
+ * Scores every eligible course for one follower with the ranker and explains each by the feature
+ * that added most to its score. Owned (bought), excluded and off-band (budget follower, premium
+ * course) courses are left out; only courses on sale are in the catalogue.
  *
  * @example
- * const ranked = scoreCandidates(model, catalogue, signals, excluded);
+ * const ranked = scoreCandidates(model, catalogue, signals, excluded, ranker);
  */
 export function scoreCandidates(
   model: RecommenderModel | null,
   catalogue: CatalogueIndex,
   signals: FollowerSignals,
   excluded: ReadonlySet<string>,
-  ranker: Parameters<typeof predictRanker>[0],
+  ranker: RankerWeights,
 ): ScoredCandidate[] {
   const prepared = prepareFollower(model, catalogue, signals);
-  const pool = new Set<string>([...prepared.cf.keys(), ...prepared.content.keys(), ...prepared.rules.keys(), ...prepared.interests.keys()]);
-  if (model) {
-    const a = model.artifact;
-    const byPop = (scores: readonly number[]) => scores.map((s, i) => [s, i] as const).sort((x, y) => y[0] - x[0]).slice(0, 100);
-    for (const [, i] of byPop(a.popularity)) pool.add(a.courseIds[i]!);
-    if (prepared.segmentId !== null) for (const [, i] of byPop(a.segmentPopularity[prepared.segmentId] ?? [])) pool.add(a.courseIds[i]!);
-    for (const [, i] of byPop(a.trending).slice(0, 30)) pool.add(a.courseIds[i]!);
-  }
-  if (pool.size < 50) for (const id of catalogue.courses.keys()) pool.add(id);
   const isCold = prepared.liked.size === 0;
   const out: ScoredCandidate[] = [];
-  for (const id of pool) {
-    if (excluded.has(id) || prepared.liked.has(id) && signals.history.some((e) => e.courseId === id && e.kind === 'purchase')) continue;
+  for (const id of candidatePool(model, catalogue, prepared)) {
+    if (excluded.has(id) || prepared.purchased.has(id)) continue;
     const course = catalogue.courses.get(id);
     if (!course) continue;
     if (signals.priceBand === 'budget' && catalogue.band.get(id) === 'premium') continue;
     const x = featureRow(model, catalogue, prepared, signals, id);
-    const score = predictRanker(ranker, x);
-    out.push({ id, score, ...explain(x, prepared, id, isCold, course.tags[0]) });
+    out.push({ id, score: predictRanker(ranker, x), ...explain(featureContributions(ranker, x), x, prepared, id, isCold, course.tags[0]) });
   }
   return out.sort((p, q) => q.score - p.score || p.id.localeCompare(q.id));
 }
 
-function explain(x: number[], prepared: PreparedFollower, id: string, isCold: boolean, firstTag: string | undefined): Pick<ScoredCandidate, 'reason' | 'source'> {
-  const f = (name: RankerFeature) => x[RANKER_FEATURES.indexOf(name)]!;
+type Explanation = Pick<ScoredCandidate, 'reason' | 'source'>;
+const feature = (name: RankerFeature) => RANKER_FEATURES.indexOf(name);
+
+/** What each feature that can explain a pick says, or null when it has nothing to say for this course. */
+function reasonFor(name: RankerFeature, x: readonly number[], prepared: PreparedFollower, id: string, firstTag: string | undefined): Explanation | null {
+  const likedFrom = (m: Map<string, Contribution>, source: RecommendationSource): Explanation | null => {
+    const from = m.get(id)?.from;
+    return from ? { reason: { code: 'because_you_liked', params: { courseId: from } }, source } : null;
+  };
+  switch (name) {
+    case 'item_cf': return likedFrom(prepared.cf, 'item_cf');
+    case 'ease': return likedFrom(prepared.ease, 'ease');
+    case 'rp3beta': return likedFrom(prepared.rp3beta, 'rp3beta');
+    case 'association_rules': {
+      const from = prepared.rules.get(id)?.from;
+      return from ? { reason: { code: 'bought_together', params: { courseId: from } }, source: 'association_rules' } : null;
+    }
+    case 'content': {
+      const tag = prepared.content.get(id)?.from ?? firstTag;
+      if (!tag) return null;
+      return { reason: { code: x[feature('is_new')] ? 'new_in_topic' : 'matches_interest', params: { tag } }, source: 'content' };
+    }
+    case 'interests': {
+      const tag = prepared.interests.get(id)?.from;
+      return tag ? { reason: { code: 'matches_interest', params: { tag } }, source: 'interests' } : null;
+    }
+    case 'segment_popularity': return { reason: { code: 'popular_with_similar', params: {} }, source: 'segment_popularity' };
+    case 'trending': return { reason: { code: 'trending', params: {} }, source: 'trending' };
+    case 'popularity': return { reason: { code: 'popular', params: {} }, source: 'popularity' };
+    default: return null;
+  }
+}
+
+/**
+ * The reason of the feature that contributed most to the served score (occlusion: how much the
+ * ranker's logit drops without it). Features that say nothing to a follower (hour, recency, price
+ * match, newness) are passed over for the strongest one that does.
+ */
+function explain(contributions: readonly number[], x: readonly number[], prepared: PreparedFollower, id: string, isCold: boolean, firstTag: string | undefined): Explanation {
   if (isCold) {
+    // Without a course event, interests can only come from what the follower said (onboarding topics, chat).
     const interest = prepared.interests.get(id);
-    if (interest?.from) return { reason: { code: 'cold_start_interest', params: { tag: interest.from } }, source: 'interests' };
+    if (interest?.from) return { reason: { code: STATED_INTEREST_REASON, params: { tag: interest.from } }, source: 'interests' };
     return { reason: { code: 'cold_start_popular', params: {} }, source: 'popularity' };
   }
-  const options: Array<[number, () => Pick<ScoredCandidate, 'reason' | 'source'>]> = [
-    [f('association_rules') * 1.2, () => ({ reason: { code: 'bought_together', params: { courseId: prepared.rules.get(id)!.from! } }, source: 'association_rules' })],
-    [f('item_cf'), () => ({ reason: { code: 'because_you_liked', params: { courseId: prepared.cf.get(id)!.from! } }, source: 'item_cf' })],
-    [f('content') * 0.9, () => (f('is_new') ? { reason: { code: 'new_in_topic', params: { tag: prepared.content.get(id)!.from ?? firstTag ?? '' } }, source: 'content' } : { reason: { code: 'matches_interest', params: { tag: prepared.content.get(id)!.from ?? firstTag ?? '' } }, source: 'content' })],
-    [f('interests') * 0.8, () => ({ reason: { code: 'matches_interest', params: { tag: prepared.interests.get(id)!.from ?? '' } }, source: 'interests' })],
-    [f('segment_popularity') * 0.6, () => ({ reason: { code: 'popular_with_similar', params: {} }, source: 'segment_popularity' })],
-    [f('trending') * 0.5, () => ({ reason: { code: 'trending', params: {} }, source: 'trending' })],
-  ];
-  const [best] = options.filter(([s]) => s > 0).sort((a, b) => b[0] - a[0]);
-  return best ? best[1]() : { reason: { code: 'popular_with_similar', params: {} }, source: 'popularity' };
+  const order = RANKER_FEATURES.map((name, f) => [name, contributions[f]!] as const).filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1]);
+  for (const [name] of order) {
+    const explanation = reasonFor(name, x, prepared, id, firstTag);
+    if (explanation) return explanation;
+  }
+  return { reason: { code: 'popular', params: {} }, source: 'popularity' };
 }

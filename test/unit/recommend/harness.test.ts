@@ -1,4 +1,7 @@
-import { csrFromPairs, EaseModel, evaluateModel, invertSpdInPlace, itemNeighbours, kFoldSplit, parseInteractions, PopularityModel, rankingMetrics, temporalSplit, topK } from '../../../core/recommend/index.js';
+import {
+  csrFromPairs, EaseModel, easeNeighbours, evaluateModel, evaluateNested, evaluateServedPipeline, innerSplit, invertSpdInPlace, itemNeighbours, kFoldSplit, movieLensCourses,
+  parseInteractions, PopularityModel, rankingMetrics, rp3betaNeighbours, temporalSplit, topK, type TopNModel,
+} from '../../../core/recommend/index.js';
 
 describe('ranking metrics (Gorse definitions)', () => {
   it('matches hand-computed values', () => {
@@ -66,5 +69,62 @@ describe('algorithms', () => {
     const scores = new Float64Array(4);
     ease.scoreHistory([0], scores);
     expect(topK(scores, 1, (i) => i === 0)).toEqual([1]);
+  });
+});
+
+describe('nested selection and the served pipeline', () => {
+  // 60 users in two taste groups over 20 items, one interaction a minute.
+  const lines: string[] = [];
+  for (let u = 0; u < 60; u++) for (let n = 0; n < 8; n++) lines.push(`${u}\t${(u % 2) * 10 + ((u + n * 3) % 10)}\t4\t${1_000_000 + u * 10_000 + n * 60}`);
+  const table = parseInteractions(lines.join('\n'));
+
+  it('chooses settings on the outer training rows only', () => {
+    const [fold] = kFoldSplit(table.users.length, 5, 1);
+    const outerTest = new Set(fold!.test);
+    for (const protocol of ['random', 'temporal'] as const) {
+      const inner = innerSplit(table, fold!.train, protocol, 1);
+      expect(inner.train.length + inner.test.length).toBe(fold!.train.length);
+      expect([...inner.train, ...inner.test].some((r) => outerTest.has(r))).toBe(false);
+    }
+    // The inner test of the temporal protocol is each user's latest training rows.
+    const inner = innerSplit(table, fold!.train, 'temporal', 1);
+    const latestTrain = new Map<number, number>();
+    for (const r of inner.train) latestTrain.set(table.users[r]!, Math.max(latestTrain.get(table.users[r]!) ?? -1, table.timestamps[r]!));
+    expect([...inner.test].every((r) => table.timestamps[r]! >= latestTrain.get(table.users[r]!)!)).toBe(true);
+  });
+
+  it('picks the setting that wins on the inner validation split, fold by fold', () => {
+    const leastPopular: () => TopNModel = () => {
+      const pop = new PopularityModel();
+      return { name: 'least-popular', fit: (train) => pop.fit(train), scoreHistory: (h, out) => { pop.scoreHistory(h, out); for (let i = 0; i < out.length; i++) out[i] = -out[i]!; } };
+    };
+    const report = evaluateNested({ key: 'x', label: 'x', grid: [leastPopular, () => new EaseModel({ lambda: 1 })] }, table, kFoldSplit(table.users.length, 3, 1), 'random', { k: 5 });
+    expect(report.chosen).toEqual(['ease(lambda=1)', 'ease(lambda=1)', 'ease(lambda=1)']);
+    expect(report.spread.precision).toBeGreaterThanOrEqual(0);
+  });
+
+  it('evaluates the served pipeline through the retrain and serving code, with its ablation', async () => {
+    const courses = movieLensCourses(null, table.itemIds);
+    const [served, blend] = await evaluateServedPipeline(table, courses, temporalSplit(table, 0.25), [
+      { name: 'served', training: {} },
+      { name: 'blend', training: { ranker: 'blend' } },
+    ], { k: 5 });
+    // Two of each user's twelve unseen items are held out: the served picks find them well above chance (2/12).
+    expect(served!.precision).toBeGreaterThan(0.25);
+    expect(served!.rankerChoices).toHaveLength(1);
+    expect(blend!.rankerChoices[0]).toMatchObject({ kept: 'untrained_blend', why: 'the ranker was switched off' });
+    expect(served!.short).toBe(0);
+    expect(Object.values(served!.reasons).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+  });
+
+  it('EASE and RP3β neighbour lists keep the strongest links', () => {
+    const train = csrFromPairs(4, 4, [0, 0, 1, 1, 2, 2, 3], [0, 1, 0, 1, 2, 3, 0]);
+    const ease = new EaseModel({ lambda: 0.5 });
+    ease.fit(train);
+    const nb = easeNeighbours(ease, 1);
+    expect([...nb.neighbours.subarray(nb.offsets[0]!, nb.offsets[1]!)]).toEqual([1]);
+    const rp3 = rp3betaNeighbours(train, { k: 1, beta: 0.5 });
+    expect([...rp3.neighbours.subarray(rp3.offsets[2]!, rp3.offsets[3]!)]).toEqual([3]);
+    expect(rp3.similarities[rp3.offsets[2]!]).toBeCloseTo(1);
   });
 });

@@ -1,0 +1,164 @@
+import type { Course } from '../../catalog/course.js';
+import type { CourseInteraction } from '../../ports/index.js';
+import { easeNeighbours, EaseModel } from '../algorithms/ease.js';
+import { itemNeighbours, type ItemNeighbours } from '../algorithms/item-knn.js';
+import { trendingScores } from '../algorithms/popularity.js';
+import { rp3betaNeighbours } from '../algorithms/rp3beta.js';
+import { csrFromPairs, type Csr } from '../data/csr.js';
+import { associationRules } from '../rules/apriori.js';
+import { followerProfiles } from '../segments/follower-features.js';
+import { assignSegment, buildSegmentModel } from '../segments/segment-model.js';
+import { GENERATORS, storeNeighbours, type GeneratorName, type RecommenderArtifact } from '../serving/recommender-model.js';
+import { EVENT_WEIGHTS } from '../serving/score-candidates.js';
+
+/** Buyers of both courses a purchase rule needs, whatever the catalogue's size. */
+const ASSOCIATION_MIN_BUYERS = 3;
+
+/** Settings of the candidate generators; the defaults are what production trains with. */
+export interface GeneratorSettings {
+  /** Which generators to build (all by default; fewer for an ablation). */
+  generators?: readonly GeneratorName[];
+  /** Item-kNN neighbours kept per course, and the shrinkage of rare pairs. */
+  knnNeighbours?: number;
+  knnShrink?: number;
+  /** EASE regularisation and the strongest weights kept per course. */
+  easeLambda?: number;
+  easeNeighbours?: number;
+  /** EASE inverts a dense items × items matrix: above this many courses it is skipped (logged in the metrics). */
+  easeMaxItems?: number;
+  rp3Beta?: number;
+  rp3Neighbours?: number;
+  /**
+   * Fitted neighbour lists by key, reused across calls that share the same events (the offline
+   * ablation trains the same fold several times with one generator off).
+   */
+  memo?: Map<string, ItemNeighbours>;
+}
+
+/**
+ * The defaults: item-kNN k = 50 with shrink 2 (as served before), EASE λ = 500 (Steck 2019's
+ * setting for MovieLens-20M), RP3β β = 0.5 with α = 1 (Paudel et al. 2017); none was chosen on a
+ * reported evaluation fold.
+ */
+export const DEFAULT_GENERATOR_SETTINGS = {
+  knnNeighbours: 50, knnShrink: 2, easeLambda: 500, easeNeighbours: 100, easeMaxItems: 3_000, rp3Beta: 0.5, rp3Neighbours: 100,
+} as const;
+
+export type FittedGenerators = Omit<RecommenderArtifact, 'formatVersion' | 'trainedAt' | 'ranker' | 'rankerChoice'>;
+
+/**
+ * Fits every candidate generator on the events given (and nothing else): popularity, trending as
+ * of `now`, item-kNN, EASE, RP3β, behaviour segments with their popularity, purchase association
+ * rules. Content needs no fitting (serving indexes the catalogue).
+ *
+ * @example
+ * const fitted = fitGenerators(eventsBeforeCutoff, courseIds, catalogue, cutoff, {});
+ */
+export function fitGenerators(
+  events: readonly CourseInteraction[],
+  courseIds: readonly string[],
+  catalogue: readonly Course[],
+  now: Date,
+  settings: GeneratorSettings,
+  onProgress: (fraction: number) => void = () => undefined,
+): FittedGenerators {
+  const s = { ...DEFAULT_GENERATOR_SETTINGS, ...settings };
+  const wanted = new Set(settings.generators ?? GENERATORS);
+  const itemIndex = new Map(courseIds.map((id, i) => [id, i]));
+  const followerIds = [...new Set(events.map((e) => e.followerId))];
+  const followerIndex = new Map(followerIds.map((id, i) => [id, i]));
+  const rows = Int32Array.from(events, (e) => followerIndex.get(e.followerId)!);
+  const cols = Int32Array.from(events, (e) => itemIndex.get(e.courseId)!);
+  const weighted = csrFromPairs(followerIds.length, courseIds.length, rows, cols, Float32Array.from(events, (e) => EVENT_WEIGHTS[e.kind] ?? 0));
+  const binary = positivesOf(weighted);
+
+  const popularity = new Array<number>(courseIds.length).fill(0);
+  for (let p = 0; p < binary.indices.length; p++) popularity[binary.indices[p]!]! += 1;
+  const trending = Array.from(trendingScores(cols, Float64Array.from(events, (e) => e.occurredAt.getTime()), courseIds.length, now.getTime(), 7 * 86_400_000));
+  onProgress(0.05);
+
+  const memoised = (key: string, fit: () => ItemNeighbours) => {
+    const full = `${key}:${events.length}:${now.getTime()}`;
+    const hit = settings.memo?.get(full);
+    if (hit) return hit;
+    const fitted = fit();
+    settings.memo?.set(full, fitted);
+    return fitted;
+  };
+  const knn = memoised(`knn:${s.knnNeighbours}:${s.knnShrink}`, () => itemNeighbours(binary, { k: s.knnNeighbours, shrink: s.knnShrink }));
+  onProgress(0.25);
+  const ease = wanted.has('ease') && courseIds.length <= s.easeMaxItems
+    ? memoised(`ease:${s.easeLambda}:${s.easeNeighbours}`, () => {
+      const model = new EaseModel({ lambda: s.easeLambda, onProgress: (f) => onProgress(0.25 + 0.4 * f) });
+      model.fit(binary);
+      return easeNeighbours(model, s.easeNeighbours);
+    })
+    : null;
+  onProgress(0.65);
+  const rp3 = wanted.has('rp3beta') ? memoised(`rp3:${s.rp3Beta}:${s.rp3Neighbours}`, () => rp3betaNeighbours(binary, { k: s.rp3Neighbours, beta: s.rp3Beta })) : null;
+  onProgress(0.75);
+
+  const facts = new Map(catalogue.map((c) => [c.id, c]));
+  const profiles = followerProfiles(events, facts, now);
+  const segmentModel = buildSegmentModel([...firstOf(profiles.values(), 5000)], { maxK: 8 });
+  const segmentPopularity: number[][] = segmentModel ? segmentModel.segments.map(() => new Array<number>(courseIds.length).fill(0)) : [];
+  if (segmentModel) {
+    for (const [id, profile] of profiles) {
+      const seg = segmentPopularity[assignSegment(segmentModel, profile)]!;
+      const r = followerIndex.get(id)!;
+      for (let p = binary.indptr[r]!; p < binary.indptr[r + 1]!; p++) seg[binary.indices[p]!]! += 1;
+    }
+  }
+  onProgress(0.9);
+
+  const baskets = new Map<string, string[]>();
+  for (const e of events) {
+    if (e.kind !== 'purchase') continue;
+    const basket = baskets.get(e.followerId);
+    if (basket) basket.push(e.courseId);
+    else baskets.set(e.followerId, [e.courseId]);
+  }
+  const rules = associationRules([...baskets.values()].filter((b) => b.length > 1), { minCount: ASSOCIATION_MIN_BUYERS, minConfidence: 0.2 }).slice(0, 1000);
+  onProgress(1);
+  return {
+    courseIds: [...courseIds],
+    generators: GENERATORS.filter((g) => wanted.has(g) && (g !== 'ease' || ease !== null)),
+    popularity: scaled(popularity),
+    trending: scaled(trending),
+    neighbours: storeNeighbours(wanted.has('item_cf') ? knn : { ...knn, offsets: new Int32Array(courseIds.length + 1), neighbours: new Int32Array(0), similarities: new Float32Array(0) }),
+    ease: ease ? storeNeighbours(ease) : null,
+    rp3beta: rp3 ? storeNeighbours(rp3) : null,
+    segmentModel,
+    segmentPopularity: segmentPopularity.map(scaled),
+    rules,
+  };
+}
+
+/** The (follower, course) pairs whose summed event weight is positive, as a 0/1 matrix. */
+function positivesOf(weighted: Csr): Csr {
+  const rows: number[] = [];
+  const cols: number[] = [];
+  for (let r = 0; r < weighted.nRows; r++) {
+    for (let p = weighted.indptr[r]!; p < weighted.indptr[r + 1]!; p++) {
+      if (weighted.values![p]! > 0) {
+        rows.push(r);
+        cols.push(weighted.indices[p]!);
+      }
+    }
+  }
+  return csrFromPairs(weighted.nRows, weighted.nCols, rows, cols);
+}
+
+function scaled(values: readonly number[]): number[] {
+  let max = 1e-9;
+  for (const v of values) if (v > max) max = v;
+  return values.map((v) => Math.round((v / max) * 1e5) / 1e5);
+}
+
+function* firstOf<T>(values: Iterable<T>, limit: number): Generator<T> {
+  let n = 0;
+  for (const v of values) {
+    if (n++ >= limit) return;
+    yield v;
+  }
+}
