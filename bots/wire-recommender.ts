@@ -1,7 +1,8 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
 import { personaOf, type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import {
-  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, isServable, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND, retrainPropensity, retrainRecommender,
+  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, isServable, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND,
+  retrainPropensity, retrainRecommender,
 } from '../core/recommend/index.js';
 import { PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
 import type { CoreContext } from './core-context.js';
