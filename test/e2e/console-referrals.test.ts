@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
+import { confirmPayment, type Currency } from '../../core/index.js';
+import { PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
+import { openTestDatabase, testTargets } from '../support/database.js';
+import { addAccount } from '../integration/console-support.js';
+import { BotApiSink } from '../integration/campaigns-support/bot-api-sink.js';
+import { ADMIN, ARTIFACTS, closeConsole, daytimeZone, describeWithChromium, launchChromium, logIn, seedSubscribers, serveConsole } from './console-support.js';
+
+type Lang = 'en' | 'zh-CN';
+
+/** What the page must say, in each language. */
+const WORDS = {
+  en: {
+    pickFirst: 'Choose the creator whose referrals you want to manage.', tooBig: 'Enter a whole number from 1 to 90.',
+    programNow: 'Now: referrers get a 10% off coupon, valid for 30 days; refund window 7 days; on.', approved: 'Approved 订阅者 1 as a distributor at 15% commission.',
+    distributorRow: /订阅者 1\s+15%\s+1\s+Distributor · /, payable: 'Payable', pending: 'In refund window, not yet payable', paidOut: 'Paid out', reference: 'Transfer reference (bank reference or note)',
+    paidNotice: 'Marked ¥14.85 to 订阅者 1 as paid out.', yuan: 'yuan (CNY)', stars: 'Telegram Stars', yuanCommission: '¥14.85 (15%)', starsCommission: '37 ⭐ (15%)',
+  },
+  'zh-CN': {
+    pickFirst: '请先选择要管理哪位创作者的推荐与分销。', tooBig: '请填写 1 到 90 之间的整数。',
+    programNow: '现在：邀请人获得10% 优惠券，30 天内有效；退款期 7 天；已启用。', approved: '已批准 订阅者 3 为分销员，佣金 15%。',
+    distributorRow: /订阅者 3\s+15%\s+1\s+分销中 · /, payable: '可结算', pending: '退款期内，待结算', paidOut: '已结算', reference: '转账凭证（银行流水号或备注）',
+    paidNotice: '已将给 订阅者 3 的 ¥14.85 标记为已结算。', yuan: '人民币（元）', stars: 'Telegram 星星', yuanCommission: '¥14.85（15%）', starsCommission: '37 ⭐（15%）',
+  },
+} as const;
+
+/**
+ * The Referrals / 推荐与分销 page in Chromium over the all-in-one wiring, once in English and once
+ * in Chinese, each for its own creator: an admin chooses the creator, sets the reward programme
+ * (a field error in words first), approves a follower as distributor at 15 %; a referred friend
+ * then pays ¥99.00 and 250 Stars through `confirmPayment`, the yuan commission passes its refund
+ * window, and the admin marks it paid out with a transfer reference. Assertions are on the words.
+ */
+describeWithChromium('referrals page in words, in English and Chinese (Chromium)', () => {
+  describe.each(testTargets())('on %s', (target) => {
+    let database: Database;
+    let served: Awaited<ReturnType<typeof serveConsole>>;
+    let sink: BotApiSink;
+    let browser: Browser;
+    let page: Page;
+    /** Followers: [referrer, friend] for English, [referrer, friend] for Chinese, in seeding order (订阅者 1…4). */
+    let followers: string[];
+
+    beforeAll(async () => {
+      database = await openTestDatabase(target);
+      sink = new BotApiSink({ latencyMs: 5 });
+      served = await serveConsole(database, await sink.start());
+      followers = await seedSubscribers(served.app, served.ctx, 4, daytimeZone());
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });
+      page.setDefaultTimeout(15_000);
+      await logIn(page, served.base, ADMIN);
+    }, 120_000);
+    afterAll(() => closeConsole({ browser, served, sink, database }));
+
+    /** Opens the referrals page in a language with a creator chosen. */
+    const openFor = async (lang: Lang, creatorId: string) => {
+      await page.evaluate((l) => localStorage.setItem('zl_lang', l), lang);
+      await page.goto(`${served.base}/console/referrals`);
+      await page.waitForSelector('nav a.active[data-page="referrals"]');
+      await page.locator('select[aria-label=creator]').selectOption(creatorId);
+      await page.locator('[data-testid=program-now]').waitFor();
+    };
+
+    /** A referred friend's paid order for a course of the creator, through the real payment use case. */
+    const pay = async (friend: string, courseId: string, amountMinor: number, currency: Currency) => {
+      const provider = currency === 'XTR' ? 'telegram_stars' : 'manual';
+      const [order] = await queryRows<{ id: string }>(database.db, sql`INSERT INTO orders (follower_id, course_id, amount_minor, currency, provider, status)
+        VALUES (${friend}, ${courseId}, ${amountMinor}, ${currency}, ${provider}, 'pending') RETURNING id`);
+      await confirmPayment({ uow: new PgUnitOfWork(database.db), clock: served.ctx.clock }, { orderId: order!.id, provider, providerChargeId: `charge-${randomUUID()}`, amountMinor, currency });
+      return order!.id;
+    };
+
+    it.each([['en', 0], ['zh-CN', 2]] as const)('in %s: programme, distributor, commission ledger and a payout marked paid out', async (lang, first) => {
+      const w = WORDS[lang];
+      const [referrer, friend] = [followers[first]!, followers[first + 1]!];
+      const creator = await addAccount(database, 'creator', `ref-${lang}-${target}@example.com`);
+      const courses = await queryRows<{ id: string }>(database.db, sql`INSERT INTO courses (slug, title_zh, title_en, price_minor, status, tags, creator_id)
+        VALUES (${`ref-a-${lang}`}, '理财', 'Money', 9900, 'on_sale', '{money}', ${creator.id}), (${`ref-b-${lang}`}, '记账', 'Bookkeeping', 9900, 'on_sale', '{money}', ${creator.id}) RETURNING id`);
+      await database.db.execute(sql`INSERT INTO referrals (referred_follower_id, referrer_follower_id, code, channel, attributed_at) VALUES (${friend}, ${referrer}, 'REFCODE2', 'telegram', now())`);
+
+      await page.evaluate((l) => localStorage.setItem('zl_lang', l), lang);
+      await page.goto(`${served.base}/console/referrals`);
+      await page.locator(`main p:text-is("${w.pickFirst}")`).waitFor();
+      await openFor(lang, creator.id);
+
+      // The programme: 95 % is refused with a note in words under the field, 10 % is saved.
+      const program = page.locator('form[aria-label="referral programme"]');
+      await program.locator('input[name=rewardPercentOff]').fill('95');
+      await program.locator('button[type=submit]').click();
+      expect(await program.locator('[data-error-for=rewardPercentOff]').innerText()).toBe(w.tooBig);
+      await program.locator('input[name=rewardPercentOff]').fill('10');
+      await program.locator('button[type=submit]').click();
+      await page.waitForFunction((text) => document.querySelector('[data-testid=program-now]')?.textContent === text, w.programNow);
+      expect(await program.locator('[data-error-for]').count()).toBe(0);
+
+      // A distributor at 15 %, which the API stores as 1500 basis points.
+      const approve = page.locator('form[aria-label="approve distributor"]');
+      await approve.locator('input[name=followerId]').fill(referrer);
+      await approve.locator('input[name=commissionPercent]').fill('15');
+      await approve.locator('button[type=submit]').click();
+      await page.locator(`p[role=status]:text-is("${w.approved}")`).waitFor();
+      expect(await page.locator(`[data-testid=distributors] tr[data-distributor="${referrer}"]`).innerText()).toMatch(w.distributorRow);
+      expect(await queryRows(database.db, sql`SELECT commission_bps, status FROM distributors WHERE creator_id = ${creator.id}`)).toEqual([{ commission_bps: 1500, status: 'approved' }]);
+
+      // The friend pays ¥99.00 and 250 Stars; the yuan order's refund window has passed, the Stars one's has not.
+      const yuanOrder = await pay(friend, courses[0]!.id, 9900, 'CNY');
+      await pay(friend, courses[1]!.id, 250, 'XTR');
+      await database.db.execute(sql`UPDATE commission_entries SET payable_after = now() - interval '1 day' WHERE order_id = ${yuanOrder}`);
+
+      await openFor(lang, creator.id);
+      const yuan = page.locator(`[data-testid=payouts] tr[data-payout="${referrer}:CNY"]`);
+      const stars = page.locator(`[data-testid=payouts] tr[data-payout="${referrer}:XTR"]`);
+      await yuan.waitFor();
+      expect(await yuan.innerText()).toContain(w.yuan);
+      expect(await yuan.locator('[data-cell=payable]').innerText()).toBe('¥14.85');
+      expect(await yuan.locator('[data-cell=paidOut]').innerText()).toBe('¥0.00');
+      expect(await stars.innerText()).toContain(w.stars);
+      expect(await stars.locator('[data-cell=pending]').innerText()).toBe('37 ⭐');
+      expect(await stars.locator('[data-cell=payable]').innerText()).toBe('0 ⭐');
+      expect(await stars.locator('button').count()).toBe(0);
+      const ledger = page.locator('[data-testid=commissions] tbody tr');
+      expect(await ledger.count()).toBe(2);
+      const ledgerText = await page.locator('[data-testid=commissions]').innerText();
+      expect(ledgerText).toContain('¥99.00');
+      expect(ledgerText).toContain(w.yuanCommission);
+      expect(ledgerText).toContain('250 ⭐');
+      expect(ledgerText).toContain(w.starsCommission);
+      expect((await ledger.locator('[data-cell=status]').allInnerTexts()).sort()).toEqual([w.payable, w.pending].sort());
+      expect(await page.locator('main').innerText()).not.toMatch(/paid_out|commissionBps|distributorFollowerId|undefined|NaN/);
+
+      // Marking the yuan commission paid out asks for the transfer reference; the row moves to paid out.
+      await yuan.locator('button').click();
+      const mark = yuan.locator('form[aria-label="mark paid out"]');
+      expect(await mark.locator('label').innerText()).toContain(w.reference);
+      await mark.locator('input[name=reference]').fill(`bank ${lang} 0001`);
+      await mark.locator('button[type=submit]').click();
+      await page.locator(`p[role=status]:text-is("${w.paidNotice}")`).waitFor();
+      await page.waitForFunction((key) => document.querySelector(`[data-testid=payouts] tr[data-payout="${key}"] [data-cell=paidOut]`)?.textContent === '¥14.85', `${referrer}:CNY`);
+      expect(await yuan.locator('[data-cell=payable]').innerText()).toBe('¥0.00');
+      expect(await yuan.locator('button').count()).toBe(0);
+      expect((await ledger.locator('[data-cell=status]').allInnerTexts()).sort()).toEqual([w.paidOut, w.pending].sort());
+      const [audit] = await queryRows<{ actor: string; details: { amountMinor: number; reference: string } }>(
+        database.db, sql`SELECT actor, details FROM audit_log WHERE action = 'commission.paid_out' AND subject_id = ${referrer}`,
+      );
+      expect(audit).toMatchObject({ details: { amountMinor: 1485, reference: `bank ${lang} 0001` } });
+      await page.screenshot({ path: `${ARTIFACTS}/page-referrals-${lang === 'en' ? 'en' : 'zh'}-${target}.png`, fullPage: true });
+    }, 90_000);
+  });
+});
