@@ -16,13 +16,13 @@ const WORDS = {
     pickFirst: 'Choose the creator whose referrals you want to manage.', tooBig: 'Enter a whole number from 1 to 90.',
     programNow: 'Now: referrers get a 10% off coupon, valid for 30 days; refund window 7 days; on.', approved: 'Approved 订阅者 1 as a distributor at 15% commission.',
     distributorRow: /订阅者 1\s+15%\s+1\s+Distributor · /, payable: 'Payable', pending: 'In refund window, not yet payable', paidOut: 'Paid out', reference: 'Transfer reference (bank reference or note)',
-    paidNotice: 'Marked ¥14.85 to 订阅者 1 as paid out.', yuan: 'yuan (CNY)', stars: 'Telegram Stars', yuanCommission: '¥14.85 (15%)', starsCommission: '37 ⭐ (15%)',
+    paidNotice: 'Marked ¥14.85 to 订阅者 1 as paid out.', friendApproved: 'Approved 订阅者 2 as a distributor at 10% commission.', revoked: /^订阅者 2\s+10%\s+0\s+Revoked · /, yuan: 'yuan (CNY)', stars: 'Telegram Stars', yuanCommission: '¥14.85 (15%)', starsCommission: '37 ⭐ (15%)',
   },
   'zh-CN': {
     pickFirst: '请先选择要管理哪位创作者的推荐与分销。', tooBig: '请填写 1 到 90 之间的整数。',
     programNow: '现在：邀请人获得10% 优惠券，30 天内有效；退款期 7 天；已启用。', approved: '已批准 订阅者 3 为分销员，佣金 15%。',
     distributorRow: /订阅者 3\s+15%\s+1\s+分销中 · /, payable: '可结算', pending: '退款期内，待结算', paidOut: '已结算', reference: '转账凭证（银行流水号或备注）',
-    paidNotice: '已将给 订阅者 3 的 ¥14.85 标记为已结算。', yuan: '人民币（元）', stars: 'Telegram 星星', yuanCommission: '¥14.85（15%）', starsCommission: '37 ⭐（15%）',
+    paidNotice: '已将给 订阅者 3 的 ¥14.85 标记为已结算。', friendApproved: '已批准 订阅者 4 为分销员，佣金 10%。', revoked: /^订阅者 4\s+10%\s+0\s+已撤销 · /, yuan: '人民币（元）', stars: 'Telegram 星星', yuanCommission: '¥14.85（15%）', starsCommission: '37 ⭐（15%）',
   },
 } as const;
 
@@ -98,7 +98,11 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
 
       // A distributor at 15 %, which the API stores as 1500 basis points.
       const approve = page.locator('form[aria-label="approve distributor"]');
-      await approve.locator('input[name=followerId]').fill(referrer);
+      await approve.locator('input[aria-label="find follower"]').fill(`订阅者 ${first + 1}`);
+      await approve.locator('input[aria-label="find follower"]').press('Enter');
+      await approve.locator(`select[aria-label=follower] option[value="${referrer}"]`).waitFor({ state: 'attached' });
+      expect(await approve.locator('select[aria-label=follower] option').count()).toBe(2);
+      await approve.locator('select[aria-label=follower]').selectOption(referrer);
       await approve.locator('input[name=commissionPercent]').fill('15');
       await approve.locator('button[type=submit]').click();
       await page.locator(`p[role=status]:text-is("${w.approved}")`).waitFor();
@@ -121,7 +125,9 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
       expect(await stars.locator('[data-cell=pending]').innerText()).toBe('37 ⭐');
       expect(await stars.locator('[data-cell=payable]').innerText()).toBe('0 ⭐');
       expect(await stars.locator('button').count()).toBe(0);
+      // The ledger loads after the payout report (which releases what became payable).
       const ledger = page.locator('[data-testid=commissions] tbody tr');
+      await ledger.nth(1).waitFor();
       expect(await ledger.count()).toBe(2);
       const ledgerText = await page.locator('[data-testid=commissions]').innerText();
       expect(ledgerText).toContain('¥99.00');
@@ -141,12 +147,39 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
       await page.waitForFunction((key) => document.querySelector(`[data-testid=payouts] tr[data-payout="${key}"] [data-cell=paidOut]`)?.textContent === '¥14.85', `${referrer}:CNY`);
       expect(await yuan.locator('[data-cell=payable]').innerText()).toBe('¥0.00');
       expect(await yuan.locator('button').count()).toBe(0);
-      expect((await ledger.locator('[data-cell=status]').allInnerTexts()).sort()).toEqual([w.paidOut, w.pending].sort());
+      await page.waitForFunction((expected) => [...document.querySelectorAll('[data-testid=commissions] [data-cell=status]')].map((c) => c.textContent).sort().join('|') === expected, [w.paidOut, w.pending].sort().join('|'));
       const [audit] = await queryRows<{ actor: string; details: { amountMinor: number; reference: string } }>(
         database.db, sql`SELECT actor, details FROM audit_log WHERE action = 'commission.paid_out' AND subject_id = ${referrer}`,
       );
       expect(audit).toMatchObject({ details: { amountMinor: 1485, reference: `bank ${lang} 0001` } });
       await page.screenshot({ path: `${ARTIFACTS}/page-referrals-${lang === 'en' ? 'en' : 'zh'}-${target}.png`, fullPage: true });
+
+      // The creator sees only their own programme and payouts, with no creator to choose, and approves (then revokes) the friend by ID.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const tab = await context.newPage();
+      try {
+        await tab.addInitScript((l) => localStorage.setItem('zl_lang', l), lang);
+        await logIn(tab, served.base, { email: creator.email, password: 'correct horse battery' });
+        await tab.goto(`${served.base}/console/referrals`);
+        await tab.waitForFunction((text) => document.querySelector('[data-testid=program-now]')?.textContent === text, w.programNow);
+        expect(await tab.locator('select[aria-label=creator]').count()).toBe(0);
+        await tab.locator('[data-testid=payouts] tbody tr').nth(1).waitFor();
+        expect(await tab.locator('[data-testid=payouts] tbody tr').count()).toBe(2);
+        expect(await tab.locator(`[data-testid=payouts] tr[data-payout="${referrer}:CNY"] [data-cell=paidOut]`).innerText()).toBe('¥14.85');
+        const form = tab.locator('form[aria-label="approve distributor"]');
+        await form.locator('input[name=followerId]').fill(friend);
+        await form.locator('input[name=commissionPercent]').fill('10');
+        await form.locator('button[type=submit]').click();
+        await tab.locator(`p[role=status]:text-is("${w.friendApproved}")`).waitFor();
+        const friendRow = tab.locator(`[data-testid=distributors] tr[data-distributor="${friend}"]`);
+        await friendRow.locator('button.danger').click();
+        await tab.waitForFunction(([id, pattern]) => new RegExp(pattern!).test((document.querySelector(`[data-testid=distributors] tr[data-distributor="${id}"]`) as HTMLElement | null)?.innerText ?? ''), [friend, w.revoked.source]);
+        expect(await queryRows(database.db, sql`SELECT follower_id, commission_bps, status FROM distributors WHERE creator_id = ${creator.id} ORDER BY commission_bps`)).toEqual([
+          { follower_id: friend, commission_bps: 1000, status: 'revoked' }, { follower_id: referrer, commission_bps: 1500, status: 'approved' },
+        ]);
+      } finally {
+        await context.close();
+      }
     }, 90_000);
   });
 });

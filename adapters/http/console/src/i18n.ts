@@ -299,7 +299,7 @@ const referralZh = {
   programSaved: '推荐奖励已保存。', noProgram: '还没有设置：邀请人不会获得奖励券，佣金在付款 7 天后可结算。',
   programNow: '现在：邀请人获得{reward}，{days} 天内有效；退款期 {refund} 天；{state}。', programOn: '已启用', programOff: '已停用',
   rewardPercentText: '{n}% 优惠券', rewardAmountText: '减 {amount} 的优惠券', fixFields: '有几项需要修改，见各项下方的提示。',
-  distributors: '分销员', followerId: '粉丝编号（粉丝页面上可以看到）', commissionPercent: '佣金比例（%）', approve: '批准为分销员',
+  distributors: '分销员', followerId: '粉丝编号', findFollower: '按名字查找粉丝', search: '查找', follower: '粉丝', searchFirst: '先查找…', noMatches: '没有找到', chooseFollower: '选择粉丝…', commissionPercent: '佣金比例（%）', approve: '批准为分销员',
   approvedNotice: '已批准 {name} 为分销员，佣金 {rate}。', revokedNotice: '已撤销 {name} 的分销员资格。', revoke: '撤销', reapprove: '重新批准',
   name: '姓名', rate: '佣金比例', referred: '邀请人数', since: '自', statusApproved: '分销中', statusRevoked: '已撤销', noDistributors: '还没有分销员。',
   payouts: '佣金结算', distributor: '分销员', currency: '币种', orders: '订单', pending: '退款期内', payable: '可结算', paidOut: '已结算', cancelled: '已取消',
@@ -313,7 +313,7 @@ const referralZh = {
   } as Record<string, string>,
   hints: {
     rewardPercentOff: '请填写 1 到 90 之间的整数。', rewardAmountOff: '请填写大于 0 的金额（元）。', rewardAmountOffStars: '星星优惠须为正整数，并且要同时填写人民币金额（其他平台使用）。',
-    rewardValidDays: '请填写 1 到 3650 之间的天数。', refundWindowDays: '请填写 0 到 365 之间的天数。', followerId: '请填写粉丝编号。',
+    rewardValidDays: '请填写 1 到 3650 之间的天数。', refundWindowDays: '请填写 0 到 365 之间的天数。', followerId: '请选择或填写要批准的粉丝。',
     commissionBps: '佣金比例须在 0.01% 到 90% 之间。', reference: '请填写转账凭证。', reward: '请填写优惠百分比或优惠金额。',
   } as Record<string, string>,
 };
@@ -325,7 +325,7 @@ const referralEn: typeof referralZh = {
   programSaved: 'Referral reward saved.', noProgram: 'Not set yet: referrers get no reward coupon, and commission becomes payable 7 days after payment.',
   programNow: 'Now: referrers get a {reward}, valid for {days} days; refund window {refund} days; {state}.', programOn: 'on', programOff: 'off',
   rewardPercentText: '{n}% off coupon', rewardAmountText: '{amount} off coupon', fixFields: 'Some fields need fixing; see the notes under them.',
-  distributors: 'Distributors', followerId: 'Follower ID (shown on the Followers page)', commissionPercent: 'Commission (%)', approve: 'Approve as distributor',
+  distributors: 'Distributors', followerId: 'Follower ID', findFollower: 'Find a follower by name', search: 'Search', follower: 'Follower', searchFirst: 'Search first…', noMatches: 'No one found', chooseFollower: 'Choose a follower…', commissionPercent: 'Commission (%)', approve: 'Approve as distributor',
   approvedNotice: 'Approved {name} as a distributor at {rate} commission.', revokedNotice: 'Revoked {name} as a distributor.', revoke: 'Revoke', reapprove: 'Approve again',
   name: 'Name', rate: 'Commission', referred: 'Friends invited', since: 'Since', statusApproved: 'Distributor', statusRevoked: 'Revoked', noDistributors: 'No distributors yet.',
   payouts: 'Payouts', distributor: 'Distributor', currency: 'Currency', orders: 'Orders', pending: 'In refund window', payable: 'Payable', paidOut: 'Paid out', cancelled: 'Cancelled',
@@ -339,7 +339,7 @@ const referralEn: typeof referralZh = {
   } as Record<string, string>,
   hints: {
     rewardPercentOff: 'Enter a whole number from 1 to 90.', rewardAmountOff: 'Enter an amount in yuan above 0.', rewardAmountOffStars: 'Stars off must be a whole number, given together with an amount in yuan (used outside Telegram).',
-    rewardValidDays: 'Enter a number of days from 1 to 3650.', refundWindowDays: 'Enter a number of days from 0 to 365.', followerId: 'Enter the follower ID.',
+    rewardValidDays: 'Enter a number of days from 1 to 3650.', refundWindowDays: 'Enter a number of days from 0 to 365.', followerId: 'Choose or enter the follower to approve.',
     commissionBps: 'Commission must be between 0.01% and 90%.', reference: 'Enter the transfer reference.', reward: 'Enter a percentage or an amount off.',
   } as Record<string, string>,
 };

@@ -14,6 +14,7 @@ interface Amount { amountMinor: number; currency: string }
 interface PayoutLine { distributorFollowerId: string | null; displayName: string | null; currency: string; orders: number; pending: Amount; payable: Amount; paidOut: Amount; cancelled: Amount }
 interface Commission { id: string; distributorFollowerId: string | null; orderAmountMinor: number; commissionMinor: number; commissionBps: number; currency: string; status: string; payableAfter: string; createdAt: string }
 interface Account { id: string; email: string; displayName: string; role: 'admin' | 'creator' }
+interface FollowerMatch { id: string; displayName: string | null; identities: { kind: string }[] }
 type Notice = { ok: boolean; text: string } | null;
 type R = (typeof REFERRAL_MESSAGES)['en'];
 
@@ -67,12 +68,12 @@ export function ReferralsPage({ me }: { me: Me }) {
         </div>
       )}
       {notice && <p className={notice.ok ? 'ok' : 'error'} role={notice.ok ? 'status' : 'alert'}>{notice.text}</p>}
-      {isAdmin && !creatorId ? <p>{r.pickCreatorFirst}</p> : <ReferralSections key={creatorId} scope={scope} r={r} lang={lang} loading={t.loading} onNotice={setNotice} />}
+      {isAdmin && !creatorId ? <p>{r.pickCreatorFirst}</p> : <ReferralSections key={creatorId} isAdmin={isAdmin} scope={scope} r={r} lang={lang} loading={t.loading} onNotice={setNotice} />}
     </>
   );
 }
 
-function ReferralSections({ scope, r, lang, loading, onNotice }: { scope: string; r: R; lang: Lang; loading: string; onNotice: (n: Notice) => void }) {
+function ReferralSections({ isAdmin, scope, r, lang, loading, onNotice }: { isAdmin: boolean; scope: string; r: R; lang: Lang; loading: string; onNotice: (n: Notice) => void }) {
   const [program, setProgram] = useState<Program | null | undefined>(undefined);
   const [distributors, setDistributors] = useState<Distributor[] | null>(null);
   const [payouts, setPayouts] = useState<PayoutLine[] | null>(null);
@@ -94,7 +95,7 @@ function ReferralSections({ scope, r, lang, loading, onNotice }: { scope: string
   return (
     <>
       {program === undefined ? <p>{loading}</p> : <ProgramCard program={program} scope={scope} r={r} onSaved={(p) => { setProgram(p); onNotice({ ok: true, text: r.programSaved }); }} onError={fail} />}
-      <DistributorsCard distributors={distributors} scope={scope} r={r} lang={lang} loading={loading} reload={loadDistributors} onNotice={onNotice} onError={fail} />
+      <DistributorsCard isAdmin={isAdmin} distributors={distributors} scope={scope} r={r} lang={lang} loading={loading} reload={loadDistributors} onNotice={onNotice} onError={fail} />
       <PayoutsCard payouts={payouts} ledger={ledger} scope={scope} r={r} lang={lang} loading={loading} nameOf={nameOf} onPaid={(text) => { onNotice({ ok: true, text }); return loadMoney(); }} onError={fail} />
     </>
   );
@@ -148,10 +149,14 @@ function ProgramCard({ program, scope, r, onSaved, onError }: { program: Program
   );
 }
 
-function DistributorsCard({ distributors, scope, r, lang, loading, reload, onNotice, onError }: {
-  distributors: Distributor[] | null; scope: string; r: R; lang: Lang; loading: string; reload: () => Promise<Distributor[]>; onNotice: (n: Notice) => void; onError: (e: Error) => void;
+function DistributorsCard({ isAdmin, distributors, scope, r, lang, loading, reload, onNotice, onError }: {
+  isAdmin: boolean; distributors: Distributor[] | null; scope: string; r: R; lang: Lang; loading: string; reload: () => Promise<Distributor[]>; onNotice: (n: Notice) => void; onError: (e: Error) => void;
 }) {
   const [hints, setHints] = useState<Record<string, string>>({});
+  const [matches, setMatches] = useState<FollowerMatch[] | null>(null);
+  const [nameQuery, setNameQuery] = useState('');
+  // Admins find the follower by name on the Followers API; creators cannot list followers, so they enter the ID.
+  const find = () => { if (nameQuery.trim()) api<{ items: FollowerMatch[] }>('GET', `/followers?pageSize=10&q=${encodeURIComponent(nameQuery.trim())}`).then((d) => setMatches(d.items), onError); };
   const decide = (body: { followerId: string; commissionBps: number; status: 'approved' | 'revoked' }, form?: HTMLFormElement) =>
     api<Distributor>('POST', `/referrals/distributors${scope}`, body).then(async (d) => {
       form?.reset();
@@ -174,7 +179,17 @@ function DistributorsCard({ distributors, scope, r, lang, loading, reload, onNot
     <div className="card">
       <h3>{r.distributors}</h3>
       <form className="row" onSubmit={approve} aria-label="approve distributor" noValidate>
-        <label>{r.followerId}<input name="followerId" size={38} /><FieldError issues={hints} path="followerId" /></label>
+        {isAdmin ? <>
+          <label>{r.findFollower}<input aria-label="find follower" value={nameQuery} onChange={(e) => setNameQuery(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); find(); } }} /></label>
+          <button type="button" className="secondary" onClick={find}>{r.search}</button>
+          <label>{r.follower}
+            <select name="followerId" aria-label="follower">
+              <option value="">{matches === null ? r.searchFirst : matches.length === 0 ? r.noMatches : r.chooseFollower}</option>
+              {matches?.map((m) => <option key={m.id} value={m.id}>{m.displayName ?? m.id.slice(0, 8)}</option>)}
+            </select>
+            <FieldError issues={hints} path="followerId" />
+          </label>
+        </> : <label>{r.followerId}<input name="followerId" size={38} /><FieldError issues={hints} path="followerId" /></label>}
         <label>{r.commissionPercent}<input name="commissionPercent" type="number" step="0.01" /><FieldError issues={hints} path="commissionBps" /></label>
         <button type="submit">{r.approve}</button>
       </form>
