@@ -14,12 +14,14 @@ type Lang = 'en' | 'zh-CN';
 const WORDS = {
   en: {
     pickFirst: 'Choose the creator whose referrals you want to manage.', tooBig: 'Enter a whole number from 1 to 90.', rateTooBig: 'Commission must be between 0.01% and 90%.',
+    starsAlone: 'Stars off must be a whole number, given together with an amount in yuan (used outside Telegram).', amountNow: 'Now: referrers get a ¥5.50 / 20 ⭐ off coupon, valid for 30 days; refund window 7 days; on.',
     programNow: 'Now: referrers get a 10% off coupon, valid for 30 days; refund window 7 days; on.', approved: 'Approved 订阅者 1 as a distributor at 15% commission.',
     distributorRow: /订阅者 1\s+15%\s+1\s+Distributor · /, payable: 'Payable', pending: 'In refund window, not yet payable', paidOut: 'Paid out', reference: 'Transfer reference (bank reference or note)',
     paidNotice: 'Marked ¥14.85 to 订阅者 1 as paid out.', friendApproved: 'Approved 订阅者 2 as a distributor at 10% commission.', revoked: /^订阅者 2\s+10%\s+0\s+Revoked · /, yuan: 'yuan (CNY)', stars: 'Telegram Stars', yuanCommission: '¥14.85 (15%)', starsCommission: '37 ⭐ (15%)',
   },
   'zh-CN': {
     pickFirst: '请先选择要管理哪位创作者的推荐与分销。', tooBig: '请填写 1 到 90 之间的整数。', rateTooBig: '佣金比例须在 0.01% 到 90% 之间。',
+    starsAlone: '星星优惠须为正整数，并且要同时填写人民币金额（其他平台使用）。', amountNow: '现在：邀请人获得减 ¥5.50 / 20 ⭐ 的优惠券，30 天内有效；退款期 7 天；已启用。',
     programNow: '现在：邀请人获得10% 优惠券，30 天内有效；退款期 7 天；已启用。', approved: '已批准 订阅者 3 为分销员，佣金 15%。',
     distributorRow: /订阅者 3\s+15%\s+1\s+分销中 · /, payable: '可结算', pending: '退款期内，待结算', paidOut: '已结算', reference: '转账凭证（银行流水号或备注）',
     paidNotice: '已将给 订阅者 3 的 ¥14.85 标记为已结算。', friendApproved: '已批准 订阅者 4 为分销员，佣金 10%。', revoked: /^订阅者 4\s+10%\s+0\s+已撤销 · /, yuan: '人民币（元）', stars: 'Telegram 星星', yuanCommission: '¥14.85（15%）', starsCommission: '37 ⭐（15%）',
@@ -170,6 +172,18 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
         await tab.locator('[data-testid=payouts] tbody tr').nth(1).waitFor();
         expect(await tab.locator('[data-testid=payouts] tbody tr').count()).toBe(2);
         expect(await tab.locator(`[data-testid=payouts] tr[data-payout="${referrer}:CNY"] [data-cell=paidOut]`).innerText()).toBe('¥14.85');
+        // The creator switches the reward to an amount off: Stars alone are refused in words, yuan plus Stars are saved.
+        const reward = tab.locator('form[aria-label="referral programme"]');
+        await reward.locator('input[type=radio]').nth(1).check();
+        await reward.locator('input[name=rewardAmountOffStars]').fill('20');
+        await reward.locator('button[type=submit]').click();
+        expect(await reward.locator('[data-error-for=rewardAmountOffStars]').innerText()).toBe(w.starsAlone);
+        await reward.locator('input[name=rewardAmountOff]').fill('5.5');
+        await reward.locator('button[type=submit]').click();
+        await tab.waitForFunction((text) => document.querySelector('[data-testid=program-now]')?.textContent === text, w.amountNow);
+        expect(await queryRows(database.db, sql`SELECT reward_percent_off, reward_amount_off_minor, reward_currency, reward_amount_off_stars FROM referral_programs WHERE creator_id = ${creator.id}`)).toEqual([
+          { reward_percent_off: null, reward_amount_off_minor: 550, reward_currency: 'CNY', reward_amount_off_stars: 20 },
+        ]);
         const form = tab.locator('form[aria-label="approve distributor"]');
         await form.locator('input[name=followerId]').fill(friend);
         await form.locator('input[name=commissionPercent]').fill('10');
