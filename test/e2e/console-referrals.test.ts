@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { confirmPayment, type Currency } from '../../core/index.js';
 import { PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
@@ -27,6 +27,19 @@ const WORDS = {
     paidNotice: '已将给 订阅者 3 的 ¥14.85 标记为已结算。', friendApproved: '已批准 订阅者 4 为分销员，佣金 10%。', revoked: /^订阅者 4\s+10%\s+0\s+已撤销 · /, yuan: '人民币（元）', stars: 'Telegram 星星', yuanCommission: '¥14.85（15%）', starsCommission: '37 ⭐（15%）',
   },
 } as const;
+
+/** Fills one field of a form and submits it. */
+async function submitWith(form: Locator, input: string, value: string): Promise<void> {
+  await form.locator(`input[name=${input}]`).fill(value);
+  await form.locator('button[type=submit]').click();
+}
+/** Submits a value the page refuses; the note shown under the field named `errorFor`. */
+async function refusal(form: Locator, input: string, value: string, errorFor: string): Promise<string> {
+  await submitWith(form, input, value);
+  return form.locator(`[data-error-for=${errorFor}]`).innerText();
+}
+/** Waits until the programme's summary reads `text`. */
+const programReads = (tab: Page, text: string) => tab.waitForFunction((t) => document.querySelector('[data-testid=program-now]')?.textContent === t, text);
 
 /**
  * The Referrals / 推荐与分销 page in Chromium over the all-in-one wiring, once in English and once
@@ -90,12 +103,9 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
 
       // The programme: 95 % is refused with a note in words under the field, 10 % is saved.
       const program = page.locator('form[aria-label="referral programme"]');
-      await program.locator('input[name=rewardPercentOff]').fill('95');
-      await program.locator('button[type=submit]').click();
-      expect(await program.locator('[data-error-for=rewardPercentOff]').innerText()).toBe(w.tooBig);
-      await program.locator('input[name=rewardPercentOff]').fill('10');
-      await program.locator('button[type=submit]').click();
-      await page.waitForFunction((text) => document.querySelector('[data-testid=program-now]')?.textContent === text, w.programNow);
+      expect(await refusal(program, 'rewardPercentOff', '95', 'rewardPercentOff')).toBe(w.tooBig);
+      await submitWith(program, 'rewardPercentOff', '10');
+      await programReads(page, w.programNow);
       expect(await program.locator('[data-error-for]').count()).toBe(0);
 
       // A distributor at 15 %, which the API stores as 1500 basis points.
@@ -106,11 +116,8 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
       expect(await approve.locator('select[aria-label=follower] option').count()).toBe(2);
       await approve.locator('select[aria-label=follower]').selectOption(referrer);
       // 95 % (9500 basis points) is refused by the API; the note under the field says so in words.
-      await approve.locator('input[name=commissionPercent]').fill('95');
-      await approve.locator('button[type=submit]').click();
-      expect(await approve.locator('[data-error-for=commissionBps]').innerText()).toBe(w.rateTooBig);
-      await approve.locator('input[name=commissionPercent]').fill('15');
-      await approve.locator('button[type=submit]').click();
+      expect(await refusal(approve, 'commissionPercent', '95', 'commissionBps')).toBe(w.rateTooBig);
+      await submitWith(approve, 'commissionPercent', '15');
       await page.locator(`p[role=status]:text-is("${w.approved}")`).waitFor();
       expect(await page.locator(`[data-testid=distributors] tr[data-distributor="${referrer}"]`).innerText()).toMatch(w.distributorRow);
       expect(await queryRows(database.db, sql`SELECT commission_bps, status FROM distributors WHERE creator_id = ${creator.id}`)).toEqual([{ commission_bps: 1500, status: 'approved' }]);
@@ -167,7 +174,7 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
         await tab.addInitScript((l) => localStorage.setItem('zl_lang', l), lang);
         await logIn(tab, served.base, { email: creator.email, password: 'correct horse battery' });
         await tab.goto(`${served.base}/console/referrals`);
-        await tab.waitForFunction((text) => document.querySelector('[data-testid=program-now]')?.textContent === text, w.programNow);
+        await programReads(tab, w.programNow);
         expect(await tab.locator('select[aria-label=creator]').count()).toBe(0);
         await tab.locator('[data-testid=payouts] tbody tr').nth(1).waitFor();
         expect(await tab.locator('[data-testid=payouts] tbody tr').count()).toBe(2);
@@ -175,19 +182,15 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
         // The creator switches the reward to an amount off: Stars alone are refused in words, yuan plus Stars are saved.
         const reward = tab.locator('form[aria-label="referral programme"]');
         await reward.locator('input[type=radio]').nth(1).check();
-        await reward.locator('input[name=rewardAmountOffStars]').fill('20');
-        await reward.locator('button[type=submit]').click();
-        expect(await reward.locator('[data-error-for=rewardAmountOffStars]').innerText()).toBe(w.starsAlone);
-        await reward.locator('input[name=rewardAmountOff]').fill('5.5');
-        await reward.locator('button[type=submit]').click();
-        await tab.waitForFunction((text) => document.querySelector('[data-testid=program-now]')?.textContent === text, w.amountNow);
+        expect(await refusal(reward, 'rewardAmountOffStars', '20', 'rewardAmountOffStars')).toBe(w.starsAlone);
+        await submitWith(reward, 'rewardAmountOff', '5.5');
+        await programReads(tab, w.amountNow);
         expect(await queryRows(database.db, sql`SELECT reward_percent_off, reward_amount_off_minor, reward_currency, reward_amount_off_stars FROM referral_programs WHERE creator_id = ${creator.id}`)).toEqual([
           { reward_percent_off: null, reward_amount_off_minor: 550, reward_currency: 'CNY', reward_amount_off_stars: 20 },
         ]);
         const form = tab.locator('form[aria-label="approve distributor"]');
         await form.locator('input[name=followerId]').fill(friend);
-        await form.locator('input[name=commissionPercent]').fill('10');
-        await form.locator('button[type=submit]').click();
+        await submitWith(form, 'commissionPercent', '10');
         await tab.locator(`p[role=status]:text-is("${w.friendApproved}")`).waitFor();
         const friendRow = tab.locator(`[data-testid=distributors] tr[data-distributor="${friend}"]`);
         await friendRow.locator('button.danger').click();
