@@ -294,7 +294,7 @@ export const RISK_MESSAGES: Record<Lang, typeof riskZh> = { 'zh-CN': riskZh, en:
 const referralZh = {
   help: '粉丝邀请好友购课后获得奖励优惠券；你批准的分销员按佣金比例获得佣金，退款期过后即可结算。金额按币种分别统计，从不相加。',
   creator: '创作者', chooseCreator: '选择创作者…', pickCreatorFirst: '请先选择要管理哪位创作者的推荐与分销。',
-  program: '推荐奖励', rewardPercent: '按百分比优惠', rewardAmount: '按金额优惠', percentOff: '优惠百分比（%）', amountOffYuan: '优惠金额（元）',
+  program: '推荐奖励', rewardPercent: '按百分比优惠', rewardAmount: '按金额优惠', percentOff: '优惠百分比（%）', amountOffYuan: '优惠金额（元）', amountOffIn: '优惠金额（{currency}）',
   starsOff: '在 Telegram 上改减星星（可选）', validDays: '奖励券有效天数', refundDays: '退款期（天），过后佣金可结算', isActive: '启用推荐奖励', saveProgram: '保存推荐奖励',
   programSaved: '推荐奖励已保存。', noProgram: '还没有设置：邀请人不会获得奖励券，佣金在付款 7 天后可结算。',
   programNow: '现在：邀请人获得{reward}，{days} 天内有效；退款期 {refund} 天；{state}。', programOn: '已启用', programOff: '已停用',
@@ -320,7 +320,7 @@ const referralZh = {
 const referralEn: typeof referralZh = {
   help: 'Followers who invite a friend who buys earn a reward coupon; the distributors you approve earn commission at their rate, payable once the refund window has passed. Amounts are kept per currency, never added across currencies.',
   creator: 'Creator', chooseCreator: 'Choose a creator…', pickCreatorFirst: 'Choose the creator whose referrals you want to manage.',
-  program: 'Referral reward', rewardPercent: 'Percent off', rewardAmount: 'Amount off', percentOff: 'Percent off (%)', amountOffYuan: 'Amount off (yuan)',
+  program: 'Referral reward', rewardPercent: 'Percent off', rewardAmount: 'Amount off', percentOff: 'Percent off (%)', amountOffYuan: 'Amount off (yuan)', amountOffIn: 'Amount off ({currency})',
   starsOff: 'Stars off instead on Telegram (optional)', validDays: 'Reward coupon valid for (days)', refundDays: 'Refund window (days) before commission is payable', isActive: 'Referral rewards on', saveProgram: 'Save referral reward',
   programSaved: 'Referral reward saved.', noProgram: 'Not set yet: referrers get no reward coupon, and commission becomes payable 7 days after payment.',
   programNow: 'Now: referrers get a {reward}, valid for {days} days; refund window {refund} days; {state}.', programOn: 'on', programOff: 'off',

@@ -102,7 +102,10 @@ function ReferralSections({ isAdmin, scope, r, lang, loading, onNotice }: { isAd
 }
 
 function ProgramCard({ program, scope, r, onSaved, onError }: { program: Program | null; scope: string; r: R; onSaved: (p: Program) => void; onError: (e: Error) => void }) {
+  const { t } = useI18n();
   const [kind, setKind] = useState<'percent' | 'amount'>(program?.rewardAmountOffMinor ? 'amount' : 'percent');
+  // New amounts are in yuan; a programme already set in US dollars (through the API) keeps its currency.
+  const currency = program?.rewardCurrency ?? 'CNY';
   const [hints, setHints] = useState<Record<string, string>>({});
   const reward = (p: Program) => p.rewardPercentOff !== null
     ? fill(r.rewardPercentText, { n: String(p.rewardPercentOff) })
@@ -118,7 +121,7 @@ function ProgramCard({ program, scope, r, onSaved, onError }: { program: Program
       : amountOff === null ? (starsOff === null ? ['rewardAmountOff', 'reward'] : ['rewardAmountOffStars', 'rewardAmountOffStars']) : null;
     if (missing) { setHints({ [missing[0]]: r.hints[missing[1]]! }); return; }
     api<{ program: Program }>('PUT', `/referrals/program${scope}`, {
-      rewardPercentOff: percentOff, rewardAmountOff: amountOff, rewardCurrency: amountOff === null ? null : 'CNY', rewardAmountOffStars: starsOff,
+      rewardPercentOff: percentOff, rewardAmountOff: amountOff, rewardCurrency: amountOff === null ? null : currency, rewardAmountOffStars: starsOff,
       rewardValidDays: numberOrNull(f.get('rewardValidDays')), refundWindowDays: numberOrNull(f.get('refundWindowDays')), isActive: f.get('isActive') === 'on',
     }).then((d) => { setHints({}); onSaved(d.program); }, (err: Error) => { setHints(hintsOf(err, r)); onError(err); });
   };
@@ -135,7 +138,7 @@ function ProgramCard({ program, scope, r, onSaved, onError }: { program: Program
         {kind === 'percent'
           ? <label>{r.percentOff}<input name="rewardPercentOff" type="number" defaultValue={program?.rewardPercentOff ?? ''} /><FieldError issues={hints} path="rewardPercentOff" /></label>
           : <>
-              <label>{r.amountOffYuan}<input name="rewardAmountOff" type="number" step="0.01" defaultValue={program?.rewardAmountOffMinor ? program.rewardAmountOffMinor / 100 : ''} /><FieldError issues={hints} path="rewardAmountOff" /></label>
+              <label>{currency === 'USD' ? fill(r.amountOffIn, { currency: t.currencyUSD }) : r.amountOffYuan}<input name="rewardAmountOff" type="number" step="0.01" defaultValue={program?.rewardAmountOffMinor ? program.rewardAmountOffMinor / 100 : ''} /><FieldError issues={hints} path="rewardAmountOff" /></label>
               <label>{r.starsOff}<input name="rewardAmountOffStars" type="number" step="1" defaultValue={program?.rewardAmountOffStars ?? ''} /><FieldError issues={hints} path="rewardAmountOffStars" /></label>
             </>}
       </div>
