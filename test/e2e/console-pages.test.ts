@@ -6,7 +6,7 @@ import { openTestDatabase } from '../support/database.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
 import { seedActivity } from '../integration/console-support.js';
 import { BotApiSink } from '../integration/campaigns-support/bot-api-sink.js';
-import { ADMIN, ARTIFACTS, daytimeZone, describeWithChromium, launchChromium, logIn, seedSubscribers, serveConsole } from './console-support.js';
+import { ADMIN, ARTIFACTS, closeConsole, daytimeZone, describeWithChromium, launchChromium, logIn, seedSubscribers, serveConsole } from './console-support.js';
 
 /** Followers who accept marketing on Telegram; every third reads English, the rest Chinese. */
 const SUBSCRIBERS = 12;
@@ -52,12 +52,7 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
     await page.addInitScript(() => { if (!localStorage.getItem('zl_lang')) localStorage.setItem('zl_lang', 'en'); });
     await logIn(page, served.base, ADMIN);
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    await sink?.stop();
-    await database?.close();
-  });
+  afterAll(() => closeConsole({ browser, served, sink, database }));
 
   const shoot = (name: string, lang: Lang) => page.screenshot({ path: `${ARTIFACTS}/page-${name}-${lang === 'en' ? 'en' : 'zh'}.png`, fullPage: false });
   /** Switches the console's language and opens a page. */

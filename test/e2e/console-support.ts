@@ -111,3 +111,11 @@ export async function logIn(page: Page, base: string, who: { email: string; pass
   await page.click('button[type=submit]');
   await page.waitForSelector('nav a[data-page="dashboard"]');
 }
+
+/** Closes what a console test file opened, in reverse order; any part may be missing when its beforeAll failed part way. */
+export async function closeConsole(parts: { browser?: Browser; served?: { stop(): Promise<void> }; sink?: { stop(): Promise<unknown> }; database?: Database }): Promise<void> {
+  await parts.browser?.close();
+  await parts.served?.stop();
+  await parts.sink?.stop();
+  await parts.database?.close();
+}

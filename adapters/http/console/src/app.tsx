@@ -12,6 +12,7 @@ import { RiskPage } from './pages/risk.tsx';
 import { InboxPage } from './pages/inbox.tsx';
 import { AccountsPage } from './pages/accounts.tsx';
 import { CouponsPage } from './pages/coupons.tsx';
+import { ReferralsPage } from './pages/referrals.tsx';
 
 export interface Me {
   principal: { id: string | null; role: 'admin' | 'creator' };
@@ -23,6 +24,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'followers', slug: 'followers', render: () => <FollowersPage />, isAdminOnly: true },
   { key: 'courses', slug: 'courses', render: (me) => <CoursesPage me={me} /> },
   { key: 'coupons', slug: 'coupons', render: (me) => <CouponsPage me={me} /> },
+  { key: 'referrals', slug: 'referrals', render: (me) => <ReferralsPage me={me} /> },
   { key: 'inbox', slug: 'inbox', render: () => <InboxPage /> },
   { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
   { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },

@@ -100,6 +100,7 @@ const zh = {
   usageText: '已使用 {redeemed} 次 · 下单占用中 {reserved} · 已释放 {released}', couponRevenue: '{amount} · 已付款 {orders} 单 · 共优惠 {discount}', noUsage: '还没有人使用',
   couponOn: '启用中', couponOff: '已停用', switchOn: '启用', switchOff: '停用', exportCoupons: '导出各优惠券收入（CSV）', couponsHelp: '每张优惠券的使用次数与带来的收入（按币种分别统计，从不相加）。',
   usage: '使用情况', couponCreated: '已创建优惠券 {code}',
+  referrals: '推荐与分销',
   runByHand: '手动运行', runOnSchedule: '按计划', outcomeOk: '成功', outcomeFailed: '失败', outcomeNotAvailable: '本进程不可用',
 };
 const en: typeof zh = {
@@ -201,6 +202,7 @@ const en: typeof zh = {
   usageText: 'Redeemed: {redeemed} · held in checkouts: {reserved} · given back: {released}', couponRevenue: '{amount} · paid orders: {orders} · given off: {discount}', noUsage: 'Not used yet',
   couponOn: 'On', couponOff: 'Off', switchOn: 'Switch on', switchOff: 'Switch off', exportCoupons: 'Export revenue by coupon (CSV)', couponsHelp: 'How often each coupon was used and the revenue it brought, per currency (never added across currencies).',
   usage: 'Usage', couponCreated: 'Coupon {code} created',
+  referrals: 'Referrals',
   runByHand: 'Run by hand', runOnSchedule: 'On schedule', outcomeOk: 'Done', outcomeFailed: 'Failed', outcomeNotAvailable: 'Not available in this process',
 };
 
@@ -287,3 +289,58 @@ const riskEn: typeof riskZh = {
   } as Record<string, string>,
 };
 export const RISK_MESSAGES: Record<Lang, typeof riskZh> = { 'zh-CN': riskZh, en: riskEn };
+
+/** The referrals page's texts (programme, distributors, payouts, commission ledger); field hints keyed by the API's field names, shown in words. */
+const referralZh = {
+  help: '粉丝邀请好友购课后获得奖励优惠券；你批准的分销员按佣金比例获得佣金，退款期过后即可结算。金额按币种分别统计，从不相加。',
+  creator: '创作者', chooseCreator: '选择创作者…', pickCreatorFirst: '请先选择要管理哪位创作者的推荐与分销。',
+  program: '推荐奖励', rewardPercent: '按百分比优惠', rewardAmount: '按金额优惠', percentOff: '优惠百分比（%）', amountOffYuan: '优惠金额（元）', amountOffIn: '优惠金额（{currency}）',
+  starsOff: '在 Telegram 上改减星星（可选）', validDays: '奖励券有效天数', refundDays: '退款期（天），过后佣金可结算', isActive: '启用推荐奖励', saveProgram: '保存推荐奖励',
+  programSaved: '推荐奖励已保存。', noProgram: '还没有设置：邀请人不会获得奖励券，佣金在付款 7 天后可结算。',
+  programNow: '现在：邀请人获得{reward}，{days} 天内有效；退款期 {refund} 天；{state}。', programOn: '已启用', programOff: '已停用',
+  rewardPercentText: '{n}% 优惠券', rewardAmountText: '减 {amount} 的优惠券', fixFields: '有几项需要修改，见各项下方的提示。',
+  distributors: '分销员', followerId: '粉丝编号', findFollower: '按名字查找粉丝', search: '查找', follower: '粉丝', searchFirst: '先查找…', noMatches: '没有找到', chooseFollower: '选择粉丝…', commissionPercent: '佣金比例（%）', approve: '批准为分销员',
+  approvedNotice: '已批准 {name} 为分销员，佣金 {rate}。', revokedNotice: '已撤销 {name} 的分销员资格。', revoke: '撤销', reapprove: '重新批准',
+  name: '姓名', rate: '佣金比例', referred: '邀请人数', since: '自', statusApproved: '分销中', statusRevoked: '已撤销', noDistributors: '还没有分销员。',
+  payouts: '佣金结算', distributor: '分销员', currency: '币种', orders: '订单', pending: '退款期内', payable: '可结算', paidOut: '已结算', cancelled: '已取消',
+  markPaidOut: '标记为已结算', reference: '转账凭证（银行流水号或备注）', confirmPaidOut: '确认已转账', paidOutNotice: '已将给 {name} 的 {amount} 标记为已结算。',
+  noPayouts: '还没有佣金。', ledger: '佣金明细', orderDate: '下单时间', orderAmount: '订单金额', commission: '佣金', payableAfter: '可结算日期',
+  commissionText: '{amount}（{rate}）', erased: '已删除的粉丝',
+  status: { pending: '退款期内，待结算', payable: '可结算', paid_out: '已结算', cancelled: '已取消（订单退款）' } as Record<string, string>,
+  errors: {
+    nothing_payable: '这位分销员在这个币种下没有可结算的佣金：退款期过后才可结算。', follower_not_found: '找不到这位粉丝，请检查粉丝编号。',
+    creator_not_found: '找不到这位创作者。', creator_required: '请先选择创作者。',
+  } as Record<string, string>,
+  hints: {
+    rewardPercentOff: '请填写 1 到 90 之间的整数。', rewardAmountOff: '请填写大于 0 的金额（元）。', rewardAmountOffStars: '星星优惠须为正整数，并且要同时填写人民币金额（其他平台使用）。',
+    rewardValidDays: '请填写 1 到 3650 之间的天数。', refundWindowDays: '请填写 0 到 365 之间的天数。', followerId: '请选择或填写要批准的粉丝。',
+    commissionBps: '佣金比例须在 0.01% 到 90% 之间。', reference: '请填写转账凭证。', reward: '请填写优惠百分比或优惠金额。',
+  } as Record<string, string>,
+};
+const referralEn: typeof referralZh = {
+  help: 'Followers who invite a friend who buys earn a reward coupon; the distributors you approve earn commission at their rate, payable once the refund window has passed. Amounts are kept per currency, never added across currencies.',
+  creator: 'Creator', chooseCreator: 'Choose a creator…', pickCreatorFirst: 'Choose the creator whose referrals you want to manage.',
+  program: 'Referral reward', rewardPercent: 'Percent off', rewardAmount: 'Amount off', percentOff: 'Percent off (%)', amountOffYuan: 'Amount off (yuan)', amountOffIn: 'Amount off ({currency})',
+  starsOff: 'Stars off instead on Telegram (optional)', validDays: 'Reward coupon valid for (days)', refundDays: 'Refund window (days) before commission is payable', isActive: 'Referral rewards on', saveProgram: 'Save referral reward',
+  programSaved: 'Referral reward saved.', noProgram: 'Not set yet: referrers get no reward coupon, and commission becomes payable 7 days after payment.',
+  programNow: 'Now: referrers get a {reward}, valid for {days} days; refund window {refund} days; {state}.', programOn: 'on', programOff: 'off',
+  rewardPercentText: '{n}% off coupon', rewardAmountText: '{amount} off coupon', fixFields: 'Some fields need fixing; see the notes under them.',
+  distributors: 'Distributors', followerId: 'Follower ID', findFollower: 'Find a follower by name', search: 'Search', follower: 'Follower', searchFirst: 'Search first…', noMatches: 'No one found', chooseFollower: 'Choose a follower…', commissionPercent: 'Commission (%)', approve: 'Approve as distributor',
+  approvedNotice: 'Approved {name} as a distributor at {rate} commission.', revokedNotice: 'Revoked {name} as a distributor.', revoke: 'Revoke', reapprove: 'Approve again',
+  name: 'Name', rate: 'Commission', referred: 'Friends invited', since: 'Since', statusApproved: 'Distributor', statusRevoked: 'Revoked', noDistributors: 'No distributors yet.',
+  payouts: 'Payouts', distributor: 'Distributor', currency: 'Currency', orders: 'Orders', pending: 'In refund window', payable: 'Payable', paidOut: 'Paid out', cancelled: 'Cancelled',
+  markPaidOut: 'Mark paid out', reference: 'Transfer reference (bank reference or note)', confirmPaidOut: 'Confirm transfer', paidOutNotice: 'Marked {amount} to {name} as paid out.',
+  noPayouts: 'No commission yet.', ledger: 'Commission ledger', orderDate: 'Ordered', orderAmount: 'Order amount', commission: 'Commission', payableAfter: 'Payable after',
+  commissionText: '{amount} ({rate})', erased: 'Erased follower',
+  status: { pending: 'In refund window, not yet payable', payable: 'Payable', paid_out: 'Paid out', cancelled: 'Cancelled (order refunded)' } as Record<string, string>,
+  errors: {
+    nothing_payable: 'This distributor has no payable commission in this currency: commission becomes payable once the refund window has passed.', follower_not_found: 'No follower with this ID; check the ID.',
+    creator_not_found: 'No such creator.', creator_required: 'Choose a creator first.',
+  } as Record<string, string>,
+  hints: {
+    rewardPercentOff: 'Enter a whole number from 1 to 90.', rewardAmountOff: 'Enter an amount in yuan above 0.', rewardAmountOffStars: 'Stars off must be a whole number, given together with an amount in yuan (used outside Telegram).',
+    rewardValidDays: 'Enter a number of days from 1 to 3650.', refundWindowDays: 'Enter a number of days from 0 to 365.', followerId: 'Choose or enter the follower to approve.',
+    commissionBps: 'Commission must be between 0.01% and 90%.', reference: 'Enter the transfer reference.', reward: 'Enter a percentage or an amount off.',
+  } as Record<string, string>,
+};
+export const REFERRAL_MESSAGES: Record<Lang, typeof referralZh> = { 'zh-CN': referralZh, en: referralEn };
