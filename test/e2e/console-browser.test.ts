@@ -264,6 +264,8 @@ describeWithChromium('web console in Chromium, over the all-in-one wiring', () =
     await open('schedules');
     const card = page.locator('[data-schedule="daily-report"]');
     await card.locator('[data-testid=next-runs] li').first().waitFor();
+    // The job named and explained in words, not by its code name.
+    expect(await card.locator('h3').innerText()).toBe('Daily report Counts yesterday’s new followers, actions, orders, revenue and sends');
     expect(await card.locator('[data-testid=cron-description]').innerText()).toContain('Every day at 08:00');
     const before = await card.locator('[data-testid=next-runs] li').allInnerTexts();
     expect(before).toHaveLength(5);

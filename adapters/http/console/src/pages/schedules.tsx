@@ -4,6 +4,19 @@ import { describeCron, nextRuns } from '../cron.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 
 /** The shapes of adapters/http/routes/schedules.ts. */
+/** Each job's name and what it does, in the console's language (the server's English text for a job not listed). */
+const JOBS: Record<string, [keyof Messages, keyof Messages]> = {
+  'retargeting-scan': ['jobRetargetingScan', 'jobRetargetingScanHelp'],
+  'broadcast-dispatcher': ['jobBroadcastDispatcher', 'jobBroadcastDispatcherHelp'],
+  'segment-refresh': ['jobSegmentRefresh', 'jobSegmentRefreshHelp'],
+  'daily-report': ['jobDailyReport', 'jobDailyReportHelp'],
+  'model-retrain': ['jobModelRetrain', 'jobModelRetrainHelp'],
+  'lesson-reminders': ['jobLessonReminders', 'jobLessonRemindersHelp'],
+  'referral-commissions': ['jobReferralCommissions', 'jobReferralCommissionsHelp'],
+};
+const jobTitle = (name: string, t: Messages) => (JOBS[name] ? (t[JOBS[name][0]] as string) : name);
+const jobDescription = (name: string, fallback: string, t: Messages) => (JOBS[name] ? (t[JOBS[name][1]] as string) : fallback);
+
 interface Schedule { name: string; cron: string; timezone: string; enabled: boolean; description: string; lastFiredAt: string | null; nextRuns: string[] }
 /** A job run's outcome in words. */
 const outcomeLabel = (outcome: string, t: Messages): string =>
@@ -42,7 +55,7 @@ function ScheduleCard({ initial }: { initial: Schedule }) {
 
   return (
     <div className="card" data-schedule={schedule.name}>
-      <h3>{schedule.name} <small className="muted">{schedule.description}</small></h3>
+      <h3>{jobTitle(schedule.name, t)} <small className="muted">{jobDescription(schedule.name, schedule.description, t)}</small></h3>
       <div className="row">
         <label>{t.cron} ({schedule.timezone})<input aria-label={`cron ${schedule.name}`} value={cron} onChange={(e) => setCron(e.target.value)} /></label>
         <button onClick={() => patch({ cron: cron.trim() })} disabled={Boolean(preview.error) || !isDirty}>{t.save}</button>
