@@ -21,10 +21,12 @@ export const referralProgramSchema = z
 
 /** A distributor decision: approve with a commission rate in basis points (1500 = 15 %), or revoke. */
 export const distributorSchema = z.object({
-  followerId: z.uuid(),
+  followerId: z.uuid().optional(),
+  /** Or the follower's referral code, which a distributor shares and a creator can read off their link. */
+  referralCode: z.string().trim().min(4).max(32).transform((c) => c.toUpperCase()).optional(),
   commissionBps: z.number().int().min(1).max(9000).meta({ description: 'Commission in basis points of what referred followers pay (1500 = 15 %)' }),
   status: z.enum(['approved', 'revoked']).default('approved'),
-});
+}).refine((d) => (d.followerId === undefined) !== (d.referralCode === undefined), { message: 'give the follower: followerId or referralCode, one of them', path: ['followerId'] });
 
 /**
  * Sets a creator's referral programme (audited with before and after).
@@ -56,9 +58,12 @@ export async function saveReferralProgram(deps: { uow: UnitOfWork; clock: Clock 
  * await decideDistributor({ uow, clock }, { creatorId, input: { followerId, commissionBps: 1500 }, actor: 'account:…' });
  */
 export async function decideDistributor(deps: { uow: UnitOfWork; clock: Clock }, command: { creatorId: string; input: unknown; actor: string }): Promise<Distributor> {
-  const d = parseInput(distributorSchema, command.input, 'distributor');
+  const input = parseInput(distributorSchema, command.input, 'distributor');
   return deps.uow.run(async (repos) => {
-    if (!(await repos.followers.findById(d.followerId))) throw new NotFoundError('follower_not_found', `No follower ${d.followerId}.`);
+    const followerId = input.followerId ?? (await repos.referrals.followerOfCode(input.referralCode!));
+    if (!followerId) throw new NotFoundError('referral_code_not_found', `No follower has the referral code ${input.referralCode}.`);
+    if (!(await repos.followers.findById(followerId))) throw new NotFoundError('follower_not_found', `No follower ${followerId}.`);
+    const d = { ...input, followerId };
     const before = await repos.referrals.distributorOf(command.creatorId, d.followerId);
     const saved = await repos.referrals.putDistributor({
       creatorId: command.creatorId, followerId: d.followerId, commissionBps: d.commissionBps, status: d.status, decidedBy: command.actor, decidedAt: deps.clock.now(),

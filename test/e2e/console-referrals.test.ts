@@ -167,7 +167,7 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
       expect(audit).toMatchObject({ details: { amountMinor: 1485, reference: `bank ${lang} 0001` } });
       await page.screenshot({ path: `${ARTIFACTS}/page-referrals-${lang === 'en' ? 'en' : 'zh'}-${target}.png`, fullPage: true });
 
-      // The creator sees only their own programme and payouts, with no creator to choose, and approves (then revokes) the friend by ID.
+      // The creator sees only their own programme and payouts, with no creator to choose, and approves (then revokes) the friend by their referral code.
       const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
       const tab = await context.newPage();
       try {
@@ -188,8 +188,11 @@ describeWithChromium('referrals page in words, in English and Chinese (Chromium)
         expect(await queryRows(database.db, sql`SELECT reward_percent_off, reward_amount_off_minor, reward_currency, reward_amount_off_stars FROM referral_programs WHERE creator_id = ${creator.id}`)).toEqual([
           { reward_percent_off: null, reward_amount_off_minor: 550, reward_currency: 'CNY', reward_amount_off_stars: 20 },
         ]);
+        // The creator knows the friend by the referral code in the link they share, typed in any case.
+        const code = `FRND${lang === 'en' ? 'EN' : 'ZH'}${target === 'pglite' ? '1' : '2'}A`;
+        await database.db.execute(sql`INSERT INTO referral_codes (follower_id, code) VALUES (${friend}, ${code}) ON CONFLICT (follower_id) DO UPDATE SET code = excluded.code`);
         const form = tab.locator('form[aria-label="approve distributor"]');
-        await form.locator('input[name=followerId]').fill(friend);
+        await form.locator('input[name=followerId]').fill(code.toLowerCase());
         await submitWith(form, 'commissionPercent', '10');
         await tab.locator(`p[role=status]:text-is("${w.friendApproved}")`).waitFor();
         const friendRow = tab.locator(`[data-testid=distributors] tr[data-distributor="${friend}"]`);

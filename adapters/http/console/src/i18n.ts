@@ -313,7 +313,7 @@ const referralZh = {
   programSaved: '推荐奖励已保存。', noProgram: '还没有设置：邀请人不会获得奖励券，佣金在付款 7 天后可结算。',
   programNow: '现在：邀请人获得{reward}，{days} 天内有效；退款期 {refund} 天；{state}。', programOn: '已启用', programOff: '已停用',
   rewardPercentText: '{n}% 优惠券', rewardAmountText: '减 {amount} 的优惠券', fixFields: '有几项需要修改，见各项下方的提示。',
-  distributors: '分销员', followerId: '粉丝编号', findFollower: '按名字查找粉丝', search: '查找', follower: '粉丝', searchFirst: '先查找…', noMatches: '没有找到', chooseFollower: '选择粉丝…', commissionPercent: '佣金比例（%）', approve: '批准为分销员',
+  distributors: '分销员', followerId: '推荐码或粉丝编号', findFollower: '按名字查找粉丝', search: '查找', follower: '粉丝', searchFirst: '先查找…', noMatches: '没有找到', chooseFollower: '选择粉丝…', commissionPercent: '佣金比例（%）', approve: '批准为分销员',
   approvedNotice: '已批准 {name} 为分销员，佣金 {rate}。', revokedNotice: '已撤销 {name} 的分销员资格。', revoke: '撤销', reapprove: '重新批准',
   name: '姓名', rate: '佣金比例', referred: '邀请人数', since: '自', statusApproved: '分销中', statusRevoked: '已撤销', noDistributors: '还没有分销员。',
   payouts: '佣金结算', distributor: '分销员', currency: '币种', orders: '订单', pending: '退款期内', payable: '可结算', paidOut: '已结算', cancelled: '已取消',
@@ -322,7 +322,7 @@ const referralZh = {
   commissionText: '{amount}（{rate}）', erased: '已删除的粉丝',
   status: { pending: '退款期内，待结算', payable: '可结算', paid_out: '已结算', cancelled: '已取消（订单退款）' } as Record<string, string>,
   errors: {
-    nothing_payable: '这位分销员在这个币种下没有可结算的佣金：退款期过后才可结算。', follower_not_found: '找不到这位粉丝，请检查粉丝编号。',
+    nothing_payable: '这位分销员在这个币种下没有可结算的佣金：退款期过后才可结算。', follower_not_found: '找不到这位粉丝，请检查粉丝编号。', referral_code_not_found: '没有粉丝使用这个推荐码，请检查推荐码。',
     creator_not_found: '找不到这位创作者。', creator_required: '请先选择创作者。',
   } as Record<string, string>,
   hints: {
@@ -339,7 +339,7 @@ const referralEn: typeof referralZh = {
   programSaved: 'Referral reward saved.', noProgram: 'Not set yet: referrers get no reward coupon, and commission becomes payable 7 days after payment.',
   programNow: 'Now: referrers get a {reward}, valid for {days} days; refund window {refund} days; {state}.', programOn: 'on', programOff: 'off',
   rewardPercentText: '{n}% off coupon', rewardAmountText: '{amount} off coupon', fixFields: 'Some fields need fixing; see the notes under them.',
-  distributors: 'Distributors', followerId: 'Follower ID', findFollower: 'Find a follower by name', search: 'Search', follower: 'Follower', searchFirst: 'Search first…', noMatches: 'No one found', chooseFollower: 'Choose a follower…', commissionPercent: 'Commission (%)', approve: 'Approve as distributor',
+  distributors: 'Distributors', followerId: 'Referral code or follower ID', findFollower: 'Find a follower by name', search: 'Search', follower: 'Follower', searchFirst: 'Search first…', noMatches: 'No one found', chooseFollower: 'Choose a follower…', commissionPercent: 'Commission (%)', approve: 'Approve as distributor',
   approvedNotice: 'Approved {name} as a distributor at {rate} commission.', revokedNotice: 'Revoked {name} as a distributor.', revoke: 'Revoke', reapprove: 'Approve again',
   name: 'Name', rate: 'Commission', referred: 'Friends invited', since: 'Since', statusApproved: 'Distributor', statusRevoked: 'Revoked', noDistributors: 'No distributors yet.',
   payouts: 'Payouts', distributor: 'Distributor', currency: 'Currency', orders: 'Orders', pending: 'In refund window', payable: 'Payable', paidOut: 'Paid out', cancelled: 'Cancelled',
@@ -348,7 +348,7 @@ const referralEn: typeof referralZh = {
   commissionText: '{amount} ({rate})', erased: 'Erased follower',
   status: { pending: 'In refund window, not yet payable', payable: 'Payable', paid_out: 'Paid out', cancelled: 'Cancelled (order refunded)' } as Record<string, string>,
   errors: {
-    nothing_payable: 'This distributor has no payable commission in this currency: commission becomes payable once the refund window has passed.', follower_not_found: 'No follower with this ID; check the ID.',
+    nothing_payable: 'This distributor has no payable commission in this currency: commission becomes payable once the refund window has passed.', follower_not_found: 'No follower with this ID; check the ID.', referral_code_not_found: 'No follower has this referral code; check the code.',
     creator_not_found: 'No such creator.', creator_required: 'Choose a creator first.',
   } as Record<string, string>,
   hints: {

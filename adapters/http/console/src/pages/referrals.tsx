@@ -160,7 +160,7 @@ function DistributorsCard({ isAdmin, distributors, scope, r, lang, loading, relo
   const [nameQuery, setNameQuery] = useState('');
   // Admins find the follower by name on the Followers API; creators cannot list followers, so they enter the ID.
   const find = () => { if (nameQuery.trim()) api<{ items: FollowerMatch[] }>('GET', `/followers?pageSize=10&q=${encodeURIComponent(nameQuery.trim())}`).then((d) => setMatches(d.items), onError); };
-  const decide = (body: { followerId: string; commissionBps: number; status: 'approved' | 'revoked' }, form?: HTMLFormElement) =>
+  const decide = (body: ({ followerId: string } | { referralCode: string }) & { commissionBps: number; status: 'approved' | 'revoked' }, form?: HTMLFormElement) =>
     api<Distributor>('POST', `/referrals/distributors${scope}`, body).then(async (d) => {
       form?.reset();
       setHints({});
@@ -172,10 +172,12 @@ function DistributorsCard({ isAdmin, distributors, scope, r, lang, loading, relo
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
-    const followerId = String(f.get('followerId') ?? '').trim();
-    if (!followerId) { setHints({ followerId: r.hints['followerId']! }); return; }
+    const given = String(f.get('followerId') ?? '').trim();
+    if (!given) { setHints({ followerId: r.hints['followerId']! }); return; }
+    // A creator may give the follower's referral code (from the link they share) or their ID.
+    const who = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(given) ? { followerId: given } : { referralCode: given };
     // The API takes basis points: 15 % is 1500.
-    void decide({ followerId, commissionBps: Math.round(Number(f.get('commissionPercent') || 0) * 100), status: 'approved' }, form);
+    void decide({ ...who, commissionBps: Math.round(Number(f.get('commissionPercent') || 0) * 100), status: 'approved' }, form);
   };
 
   return (
