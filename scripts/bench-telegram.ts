@@ -45,7 +45,7 @@ import { fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
+import { createLogger, createMetrics } from '../adapters/index.js';
 import { DEMO_ANOMALY_BASELINE, RiskMonitor, systemClock } from '../core/index.js';
 import { createRepositories, PgRiskStore, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue } from '../models/index.js';
 import { initTensorflowBackend } from '../core/recommend/index.js';
@@ -54,6 +54,7 @@ import { buildRecommender } from '../bots/wire-recommender.js';
 import type { UpdatePhases } from '../adapters/telegram/index.js';
 import type { TelegramConfig } from '../bots/config/telegram.js';
 import { BENCH_SETTINGS, openBenchDatabase } from './bench-database.js';
+import { serveTelegramWebhook } from './serve-webhook.js';
 
 const UPDATES = BENCH_SETTINGS.telegramUpdates;
 const CONCURRENCY = BENCH_SETTINGS.telegramConcurrency;
@@ -382,11 +383,8 @@ async function benchTarget(kind: Target, rows: Row[]): Promise<void> {
       config,
       TOKEN,
     );
-    await channel.service.start();
-    const app = createHttpApp({ logger, metrics, checkReadiness: () => database.ping(), adminApiToken: randomBytes(24).toString('hex'), mounts: channel.mounts });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server!.once('listening', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${config.webhookPath}`;
+    let url: string;
+    ({ server, url } = await serveTelegramWebhook(channel, { database, logger, metrics, webhookPath: config.webhookPath }));
 
     const warmup = planUpdates(WARMUP, { seed: 7, userBase: 800_000_000, updateBase: 1, courseIds });
     await load.drive(url, warmup, { concurrency: CONCURRENCY });

@@ -34,7 +34,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { createHttpApp, createLogger, createMetrics } from '../adapters/index.js';
+import { createLogger, createMetrics } from '../adapters/index.js';
 import { createBroadcast, enqueueBroadcast, dispatchOutbox } from '../core/campaigns/index.js';
 import { systemClock, type Course, type Principal, type Recommender } from '../core/index.js';
 import { initTensorflowBackend } from '../core/recommend/index.js';
@@ -44,6 +44,7 @@ import { buildRecommender } from '../bots/wire-recommender.js';
 import { buildTelegramChannel } from '../bots/wire-telegram.js';
 import type { TelegramConfig } from '../bots/config/telegram.js';
 import { BENCH_SETTINGS, openBenchDatabase } from './bench-database.js';
+import { serveTelegramWebhook } from './serve-webhook.js';
 
 const SEEDS = BENCH_SETTINGS.simulateSeeds;
 const FOLLOWERS = BENCH_SETTINGS.simulateFollowers;
@@ -255,11 +256,8 @@ async function runArm(seed: number, arm: ArmName): Promise<ArmResult> {
       config,
       TOKEN,
     );
-    await channel.service.start();
-    const app = createHttpApp({ logger, metrics, checkReadiness: () => database.ping(), adminApiToken: randomBytes(24).toString('hex'), mounts: channel.mounts });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server!.once('listening', r));
-    const webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}${config.webhookPath}`;
+    let webhook: string;
+    ({ server, url: webhook } = await serveTelegramWebhook(channel, { database, logger, metrics, webhookPath: config.webhookPath }));
     const users = audience.map((person) => new TelegramUser(webhook, api, person));
 
     // Warm-up: the same for every arm of a seed (its own random stream, in follower order).
