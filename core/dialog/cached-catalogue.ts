@@ -40,6 +40,10 @@ export class CachedCourseCatalogue implements CourseRepository {
   }
 
   /** Not cached: it checks references before writing them. */
+  findByIds(ids: readonly string[]): Promise<Map<string, Course>> {
+    return this.inner.findByIds(ids);
+  }
+
   existingIds(ids: readonly string[]): Promise<Set<string>> {
     return this.inner.existingIds(ids);
   }

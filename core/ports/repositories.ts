@@ -53,6 +53,8 @@ export interface Page<T> {
 export interface CourseRepository {
   list(query: CourseQuery): Promise<Page<Course>>;
   findById(id: string): Promise<Course | null>;
+  /** The courses with these ids that exist, by id, in one read. */
+  findByIds(ids: readonly string[]): Promise<Map<string, Course>>;
   findBySlug(slug: string): Promise<Course | null>;
   existingIds(ids: readonly string[]): Promise<Set<string>>;
   /** Inserts courses whose slug is new; leaves existing slugs untouched. Returns how many were added. */

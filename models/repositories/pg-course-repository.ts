@@ -141,6 +141,12 @@ export class PgCourseRepository implements CourseRepository {
     return row ? toCourse(row) : null;
   }
 
+  async findByIds(ids: readonly string[]): Promise<Map<string, Course>> {
+    if (ids.length === 0) return new Map();
+    const rows = await queryRows<CourseRow>(this.db, sql`SELECT ${COURSE_COLUMNS} FROM courses WHERE id = ANY(${pgArray(ids)}::uuid[])`);
+    return new Map(rows.map((row) => [row.id, toCourse(row)]));
+  }
+
   async findBySlug(slug: string): Promise<Course | null> {
     const [row] = await queryRows<CourseRow>(this.db, sql`SELECT ${COURSE_COLUMNS} FROM courses WHERE slug = ${slug}`);
     return row ? toCourse(row) : null;

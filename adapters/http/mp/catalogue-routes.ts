@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { Course, CourseRepository, EntitlementRepository, FollowerRepository, Recommender } from '../../../core/index.js';
+import type { CourseRepository, EntitlementRepository, FollowerRepository, Recommender } from '../../../core/index.js';
 import { courseTitle, NotFoundError, reasonText } from '../../../core/index.js';
 import { courseListQuery } from '../routes/courses.js';
 import { toCourseDto } from './course-dto.js';
@@ -41,11 +41,8 @@ export function createCatalogueRouter(deps: CatalogueDeps, requireSession: Reque
     // The follower's own language unless the page asks for another.
     const locale = query.locale ?? (follower?.locale === 'en' ? 'en' : 'zh-CN');
     const picks = await deps.recommender.recommend(followerId, { limit: query.limit, locale, excludeCourseIds: [...owned], ...(follower ? { follower } : {}) });
-    const courses = new Map<string, Course>();
-    for (const id of new Set(picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]))) {
-      const course = await deps.courses.findById(id);
-      if (course) courses.set(id, course);
-    }
+    // The picked courses and the ones their reasons name, in one read.
+    const courses = await deps.courses.findByIds([...new Set(picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]))]);
     const titleOf = (id: string) => {
       const course = courses.get(id);
       return course ? courseTitle(course, locale) : undefined;

@@ -38,6 +38,13 @@ describe.each(testTargets())('repositories and migrations on %s', (target) => {
       expect(course.priceStars).toBeGreaterThan(0);
       expect(course.tags.length).toBeGreaterThan(0);
     }
+    // Several courses in one read: those that exist, by id, as findById reads each.
+    const courses = createRepositories(database.db).courses;
+    const [a, b] = items;
+    const found = await courses.findByIds([a!.id, b!.id, '00000000-0000-4000-8000-000000000000']);
+    expect([...found.keys()].sort()).toEqual([a!.id, b!.id].sort());
+    expect(found.get(a!.id)).toEqual(await courses.findById(a!.id));
+    expect((await courses.findByIds([])).size).toBe(0);
   });
 
   it('resolves one identity to one follower even when asked concurrently', async () => {

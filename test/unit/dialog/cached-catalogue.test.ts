@@ -14,6 +14,7 @@ function slowCatalogue() {
   const inner: CourseRepository = {
     list: (q: CourseQuery) => read<Page<Course>>(`list:${q.page}`, { items: [course('a')], total: 1, page: q.page, pageSize: q.pageSize } as Page<Course>),
     findById: (id) => read(`id:${id}`, course(id)),
+    findByIds: (ids) => read('ids', new Map(ids.map((id) => [id, course(id)]))),
     findBySlug: (slug) => read(`slug:${slug}`, course(slug)),
     existingIds: (ids) => read('existing', new Set(ids)),
     insertMissing: (courses) => read('insert', courses.length),
