@@ -46,7 +46,7 @@ import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createLogger, createMetrics } from '../adapters/index.js';
-import { DEMO_ANOMALY_BASELINE, RiskMonitor, systemClock } from '../core/index.js';
+import { DEMO_ANOMALY_BASELINE, RiskMonitor, seededRandom, systemClock } from '../core/index.js';
 import { createRepositories, PgRiskStore, PgUnitOfWork, queryRows, seedDemoAudience, seedDemoCatalogue } from '../models/index.js';
 import { initTensorflowBackend } from '../core/recommend/index.js';
 import { buildTelegramChannel } from '../bots/wire-telegram.js';
@@ -74,7 +74,6 @@ interface Row {
   p50: number; p99: number; max: number; target: string; met: boolean | undefined;
 }
 
-
 /** A stand-in Bot API on 127.0.0.1 that answers at once and counts what it was asked. */
 async function startBotApiSink(): Promise<{ server: Server; apiRoot: string; calls: Map<string, number> }> {
   const calls = new Map<string, number>();
@@ -96,17 +95,6 @@ async function startBotApiSink(): Promise<{ server: Server; apiRoot: string; cal
   return { server, apiRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls };
 }
 
-/** Deterministic randomness, so every run sends the same mix. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ZH_TEXTS = ['有没有摄影课？', '推荐一下', '你好', '我想学理财', 'python 数据分析', '手机摄影多少钱', '有什么好课', '帮助', '随便看看'];
 const EN_TEXTS = ['any python course?', 'hello', 'recommend something', 'photography', 'how much is the photography course', 'what should i learn', 'help', 'blorp'];
 const COMMANDS = ['/courses', '/recommend', '/help', '/my'];
@@ -120,7 +108,7 @@ interface PlannedUpdate { userId: number; isDuplicate: boolean; kind: string; bo
  * sent at least 200 updates earlier.
  */
 function planUpdates(count: number, options: { seed: number; userBase: number; updateBase: number; courseIds: string[] }): PlannedUpdate[] {
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const users: BenchUser[] = [];
   const lastUsed = new Map<number, number>();
@@ -240,7 +228,7 @@ async function driveAtRate(
   updates: PlannedUpdate[],
   onProgress: ((done: number, rate: number) => void) | undefined,
 ): Promise<{ latencies: number[]; seconds: number }> {
-  const random = prng(2024);
+  const random = seededRandom(2024);
   let offset = 0;
   const arrivals = updates.map(() => (offset += (-Math.log(1 - random()) / target.ratePerSecond) * 1000));
   const latencies: number[] = new Array(updates.length);

@@ -36,7 +36,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { createLogger, createMetrics } from '../adapters/index.js';
 import { createBroadcast, enqueueBroadcast, dispatchOutbox } from '../core/campaigns/index.js';
-import { systemClock, type Course, type Principal, type Recommender } from '../core/index.js';
+import { seededRandom, systemClock, type Course, type Principal, type Recommender } from '../core/index.js';
 import { initTensorflowBackend } from '../core/recommend/index.js';
 import { createRepositories, PgUnitOfWork, queryRows, seedDemoCatalogue } from '../models/index.js';
 import { createCampaignRepositories } from '../models/repositories/pg-campaign-repositories.js';
@@ -67,20 +67,9 @@ const ARMS: ArmName[] = ['best seller', 'per segment', 'own pick'];
 
 interface SimFollower { userId: number; interests: string[]; budgetStars: number; language: 'zh-hans' | 'en' }
 
-/** Deterministic randomness (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The hidden audience: interests drawn from topic popularities of this seed, log-normal budgets. */
 function makeAudience(seed: number, count: number, tags: readonly string[]): SimFollower[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const weights = tags.map(() => random() ** 2 + 0.03);
   const total = weights.reduce((a, b) => a + b, 0);
   const drawTag = () => {
@@ -233,8 +222,8 @@ async function runArm(seed: number, arm: ArmName): Promise<ArmResult> {
     const courses = (await repos.courses.list({ page: 1, pageSize: 100, status: 'on_sale' })).items;
     const tags = [...new Set(courses.flatMap((c) => c.tags))].sort();
     const audience = makeAudience(seed, FOLLOWERS, tags);
-    const random = prng(seed * 7919 + ARMS.indexOf(arm));
-    const behaviour = prng(seed * 104_729);
+    const random = seededRandom(seed * 7919 + ARMS.indexOf(arm));
+    const behaviour = seededRandom(seed * 104_729);
 
     const logger = createLogger('silent');
     const metrics = createMetrics();
