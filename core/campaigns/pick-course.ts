@@ -66,6 +66,19 @@ const RANK_DISCOUNT = 0.7;
 const PRIOR_VIEWERS = 20;
 const MIN_BASE_RATE = 0.01;
 
+/** The catalogue's purchase rate among viewers, once per set of rates (they are cached for minutes, read per message). */
+const baseRates = new WeakMap<ReadonlyMap<string, { viewers: number; buyers: number }>, number>();
+function baseRateOf(rates: ReadonlyMap<string, { viewers: number; buyers: number }>): number {
+  let base = baseRates.get(rates);
+  if (base === undefined) {
+    let [buyers, viewers] = [0, 0];
+    for (const r of rates.values()) [buyers, viewers] = [buyers + r.buyers, viewers + r.viewers];
+    base = Math.max(MIN_BASE_RATE, viewers > 0 ? buyers / viewers : 0);
+    baseRates.set(rates, base);
+  }
+  return base;
+}
+
 /**
  * Picks one follower's own course for a variant that says `pick`. For `cross_sell`, the association
  * rule's offer when one applies; for `next_in_path`, the next course of a path the follower is on
@@ -98,9 +111,7 @@ export async function pickCourseFor(
   const personal = picks.map((p, rank) => ({ p, rank })).filter(({ p }) => isPersonal(p));
   if (personal.length === 0) return { skipped: 'no_signal' };
   const rates = deps.rates ? await deps.rates.purchaseRates() : new Map<string, { viewers: number; buyers: number }>();
-  let [buyers, viewers] = [0, 0];
-  for (const r of rates.values()) [buyers, viewers] = [buyers + r.buyers, viewers + r.viewers];
-  const base = Math.max(MIN_BASE_RATE, viewers > 0 ? buyers / viewers : 0);
+  const base = baseRateOf(rates);
   const expected = ({ p, rank }: { p: (typeof picks)[number]; rank: number }) => {
     const r = rates.get(p.courseId);
     return RANK_DISCOUNT ** rank * ((r?.buyers ?? 0) + PRIOR_VIEWERS * base) / ((r?.viewers ?? 0) + PRIOR_VIEWERS);
