@@ -41,7 +41,8 @@ export function FollowersPage() {
   const { t, lang } = useI18n();
   const [filters, setFilters] = useState<Filters>({ q: '', platform: '', audience: '', locale: '', sort: 'last_seen:desc', page: 1 });
   const [search, setSearch] = useState('');
-  const [page, setPage] = useState<{ items: Follower[]; total: number } | null>(null);
+  /** The rows shown and the page number they are (the filters may already ask for the next one). */
+  const [page, setPage] = useState<{ items: Follower[]; total: number; number: number } | null>(null);
   const [selected, setSelected] = useState<Follower | null>(null);
   const [persona, setPersona] = useState<Persona | null>(null);
   const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
@@ -51,8 +52,9 @@ export function FollowersPage() {
   const latest = useRef(0);
   const load = () => {
     const request = ++latest.current;
+    const asked = filters.page;
     return api<{ items: Follower[]; total: number }>('GET', `/followers?${query(filters)}`).then(
-      (p) => { if (request === latest.current) { setMessage(''); setPage(p); } },
+      (p) => { if (request === latest.current) { setMessage(''); setPage({ ...p, number: asked }); } },
       (e: Error) => setMessage(e.message),
     );
   };
@@ -123,7 +125,7 @@ export function FollowersPage() {
               </table>
               <div className="row pager">
                 <button className="secondary" disabled={filters.page <= 1} onClick={() => change({ page: filters.page - 1 })}>{t.prev}</button>
-                <span data-testid="follower-page">{fill(t.pageOf, { page: String(filters.page), pages: String(pages), total: String(page.total) })}</span>
+                <span data-testid="follower-page">{fill(t.pageOf, { page: String(page.number), pages: String(pages), total: String(page.total) })}</span>
                 <button className="secondary" disabled={filters.page >= pages} onClick={() => change({ page: filters.page + 1 })}>{t.next}</button>
               </div>
             </>
