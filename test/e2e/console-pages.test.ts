@@ -172,6 +172,15 @@ describeWithChromium('console pages in words, in English and Chinese (Chromium)'
         [run.name, `${sent}/${SUBSCRIBERS}`] as const,
       );
       expect(await row.locator('[data-cell=skipped]').innerText()).toBe(String(skipped));
+      // The status moves from sending to completed while the page shows it: the list and the detail
+      // (polled separately) must come to say the same.
+      await page.waitForFunction(
+        (name) => {
+          const list = document.querySelector(`[data-testid=broadcast-list] tr[data-broadcast="${name}"] [data-status]`)?.textContent;
+          return list !== undefined && list === document.querySelector('[data-testid=broadcast-progress] [data-testid=broadcast-status]')?.textContent;
+        },
+        run.name,
+      );
       expect(await row.locator('[data-status]').innerText()).toBe(await progress.locator('[data-testid=broadcast-status]').innerText());
       if (run.lang === 'en') {
         expect([sent, skipped]).toEqual([SUBSCRIBERS, 0]);
