@@ -23,9 +23,15 @@ export interface AprioriOptions {
   maxSize?: number;
 }
 
+/** Baskets larger than this count towards pairs only: their triples would outnumber everything else. */
+const MAX_BASKET_FOR_TRIPLES = 40;
+
 /**
  * Apriori frequent itemsets over purchase baskets, then rules with one consequent, sorted by lift
- * then confidence. Meant for catalogues of courses (hundreds to a few thousand items).
+ * then confidence. Itemsets are counted from the baskets themselves (each basket's combinations of
+ * frequent items whose every smaller subset is frequent), never by listing every candidate pair of
+ * the catalogue: at 5,000 courses that list alone would hold 12.5 million pairs. Cost grows with the
+ * baskets' sizes, not the catalogue's.
  *
  * @example
  * associationRules([['a', 'b'], ['a', 'b'], ['a']], { minCount: 2, minConfidence: 0.6 })
@@ -34,39 +40,35 @@ export interface AprioriOptions {
 export function associationRules(baskets: ReadonlyArray<readonly string[]>, options: AprioriOptions): AssociationRule[] {
   const n = baskets.length;
   if (n === 0) return [];
-  const sets = baskets.map((b) => [...new Set(b)].sort());
   const minCount = Math.max(1, options.minCount ?? 1, Math.ceil((options.minSupport ?? 0) * n));
   const supportOf = new Map<string, number>();
   const keyOf = (items: readonly string[]) => items.join('\u0001');
-  let frequent: string[][] = [];
   const single = new Map<string, number>();
+  const sets = baskets.map((b) => [...new Set(b)].sort());
   for (const s of sets) for (const item of s) single.set(item, (single.get(item) ?? 0) + 1);
+  let frequent = new Set<string>();
   for (const [item, c] of single) if (c >= minCount) {
-    frequent.push([item]);
+    frequent.add(item);
     supportOf.set(item, c);
   }
-  frequent.sort((a, b) => a[0]!.localeCompare(b[0]!));
-  for (let size = 2; size <= (options.maxSize ?? 3) && frequent.length > 1; size++) {
-    const frequentKeys = new Set(frequent.map(keyOf));
-    const candidates: string[][] = [];
-    for (let i = 0; i < frequent.length; i++) {
-      for (let j = i + 1; j < frequent.length; j++) {
-        const a = frequent[i]!;
-        const b = frequent[j]!;
-        if (keyOf(a.slice(0, -1)) !== keyOf(b.slice(0, -1))) continue;
-        const c = [...a, b[b.length - 1]!].sort();
+  // Only frequent courses can be in a frequent itemset (Apriori): drop the rest from every basket once.
+  const kept = sets.map((s) => s.filter((item) => frequent.has(item))).filter((s) => s.length > 1);
+  for (let size = 2; size <= (options.maxSize ?? 3) && frequent.size > 1; size++) {
+    const counts = new Map<string, number>();
+    for (const s of kept) {
+      if (s.length < size || (size > 2 && s.length > MAX_BASKET_FOR_TRIPLES)) continue;
+      for (const itemset of combinations(s, size)) {
         // Apriori pruning: every subset one smaller must itself be frequent.
-        if (c.every((_, drop) => frequentKeys.has(keyOf(c.filter((__, x) => x !== drop))))) candidates.push(c);
+        if (size > 2 && !itemset.every((_, drop) => frequent.has(keyOf(itemset.filter((__, x) => x !== drop))))) continue;
+        const key = keyOf(itemset);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }
-    const counts = new Map<string, number>();
-    for (const s of sets) {
-      if (s.length < size) continue;
-      const has = new Set(s);
-      for (const c of candidates) if (c.every((item) => has.has(item))) counts.set(keyOf(c), (counts.get(keyOf(c)) ?? 0) + 1);
+    frequent = new Set();
+    for (const [key, count] of counts) if (count >= minCount) {
+      frequent.add(key);
+      supportOf.set(key, count);
     }
-    frequent = candidates.filter((c) => (counts.get(keyOf(c)) ?? 0) >= minCount);
-    for (const c of frequent) supportOf.set(keyOf(c), counts.get(keyOf(c))!);
   }
   const rules: AssociationRule[] = [];
   for (const [key, count] of supportOf) {
@@ -83,4 +85,17 @@ export function associationRules(baskets: ReadonlyArray<readonly string[]>, opti
     }
   }
   return rules.sort((a, b) => b.lift - a.lift || b.confidence - a.confidence || a.consequent.localeCompare(b.consequent));
+}
+
+/** Every `size`-item combination of a sorted list, in order. */
+function* combinations(items: readonly string[], size: number, from = 0, prefix: string[] = []): Generator<string[]> {
+  if (prefix.length === size) {
+    yield [...prefix];
+    return;
+  }
+  for (let i = from; i <= items.length - (size - prefix.length); i++) {
+    prefix.push(items[i]!);
+    yield* combinations(items, size, i + 1, prefix);
+    prefix.pop();
+  }
 }

@@ -1,7 +1,7 @@
 import type { Course } from '../../catalog/course.js';
 import type { CourseRepository } from '../../ports/index.js';
 import { PRICE_BANDS, type PriceBand } from '../../persona/index.js';
-import { buildContentIndex, type ContentIndex } from '../algorithms/content-tfidf.js';
+import { buildContentIndex, cosine, type ContentIndex } from '../algorithms/content-tfidf.js';
 
 /** The courses on sale, with the content index and lookups serving needs. */
 export interface CatalogueIndex {
@@ -38,6 +38,19 @@ export function indexCatalogue(courses: readonly Course[]): CatalogueIndex {
   const byTag = new Map<string, string[]>();
   for (const c of courses) for (const tag of c.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), c.id]);
   return { courses: new Map(courses.map((c) => [c.id, c])), content, postings, byTag, band: new Map(courses.map((c) => [c.id, priceBandOf(c)])) };
+}
+
+/**
+ * Cosine similarity of two courses' content (titles, descriptions, tags); 0 when either is unknown.
+ * What MMR measures redundancy with.
+ *
+ * @example
+ * contentSimilarity(catalogue, 'python-101', 'python-data') // 0.62
+ */
+export function contentSimilarity(catalogue: CatalogueIndex, a: string, b: string): number {
+  const va = catalogue.content.vectors[catalogue.content.byId.get(a) ?? -1];
+  const vb = catalogue.content.vectors[catalogue.content.byId.get(b) ?? -1];
+  return va && vb ? cosine(va, vb) : 0;
 }
 
 /**

@@ -1,18 +1,18 @@
 import type { Recommendation } from '../../ports/index.js';
-import { cosine } from '../algorithms/content-tfidf.js';
 import { defaultRankerWeights } from '../ranking/ranker.js';
 import { mmr } from '../rerank/mmr.js';
-import type { CatalogueIndex } from './catalogue-index.js';
+import { contentSimilarity, type CatalogueIndex } from './catalogue-index.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { scoreCandidates, STATED_INTEREST_REASON, type FollowerSignals, type ScoredCandidate } from './score-candidates.js';
 
-/** MMR trade-off served in production: 1 = pure relevance. */
+/** MMR trade-off served when the model did not choose one (too little data to measure its cost): 1 = pure relevance. */
 export const SERVED_MMR_LAMBDA = 0.75;
 
 /**
  * The served engine for one follower, from candidates to the final list: every generator, the
  * ranker (the artifact's, or the untrained blend without one), the business filters (owned,
- * excluded, off-band) and MMR diversity over the best `5 × limit` (at least 20). A follower with
+ * excluded, off-band) and MMR diversity over the best `5 × limit` (at least 20), at the trade-off
+ * the retrain chose (`artifact.mmrLambda`) unless the caller gives one. A follower with
  * no course history whose persona holds interests (they can only come from onboarding topics or
  * what they wrote) gets every course matching those first, labelled `matches_what_you_said`. Pure, so the
  * production recommender and the offline evaluation (`npm run eval`) run exactly this.
@@ -26,15 +26,11 @@ export function rankForFollower(
   signals: FollowerSignals,
   excluded: ReadonlySet<string>,
   limit: number,
-  mmrLambda = SERVED_MMR_LAMBDA,
+  mmrLambda = model?.artifact.mmrLambda ?? SERVED_MMR_LAMBDA,
 ): Recommendation[] {
   const ranked = scoreCandidates(model, catalogue, signals, excluded, model?.artifact.ranker ?? defaultRankerWeights());
   const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, Math.max(n * 5, 20)), n, mmrLambda, similarity);
-  const similarity = (a: string, b: string) => {
-    const va = catalogue.content.vectors[catalogue.content.byId.get(a) ?? -1];
-    const vb = catalogue.content.vectors[catalogue.content.byId.get(b) ?? -1];
-    return va && vb ? cosine(va, vb) : 0;
-  };
+  const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
   // A follower known only by their words gets every course matching them first; diversity works within each part.
   const stated = ranked.filter((c) => c.reason.code === STATED_INTEREST_REASON);
   const picks = stated.length === 0

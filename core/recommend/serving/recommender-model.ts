@@ -16,15 +16,17 @@ export interface StoredNeighbours {
   sims: number[];
 }
 
-/** How the served ranker was chosen: trained, or the untrained blend because it did better on the later window. */
+/** How the served scorer was chosen: whichever of the trained ranker, the tuned blend and the untrained blend ranked the later window best. */
 export interface RankerChoice {
-  kept: 'trained' | 'untrained_blend';
+  kept: 'trained' | 'tuned_blend' | 'untrained_blend';
   /** Why, in words (for the retrain log). */
   why: string;
   /** On the later (validation) window, of the trained ranker and of the untrained blend; null when not measured. */
   validationAuc: { trained: number | null; blend: number | null };
-  /** Mean per-moment NDCG@10 over every candidate of the moment: what decides which is kept. */
-  validationNdcg: { trained: number | null; blend: number | null };
+  /** Mean per-moment NDCG@10 over every candidate of the moment: what decides which is kept (`blend` is the untrained one). */
+  validationNdcg: { trained: number | null; blend: number | null; tunedBlend: number | null };
+  /** NDCG@10 on the later window of the kept scorer's lists after MMR, per λ tried. */
+  mmrByLambda?: Record<string, number>;
   rows: { train: number; validation: number };
 }
 
@@ -52,6 +54,8 @@ export interface RecommenderArtifact {
   rules: AssociationRule[];
   ranker: RankerWeights;
   rankerChoice: RankerChoice | null;
+  /** The MMR trade-off chosen on the later window; absent when there was too little to choose on (serving's default then). */
+  mmrLambda?: number;
 }
 
 /** The artifact with lookups and typed arrays built once after loading. */

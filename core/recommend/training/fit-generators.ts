@@ -41,7 +41,7 @@ export interface GeneratorSettings {
  * reported evaluation fold.
  */
 export const DEFAULT_GENERATOR_SETTINGS = {
-  knnNeighbours: 50, knnShrink: 2, easeLambda: 500, easeNeighbours: 100, easeMaxItems: 3_000, rp3Beta: 0.5, rp3Neighbours: 100,
+  knnNeighbours: 50, knnShrink: 2, easeLambda: 500, easeNeighbours: 200, easeMaxItems: 3_000, rp3Beta: 0.5, rp3Neighbours: 100,
 } as const;
 
 export type FittedGenerators = Omit<RecommenderArtifact, 'formatVersion' | 'trainedAt' | 'ranker' | 'rankerChoice'>;

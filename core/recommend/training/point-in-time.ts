@@ -5,6 +5,7 @@ import type { CourseInteraction, MessageTerms } from '../../ports/index.js';
 import type { CatalogueIndex } from '../serving/catalogue-index.js';
 import type { RecommenderModel } from '../serving/recommender-model.js';
 import { candidatePool, featureRow, POSITIVE_KINDS, prepareFollower, type FollowerSignals } from '../serving/score-candidates.js';
+import type { MomentRows } from './tune-blend.js';
 
 const DAY_MS = 86_400_000;
 /** Serving reads this many of a follower's latest events; training rows see the same. */
@@ -74,6 +75,8 @@ export interface RankerRowsOptions {
    * would handicap the blend when the two are compared, and trained worse rankers on MovieLens).
    */
   negativesPerMoment: number;
+  /** At most this many followers give moments (a seeded sample), so a large audience costs no more than a sample of it. */
+  maxFollowers?: number;
   random: () => number;
 }
 
@@ -94,14 +97,16 @@ export function pointInTimeRankerRows(
   events: readonly CourseInteraction[],
   messages: readonly MessageTerms[],
   options: RankerRowsOptions,
-): { rows: number[][]; labels: number[]; moments: number; groups: number[] } {
+): MomentRows & { moments: number } {
   const byFollower = groupByFollower(events);
   const messagesOf = groupByFollower(messages);
   const rows: number[][] = [];
   const labels: number[] = [];
   const groups: number[] = [];
+  const ids: string[] = [];
   let moments = 0;
-  for (const [followerId, list] of byFollower) {
+  const active = [...byFollower].filter(([, list]) => list.some((e) => e.occurredAt.getTime() >= options.fromMs && e.occurredAt.getTime() < options.toMs));
+  for (const [followerId, list] of sample(active, options.maxFollowers ?? Infinity, options.random)) {
     list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
     const times = [...new Set(list.map((e) => e.occurredAt.getTime()).filter((t) => t >= options.fromMs && t < options.toMs))];
     for (const t of sample(times, options.momentsPerFollower, options.random)) {
@@ -114,31 +119,28 @@ export function pointInTimeRankerRows(
       // Courses already taken before the moment are not candidates: the ranker learns what to show next, not what was seen.
       const tookBefore = new Set(before.filter((e) => POSITIVE_KINDS.has(e.kind)).map((e) => e.courseId));
       const taken = new Set(list.filter((e) => POSITIVE_KINDS.has(e.kind) && e.occurredAt.getTime() >= t && e.occurredAt.getTime() <= t + options.horizonMs).map((e) => e.courseId));
-      const positives: number[][] = [];
-      const negatives: number[][] = [];
+      const positives: Array<[string, number[]]> = [];
+      const negatives: Array<[string, number[]]> = [];
       for (const id of candidatePool(model, catalogue, prepared)) {
         if (prepared.purchased.has(id) || tookBefore.has(id) || !catalogue.courses.has(id)) continue;
         if (signals.priceBand === 'budget' && catalogue.band.get(id) === 'premium') continue;
         const x = featureRow(model, catalogue, prepared, signals, id);
-        if (taken.has(id)) positives.push(x);
-        else negatives.push(x);
+        if (taken.has(id)) positives.push([id, x]);
+        else negatives.push([id, x]);
       }
       if (positives.length === 0) continue;
       moments++;
-      const kept = sample(negatives, options.negativesPerMoment, options.random);
-      for (const x of positives) {
-        rows.push(x);
-        labels.push(1);
-        groups.push(moments - 1);
-      }
-      for (const x of kept) {
-        rows.push(x);
-        labels.push(0);
-        groups.push(moments - 1);
+      for (const [label, members] of [[1, positives], [0, sample(negatives, options.negativesPerMoment, options.random)]] as const) {
+        for (const [id, x] of members) {
+          rows.push(x);
+          labels.push(label);
+          groups.push(moments - 1);
+          ids.push(id);
+        }
       }
     }
   }
-  return { rows, labels, moments, groups };
+  return { rows, labels, moments, groups, ids };
 }
 
 function groupByFollower<T extends { followerId: string }>(items: readonly T[]): Map<string, T[]> {

@@ -2,10 +2,11 @@ import type { Course } from '../../catalog/course.js';
 import type { CourseInteraction, MessageTerms } from '../../ports/index.js';
 import { seededRandom } from '../data/top-k.js';
 import { auc, defaultRankerWeights, predictRanker, trainRanker, type RankerWeights } from '../ranking/ranker.js';
-import { indexCatalogue } from '../serving/catalogue-index.js';
+import { contentSimilarity, indexCatalogue } from '../serving/catalogue-index.js';
 import { hydrateModel, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { fitGenerators, type GeneratorSettings } from './fit-generators.js';
 import { pointInTimeRankerRows } from './point-in-time.js';
+import { chooseMmrLambda, DIVERSITY_BUDGET, momentNdcg, tuneBlend } from './tune-blend.js';
 
 const DAY_MS = 86_400_000;
 
@@ -32,11 +33,15 @@ export interface TrainingOptions extends GeneratorSettings {
   epochs?: number;
   /** Hidden units of the ranker's one hidden layer. */
   hidden?: number;
+  /** Followers (a seeded sample) whose moments build the ranker's rows in each window. */
+  maxRankerFollowers?: number;
   onProgress?: (fraction: number, stage: string) => void;
 }
 
 /** Moments (a follower at a time, with something they took next) each window needs before a ranker is learned. */
 const MIN_MOMENTS = 20;
+/** Enough moments to rank scorers apart; more only costs retrain time and memory at 50,000 followers. */
+const DEFAULT_MAX_RANKER_FOLLOWERS = 3_000;
 
 /**
  * Trains one recommender artifact from events, the code path of both the nightly retrain and
@@ -44,9 +49,11 @@ const MIN_MOMENTS = 20;
  * looking ahead: events are ordered by time and cut twice (by default at 70 % and 85 %); generators
  * are refitted on the events before the first cut, training rows come from moments between the
  * cuts and validation rows from moments after the second, each built from what was known at that
- * moment (see {@link pointInTimeRankerRows}). The trained ranker is served only if its NDCG@10 over
- * every candidate of each later moment beats the untrained blend's; otherwise the blend is served.
- * Which, and why, is in `rankerChoice`.
+ * moment (see {@link pointInTimeRankerRows}). Three scorers compete on NDCG@10 over every
+ * candidate of each later moment: the ranker trained on the training window, the blend whose
+ * weights were tuned on that window ({@link tuneBlend}), and the untrained blend; the best serves
+ * (the trained ranker only if it beats both blends). The MMR diversity served is then chosen on the
+ * same later window ({@link chooseMmrLambda}). Which, and why, is in `rankerChoice`.
  *
  * @example
  * const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, {});
@@ -58,11 +65,11 @@ export async function trainRecommenderArtifact(data: TrainingData, options: Trai
   const full = fitGenerators(events, courseIds, data.courses, data.now, options, (f) => progress(0.5 * f, 'candidate generators'));
   const base: RecommenderArtifact = { formatVersion: 2, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null };
   if (options.ranker === 'blend') {
-    base.rankerChoice = { kept: 'untrained_blend', why: 'the ranker was switched off', validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null }, rows: { train: 0, validation: 0 } };
+    base.rankerChoice = { kept: 'untrained_blend', why: 'the ranker was switched off', validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null, tunedBlend: null }, rows: { train: 0, validation: 0 } };
     return { artifact: base };
   }
-  const { ranker, choice } = await learnRanker(events, data, courseIds, options, (f, stage) => progress(0.5 + 0.5 * f, stage));
-  return { artifact: { ...base, ranker, rankerChoice: choice } };
+  const { ranker, choice, mmrLambda } = await learnRanker(events, data, courseIds, options, (f, stage) => progress(0.5 + 0.5 * f, stage));
+  return { artifact: { ...base, ranker, rankerChoice: choice, ...(mmrLambda === null ? {} : { mmrLambda }) } };
 }
 
 async function learnRanker(
@@ -71,67 +78,53 @@ async function learnRanker(
   courseIds: readonly string[],
   options: TrainingOptions,
   progress: (fraction: number, stage: string) => void,
-): Promise<{ ranker: RankerWeights; choice: RankerChoice }> {
-  const blend = defaultRankerWeights();
+): Promise<{ ranker: RankerWeights; choice: RankerChoice; mmrLambda: number | null }> {
+  const untrained = defaultRankerWeights();
   const cut = options.cutoffs ?? { features: 0.7, validation: 0.85 };
   const timeAt = (share: number) => events[Math.min(events.length - 1, Math.floor(events.length * share))]?.occurredAt.getTime() ?? 0;
   const featuresUntil = timeAt(cut.features);
   const validationFrom = timeAt(cut.validation);
   const before = events.filter((e) => e.occurredAt.getTime() < featuresUntil);
   const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
-  const model = hydrateModel({ formatVersion: 2, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: blend, rankerChoice: null });
+  const model = hydrateModel({ formatVersion: 2, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: untrained, rankerChoice: null });
   const catalogue = indexCatalogue(data.courses);
   const random = seededRandom(11);
+  const maxFollowers = options.maxRankerFollowers ?? DEFAULT_MAX_RANKER_FOLLOWERS;
   const rowOptions = {
-    horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, random,
+    horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, maxFollowers, random,
   };
-  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, fromMs: featuresUntil, toMs: validationFrom });
-  // Validation ranks every candidate serving would score (one moment per follower), as serving does:
-  // NDCG over a random sample of them rewarded rankers that lost on the full list.
-  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity, fromMs: validationFrom, toMs: Infinity });
+  const window = { fromMs: featuresUntil, toMs: validationFrom };
+  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window });
+  // The blend is tuned, and both scorers are judged, on every candidate serving would score (one
+  // moment per follower): NDCG over a random sample of them rewarded rankers that lost on the full list.
+  const everyCandidate = { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity };
+  const tuning = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window });
+  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity });
   progress(0.6, 'point-in-time ranker rows');
   const rows = { train: train.rows.length, validation: validation.rows.length };
   const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);
+  const none = { trained: null, blend: null };
   if (train.moments < MIN_MOMENTS || validation.moments < MIN_MOMENTS || !hasBothLabels(train.labels) || !hasBothLabels(validation.labels)) {
     const why = `too few point-in-time rows to learn and validate (${train.moments} moments in the training window, ${validation.moments} in the later one; need ${MIN_MOMENTS} each, with both outcomes)`;
-    return { ranker: blend, choice: { kept: 'untrained_blend', why, validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null }, rows } };
+    return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows }, mmrLambda: null };
   }
-  const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.6 + 0.4 * f, 'ranker') });
-  const blendScores = validation.rows.map((x) => predictRanker(blend, x));
-  const trainedScores = validation.rows.map((x) => predictRanker(trained, x));
-  const validationAuc = { trained: trained.auc, blend: auc(blendScores, validation.labels) };
-  const validationNdcg = { trained: momentNdcg(trainedScores, validation.labels, validation.groups), blend: momentNdcg(blendScores, validation.labels, validation.groups) };
-  const isBetter = validationNdcg.trained > validationNdcg.blend;
+  const tuned = tuneBlend(tuning).weights;
+  progress(0.65, 'blend weights');
+  const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
+  const scorers = { trained, tuned_blend: tuned, untrained_blend: untrained } as const;
+  const scores = Object.fromEntries(Object.entries(scorers).map(([name, w]) => [name, validation.rows.map((x) => predictRanker(w, x))])) as Record<keyof typeof scorers, number[]>;
+  const ndcg = (name: keyof typeof scorers) => momentNdcg(scores[name], validation.labels, validation.groups);
+  const validationNdcg = { trained: ndcg('trained'), blend: ndcg('untrained_blend'), tunedBlend: ndcg('tuned_blend') };
+  const validationAuc = { trained: trained.auc, blend: auc(scores.untrained_blend, validation.labels) };
+  // The best on the later window serves; a tie goes to the simpler scorer.
+  const kept: RankerChoice['kept'] = validationNdcg.trained > Math.max(validationNdcg.blend, validationNdcg.tunedBlend) ? 'trained'
+    : validationNdcg.tunedBlend > validationNdcg.blend ? 'tuned_blend' : 'untrained_blend';
+  const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
+  const diversity = chooseMmrLambda(validation, scores[kept], similarity);
+  progress(1, 'diversity');
   const f4 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
-  const numbers = `NDCG@10 ${f4(validationNdcg.trained)} vs ${f4(validationNdcg.blend)}, AUC ${f4(validationAuc.trained)} vs ${f4(validationAuc.blend)}`;
-  const choice = { validationAuc, validationNdcg, rows };
-  return isBetter
-    ? { ranker: trained, choice: { ...choice, kept: 'trained', why: `the trained ranker beats the untrained blend on the later window (${numbers})` } }
-    : { ranker: blend, choice: { ...choice, kept: 'untrained_blend', why: `the trained ranker does not beat the untrained blend on the later window (${numbers})` } };
-}
-
-/**
- * Mean over moments of NDCG@10 of the candidates ordered by `scores` (binary gains): how well a
- * ranker puts what the follower took next at the top, which is what serving needs.
- */
-function momentNdcg(scores: readonly number[], labels: readonly number[], groups: readonly number[]): number {
-  const byMoment = new Map<number, Array<[number, number]>>();
-  groups.forEach((g, i) => {
-    const list = byMoment.get(g);
-    if (list) list.push([scores[i]!, labels[i]!]);
-    else byMoment.set(g, [[scores[i]!, labels[i]!]]);
-  });
-  let sum = 0;
-  for (const list of byMoment.values()) {
-    list.sort((a, b) => b[0] - a[0]);
-    let dcg = 0;
-    let idcg = 0;
-    const positives = list.filter(([, y]) => y === 1).length;
-    for (let r = 0; r < Math.min(10, list.length); r++) {
-      if (list[r]![1] === 1) dcg += 1 / Math.log2(r + 2);
-      if (r < positives) idcg += 1 / Math.log2(r + 2);
-    }
-    sum += idcg > 0 ? dcg / idcg : 0;
-  }
-  return byMoment.size ? sum / byMoment.size : 0;
+  const numbers = `NDCG@10 on the later window: trained ranker ${f4(validationNdcg.trained)}, blend tuned on the training window ${f4(validationNdcg.tunedBlend)}, untrained blend ${f4(validationNdcg.blend)}; AUC ${f4(validationAuc.trained)} vs ${f4(validationAuc.blend)}`;
+  const what = { trained: 'the trained ranker', tuned_blend: 'the tuned blend', untrained_blend: 'the untrained blend' }[kept];
+  const why = `${what} ranks the later window best (${numbers}); MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of that window's NDCG@10`;
+  return { ranker: scorers[kept], choice: { kept, why, validationAuc, validationNdcg, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
 }

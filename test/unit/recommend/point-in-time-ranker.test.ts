@@ -72,17 +72,21 @@ describe('point-in-time ranker rows', () => {
     expect(rows.length).toBe(labels.length);
   });
 
-  it('keeps the trained ranker only when it beats the untrained blend on the later window, and says which', async () => {
+  it('serves whichever of the trained ranker, the tuned blend and the untrained blend ranks the later window best, and says which', async () => {
     const { events, courses } = synthetic(400, 60);
     const { artifact } = await trainRecommenderArtifact({ events, messages: [], courses, now: new Date(T0 + 61 * DAY) }, { epochs: 10 });
     const choice = artifact.rankerChoice!;
     expect(choice.rows.train).toBeGreaterThan(50);
     expect(choice.rows.validation).toBeGreaterThan(50);
-    const { trained, blend } = choice.validationNdcg;
+    const { trained, blend, tunedBlend } = choice.validationNdcg;
     expect(trained).not.toBeNull();
-    expect(choice.kept).toBe(trained! > blend! ? 'trained' : 'untrained_blend');
+    const best = trained! > Math.max(blend!, tunedBlend!) ? 'trained' : tunedBlend! > blend! ? 'tuned_blend' : 'untrained_blend';
+    expect(choice.kept).toBe(best);
     expect(artifact.ranker.trainedOn > 0).toBe(choice.kept === 'trained');
-    expect(choice.why).toContain(`NDCG@10 ${trained!.toFixed(4)} vs ${blend!.toFixed(4)}`);
+    expect(choice.why).toContain(`trained ranker ${trained!.toFixed(4)}, blend tuned on the training window ${tunedBlend!.toFixed(4)}, untrained blend ${blend!.toFixed(4)}`);
+    // The diversity served was chosen on the same window, within its budget of pure relevance.
+    const byLambda = choice.mmrByLambda!;
+    expect(byLambda[String(artifact.mmrLambda)]!).toBeGreaterThanOrEqual(byLambda['1']! * 0.98);
 
     const few = await trainRecommenderArtifact({ events: events.slice(0, 20), messages: [], courses, now: new Date(T0 + 61 * DAY) }, {});
     expect(few.artifact.rankerChoice).toMatchObject({ kept: 'untrained_blend', why: expect.stringContaining('too few point-in-time rows') });
