@@ -115,7 +115,8 @@ const referenceByProtocol = (await references) ?? referenceReports(table);
 const f4 = (x: number) => x.toFixed(4);
 function printTable(title: string, reports: readonly ModelReport[]): void {
   console.log(`\n${title}`);
-  const header = ['model', `P@${k}`, '± sd', `R@${k}`, `NDCG@${k}`, '± sd', `MAP@${k}`, `MRR@${k}`, 'coverage', 'train s', 'chosen on inner validation'];
+  const pm = reports[0]?.spreadKind === 'users' ? '± se' : '± sd';
+  const header = ['model', `P@${k}`, pm, `R@${k}`, `NDCG@${k}`, pm, `MAP@${k}`, `MRR@${k}`, 'coverage', 'train s', 'chosen on inner validation'];
   const rows = reports.map((r) => [
     r.name, f4(r.precision), f4(r.spread.precision), f4(r.recall), f4(r.ndcg), f4(r.spread.ndcg), f4(r.map), f4(r.mrr), f4(r.coverage), (r.train_ms / 1000).toFixed(1),
     r.chosen?.length ? [...new Set(r.chosen)].map((c) => `${c} ×${r.chosen!.filter((x) => x === c).length}`).join(', ') : '—',
@@ -132,7 +133,7 @@ for (const protocol of protocols) {
   const folds = foldsOf(protocol);
   const servedReports = servedByProtocol[protocol]!;
   const main = [...servedReports.slice(0, 1), ...((referenceByProtocol as Record<string, ModelReport[]>)[protocol] ?? [])];
-  printTable(protocol === 'temporal' ? "temporal: each user's latest 20 % is the test set (one split, so no spread)" : `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`, main);
+  printTable(protocol === 'temporal' ? "temporal: each user's latest 20 % is the test set (one split; ± is the standard error over test users)" : `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`, main);
   for (const r of servedReports.slice(0, 1)) {
     for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${c?.kept === 'trained' ? 'the trained ranker' : 'the untrained blend'}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
     console.log(`  users for whom the engine returned fewer than ${k} picks (the chain's fallbacks would fill them): ${r.short}`);

@@ -10,8 +10,12 @@ export interface ModelReport extends RankingMetrics {
   coverage: number;
   /** Mean training time per fold. */
   train_ms: number;
-  /** Standard deviation over folds (0 with one fold). */
+  /**
+   * Standard deviation over folds; with one fold (the temporal split), the standard error of the
+   * mean over test users instead (`spreadKind` says which).
+   */
   spread: { precision: number; ndcg: number };
+  spreadKind: 'folds' | 'users';
   /** Per fold, what was chosen on the inner validation split (nested selection), when anything was. */
   chosen?: string[];
 }
@@ -21,8 +25,8 @@ export interface EvaluateOptions {
   onProgress?: (event: { model: string; fold: number; folds: number; fraction: number }) => void;
 }
 
-/** One fold's metrics (mean over its test users). */
-export type FoldResult = RankingMetrics & { coverage: number; train_ms: number };
+/** One fold's metrics (mean over its test users), with the standard error of those means. */
+export type FoldResult = RankingMetrics & { coverage: number; train_ms: number; standardError: { precision: number; ndcg: number } };
 
 const KEYS = ['precision', 'recall', 'ndcg', 'map', 'mrr'] as const;
 
@@ -81,18 +85,23 @@ export function scoreFold(train: Csr, test: Csr, k: number, trainMs: number, lis
     onUser?.(u);
   }
   const coverage = recommended.reduce((s, v) => s + v, 0) / train.nCols;
-  return { ...(meanMetrics(users as unknown as Array<Record<(typeof KEYS)[number], number>>, KEYS) as RankingMetrics), coverage, train_ms: trainMs };
+  const mean = meanMetrics(users as unknown as Array<Record<(typeof KEYS)[number], number>>, KEYS) as RankingMetrics;
+  const standardError = { precision: standardDeviation(users.map((u) => u.precision)) / Math.sqrt(users.length || 1), ndcg: standardDeviation(users.map((u) => u.ndcg)) / Math.sqrt(users.length || 1) };
+  return { ...mean, coverage, train_ms: trainMs, standardError };
 }
 
-/** Mean and spread over folds. */
+/** Sample standard deviation (0 for fewer than two values). */
+function standardDeviation(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+/** Mean and spread over folds (over test users when there is one fold). */
 export function summariseFolds(name: string, perFold: readonly FoldResult[], chosen?: string[]): ModelReport {
   const mean = meanMetrics(perFold as unknown as Array<Record<(typeof KEYS)[number] | 'coverage' | 'train_ms', number>>, [...KEYS, 'coverage', 'train_ms']);
-  const std = (key: 'precision' | 'ndcg') => {
-    if (perFold.length < 2) return 0;
-    const m = mean[key];
-    return Math.sqrt(perFold.reduce((s, f) => s + (f[key] - m) ** 2, 0) / (perFold.length - 1));
-  };
-  return { name, ...mean, spread: { precision: std('precision'), ndcg: std('ndcg') }, ...(chosen ? { chosen } : {}) };
+  const std = (key: 'precision' | 'ndcg') => (perFold.length < 2 ? perFold[0]?.standardError[key] ?? 0 : standardDeviation(perFold.map((f) => f[key])));
+  return { name, ...mean, spread: { precision: std('precision'), ndcg: std('ndcg') }, spreadKind: perFold.length < 2 ? 'users' : 'folds', ...(chosen ? { chosen } : {}) };
 }
 
 /**
