@@ -86,8 +86,8 @@ export function scoreFold(train: Csr, test: Csr, k: number, trainMs: number, lis
   }
   const coverage = recommended.reduce((s, v) => s + v, 0) / train.nCols;
   const mean = meanMetrics(users as unknown as Array<Record<(typeof KEYS)[number], number>>, KEYS) as RankingMetrics;
-  const standardError = { precision: standardDeviation(users.map((u) => u.precision)) / Math.sqrt(users.length || 1), ndcg: standardDeviation(users.map((u) => u.ndcg)) / Math.sqrt(users.length || 1) };
-  return { ...mean, coverage, train_ms: trainMs, standardError };
+  const standardError = (key: 'precision' | 'ndcg') => standardDeviation(users.map((u) => u[key])) / Math.sqrt(users.length || 1);
+  return { ...mean, coverage, train_ms: trainMs, standardError: { precision: standardError('precision'), ndcg: standardError('ndcg') } };
 }
 
 /** Sample standard deviation (0 for fewer than two values). */

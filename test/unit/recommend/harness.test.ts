@@ -100,7 +100,13 @@ describe('nested selection and the served pipeline', () => {
     };
     const report = evaluateNested({ key: 'x', label: 'x', grid: [leastPopular, () => new EaseModel({ lambda: 1 })] }, table, kFoldSplit(table.users.length, 3, 1), 'random', { k: 5 });
     expect(report.chosen).toEqual(['ease(lambda=1)', 'ease(lambda=1)', 'ease(lambda=1)']);
+    expect(report.spreadKind).toBe('folds');
     expect(report.spread.precision).toBeGreaterThanOrEqual(0);
+    // One split (temporal) has no fold spread: the standard error over its test users stands in.
+    const temporal = evaluateNested({ key: 'x', label: 'x', grid: [() => new EaseModel({ lambda: 1 })] }, table, temporalSplit(table, 0.25), 'temporal', { k: 5 });
+    expect(temporal.spreadKind).toBe('users');
+    expect(temporal.spread.precision).toBeGreaterThan(0);
+    expect(temporal.spread.precision).toBeLessThan(temporal.precision);
   });
 
   it('evaluates the served pipeline through the retrain and serving code, with its ablation', async () => {
