@@ -127,6 +127,8 @@ export class PgRecommenderExperiments implements RecommenderExperimentRepository
           FROM unnest(${column((e) => e.listId)}::uuid[], ${column((e) => e.experimentId)}::uuid[], ${column((e) => e.variant)}::text[],
                       ${column((e) => e.followerId)}::uuid[], ${column((e) => e.courseIds.join(','))}::text[], ${column((e) => e.channel)}::text[],
                       ${column((e) => e.exposedAt.toISOString())}::timestamptz[]) AS u(l, e, v, f, c, ch, t)
+          -- A follower erased (or an experiment deleted) since the list was served is skipped, not a failed batch retried forever.
+          WHERE EXISTS (SELECT 1 FROM followers WHERE id = u.f) AND EXISTS (SELECT 1 FROM recommender_experiments WHERE id = u.e)
           ON CONFLICT (list_id) DO NOTHING`,
     );
   }

@@ -7,7 +7,7 @@ import { createLogger } from '../../adapters/index.js';
 import { createRecommenderExperimentsRouter } from '../../adapters/http/routes/recommender-experiments.js';
 import { toOutTradeNo } from '../../adapters/payments/wechat-pay/index.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
-import { variantOf, type RecommenderExperiment } from '../../core/experiments/index.js';
+import { ExposureLog, variantOf, type RecommenderExperiment } from '../../core/experiments/index.js';
 import { RANKER_FEATURES } from '../../core/recommend/index.js';
 import type { Repositories } from '../../core/index.js';
 import { createRepositories, PgAuditLogReader, queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
@@ -200,5 +200,49 @@ describe.each(testTargets())('recommender experiments through /api and /mp on %s
     const audit = await new PgAuditLogReader(database.db).page({ subjectType: 'recommender_experiment', subjectId: experiment.id }, { limit: 10, offset: 0 });
     expect(audit.items.map((r) => r.action).reverse()).toEqual(['recommender_experiment.create', 'recommender_experiment.start', 'recommender_experiment.stop']);
     expect(audit.items.at(-1)!.actor).toBe('admin-api-token');
+  });
+
+  it('keeps serving while exposures cannot be written, and writes each list once when the table is back', async () => {
+    const created = (await request(app).post('/api/recommender-experiments').set(auth).send({ name: 'outage', variants: [{ sharePercent: 50 }, { sharePercent: 50, mmrLambda: 1 }] }).expect(201)).body.experiment as { id: string };
+    await request(app).post(`/api/recommender-experiments/${created.id}/start`).set(auth).expect(200);
+    const who = await login();
+    const count = async () => (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM recommender_exposures WHERE experiment_id = ${created.id}::uuid`))[0]!.n;
+
+    await queryRows(database.db, sql`ALTER TABLE recommender_exposures RENAME TO recommender_exposures_away`);
+    try {
+      expect(await recommendations(who)).toHaveLength(3);
+      expect(await recommendations(who)).toHaveLength(3);
+      await engine.experiments.exposures.flush();
+    } finally {
+      await queryRows(database.db, sql`ALTER TABLE recommender_exposures_away RENAME TO recommender_exposures`);
+    }
+    expect(await count()).toBe(0);
+    await engine.experiments.exposures.flush();
+    expect(await count()).toBe(2);
+    await engine.experiments.exposures.flush();
+    expect(await count()).toBe(2);
+
+    // A list recorded twice (a retried batch) is written once.
+    const exposure = { listId: randomUUID(), experimentId: created.id, variant: 'A', followerId: who.followerId, courseIds: [], channel: 'telegram', exposedAt: clock.now() };
+    await engine.experiments.repository.recordExposures([exposure, exposure]);
+    await engine.experiments.repository.recordExposures([exposure]);
+    expect(await count()).toBe(3);
+
+    // A long outage: beyond maxPending the oldest waiting lists are dropped (and reported), the rest written later.
+    const failures: Array<[number, number]> = [];
+    const log = new ExposureLog(engine.experiments.repository, createLogger('silent'), { maxPending: 2, onFailed: (waiting, dropped) => failures.push([waiting, dropped]) });
+    const lists = [1, 2, 3].map(() => ({ ...exposure, listId: randomUUID() }));
+    await queryRows(database.db, sql`ALTER TABLE recommender_exposures RENAME TO recommender_exposures_away`);
+    try {
+      for (const list of lists) log.record(list);
+      await log.flush();
+    } finally {
+      await queryRows(database.db, sql`ALTER TABLE recommender_exposures_away RENAME TO recommender_exposures`);
+    }
+    expect(failures).toEqual([[2, 1]]);
+    await log.stop();
+    const written = await queryRows<{ list_id: string }>(database.db, sql`SELECT list_id FROM recommender_exposures WHERE list_id IN (${lists[0]!.listId}::uuid, ${lists[1]!.listId}::uuid, ${lists[2]!.listId}::uuid)`);
+    expect(written.map((r) => r.list_id).sort()).toEqual([lists[1]!.listId, lists[2]!.listId].sort());
+    await request(app).post(`/api/recommender-experiments/${created.id}/stop`).set(auth).expect(200);
   });
 });
