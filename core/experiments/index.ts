@@ -3,7 +3,7 @@ export { betaCdf, betaQuantile, sampleBeta, sampleGamma, seededRandom, type Rand
 export { chooseVariantThompson } from './choose-variant-thompson.js';
 export { computeExperimentResults, normalCdf, twoProportionZTest, type VariantResult, type VariantStats } from './compute-experiment-results.js';
 export {
-  describeConfiguration, recommenderExperimentInputSchema, RECOMMENDER_EXPERIMENT_STATUSES, RECOMMENDER_VARIANT_KEYS, toVariants,
+  configurationVocabulary, describeConfiguration, recommenderExperimentInputSchema, RECOMMENDER_EXPERIMENT_STATUSES, RECOMMENDER_VARIANT_KEYS, toVariants,
   type RecommenderExperiment, type RecommenderExperimentInput, type RecommenderExperimentStatus, type RecommenderVariant,
 } from './recommender-experiment.js';
 export type {

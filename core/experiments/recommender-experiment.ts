@@ -95,6 +95,21 @@ const FEATURE_WORDS: Record<RankerFeature, { zh: string; en: string }> = {
 };
 
 /**
+ * The names of the candidate generators and ranker features in both languages, for a form that
+ * builds a configuration (the console): the same words {@link describeConfiguration} uses.
+ *
+ * @example
+ * configurationVocabulary().generators[0]; // { name: 'item_cf', zh: '相似课程（协同过滤）', en: 'courses liked together (collaborative filtering)' }
+ */
+export function configurationVocabulary() {
+  return {
+    generators: GENERATORS.map((name) => ({ name, ...GENERATOR_WORDS[name] })),
+    features: RANKER_FEATURES.map((name) => ({ name, ...FEATURE_WORDS[name] })),
+    servedMmrLambda: SERVED_MMR_LAMBDA,
+  };
+}
+
+/**
  * A variant's configuration in words, in Chinese or English, for the console and the audit log.
  *
  * @example

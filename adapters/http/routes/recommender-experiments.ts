@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  controlRecommenderExperiment, createRecommenderExperiment, describeConfiguration, findManagedRecommenderExperiment, getRecommenderExperimentResults,
+  configurationVocabulary, controlRecommenderExperiment, createRecommenderExperiment, describeConfiguration, findManagedRecommenderExperiment, getRecommenderExperimentResults,
   type RecommenderExperiment, type RecommenderExperimentRepository,
 } from '../../../core/experiments/index.js';
 import type { Clock } from '../../../core/index.js';
@@ -38,7 +38,8 @@ export function recommenderExperimentJson(e: RecommenderExperiment) {
 
 /**
  * Online experiments on recommender configurations: `GET|POST /recommender-experiments`,
- * `GET /recommender-experiments/:id`, `POST /recommender-experiments/:id/start|stop`,
+ * `GET /recommender-experiments/:id` (the list also carries the names of generators and ranker
+ * features in both languages, for the console's form), `POST /recommender-experiments/:id/start|stop`,
  * `GET /recommender-experiments/:id/results` (the shape of a broadcast's results, plus clicks,
  * checkouts, purchases and revenue per variant). Admins see and control every experiment; a
  * creator their own, and another creator's answers 404. Every change is audited.
@@ -50,7 +51,7 @@ export function createRecommenderExperimentsRouter(deps: RecommenderExperimentAp
     const principal = principalOf(req);
     const { limit } = recommenderExperimentListQuery.parse(req.query);
     const items = await deps.experiments.list({ limit, ...(principal.role === 'admin' ? {} : { createdBy: principal.id ?? '00000000-0000-0000-0000-000000000000' }) });
-    res.json({ items: items.map(recommenderExperimentJson) });
+    res.json({ items: items.map(recommenderExperimentJson), vocabulary: configurationVocabulary() });
   });
 
   router.post('/recommender-experiments', async (req, res) => {
