@@ -5,7 +5,6 @@ import type { Express } from 'express';
 import { sql } from 'drizzle-orm';
 import { createLogger } from '../../adapters/index.js';
 import { createRecommenderExperimentsRouter } from '../../adapters/http/routes/recommender-experiments.js';
-import { toOutTradeNo } from '../../adapters/payments/wechat-pay/index.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
 import { ExposureLog, variantOf, type RecommenderExperiment } from '../../core/experiments/index.js';
 import { RANKER_FEATURES } from '../../core/recommend/index.js';
@@ -14,7 +13,7 @@ import { createRepositories, PgAuditLogReader, queryRows, seedDemoCatalogue, typ
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TEST_ADMIN_TOKEN, TestClock } from '../support/http.js';
 import { createMpTestApp } from './mp/mp-app.js';
-import { APP_ID, code2SessionServer, listen, MCH_ID, paymentNotification, rsaKeys, wechatPayServer } from './mp/wechat-fakes.js';
+import { code2SessionServer, listen, paymentNotification, rsaKeys, successfulTransaction, wechatPayServer } from './mp/wechat-fakes.js';
 
 type Item = { course: { id: string }; score: number };
 type Who = { token: string; followerId: string; openId: string };
@@ -76,11 +75,7 @@ describe.each(testTargets())('recommender experiments through /api and /mp on %s
     request(app).post('/mp/events').set('Authorization', `Bearer ${who.token}`).send({ events: [{ kind, clientEventId: randomUUID(), courseId }] }).expect(201);
   const buy = async (who: Who, courseId: string) => {
     const order = (await request(app).post('/mp/orders').set('Authorization', `Bearer ${who.token}`).send({ courseId }).expect(201)).body.order as { id: string; amount: { amountMinor: number } };
-    const tx = {
-      appid: APP_ID, mchid: MCH_ID, out_trade_no: toOutTradeNo(order.id), transaction_id: `4200${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-      trade_type: 'JSAPI', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'OTHERS', success_time: clock.now().toISOString(),
-      payer: { openid: who.openId }, amount: { total: order.amount.amountMinor, payer_total: order.amount.amountMinor, currency: 'CNY', payer_currency: 'CNY' },
-    };
+    const tx = successfulTransaction(order.id, order.amount.amountMinor, who.openId, { at: clock.now() });
     const notification = paymentNotification(platform.privateKey, tx);
     await request(app).post('/mp/pay/notify').set(notification.headers).send(notification.body).expect(204);
     return order.amount.amountMinor;
