@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { RANKER_FEATURES, type RankerFeature } from '../recommend/ranking/ranker.js';
 import { GENERATORS, type GeneratorName } from '../recommend/serving/recommender-model.js';
-import { SERVED_MMR_LAMBDA } from '../recommend/serving/rank-for-follower.js';
 import type { ServingConfiguration } from '../recommend/serving/serving-configuration.js';
 
 /** Variant keys by position; the first (A) is the control every other variant is compared with. */
@@ -105,7 +104,6 @@ export function configurationVocabulary() {
   return {
     generators: GENERATORS.map((name) => ({ name, ...GENERATOR_WORDS[name] })),
     features: RANKER_FEATURES.map((name) => ({ name, ...FEATURE_WORDS[name] })),
-    servedMmrLambda: SERVED_MMR_LAMBDA,
   };
 }
 
@@ -114,16 +112,18 @@ export function configurationVocabulary() {
  *
  * @example
  * describeConfiguration({ ranker: 'untrained_blend', mmrLambda: 0.5 }, 'en');
- * // 'Ranking: the untrained blend of signals · Diversity: 0.5 (production: 0.75; lower is more varied) · All candidate sources on'
+ * // 'Ranking: the untrained blend of signals · Diversity: 0.5 (1 is relevance only; lower is more varied) · All candidate sources on'
  */
 export function describeConfiguration(configuration: ServingConfiguration, locale: 'zh-CN' | 'en'): string {
   const zh = locale === 'zh-CN';
   const parts: string[] = [];
   parts.push(configuration.ranker === 'untrained_blend'
     ? (zh ? '排序：未训练的信号加权混合' : 'Ranking: the untrained blend of signals')
-    : (zh ? '排序：当前上线的模型（训练得到的，或重训时保留的混合）' : 'Ranking: the model in production (trained, or the blend when retraining kept it)'));
-  const lambda = configuration.mmrLambda ?? SERVED_MMR_LAMBDA;
-  parts.push(zh ? `多样性：${lambda}（线上为 ${SERVED_MMR_LAMBDA}；越小越多样）` : `Diversity: ${lambda} (production: ${SERVED_MMR_LAMBDA}; lower is more varied)`);
+    : (zh ? '排序：线上的打分方式（上次重训时表现最好的：训练的排序模型、调优的混合或未训练的混合）' : 'Ranking: the scorer in production (whichever of the trained ranker, the tuned blend and the untrained blend did best at the last retrain)'));
+  const lambda = configuration.mmrLambda;
+  parts.push(lambda === undefined
+    ? (zh ? '多样性：与线上相同（由上次重训选定）' : 'Diversity: as in production (chosen by the last retrain)')
+    : (zh ? `多样性：${lambda}（1 为只看相关度；越小越多样）` : `Diversity: ${lambda} (1 is relevance only; lower is more varied)`));
   const off = configuration.disabledGenerators ?? [];
   parts.push(off.length === 0
     ? (zh ? '全部候选来源开启' : 'All candidate sources on')

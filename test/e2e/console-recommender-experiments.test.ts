@@ -70,10 +70,10 @@ describeWithChromium('recommender experiments in the console, in English and Chi
     const card = page.locator(`[data-recommender-experiment="${NAME}"]`);
     expect(await card.locator('h3 .pill').innerText()).toBe('Draft');
     expect(await card.locator('li[data-variant=A]').innerText()).toBe(
-      'Variant A (control) · 50% · Ranking: the model in production (trained, or the blend when retraining kept it) · Diversity: 0.75 (production: 0.75; lower is more varied) · All candidate sources on',
+      'Variant A (control) · 50% · Ranking: the scorer in production (whichever of the trained ranker, the tuned blend and the untrained blend did best at the last retrain) · Diversity: as in production (chosen by the last retrain) · All candidate sources on',
     );
     expect(await card.locator('li[data-variant=B]').innerText()).toBe(
-      'Variant B “flat blend” · 50% · Ranking: the untrained blend of signals · Diversity: 0.5 (production: 0.75; lower is more varied) · Candidate sources off: similar course content · Changed weights: overall popularity 2',
+      'Variant B “flat blend” · 50% · Ranking: the untrained blend of signals · Diversity: 0.5 (1 is relevance only; lower is more varied) · Candidate sources off: similar course content · Changed weights: overall popularity 2',
     );
     await card.getByRole('button', { name: 'Start the experiment' }).click();
     await card.locator('h3 .pill', { hasText: 'Running' }).waitFor();

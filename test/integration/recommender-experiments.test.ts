@@ -107,7 +107,7 @@ describe.each(testTargets())('recommender experiments through /api and /mp on %s
     const experiment = created.body.experiment as RecommenderExperiment & { variants: Array<{ descriptionZh: string; descriptionEn: string }> };
     expect(experiment.status).toBe('draft');
     expect(experiment.variants.map((v) => v.key)).toEqual(['A', 'B']);
-    expect(experiment.variants[1]!.descriptionEn).toContain('Ranking: the untrained blend of signals · Diversity: 0.5');
+    expect(experiment.variants[1]!.descriptionEn).toContain('Ranking: the untrained blend of signals · Diversity: 0.5 (1 is relevance only; lower is more varied)');
     expect(experiment.variants[1]!.descriptionEn).toContain('Candidate sources off: similar course content');
     expect(experiment.variants[1]!.descriptionZh).toContain('关闭的候选来源：课程内容相似度');
 

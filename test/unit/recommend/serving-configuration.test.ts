@@ -71,9 +71,9 @@ describe('recommender experiment variants', () => {
   it('are described in words in both languages', () => {
     const configuration = { ranker: 'untrained_blend' as const, mmrLambda: 0.5, disabledGenerators: ['ease' as const], blendWeights: { popularity: 2 } };
     expect(describeConfiguration(configuration, 'en')).toBe(
-      'Ranking: the untrained blend of signals · Diversity: 0.5 (production: 0.75; lower is more varied) · Candidate sources off: bought-together model (EASE) · Changed weights: overall popularity 2',
+      'Ranking: the untrained blend of signals · Diversity: 0.5 (1 is relevance only; lower is more varied) · Candidate sources off: bought-together model (EASE) · Changed weights: overall popularity 2',
     );
-    expect(describeConfiguration(configuration, 'zh-CN')).toBe('排序：未训练的信号加权混合 · 多样性：0.5（线上为 0.75；越小越多样） · 关闭的候选来源：共同购买模型（EASE） · 调整的权重：整体热度 2');
-    expect(describeConfiguration({}, 'en')).toBe('Ranking: the model in production (trained, or the blend when retraining kept it) · Diversity: 0.75 (production: 0.75; lower is more varied) · All candidate sources on');
+    expect(describeConfiguration(configuration, 'zh-CN')).toBe('排序：未训练的信号加权混合 · 多样性：0.5（1 为只看相关度；越小越多样） · 关闭的候选来源：共同购买模型（EASE） · 调整的权重：整体热度 2');
+    expect(describeConfiguration({}, 'en')).toBe('Ranking: the scorer in production (whichever of the trained ranker, the tuned blend and the untrained blend did best at the last retrain) · Diversity: as in production (chosen by the last retrain) · All candidate sources on');
   });
 });

@@ -5,7 +5,7 @@ import type { ResultsTexts } from './pages/results-table.tsx';
 const zh = {
   help: '给推荐系统做线上实验：每位同意个性化推荐的粉丝固定分到一个变体，在 Telegram、微信和小程序里看到的推荐都来自这个变体。粉丝点击、下单或购买了推荐给他的课程（在归因窗口内），就算作这个变体的一次转化。同一时间只能运行一个实验。',
   newExperiment: '新建推荐实验', name: '实验名称', attributionHours: '归因窗口（小时）', variant: '变体 {key}', control: '（对照组）', label: '简短名称（可选）',
-  share: '流量占比（%）', ranker: '排序方式', rankerServed: '当前上线的模型', rankerBlend: '未训练的信号加权混合', diversity: '多样性（0–1，留空为线上的 {lambda}；越小越多样）',
+  share: '流量占比（%）', ranker: '排序方式', rankerServed: '当前上线的模型', rankerBlend: '未训练的信号加权混合', diversity: '多样性（0–1，留空与线上相同；越小越多样）',
   generatorsOn: '开启的候选来源', weights: '调整权重（留空不变）', addVariant: '添加变体', removeVariant: '移除', create: '创建（草稿）',
   sharesMustAddUp: '各变体的流量占比加起来要等于 100%，现在是 {sum}%。', created: '已创建推荐实验 {name}', started: '已开始：{name}', stopped: '已停止：{name}',
   start: '开始实验', stop: '停止实验', status: { draft: '草稿', running: '运行中', stopped: '已停止' } as Record<string, string>,
@@ -23,7 +23,7 @@ const zh = {
 const en: typeof zh = {
   help: 'Online experiments on the recommender: each follower who allows personalised recommendations is kept in one variant, and every recommendation they see on Telegram, WeChat and the mini-program comes from it. A click, checkout or purchase of a course it recommended to them, within the attribution window, counts as a conversion for that variant. One experiment runs at a time.',
   newExperiment: 'New recommender experiment', name: 'Experiment name', attributionHours: 'Attribution window (hours)', variant: 'Variant {key}', control: ' (control)', label: 'Short name (optional)',
-  share: 'Share of followers (%)', ranker: 'Ranking', rankerServed: 'The model in production', rankerBlend: 'The untrained blend of signals', diversity: 'Diversity (0–1, empty for production’s {lambda}; lower is more varied)',
+  share: 'Share of followers (%)', ranker: 'Ranking', rankerServed: 'The model in production', rankerBlend: 'The untrained blend of signals', diversity: 'Diversity (0–1, empty: as in production; lower is more varied)',
   generatorsOn: 'Candidate sources on', weights: 'Change weights (empty: unchanged)', addVariant: 'Add a variant', removeVariant: 'Remove', create: 'Create (as a draft)',
   sharesMustAddUp: 'The variants’ shares must add up to 100%; they add up to {sum}%.', created: 'Created the recommender experiment {name}', started: 'Started: {name}', stopped: 'Stopped: {name}',
   start: 'Start the experiment', stop: 'Stop the experiment', status: { draft: 'Draft', running: 'Running', stopped: 'Stopped' } as Record<string, string>,

@@ -6,7 +6,7 @@ import { FieldError } from './field-error.tsx';
 import { MIN_SENDS_PER_VARIANT, ResultsTable } from './results-table.tsx';
 
 interface Word { name: string; zh: string; en: string }
-interface Vocabulary { generators: Word[]; features: Word[]; servedMmrLambda: number }
+interface Vocabulary { generators: Word[]; features: Word[] }
 interface Experiment {
   id: string; name: string; status: 'draft' | 'running' | 'stopped'; attributionHours: number; startedAt: string | null; stoppedAt: string | null;
   variants: Array<{ key: string; label: string; sharePercent: number; descriptionZh: string; descriptionEn: string }>;
@@ -76,7 +76,7 @@ function NewExperimentForm({ vocabulary, onCreated }: { vocabulary: Vocabulary; 
                 <option value="untrained_blend">{r.rankerBlend}</option>
               </select>
             </label>
-            <label>{fill(r.diversity, { lambda: String(vocabulary.servedMmrLambda) })}<input type="number" min={0} max={1} step={0.05} value={v.lambda} onChange={(e) => change(i, { lambda: e.target.value })} /></label>
+            <label>{r.diversity}<input type="number" min={0} max={1} step={0.05} value={v.lambda} onChange={(e) => change(i, { lambda: e.target.value })} /></label>
           </div>
           <p className="muted">{r.generatorsOn}</p>
           <div className="row">
