@@ -1,18 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { createRequire } from 'node:module';
-import type { TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
-import { toVariants, variantOf, recommenderExperimentInputSchema } from '../../core/experiments/index.js';
+import { recommenderExperimentInputSchema, toVariants, variantOf } from '../../core/experiments/index.js';
+import { systemClock } from '../../core/index.js';
 import { RANKER_FEATURES } from '../../core/recommend/index.js';
 import { queryRows, seedDemoCatalogue, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
-import { buildTestChannel, freePort, testTelegramConfig } from './telegram-support.js';
+import { startEmulatedTelegram } from './telegram-support.js';
 
-interface BotMessage {
-  text: string;
-  reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> };
-}
-
-const TelegramServer = createRequire(import.meta.url)('telegram-test-api') as typeof TelegramServerType;
 const TOKEN = '5550002:e2e-recexp-token-abcdefghij';
 
 /*
@@ -22,40 +15,21 @@ const TOKEN = '5550002:e2e-recexp-token-abcdefghij';
  */
 describe.each(testTargets())('a recommender experiment through the Telegram bot on %s', (target) => {
   let database: Database;
-  let server: TelegramServerType;
-  let channel: ReturnType<typeof buildTestChannel>;
-  let apiURL: string;
+  let telegram: Awaited<ReturnType<typeof startEmulatedTelegram>>;
 
   beforeAll(async () => {
     database = await openTestDatabase(target);
     await seedDemoCatalogue(database.db);
-    server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 60 });
-    await server.start();
-    apiURL = server.config.apiURL;
-    channel = buildTestChannel(database, testTelegramConfig(apiURL), TOKEN);
-    await channel.service.start();
+    telegram = await startEmulatedTelegram(database, TOKEN, systemClock);
   });
   afterAll(async () => {
-    await channel.service.stop();
-    await channel.recommenderEngine.experiments.exposures.stop();
-    await server.stop();
+    await telegram.stop();
+    await telegram.channel.recommenderEngine.experiments.exposures.stop();
     await database.close();
   });
 
-  async function repliesTo(chatId: number, count = 1, timeoutMs = 8000): Promise<BotMessage[]> {
-    const got: BotMessage[] = [];
-    const deadline = Date.now() + timeoutMs;
-    while (got.length < count && Date.now() < deadline) {
-      const response = await fetch(`${apiURL}/getUpdates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN, chatId }) });
-      const body = (await response.json()) as { result: Array<{ message: BotMessage }> };
-      got.push(...body.result.map((u) => u.message));
-      if (got.length < count) await new Promise((r) => setTimeout(r, 50));
-    }
-    return got;
-  }
-
   it('serves /recommend from the follower\'s variant and logs the list shown as a Telegram exposure', async () => {
-    const { repository } = channel.recommenderEngine.experiments;
+    const { repository } = telegram.channel.recommenderEngine.experiments;
     const input = recommenderExperimentInputSchema.parse({
       name: 'telegram',
       variants: [{ sharePercent: 50 }, { sharePercent: 50, ranker: 'untrained_blend', blendWeights: Object.fromEntries(RANKER_FEATURES.map((f) => [f, 0])) }],
@@ -66,16 +40,15 @@ describe.each(testTargets())('a recommender experiment through the Telegram bot 
     const users = [9101, 9102, 9103, 9104];
     const buttons = new Map<number, string[]>();
     for (const userId of users) {
-      const client = server.getClient(TOKEN, { userId, chatId: userId, firstName: `U${userId}` });
+      const client = telegram.server.getClient(TOKEN, { userId, chatId: userId, firstName: `U${userId}` });
       await client.sendCommand(client.makeCommand('/recommend'));
-      const [picks] = await repliesTo(userId);
-      expect(picks!.text).toContain('为你挑了这几门');
-      buttons.set(userId, (picks!.reply_markup?.inline_keyboard ?? []).flat().flatMap((b) => (b.callback_data?.startsWith('buy:') ? [b.callback_data.slice(4)] : [])));
+      const picks = await telegram.until(userId, (m) => m.text.includes('为你挑了这几门'), 'the picks');
+      buttons.set(userId, (picks.reply_markup?.inline_keyboard ?? []).flat().flatMap((b) => (b.callback_data?.startsWith('buy:') ? [b.callback_data.slice(4)] : [])));
     }
-    await channel.recommenderEngine.experiments.exposures.flush();
+    await telegram.channel.recommenderEngine.experiments.exposures.flush();
 
     for (const userId of users) {
-      const follower = (await channel.repos.followers.findByIdentity('telegram', String(userId)))!;
+      const follower = (await telegram.channel.repos.followers.findByIdentity('telegram', String(userId)))!;
       const rows = await queryRows<{ variant: string; channel: string; course_ids: string[] }>(
         database.db,
         sql`SELECT variant, channel, course_ids::text[] AS course_ids FROM recommender_exposures WHERE follower_id = ${follower.id}::uuid`,
