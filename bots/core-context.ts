@@ -76,6 +76,7 @@ export function createCoreContext(config: Config, database: Database, logger: Lo
     clock,
     logger: logger.child({ component: 'recommender' }),
     onStageFailed: (stage) => metrics.errors.inc({ source: 'recommender', code: `${stage}_failed` }),
+    onExperimentError: (code) => metrics.errors.inc({ source: 'recommender', code }),
   });
   const risk = new RiskMonitor({ clock, logger: logger.child({ component: 'risk' }), store: new PgRiskStore(database.db), baseline: DEMO_ANOMALY_BASELINE });
   return {

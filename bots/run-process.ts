@@ -67,6 +67,8 @@ async function start(definition: ProcessDefinition): Promise<void> {
   onShutdownSignal(logger, config.shutdownTimeoutMs, async () => {
     await closeServer(server);
     for (const service of started.reverse()) await service.stop();
+    // Lists shown while stopping are written before the database closes.
+    await ctx.recommenderEngine.experiments.exposures.stop();
     await ctx.database.close();
   });
   for (const service of services) {

@@ -5,6 +5,7 @@ import { requireRole, type Mount } from '../adapters/index.js';
 import { WechatHandoff } from '../adapters/wechat/index.js';
 import { createBroadcastsRouter, type CampaignApiDeps } from '../adapters/http/routes/broadcasts.js';
 import { createExperimentsRouter } from '../adapters/http/routes/experiments.js';
+import { createRecommenderExperimentsRouter, type RecommenderExperimentApiDeps } from '../adapters/http/routes/recommender-experiments.js';
 import { createRetargetingRulesRouter } from '../adapters/http/routes/retargeting-rules.js';
 import { createSchedulesRouter, type SchedulesApiDeps } from '../adapters/http/routes/schedules.js';
 import { createSegmentsPreviewRouter } from '../adapters/http/routes/segments-preview.js';
@@ -26,9 +27,10 @@ const ADMIN_ONLY_CAMPAIGN_PATHS = ['/retargeting-rules', '/schedules', '/guard-s
  * schedules and guard settings. Broadcasts carry their creator: a creator composes (segment
  * preview included), lists, controls and reads results of their own broadcasts only, and gets 404
  * for another creator's (the routes check, see broadcasts.ts). Retargeting rules, schedules and
- * guard settings have no owner and are for admins only; a creator gets 403.
+ * guard settings have no owner and are for admins only; a creator gets 403. With
+ * `recommenderExperiments`, also the recommender experiments (a creator manages their own).
  */
-export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDeps, 'scheduler' | 'audit'>): Mount[] {
+export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDeps, 'scheduler' | 'audit'> & { recommenderExperiments?: RecommenderExperimentApiDeps }): Mount[] {
   // Scoped to these paths, so other /api mounts after these still serve creators.
   const adminsOnly = Router().use(ADMIN_ONLY_CAMPAIGN_PATHS, requireRole('admin'));
   return [
@@ -38,6 +40,7 @@ export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDe
     { path: '/api', router: createExperimentsRouter(deps), access: 'admin' },
     { path: '/api', router: createRetargetingRulesRouter(deps), access: 'admin' },
     { path: '/api', router: createSchedulesRouter(deps), access: 'admin' },
+    ...(deps.recommenderExperiments ? [{ path: '/api', router: createRecommenderExperimentsRouter(deps.recommenderExperiments), access: 'admin' as const }] : []),
   ];
 }
 
@@ -174,6 +177,7 @@ export async function wireJobs(ctx: CoreContext, wiring: Wiring): Promise<void> 
   wiring.mounts.push(
     ...createCampaignMounts({
       repos, courses: ctx.repos.courses, clock: ctx.clock, recommender: ctx.recommender, audit: ctx.repos.audit, coupons: ctx.repos.coupons, onEnqueued: () => dispatcher?.poke(),
+      recommenderExperiments: { experiments: ctx.recommenderEngine.experiments.repository, clock: ctx.clock, onChanged: ctx.recommenderEngine.experiments.invalidate },
       ...(scheduler ? { scheduler } : {}),
     }),
   );

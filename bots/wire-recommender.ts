@@ -1,17 +1,21 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
+import { createExperimentingRecommender, ExposureLog } from '../core/experiments/index.js';
 import { personaOf, type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import {
   createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, isServable, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND,
   retrainPropensity, retrainRecommender,
 } from '../core/recommend/index.js';
-import { PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, type Db } from '../models/index.js';
+import { PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, PgRecommenderExperiments, type Db } from '../models/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
 /**
  * The one recommender every process and test serves from: the trained engine (newest artifact,
  * live history and persona per request), then interest/segment popularity, then the newest courses
- * on sale — an explicit chain with one exclusion set, each stage labelling its picks. Also the full
+ * on sale — an explicit chain with one exclusion set, each stage labelling its picks — in front of
+ * which the running recommender experiment (if any) gives each consenting follower their sticky
+ * variant's configuration and logs the lists shown (`experiments`: the repository, the exposure
+ * log to stop on shutdown, and `invalidate` after a start or stop). Also the full
  * retrain that writes a new artifact, and the propensity models with their follower scores. The core context, the benchmarks and the tests build it here,
  * so they all measure and exercise the same chain.
  *
@@ -19,7 +23,7 @@ import type { Wiring } from './wiring.js';
  * const { recommender, retrain } = buildRecommender({ db, repos, clock, logger });
  * await retrain();
  */
-export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Clock; logger: Logger; onStageFailed?: (stage: string) => void }) {
+export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Clock; logger: Logger; onStageFailed?: (stage: string) => void; onExperimentError?: (code: string) => void }) {
   const interactions = new PgInteractionRepository(parts.db);
   const artifacts = new PgModelArtifactRepository(parts.db);
   const personaDeps = { events: parts.repos.events, clock: parts.clock };
@@ -37,11 +41,22 @@ export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Cl
     { refreshMs: 60_000 },
   );
   const interestPopularity = new InterestPopularityRecommender({ ...parts.repos, popularity: new PgCoursePopularity(parts.db, parts.clock), clock: parts.clock });
-  const recommender = createRecommendationChain({ followers: parts.repos.followers, logger: parts.logger, ...(parts.onStageFailed ? { onStageFailed: parts.onStageFailed } : {}) }, [
+  const chain = createRecommendationChain({ followers: parts.repos.followers, logger: parts.logger, ...(parts.onStageFailed ? { onStageFailed: parts.onStageFailed } : {}) }, [
     { name: 'engine', recommender: engine },
     { name: 'interest_popularity', recommender: interestPopularity },
     { name: 'newest_on_sale', recommender: new NewestOnSaleRecommender(parts.repos) },
   ]);
+  const repository = new PgRecommenderExperiments(parts.db);
+  const exposures = new ExposureLog(repository, parts.logger, { onFailed: () => parts.onExperimentError?.('exposure_write_failed') });
+  const recommender = createExperimentingRecommender({
+    recommender: chain,
+    followers: parts.repos.followers,
+    experiments: repository,
+    exposures,
+    clock: parts.clock,
+    logger: parts.logger,
+    onLookupFailed: () => parts.onExperimentError?.('experiment_lookup_failed'),
+  });
   // One retrain job trains both: the recommender, then purchase propensity and churn risk (scored
   // into follower_scores for segments and the persona).
   const retrain = async (onProgress?: (percent: number, stage: string) => void) => {
@@ -49,7 +64,7 @@ export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Cl
     const propensity = await retrainPropensity({ activity: interactions, courses: parts.repos.courses, artifacts, scores: new PgFollowerScores(parts.db), clock: parts.clock, logger: parts.logger });
     return { version: trained.version, metrics: { ...trained.metrics, propensity: { version: propensity.version, ...propensity.metrics } } };
   };
-  return { recommender, retrain, artifacts };
+  return { recommender, retrain, artifacts, experiments: { repository, exposures, invalidate: () => recommender.invalidate() } };
 }
 
 /**

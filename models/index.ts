@@ -32,3 +32,4 @@ export { PgDialogMemoryStore } from './repositories/pg-dialog-memory-store.js';
 export { PgRiskStore, PgRiskUnitOfWork } from './repositories/pg-risk-store.js';
 export { PgHandoffRepository } from './repositories/pg-handoff-repository.js';
 export { PgExportQueries } from './repositories/pg-export-queries.js';
+export { PgRecommenderExperiments } from './repositories/pg-recommender-experiments.js';

@@ -67,7 +67,9 @@ export async function recommendReplies(turn: DialogTurn, options: { intro?: stri
     if (found.length) return [await courseListReply(turn, intro, found.slice(0, RECOMMENDATION_COUNT))];
   }
   const limit = options.budget ? budgetLimit(options.budget, turn.isStarsPlatform) : undefined;
-  const picks = await turn.deps.recommender.recommend(turn.follower.id, { limit: limit ? RECOMMENDATION_COUNT * 3 : RECOMMENDATION_COUNT, locale: turn.locale, follower: turn.follower });
+  const picks = await turn.deps.recommender.recommend(turn.follower.id, {
+    limit: limit ? RECOMMENDATION_COUNT * 3 : RECOMMENDATION_COUNT, locale: turn.locale, follower: turn.follower, shownOn: turn.message.platform,
+  });
   const referenced = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
   const found = await Promise.all([...new Set(referenced)].map((id) => turn.deps.repos.courses.findById(id)));
   const courses = new Map(found.flatMap((course): Array<[string, Course]> => (course ? [[course.id, course]] : [])));

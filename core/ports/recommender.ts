@@ -1,6 +1,8 @@
 import type { EventKind } from '../events/event-types.js';
 import type { Follower } from '../followers/follower.js';
+import type { Platform } from '../events/event-types.js';
 import type { FollowerScores } from '../followers/propensity.js';
+import type { ServingConfiguration } from '../recommend/serving/serving-configuration.js';
 
 /** Why a course was picked; `params` fill the human text (see reasonText in core/dialog). */
 export type ReasonCode =
@@ -42,6 +44,10 @@ export interface RecommendOptions {
   excludeCourseIds?: string[];
   /** The follower as the caller has just read them; saves reading them again (ignored if another id). */
   follower?: Follower;
+  /** A recommender experiment's variant for this call (set by the experiment stage, see createExperimentingRecommender); fallback stages ignore it. */
+  configuration?: ServingConfiguration;
+  /** Where the list is shown to the follower: only such lists are logged as exposures of a recommender experiment (a preview or a broadcast's pick is not). */
+  shownOn?: Platform;
 }
 
 /**

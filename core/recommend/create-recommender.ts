@@ -38,6 +38,7 @@ export interface RecommenderTuning {
  * event log on every request (so a new event changes the picks at once), scores candidates with the
  * ranker, removes owned/unavailable/off-band courses, diversifies with MMR and explains each pick.
  * Without an artifact yet, content, interests and catalogue order still work (labelled).
+ * `options.configuration` (a recommender experiment's variant) varies ranker, diversity and generators for that call.
  *
  * @example
  * const recommender = createRecommender({ followers, courses, entitlements, interactions, artifacts, persona, clock, logger });
@@ -96,7 +97,7 @@ export function createRecommender(deps: CreateRecommenderDeps, tuning: Recommend
       const now = deps.clock.now();
       const hour = toWallTime(now, follower.timeZone).hour;
       const signals = { history, interests: persona?.interests ?? [], priceBand: persona?.priceBand ?? 'unknown', now, hour } as const;
-      return rankForFollower(model, index, signals, excluded, limit, tuning.mmrLambda);
+      return rankForFollower(model, index, signals, excluded, limit, tuning.mmrLambda, options.configuration);
     },
   };
 }

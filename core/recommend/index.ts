@@ -5,6 +5,7 @@ export { retrainRecommender, type RetrainRecommenderDeps, type RetrainOptions } 
 export { mmr } from './rerank/mmr.js';
 export { RECOMMENDER_ARTIFACT_KIND, GENERATORS, hydrateModel, isServable, type GeneratorName, type RankerChoice, type RecommenderArtifact, type RecommenderModel } from './serving/recommender-model.js';
 export { rankForFollower, SERVED_MMR_LAMBDA } from './serving/rank-for-follower.js';
+export { rankerFor, type ServingConfiguration } from './serving/serving-configuration.js';
 export { trainRecommenderArtifact, type TrainingData, type TrainingOptions } from './training/train-recommender-artifact.js';
 export { DEFAULT_GENERATOR_SETTINGS, type GeneratorSettings } from './training/fit-generators.js';
 export { personaAt, pointInTimeRankerRows } from './training/point-in-time.js';

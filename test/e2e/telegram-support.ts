@@ -47,7 +47,8 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
   const uow = new PgUnitOfWork(database.db);
   const repos = createRepositories(database.db);
   const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const { recommender } = buildRecommender({ db: database.db, repos, clock, logger });
+  const recommenderEngine = buildRecommender({ db: database.db, repos, clock, logger });
+  const { recommender } = recommenderEngine;
   const recordEventsDeps = { uow, clock, metrics: metrics.core };
   // Course delivery as the processes wire it (wireLearning), with a test link secret.
   const learning = { deps: createLearningDeps({ database, repos, recordEventsDeps, clock }), links: { secret: 'test-lesson-link-secret-0123456789', baseUrl: 'http://127.0.0.1:3000', ttlMs: 3_600_000 } };
@@ -57,7 +58,7 @@ export function buildTestChannel(database: Database, config: TelegramConfig, tok
     config,
     token,
   );
-  return { ...channel, repos };
+  return { ...channel, repos, recommenderEngine };
 }
 
 /** The Bot API methods the telegram-test-api emulator lacks; the stand-in answers these itself. */

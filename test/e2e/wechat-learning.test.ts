@@ -7,7 +7,6 @@ import { mock } from 'wechaty-puppet-mock';
 import { sql } from 'drizzle-orm';
 import { createWechatChannel, type WechatBot, type WechatReplyOutbox } from '../../adapters/wechat/index.js';
 import { createLogger, createMetrics } from '../../adapters/index.js';
-import { toOutTradeNo } from '../../adapters/payments/wechat-pay/index.js';
 import { reminderMessengers } from '../../bots/wire-jobs.js';
 import { createLearningDeps } from '../../bots/wire-learning.js';
 import { buildRecommender } from '../../bots/wire-recommender.js';
@@ -19,7 +18,7 @@ import { openTestDatabase, testTargets } from '../support/database.js';
 import { RecordingPuppetMock, until } from './wechat-support.js';
 import { TestClock } from '../support/http.js';
 import { createMpTestApp } from '../integration/mp/mp-app.js';
-import { APP_ID, code2SessionServer, listen, MCH_ID, paymentNotification, rsaKeys, wechatPayServer } from '../integration/mp/wechat-fakes.js';
+import { code2SessionServer, listen, paymentNotification, rsaKeys, successfulTransaction, wechatPayServer } from '../integration/mp/wechat-fakes.js';
 
 const DAY = 86_400_000;
 // 12:00 in Shanghai on purchase day.
@@ -131,10 +130,7 @@ describe.each(testTargets())('WeChat learning after a WeChat Pay order, with wec
     expect(login.body.follower.id).toBe(follower.id);
     const order = await request(app).post('/mp/orders').set('Authorization', `Bearer ${login.body.token}`).send({ courseId }).expect(201);
     const orderId = order.body.order.id as string;
-    const tx = {
-      appid: APP_ID, mchid: MCH_ID, out_trade_no: toOutTradeNo(orderId), transaction_id: `4200${randomUUID().replaceAll('-', '').slice(0, 24)}`, trade_type: 'JSAPI', trade_state: 'SUCCESS',
-      trade_state_desc: '支付成功', bank_type: 'OTHERS', success_time: clock.now().toISOString(), payer: { openid: 'o' }, amount: { total: 4990, payer_total: 4990, currency: 'CNY', payer_currency: 'CNY' },
-    };
+    const tx = successfulTransaction(orderId, 4990, 'o', { at: clock.now() });
     const before = texts.length;
     const notification = paymentNotification(platform.privateKey, tx, { now: clock.now() });
     await request(app).post('/mp/pay/notify').set(notification.headers).send(notification.body).expect(204);

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createCoreApiRouter, createHttpApp, createLogger, createMetrics, type Mount } from '../../adapters/index.js';
 import { createAccount, systemClock, type Account, type Clock, type Messenger, type Platform, type Role } from '../../core/index.js';
-import { createRepositories, PgConsoleUnitOfWork, PgUnitOfWork, type Database } from '../../models/index.js';
+import { createRepositories, PgConsoleUnitOfWork, PgRecommenderExperiments, PgUnitOfWork, type Database } from '../../models/index.js';
 import { createConsoleParts } from '../../bots/wire-console.js';
 import { createCampaignMounts } from '../../bots/wire-jobs.js';
 import { createCampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
@@ -50,7 +50,10 @@ export function createConsoleTestApp(
     mounts: [
       ...parts.firstMounts,
       { path: '/api', router: core, access: 'admin' },
-      ...createCampaignMounts({ repos: createCampaignRepositories(database.db), courses: repos.courses, clock, audit: repos.audit, coupons: repos.coupons }),
+      ...createCampaignMounts({
+        repos: createCampaignRepositories(database.db), courses: repos.courses, clock, audit: repos.audit, coupons: repos.coupons,
+        recommenderExperiments: { experiments: new PgRecommenderExperiments(database.db), clock },
+      }),
       ...(options.mounts ?? []),
       ...parts.mounts,
     ],

@@ -40,7 +40,7 @@ export function createCatalogueRouter(deps: CatalogueDeps, requireSession: Reque
     const [owned, follower] = await Promise.all([deps.entitlements.ownedCourseIds(followerId), deps.followers.findById(followerId)]);
     // The follower's own language unless the page asks for another.
     const locale = query.locale ?? (follower?.locale === 'en' ? 'en' : 'zh-CN');
-    const picks = await deps.recommender.recommend(followerId, { limit: query.limit, locale, excludeCourseIds: [...owned], ...(follower ? { follower } : {}) });
+    const picks = await deps.recommender.recommend(followerId, { limit: query.limit, locale, excludeCourseIds: [...owned], shownOn: 'miniprogram', ...(follower ? { follower } : {}) });
     // The picked courses and the ones their reasons name, in one read.
     const courses = await deps.courses.findByIds([...new Set(picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]))]);
     const titleOf = (id: string) => {

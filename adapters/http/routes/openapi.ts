@@ -20,6 +20,8 @@ import { commissionsQuery, creatorQuery, markPaidOutBody } from './referrals.js'
 import { distributorSchema, referralProgramSchema } from '../../../core/index.js';
 import { broadcastInputSchema, retargetingRuleInputSchema } from '../../../core/campaigns/index.js';
 import { broadcastListQuery } from './broadcasts.js';
+import { recommenderExperimentInputSchema } from '../../../core/experiments/index.js';
+import { recommenderExperimentListQuery } from './recommender-experiments.js';
 import { previewBody } from './segments-preview.js';
 import { scheduleRunsQuery, schedulePatchBody } from './schedules.js';
 
@@ -115,6 +117,12 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/broadcasts/{id}/resume', summary: 'Resume a paused broadcast', tag: 'campaigns' },
   { method: 'post', path: '/api/broadcasts/{id}/cancel', summary: 'Cancel a broadcast: what is still queued is not sent', tag: 'campaigns' },
   { method: 'get', path: '/api/broadcasts/{id}/results', summary: "A broadcast's results per variant (sent, conversions, rate, credible interval, chance of being best), per picked course, and its incremental effect against the holdout", tag: 'campaigns' },
+  { method: 'get', path: '/api/recommender-experiments', summary: 'Recommender experiments, newest first (creators: their own), each variant described in Chinese and English', tag: 'campaigns', query: recommenderExperimentListQuery },
+  { method: 'post', path: '/api/recommender-experiments', summary: 'Create a recommender experiment (a draft): 2–4 variants, each a ranker, diversity, generators and blend weights with a traffic share; audited', tag: 'campaigns', body: recommenderExperimentInputSchema, status: 201 },
+  { method: 'get', path: '/api/recommender-experiments/{id}', summary: 'One recommender experiment', tag: 'campaigns' },
+  { method: 'post', path: '/api/recommender-experiments/{id}/start', summary: 'Start a draft: consenting followers get their sticky variant in every channel (one experiment runs at a time; audited)', tag: 'campaigns' },
+  { method: 'post', path: '/api/recommender-experiments/{id}/stop', summary: 'Stop a running experiment: everyone is served production again; results stay (audited)', tag: 'campaigns' },
+  { method: 'get', path: '/api/recommender-experiments/{id}/results', summary: "A recommender experiment's results per variant, as a broadcast's (followers shown, attributed conversions, rate, credible interval, chance of being best, z-test against A), plus clicks, checkouts, purchases and revenue per currency", tag: 'campaigns' },
   { method: 'post', path: '/api/segments/preview', summary: 'How many followers a segment reaches now, how many it cannot reach and why, a sample; with pick, the courses each follower would be offered', tag: 'campaigns', body: previewBody },
   { method: 'get', path: '/api/segments', summary: 'Behaviour segments and purchase association rules of the newest recommender model', tag: 'campaigns', isAdminOnly: true },
   { method: 'get', path: '/api/retargeting-rules', summary: 'Retargeting rules', tag: 'campaigns', isAdminOnly: true },

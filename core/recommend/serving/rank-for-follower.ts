@@ -1,8 +1,8 @@
 import type { Recommendation } from '../../ports/index.js';
-import { defaultRankerWeights } from '../ranking/ranker.js';
 import { mmr } from '../rerank/mmr.js';
 import { contentSimilarity, type CatalogueIndex } from './catalogue-index.js';
 import type { RecommenderModel } from './recommender-model.js';
+import { rankerFor, type ServingConfiguration } from './serving-configuration.js';
 import { scoreCandidates, STATED_INTEREST_REASON, type FollowerSignals, type ScoredCandidate } from './score-candidates.js';
 
 /** MMR trade-off served when the model did not choose one (too little data to measure its cost): 1 = pure relevance. */
@@ -15,7 +15,9 @@ export const SERVED_MMR_LAMBDA = 0.75;
  * the retrain chose (`artifact.mmrLambda`) unless the caller gives one. A follower with
  * no course history whose persona holds interests (they can only come from onboarding topics or
  * what they wrote) gets every course matching those first, labelled `matches_what_you_said`. Pure, so the
- * production recommender and the offline evaluation (`npm run eval`) run exactly this.
+ * production recommender and the offline evaluation (`npm run eval`) run exactly this. A
+ * `configuration` (a recommender experiment's variant) changes the ranker, the diversity or the
+ * generators of this one call; the pipeline stays the same.
  *
  * @example
  * const picks = rankForFollower(model, catalogue, signals, new Set(ownedIds), 10);
@@ -27,9 +29,12 @@ export function rankForFollower(
   excluded: ReadonlySet<string>,
   limit: number,
   mmrLambda = model?.artifact.mmrLambda ?? SERVED_MMR_LAMBDA,
+  configuration: ServingConfiguration = {},
 ): Recommendation[] {
-  const ranked = scoreCandidates(model, catalogue, signals, excluded, model?.artifact.ranker ?? defaultRankerWeights());
-  const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, Math.max(n * 5, 20)), n, mmrLambda, similarity);
+  const disabled = configuration.disabledGenerators?.length ? new Set(configuration.disabledGenerators) : undefined;
+  const ranked = scoreCandidates(model, catalogue, signals, excluded, rankerFor(model, configuration), disabled);
+  const lambda = configuration.mmrLambda ?? mmrLambda;
+  const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, Math.max(n * 5, 20)), n, lambda, similarity);
   const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
   // A follower known only by their words gets every course matching them first; diversity works within each part.
   const stated = ranked.filter((c) => c.reason.code === STATED_INTEREST_REASON);

@@ -78,7 +78,7 @@ function walkNeighbours(model: RecommenderModel, nb: ItemNeighbours | null, like
  * @example
  * const prepared = prepareFollower(model, catalogue, signals);
  */
-export function prepareFollower(model: RecommenderModel | null, catalogue: CatalogueIndex, signals: FollowerSignals): PreparedFollower {
+export function prepareFollower(model: RecommenderModel | null, catalogue: CatalogueIndex, signals: FollowerSignals, disabled?: ReadonlySet<GeneratorName>): PreparedFollower {
   const liked = new Map<string, number>();
   const bought = new Map<string, number>();
   for (const e of signals.history) {
@@ -89,7 +89,7 @@ export function prepareFollower(model: RecommenderModel | null, catalogue: Catal
   }
   for (const [id, w] of liked) if (w <= 0) liked.delete(id);
   const purchased = new Set([...bought].filter(([, n]) => n > 0).map(([id]) => id));
-  const isOn = (g: GeneratorName) => !model || model.generators.has(g);
+  const isOn = (g: GeneratorName) => !disabled?.has(g) && (!model || model.generators.has(g));
   const rules = new Map<string, Contribution>();
   let cf = new Map<string, Contribution>();
   let ease = new Map<string, Contribution>();
@@ -97,8 +97,8 @@ export function prepareFollower(model: RecommenderModel | null, catalogue: Catal
   if (model) {
     cf = isOn('item_cf') ? walkNeighbours(model, model.neighbours, liked, Math.log1p) : cf;
     // EASE and RP3β are fitted on presence (0/1), so they score presence too.
-    ease = walkNeighbours(model, model.ease, liked, () => 1);
-    rp3beta = walkNeighbours(model, model.rp3beta, liked, () => 1);
+    ease = disabled?.has('ease') ? ease : walkNeighbours(model, model.ease, liked, () => 1);
+    rp3beta = disabled?.has('rp3beta') ? rp3beta : walkNeighbours(model, model.rp3beta, liked, () => 1);
     for (const [id] of liked) {
       for (const rule of model.rulesByAntecedent.get(id) ?? []) {
         if (rule.antecedent.every((a) => liked.has(a))) add(rules, rule.consequent, rule.confidence * Math.min(rule.lift, 5), id);
@@ -200,8 +200,9 @@ export function scoreCandidates(
   signals: FollowerSignals,
   excluded: ReadonlySet<string>,
   ranker: RankerWeights,
+  disabled?: ReadonlySet<GeneratorName>,
 ): ScoredCandidate[] {
-  const prepared = prepareFollower(model, catalogue, signals);
+  const prepared = prepareFollower(model, catalogue, signals, disabled);
   const isCold = prepared.liked.size === 0;
   const out: ScoredCandidate[] = [];
   for (const id of candidatePool(model, catalogue, prepared)) {

@@ -2,12 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import type { Express } from 'express';
 import { createMpRouter, HttpWechatApiClient, type MpRouterDeps } from '../../../adapters/http/mp/index.js';
 import { buildRecommender } from '../../../bots/wire-recommender.js';
-import { createLogger, createMetrics } from '../../../adapters/index.js';
+import { createLogger, createMetrics, type Mount } from '../../../adapters/index.js';
 import { WechatPayClient, WechatPayGateway } from '../../../adapters/payments/wechat-pay/index.js';
 import { WechatVirtualGateway } from '../../../adapters/payments/wechat-virtual/index.js';
 import { createStarsRefundRouter } from '../../../adapters/telegram/index.js';
 import { PgMpSessionKeys } from '../../../models/repositories/pg-mp-session-keys.js';
-import type { Clock, Repositories, RiskMonitor } from '../../../core/index.js';
+import type { Clock, Recommender, Repositories, RiskMonitor } from '../../../core/index.js';
 import { createRepositories, PgUnitOfWork, type Database } from '../../../models/index.js';
 import { PgMpPayNotificationLog } from '../../../models/repositories/pg-mp-pay-notification-log.js';
 import { createTestApp } from '../../support/http.js';
@@ -25,6 +25,10 @@ export interface MpAppOptions {
   risk?: RiskMonitor;
   /** WeChat virtual payment against a stand-in of its server APIs; also mounts the admin refund route. */
   virtual?: { apiBase: string; appKey: string; pushToken: string };
+  /** The recommender to serve from (e.g. one the test also mounts experiment routes for); a fresh buildRecommender otherwise. */
+  recommender?: Recommender;
+  /** More mounts on the same app (e.g. /api routers). */
+  mounts?: Mount[];
 }
 
 /** The real express app with /mp mounted as the all-in-one process mounts it, over a test database. */
@@ -65,7 +69,7 @@ export function createMpTestApp(database: Database, options: MpAppOptions): { ap
     metrics: metrics.core,
     repos,
     recordEventsDeps: { uow, clock: options.clock, metrics: metrics.core, ...(options.risk ? { risk: options.risk } : {}) },
-    recommender: buildRecommender({ db: database.db, repos, clock: options.clock, logger }).recommender,
+    recommender: options.recommender ?? buildRecommender({ db: database.db, repos, clock: options.clock, logger }).recommender,
     session: { secret: SESSION_SECRET, ttlSeconds: 3600, eventsPerMinute: options.eventsPerMinute ?? 120 },
     wechat,
     payment,
@@ -76,6 +80,6 @@ export function createMpTestApp(database: Database, options: MpAppOptions): { ap
   const refunds = virtualPayment
     ? [{ path: '/api/orders', access: 'admin' as const, router: createStarsRefundRouter({ repos, uow, clock: options.clock, provider: 'wechat_virtual', gatewayFor: async () => virtualPayment.gateway }) }]
     : [];
-  const { app } = createTestApp(database, { clock: options.clock, mounts: [{ path: '/mp', router, access: 'public' }, ...refunds] });
+  const { app } = createTestApp(database, { clock: options.clock, mounts: [{ path: '/mp', router, access: 'public' }, ...refunds, ...(options.mounts ?? [])] });
   return { app, repos };
 }

@@ -11,7 +11,7 @@ import { openTestDatabase, testTargets } from '../../support/database.js';
 import { TestClock } from '../../support/http.js';
 import { createMpTestApp } from './mp-app.js';
 import { validateResponse } from './openapi-validator.js';
-import { APP_ID, code2SessionServer, listen, MCH_ID, paymentNotification, rsaKeys, verify, wechatPayServer } from './wechat-fakes.js';
+import { APP_ID, code2SessionServer, listen, MCH_ID, paymentNotification, rsaKeys, successfulTransaction, verify, wechatPayServer } from './wechat-fakes.js';
 
 describe.each(testTargets())('mini-program orders and WeChat Pay notifications on %s', (target) => {
   let database: Database;
@@ -56,11 +56,7 @@ describe.each(testTargets())('mini-program orders and WeChat Pay notifications o
     const res = documented('/orders', 'post', await request(app).post('/mp/orders').set('Authorization', `Bearer ${token}`).send({ courseId: course.id }));
     return { res, course };
   };
-  const transaction = (orderId: string, total: number, openId: string, overrides: Record<string, unknown> = {}) => ({
-    appid: APP_ID, mchid: MCH_ID, out_trade_no: toOutTradeNo(orderId), transaction_id: `4200${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-    trade_type: 'JSAPI', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'OTHERS', success_time: new Date().toISOString(),
-    payer: { openid: openId }, amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' }, ...overrides,
-  });
+  const transaction = (orderId: string, total: number, openId: string, overrides: Record<string, unknown> = {}) => successfulTransaction(orderId, total, openId, { overrides });
   const notify = (n: { headers: Record<string, string>; body: string }) => request(app).post('/mp/pay/notify').set(n.headers).send(n.body);
   const stateOf = async (orderId: string, followerId: string) => ({
     order: await repos.orders.findById(orderId),

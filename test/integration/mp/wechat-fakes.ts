@@ -1,6 +1,7 @@
 import { createCipheriv, createHmac, createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toOutTradeNo } from '../../../adapters/payments/wechat-pay/index.js';
 
 /*
  * Local stand-ins for api.weixin.qq.com (code2session) and api.mch.weixin.qq.com (WeChat Pay v3),
@@ -92,6 +93,18 @@ export function wechatPayServer(merchantPublicKey: KeyObject, platformPrivateKey
     answer(404, { code: 'NOT_FOUND', message: 'no such API' });
   });
   return { server, prepays };
+}
+
+/**
+ * The decrypted transaction of a successful JSAPI payment of `total` fen for an order, as WeChat Pay
+ * reports it (a fresh transaction id each time); `overrides` replace any field.
+ */
+export function successfulTransaction(orderId: string, total: number, openId: string, options: { at?: Date; overrides?: Record<string, unknown> } = {}) {
+  return {
+    appid: APP_ID, mchid: MCH_ID, out_trade_no: toOutTradeNo(orderId), transaction_id: `4200${randomBytes(12).toString('hex')}`,
+    trade_type: 'JSAPI', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'OTHERS', success_time: (options.at ?? new Date()).toISOString(),
+    payer: { openid: openId }, amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' }, ...options.overrides,
+  };
 }
 
 /** A payment notification as WeChat Pay sends it: AES-256-GCM resource, RSA-SHA256 signature headers. */

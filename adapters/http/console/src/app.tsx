@@ -13,6 +13,7 @@ import { InboxPage } from './pages/inbox.tsx';
 import { AccountsPage } from './pages/accounts.tsx';
 import { CouponsPage } from './pages/coupons.tsx';
 import { ReferralsPage } from './pages/referrals.tsx';
+import { RecommenderExperimentsPage } from './pages/recommender-experiments.tsx';
 
 export interface Me {
   principal: { id: string | null; role: 'admin' | 'creator' };
@@ -29,6 +30,7 @@ const PAGES: { key: keyof Messages & string; slug: string; render: (me: Me) => R
   { key: 'broadcasts', slug: 'broadcasts', render: () => <BroadcastsPage /> },
   { key: 'retargeting', slug: 'retargeting', render: () => <RetargetingPage />, isAdminOnly: true },
   { key: 'experiments', slug: 'experiments', render: () => <ExperimentsPage /> },
+  { key: 'recommenderExperiments', slug: 'recommender-experiments', render: () => <RecommenderExperimentsPage /> },
   { key: 'schedules', slug: 'schedules', render: () => <SchedulesPage />, isAdminOnly: true },
   { key: 'settings', slug: 'settings', render: () => <SettingsPage />, isAdminOnly: true },
   { key: 'riskReview', slug: 'risk', render: () => <RiskPage />, isAdminOnly: true },

@@ -4,7 +4,7 @@ export type Lang = 'zh-CN' | 'en';
 
 const zh = {
   appName: '知了 控制台', login: '登录', logout: '退出', email: '邮箱', password: '密码', dashboard: '数据看板', followers: '粉丝', courses: '课程',
-  broadcasts: '群发', retargeting: '再营销规则', experiments: '实验', schedules: '定时任务', settings: '设置',
+  broadcasts: '群发', retargeting: '再营销规则', experiments: '实验', recommenderExperiments: '推荐实验', schedules: '定时任务', settings: '设置',
   followersOverTime: '各平台粉丝增长', funnel: '转化漏斗', revenueByDay: '每日收入',
   revenueByCourse: '课程收入', conversionBySegment: '分群转化率', topCourses: '热门课程', search: '搜索', export: '导出数据', delete: '删除数据',
   confirmDelete: '确定永久删除该粉丝的全部数据？', persona: '画像', timeline: '事件时间线', create: '创建', save: '保存', archive: '归档', price: '价格',
@@ -112,7 +112,7 @@ const zh = {
 };
 const en: typeof zh = {
   appName: 'Zhiliao console', login: 'Log in', logout: 'Log out', email: 'Email', password: 'Password', dashboard: 'Dashboard', followers: 'Followers', courses: 'Courses',
-  broadcasts: 'Broadcasts', retargeting: 'Retargeting rules', experiments: 'Experiments', schedules: 'Schedules', settings: 'Settings',
+  broadcasts: 'Broadcasts', retargeting: 'Retargeting rules', experiments: 'Experiments', recommenderExperiments: 'Recommender experiments', schedules: 'Schedules', settings: 'Settings',
   followersOverTime: 'Followers over time by platform', funnel: 'Funnel', revenueByDay: 'Revenue by day',
   revenueByCourse: 'Revenue by course', conversionBySegment: 'Conversion by segment', topCourses: 'Top courses', search: 'Search', export: 'Export data', delete: 'Delete data',
   confirmDelete: "Permanently delete all of this follower's data?", persona: 'Persona', timeline: 'Timeline', create: 'Create', save: 'Save', archive: 'Archive', price: 'Price',

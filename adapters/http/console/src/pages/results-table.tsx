@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, money } from '../api.ts';
-import { fill, useI18n } from '../i18n.ts';
+import { fill, useI18n, type Messages } from '../i18n.ts';
 import type { Incremental, Results, VariantResult } from './campaign-types.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -31,9 +31,12 @@ function IncrementalPanel({ incremental }: { incremental: Incremental }) {
 /** Sends each variant needs before the console calls a winner (or shows a chance of being best): fewer than this and the numbers are noise. */
 export const MIN_SENDS_PER_VARIANT = 100;
 
+/** The words of the table and verdict another kind of experiment may replace (a recommender experiment counts followers shown a list, not messages sent). */
+export type ResultsTexts = Partial<Pick<Messages, 'sent' | 'verdictNothingSent' | 'verdictTooEarly' | 'verdictOne' | 'verdictWinner' | 'verdictLikely' | 'verdictUnclear'>>;
+
 /** The result in sentences: too early, one variant, or the leader against the runner-up with its chance and what to do. */
-function Verdict({ results }: { results: Results }) {
-  const { t, lang } = useI18n();
+function Verdict({ results, t }: { results: Results; t: Messages }) {
+  const { lang } = useI18n();
   const variants = results.variants;
   let text: string;
   if (variants.length === 0 || variants.every((v) => v.sent === 0)) text = t.verdictNothingSent;
@@ -52,8 +55,9 @@ function Verdict({ results }: { results: Results }) {
 }
 
 /** Per-variant experiment results: a verdict in words, then sent, conversions, rate with its likely range drawn as a bar, chance of being best, difference from the first variant. */
-export function ResultsTable({ path, testId }: { path: string; testId?: string }) {
-  const { t, lang } = useI18n();
+export function ResultsTable({ path, testId, texts }: { path: string; testId?: string; texts?: ResultsTexts }) {
+  const { t: messages, lang } = useI18n();
+  const t = texts ? { ...messages, ...texts } : messages;
   const [results, setResults] = useState<Results | null>(null);
   const [error, setError] = useState('');
   useEffect(() => { api<Results>('GET', path).then(setResults, (e: Error) => setError(e.message)); }, [path]);
@@ -67,7 +71,7 @@ export function ResultsTable({ path, testId }: { path: string; testId?: string }
   const isSampleEnough = results.variants.length > 1 && results.variants.every((v) => v.sent >= MIN_SENDS_PER_VARIANT);
   return (
     <>
-    <Verdict results={results} />
+    <Verdict results={results} t={t} />
     <table data-testid={testId}>
       <thead><tr><th>{t.variant}</th><th>{t.sent}</th><th>{t.conversions}</th><th>{t.rate}</th><th>{t.likelyRange}</th><th>{t.chanceBest}</th><th>{fill(t.diffFromControl, { control: control ?? '—' })}</th></tr></thead>
       <tbody>
