@@ -20,7 +20,8 @@ import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
 /** The campaign paths under /api that only admins may use: they act on every follower or on the whole system. */
-const ADMIN_ONLY_CAMPAIGN_PATHS = ['/retargeting-rules', '/schedules', '/guard-settings'];
+// Recommender experiments change what every follower is served, whichever creator's courses: admins only.
+const ADMIN_ONLY_CAMPAIGN_PATHS = ['/retargeting-rules', '/schedules', '/guard-settings', '/recommender-experiments'];
 
 /**
  * The console routers of campaigns: broadcasts, segment preview, experiments, retargeting rules,
@@ -28,7 +29,8 @@ const ADMIN_ONLY_CAMPAIGN_PATHS = ['/retargeting-rules', '/schedules', '/guard-s
  * preview included), lists, controls and reads results of their own broadcasts only, and gets 404
  * for another creator's (the routes check, see broadcasts.ts). Retargeting rules, schedules and
  * guard settings have no owner and are for admins only; a creator gets 403. With
- * `recommenderExperiments`, also the recommender experiments (a creator manages their own).
+ * `recommenderExperiments`, also the recommender experiments, for admins only: a variant changes
+ * what every consenting follower is served, across every creator's courses.
  */
 export function createCampaignMounts(deps: CampaignApiDeps & Pick<SchedulesApiDeps, 'scheduler' | 'audit'> & { recommenderExperiments?: RecommenderExperimentApiDeps }): Mount[] {
   // Scoped to these paths, so other /api mounts after these still serve creators.

@@ -67,7 +67,7 @@ describe.each(testTargets())('console access control (%s)', (target) => {
     await agent.get('/api/followers').expect(403);
   });
 
-  it('keeps a creator out of retargeting rules, schedules and guard settings (403), and lets them compose broadcasts', async () => {
+  it('keeps a creator out of retargeting rules, schedules, guard settings and recommender experiments (403), and lets them compose broadcasts', async () => {
     const { agent, csrf } = await logInAgent(app, 'bob@example.com');
     const someId = '00000000-0000-4000-8000-000000000000';
     const denied = [
@@ -79,6 +79,10 @@ describe.each(testTargets())('console access control (%s)', (target) => {
       agent.post('/api/schedules/retargeting-scan/run').set(csrf),
       agent.get('/api/guard-settings'),
       agent.put('/api/guard-settings').set(csrf).send({ dailyCap: 9, weeklyCap: 9, quietHours: { start: '22:00', end: '08:00' } }),
+      // A recommender variant changes what every follower is served, other creators' courses included.
+      agent.get('/api/recommender-experiments'),
+      agent.post('/api/recommender-experiments').set(csrf).send({}),
+      agent.post(`/api/recommender-experiments/${someId}/start`).set(csrf),
     ];
     for (const res of await Promise.all(denied)) {
       expect(res.status).toBe(403);

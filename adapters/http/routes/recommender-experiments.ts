@@ -41,8 +41,9 @@ export function recommenderExperimentJson(e: RecommenderExperiment) {
  * `GET /recommender-experiments/:id` (the list also carries the names of generators and ranker
  * features in both languages, for the console's form), `POST /recommender-experiments/:id/start|stop`,
  * `GET /recommender-experiments/:id/results` (the shape of a broadcast's results, plus clicks,
- * checkouts, purchases and revenue per variant). Admins see and control every experiment; a
- * creator their own, and another creator's answers 404. Every change is audited.
+ * checkouts, purchases and revenue per variant). Mounted for admins only (bots/wire-jobs.ts: a
+ * variant changes what every follower is served); the creator scoping below is a second line of
+ * defence should a creator ever be let in. Every change is audited.
  */
 export function createRecommenderExperimentsRouter(deps: RecommenderExperimentApiDeps): Router {
   const router = Router();
