@@ -98,7 +98,7 @@ console.log(`${table.users.length} interactions, ${table.userIds.length} users, 
 const served: ServedVariant = { name: 'served pipeline (production)', training: {} };
 const ablation: ServedVariant[] = [
   ...GENERATORS.map((g) => ({ name: `served without ${g}`, training: { generators: GENERATORS.filter((x) => x !== g) } })),
-  { name: 'served, ranker off (untrained blend)', training: { ranker: 'blend' as const } },
+  { name: 'served, ranker off (untrained blend)', training: { ranker: 'untrained' as const } },
 ];
 
 const references = families.length === 0 ? Promise.resolve({}) : values.serial ? Promise.resolve(null) : referencesInChildProcess();
@@ -135,7 +135,8 @@ for (const protocol of protocols) {
   const main = [...servedReports.slice(0, 1), ...((referenceByProtocol as Record<string, ModelReport[]>)[protocol] ?? [])];
   printTable(protocol === 'temporal' ? "temporal: each user's latest 20 % is the test set (one split; ± is the standard error over test users)" : `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`, main);
   for (const r of servedReports.slice(0, 1)) {
-    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${c?.kept === 'trained' ? 'the trained ranker' : 'the untrained blend'}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
+    const served = { trained: 'the trained ranker', tuned_blend: 'the tuned blend', untrained_blend: 'the untrained blend' };
+    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${served[c?.kept ?? 'untrained_blend']}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
     console.log(`  users for whom the engine returned fewer than ${k} picks (the chain's fallbacks would fill them): ${r.short}`);
     console.log(`  reasons shown with the served picks: ${Object.entries(r.reasons).map(([code, share]) => `${code} ${(share * 100).toFixed(1)} %`).join(', ')}`);
   }

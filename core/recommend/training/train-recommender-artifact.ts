@@ -22,8 +22,13 @@ export interface TrainingData {
 }
 
 export interface TrainingOptions extends GeneratorSettings {
-  /** 'learn' trains the ranker and keeps it only if it beats the untrained blend later on; 'blend' serves the blend. */
-  ranker?: 'learn' | 'blend';
+  /**
+   * 'learn' (default) lets the trained ranker, the tuned blend and the untrained blend compete on the
+   * later window; 'untrained' serves the untrained blend but still chooses the diversity there (the
+   * ablation's "ranker off"); 'blend' serves the untrained blend at the default diversity, building no
+   * point-in-time rows at all.
+   */
+  ranker?: 'learn' | 'untrained' | 'blend';
   /** Share of events (by time) the ranker's features are fitted on; then the training window; the rest validates. */
   cutoffs?: { features: number; validation: number };
   /** A candidate taken within this many days after the moment is a positive. */
@@ -108,6 +113,12 @@ async function learnRanker(
     const why = `too few point-in-time rows to learn and validate (${train.moments} moments in the training window, ${validation.moments} in the later one; need ${MIN_MOMENTS} each, with both outcomes)`;
     return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows }, mmrLambda: null };
   }
+  const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
+  if (options.ranker === 'untrained') {
+    const diversity = chooseMmrLambda(validation, validation.rows.map((x) => predictRanker(untrained, x)), similarity);
+    const why = `the ranker and the blend's tuning were switched off; MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of the later window's NDCG@10`;
+    return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
+  }
   const tuned = tuneBlend(tuning).weights;
   progress(0.65, 'blend weights');
   const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
@@ -119,7 +130,6 @@ async function learnRanker(
   // The best on the later window serves; a tie goes to the simpler scorer.
   const kept: RankerChoice['kept'] = validationNdcg.trained > Math.max(validationNdcg.blend, validationNdcg.tunedBlend) ? 'trained'
     : validationNdcg.tunedBlend > validationNdcg.blend ? 'tuned_blend' : 'untrained_blend';
-  const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
   const diversity = chooseMmrLambda(validation, scores[kept], similarity);
   progress(1, 'diversity');
   const f4 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));

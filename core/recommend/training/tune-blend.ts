@@ -28,7 +28,7 @@ export function momentNdcg(scores: readonly number[], labels: readonly number[],
   let sum = 0;
   const moments = byMoment(groups);
   for (const members of moments) {
-    const ordered = [...members].sort((a, b) => scores[b]! - scores[a]! || a - b);
+    const ordered = [...members].sort(byScoreThenPessimistic(scores, labels));
     sum += ndcgAt10(ordered.map((i) => labels[i]!));
   }
   return moments.length ? sum / moments.length : 0;
@@ -86,7 +86,7 @@ export function chooseMmrLambda(
   scores: readonly number[],
   similarity: (a: string, b: string) => number,
 ): { lambda: number; ndcgByLambda: Record<string, number> } {
-  const moments = byMoment(data.groups).map((members) => [...members].sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, 50));
+  const moments = byMoment(data.groups).map((members) => [...members].sort(byScoreThenPessimistic(scores, data.labels)).slice(0, 50));
   const ndcgByLambda: Record<string, number> = {};
   for (const lambda of MMR_LAMBDAS) {
     let sum = 0;
@@ -99,6 +99,14 @@ export function chooseMmrLambda(
   const floor = (ndcgByLambda['1'] ?? 0) * (1 - DIVERSITY_BUDGET);
   const lambda = [...MMR_LAMBDAS].reverse().find((l) => (ndcgByLambda[String(l)] ?? 0) >= floor) ?? 1;
   return { lambda, ndcgByLambda };
+}
+
+/**
+ * Highest score first; among equal scores the courses not taken come first, so a scorer that cannot
+ * tell candidates apart (all weights 0) earns nothing from the order the rows were built in.
+ */
+function byScoreThenPessimistic(scores: readonly number[], labels: readonly number[]): (a: number, b: number) => number {
+  return (a, b) => scores[b]! - scores[a]! || labels[a]! - labels[b]! || a - b;
 }
 
 function byMoment(groups: readonly number[]): number[][] {

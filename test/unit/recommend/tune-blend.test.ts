@@ -32,6 +32,11 @@ describe('momentNdcg', () => {
     // The mean over moments, not over rows.
     expect(momentNdcg([0.9, 0.1, 0.1, 0.9], [1, 0, 1, 0], [0, 0, 1, 1])).toBeCloseTo((1 + 1 / Math.log2(3)) / 2);
   });
+
+  it('gives a scorer that cannot tell candidates apart nothing for the order the rows were built in', () => {
+    // Rows list the taken course first; equal scores must not put it on top.
+    expect(momentNdcg([0.5, 0.5, 0.5], [1, 0, 0], [0, 0, 0])).toBeCloseTo(1 / Math.log2(4));
+  });
 });
 
 describe('tuneBlend', () => {
