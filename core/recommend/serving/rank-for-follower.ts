@@ -28,8 +28,10 @@ export function rankForFollower(
   limit: number,
   mmrLambda = SERVED_MMR_LAMBDA,
 ): Recommendation[] {
-  const ranked = scoreCandidates(model, catalogue, signals, excluded, model?.artifact.ranker ?? defaultRankerWeights());
-  const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, Math.max(n * 5, 20)), n, mmrLambda, similarity);
+  // MMR looks at the best `5 × n` (at least 20) of each part, n ≤ limit: nothing below can be picked.
+  const considered = (n: number) => Math.max(n * 5, 20);
+  const ranked = scoreCandidates(model, catalogue, signals, excluded, model?.artifact.ranker ?? defaultRankerWeights(), considered(limit));
+  const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, considered(n)), n, mmrLambda, similarity);
   const similarity = (a: string, b: string) => {
     const va = catalogue.content.vectors[catalogue.content.byId.get(a) ?? -1];
     const vb = catalogue.content.vectors[catalogue.content.byId.get(b) ?? -1];
