@@ -61,7 +61,8 @@ const add = (m: Map<string, Contribution>, id: string, score: number, from?: str
 };
 
 const normalise = (m: Map<string, Contribution>) => {
-  const max = Math.max(1e-9, ...[...m.values()].map((c) => c.score));
+  let max = 1e-9;
+  for (const c of m.values()) if (c.score > max) max = c.score;
   for (const c of m.values()) c.score /= max;
 };
 
@@ -122,7 +123,8 @@ export function prepareFollower(model: RecommenderModel | null, catalogue: Catal
     const topTerms = [...profile].sort((a, b) => b[1] - a[1]).slice(0, PROFILE_TERMS);
     for (const [term, x] of topTerms) {
       const from = term.startsWith('tag:') ? term.slice(4) : undefined;
-      for (const [id, w] of (catalogue.postings.get(term) ?? []).slice(0, POSTINGS_PER_TERM)) add(content, id, x * w, from);
+      const postings = catalogue.postings.get(term) ?? [];
+      for (let p = 0; p < Math.min(postings.length, POSTINGS_PER_TERM); p++) add(content, postings[p]![0], x * postings[p]![1], from);
     }
   }
   const interests = new Map<string, Contribution>();
