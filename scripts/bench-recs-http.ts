@@ -117,7 +117,10 @@ async function retrain(database: Database) {
   const result = await run((_, stage) => {
     // "read 50000 events" and the like: one stage, however many pages.
     const name = stage.replace(/\d+/g, 'N');
-    if (stages.at(-1)?.stage !== name) stages.push({ stage: name, atMs: performance.now() - started });
+    if (stages.at(-1)?.stage === name) return;
+    stages.push({ stage: name, atMs: performance.now() - started });
+    // Printed as it starts too, so a long retrain shows where it is.
+    console.log(`  … ${seconds(performance.now() - started)}: ${name} (RSS ${mb(process.memoryUsage().rss)})`);
   });
   const totalMs = performance.now() - started;
   stages.push({ stage: 'propensity and churn models (after the recommender)', atMs: stages.at(-1)?.atMs ?? 0 });
