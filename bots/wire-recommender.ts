@@ -1,17 +1,19 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
 import { createExperimentingRecommender, ExposureLog } from '../core/experiments/index.js';
-import { personaOf, type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
+import { type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import {
   createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, isServable, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND,
   retrainPropensity, retrainRecommender,
 } from '../core/recommend/index.js';
-import { PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, PgRecommenderExperiments, type Db } from '../models/index.js';
+import {
+  PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, PgRecommenderExperiments, PgServingSignals, type Db,
+} from '../models/index.js';
 import type { CoreContext } from './core-context.js';
 import type { Wiring } from './wiring.js';
 
 /**
  * The one recommender every process and test serves from: the trained engine (newest artifact,
- * live history and persona per request), then interest/segment popularity, then the newest courses
+ * live history, owned courses and persona inputs read in one statement per request), then interest/segment popularity, then the newest courses
  * on sale — an explicit chain with one exclusion set, each stage labelling its picks — in front of
  * which the running recommender experiment (if any) gives each consenting follower their sticky
  * variant's configuration and logs the lists shown (`experiments`: the repository, the exposure
@@ -26,22 +28,12 @@ import type { Wiring } from './wiring.js';
 export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Clock; logger: Logger; onStageFailed?: (stage: string) => void; onExperimentError?: (code: string) => void }) {
   const interactions = new PgInteractionRepository(parts.db);
   const artifacts = new PgModelArtifactRepository(parts.db);
-  const personaDeps = { events: parts.repos.events, clock: parts.clock };
   const engine: Recommender = createRecommender(
-    {
-      followers: parts.repos.followers,
-      courses: parts.repos.courses,
-      entitlements: parts.repos.entitlements,
-      interactions,
-      artifacts,
-      clock: parts.clock,
-      logger: parts.logger,
-      persona: (follower) => personaOf(personaDeps, follower),
-    },
+    { courses: parts.repos.courses, signals: new PgServingSignals(parts.db), artifacts, clock: parts.clock, logger: parts.logger },
     { refreshMs: 60_000 },
   );
   const interestPopularity = new InterestPopularityRecommender({ ...parts.repos, popularity: new PgCoursePopularity(parts.db, parts.clock), clock: parts.clock });
-  const chain = createRecommendationChain({ followers: parts.repos.followers, logger: parts.logger, ...(parts.onStageFailed ? { onStageFailed: parts.onStageFailed } : {}) }, [
+  const chain = createRecommendationChain({ logger: parts.logger, ...(parts.onStageFailed ? { onStageFailed: parts.onStageFailed } : {}) }, [
     { name: 'engine', recommender: engine },
     { name: 'interest_popularity', recommender: interestPopularity },
     { name: 'newest_on_sale', recommender: new NewestOnSaleRecommender(parts.repos) },

@@ -23,6 +23,7 @@ export { seedDemoAudience } from './seed/seed-demo-audience.js';
 export * as recommenderSchema from './recommender-schema.js';
 export { PgModelArtifactRepository } from './repositories/pg-model-artifact-repository.js';
 export { PgInteractionRepository } from './repositories/pg-interaction-repository.js';
+export { PgServingSignals } from './repositories/pg-serving-signals.js';
 export { PgFollowerScores } from './repositories/pg-follower-scores.js';
 export { openScratchDatabase, writePgliteTemplate } from './scratch-database.js';
 export { PgLearningRepository } from './repositories/pg-learning-repository.js';

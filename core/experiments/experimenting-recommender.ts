@@ -66,10 +66,11 @@ export function createExperimentingRecommender(deps: ExperimentingRecommenderDep
       checkedAt = -Infinity;
     },
     async recommend(followerId: string, options: RecommendOptions): Promise<Recommendation[]> {
+      // Without a running experiment nothing is read here: serving keeps its one round trip.
+      const experiment = await currentExperiment();
+      if (!experiment) return deps.recommender.recommend(followerId, options);
       const follower = options.follower?.id === followerId ? options.follower : await deps.followers.findById(followerId);
       if (!follower?.hasPersonalizationConsent) return deps.recommender.recommend(followerId, follower ? { ...options, follower } : options);
-      const experiment = await currentExperiment();
-      if (!experiment) return deps.recommender.recommend(followerId, { ...options, follower });
       const variant = variantOf(experiment, followerId);
       const picks = await deps.recommender.recommend(followerId, { ...options, follower, configuration: variant.configuration });
       if (options.shownOn && picks.length > 0) {

@@ -1,8 +1,10 @@
+import type { Course } from '../catalog/course.js';
 import type { EventKind } from '../events/event-types.js';
 import type { Follower } from '../followers/follower.js';
 import type { Platform } from '../events/event-types.js';
 import type { FollowerScores } from '../followers/propensity.js';
 import type { ServingConfiguration } from '../recommend/serving/serving-configuration.js';
+import type { PersonaStats } from '../persona/persona-stats.js';
 
 /** Why a course was picked; `params` fill the human text (see reasonText in core/dialog). */
 export type ReasonCode =
@@ -35,6 +37,12 @@ export interface Recommendation {
   reason: RecommendationReason;
   /** Which generator or fallback produced it. */
   source: RecommendationSource | (string & {});
+  /**
+   * The courses this pick refers to — the pick and the course its reason names — as the
+   * recommender held them (on sale when it read them), so a caller need not read them again.
+   * Absent or partial when the stage did not hold them.
+   */
+  courses?: readonly Course[];
 }
 
 export interface RecommendOptions {
@@ -92,6 +100,29 @@ export interface InteractionRepository {
   listMessageTerms(options: { afterId: number; limit: number }): Promise<MessageTerms[]>;
   /** One follower's latest course events, newest first. */
   followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]>;
+}
+
+/** What serving reads about one follower for one request. */
+export interface ServingSignals {
+  /** The follower as stored now; null when there is no follower with this id. */
+  follower: Follower | null;
+  /** Courses the follower owns (never offered). */
+  owned: Set<string>;
+  /** Latest course events, newest first; empty without personalisation consent (none are read). */
+  history: CourseInteraction[];
+  /** The persona's inputs; null without personalisation consent (none are read). */
+  personaStats: PersonaStats | null;
+}
+
+/**
+ * Everything the recommender reads per request — the follower, owned courses, live history and the
+ * persona's inputs — in one database round trip.
+ *
+ * @example
+ * const { follower, owned, history, personaStats } = await signals.servingSignals(followerId, { historyLimit: 200, now, halfLifeDays: 30 });
+ */
+export interface ServingSignalsReader {
+  servingSignals(followerId: string, options: { historyLimit: number; now: Date; halfLifeDays: number }): Promise<ServingSignals>;
 }
 
 /** One event of any kind (messages, lessons and follows included), for the propensity features. */

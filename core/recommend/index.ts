@@ -1,6 +1,6 @@
 export * from './evaluation/index.js';
 export { initTensorflowBackend, type TensorflowBackend } from './tf-backend.js';
-export { createRecommender, type CreateRecommenderDeps, type RecommenderTuning } from './create-recommender.js';
+export { createRecommender, type CreateRecommenderDeps, type RecommenderTuning, type ServingRecommender } from './create-recommender.js';
 export { retrainRecommender, type RetrainRecommenderDeps, type RetrainOptions } from './retrain-recommender.js';
 export { mmr } from './rerank/mmr.js';
 export { RECOMMENDER_ARTIFACT_KIND, GENERATORS, hydrateModel, isServable, type GeneratorName, type RankerChoice, type RecommenderArtifact, type RecommenderModel } from './serving/recommender-model.js';

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import type { ActivityEvent, ActivityRepository, CourseInteraction, EventKind, InteractionRepository, MessageTerms } from '../../core/index.js';
 import { queryPrepared, queryRows, type Db } from '../database.js';
 
-type Row = { id: number | string; follower_id: string; course_id: string; kind: EventKind; occurred_at: string | Date };
+/** An events row as serving and training read it. */
+export type InteractionRow = { id: number | string; follower_id: string; course_id: string; kind: EventKind; occurred_at: string | Date };
 
-const toInteraction = (r: Row): CourseInteraction => ({
+export const toInteraction = (r: InteractionRow): CourseInteraction => ({
   id: Number(r.id),
   followerId: r.follower_id,
   courseId: r.course_id,
@@ -12,7 +13,8 @@ const toInteraction = (r: Row): CourseInteraction => ({
   occurredAt: new Date(r.occurred_at),
 });
 
-const KINDS = sql`('view', 'click', 'like', 'share', 'comment', 'checkout', 'purchase', 'refund')`;
+/** The event kinds that say something about a course (the interaction matrix). */
+export const COURSE_EVENT_KINDS = sql`('view', 'click', 'like', 'share', 'comment', 'checkout', 'purchase', 'refund')`;
 
 /**
  * Follower–course interactions read straight from the `events` table (the interaction matrix), and
@@ -25,10 +27,10 @@ export class PgInteractionRepository implements InteractionRepository, ActivityR
   constructor(private readonly db: Db) {}
 
   async listCourseInteractions(options: { afterId: number; limit: number }): Promise<CourseInteraction[]> {
-    const rows = await queryRows<Row>(
+    const rows = await queryRows<InteractionRow>(
       this.db,
       sql`select id, follower_id, course_id, kind, occurred_at from events
-          where course_id is not null and kind in ${KINDS} and id > ${options.afterId}
+          where course_id is not null and kind in ${COURSE_EVENT_KINDS} and id > ${options.afterId}
           order by id limit ${options.limit}`,
     );
     return rows.map(toInteraction);
@@ -45,18 +47,18 @@ export class PgInteractionRepository implements InteractionRepository, ActivityR
   }
 
   async followerHistory(followerId: string, limit: number): Promise<CourseInteraction[]> {
-    const rows = await queryPrepared<Row>(
+    const rows = await queryPrepared<InteractionRow>(
       this.db,
       'interactions_follower_history',
       sql`select id, follower_id, course_id, kind, occurred_at from events
-          where follower_id = ${followerId} and course_id is not null and kind in ${KINDS}
+          where follower_id = ${followerId} and course_id is not null and kind in ${COURSE_EVENT_KINDS}
           order by occurred_at desc, id desc limit ${limit}`,
     );
     return rows.map(toInteraction);
   }
 
   async listActivity(options: { afterId: number; limit: number }): Promise<ActivityEvent[]> {
-    const rows = await queryRows<Omit<Row, 'course_id'> & { course_id: string | null }>(
+    const rows = await queryRows<Omit<InteractionRow, 'course_id'> & { course_id: string | null }>(
       this.db,
       sql`select id, follower_id, course_id, kind, occurred_at from events where id > ${options.afterId} order by id limit ${options.limit}`,
     );

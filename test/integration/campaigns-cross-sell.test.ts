@@ -114,7 +114,7 @@ describe.each(testTargets())('cross-sell from the recommender association rules 
       { antecedent: [course.a.id], consequent: course.unsold.id, support: 0.2, confidence: 0.95, lift: 5 },
     ];
     const artifact = {
-      formatVersion: 2, trainedAt: clock.now().toISOString(), courseIds: [], generators: [], popularity: [], trending: [],
+      formatVersion: 3, trainedAt: clock.now().toISOString(), courseIds: [], generators: [], popularity: [], trending: [], candidates: { popular: [], segmentPopular: [], trending: [] },
       neighbours: { offsets: [0], items: [], sims: [] }, ease: null, rp3beta: null, segmentModel: null, segmentPopularity: [], rules, ranker: defaultRankerWeights(), rankerChoice: null,
     } satisfies RecommenderArtifact;
     await new PgModelArtifactRepository(database.db).save({ kind: RECOMMENDER_ARTIFACT_KIND, metrics: { rules: rules.length }, data: artifact });

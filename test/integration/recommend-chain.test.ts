@@ -36,7 +36,7 @@ describe.each(testTargets())('the one recommender chain on %s', (target) => {
     const onePick: Recommender = {
       recommend: async (followerId, options) => (await new NewestOnSaleRecommender(repos).recommend(followerId, { ...options, limit: 1 })).map((p) => ({ ...p, reason: { code: 'trending', params: {} }, source: 'trending' })),
     };
-    const chain = createRecommendationChain({ followers: repos.followers, logger, onStageFailed: (stage) => failures.push(stage) }, [
+    const chain = createRecommendationChain({ logger, onStageFailed: (stage) => failures.push(stage) }, [
       { name: 'engine', recommender: broken },
       { name: 'one_pick', recommender: onePick },
       { name: 'interest_popularity', recommender: new InterestPopularityRecommender({ ...repos, popularity: new PgCoursePopularity(database.db, systemClock), clock: systemClock }) },

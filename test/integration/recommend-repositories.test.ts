@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { courseInputSchema, personaOf, systemClock, type NewEvent } from '../../core/index.js';
+import { courseInputSchema, systemClock, type NewEvent } from '../../core/index.js';
 import { createRecommender, retrainRecommender, type RecommenderArtifact } from '../../core/recommend/index.js';
 import {
-  PgCourseRepository, PgEntitlementRepository, PgEventRepository, PgFollowerRepository, PgInteractionRepository, PgModelArtifactRepository, type Database,
+  PgCourseRepository, PgEventRepository, PgFollowerRepository, PgInteractionRepository, PgModelArtifactRepository, PgServingSignals, type Database,
 } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 
@@ -60,11 +60,7 @@ describe.each(testTargets())('recommender on %s', (target) => {
     expect(latest?.version).toBe(2);
     expect((latest?.data as RecommenderArtifact).courseIds).toEqual(expect.arrayContaining(ids));
 
-    const recommender = createRecommender({
-      followers, courses, interactions, artifacts, clock, logger: silent,
-      entitlements: new PgEntitlementRepository(db),
-      persona: (follower) => personaOf({ events, clock }, follower),
-    });
+    const recommender = createRecommender({ courses, artifacts, clock, logger: silent, signals: new PgServingSignals(db) });
     // A brand-new follower: cold start, labelled.
     const newcomer = (await followers.resolveIdentity({ kind: 'telegram', externalId: 'new' })).follower.id;
     const cold = await recommender.recommend(newcomer, { limit: 3 });

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { CourseRepository, EntitlementRepository, FollowerRepository, Recommender } from '../../../core/index.js';
+import type { Course, CourseRepository, FollowerRepository, Recommendation, Recommender } from '../../../core/index.js';
 import { courseTitle, NotFoundError, reasonText } from '../../../core/index.js';
 import { courseListQuery } from '../routes/courses.js';
 import { toCourseDto } from './course-dto.js';
@@ -9,7 +9,6 @@ import type { z } from 'zod';
 
 export interface CatalogueDeps {
   courses: CourseRepository;
-  entitlements: EntitlementRepository;
   recommender: Recommender;
   followers: Pick<FollowerRepository, 'findById'>;
 }
@@ -37,12 +36,15 @@ export function createCatalogueRouter(deps: CatalogueDeps, requireSession: Reque
   router.get('/recommendations', requireSession, async (req, res) => {
     const query = recommendationsQuery.parse(req.query);
     const { followerId } = sessionOf(res);
-    const [owned, follower] = await Promise.all([deps.entitlements.ownedCourseIds(followerId), deps.followers.findById(followerId)]);
-    // The follower's own language unless the page asks for another.
+    // The recommender reads the follower, owned courses, history and persona in one statement and
+    // never returns an owned course; the follower's language is read alongside only when the page
+    // does not say which one it wants.
+    const [follower, picks] = await Promise.all([
+      query.locale ? null : deps.followers.findById(followerId),
+      deps.recommender.recommend(followerId, { limit: query.limit, shownOn: 'miniprogram', ...(query.locale ? { locale: query.locale } : {}) }),
+    ]);
     const locale = query.locale ?? (follower?.locale === 'en' ? 'en' : 'zh-CN');
-    const picks = await deps.recommender.recommend(followerId, { limit: query.limit, locale, excludeCourseIds: [...owned], shownOn: 'miniprogram', ...(follower ? { follower } : {}) });
-    // The picked courses and the ones their reasons name, in one read.
-    const courses = await deps.courses.findByIds([...new Set(picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]))]);
+    const courses = await coursesNamedBy(picks, deps.courses);
     const titleOf = (id: string) => {
       const course = courses.get(id);
       return course ? courseTitle(course, locale) : undefined;
@@ -50,10 +52,23 @@ export function createCatalogueRouter(deps: CatalogueDeps, requireSession: Reque
     const items: z.infer<typeof recommendationList>['items'] = [];
     for (const pick of picks) {
       const course = courses.get(pick.courseId);
-      if (owned.has(pick.courseId) || !course || course.status !== 'on_sale') continue;
+      if (!course || course.status !== 'on_sale') continue;
       items.push({ course: toCourseDto(course, locale), score: pick.score, reason: pick.reason, reasonText: reasonText(pick.reason, locale, titleOf), source: pick.source });
     }
     res.json({ items });
   });
   return router;
+}
+
+/**
+ * The picked courses and the ones their reasons name: those the recommender already held, and
+ * the rest (a reason naming a course off sale, a stage that held none) in one read, only if any.
+ */
+async function coursesNamedBy(picks: readonly Recommendation[], courses: Pick<CourseRepository, 'findByIds'>): Promise<Map<string, Course>> {
+  const held = new Map(picks.flatMap((p) => p.courses ?? []).map((c) => [c.id, c]));
+  const named = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
+  const missing = [...new Set(named)].filter((id) => !held.has(id));
+  if (missing.length === 0) return held;
+  for (const [id, course] of await courses.findByIds(missing)) held.set(id, course);
+  return held;
 }

@@ -63,7 +63,7 @@ export function createMpRouter(deps: MpRouterDeps): Router {
       ...(risk ? { risk } : {}), ...(deps.virtualPayment ? { sessionKeys: deps.virtualPayment.sessionKeys } : {}),
     }),
   );
-  router.use(createCatalogueRouter({ courses: deps.repos.courses, entitlements: deps.repos.entitlements, recommender: deps.recommender, followers: deps.repos.followers }, requireSession));
+  router.use(createCatalogueRouter({ courses: deps.repos.courses, recommender: deps.recommender, followers: deps.repos.followers }, requireSession));
   router.use(createMpEventsRouter({ recordEventsDeps: deps.recordEventsDeps, limiter: new WindowRateLimiter(deps.clock, deps.session.eventsPerMinute, 60_000) }, requireSession));
   // Virtual payment, when configured, pays for mini-program orders (WeChat requires it for virtual goods).
   const gateway = deps.virtualPayment?.gateway ?? deps.payment?.gateway;

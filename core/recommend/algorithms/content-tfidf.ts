@@ -12,22 +12,34 @@ export interface ContentIndex {
 const TAG_WEIGHT = 3;
 const TITLE_WEIGHT = 2;
 
+type ContentFields = Pick<Course, 'id' | 'titleZh' | 'titleEn' | 'descriptionZh' | 'descriptionEn' | 'tags'>;
+
 /**
- * Builds TF-IDF vectors over title, description and tags in both languages; Chinese is segmented by
- * tokenize() (jieba). Vectors are L2-normalised so a dot product is a cosine.
+ * The weighted term counts of one course: title (twice), description and tags (three times), both
+ * languages, Chinese segmented by tokenize() (jieba). The costly part of indexing, so callers that
+ * re-index often can keep these per course.
+ *
+ * @example
+ * const counts = courseTerms(course); // Map { 'python' => 4, 'tag:python' => 3, … }
+ */
+export function courseTerms(c: ContentFields): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (terms: string[], w: number) => terms.forEach((t) => counts.set(t, (counts.get(t) ?? 0) + w));
+  add(tokenize(`${c.titleZh} ${c.titleEn}`), TITLE_WEIGHT);
+  add(tokenize(`${c.descriptionZh} ${c.descriptionEn}`), 1);
+  add(c.tags.map((t) => `tag:${t.toLowerCase()}`), TAG_WEIGHT);
+  return counts;
+}
+
+/**
+ * Builds TF-IDF vectors over title, description and tags in both languages (see {@link courseTerms};
+ * `termsOf` lets a caller reuse counts it kept). Vectors are L2-normalised so a dot product is a cosine.
  *
  * @example
  * const index = buildContentIndex(courses); cosine(index.vectors[0]!, index.vectors[1]!)
  */
-export function buildContentIndex(courses: ReadonlyArray<Pick<Course, 'id' | 'titleZh' | 'titleEn' | 'descriptionZh' | 'descriptionEn' | 'tags'>>): ContentIndex {
-  const termCounts = courses.map((c) => {
-    const counts = new Map<string, number>();
-    const add = (terms: string[], w: number) => terms.forEach((t) => counts.set(t, (counts.get(t) ?? 0) + w));
-    add(tokenize(`${c.titleZh} ${c.titleEn}`), TITLE_WEIGHT);
-    add(tokenize(`${c.descriptionZh} ${c.descriptionEn}`), 1);
-    add(c.tags.map((t) => `tag:${t.toLowerCase()}`), TAG_WEIGHT);
-    return counts;
-  });
+export function buildContentIndex<C extends ContentFields>(courses: readonly C[], termsOf: (course: C) => ReadonlyMap<string, number> = courseTerms): ContentIndex {
+  const termCounts = courses.map((c) => termsOf(c));
   const df = new Map<string, number>();
   for (const counts of termCounts) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
   const n = courses.length;

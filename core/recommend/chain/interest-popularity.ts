@@ -59,7 +59,7 @@ function scoreCourse(course: Course, interests: ReadonlyMap<string, number>, pop
     if (weight > bestWeight) [bestTag, bestWeight] = [tag, weight];
   }
   const score = Math.round((interest * INTEREST_SCALE + popularity) * 1000) / 1000;
-  if (bestTag) return { courseId: course.id, score, reason: { code: 'matches_interest', params: { tag: bestTag } }, source: 'interests' };
+  if (bestTag) return { courseId: course.id, score, reason: { code: 'matches_interest', params: { tag: bestTag } }, source: 'interests', courses: [course] };
   const code = isPersonalised ? 'cold_start_popular' : 'non_personalised_popular';
-  return { courseId: course.id, score, reason: { code, params: {} }, source: 'popularity' };
+  return { courseId: course.id, score, reason: { code, params: {} }, source: 'popularity', courses: [course] };
 }

@@ -24,6 +24,6 @@ export class NewestOnSaleRecommender implements Recommender {
       .filter((course) => course.status === 'on_sale' && !excluded.has(course.id))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id))
       .slice(0, limit)
-      .map((course, rank) => ({ courseId: course.id, score: 1 / (rank + 1), reason: { code: 'newest_on_sale', params: {} }, source: 'newest' }));
+      .map((course, rank) => ({ courseId: course.id, score: 1 / (rank + 1), reason: { code: 'newest_on_sale', params: {} }, source: 'newest', courses: [course] }));
   }
 }

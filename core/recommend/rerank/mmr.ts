@@ -9,15 +9,20 @@ export function mmr<T extends { id: string; score: number }>(candidates: readonl
   const pool = [...candidates];
   const picked: T[] = [];
   const max = Math.max(1e-9, ...pool.map((c) => Math.abs(c.score)));
+  // Each candidate's highest similarity to anything picked so far, updated with the newest pick
+  // only: O(limit × candidates) similarities instead of O(limit² × candidates).
+  const redundancy = new Array<number>(pool.length).fill(0);
   while (picked.length < limit && pool.length > 0) {
     let bestAt = 0;
     let best = -Infinity;
     pool.forEach((c, i) => {
-      const redundancy = picked.reduce((m, p) => Math.max(m, similarity(c.id, p.id)), 0);
-      const value = lambda * (c.score / max) - (1 - lambda) * redundancy;
+      const value = lambda * (c.score / max) - (1 - lambda) * redundancy[i]!;
       if (value > best) [best, bestAt] = [value, i];
     });
-    picked.push(pool.splice(bestAt, 1)[0]!);
+    const [chosen] = pool.splice(bestAt, 1);
+    redundancy.splice(bestAt, 1);
+    picked.push(chosen!);
+    pool.forEach((c, i) => (redundancy[i] = Math.max(redundancy[i]!, similarity(c.id, chosen!.id))));
   }
   return picked;
 }

@@ -31,10 +31,12 @@ export function rankForFollower(
   mmrLambda = model?.artifact.mmrLambda ?? SERVED_MMR_LAMBDA,
   configuration: ServingConfiguration = {},
 ): Recommendation[] {
+  // MMR looks at the best `5 × n` (at least 20) of each part, n ≤ limit: nothing below can be picked.
+  const considered = (n: number) => Math.max(n * 5, 20);
   const disabled = configuration.disabledGenerators?.length ? new Set(configuration.disabledGenerators) : undefined;
-  const ranked = scoreCandidates(model, catalogue, signals, excluded, rankerFor(model, configuration), disabled);
+  const ranked = scoreCandidates(model, catalogue, signals, excluded, rankerFor(model, configuration), considered(limit), disabled);
   const lambda = configuration.mmrLambda ?? mmrLambda;
-  const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, Math.max(n * 5, 20)), n, lambda, similarity);
+  const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, considered(n)), n, lambda, similarity);
   const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
   // A follower known only by their words gets every course matching them first; diversity works within each part.
   const stated = ranked.filter((c) => c.reason.code === STATED_INTEREST_REASON);

@@ -1,4 +1,5 @@
 import type { ItemNeighbours } from '../algorithms/item-knn.js';
+import { topK } from '../data/top-k.js';
 import { RANKER_FEATURES, type RankerWeights } from '../ranking/ranker.js';
 import type { AssociationRule } from '../rules/apriori.js';
 import type { SegmentModel } from '../segments/segment-model.js';
@@ -30,9 +31,25 @@ export interface RankerChoice {
   rows: { train: number; validation: number };
 }
 
+/** The artifact format this code writes and serves; older ones are refused by {@link isServable}. */
+export const RECOMMENDER_FORMAT_VERSION = 3;
+
+/** How many precomputed candidates each list holds (see {@link PrecomputedCandidates}). */
+export const PRECOMPUTED_CANDIDATES = { popular: 100, segmentPopular: 100, trending: 30 } as const;
+
+/**
+ * Item indices, best first, chosen at training time so serving never ranks a whole catalogue array
+ * per request: the most popular overall, per segment (same order as `segmentPopularity`), and trending.
+ */
+export interface PrecomputedCandidates {
+  popular: number[];
+  segmentPopular: number[][];
+  trending: number[];
+}
+
 /** What a retrain stores (JSON): everything serving needs, nothing it must recompute. */
 export interface RecommenderArtifact {
-  formatVersion: 2;
+  formatVersion: typeof RECOMMENDER_FORMAT_VERSION;
   trainedAt: string;
   /** Item index → course id for the arrays below. */
   courseIds: string[];
@@ -51,6 +68,8 @@ export interface RecommenderArtifact {
   segmentModel: SegmentModel | null;
   /** Per segment, popularity among its members scaled to 0…1 (same item order). */
   segmentPopularity: number[][];
+  /** The candidates every follower gets (popular, segment popular, trending), as item indices. */
+  candidates: PrecomputedCandidates;
   rules: AssociationRule[];
   ranker: RankerWeights;
   rankerChoice: RankerChoice | null;
@@ -70,6 +89,20 @@ export interface RecommenderModel {
   rulesByAntecedent: Map<string, AssociationRule[]>;
 }
 
+/**
+ * The candidate lists a model stores, taken from its popularity arrays once at training time.
+ *
+ * @example
+ * const candidates = precomputeCandidates({ popularity, segmentPopularity, trending });
+ */
+export function precomputeCandidates(arrays: Pick<RecommenderArtifact, 'popularity' | 'segmentPopularity' | 'trending'>): PrecomputedCandidates {
+  return {
+    popular: topK(arrays.popularity, PRECOMPUTED_CANDIDATES.popular),
+    segmentPopular: arrays.segmentPopularity.map((scores) => topK(scores, PRECOMPUTED_CANDIDATES.segmentPopular)),
+    trending: topK(arrays.trending, PRECOMPUTED_CANDIDATES.trending),
+  };
+}
+
 /** Rounds similarities for storage (JSON size). */
 export function storeNeighbours(nb: ItemNeighbours): StoredNeighbours {
   return { offsets: Array.from(nb.offsets), items: Array.from(nb.neighbours), sims: Array.from(nb.similarities, (s) => Math.round(s * 1e5) / 1e5) };
@@ -84,7 +117,7 @@ function loadNeighbours(nItems: number, stored: StoredNeighbours): ItemNeighbour
  * feature list for the ranker) is refused, so serving falls back until the next retrain.
  */
 export function isServable(artifact: { formatVersion?: unknown; ranker?: { w1?: unknown[]; hidden?: number } }): boolean {
-  return artifact.formatVersion === 2 && (artifact.ranker?.w1?.length ?? 0) === RANKER_FEATURES.length * (artifact.ranker?.hidden ?? 0);
+  return artifact.formatVersion === RECOMMENDER_FORMAT_VERSION && (artifact.ranker?.w1?.length ?? 0) === RANKER_FEATURES.length * (artifact.ranker?.hidden ?? 0);
 }
 
 /**

@@ -13,6 +13,12 @@ export const EVENT_WEIGHTS: Readonly<Record<string, number>> = { view: 1, click:
 /** Click, checkout and purchase count as a positive outcome of an impression (view). */
 export const POSITIVE_KINDS: ReadonlySet<string> = new Set(['click', 'checkout', 'purchase']);
 const NEW_COURSE_DAYS = 30;
+/** Terms of the follower's content profile that propose courses. */
+const PROFILE_TERMS = 30;
+/** Courses each profile term proposes: its strongest postings (a word every course shares would otherwise propose the whole catalogue). */
+const POSTINGS_PER_TERM = 200;
+/** Candidates each generator nominates for the pool: its best-scored ones. */
+const NOMINATED_PER_GENERATOR = 100;
 /** The reason of a pick that matches what a follower without course history said they want to learn. */
 export const STATED_INTEREST_REASON = 'matches_what_you_said';
 const DAY_MS = 86_400_000;
@@ -55,7 +61,8 @@ const add = (m: Map<string, Contribution>, id: string, score: number, from?: str
 };
 
 const normalise = (m: Map<string, Contribution>) => {
-  const max = Math.max(1e-9, ...[...m.values()].map((c) => c.score));
+  let max = 1e-9;
+  for (const c of m.values()) if (c.score > max) max = c.score;
   for (const c of m.values()) c.score /= max;
 };
 
@@ -113,8 +120,12 @@ export function prepareFollower(model: RecommenderModel | null, catalogue: Catal
       if (at === undefined) continue;
       for (const [term, x] of catalogue.content.vectors[at]!) profile.set(term, (profile.get(term) ?? 0) + Math.log1p(w) * x);
     }
-    const topTerms = [...profile].sort((a, b) => b[1] - a[1]).slice(0, 30);
-    for (const [term, x] of topTerms) for (const [id, w] of catalogue.postings.get(term) ?? []) add(content, id, x * w, term.startsWith('tag:') ? term.slice(4) : undefined);
+    const topTerms = [...profile].sort((a, b) => b[1] - a[1]).slice(0, PROFILE_TERMS);
+    for (const [term, x] of topTerms) {
+      const from = term.startsWith('tag:') ? term.slice(4) : undefined;
+      const postings = catalogue.postings.get(term) ?? [];
+      for (let p = 0; p < Math.min(postings.length, POSTINGS_PER_TERM); p++) add(content, postings[p]![0], x * postings[p]![1], from);
+    }
   }
   const interests = new Map<string, Contribution>();
   for (const { tag, weight } of signals.interests) for (const id of catalogue.byTag.get(tag) ?? []) add(interests, id, weight, tag);
@@ -130,24 +141,44 @@ export function prepareFollower(model: RecommenderModel | null, catalogue: Catal
   return { liked, purchased, cf, ease, rp3beta, content, rules, interests, segmentId, recency };
 }
 
+/** Below this many candidates the pool is filled from the catalogue, so a tiny catalogue still yields a full list. */
+const MIN_POOL = 50;
+/** The fill stops here: a large catalogue without a model is never scored whole. */
+const FILL_UP_TO = 200;
+
 /**
- * The courses worth scoring for one follower: everything a generator proposed, the most popular
- * (overall, in the follower's segment, trending), and the whole catalogue when that is still small.
+ * The courses worth scoring for one follower: the best {@link NOMINATED_PER_GENERATOR} of each
+ * generator and the candidates the model precomputed at training time (most popular overall, in
+ * the follower's segment, trending). Every generator's score still counts for every course in the pool.
+ * A pool still under {@link MIN_POOL} (a tiny catalogue, or no model yet) is filled from the
+ * catalogue up to {@link FILL_UP_TO} courses, so the pool never grows with the catalogue's size.
  *
  * @example
  * const pool = candidatePool(model, catalogue, prepared);
  */
 export function candidatePool(model: RecommenderModel | null, catalogue: CatalogueIndex, prepared: PreparedFollower): Set<string> {
-  const pool = new Set<string>([...prepared.cf.keys(), ...prepared.ease.keys(), ...prepared.rp3beta.keys(), ...prepared.content.keys(), ...prepared.rules.keys(), ...prepared.interests.keys()]);
+  const pool = new Set<string>();
+  for (const scores of [prepared.cf, prepared.ease, prepared.rp3beta, prepared.content, prepared.rules, prepared.interests]) for (const id of nominated(scores)) pool.add(id);
   if (model) {
-    const a = model.artifact;
-    const byPop = (scores: readonly number[], n: number) => topK(scores, n);
-    for (const i of byPop(a.popularity, 100)) pool.add(a.courseIds[i]!);
-    if (prepared.segmentId !== null) for (const i of byPop(a.segmentPopularity[prepared.segmentId] ?? [], 100)) pool.add(a.courseIds[i]!);
-    for (const i of byPop(a.trending, 30)) pool.add(a.courseIds[i]!);
+    const { courseIds, candidates } = model.artifact;
+    const segment = prepared.segmentId === null ? [] : candidates.segmentPopular[prepared.segmentId] ?? [];
+    for (const list of [candidates.popular, segment, candidates.trending]) for (const i of list) pool.add(courseIds[i]!);
   }
-  if (pool.size < 50) for (const id of catalogue.courses.keys()) pool.add(id);
+  if (pool.size < MIN_POOL) {
+    for (const id of catalogue.courses.keys()) {
+      if (pool.size >= FILL_UP_TO) break;
+      pool.add(id);
+    }
+  }
   return pool;
+}
+
+/** The best-scored ids of one generator (all of them when it proposed few); ties by id, so the pool is deterministic. */
+function nominated(scores: ReadonlyMap<string, Contribution>): Iterable<string> {
+  if (scores.size <= NOMINATED_PER_GENERATOR) return scores.keys();
+  const ids = [...scores.keys()];
+  const best = topK(Float64Array.from(ids, (id) => scores.get(id)!.score), NOMINATED_PER_GENERATOR);
+  return best.map((i) => ids[i]!);
 }
 
 const BAND_ORDER: Record<PriceBand, number> = { budget: 0, mid: 1, premium: 2, unknown: -1 };
@@ -187,9 +218,11 @@ export interface ScoredCandidate {
 }
 
 /**
- * Scores every eligible course for one follower with the ranker and explains each by the feature
- * that added most to its score. Owned (bought), excluded and off-band (budget follower, premium
- * course) courses are left out; only courses on sale are in the catalogue.
+ * Scores every eligible course of the candidate pool for one follower with the ranker and explains
+ * each by the feature that added most to its score. Owned (bought), excluded and off-band (budget
+ * follower, premium course) courses are left out; only courses on sale are in the catalogue.
+ * Explaining costs a ranker pass per feature, so only the best `keep` candidates of each kind
+ * (matching what a follower without history said, and the others) are explained and returned.
  *
  * @example
  * const ranked = scoreCandidates(model, catalogue, signals, excluded, ranker);
@@ -200,20 +233,32 @@ export function scoreCandidates(
   signals: FollowerSignals,
   excluded: ReadonlySet<string>,
   ranker: RankerWeights,
+  keep = Infinity,
   disabled?: ReadonlySet<GeneratorName>,
 ): ScoredCandidate[] {
   const prepared = prepareFollower(model, catalogue, signals, disabled);
   const isCold = prepared.liked.size === 0;
-  const out: ScoredCandidate[] = [];
+  const scored: Array<{ id: string; score: number; x: number[]; firstTag: string | undefined }> = [];
   for (const id of candidatePool(model, catalogue, prepared)) {
     if (excluded.has(id) || prepared.purchased.has(id)) continue;
     const course = catalogue.courses.get(id);
     if (!course) continue;
     if (signals.priceBand === 'budget' && catalogue.band.get(id) === 'premium') continue;
     const x = featureRow(model, catalogue, prepared, signals, id);
-    out.push({ id, score: predictRanker(ranker, x), ...explain(featureContributions(ranker, x), x, prepared, id, isCold, course.tags[0]) });
+    scored.push({ id, score: predictRanker(ranker, x), x, firstTag: course.tags[0] });
   }
-  return out.sort((p, q) => q.score - p.score || p.id.localeCompare(q.id));
+  scored.sort((p, q) => q.score - p.score || p.id.localeCompare(q.id));
+  // A cold follower's candidates matching what they said are explained as such (see explain).
+  const isStated = (id: string) => isCold && prepared.interests.get(id)?.from !== undefined;
+  const kept = { stated: 0, other: 0 };
+  const out: ScoredCandidate[] = [];
+  for (const c of scored) {
+    const kind = isStated(c.id) ? 'stated' : 'other';
+    if (kept[kind] >= keep) continue;
+    kept[kind]++;
+    out.push({ id: c.id, score: c.score, ...explain(isCold ? [] : featureContributions(ranker, c.x), c.x, prepared, c.id, isCold, c.firstTag) });
+  }
+  return out;
 }
 
 type Explanation = Pick<ScoredCandidate, 'reason' | 'source'>;

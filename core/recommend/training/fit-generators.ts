@@ -8,7 +8,7 @@ import { csrFromPairs, type Csr } from '../data/csr.js';
 import { associationRules } from '../rules/apriori.js';
 import { followerProfiles } from '../segments/follower-features.js';
 import { assignSegment, buildSegmentModel } from '../segments/segment-model.js';
-import { GENERATORS, storeNeighbours, type GeneratorName, type RecommenderArtifact } from '../serving/recommender-model.js';
+import { GENERATORS, precomputeCandidates, storeNeighbours, type GeneratorName, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { EVENT_WEIGHTS } from '../serving/score-candidates.js';
 
 /** Buyers of both courses a purchase rule needs, whatever the catalogue's size. */
@@ -120,16 +120,20 @@ export function fitGenerators(
   }
   const rules = associationRules([...baskets.values()].filter((b) => b.length > 1), { minCount: ASSOCIATION_MIN_BUYERS, minConfidence: 0.2 }).slice(0, 1000);
   onProgress(1);
+  const scaledPopularity = scaled(popularity);
+  const scaledTrending = scaled(trending);
+  const scaledSegments = segmentPopularity.map(scaled);
   return {
     courseIds: [...courseIds],
     generators: GENERATORS.filter((g) => wanted.has(g) && (g !== 'ease' || ease !== null)),
-    popularity: scaled(popularity),
-    trending: scaled(trending),
+    popularity: scaledPopularity,
+    trending: scaledTrending,
     neighbours: storeNeighbours(wanted.has('item_cf') ? knn : { ...knn, offsets: new Int32Array(courseIds.length + 1), neighbours: new Int32Array(0), similarities: new Float32Array(0) }),
     ease: ease ? storeNeighbours(ease) : null,
     rp3beta: rp3 ? storeNeighbours(rp3) : null,
     segmentModel,
-    segmentPopularity: segmentPopularity.map(scaled),
+    segmentPopularity: scaledSegments,
+    candidates: precomputeCandidates({ popularity: scaledPopularity, segmentPopularity: scaledSegments, trending: scaledTrending }),
     rules,
   };
 }

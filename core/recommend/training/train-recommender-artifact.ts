@@ -3,7 +3,7 @@ import type { CourseInteraction, MessageTerms } from '../../ports/index.js';
 import { seededRandom } from '../data/top-k.js';
 import { auc, defaultRankerWeights, predictRanker, trainRanker, type RankerWeights } from '../ranking/ranker.js';
 import { contentSimilarity, indexCatalogue } from '../serving/catalogue-index.js';
-import { hydrateModel, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
+import { hydrateModel, RECOMMENDER_FORMAT_VERSION, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { fitGenerators, type GeneratorSettings } from './fit-generators.js';
 import { pointInTimeRankerRows } from './point-in-time.js';
 import { chooseMmrLambda, DIVERSITY_BUDGET, momentNdcg, tuneBlend } from './tune-blend.js';
@@ -68,7 +68,7 @@ export async function trainRecommenderArtifact(data: TrainingData, options: Trai
   const events = [...data.events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id);
   const courseIds = [...new Set([...data.courses.map((c) => c.id), ...events.map((e) => e.courseId)])];
   const full = fitGenerators(events, courseIds, data.courses, data.now, options, (f) => progress(0.5 * f, 'candidate generators'));
-  const base: RecommenderArtifact = { formatVersion: 2, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null };
+  const base: RecommenderArtifact = { formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null };
   if (options.ranker === 'blend') {
     base.rankerChoice = { kept: 'untrained_blend', why: 'the ranker was switched off', validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null, tunedBlend: null }, rows: { train: 0, validation: 0 } };
     return { artifact: base };
@@ -91,8 +91,10 @@ async function learnRanker(
   const validationFrom = timeAt(cut.validation);
   const before = events.filter((e) => e.occurredAt.getTime() < featuresUntil);
   const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
-  const model = hydrateModel({ formatVersion: 2, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: untrained, rankerChoice: null });
+  const model = hydrateModel({ formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: untrained, rankerChoice: null });
+  progress(0.4, 'indexing the catalogue');
   const catalogue = indexCatalogue(data.courses);
+  progress(0.42, 'point-in-time ranker rows');
   const random = seededRandom(11);
   const maxFollowers = options.maxRankerFollowers ?? DEFAULT_MAX_RANKER_FOLLOWERS;
   const rowOptions = {
