@@ -14,7 +14,8 @@ export { scoreCandidates, prepareFollower, EVENT_WEIGHTS } from './serving/score
 export { PopularityModel, trendingScores, itemCounts } from './algorithms/popularity.js';
 export { ItemKnnModel, itemNeighbours, scoreFromNeighbours, type ItemNeighbours } from './algorithms/item-knn.js';
 export { UserKnnModel } from './algorithms/user-knn.js';
-export { EaseModel, easeNeighbours, invertSpdInPlace, type EaseOptions } from './algorithms/ease.js';
+export { EaseModel, easeNeighbours, type EaseOptions } from './algorithms/ease.js';
+export { invertSpdBlockedInPlace, invertSpdInPlace, type BlockedInverseOptions } from './algorithms/spd-inverse.js';
 export { Rp3BetaModel, rp3betaNeighbours } from './algorithms/rp3beta.js';
 export { BlendModel } from './algorithms/blend.js';
 export { SessionEaseModel, sessionCooccurrence, type SessionEaseOptions } from './algorithms/session-ease.js';
