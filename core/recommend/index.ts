@@ -7,7 +7,7 @@ export { RECOMMENDER_ARTIFACT_KIND, GENERATORS, hydrateModel, isServable, type G
 export { rankForFollower, SERVED_MMR_LAMBDA } from './serving/rank-for-follower.js';
 export { rankerFor, type ServingConfiguration } from './serving/serving-configuration.js';
 export { trainRecommenderArtifact, type TrainingData, type TrainingOptions } from './training/train-recommender-artifact.js';
-export { DEFAULT_GENERATOR_SETTINGS, type GeneratorSettings } from './training/fit-generators.js';
+export { DEFAULT_GENERATOR_SETTINGS, easeSkipReason, fitGenerators, type GeneratorSettings } from './training/fit-generators.js';
 export { personaAt, pointInTimeRankerRows } from './training/point-in-time.js';
 export { indexCatalogue, priceBandOf, type CatalogueIndex } from './serving/catalogue-index.js';
 export { scoreCandidates, prepareFollower, EVENT_WEIGHTS } from './serving/score-candidates.js';

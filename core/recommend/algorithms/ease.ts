@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import type { Csr } from '../data/csr.js';
+import { hasFastTensorflowBackend } from '../tf-backend.js';
 import { topK } from '../data/top-k.js';
 import type { ItemNeighbours } from './item-knn.js';
 import type { TopNModel } from './top-n-model.js';
@@ -37,8 +37,9 @@ export const BLOCKED_MIN_ITEMS = 1_000;
 /**
  * EASE (Steck 2019): a closed-form item-item model. B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹,
  * diagonal forced to 0. Dense in items: n² Float32 weights (400 MB at 10,000 items). With the wasm
- * backend the inverse is a blocked sweep whose products run on XNNPACK (~50 s at 10,000 items on one
- * core, `npm run bench:ease`); without it a plain-JS sweep, meant for a few thousand items.
+ * backend the inverse is a blocked sweep whose products run on XNNPACK (n³ = 10¹² multiply-adds at
+ * 10,000 items; timed against numpy by `npm run bench:ease`); without it a plain-JS sweep, meant for
+ * a few thousand items.
  *
  * @example
  * const ease = new EaseModel({ lambda: 300 }); ease.fit(train); ease.scoreHistory([1, 5], scores);
@@ -69,7 +70,7 @@ export class EaseModel implements TopNModel {
 
   fit(train: Csr): void {
     const n = train.nCols;
-    const solver = this.solver === 'auto' ? (n >= BLOCKED_MIN_ITEMS && hasFastTensorBackend() ? 'blocked' : 'sweep') : this.solver;
+    const solver = this.solver === 'auto' ? (n >= BLOCKED_MIN_ITEMS && hasFastTensorflowBackend() ? 'blocked' : 'sweep') : this.solver;
     this.weights = solver === 'blocked' ? this.fitBlocked(train) : this.fitSweep(train);
     this.nItems = n;
     this.solverUsed = solver;
@@ -142,11 +143,6 @@ export function easeNeighbours(model: EaseModel, k: number): ItemNeighbours {
     offsets[i + 1] = at;
   }
   return { nItems: n, offsets, neighbours: neighbours.slice(0, at), similarities: similarities.slice(0, at) };
-}
-
-function hasFastTensorBackend(): boolean {
-  const backend = tf.getBackend();
-  return backend === 'wasm' || backend === 'tensorflow';
 }
 
 /** Adds XᵀX (rows weighted by |history|^-userPower) to g; only the upper triangle when asked. */

@@ -47,6 +47,8 @@ export interface BlockedInverseOptions {
   blockSize?: number;
   /** Rows of the matrix updated by one matrix product. */
   tileRows?: number;
+  /** Columns of the matrix updated by one matrix product. */
+  tileColumns?: number;
   /**
    * Threads doing the products: this one plus `threads − 1` worker threads, each with its own
    * wasm backend. More than 1 needs `a` on a SharedArrayBuffer (else this thread works alone).
@@ -55,9 +57,15 @@ export interface BlockedInverseOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** Chosen by measurement at 5,000 courses on the 2-core bench machine (see `npm run bench:ease`). */
+/**
+ * Block 512 × tile 512 was the fastest of 256/512/768/1024 at 5,000 courses on the bench machine; the
+ * 2,048-column chunks keep a product's packed operand (4 MB) near the core (the widest product
+ * measured, 2048 × 512 × 2048, ran at ~20 GFLOP/s; 1,024 vs unchunked at 10,000 courses was within
+ * the machine's noise).
+ */
 const DEFAULT_BLOCK = 512;
 const DEFAULT_TILE_ROWS = 512;
+const DEFAULT_TILE_COLUMNS = 2048;
 
 /** The panels of one block step, shared with the worker threads when there are any. */
 export interface SweepStep {
@@ -71,6 +79,8 @@ export interface SweepStep {
   rt: Float32Array;
   /** A_KK⁻¹ (b × b). */
   pivot: Float32Array;
+  /** Widest column chunk of one product. */
+  columns: number;
 }
 
 /**
@@ -90,6 +100,7 @@ export interface SweepStep {
 export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: BlockedInverseOptions = {}): void {
   const block = Math.max(1, Math.min(options.blockSize ?? DEFAULT_BLOCK, n));
   const tileRows = Math.max(1, options.tileRows ?? DEFAULT_TILE_ROWS);
+  const columns = Math.max(1, options.tileColumns ?? DEFAULT_TILE_COLUMNS);
   const shared = a.buffer instanceof SharedArrayBuffer;
   const pool = shared && (options.threads ?? 1) > 1 && n > block ? startSweepPool(a, n, block, options.threads! - 1) : null;
   const panel = (length: number) => (pool ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length));
@@ -98,12 +109,12 @@ export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: Blo
     for (let k0 = 0; k0 < n; k0 += block) {
       const k1 = Math.min(n, k0 + block);
       const b = k1 - k0;
-      const step: SweepStep = { a, n, k0, k1, r: panels.r.subarray(0, b * n), rt: panels.rt.subarray(0, n * b), pivot: panels.pivot.subarray(0, b * b) };
+      const step: SweepStep = { a, n, k0, k1, columns, r: panels.r.subarray(0, b * n), rt: panels.rt.subarray(0, n * b), pivot: panels.pivot.subarray(0, b * b) };
       readPanels(step);
       invertPivot(step);
       const tiles = rowTiles(n, k0, k1, tileRows);
-      if (pool) pool.run(step, tiles, (own) => sweepRowTiles(step, own));
-      else sweepRowTiles(step, tiles.map(([i0, i1]) => [i0, i1] as const));
+      if (pool) pool.run(step, tiles, (claimed) => sweepRowTiles(step, claimed));
+      else sweepRowTiles(step, tiles);
       // A_KK ← −A_KK⁻¹.
       for (let p = 0; p < b; p++) {
         for (let q = p; q < b; q++) a[(k0 + p) * n + k0 + q] = -step.pivot[p * b + q]!;
@@ -144,14 +155,11 @@ function readPanels({ a, n, k0, k1, r, rt }: SweepStep): void {
   }
 }
 
-/** Row ranges of the rows outside K, each with its share of the step's multiply-adds. */
-function rowTiles(n: number, k0: number, k1: number, tileRows: number): Array<[number, number, number]> {
-  const tiles: Array<[number, number, number]> = [];
+/** Row ranges of the rows outside K, widest (most work) first. */
+function rowTiles(n: number, k0: number, k1: number, tileRows: number): Array<readonly [number, number]> {
+  const tiles: Array<readonly [number, number]> = [];
   for (const [from, to] of [[0, k0], [k1, n]] as const) {
-    for (let i0 = from; i0 < to; i0 += tileRows) {
-      const i1 = Math.min(to, i0 + tileRows);
-      tiles.push([i0, i1, (i1 - i0) * (n - i0 + (k1 - k0))]);
-    }
+    for (let i0 = from; i0 < to; i0 += tileRows) tiles.push([i0, Math.min(to, i0 + tileRows)]);
   }
   return tiles;
 }
@@ -166,30 +174,39 @@ function rowTiles(n: number, k0: number, k1: number, tileRows: number): Array<[n
  * sweepRowTiles(step, [[0, 512], [1024, 1536]]);
  */
 export function sweepRowTiles(step: SweepStep, tiles: Iterable<readonly [number, number]>): void {
-  const { a, n, k0, k1, r, rt, pivot } = step;
+  const { a, n, k0, k1, r, rt, pivot, columns } = step;
   const b = k1 - k0;
   const rTensor = tf.tensor2d(r, [b, n]);
   const pivotTensor = tf.tensor2d(pivot, [b, b]);
   try {
     for (const [i0, i1] of tiles) {
-      const width = n - i0;
       const uTensor = tf.tidy(() => tf.matMul(tf.tensor2d(rt.subarray(i0 * b, i1 * b), [i1 - i0, b]), pivotTensor));
-      // C = U_I R_:,[i0, n). transposeB is avoided on purpose: wasm runs it ~10× slower.
-      const product = tf.tidy(() => tf.matMul(uTensor, rTensor.slice([0, i0], [b, width])));
-      // Read outside tidy: tidy walks a returned typed array element by element.
-      const u = uTensor.dataSync() as Float32Array;
-      const c = product.dataSync() as Float32Array;
-      tf.dispose([uTensor, product]);
-      for (let i = i0; i < i1; i++) {
-        const row = i * n;
-        const at = (i - i0) * width - i0;
-        for (let j = i, end = i < k0 ? k0 : n; j < end; j++) a[row + j]! -= c[at + j]!;
-        if (i < k0) {
-          for (let j = k1; j < n; j++) a[row + j]! -= c[at + j]!;
-          a.set(u.subarray((i - i0) * b, (i - i0 + 1) * b), row + k0);
-        } else {
-          for (let p = 0; p < b; p++) a[(k0 + p) * n + i] = u[(i - i0) * b + p]!;
+      try {
+        // Column chunks keep the packed right-hand operand (b × width) in the core's cache.
+        for (let j0 = i0; j0 < n; j0 += columns) {
+          const width = Math.min(columns, n - j0);
+          // C = U_I R_:,[j0, j0 + width). transposeB is avoided on purpose: wasm runs it ~10× slower.
+          const product = tf.tidy(() => tf.matMul(uTensor, rTensor.slice([0, j0], [b, width])));
+          // Read outside tidy: tidy walks a returned typed array element by element.
+          const c = product.dataSync() as Float32Array;
+          product.dispose();
+          for (let i = i0; i < i1; i++) {
+            const row = i * n;
+            const at = (i - i0) * width - j0;
+            const from = Math.max(i, j0);
+            const to = j0 + width;
+            // Columns of K are skipped: they get U below.
+            for (let j = from, end = Math.min(to, i < k0 ? k0 : n); j < end; j++) a[row + j]! -= c[at + j]!;
+            if (i < k0) for (let j = Math.max(from, k1); j < to; j++) a[row + j]! -= c[at + j]!;
+          }
         }
+        const u = uTensor.dataSync() as Float32Array;
+        for (let i = i0; i < i1; i++) {
+          if (i < k0) a.set(u.subarray((i - i0) * b, (i - i0 + 1) * b), i * n + k0);
+          else for (let p = 0; p < b; p++) a[(k0 + p) * n + i] = u[(i - i0) * b + p]!;
+        }
+      } finally {
+        uTensor.dispose();
       }
     }
   } finally {

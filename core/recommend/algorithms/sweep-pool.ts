@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { SweepStep } from './spd-inverse.js';
 
 /** Slots of the control array shared with the workers. */
-export const CONTROL = { generation: 0, k0: 1, k1: 2, exit: 3, ready: 8, done: 16, failed: 24, size: 32 } as const;
+export const CONTROL = { generation: 0, k0: 1, k1: 2, exit: 3, next: 4, columns: 5, ready: 8, done: 16, failed: 24, size: 32 } as const;
 const MAX_WORKERS = CONTROL.done - CONTROL.ready;
 /** A step at 10,000 courses takes seconds; this long means a worker died. */
 const STEP_TIMEOUT_MS = 10 * 60_000;
@@ -14,7 +14,7 @@ export interface SweepWorkerData {
   a: Float32Array;
   n: number;
   control: Int32Array;
-  /** [count, then (i0, i1, owner) per tile]; owner 0 is the calling thread, w + 1 is worker w. */
+  /** [count, then (i0, i1) per tile] of the current step. */
   tiles: Int32Array;
   r: Float32Array;
   rt: Float32Array;
@@ -23,8 +23,11 @@ export interface SweepWorkerData {
 
 export interface SweepPool {
   panels: { r: Float32Array; rt: Float32Array; pivot: Float32Array };
-  /** Splits the tiles of one step between this thread (`own`) and the workers; returns when all are done. */
-  run(step: SweepStep, tiles: ReadonlyArray<readonly [number, number, number]>, own: (tiles: Array<readonly [number, number]>) => void): void;
+  /**
+   * Runs the tiles of one step on this thread (`work`) and the workers, each claiming the next
+   * unclaimed tile when it is free; returns when all are done.
+   */
+  run(step: SweepStep, tiles: ReadonlyArray<readonly [number, number]>, work: (claimed: Iterable<readonly [number, number]>) => void): void;
   close(): void;
 }
 
@@ -42,7 +45,7 @@ export function startSweepPool(a: Float32Array, n: number, block: number, worker
   const shared = (length: number) => new Float32Array(new SharedArrayBuffer(4 * length));
   const panels = { r: shared(block * n), rt: shared(n * block), pivot: shared(block * block) };
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size));
-  const tiles = new Int32Array(new SharedArrayBuffer(4 * (1 + 3 * (n + 2))));
+  const tiles = new Int32Array(new SharedArrayBuffer(4 * (1 + 2 * (n + 2))));
   const script = new URL('./sweep-worker.ts', import.meta.url).href;
   // tsx registers its loader inside the worker, so the worker runs our TypeScript under jest, tsx or node.
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
@@ -67,24 +70,16 @@ export function startSweepPool(a: Float32Array, n: number, block: number, worker
 
   return {
     panels,
-    run(step, stepTiles, own) {
+    run(step, stepTiles, work) {
       Atomics.store(control, CONTROL.k0, step.k0);
       Atomics.store(control, CONTROL.k1, step.k1);
-      // Largest tiles first to the least-loaded thread keeps the threads finishing together.
-      const load = new Float64Array(count + 1);
-      const mine: Array<readonly [number, number]> = [];
-      const order = [...stepTiles].sort((x, y) => y[2] - x[2]);
-      tiles[0] = order.length;
-      order.forEach(([i0, i1, cost], t) => {
-        let owner = 0;
-        for (let o = 1; o <= count; o++) if (load[o]! < load[owner]!) owner = o;
-        load[owner]! += cost;
-        tiles.set([i0, i1, owner], 1 + 3 * t);
-        if (owner === 0) mine.push([i0, i1]);
-      });
+      Atomics.store(control, CONTROL.columns, step.columns);
+      tiles[0] = stepTiles.length;
+      stepTiles.forEach(([i0, i1], t) => tiles.set([i0, i1], 1 + 2 * t));
+      Atomics.store(control, CONTROL.next, 0);
       const generation = Atomics.add(control, CONTROL.generation, 1) + 1;
       Atomics.notify(control, CONTROL.generation);
-      own(mine);
+      work(claimTiles(control, tiles));
       for (let w = 0; w < count; w++) {
         for (let seen = Atomics.load(control, CONTROL.done + w); seen !== generation; seen = Atomics.load(control, CONTROL.done + w)) {
           if (Atomics.wait(control, CONTROL.done + w, seen, STEP_TIMEOUT_MS) === 'timed-out') {
@@ -100,4 +95,17 @@ export function startSweepPool(a: Float32Array, n: number, block: number, worker
     },
     close,
   };
+}
+
+/**
+ * The tiles of the current step, each handed to exactly one thread: whoever is free takes the next,
+ * so a thread the OS preempts does not hold the others at the step's end.
+ *
+ * @example
+ * sweepRowTiles(step, claimTiles(control, tiles));
+ */
+export function* claimTiles(control: Int32Array, tiles: Int32Array): Generator<readonly [number, number]> {
+  for (let t = Atomics.add(control, CONTROL.next, 1); t < tiles[0]!; t = Atomics.add(control, CONTROL.next, 1)) {
+    yield [tiles[1 + 2 * t]!, tiles[2 + 2 * t]!];
+  }
 }

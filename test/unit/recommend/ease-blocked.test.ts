@@ -1,5 +1,7 @@
+import type { CourseInteraction } from '../../../core/ports/index.js';
 import {
-  csrFromPairs, EaseModel, easeNeighbours, initTensorflowBackend, invertSpdBlockedInPlace, invertSpdInPlace, seededRandom, type Csr,
+  csrFromPairs, DEFAULT_GENERATOR_SETTINGS, EaseModel, easeNeighbours, easeSkipReason, fitGenerators, initTensorflowBackend, invertSpdBlockedInPlace, invertSpdInPlace,
+  seededRandom, type Csr,
 } from '../../../core/recommend/index.js';
 
 /** A random symmetric positive-definite matrix shaped like XᵀX + λI: small non-negative counts, a λ diagonal. */
@@ -60,13 +62,14 @@ describe('invertSpdBlockedInPlace', () => {
   });
 
   it.each([
-    { n: 150, blockSize: 32, tileRows: 20, why: 'uneven last block, several tiles per side' },
-    { n: 301, blockSize: 200, tileRows: 64, why: 'pivot blocks above 128 rows are inverted recursively' },
-    { n: 97, blockSize: 97, tileRows: 10, why: 'one block: the pivot is the whole matrix' },
-  ])('equals the plain inverse ($why)', ({ n, blockSize, tileRows }) => {
+    { n: 150, blockSize: 32, tileRows: 20, tileColumns: 1024, why: 'uneven last block, several row tiles per side' },
+    { n: 150, blockSize: 32, tileRows: 20, tileColumns: 23, why: 'column chunks that straddle the diagonal and the swept block' },
+    { n: 301, blockSize: 200, tileRows: 64, tileColumns: 100, why: 'pivot blocks above 128 rows are inverted recursively' },
+    { n: 97, blockSize: 97, tileRows: 10, tileColumns: 1024, why: 'one block: the pivot is the whole matrix' },
+  ])('equals the plain inverse ($why)', ({ n, blockSize, tileRows, tileColumns }) => {
     const exact = randomGram(n, n);
     const a = Float32Array.from(exact);
-    invertSpdBlockedInPlace(a, n, { blockSize, tileRows });
+    invertSpdBlockedInPlace(a, n, { blockSize, tileRows, tileColumns });
     invertSpdInPlace(exact, n);
     expect(upperError(a, exact, n)).toBeLessThan(1e-5);
   });
@@ -76,7 +79,7 @@ describe('invertSpdBlockedInPlace', () => {
     const exact = randomGram(n, 3);
     const a = new Float32Array(new SharedArrayBuffer(4 * n * n));
     a.set(exact);
-    invertSpdBlockedInPlace(a, n, { blockSize: 48, tileRows: 30, threads: 2 });
+    invertSpdBlockedInPlace(a, n, { blockSize: 48, tileRows: 30, tileColumns: 70, threads: 2 });
     invertSpdInPlace(exact, n);
     expect(upperError(a, exact, n)).toBeLessThan(1e-5);
   }, 120_000);
@@ -98,7 +101,7 @@ describe('EaseModel blocked solver', () => {
   ])('computes the same B as the plain sweep ($why)', (options) => {
     const sweep = new EaseModel({ ...options, solver: 'sweep' });
     sweep.fit(train);
-    const blocked = new EaseModel({ ...options, solver: 'blocked', blocked: { blockSize: 64, tileRows: 48 } });
+    const blocked = new EaseModel({ ...options, solver: 'blocked', blocked: { blockSize: 64, tileRows: 48, tileColumns: 90 } });
     blocked.fit(train);
     expect(blocked.solverUsed).toBe('blocked');
     let scale = 0;
@@ -130,5 +133,34 @@ describe('EaseModel blocked solver', () => {
     const small = new EaseModel({ lambda: 100 });
     small.fit(train);
     expect(small.solverUsed).toBe('sweep');
+  });
+});
+
+describe('fitGenerators EASE cap', () => {
+  const now = new Date('2026-11-01T00:00:00Z');
+  const courseIds = Array.from({ length: 8 }, (_, i) => `c${i}`);
+  const random = seededRandom(2);
+  const events: CourseInteraction[] = Array.from({ length: 300 }, (_, id) => ({
+    id, followerId: `f${Math.floor(random() * 40)}`, courseId: courseIds[Math.floor(random() * 8)]!, kind: 'click', occurredAt: new Date(now.getTime() - id * 60_000),
+  }));
+
+  it('fits EASE under the cap and skips it above, saying why', () => {
+    const skipped: string[] = [];
+    const fitted = fitGenerators(events, courseIds, [], now, { onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
+    expect(fitted.generators).toContain('ease');
+    expect(fitted.ease).not.toBeNull();
+    expect(skipped).toEqual([]);
+    const capped = fitGenerators(events, courseIds, [], now, { easeMaxItems: 7, onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
+    expect(capped.generators).not.toContain('ease');
+    expect(capped.ease).toBeNull();
+    expect(skipped).toEqual(['ease: EASE skipped: 8 courses need a 0 MB dense matrix, above the 7-course cap (easeMaxItems)']);
+  });
+
+  it('fits 10,000 courses by default on the wasm backend, and only 3,000 without it', () => {
+    expect(DEFAULT_GENERATOR_SETTINGS.easeMaxItems).toBeGreaterThanOrEqual(10_000);
+    expect(easeSkipReason(10_000, DEFAULT_GENERATOR_SETTINGS, true)).toBeNull();
+    expect(easeSkipReason(13_000, DEFAULT_GENERATOR_SETTINGS, true)).toMatch(/13000 courses need a 645 MB dense matrix/);
+    expect(easeSkipReason(5_000, DEFAULT_GENERATOR_SETTINGS, false)).toMatch(/without the wasm TensorFlow.js backend/);
+    expect(easeSkipReason(3_000, DEFAULT_GENERATOR_SETTINGS, false)).toBeNull();
   });
 });
