@@ -92,7 +92,8 @@ export interface SweepStep {
  * Reads only the upper triangle (j ≥ i) of the row-major `a`; on return the upper triangle holds the
  * inverse and the strict lower triangle is scratch. The products are Float32: entries match a Float64
  * inverse to about 1e-6 of the largest entry for well-regularised matrices (see the tests).
- * Extra memory: three b × n panels per step, never a second n × n copy.
+ * Extra memory: two b × n panels (R and Rᵀ) plus each thread's wasm copies of R and of one product;
+ * never a second n × n copy.
  *
  * @example
  * const a = Float32Array.of(4, 1, 1, 2); invertSpdBlockedInPlace(a, 2); // upper of a = [2/7, -1/7, ·, 4/7]
@@ -103,8 +104,7 @@ export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: Blo
   const columns = Math.max(1, options.tileColumns ?? DEFAULT_TILE_COLUMNS);
   const shared = a.buffer instanceof SharedArrayBuffer;
   const pool = shared && (options.threads ?? 1) > 1 && n > block ? startSweepPool(a, n, block, options.threads! - 1) : null;
-  const panel = (length: number) => (pool ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length));
-  const panels = pool?.panels ?? { r: panel(block * n), rt: panel(n * block), pivot: panel(block * block) };
+  const panels = pool?.panels ?? { r: new Float32Array(block * n), rt: new Float32Array(n * block), pivot: new Float32Array(block * block) };
   try {
     for (let k0 = 0; k0 < n; k0 += block) {
       const k1 = Math.min(n, k0 + block);
