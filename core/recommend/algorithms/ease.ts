@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Csr } from '../data/csr.js';
 import { hasFastTensorflowBackend } from '../tf-backend.js';
 import { topK } from '../data/top-k.js';
@@ -26,10 +27,11 @@ export interface EaseOptions {
 }
 
 /**
- * Threads of the blocked solver. One: on the shared 2-core bench machine a second worker thread made
- * the 5,000-course fit slower (56 s vs 31 s), the step barriers losing time slices to other jobs.
+ * Threads of the blocked solver: both cores, at most two (each holds its own wasm heap). On the
+ * 2-core bench machine at load ~2.5 the 10,000-course fit took 68.5 s with two and 115.1 s with one;
+ * under a load of ~8 two were slower (other jobs took the second core).
  */
-const DEFAULT_THREADS = 1;
+const DEFAULT_THREADS = Math.min(2, availableParallelism());
 
 /** Below this many items the plain sweep is fast enough (under a second) and exact in Float64. */
 export const BLOCKED_MIN_ITEMS = 1_000;
