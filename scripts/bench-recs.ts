@@ -4,28 +4,18 @@
  * serves one follower's top 10 from a live history. `npm run bench:recs [-- --users N --items N --events N]`
  */
 import { parseArgs } from 'node:util';
+import { syntheticInteractions } from './synthetic-catalogue.js';
 import { csrFromPairs, itemNeighbours, rowOf, scoreFromNeighbours, seededRandom, topK, itemCounts } from '../core/recommend/index.js';
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '50000' }, items: { type: 'string', default: '10000' }, events: { type: 'string', default: '1000000' }, requests: { type: 'string', default: '2000' } } });
 const nUsers = Number(values.users);
 const nItems = Number(values.items);
 const nEvents = Number(values.events);
-const random = seededRandom(42);
-const topics = 50;
+const random = seededRandom(7);
 
 console.log(`synthetic: ${nItems} items × ${nUsers} users × ${nEvents} interactions`);
 let t = performance.now();
-const users = new Int32Array(nEvents);
-const items = new Int32Array(nEvents);
-const userTopic = Int32Array.from({ length: nUsers }, () => Math.floor(random() * topics));
-const perTopic = Math.floor(nItems / topics);
-for (let e = 0; e < nEvents; e++) {
-  const u = Math.floor(random() * nUsers);
-  users[e] = u;
-  // 70% inside the user's topic, Zipf-like within it; 30% anywhere, Zipf-like overall.
-  const zipf = Math.floor(Math.pow(random(), 2.5) * (random() < 0.7 ? perTopic : nItems));
-  items[e] = random() < 0.7 ? userTopic[u]! * perTopic + (zipf % perTopic) : zipf % nItems;
-}
+const { users, items } = syntheticInteractions({ users: nUsers, items: nItems, events: nEvents });
 console.log(`generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 t = performance.now();

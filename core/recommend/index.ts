@@ -7,14 +7,15 @@ export { RECOMMENDER_ARTIFACT_KIND, GENERATORS, hydrateModel, isServable, type G
 export { rankForFollower, SERVED_MMR_LAMBDA } from './serving/rank-for-follower.js';
 export { rankerFor, type ServingConfiguration } from './serving/serving-configuration.js';
 export { trainRecommenderArtifact, type TrainingData, type TrainingOptions } from './training/train-recommender-artifact.js';
-export { DEFAULT_GENERATOR_SETTINGS, type GeneratorSettings } from './training/fit-generators.js';
+export { DEFAULT_GENERATOR_SETTINGS, easeSkipReason, fitGenerators, type GeneratorSettings } from './training/fit-generators.js';
 export { personaAt, pointInTimeRankerRows } from './training/point-in-time.js';
 export { indexCatalogue, priceBandOf, type CatalogueIndex } from './serving/catalogue-index.js';
 export { scoreCandidates, prepareFollower, EVENT_WEIGHTS } from './serving/score-candidates.js';
 export { PopularityModel, trendingScores, itemCounts } from './algorithms/popularity.js';
 export { ItemKnnModel, itemNeighbours, scoreFromNeighbours, type ItemNeighbours } from './algorithms/item-knn.js';
 export { UserKnnModel } from './algorithms/user-knn.js';
-export { EaseModel, easeNeighbours, invertSpdInPlace, type EaseOptions } from './algorithms/ease.js';
+export { EaseModel, easeNeighbours, type EaseOptions } from './algorithms/ease.js';
+export { invertSpdBlockedInPlace, invertSpdInPlace, type BlockedInverseOptions } from './algorithms/spd-inverse.js';
 export { Rp3BetaModel, rp3betaNeighbours } from './algorithms/rp3beta.js';
 export { BlendModel } from './algorithms/blend.js';
 export { SessionEaseModel, sessionCooccurrence, type SessionEaseOptions } from './algorithms/session-ease.js';

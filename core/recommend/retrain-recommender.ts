@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.js';
 import type { Clock, CourseInteraction, CourseRepository, InteractionRepository, Logger, MessageTerms, ModelArtifactRepository } from '../ports/index.js';
 import { readAllPages } from './data/read-pages.js';
 import { listAllCourses } from './serving/catalogue-index.js';
-import { RECOMMENDER_ARTIFACT_KIND } from './serving/recommender-model.js';
+import { RECOMMENDER_ARTIFACT_KIND, type GeneratorName } from './serving/recommender-model.js';
 import { initTensorflowBackend } from './tf-backend.js';
 import { trainRecommenderArtifact, type TrainingOptions } from './training/train-recommender-artifact.js';
 
@@ -52,12 +52,19 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const messages = await readAllPages<MessageTerms>((afterId, limit) => deps.interactions.listMessageTerms({ afterId, limit }), PAGE, (n) => progress(16 + Math.min(4, n / 100_000), `read ${n} messages`));
   progress(20, `read ${events.length} events, ${messages.length} messages`);
 
-  const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, { ...options, onProgress: (f, stage) => progress(20 + 75 * f, stage) });
+  // Generators are fitted twice (serving, and ranker features before the cut-off): log each skip once.
+  const skipped: Record<string, string> = {};
+  const onSkipped = (generator: GeneratorName, why: string) => {
+    if (skipped[generator] !== why) deps.logger.warn({ generator, why }, `recommender retrain: ${why}`);
+    skipped[generator] = why;
+    options.onSkipped?.(generator, why);
+  };
+  const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, { ...options, onSkipped, onProgress: (f, stage) => progress(20 + 75 * f, stage) });
   const choice = artifact.rankerChoice;
   deps.logger.info({ kept: choice?.kept, validationAuc: choice?.validationAuc, rows: choice?.rows }, `recommender ranker: serving the ${choice?.kept === 'trained' ? 'trained ranker' : 'untrained blend'} (${choice?.why ?? 'no choice recorded'})`);
   const metrics = {
     events: events.length, messages: messages.length, followers: new Set(events.map((e) => e.followerId)).size, courses: artifact.courseIds.length, backend,
-    generators: artifact.generators, segments: artifact.segmentModel?.segments.length ?? 0, silhouette: artifact.segmentModel?.silhouette ?? null, rules: artifact.rules.length,
+    generators: artifact.generators, skipped, segments: artifact.segmentModel?.segments.length ?? 0, silhouette: artifact.segmentModel?.silhouette ?? null, rules: artifact.rules.length,
     ranker: choice?.kept ?? 'untrained_blend', rankerWhy: choice?.why ?? null, rankerValidationAuc: choice?.validationAuc ?? null, rankerRows: choice?.rows ?? null,
     trainMs: Date.now() - started,
   };

@@ -6,6 +6,18 @@ export type TensorflowBackend = 'tensorflow' | 'wasm' | 'cpu';
 let chosen: Promise<TensorflowBackend> | undefined;
 
 /**
+ * Whether the active backend runs matrix products natively or in WebAssembly (not plain JS), so
+ * dense O(n³) work such as the EASE inverse is worth handing to it.
+ *
+ * @example
+ * await initTensorflowBackend(); if (hasFastTensorflowBackend()) { ... }
+ */
+export function hasFastTensorflowBackend(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'tensorflow';
+}
+
+/**
  * Picks the fastest TensorFlow.js backend that loads here: the native `@tensorflow/tfjs-node`
  * (optional, often not installable), else WebAssembly (about 30× faster than plain JS), else CPU.
  * Idempotent: later calls return the first choice. Logs which one.

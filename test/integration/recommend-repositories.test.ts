@@ -53,11 +53,14 @@ describe.each(testTargets())('recommender on %s', (target) => {
     const { version, metrics } = await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent }, { onProgress: (p) => progress.push(p) });
     expect(version).toBe(1);
     // Twenty events at one instant: nothing to learn a ranker from without looking ahead, and it says so.
-    expect(metrics).toMatchObject({ messages: 1, ranker: 'untrained_blend', rankerWhy: expect.stringContaining('too few point-in-time rows'), generators: ['item_cf', 'ease', 'rp3beta', 'content'] });
+    expect(metrics).toMatchObject({ messages: 1, ranker: 'untrained_blend', rankerWhy: expect.stringContaining('too few point-in-time rows'), generators: ['item_cf', 'ease', 'rp3beta', 'content'], skipped: {} });
     expect(progress.at(-1)).toBe(100);
-    expect((await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent })).version).toBe(2);
+    // Above the EASE course cap the retrain still serves, without EASE, and records why.
+    const capped = await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent }, { easeMaxItems: 1 });
+    expect(capped.metrics).toMatchObject({ generators: ['item_cf', 'rp3beta', 'content'], skipped: { ease: expect.stringMatching(/^EASE skipped: \d+ courses .* above the 1-course cap/) } });
+    expect((await retrainRecommender({ interactions, courses, artifacts, clock, logger: silent })).version).toBe(3);
     const latest = await artifacts.latest('recommender');
-    expect(latest?.version).toBe(2);
+    expect(latest?.version).toBe(3);
     expect((latest?.data as RecommenderArtifact).courseIds).toEqual(expect.arrayContaining(ids));
 
     const recommender = createRecommender({ courses, artifacts, clock, logger: silent, signals: new PgServingSignals(db) });

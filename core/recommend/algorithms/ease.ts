@@ -1,48 +1,13 @@
+import { availableParallelism } from 'node:os';
 import type { Csr } from '../data/csr.js';
+import { hasFastTensorflowBackend } from '../tf-backend.js';
 import { topK } from '../data/top-k.js';
 import type { ItemNeighbours } from './item-knn.js';
 import type { TopNModel } from './top-n-model.js';
+import { invertSpdBlockedInPlace, invertSpdInPlace, type BlockedInverseOptions } from './spd-inverse.js';
 
-/**
- * Inverts a symmetric positive-definite matrix in place with the symmetric sweep operator, touching
- * only the upper triangle (half the work and memory traffic of Gauss-Jordan), then mirrors it.
- * Row-major Float64Array of n × n; O(n³/2). No pivoting is needed for SPD matrices.
- *
- * @example
- * const a = Float64Array.of(4, 0, 0, 2); invertSpdInPlace(a, 2); // a = [0.25, 0, 0, 0.5]
- */
-export function invertSpdInPlace(a: Float64Array, n: number, onProgress?: (fraction: number) => void): void {
-  const col = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const rowK = k * n;
-    const pivot = a[rowK + k]!;
-    if (!(pivot > 0)) throw new Error(`matrix is not positive definite at row ${k}; raise the regularisation (lambda)`);
-    const inv = 1 / pivot;
-    for (let i = 0; i < k; i++) col[i] = a[i * n + k]!;
-    for (let j = k; j < n; j++) col[j] = a[rowK + j]!;
-    col[k] = 0;
-    // Sweep on k: a_ij -= a_ik a_kj / a_kk for i, j ≠ k (col[k] = 0 leaves row and column k alone).
-    for (let i = 0; i < n; i++) {
-      const f = col[i]! * inv;
-      if (f === 0) continue;
-      const rowI = i * n;
-      for (let j = i; j < n; j++) a[rowI + j]! -= f * col[j]!;
-    }
-    // The swept row and column become a_ik / a_kk and the pivot −1 / a_kk, so the end result is −A⁻¹.
-    for (let i = 0; i < k; i++) a[i * n + k] = col[i]! * inv;
-    for (let j = k + 1; j < n; j++) a[rowK + j] = col[j]! * inv;
-    a[rowK + k] = -inv;
-    if (onProgress && k % 200 === 0) onProgress(k / n);
-  }
-  for (let i = 0; i < n; i++) {
-    const rowI = i * n;
-    for (let j = i; j < n; j++) {
-      const v = -a[rowI + j]!;
-      a[rowI + j] = v;
-      a[j * n + i] = v;
-    }
-  }
-}
+/** How the fit inverts XᵀX + λI: `blocked` runs the products on TensorFlow.js, `sweep` is plain Float64 JS. */
+export type EaseSolver = 'auto' | 'blocked' | 'sweep';
 
 export interface EaseOptions {
   /** L2 regularisation; 200–500 suits MovieLens-100K. */
@@ -51,56 +16,99 @@ export interface EaseOptions {
   dropout?: number;
   /** Weights each user's co-occurrences by |history|^-userPower, so very active users count less. */
   userPower?: number;
+  /**
+   * `auto` (default): `blocked` from {@link BLOCKED_MIN_ITEMS} items when a fast TensorFlow.js backend
+   * (wasm or native) is active (call `initTensorflowBackend` first), else `sweep`.
+   */
+  solver?: EaseSolver;
+  /** Block settings of the `blocked` solver (the defaults were chosen by measurement). */
+  blocked?: Omit<BlockedInverseOptions, 'onProgress'>;
   onProgress?: (fraction: number) => void;
 }
 
 /**
+ * Threads of the blocked solver: both cores, at most two (each holds its own wasm heap). On the
+ * 2-core bench machine at load ~2.5 the 10,000-course fit took 68.5 s with two and 115.1 s with one;
+ * under a load of ~8 two were slower (other jobs took the second core).
+ */
+const DEFAULT_THREADS = Math.min(2, availableParallelism());
+
+/** Below this many items the plain sweep is fast enough (under a second) and exact in Float64. */
+export const BLOCKED_MIN_ITEMS = 1_000;
+
+/**
  * EASE (Steck 2019): a closed-form item-item model. B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹,
- * diagonal forced to 0. Dense in items, so meant for catalogues up to a few thousand items.
+ * diagonal forced to 0. Dense in items: n² Float32 weights (400 MB at 10,000 items). With the wasm
+ * backend the inverse is a blocked sweep whose products run on XNNPACK (n³ = 10¹² multiply-adds at
+ * 10,000 items; timed against numpy by `npm run bench:ease`); without it a plain-JS sweep, meant for
+ * a few thousand items.
  *
  * @example
  * const ease = new EaseModel({ lambda: 300 }); ease.fit(train); ease.scoreHistory([1, 5], scores);
  */
 export class EaseModel implements TopNModel {
   readonly name: string;
-  weights = new Float32Array(0);
+  weights: Float32Array = new Float32Array(0);
   nItems = 0;
+  /** The solver the last fit used. */
+  solverUsed: Exclude<EaseSolver, 'auto'> | null = null;
 
   readonly lambda: number;
   private readonly dropout: number;
   private readonly userPower: number;
+  private readonly solver: EaseSolver;
+  private readonly blocked: Omit<BlockedInverseOptions, 'onProgress'>;
   private readonly onProgress?: (fraction: number) => void;
 
   constructor(options: EaseOptions) {
     this.lambda = options.lambda;
     this.dropout = options.dropout ?? 0;
     this.userPower = options.userPower ?? 0;
+    this.solver = options.solver ?? 'auto';
+    this.blocked = options.blocked ?? {};
     this.onProgress = options.onProgress;
     this.name = `ease(lambda=${this.lambda}${this.dropout ? `,dropout=${this.dropout}` : ''}${this.userPower ? `,userPower=${this.userPower}` : ''})`;
   }
 
   fit(train: Csr): void {
     const n = train.nCols;
+    const solver = this.solver === 'auto' ? (n >= BLOCKED_MIN_ITEMS && hasFastTensorflowBackend() ? 'blocked' : 'sweep') : this.solver;
+    this.weights = solver === 'blocked' ? this.fitBlocked(train) : this.fitSweep(train);
+    this.nItems = n;
+    this.solverUsed = solver;
+  }
+
+  /** Float64 throughout, two n × n arrays (Float64 work + Float32 weights). */
+  private fitSweep(train: Csr): Float32Array {
+    const n = train.nCols;
     const g = new Float64Array(n * n);
-    for (let u = 0; u < train.nRows; u++) {
-      const start = train.indptr[u]!;
-      const end = train.indptr[u + 1]!;
-      const w = this.userPower ? Math.pow(Math.max(1, end - start), -this.userPower) : 1;
-      for (let p = start; p < end; p++) {
-        const row = train.indices[p]! * n;
-        for (let q = start; q < end; q++) g[row + train.indices[q]!]! += w;
-      }
-    }
-    // EDLAE (Steck 2020): dropout adds a penalty proportional to each item's own weight on the diagonal.
-    const emphasis = this.dropout > 0 ? this.dropout / (1 - this.dropout) : 0;
-    for (let i = 0; i < n; i++) g[i * n + i]! += this.lambda + emphasis * g[i * n + i]!;
+    addGram(train, g, this.userPower, false);
+    this.regularise(g, n);
     invertSpdInPlace(g, n, this.onProgress);
     const b = new Float32Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) b[i * n + j] = i === j ? 0 : -g[i * n + j]! / g[j * n + j]!;
     }
-    this.weights = b;
-    this.nItems = n;
+    return b;
+  }
+
+  /** One Float32 n × n array: the Gram matrix, inverted in place, becomes the weights in place. */
+  private fitBlocked(train: Csr): Float32Array {
+    const n = train.nCols;
+    const threads = this.blocked.threads ?? DEFAULT_THREADS;
+    // Worker threads update the matrix in place, so it lives on shared memory when there are any.
+    const g = threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n * n)) : new Float32Array(n * n);
+    addGram(train, g, this.userPower, true);
+    this.regularise(g, n);
+    invertSpdBlockedInPlace(g, n, { ...this.blocked, threads, onProgress: this.onProgress });
+    weightsFromUpperInverse(g, n);
+    return g;
+  }
+
+  private regularise(g: Float64Array | Float32Array, n: number): void {
+    // EDLAE (Steck 2020): dropout adds a penalty proportional to each item's own weight on the diagonal.
+    const emphasis = this.dropout > 0 ? this.dropout / (1 - this.dropout) : 0;
+    for (let i = 0; i < n; i++) g[i * n + i]! += this.lambda + emphasis * g[i * n + i]!;
   }
 
   scoreHistory(history: ArrayLike<number>, out: Float64Array): void {
@@ -137,4 +145,41 @@ export function easeNeighbours(model: EaseModel, k: number): ItemNeighbours {
     offsets[i + 1] = at;
   }
   return { nItems: n, offsets, neighbours: neighbours.slice(0, at), similarities: similarities.slice(0, at) };
+}
+
+/** Adds XᵀX (rows weighted by |history|^-userPower) to g; only the upper triangle when asked. */
+function addGram(train: Csr, g: Float64Array | Float32Array, userPower: number, upperOnly: boolean): void {
+  const n = train.nCols;
+  for (let u = 0; u < train.nRows; u++) {
+    const start = train.indptr[u]!;
+    const end = train.indptr[u + 1]!;
+    const w = userPower ? Math.pow(Math.max(1, end - start), -userPower) : 1;
+    for (let p = start; p < end; p++) {
+      const row = train.indices[p]! * n;
+      // Columns within a row are sorted, so q ≥ p is the upper triangle.
+      for (let q = upperOnly ? p : start; q < end; q++) g[row + train.indices[q]!]! += w;
+    }
+  }
+}
+
+/**
+ * B_ij = −P_ij / P_jj with B_ii = 0, in place, from P held in the upper triangle (the lower one is
+ * scratch). Walks 64 × 64 tiles so the mirrored writes stay in cache.
+ */
+function weightsFromUpperInverse(p: Float32Array, n: number): void {
+  const diagonal = new Float64Array(n);
+  for (let i = 0; i < n; i++) diagonal[i] = p[i * n + i]!;
+  const tile = 64;
+  for (let i0 = 0; i0 < n; i0 += tile) {
+    for (let j0 = i0; j0 < n; j0 += tile) {
+      for (let i = i0; i < Math.min(n, i0 + tile); i++) {
+        for (let j = Math.max(j0, i + 1); j < Math.min(n, j0 + tile); j++) {
+          const v = p[i * n + j]!;
+          p[i * n + j] = -v / diagonal[j]!;
+          p[j * n + i] = -v / diagonal[i]!;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) p[i * n + i] = 0;
 }

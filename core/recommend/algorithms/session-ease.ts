@@ -1,5 +1,5 @@
 import type { Csr } from '../data/csr.js';
-import { invertSpdInPlace } from './ease.js';
+import { invertSpdInPlace } from './spd-inverse.js';
 import type { InteractionContext, TopNModel } from './top-n-model.js';
 
 export interface SessionEaseOptions {

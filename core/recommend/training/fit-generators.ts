@@ -10,6 +10,7 @@ import { followerProfiles } from '../segments/follower-features.js';
 import { assignSegment, buildSegmentModel } from '../segments/segment-model.js';
 import { GENERATORS, precomputeCandidates, storeNeighbours, type GeneratorName, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { EVENT_WEIGHTS } from '../serving/score-candidates.js';
+import { hasFastTensorflowBackend } from '../tf-backend.js';
 
 /** Buyers of both courses a purchase rule needs, whatever the catalogue's size. */
 const ASSOCIATION_MIN_BUYERS = 3;
@@ -24,8 +25,13 @@ export interface GeneratorSettings {
   /** EASE regularisation and the strongest weights kept per course. */
   easeLambda?: number;
   easeNeighbours?: number;
-  /** EASE inverts a dense items × items matrix: above this many courses it is skipped (logged in the metrics). */
+  /**
+   * EASE holds a dense courses × courses Float32 matrix (4n² bytes: 400 MB at 10,000 courses): above
+   * this many courses it is skipped, with the reason passed to `onSkipped`.
+   */
   easeMaxItems?: number;
+  /** Without the wasm or native TensorFlow.js backend EASE runs in plain JS (O(n³), 12n² bytes): skipped above this. */
+  easeMaxItemsPlain?: number;
   rp3Beta?: number;
   rp3Neighbours?: number;
   /**
@@ -33,16 +39,36 @@ export interface GeneratorSettings {
    * ablation trains the same fold several times with one generator off).
    */
   memo?: Map<string, ItemNeighbours>;
+  /** Told when a wanted generator is not fitted, and why (the retrain logs it and keeps it in the metrics). */
+  onSkipped?: (generator: GeneratorName, why: string) => void;
 }
 
 /**
  * The defaults: item-kNN k = 50 with shrink 2 (as served before), EASE λ = 500 (Steck 2019's
  * setting for MovieLens-20M), RP3β β = 0.5 with α = 1 (Paudel et al. 2017); none was chosen on a
- * reported evaluation fold.
+ * reported evaluation fold. EASE up to 12,000 courses (576 MB for its matrix; for the time of a
+ * 10,000-course fit see `npm run bench:ease`), 3,000 without the wasm backend.
  */
 export const DEFAULT_GENERATOR_SETTINGS = {
-  knnNeighbours: 50, knnShrink: 2, easeLambda: 500, easeNeighbours: 200, easeMaxItems: 3_000, rp3Beta: 0.5, rp3Neighbours: 100,
+  knnNeighbours: 50, knnShrink: 2, easeLambda: 500, easeNeighbours: 200, easeMaxItems: 12_000, easeMaxItemsPlain: 3_000, rp3Beta: 0.5, rp3Neighbours: 100,
 } as const;
+
+/**
+ * Why EASE is not fitted on `nItems` courses, or null when it is.
+ *
+ * @example
+ * easeSkipReason(20_000, DEFAULT_GENERATOR_SETTINGS, true); // 'EASE skipped: 20000 courses ...'
+ */
+export function easeSkipReason(nItems: number, limits: { easeMaxItems: number; easeMaxItemsPlain: number }, fastBackend: boolean): string | null {
+  if (nItems > limits.easeMaxItems) {
+    const mb = Math.round((4 * nItems * nItems) / 2 ** 20);
+    return `EASE skipped: ${nItems} courses need a ${mb} MB dense matrix, above the ${limits.easeMaxItems}-course cap (easeMaxItems)`;
+  }
+  if (!fastBackend && nItems > limits.easeMaxItemsPlain) {
+    return `EASE skipped: ${nItems} courses without the wasm TensorFlow.js backend would run the plain-JS inverse, above its ${limits.easeMaxItemsPlain}-course cap (easeMaxItemsPlain)`;
+  }
+  return null;
+}
 
 export type FittedGenerators = Omit<RecommenderArtifact, 'formatVersion' | 'trainedAt' | 'ranker' | 'rankerChoice'>;
 
@@ -87,7 +113,9 @@ export function fitGenerators(
   };
   const knn = memoised(`knn:${s.knnNeighbours}:${s.knnShrink}`, () => itemNeighbours(binary, { k: s.knnNeighbours, shrink: s.knnShrink }));
   onProgress(0.25);
-  const ease = wanted.has('ease') && courseIds.length <= s.easeMaxItems
+  const easeSkipped = wanted.has('ease') ? easeSkipReason(courseIds.length, s, hasFastTensorflowBackend()) : null;
+  if (easeSkipped) settings.onSkipped?.('ease', easeSkipped);
+  const ease = wanted.has('ease') && !easeSkipped
     ? memoised(`ease:${s.easeLambda}:${s.easeNeighbours}`, () => {
       const model = new EaseModel({ lambda: s.easeLambda, onProgress: (f) => onProgress(0.25 + 0.4 * f) });
       model.fit(binary);
