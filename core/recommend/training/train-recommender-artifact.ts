@@ -46,7 +46,7 @@ export interface TrainingOptions extends GeneratorSettings {
 /** Moments (a follower at a time, with something they took next) each window needs before a ranker is learned. */
 const MIN_MOMENTS = 20;
 /** Enough moments to rank scorers apart; more only costs retrain time and memory at 50,000 followers. */
-const DEFAULT_MAX_RANKER_FOLLOWERS = 3_000;
+const DEFAULT_MAX_RANKER_FOLLOWERS = 1_000;
 
 /**
  * Trains one recommender artifact from events, the code path of both the nightly retrain and
