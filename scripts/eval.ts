@@ -1,10 +1,12 @@
 /**
  * Offline evaluation of the served recommender beside reference models, with Gorse's protocol
- * (random 5-fold) and a temporal one (each user's latest 20 %), see /work/shared/data/README.md.
+ * (random 5-fold), a temporal one (each user's latest 20 %) and a global-time one (everything after
+ * the moment 80 % of all interactions had happened: the nightly retrain's own situation).
+ * The dataset is described in ../shared/data/README.md.
  *
  *   npm run eval -- --interactions ../shared/data/ml-100k/u.data [--items u.item] [--k 10] [--folds 5] [--seed 1]
- *                   [--protocol both|random|temporal] [--models served,pop,knn,rp3beta,ease,session-ease]
- *                   [--ablation temporal|random|none] [--serial] [--json OUT]
+ *                   [--protocol all|random|temporal|global (or a comma list)]
+ *                   [--models served,pop,knn,rp3beta,ease,session-ease] [--ablation global|temporal|random|none] [--serial] [--json OUT]
  *
  * The reference models run in a second process beside the served pipeline (two cores), unless --serial.
  *   npm run eval -- --propensity [--synthetic-seeds 1,2,3,4,5] [--demo-seeds 7,8,9] [--followers 3000]   (see eval-propensity.ts)
@@ -17,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  evaluateNested, evaluateServedPipeline, evaluationModels, GENERATORS, initTensorflowBackend, kFoldSplit, movieLensCourses, parseInteractions, temporalSplit,
+  evaluateNested, evaluateServedPipeline, evaluationModels, GENERATORS, globalTimeSplit, initTensorflowBackend, kFoldSplit, movieLensCourses, parseInteractions, temporalSplit,
   type Fold, type InteractionTable, type ModelReport, type Protocol, type ServedVariant,
 } from '../core/recommend/index.js';
 
@@ -29,13 +31,13 @@ const { values } = parseArgs({
     folds: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     json: { type: 'string' },
-    protocol: { type: 'string', default: 'both' },
+    protocol: { type: 'string', default: 'all' },
     models: { type: 'string' },
     propensity: { type: 'boolean', default: false },
     'synthetic-seeds': { type: 'string', default: '1,2,3,4,5' },
     'demo-seeds': { type: 'string', default: '7,8,9' },
     followers: { type: 'string', default: '3000' },
-    ablation: { type: 'string', default: 'temporal' },
+    ablation: { type: 'string', default: 'global' },
     serial: { type: 'boolean', default: false },
     /** Internal: the second process computes the reference models only and writes them to --json. */
     'references-only': { type: 'boolean', default: false },
@@ -56,14 +58,24 @@ if (!values.interactions) {
 const k = Number(values.k);
 const nFolds = Number(values.folds);
 const seed = Number(values.seed);
-const protocols: Protocol[] = values.protocol === 'both' ? ['random', 'temporal'] : [values.protocol === 'temporal' ? 'temporal' : 'random'];
+const PROTOCOLS: readonly Protocol[] = ['random', 'temporal', 'global'];
+const protocols = values.protocol === 'all' ? [...PROTOCOLS] : values.protocol.split(',').filter((p): p is Protocol => (PROTOCOLS as readonly string[]).includes(p));
+if (protocols.length === 0) {
+  console.error(`--protocol takes all, or a comma list of ${PROTOCOLS.join(', ')}`);
+  process.exit(2);
+}
 const wanted = values.models?.split(',');
 const isWanted = (key: string) => !wanted || wanted.includes(key);
 const families = evaluationModels().filter((m) => isWanted(m.key));
 
 const started = performance.now();
 const table = parseInteractions(await readFile(values.interactions, 'utf8'));
-const foldsOf = (protocol: Protocol): Fold[] => (protocol === 'temporal' ? temporalSplit(table, 0.2) : kFoldSplit(table.users.length, nFolds, seed));
+const splits: Record<Protocol, () => Fold[]> = {
+  random: () => kFoldSplit(table.users.length, nFolds, seed),
+  temporal: () => temporalSplit(table, 0.2),
+  global: () => globalTimeSplit(table, 0.2),
+};
+const foldsOf = (protocol: Protocol): Fold[] => splits[protocol]();
 
 function referenceReports(data: InteractionTable): Record<string, ModelReport[]> {
   const out: Record<string, ModelReport[]> = {};
@@ -133,7 +145,12 @@ for (const protocol of protocols) {
   const folds = foldsOf(protocol);
   const servedReports = servedByProtocol[protocol]!;
   const main = [...servedReports.slice(0, 1), ...((referenceByProtocol as Record<string, ModelReport[]>)[protocol] ?? [])];
-  printTable(protocol === 'temporal' ? "temporal: each user's latest 20 % is the test set (one split; ± is the standard error over test users)" : `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`, main);
+  const titles: Record<Protocol, string> = {
+    random: `random: Gorse's ${nFolds}-fold split of interactions, seed ${seed}`,
+    temporal: "temporal: each user's latest 20 % is the test set (one split; ± is the standard error over test users)",
+    global: 'global time: everything after the moment 80 % of all interactions had happened is the test set, for users seen before it (one split; ± is the standard error over test users)',
+  };
+  printTable(titles[protocol], main);
   for (const r of servedReports.slice(0, 1)) {
     const served = { trained: 'the trained ranker', tuned_blend: 'the tuned blend', untrained_blend: 'the untrained blend' };
     for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${served[c?.kept ?? 'untrained_blend']}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);

@@ -1,9 +1,10 @@
 import type { TopNModel } from '../algorithms/top-n-model.js';
 import { seededRandom } from '../data/top-k.js';
 import { evaluateOnFold, summariseFolds, type FoldResult, type ModelReport } from './evaluate.js';
-import { temporalSplit, type Fold, type InteractionTable } from './split.js';
+import { globalTimeSplit, temporalSplit, type Fold, type InteractionTable } from './split.js';
 
-export type Protocol = 'random' | 'temporal';
+/** `random`: Gorse's k-fold; `temporal`: each user's latest interactions; `global`: everything after one moment. */
+export type Protocol = 'random' | 'temporal' | 'global';
 
 /** A model with a grid of settings; nested selection picks one setting per outer fold. */
 export interface ModelFamily {
@@ -18,15 +19,17 @@ const INNER_HOLDOUT = 0.2;
 
 /**
  * An inner validation split of one outer fold's training rows only (the outer test rows are never
- * seen): a seeded random 20 % for the random protocol, each user's latest 20 % for the temporal one.
+ * seen): a seeded random 20 % for the random protocol, each user's latest 20 % for the temporal one,
+ * the latest 20 % of all of them for the global one.
  *
  * @example
  * const inner = innerSplit(table, folds[0].train, 'random', 1);
  */
 export function innerSplit(table: InteractionTable, trainRows: Int32Array, protocol: Protocol, seed: number): Fold {
-  if (protocol === 'temporal') {
-    const [split] = temporalSplit({ users: Int32Array.from(trainRows, (r) => table.users[r]!), timestamps: Float64Array.from(trainRows, (r) => table.timestamps[r]!) }, INNER_HOLDOUT);
-    return { train: Int32Array.from(split!.train, (i) => trainRows[i]!), test: Int32Array.from(split!.test, (i) => trainRows[i]!) };
+  if (protocol !== 'random') {
+    const split = protocol === 'temporal' ? temporalSplit : globalTimeSplit;
+    const [inner] = split({ users: Int32Array.from(trainRows, (r) => table.users[r]!), timestamps: Float64Array.from(trainRows, (r) => table.timestamps[r]!) }, INNER_HOLDOUT);
+    return { train: Int32Array.from(inner!.train, (i) => trainRows[i]!), test: Int32Array.from(inner!.test, (i) => trainRows[i]!) };
   }
   const order = Int32Array.from(trainRows);
   const random = seededRandom(seed);

@@ -72,3 +72,23 @@ export function temporalSplit(table: Pick<InteractionTable, 'users' | 'timestamp
   }
   return [{ train: Int32Array.from(train), test: Int32Array.from(test) }];
 }
+
+/**
+ * Global time hold-out, the retrain's own situation: everything from the moment the first
+ * `1 − fraction` of all interactions (by timestamp) had happened is the test set, for the users who
+ * had an interaction before that moment (a user first seen after it has no history to recommend
+ * from); every interaction before it trains. Unlike {@link temporalSplit}, where one user's test
+ * rows can be older than another's training rows, the model knows only the past, as the nightly
+ * retrain does.
+ *
+ * @example
+ * const [fold] = globalTimeSplit(table, 0.2);
+ */
+export function globalTimeSplit(table: Pick<InteractionTable, 'users' | 'timestamps'>, fraction: number): Fold[] {
+  const order = Array.from(table.users, (_, r) => r).sort((a, b) => (table.timestamps[a] ?? 0) - (table.timestamps[b] ?? 0) || a - b);
+  const cut = table.timestamps[order[Math.min(order.length - 1, Math.floor(order.length * (1 - fraction)))]!] ?? 0;
+  const train = order.filter((r) => table.timestamps[r]! < cut);
+  const known = new Set(train.map((r) => table.users[r]!));
+  const test = order.filter((r) => table.timestamps[r]! >= cut && known.has(table.users[r]!));
+  return [{ train: Int32Array.from(train), test: Int32Array.from(test) }];
+}

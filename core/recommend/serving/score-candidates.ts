@@ -33,7 +33,7 @@ export interface FollowerSignals {
   hour: number;
 }
 
-/** A generator's score for a course and what drove it most (a liked course id or a tag). */
+/** A generator's score for a course and what drove it most (a liked course id or a tag that added to it, never one that took away). */
 type Contribution = { score: number; from?: string; strongest: number };
 
 /** Per-generator scores for one follower, computed once per request. */
@@ -53,16 +53,17 @@ export interface PreparedFollower {
 
 const add = (m: Map<string, Contribution>, id: string, score: number, from?: string) => {
   const c = m.get(id);
-  if (!c) m.set(id, { score, from, strongest: score });
+  if (!c) m.set(id, score > 0 ? { score, from, strongest: score } : { score, strongest: 0 });
   else {
     c.score += score;
     if (from && score > c.strongest) [c.from, c.strongest] = [from, score];
   }
 };
 
+/** Scales a generator's scores into [-1, 1] by the largest magnitude (EASE's can be negative). */
 const normalise = (m: Map<string, Contribution>) => {
   let max = 1e-9;
-  for (const c of m.values()) if (c.score > max) max = c.score;
+  for (const c of m.values()) if (Math.abs(c.score) > max) max = Math.abs(c.score);
   for (const c of m.values()) c.score /= max;
 };
 

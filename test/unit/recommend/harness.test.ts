@@ -1,5 +1,5 @@
 import {
-  csrFromPairs, EaseModel, easeNeighbours, evaluateModel, evaluateNested, evaluateServedPipeline, innerSplit, invertSpdInPlace, itemNeighbours, kFoldSplit, movieLensCourses,
+  csrFromPairs, EaseModel, easeNeighbours, evaluateModel, evaluateNested, evaluateServedPipeline, globalTimeSplit, innerSplit, invertSpdInPlace, itemNeighbours, kFoldSplit, movieLensCourses,
   parseInteractions, PopularityModel, rankingMetrics, rp3betaNeighbours, temporalSplit, topK, type TopNModel,
 } from '../../../core/recommend/index.js';
 
@@ -28,6 +28,16 @@ describe('splits', () => {
     const table = parseInteractions('u,i,rating,timestamp\n' + Array.from({ length: 10 }, (_, t) => `a,${t},5,${t}`).join('\n'));
     const [fold] = temporalSplit(table, 0.2);
     expect([...fold!.test].map((r) => table.timestamps[r])).toEqual([8, 9]);
+  });
+
+  it('global time holds out everything after one moment, for users known before it', () => {
+    // a acts at 0–5, b at 6, 7 and 9, c only at 8 and 9: the moment is t = 8 (8 of 11 rows happened before it).
+    const rows = [...[0, 1, 2, 3, 4, 5].map((t) => `a,${t},5,${t}`), 'b,6,5,6', 'b,7,5,7', 'b,9,5,9', 'c,8,5,8', 'c,9,5,9'];
+    const table = parseInteractions('u,i,rating,timestamp\n' + rows.join('\n'));
+    const [fold] = globalTimeSplit(table, 0.2);
+    expect([...fold!.train].map((r) => table.timestamps[r])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // c was never seen before the moment, so c's rows test nothing; b's row at t = 9 is the test.
+    expect([...fold!.test].map((r) => `${table.userIds[table.users[r]!]}@${table.timestamps[r]}`)).toEqual(['b@9']);
   });
 });
 
@@ -129,6 +139,12 @@ describe('nested selection and the served pipeline', () => {
     ease.fit(train);
     const nb = easeNeighbours(ease, 1);
     expect([...nb.neighbours.subarray(nb.offsets[0]!, nb.offsets[1]!)]).toEqual([1]);
+    // Item 0 is taken with 1 and without 2: its −0.24 towards 2 is kept over its +0.08 towards 3.
+    const wider = new EaseModel({ lambda: 0.5 });
+    wider.fit(csrFromPairs(6, 4, [0, 0, 1, 1, 2, 2, 3, 4, 5, 5], [0, 1, 0, 1, 2, 3, 0, 2, 1, 2]));
+    const strongest = easeNeighbours(wider, 2);
+    expect([...strongest.neighbours.subarray(0, 2)]).toEqual([1, 2]);
+    expect(strongest.similarities[1]).toBeLessThan(0);
     const rp3 = rp3betaNeighbours(train, { k: 1, beta: 0.5 });
     expect([...rp3.neighbours.subarray(rp3.offsets[2]!, rp3.offsets[3]!)]).toEqual([3]);
     expect(rp3.similarities[rp3.offsets[2]!]).toBeCloseTo(1);
