@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  evaluateNested, evaluateServedPipeline, evaluationModels, GENERATORS, globalTimeSplit, initTensorflowBackend, kFoldSplit, movieLensCourses, parseInteractions, temporalSplit,
+  evaluateNested, evaluateServedPipeline, evaluationModels, GENERATORS, globalTimeSplit, initTensorflowBackend, kFoldSplit, movieLensCourses, parseInteractions, SCORER_NAMES, temporalSplit,
   type Fold, type InteractionTable, type ModelReport, type Protocol, type ServedVariant,
 } from '../core/recommend/index.js';
 
@@ -152,8 +152,7 @@ for (const protocol of protocols) {
   };
   printTable(titles[protocol], main);
   for (const r of servedReports.slice(0, 1)) {
-    const served = { trained: 'the trained ranker', tuned_blend: 'the tuned blend', untrained_blend: 'the untrained blend' };
-    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${served[c?.kept ?? 'untrained_blend']}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
+    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${SCORER_NAMES[c?.kept ?? 'untrained_blend']}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
     console.log(`  users for whom the engine returned fewer than ${k} picks (the chain's fallbacks would fill them): ${r.short}`);
     console.log(`  reasons shown with the served picks: ${Object.entries(r.reasons).map(([code, share]) => `${code} ${(share * 100).toFixed(1)} %`).join(', ')}`);
   }

@@ -3,7 +3,7 @@ export { initTensorflowBackend, type TensorflowBackend } from './tf-backend.js';
 export { createRecommender, type CreateRecommenderDeps, type RecommenderTuning, type ServingRecommender } from './create-recommender.js';
 export { retrainRecommender, type RetrainRecommenderDeps, type RetrainOptions } from './retrain-recommender.js';
 export { mmr } from './rerank/mmr.js';
-export { RECOMMENDER_ARTIFACT_KIND, GENERATORS, hydrateModel, isServable, type GeneratorName, type RankerChoice, type RecommenderArtifact, type RecommenderModel } from './serving/recommender-model.js';
+export { RECOMMENDER_ARTIFACT_KIND, GENERATORS, hydrateModel, isServable, SCORER_NAMES, type GeneratorName, type RankerChoice, type RecommenderArtifact, type RecommenderModel } from './serving/recommender-model.js';
 export { rankForFollower, SERVED_MMR_LAMBDA } from './serving/rank-for-follower.js';
 export { rankerFor, type ServingConfiguration } from './serving/serving-configuration.js';
 export { trainRecommenderArtifact, type TrainingData, type TrainingOptions } from './training/train-recommender-artifact.js';

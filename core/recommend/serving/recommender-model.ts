@@ -18,8 +18,11 @@ export interface StoredNeighbours {
 }
 
 /** How the served scorer was chosen: whichever of the trained ranker, the tuned blend and the untrained blend ranked the later window best. */
+/** Each scorer a retrain can serve, in words (for the retrain log and `npm run eval`). */
+export const SCORER_NAMES = { trained: 'the trained ranker', tuned_blend: 'the tuned blend', untrained_blend: 'the untrained blend' } as const;
+
 export interface RankerChoice {
-  kept: 'trained' | 'tuned_blend' | 'untrained_blend';
+  kept: keyof typeof SCORER_NAMES;
   /** Why, in words (for the retrain log). */
   why: string;
   /** On the later (validation) window, of the trained ranker and of the untrained blend; null when not measured. */

@@ -3,7 +3,7 @@ import type { CourseInteraction, MessageTerms } from '../../ports/index.js';
 import { seededRandom } from '../data/top-k.js';
 import { auc, defaultRankerWeights, predictRanker, trainRanker, type RankerWeights } from '../ranking/ranker.js';
 import { contentSimilarity, indexCatalogue } from '../serving/catalogue-index.js';
-import { hydrateModel, RECOMMENDER_FORMAT_VERSION, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
+import { hydrateModel, RECOMMENDER_FORMAT_VERSION, SCORER_NAMES, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { fitGenerators, type GeneratorSettings } from './fit-generators.js';
 import { pointInTimeRankerRows } from './point-in-time.js';
 import { chooseMmrLambda, DIVERSITY_BUDGET, momentNdcg, tuneBlend } from './tune-blend.js';
@@ -95,18 +95,17 @@ async function learnRanker(
   progress(0.4, 'indexing the catalogue');
   const catalogue = indexCatalogue(data.courses);
   progress(0.42, 'point-in-time ranker rows');
-  const random = seededRandom(11);
   const maxFollowers = options.maxRankerFollowers ?? DEFAULT_MAX_RANKER_FOLLOWERS;
   const rowOptions = {
-    horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, maxFollowers, random,
+    horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, maxFollowers,
   };
   const window = { fromMs: featuresUntil, toMs: validationFrom };
-  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window });
-  // The blend is tuned, and both scorers are judged, on every candidate serving would score (one
+  // Each set of rows samples with its own seeded generator, so building one or not never changes another.
+  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window, random: seededRandom(11) });
+  // The blend is tuned, and the scorers are judged, on every candidate serving would score (one
   // moment per follower): NDCG over a random sample of them rewarded rankers that lost on the full list.
   const everyCandidate = { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity };
-  const tuning = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window });
-  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity });
+  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity, random: seededRandom(13) });
   progress(0.6, 'point-in-time ranker rows');
   const rows = { train: train.rows.length, validation: validation.rows.length };
   const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);
@@ -121,6 +120,7 @@ async function learnRanker(
     const why = `the ranker and the blend's tuning were switched off; MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of the later window's NDCG@10`;
     return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
   }
+  const tuning = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) });
   const tuned = tuneBlend(tuning).weights;
   progress(0.65, 'blend weights');
   const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
@@ -136,7 +136,6 @@ async function learnRanker(
   progress(1, 'diversity');
   const f4 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
   const numbers = `NDCG@10 on the later window: trained ranker ${f4(validationNdcg.trained)}, blend tuned on the training window ${f4(validationNdcg.tunedBlend)}, untrained blend ${f4(validationNdcg.blend)}; AUC ${f4(validationAuc.trained)} vs ${f4(validationAuc.blend)}`;
-  const what = { trained: 'the trained ranker', tuned_blend: 'the tuned blend', untrained_blend: 'the untrained blend' }[kept];
-  const why = `${what} ranks the later window best (${numbers}); MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of that window's NDCG@10`;
+  const why = `${SCORER_NAMES[kept]} ranks the later window best (${numbers}); MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of that window's NDCG@10`;
   return { ranker: scorers[kept], choice: { kept, why, validationAuc, validationNdcg, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
 }
