@@ -126,6 +126,8 @@ export interface FollowerDataExport {
    * others' data), the creators who approved them as distributor, and their commission ledger.
    */
   referrals: { code: string | null; referredBy: Record<string, unknown> | null; referredCount: number; distributorships: Record<string, unknown>[]; commissions: Record<string, unknown>[] };
+  /** Course lists shown to them while they were in a recommender experiment: which experiment and variant, the courses, where and when. */
+  recommendationExposures: Record<string, unknown>[];
 }
 
 /**

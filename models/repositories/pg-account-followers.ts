@@ -115,6 +115,7 @@ export class PgFollowerAdminRepository implements FollowerAdminRepository {
     const chatIds = sql`(select external_id from identities where follower_id = ${followerId})`;
     const [
       identities, events, orders, entitlements, sends, outbox, replyQueue, handoffs, dialogMemory, lessonReminders, segment, riskCase, riskDecisions, heldOrders, scores, referrals,
+      recommendationExposures,
     ] = await Promise.all([
       queryRows<Record<string, unknown>>(this.db, sql`select kind, external_id, created_at from identities where follower_id = ${followerId} order by created_at`),
       queryRows<Record<string, unknown>>(this.db, sql`select id::text as id, kind, platform, external_id, course_id, payload, terms, occurred_at, recorded_at from events where follower_id = ${followerId} order by occurred_at, id`),
@@ -138,12 +139,15 @@ export class PgFollowerAdminRepository implements FollowerAdminRepository {
       queryRows<Record<string, unknown>>(this.db, sql`select order_id, held_at, outcome, decided_at from risk_order_holds where follower_id = ${followerId} order by held_at`),
       queryRows<Record<string, unknown>>(this.db, sql`select purchase_propensity, purchase_top_percent, churn_risk, churn_band, horizon_days, model_version, scored_at from follower_scores where follower_id = ${followerId}`),
       this.referralData(followerId),
+      queryRows<Record<string, unknown>>(this.db, sql`select x.experiment_id, r.name as experiment_name, x.variant, x.course_ids, x.channel, x.exposed_at
+        from recommender_exposures x join recommender_experiments r on r.id = x.experiment_id where x.follower_id = ${followerId} order by x.exposed_at, x.list_id`),
     ]);
     return {
       follower, identities, events, orders, entitlements, sends, outbox, replyQueue, handoffs, dialogMemory: dialogMemory[0] ?? null, lessonReminders, segment: segment[0] ?? null,
       risk: { case: riskCase[0] ?? null, decisions: riskDecisions, heldOrders },
       scores: scores[0] ?? null,
       referrals,
+      recommendationExposures,
     };
   }
 

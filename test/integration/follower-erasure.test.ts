@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import request from 'supertest';
 import { attributeReferral, codeForFollower, confirmPayment, createPendingOrder, decideDistributor, erasedPseudonym, systemClock } from '../../core/index.js';
-import { createRepositories, PgDialogMemoryStore, PgReplyQueue, PgRiskStore, PgSendLogRepository, PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
+import { createRepositories, PgDialogMemoryStore, PgRecommenderExperiments, PgReplyQueue, PgRiskStore, PgSendLogRepository, PgUnitOfWork, queryRows, type Database } from '../../models/index.js';
 import { openTestDatabase, testTargets } from '../support/database.js';
 import { TEST_ADMIN_TOKEN } from '../support/http.js';
 import { addAccount, createConsoleTestApp, logInAgent } from './console-support.js';
@@ -77,6 +77,14 @@ describe.each(testTargets())('erasing a follower (%s)', (target) => {
 
     await new PgRiskStore(database.db).saveDecisions([{ followerId, status: 'flagged', score: 60, reasons: [{ code: 'event_burst', params: { count: 40, windowSeconds: 60 } }], actor: 'risk-scorer', at: new Date() }]);
 
+    // A list the recommender showed them in an experiment.
+    const experiments = new PgRecommenderExperiments(database.db);
+    const experiment = await experiments.create({
+      name: `Erasure ${target}`, attributionHours: 24, createdBy: null,
+      variants: [{ key: 'A', label: '', sharePercent: 50, configuration: {} }, { key: 'B', label: '', sharePercent: 50, configuration: { mmrLambda: 1 } }],
+    }, { actor: 'test', action: 'recommender_experiment.create' });
+    await experiments.recordExposures([{ listId: randomUUID(), experimentId: experiment.id, variant: 'B', followerId, courseIds: [other, courseId], channel: 'telegram', exposedAt: new Date() }]);
+
     const admin = await logInAgent(app, 'erasure-admin@example.com');
     const exported = await admin.agent.get(`/api/followers/${followerId}/export`).expect(200);
     expect(exported.body.dialogMemory).toMatchObject({ last_list: [courseId, other], focus_course_id: courseId });
@@ -87,6 +95,7 @@ describe.each(testTargets())('erasing a follower (%s)', (target) => {
     expect(exported.body.outbox).toHaveLength(1);
     expect(exported.body.replyQueue).toHaveLength(1);
     expect(exported.body.referrals).toMatchObject({ code: expect.any(String), referredBy: null, referredCount: 1, distributorships: [{ creator_id: creator.id, commission_bps: 1000 }] });
+    expect(exported.body.recommendationExposures).toEqual([expect.objectContaining({ experiment_name: `Erasure ${target}`, variant: 'B', course_ids: [other, courseId], channel: 'telegram' })]);
     expect(exported.body.referrals.commissions).toMatchObject([{ order_id: referredOrder.id, commission_minor: 990, status: 'pending' }]);
     expect(await tablesMentioning(database, chatId)).not.toEqual([]);
 
