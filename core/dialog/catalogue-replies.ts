@@ -67,8 +67,9 @@ export async function recommendReplies(turn: DialogTurn, options: { intro?: stri
     if (found.length) return [await courseListReply(turn, intro, found.slice(0, RECOMMENDATION_COUNT))];
   }
   const limit = options.budget ? budgetLimit(options.budget, turn.isStarsPlatform) : undefined;
+  // Within the budget, the recommender filters itself: the picks it returns are the ones shown (and logged as shown).
   const picks = await turn.deps.recommender.recommend(turn.follower.id, {
-    limit: limit ? RECOMMENDATION_COUNT * 3 : RECOMMENDATION_COUNT, locale: turn.locale, follower: turn.follower, shownOn: turn.message.platform,
+    limit: RECOMMENDATION_COUNT, locale: turn.locale, follower: turn.follower, shownOn: turn.message.platform, ...(limit ? { fits: (course: Course) => isWithin(course, limit) } : {}),
   });
   const referenced = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
   const found = await Promise.all([...new Set(referenced)].map((id) => turn.deps.repos.courses.findById(id)));
@@ -82,7 +83,6 @@ export async function recommendReplies(turn: DialogTurn, options: { intro?: stri
     const course = courses.get(pick.courseId);
     if (!course || course.status !== 'on_sale' || (limit && !isWithin(course, limit))) continue;
     cards.push(toCourseCard(course, { locale: turn.locale, isStarsPlatform: turn.isStarsPlatform, isOwned: false, reason: reasonText(pick.reason, turn.locale, titleOf) }));
-    if (cards.length === RECOMMENDATION_COUNT) break;
   }
   if (cards.length === 0 && limit) {
     const affordable = await findCourses(turn, '', [], options.budget);

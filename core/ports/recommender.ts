@@ -56,6 +56,11 @@ export interface RecommendOptions {
   configuration?: ServingConfiguration;
   /** Where the list is shown to the follower: only such lists are logged as exposures of a recommender experiment (a preview or a broadcast's pick is not). */
   shownOn?: Platform;
+  /**
+   * Only courses for which this holds (a budget the follower said), so the list returned is the
+   * list shown. The chain asks its stages for more to fill the limit.
+   */
+  fits?: (course: Course) => boolean;
 }
 
 /**

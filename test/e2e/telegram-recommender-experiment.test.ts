@@ -55,5 +55,19 @@ describe.each(testTargets())('a recommender experiment through the Telegram bot 
       );
       expect(rows).toEqual([{ variant: variantOf(experiment, follower.id).key, channel: 'telegram', course_ids: buttons.get(userId) }]);
     }
+
+    // Within a budget the follower said, the list logged is the list shown, not what was filtered out.
+    const userId = 9105;
+    const client = telegram.server.getClient(TOKEN, { userId, chatId: userId, firstName: 'Budget' });
+    await client.sendMessage(client.makeMessage('推荐一下300元以内的课'));
+    const picks = await telegram.until(userId, (m) => (m.reply_markup?.inline_keyboard ?? []).flat().some((b) => b.callback_data?.startsWith('buy:')), 'the picks within budget');
+    const shown = (picks.reply_markup?.inline_keyboard ?? []).flat().flatMap((b) => (b.callback_data?.startsWith('buy:') ? [b.callback_data.slice(4)] : []));
+    const prices = await queryRows<{ price_minor: number }>(database.db, sql`SELECT price_minor FROM courses WHERE id = ANY(${`{${shown.join(',')}}`}::uuid[])`);
+    expect(prices.length).toBe(shown.length);
+    expect(prices.every((p) => p.price_minor <= 30000)).toBe(true);
+    await telegram.channel.recommenderEngine.experiments.exposures.flush();
+    const follower = (await telegram.channel.repos.followers.findByIdentity('telegram', String(userId)))!;
+    const logged = await queryRows<{ course_ids: string[] }>(database.db, sql`SELECT course_ids::text[] AS course_ids FROM recommender_exposures WHERE follower_id = ${follower.id}::uuid`);
+    expect(logged).toEqual([{ course_ids: shown }]);
   });
 });

@@ -50,6 +50,22 @@ describe.each(testTargets())('the one recommender chain on %s', (target) => {
     expect(picks.slice(1).every((p) => p.source === 'popularity' || p.source === 'interests')).toBe(true);
   });
 
+  it('returns only courses that fit a filter, filling the list from every stage', async () => {
+    const repos = createRepositories(database.db);
+    const { follower } = await repos.followers.resolveIdentity({ kind: 'telegram', externalId: 'chain-4' });
+    const onSale = (await repos.courses.list({ page: 1, pageSize: 100, status: 'on_sale' })).items;
+    const cheap = onSale.map((c) => c.priceMinor).sort((a, b) => a - b)[Math.floor(onSale.length / 3)]!;
+    const fitting = onSale.filter((c) => c.priceMinor <= cheap).length;
+    const { recommender } = buildRecommender({ db: database.db, repos, clock: systemClock, logger });
+    const picks = await recommender.recommend(follower.id, { limit: 3, fits: (course) => course.priceMinor <= cheap });
+    expect(fitting).toBeGreaterThanOrEqual(3);
+    expect(picks).toHaveLength(3);
+    const prices = await Promise.all(picks.map(async (p) => (await repos.courses.findById(p.courseId))!.priceMinor));
+    expect(prices.every((price) => price <= cheap)).toBe(true);
+    // A filter nothing fits leaves the list empty rather than filling it with courses that do not fit.
+    expect(await recommender.recommend(follower.id, { limit: 3, fits: () => false })).toEqual([]);
+  });
+
   it('labels the last stage as the newest on sale, never as popular', async () => {
     const repos = createRepositories(database.db);
     const { follower } = await repos.followers.resolveIdentity({ kind: 'telegram', externalId: 'chain-3' });
