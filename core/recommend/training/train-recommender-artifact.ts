@@ -6,7 +6,7 @@ import { contentSimilarity, indexCatalogue } from '../serving/catalogue-index.js
 import { hydrateModel, RECOMMENDER_FORMAT_VERSION, SCORER_NAMES, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { fitGenerators, type GeneratorSettings } from './fit-generators.js';
 import { pointInTimeRankerRows } from './point-in-time.js';
-import { chooseMmrLambda, DIVERSITY_BUDGET, momentNdcg, tuneBlend } from './tune-blend.js';
+import { chooseMmrLambda, CLEAR_WIN_STANDARD_ERRORS, DIVERSITY_BUDGET, momentNdcgs, tuneBlend, winsClearly } from './tune-blend.js';
 
 const DAY_MS = 86_400_000;
 
@@ -125,17 +125,29 @@ async function learnRanker(
   progress(0.65, 'blend weights');
   const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
   const scorers = { trained, tuned_blend: tuned, untrained_blend: untrained } as const;
-  const scores = Object.fromEntries(Object.entries(scorers).map(([name, w]) => [name, validation.rows.map((x) => predictRanker(w, x))])) as Record<keyof typeof scorers, number[]>;
-  const ndcg = (name: keyof typeof scorers) => momentNdcg(scores[name], validation.labels, validation.groups);
-  const validationNdcg = { trained: ndcg('trained'), blend: ndcg('untrained_blend'), tunedBlend: ndcg('tuned_blend') };
+  type Scorer = keyof typeof scorers;
+  const byScorer = (f: (name: Scorer) => number[]) => Object.fromEntries((Object.keys(scorers) as Scorer[]).map((name) => [name, f(name)])) as Record<Scorer, number[]>;
+  const scores = byScorer((name) => validation.rows.map((x) => predictRanker(scorers[name], x)));
+  const perMoment = byScorer((name) => momentNdcgs(scores[name], validation.labels, validation.groups));
+  const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const validationNdcg = { trained: mean(perMoment.trained), blend: mean(perMoment.untrained_blend), tunedBlend: mean(perMoment.tuned_blend) };
   const validationAuc = { trained: trained.auc, blend: auc(scores.untrained_blend, validation.labels) };
-  // The best on the later window serves; a tie goes to the simpler scorer.
-  const kept: RankerChoice['kept'] = validationNdcg.trained > Math.max(validationNdcg.blend, validationNdcg.tunedBlend) ? 'trained'
-    : validationNdcg.tunedBlend > validationNdcg.blend ? 'tuned_blend' : 'untrained_blend';
+  // From the simplest up, a scorer serves only if it ranks the later window clearly better than every simpler one.
+  const bySimplicity = ['untrained_blend', 'tuned_blend', 'trained'] as const;
+  const kept: RankerChoice['kept'] = bySimplicity.reduce<RankerChoice['kept']>(
+    (current, name, at) => (bySimplicity.slice(0, at).every((simpler) => winsClearly(perMoment[name], perMoment[simpler])) ? name : current),
+    'untrained_blend',
+  );
   const diversity = chooseMmrLambda(validation, scores[kept], similarity);
   progress(1, 'diversity');
   const f4 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
   const numbers = `NDCG@10 on the later window: trained ranker ${f4(validationNdcg.trained)}, blend tuned on the training window ${f4(validationNdcg.tunedBlend)}, untrained blend ${f4(validationNdcg.blend)}; AUC ${f4(validationAuc.trained)} vs ${f4(validationAuc.blend)}`;
-  const why = `${SCORER_NAMES[kept]} ranks the later window best (${numbers}); MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of that window's NDCG@10`;
+  const margin = `by more than ${CLEAR_WIN_STANDARD_ERRORS} standard errors`;
+  const because = {
+    untrained_blend: `neither the tuned blend (against the untrained one) nor the trained ranker (against both blends) ranks the later window better ${margin}`,
+    tuned_blend: `it ranks the later window better than the untrained blend ${margin}, and the trained ranker does not beat both blends so`,
+    trained: `it ranks the later window better than both blends ${margin}`,
+  }[kept];
+  const why = `${SCORER_NAMES[kept]} serves: ${because} (${numbers}); MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of that window's NDCG@10`;
   return { ranker: scorers[kept], choice: { kept, why, validationAuc, validationNdcg, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
 }

@@ -25,13 +25,40 @@ const PASSES = 3;
  * momentNdcg([0.9, 0.1], [1, 0], [0, 0]) // 1
  */
 export function momentNdcg(scores: readonly number[], labels: readonly number[], groups: readonly number[]): number {
-  let sum = 0;
-  const moments = byMoment(groups);
-  for (const members of moments) {
-    const ordered = [...members].sort(byScoreThenPessimistic(scores, labels));
-    sum += ndcgAt10(ordered.map((i) => labels[i]!));
-  }
-  return moments.length ? sum / moments.length : 0;
+  const each = momentNdcgs(scores, labels, groups);
+  return each.length ? each.reduce((a, b) => a + b, 0) / each.length : 0;
+}
+
+/**
+ * NDCG@10 of each moment (in the order moments first appear in `groups`), as {@link momentNdcg}
+ * averages them; two scorers' lists pair up moment by moment.
+ *
+ * @example
+ * momentNdcgs([0.9, 0.1, 0.1, 0.9], [1, 0, 1, 0], [0, 0, 1, 1]) // [1, 0.63]
+ */
+export function momentNdcgs(scores: readonly number[], labels: readonly number[], groups: readonly number[]): number[] {
+  return byMoment(groups).map((members) => ndcgAt10([...members].sort(byScoreThenPessimistic(scores, labels)).map((i) => labels[i]!)));
+}
+
+/** How many standard errors a scorer must win by before it replaces a simpler one. */
+export const CLEAR_WIN_STANDARD_ERRORS = 2;
+
+/**
+ * Whether `challenger` ranks the same moments better than `incumbent` by more than
+ * {@link CLEAR_WIN_STANDARD_ERRORS} standard errors of the per-moment difference (a paired test).
+ * A later window of a few hundred moments differs by chance between scorers by about one standard
+ * error; choosing the larger mean alone served whichever scorer the noise favoured.
+ *
+ * @example
+ * winsClearly([1, 1, 1, 0.9], [0.5, 0.6, 0.4, 0.5]) // true
+ */
+export function winsClearly(challenger: readonly number[], incumbent: readonly number[]): boolean {
+  const n = challenger.length;
+  if (n < 2 || incumbent.length !== n) return false;
+  const diffs = challenger.map((c, i) => c - incumbent[i]!);
+  const mean = diffs.reduce((a, b) => a + b, 0) / n;
+  const variance = diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1);
+  return mean > CLEAR_WIN_STANDARD_ERRORS * Math.sqrt(variance / n);
 }
 
 /**

@@ -72,7 +72,7 @@ describe('point-in-time ranker rows', () => {
     expect(rows.length).toBe(labels.length);
   });
 
-  it('serves whichever of the trained ranker, the tuned blend and the untrained blend ranks the later window best, and says which', async () => {
+  it('serves a tuned blend or the trained ranker only when it ranks the later window clearly better than every simpler scorer, and says which', async () => {
     const { events, courses } = synthetic(400, 60);
     const { artifact } = await trainRecommenderArtifact({ events, messages: [], courses, now: new Date(T0 + 61 * DAY) }, { epochs: 10 });
     const choice = artifact.rankerChoice!;
@@ -80,8 +80,13 @@ describe('point-in-time ranker rows', () => {
     expect(choice.rows.validation).toBeGreaterThan(50);
     const { trained, blend, tunedBlend } = choice.validationNdcg;
     expect(trained).not.toBeNull();
-    const best = trained! > Math.max(blend!, tunedBlend!) ? 'trained' : tunedBlend! > blend! ? 'tuned_blend' : 'untrained_blend';
-    expect(choice.kept).toBe(best);
+    // From the simplest up: a scorer replaces the simpler ones only by beating each of them by more than two standard errors.
+    const bySimplicity = ['untrained_blend', 'tuned_blend', 'trained'] as const;
+    const ndcgOf = { untrained_blend: blend!, tuned_blend: tunedBlend!, trained: trained! };
+    for (const simpler of bySimplicity.slice(0, bySimplicity.indexOf(choice.kept))) expect(ndcgOf[choice.kept]).toBeGreaterThan(ndcgOf[simpler]);
+    expect(choice.why).toContain('by more than 2 standard errors');
+    // The synthetic followers follow a pattern the hand-set prior weighs poorly, so something learned wins clearly here.
+    expect(choice.kept).not.toBe('untrained_blend');
     expect(artifact.ranker.trainedOn > 0).toBe(choice.kept === 'trained');
     expect(choice.why).toContain(`trained ranker ${trained!.toFixed(4)}, blend tuned on the training window ${tunedBlend!.toFixed(4)}, untrained blend ${blend!.toFixed(4)}`);
     // The diversity served was chosen on the same window, within its budget of pure relevance.

@@ -1,4 +1,4 @@
-import { chooseMmrLambda, momentNdcg, tuneBlend } from '../../../core/recommend/training/tune-blend.js';
+import { chooseMmrLambda, momentNdcg, momentNdcgs, tuneBlend, winsClearly } from '../../../core/recommend/training/tune-blend.js';
 import { defaultRankerWeights, RANKER_FEATURES, seededRandom } from '../../../core/recommend/index.js';
 
 const at = (name: (typeof RANKER_FEATURES)[number]) => RANKER_FEATURES.indexOf(name);
@@ -36,6 +36,25 @@ describe('momentNdcg', () => {
   it('gives a scorer that cannot tell candidates apart nothing for the order the rows were built in', () => {
     // Rows list the taken course first; equal scores must not put it on top.
     expect(momentNdcg([0.5, 0.5, 0.5], [1, 0, 0], [0, 0, 0])).toBeCloseTo(1 / Math.log2(4));
+  });
+});
+
+describe('winsClearly', () => {
+  it('takes a consistent win over the same moments, not a win the noise could give', () => {
+    const random = seededRandom(3);
+    const incumbent = Array.from({ length: 400 }, () => random());
+    // +0.1 on every moment: clear. +0.1 on half of them and −0.09 on the rest: a mean of +0.005, well inside the noise.
+    expect(winsClearly(incumbent.map((x) => x + 0.1), incumbent)).toBe(true);
+    expect(winsClearly(incumbent.map((x, i) => x + (i % 2 ? 0.1 : -0.09)), incumbent)).toBe(false);
+    expect(winsClearly(incumbent, incumbent)).toBe(false);
+    expect(winsClearly([1], [0])).toBe(false);
+  });
+
+  it('pairs moments as momentNdcg averages them', () => {
+    const each = momentNdcgs([0.9, 0.1, 0.1, 0.9], [1, 0, 1, 0], [0, 0, 1, 1]);
+    expect(each[0]).toBe(1);
+    expect(each[1]).toBeCloseTo(1 / Math.log2(3));
+    expect(momentNdcg([0.9, 0.1, 0.1, 0.9], [1, 0, 1, 0], [0, 0, 1, 1])).toBeCloseTo((each[0]! + each[1]!) / 2);
   });
 });
 
