@@ -152,7 +152,7 @@ for (const protocol of protocols) {
   };
   printTable(titles[protocol], main);
   for (const r of servedReports.slice(0, 1)) {
-    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: served ${SCORER_NAMES[c?.kept ?? 'untrained_blend']}: ${c?.why ?? 'no choice recorded'} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
+    for (const [f, c] of r.rankerChoices.entries()) console.log(`  fold ${f + 1}: ${c?.why ?? `${SCORER_NAMES.untrained_blend} serves: no choice recorded`} (${c?.rows.train ?? 0} training rows, ${c?.rows.validation ?? 0} validation rows)`);
     console.log(`  users for whom the engine returned fewer than ${k} picks (the chain's fallbacks would fill them): ${r.short}`);
     console.log(`  reasons shown with the served picks: ${Object.entries(r.reasons).map(([code, share]) => `${code} ${(share * 100).toFixed(1)} %`).join(', ')}`);
   }
