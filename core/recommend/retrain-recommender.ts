@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { Clock, CourseInteraction, CourseRepository, InteractionRepository, Logger, MessageTerms, ModelArtifactRepository } from '../ports/index.js';
-import { readAllPages } from './data/read-pages.js';
+import { EventLogBuilder } from './data/event-log.js';
+import { forEachPage, readAllPages } from './data/read-pages.js';
 import { listAllCourses } from './serving/catalogue-index.js';
 import { RECOMMENDER_ARTIFACT_KIND, type GeneratorName } from './serving/recommender-model.js';
 import { initTensorflowBackend } from './tf-backend.js';
@@ -48,7 +49,13 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const now = deps.clock.now();
   const courses = await listAllCourses(deps.courses);
   progress(2, 'catalogue loaded');
-  const events = await readAllPages<CourseInteraction>((afterId, limit) => deps.interactions.listCourseInteractions({ afterId, limit }), PAGE, (n) => progress(2 + Math.min(14, n / 100_000), `read ${n} events`));
+  // Held as columns as they arrive: a million events as objects would be most of the retrain's memory.
+  const builder = new EventLogBuilder();
+  await forEachPage<CourseInteraction>((afterId, limit) => deps.interactions.listCourseInteractions({ afterId, limit }), PAGE, (page, n) => {
+    for (const e of page) builder.add(e);
+    progress(2 + Math.min(14, n / 100_000), `read ${n} events`);
+  });
+  const events = builder.build();
   const messages = await readAllPages<MessageTerms>((afterId, limit) => deps.interactions.listMessageTerms({ afterId, limit }), PAGE, (n) => progress(16 + Math.min(4, n / 100_000), `read ${n} messages`));
   progress(20, `read ${events.length} events, ${messages.length} messages`);
 
@@ -63,7 +70,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const choice = artifact.rankerChoice;
   deps.logger.info({ kept: choice?.kept, validationAuc: choice?.validationAuc, rows: choice?.rows }, `recommender ranker: serving the ${choice?.kept === 'trained' ? 'trained ranker' : 'untrained blend'} (${choice?.why ?? 'no choice recorded'})`);
   const metrics = {
-    events: events.length, messages: messages.length, followers: new Set(events.map((e) => e.followerId)).size, courses: artifact.courseIds.length, backend,
+    events: events.length, messages: messages.length, followers: events.followerIds.length, courses: artifact.courseIds.length, backend,
     generators: artifact.generators, skipped, segments: artifact.segmentModel?.segments.length ?? 0, silhouette: artifact.segmentModel?.silhouette ?? null, rules: artifact.rules.length,
     ranker: choice?.kept ?? 'untrained_blend', rankerWhy: choice?.why ?? null, rankerValidationAuc: choice?.validationAuc ?? null, rankerRows: choice?.rows ?? null,
     trainMs: Date.now() - started,
