@@ -119,8 +119,10 @@ async function retrain(database: Database) {
     const name = stage.replace(/\d+/g, 'N');
     if (stages.at(-1)?.stage === name) return;
     stages.push({ stage: name, atMs: performance.now() - started });
-    // Printed as it starts too, so a long retrain shows where it is.
-    console.log(`  … ${seconds(performance.now() - started)}: ${name} (RSS ${mb(process.memoryUsage().rss)})`);
+    // Printed as it starts too, so a long retrain shows where it is, with what holds the memory then
+    // (the V8 heap, garbage included; typed arrays and other memory outside it) and the peak so far.
+    const m = process.memoryUsage();
+    console.log(`  … ${seconds(performance.now() - started)}: ${name} (RSS ${mb(m.rss)}, heap ${mb(m.heapUsed)}, outside the heap ${mb(m.external)}, peak ${mb(process.resourceUsage().maxRSS * 1024)})`);
   });
   const totalMs = performance.now() - started;
   stages.push({ stage: 'propensity and churn models (after the recommender)', atMs: stages.at(-1)?.atMs ?? 0 });

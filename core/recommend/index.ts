@@ -22,6 +22,7 @@ export { SessionEaseModel, sessionCooccurrence, type SessionEaseOptions } from '
 export type { TopNModel, InteractionContext } from './algorithms/top-n-model.js';
 export { buildContentIndex, cosine, profileOf as contentProfile } from './algorithms/content-tfidf.js';
 export { csrFromPairs, transpose, rowOf, type Csr } from './data/csr.js';
+export { eventLogOf, type EventLog } from './data/event-log.js';
 export { topK, seededRandom } from './data/top-k.js';
 export { kMeans, silhouette, chooseKBySilhouette, type KMeansResult } from './segments/kmeans.js';
 export { buildSegmentModel, assignSegment, type SegmentModel, type Segment } from './segments/segment-model.js';

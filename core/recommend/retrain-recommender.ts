@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { Clock, CourseInteraction, CourseRepository, InteractionRepository, Logger, MessageTerms, ModelArtifactRepository } from '../ports/index.js';
-import { readAllPages } from './data/read-pages.js';
+import { EventLogBuilder, type EventLog } from './data/event-log.js';
+import { forEachPage, readAllPages } from './data/read-pages.js';
 import { listAllCourses } from './serving/catalogue-index.js';
 import { RECOMMENDER_ARTIFACT_KIND, type GeneratorName } from './serving/recommender-model.js';
 import { initTensorflowBackend } from './tf-backend.js';
@@ -18,7 +19,8 @@ export interface RetrainOptions extends Omit<TrainingOptions, 'onProgress'> {
   onProgress?: (percent: number, stage: string) => void;
 }
 
-const PAGE = 50_000;
+/** Rows per page of the event log: one page of row objects is alive at a time, kept small. */
+const PAGE = 10_000;
 
 /**
  * Full retrain, run as a job (never on the chat path): reads every course interaction and message
@@ -48,7 +50,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const now = deps.clock.now();
   const courses = await listAllCourses(deps.courses);
   progress(2, 'catalogue loaded');
-  const events = await readAllPages<CourseInteraction>((afterId, limit) => deps.interactions.listCourseInteractions({ afterId, limit }), PAGE, (n) => progress(2 + Math.min(14, n / 100_000), `read ${n} events`));
+  const events = await readEventLog(deps.interactions, (n) => progress(2 + Math.min(14, n / 100_000), `read ${n} events`));
   const messages = await readAllPages<MessageTerms>((afterId, limit) => deps.interactions.listMessageTerms({ afterId, limit }), PAGE, (n) => progress(16 + Math.min(4, n / 100_000), `read ${n} messages`));
   progress(20, `read ${events.length} events, ${messages.length} messages`);
 
@@ -63,7 +65,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const choice = artifact.rankerChoice;
   deps.logger.info({ kept: choice?.kept, validationAuc: choice?.validationAuc, rows: choice?.rows }, `recommender ranker: serving the ${choice?.kept === 'trained' ? 'trained ranker' : 'untrained blend'} (${choice?.why ?? 'no choice recorded'})`);
   const metrics = {
-    events: events.length, messages: messages.length, followers: new Set(events.map((e) => e.followerId)).size, courses: artifact.courseIds.length, backend,
+    events: events.length, messages: messages.length, followers: events.followerIds.length, courses: artifact.courseIds.length, backend,
     generators: artifact.generators, skipped, segments: artifact.segmentModel?.segments.length ?? 0, silhouette: artifact.segmentModel?.silhouette ?? null, rules: artifact.rules.length,
     ranker: choice?.kept ?? 'untrained_blend', rankerWhy: choice?.why ?? null, rankerValidationAuc: choice?.validationAuc ?? null, rankerRows: choice?.rows ?? null,
     trainMs: Date.now() - started,
@@ -71,4 +73,17 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const saved = await deps.artifacts.save({ kind: RECOMMENDER_ARTIFACT_KIND, metrics, data: artifact });
   progress(100, `saved version ${saved.version}`);
   return { version: saved.version, metrics };
+}
+
+/**
+ * Every course event, held as columns as the pages arrive (a million events as objects would be
+ * most of the retrain's memory). Its own function, so the builder's columns are garbage once built.
+ */
+async function readEventLog(interactions: RetrainRecommenderDeps['interactions'], onRead: (readSoFar: number) => void): Promise<EventLog> {
+  const builder = new EventLogBuilder();
+  await forEachPage<CourseInteraction>((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), PAGE, (page, n) => {
+    for (const e of page) builder.add(e);
+    onRead(n);
+  });
+  return builder.build();
 }

@@ -1,8 +1,31 @@
 /**
- * Reads an id-ordered log to the end, one keyset page at a time (`afterId` the last id seen).
+ * Reads an id-ordered log to the end, one keyset page at a time (`afterId` the last id seen), and
+ * hands each page to `onPage` without keeping it: a caller that keeps columns, not the rows,
+ * holds one page of objects at a time. Returns how many rows were read.
  *
  * @example
- * const events = await readAllPages((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), 50_000);
+ * const n = await forEachPage((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), 50_000, (page) => page.forEach((e) => builder.add(e)));
+ */
+export async function forEachPage<T extends { id: number }>(
+  readPage: (afterId: number, limit: number) => Promise<T[]>,
+  pageSize: number,
+  onPage: (page: readonly T[], readSoFar: number) => void,
+): Promise<number> {
+  let read = 0;
+  for (let afterId = 0; ; ) {
+    const page = await readPage(afterId, pageSize);
+    read += page.length;
+    onPage(page, read);
+    if (page.length < pageSize) return read;
+    afterId = page[page.length - 1]!.id;
+  }
+}
+
+/**
+ * Reads an id-ordered log to the end into one array (for logs small enough to hold as objects).
+ *
+ * @example
+ * const messages = await readAllPages((afterId, limit) => interactions.listMessageTerms({ afterId, limit }), 50_000);
  */
 export async function readAllPages<T extends { id: number }>(
   readPage: (afterId: number, limit: number) => Promise<T[]>,
@@ -10,11 +33,9 @@ export async function readAllPages<T extends { id: number }>(
   onPage?: (readSoFar: number) => void,
 ): Promise<T[]> {
   const rows: T[] = [];
-  for (let afterId = 0; ; ) {
-    const page = await readPage(afterId, pageSize);
-    rows.push(...page);
-    if (page.length < pageSize) return rows;
-    afterId = page[page.length - 1]!.id;
-    onPage?.(rows.length);
-  }
+  await forEachPage(readPage, pageSize, (page, read) => {
+    for (const row of page) rows.push(row);
+    onPage?.(read);
+  });
+  return rows;
 }

@@ -1,6 +1,7 @@
 import type { Course } from '../../catalog/course.js';
 import type { CourseInteraction } from '../../ports/index.js';
 import type { ItemNeighbours } from '../algorithms/item-knn.js';
+import { eventLogOf } from '../data/event-log.js';
 import { indexCatalogue } from '../serving/catalogue-index.js';
 import { rankForFollower } from '../serving/rank-for-follower.js';
 import { hydrateModel, type RankerChoice } from '../serving/recommender-model.js';
@@ -61,9 +62,10 @@ export async function evaluateServedPipeline(
     for (const list of byUser.values()) list.sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || b.id - a.id);
     // The variants of one fold share fitted neighbour lists (EASE is the costly one).
     const memo = new Map<string, ItemNeighbours>();
+    const log = eventLogOf(events);
     for (const [v, variant] of variants.entries()) {
       const started = performance.now();
-      const { artifact } = await trainRecommenderArtifact({ events, messages: [], courses, now }, { ...variant.training, memo });
+      const { artifact } = await trainRecommenderArtifact({ events: log, messages: [], courses, now }, { ...variant.training, memo });
       const trainMs = performance.now() - started;
       const model = hydrateModel(artifact);
       const itemIndex = new Map(table.itemIds.map((id, i) => [id, i]));

@@ -1,7 +1,8 @@
 import type { Currency } from '../../catalog/course.js';
-import type { EventKind } from '../../events/event-types.js';
+import { EVENT_KINDS, type EventKind } from '../../events/event-types.js';
 import { PRICE_BANDS } from '../../persona/compute-persona.js';
 import type { ActivityEvent } from '../../ports/index.js';
+import { EventLogBuilder, type EventLog } from '../data/event-log.js';
 
 /** What the features need to know of a course: its price and currency. */
 export interface PricedCourse {
@@ -19,24 +20,61 @@ const DAY_MS = 86_400_000;
 const ENGAGEMENT = new Set<EventKind>(['view', 'click', 'like', 'share', 'comment']);
 const LEARNING = new Set<EventKind>(['lesson_open', 'lesson_complete', 'check_in']);
 
-/** One follower's events, oldest first (see {@link groupActivity}). */
-export type FollowerTimeline = readonly ActivityEvent[];
+/**
+ * One follower's events, oldest first (then by id), as columns: views into one copy of the whole
+ * log (see {@link timelinesOf}), so 50,000 followers' million events cost ~13 bytes each.
+ */
+export interface FollowerTimeline {
+  /** Index into EVENT_KINDS. */
+  readonly kind: Uint8Array;
+  readonly atMs: Float64Array;
+  /** Index into `courseIds`; −1 when the event names no course. */
+  readonly course: Int32Array;
+  readonly courseIds: readonly string[];
+}
 
 /**
- * Groups events by follower, each follower's oldest first.
+ * Groups events by follower, each follower's oldest first; followers in order of their first event
+ * given.
  *
  * @example
- * const timelines = groupActivity(events); // Map { followerId => [ActivityEvent, …] }
+ * const timelines = groupActivity(events); // Map { followerId => FollowerTimeline }
  */
-export function groupActivity(events: readonly ActivityEvent[]): Map<string, ActivityEvent[]> {
-  const byFollower = new Map<string, ActivityEvent[]>();
-  for (const e of events) {
-    const list = byFollower.get(e.followerId);
-    if (list) list.push(e);
-    else byFollower.set(e.followerId, [e]);
+export function groupActivity(events: Iterable<ActivityEvent>): Map<string, FollowerTimeline> {
+  const builder = new EventLogBuilder();
+  for (const e of events) builder.add(e);
+  return timelinesOf(builder.build(), builder.followersInOrderAdded());
+}
+
+/**
+ * Each follower's timeline from an event log, listed in `followerOrder` (the order the examples
+ * and scores come out in).
+ *
+ * @example
+ * const timelines = timelinesOf(builder.build(), builder.followersInOrderAdded());
+ */
+export function timelinesOf(log: EventLog, followerOrder: readonly string[]): Map<string, FollowerTimeline> {
+  const nFollowers = log.followerIds.length;
+  const offsets = new Int32Array(nFollowers + 1);
+  for (let i = 0; i < log.length; i++) offsets[log.follower[i]! + 1]! += 1;
+  for (let f = 0; f < nFollowers; f++) offsets[f + 1]! += offsets[f]!;
+  // Copied grouped by follower (the log is in time order, so each follower's stay oldest first).
+  const kind = new Uint8Array(log.length);
+  const atMs = new Float64Array(log.length);
+  const course = new Int32Array(log.length);
+  const cursor = offsets.slice(0, nFollowers);
+  for (let i = 0; i < log.length; i++) {
+    const at = cursor[log.follower[i]!]!++;
+    kind[at] = log.kind[i]!;
+    atMs[at] = log.atMs[i]!;
+    course[at] = log.course[i]!;
   }
-  for (const list of byFollower.values()) list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id);
-  return byFollower;
+  const numberOf = new Map(log.followerIds.map((id, f) => [id, f]));
+  return new Map(followerOrder.map((id) => {
+    const f = numberOf.get(id)!;
+    const [from, to] = [offsets[f]!, offsets[f + 1]!];
+    return [id, { kind: kind.subarray(from, to), atMs: atMs.subarray(from, to), course: course.subarray(from, to), courseIds: log.courseIds }];
+  }));
 }
 
 /**
@@ -62,32 +100,33 @@ export function featuresAsOf(timeline: FollowerTimeline, courses: ReadonlyMap<st
   let last = -Infinity;
   let events7 = 0, events30 = 0, engagement30 = 0, messages30 = 0, checkouts30 = 0, purchases = 0, lessons = 0, learning30 = 0, monetary = 0;
   const lookedAt: number[] = [];
-  for (const e of timeline) {
-    const at = e.occurredAt.getTime();
+  for (let i = 0; i < timeline.atMs.length; i++) {
+    const at = timeline.atMs[i]!;
     if (at >= t) break;
+    const kind = EVENT_KINDS[timeline.kind[i]!]!;
     first = Math.min(first, at);
     last = Math.max(last, at);
     const age = t - at;
     const isRecent = age < 30 * DAY_MS;
     if (age < 7 * DAY_MS) events7++;
     if (isRecent) events30++;
-    if (isRecent && ENGAGEMENT.has(e.kind)) engagement30++;
-    if (isRecent && e.kind === 'message') messages30++;
-    if (isRecent && e.kind === 'checkout') checkouts30++;
-    if (LEARNING.has(e.kind)) {
-      if (e.kind !== 'lesson_open') lessons++;
+    if (isRecent && ENGAGEMENT.has(kind)) engagement30++;
+    if (isRecent && kind === 'message') messages30++;
+    if (isRecent && kind === 'checkout') checkouts30++;
+    if (LEARNING.has(kind)) {
+      if (kind !== 'lesson_open') lessons++;
       if (isRecent) learning30++;
     }
-    const course = e.courseId ? courses.get(e.courseId) : undefined;
-    if (e.kind === 'purchase') {
+    const course = timeline.course[i]! >= 0 ? courses.get(timeline.courseIds[timeline.course[i]!]!) : undefined;
+    if (kind === 'purchase') {
       purchases++;
       if (course) monetary += relativePrice(course);
     }
-    if (e.kind === 'refund') {
+    if (kind === 'refund') {
       purchases--;
       if (course) monetary -= relativePrice(course);
     }
-    if (course && ENGAGEMENT.has(e.kind) && lookedAt.length < 200) lookedAt.push(relativePrice(course));
+    if (course && ENGAGEMENT.has(kind) && lookedAt.length < 200) lookedAt.push(relativePrice(course));
   }
   if (first === Infinity) return null;
   lookedAt.sort((a, b) => a - b);
@@ -120,12 +159,13 @@ export function outcomesAfter(timeline: FollowerTimeline, cutoff: Date, horizonD
   const to = from + horizonDays * DAY_MS;
   let purchased = false;
   let active = false;
-  for (const e of timeline) {
-    const at = e.occurredAt.getTime();
+  for (let i = 0; i < timeline.atMs.length; i++) {
+    const at = timeline.atMs[i]!;
     if (at < from) continue;
     if (at >= to) break;
-    if (e.kind === 'purchase') purchased = true;
-    if (e.kind !== 'unfollow') active = true;
+    const kind = EVENT_KINDS[timeline.kind[i]!]!;
+    if (kind === 'purchase') purchased = true;
+    if (kind !== 'unfollow') active = true;
   }
   return { purchased, churned: !active };
 }

@@ -1,7 +1,8 @@
 import type { ActivityRepository, Clock, CourseRepository, FollowerScoreStore, Logger, ModelArtifactRepository } from '../../ports/index.js';
-import { readAllPages } from '../data/read-pages.js';
+import { EventLogBuilder } from '../data/event-log.js';
+import { forEachPage } from '../data/read-pages.js';
 import { listAllCourses } from '../serving/catalogue-index.js';
-import { groupActivity } from './propensity-features.js';
+import { timelinesOf, type FollowerTimeline } from './propensity-features.js';
 import { PROPENSITY_ARTIFACT_KIND, PROPENSITY_DEFAULTS, scoreFollowers, trainPropensity, type PropensityOptions } from './train-propensity.js';
 
 export interface RetrainPropensityDeps {
@@ -13,7 +14,8 @@ export interface RetrainPropensityDeps {
   logger: Pick<Logger, 'info' | 'warn'>;
 }
 
-const PAGE = 50_000;
+/** Rows per page of the event log: one page of row objects is alive at a time, kept small. */
+const PAGE = 10_000;
 
 /**
  * The propensity part of a retrain (a job, never the chat path): reads the event log, trains the
@@ -28,14 +30,13 @@ const PAGE = 50_000;
 export async function retrainPropensity(deps: RetrainPropensityDeps, options: PropensityOptions = PROPENSITY_DEFAULTS): Promise<{ version: number; metrics: Record<string, unknown> }> {
   const started = Date.now();
   const now = deps.clock.now();
-  const events = await readAllPages((afterId, limit) => deps.activity.listActivity({ afterId, limit }), PAGE);
+  const { read, timelines } = await readTimelines(deps.activity, now);
   const courses = new Map((await listAllCourses(deps.courses)).map((c) => [c.id, c]));
-  const timelines = groupActivity(events.filter((e) => e.occurredAt.getTime() < now.getTime()));
   const artifact = trainPropensity(timelines, courses, now, options);
   const scored = scoreFollowers(artifact, timelines, courses, now);
   const v = artifact.validation;
   const metrics = {
-    events: events.length, followers: timelines.size, horizonDays: artifact.horizonDays, scored: scored.length,
+    events: read, followers: timelines.size, horizonDays: artifact.horizonDays, scored: scored.length,
     purchaseAuc: v.purchase.report?.auc ?? null, purchaseBrier: v.purchase.report?.brier ?? null, purchaseSkipped: v.purchase.skipped,
     churnAuc: v.churn.report?.auc ?? null, churnBrier: v.churn.report?.brier ?? null, churnSkipped: v.churn.skipped,
     trainMs: Date.now() - started,
@@ -48,4 +49,16 @@ export async function retrainPropensity(deps: RetrainPropensityDeps, options: Pr
   }
   deps.logger.info({ version: saved.version, ...metrics }, `propensity models version ${saved.version}: ${scored.length} followers scored`);
   return { version: saved.version, metrics };
+}
+
+/**
+ * Each follower's events before `now`, held as columns as the pages arrive (a million events as
+ * objects would be most of the retrain's memory), followers in the order the log names them first.
+ */
+async function readTimelines(activity: ActivityRepository, now: Date): Promise<{ read: number; timelines: Map<string, FollowerTimeline> }> {
+  const builder = new EventLogBuilder();
+  const read = await forEachPage((afterId, limit) => activity.listActivity({ afterId, limit }), PAGE, (page) => {
+    for (const e of page) if (e.occurredAt.getTime() < now.getTime()) builder.add(e);
+  });
+  return { read, timelines: timelinesOf(builder.build(), builder.followersInOrderAdded()) };
 }

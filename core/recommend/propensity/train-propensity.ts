@@ -1,8 +1,8 @@
 import { churnBandOf, topPercents } from '../../followers/propensity.js';
-import type { ActivityEvent, ScoredFollower } from '../../ports/index.js';
+import type { ScoredFollower } from '../../ports/index.js';
 import { probabilityReport, type ProbabilityReport } from './calibration.js';
 import { fitLogistic, predictLogistic, type LogisticModel } from './logistic-model.js';
-import { featuresAsOf, outcomesAfter, PROPENSITY_FEATURES, type PricedCourse } from './propensity-features.js';
+import { featuresAsOf, outcomesAfter, PROPENSITY_FEATURES, type FollowerTimeline, type PricedCourse } from './propensity-features.js';
 
 export const PROPENSITY_ARTIFACT_KIND = 'propensity';
 
@@ -55,7 +55,7 @@ interface Examples {
 }
 
 /** Feature rows and both labels at each cut-off, for every follower active before it. */
-function examplesAt(timelines: ReadonlyMap<string, readonly ActivityEvent[]>, courses: ReadonlyMap<string, PricedCourse>, cutoffs: readonly Date[], horizonDays: number): Examples {
+function examplesAt(timelines: ReadonlyMap<string, FollowerTimeline>, courses: ReadonlyMap<string, PricedCourse>, cutoffs: readonly Date[], horizonDays: number): Examples {
   const out: Examples = { rows: [], labels: { purchase: [], churn: [] } };
   for (const cutoff of cutoffs) {
     for (const timeline of timelines.values()) {
@@ -87,7 +87,7 @@ const classCounts = (labels: readonly number[]) => {
  * artifact.validation.purchase.report?.auc; // 0.81
  */
 export function trainPropensity(
-  timelines: ReadonlyMap<string, readonly ActivityEvent[]>,
+  timelines: ReadonlyMap<string, FollowerTimeline>,
   courses: ReadonlyMap<string, PricedCourse>,
   now: Date,
   options: PropensityOptions = PROPENSITY_DEFAULTS,
@@ -140,7 +140,7 @@ export function trainPropensity(
  */
 export function scoreFollowers(
   artifact: Pick<PropensityArtifact, 'purchase' | 'churn'>,
-  timelines: ReadonlyMap<string, readonly ActivityEvent[]>,
+  timelines: ReadonlyMap<string, FollowerTimeline>,
   courses: ReadonlyMap<string, PricedCourse>,
   now: Date,
 ): ScoredFollower[] {

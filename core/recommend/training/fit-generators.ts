@@ -1,17 +1,19 @@
 import type { Course } from '../../catalog/course.js';
-import type { CourseInteraction } from '../../ports/index.js';
 import { easeNeighbours, EaseModel } from '../algorithms/ease.js';
 import { itemNeighbours, type ItemNeighbours } from '../algorithms/item-knn.js';
 import { trendingScores } from '../algorithms/popularity.js';
 import { rp3betaNeighbours } from '../algorithms/rp3beta.js';
 import { csrFromPairs, type Csr } from '../data/csr.js';
+import { eventsByFollower, followerInteractions, kindAt, type EventLog } from '../data/event-log.js';
 import { associationRules } from '../rules/apriori.js';
-import { followerProfiles } from '../segments/follower-features.js';
+import { profileOf, type FollowerProfile } from '../segments/follower-features.js';
 import { assignSegment, buildSegmentModel } from '../segments/segment-model.js';
 import { GENERATORS, precomputeCandidates, storeNeighbours, type GeneratorName, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { EVENT_WEIGHTS } from '../serving/score-candidates.js';
 import { hasFastTensorflowBackend } from '../tf-backend.js';
 
+/** Followers (the first to appear) whose behaviour profiles the segments are clustered from. */
+const SEGMENT_SAMPLE = 5000;
 /** Buyers of both courses a purchase rule needs, whatever the catalogue's size. */
 const ASSOCIATION_MIN_BUYERS = 3;
 
@@ -78,10 +80,10 @@ export type FittedGenerators = Omit<RecommenderArtifact, 'formatVersion' | 'trai
  * rules. Content needs no fitting (serving indexes the catalogue).
  *
  * @example
- * const fitted = fitGenerators(eventsBeforeCutoff, courseIds, catalogue, cutoff, {});
+ * const fitted = fitGenerators(eventsBefore(log, cutoff.getTime()), courseIds, catalogue, cutoff, {});
  */
 export function fitGenerators(
-  events: readonly CourseInteraction[],
+  events: EventLog,
   courseIds: readonly string[],
   catalogue: readonly Course[],
   now: Date,
@@ -91,16 +93,15 @@ export function fitGenerators(
   const s = { ...DEFAULT_GENERATOR_SETTINGS, ...settings };
   const wanted = new Set(settings.generators ?? GENERATORS);
   const itemIndex = new Map(courseIds.map((id, i) => [id, i]));
-  const followerIds = [...new Set(events.map((e) => e.followerId))];
-  const followerIndex = new Map(followerIds.map((id, i) => [id, i]));
-  const rows = Int32Array.from(events, (e) => followerIndex.get(e.followerId)!);
-  const cols = Int32Array.from(events, (e) => itemIndex.get(e.courseId)!);
-  const weighted = csrFromPairs(followerIds.length, courseIds.length, rows, cols, Float32Array.from(events, (e) => EVENT_WEIGHTS[e.kind] ?? 0));
+  // The log numbers followers by first appearance in time: they are the matrix's rows as they are.
+  const rows = events.follower;
+  const cols = Int32Array.from(events.course, (c) => itemIndex.get(events.courseIds[c]!)!);
+  const weighted = csrFromPairs(events.followerIds.length, courseIds.length, rows, cols, Float32Array.from(events.kind, (_, i) => EVENT_WEIGHTS[kindAt(events, i)] ?? 0));
   const binary = positivesOf(weighted);
 
   const popularity = new Array<number>(courseIds.length).fill(0);
   for (let p = 0; p < binary.indices.length; p++) popularity[binary.indices[p]!]! += 1;
-  const trending = Array.from(trendingScores(cols, Float64Array.from(events, (e) => e.occurredAt.getTime()), courseIds.length, now.getTime(), 7 * 86_400_000));
+  const trending = Array.from(trendingScores(cols, events.atMs, courseIds.length, now.getTime(), 7 * 86_400_000));
   onProgress(0.05);
 
   const memoised = (key: string, fit: () => ItemNeighbours) => {
@@ -127,24 +128,27 @@ export function fitGenerators(
   onProgress(0.75);
 
   const facts = new Map(catalogue.map((c) => [c.id, c]));
-  const profiles = followerProfiles(events, facts, now);
-  const segmentModel = buildSegmentModel([...firstOf(profiles.values(), 5000)], { maxK: 8 });
+  const groups = eventsByFollower(events);
+  // One follower's events as objects at a time: the whole log as objects would not fit the retrain's memory.
+  const profileOfFollower = (f: number): FollowerProfile => profileOf(events.followerIds[f]!, followerInteractions(events, groups, f), facts, now);
+  const sampled = Array.from({ length: Math.min(SEGMENT_SAMPLE, events.followerIds.length) }, (_, f) => profileOfFollower(f));
+  const segmentModel = buildSegmentModel(sampled, { maxK: 8 });
   const segmentPopularity: number[][] = segmentModel ? segmentModel.segments.map(() => new Array<number>(courseIds.length).fill(0)) : [];
   if (segmentModel) {
-    for (const [id, profile] of profiles) {
-      const seg = segmentPopularity[assignSegment(segmentModel, profile)]!;
-      const r = followerIndex.get(id)!;
+    for (let r = 0; r < events.followerIds.length; r++) {
+      const seg = segmentPopularity[assignSegment(segmentModel, sampled[r] ?? profileOfFollower(r))]!;
       for (let p = binary.indptr[r]!; p < binary.indptr[r + 1]!; p++) seg[binary.indices[p]!]! += 1;
     }
   }
   onProgress(0.9);
 
-  const baskets = new Map<string, string[]>();
-  for (const e of events) {
-    if (e.kind !== 'purchase') continue;
-    const basket = baskets.get(e.followerId);
-    if (basket) basket.push(e.courseId);
-    else baskets.set(e.followerId, [e.courseId]);
+  const baskets = new Map<number, string[]>();
+  for (let i = 0; i < events.length; i++) {
+    if (kindAt(events, i) !== 'purchase') continue;
+    const courseId = events.courseIds[events.course[i]!]!;
+    const basket = baskets.get(events.follower[i]!);
+    if (basket) basket.push(courseId);
+    else baskets.set(events.follower[i]!, [courseId]);
   }
   const rules = associationRules([...baskets.values()].filter((b) => b.length > 1), { minCount: ASSOCIATION_MIN_BUYERS, minConfidence: 0.2 }).slice(0, 1000);
   onProgress(1);
@@ -185,12 +189,4 @@ function scaled(values: readonly number[]): number[] {
   let max = 1e-9;
   for (const v of values) if (v > max) max = v;
   return values.map((v) => Math.round((v / max) * 1e5) / 1e5);
-}
-
-function* firstOf<T>(values: Iterable<T>, limit: number): Generator<T> {
-  let n = 0;
-  for (const v of values) {
-    if (n++ >= limit) return;
-    yield v;
-  }
 }

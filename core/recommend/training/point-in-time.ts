@@ -2,6 +2,7 @@ import type { Course } from '../../catalog/course.js';
 import { INTEREST_HALF_LIFE_DAYS } from '../../followers/interest.js';
 import { computePersona, type PersonaStats, type PriceBand } from '../../persona/index.js';
 import type { CourseInteraction, MessageTerms } from '../../ports/index.js';
+import { eventsByFollower, followerInteractions, type EventLog } from '../data/event-log.js';
 import type { CatalogueIndex } from '../serving/catalogue-index.js';
 import type { RecommenderModel } from '../serving/recommender-model.js';
 import { candidatePool, featureRow, POSITIVE_KINDS, prepareFollower, type FollowerSignals } from '../serving/score-candidates.js';
@@ -94,20 +95,20 @@ export interface RankerRowsOptions {
 export function pointInTimeRankerRows(
   model: RecommenderModel,
   catalogue: CatalogueIndex,
-  events: readonly CourseInteraction[],
+  events: EventLog,
   messages: readonly MessageTerms[],
   options: RankerRowsOptions,
 ): MomentRows & { moments: number } {
-  const byFollower = groupByFollower(events);
+  const byFollower = eventsByFollower(events);
   const messagesOf = groupByFollower(messages);
   const rows: number[][] = [];
   const labels: number[] = [];
   const groups: number[] = [];
   const ids: string[] = [];
   let moments = 0;
-  const active = [...byFollower].filter(([, list]) => list.some((e) => e.occurredAt.getTime() >= options.fromMs && e.occurredAt.getTime() < options.toMs));
-  for (const [followerId, list] of sample(active, options.maxFollowers ?? Infinity, options.random)) {
-    list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  for (const follower of sample(activeFollowers(events, options), options.maxFollowers ?? Infinity, options.random)) {
+    const followerId = events.followerIds[follower]!;
+    const list = followerInteractions(events, byFollower, follower);
     const times = [...new Set(list.map((e) => e.occurredAt.getTime()).filter((t) => t >= options.fromMs && t < options.toMs))];
     for (const t of sample(times, options.momentsPerFollower, options.random)) {
       const before = list.filter((e) => e.occurredAt.getTime() < t);
@@ -141,6 +142,17 @@ export function pointInTimeRankerRows(
     }
   }
   return { rows, labels, moments, groups, ids };
+}
+
+/** Followers with an event in [fromMs, toMs), in the log's order. */
+function activeFollowers(events: EventLog, window: Pick<RankerRowsOptions, 'fromMs' | 'toMs'>): number[] {
+  const isActive = new Uint8Array(events.followerIds.length);
+  for (let i = 0; i < events.length; i++) {
+    if (events.atMs[i]! >= window.fromMs && events.atMs[i]! < window.toMs) isActive[events.follower[i]!] = 1;
+  }
+  const active: number[] = [];
+  for (let f = 0; f < isActive.length; f++) if (isActive[f]) active.push(f);
+  return active;
 }
 
 function groupByFollower<T extends { followerId: string }>(items: readonly T[]): Map<string, T[]> {

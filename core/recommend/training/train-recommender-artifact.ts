@@ -1,5 +1,6 @@
 import type { Course } from '../../catalog/course.js';
-import type { CourseInteraction, MessageTerms } from '../../ports/index.js';
+import type { MessageTerms } from '../../ports/index.js';
+import { eventsBefore, type EventLog } from '../data/event-log.js';
 import { seededRandom } from '../data/top-k.js';
 import { auc, defaultRankerWeights, predictRanker, trainRanker, type RankerWeights } from '../ranking/ranker.js';
 import { contentSimilarity, indexCatalogue } from '../serving/catalogue-index.js';
@@ -12,8 +13,8 @@ const DAY_MS = 86_400_000;
 
 /** What a retrain learns from: the event log and the catalogue, as of `now`. */
 export interface TrainingData {
-  /** Course events, any order. */
-  events: readonly CourseInteraction[];
+  /** Course events, as columns ordered by time (see {@link EventLog}; `eventLogOf` builds one from objects). */
+  events: EventLog;
   /** Message terms (onboarding topics, chat), any order; they feed the persona at each moment. */
   messages: readonly MessageTerms[];
   /** Every course (on sale or not): content and prices for features. */
@@ -65,8 +66,8 @@ const DEFAULT_MAX_RANKER_FOLLOWERS = 1_000;
  */
 export async function trainRecommenderArtifact(data: TrainingData, options: TrainingOptions = {}): Promise<{ artifact: RecommenderArtifact }> {
   const progress = options.onProgress ?? (() => undefined);
-  const events = [...data.events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id);
-  const courseIds = [...new Set([...data.courses.map((c) => c.id), ...events.map((e) => e.courseId)])];
+  const events = data.events;
+  const courseIds = [...new Set([...data.courses.map((c) => c.id), ...events.courseIds])];
   const full = fitGenerators(events, courseIds, data.courses, data.now, options, (f) => progress(0.5 * f, 'candidate generators'));
   const base: RecommenderArtifact = { formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null };
   if (options.ranker === 'blend') {
@@ -78,7 +79,7 @@ export async function trainRecommenderArtifact(data: TrainingData, options: Trai
 }
 
 async function learnRanker(
-  events: readonly CourseInteraction[],
+  events: EventLog,
   data: TrainingData,
   courseIds: readonly string[],
   options: TrainingOptions,
@@ -86,10 +87,10 @@ async function learnRanker(
 ): Promise<{ ranker: RankerWeights; choice: RankerChoice; mmrLambda: number | null }> {
   const untrained = defaultRankerWeights();
   const cut = options.cutoffs ?? { features: 0.7, validation: 0.85 };
-  const timeAt = (share: number) => events[Math.min(events.length - 1, Math.floor(events.length * share))]?.occurredAt.getTime() ?? 0;
+  const timeAt = (share: number) => events.atMs[Math.min(events.length - 1, Math.floor(events.length * share))] ?? 0;
   const featuresUntil = timeAt(cut.features);
   const validationFrom = timeAt(cut.validation);
-  const before = events.filter((e) => e.occurredAt.getTime() < featuresUntil);
+  const before = eventsBefore(events, featuresUntil);
   const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
   const model = hydrateModel({ formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: untrained, rankerChoice: null });
   progress(0.4, 'indexing the catalogue');

@@ -1,6 +1,6 @@
 import type { CourseInteraction } from '../../../core/ports/index.js';
 import {
-  csrFromPairs, DEFAULT_GENERATOR_SETTINGS, EaseModel, easeNeighbours, easeSkipReason, fitGenerators, initTensorflowBackend, invertSpdBlockedInPlace, invertSpdInPlace,
+  csrFromPairs, DEFAULT_GENERATOR_SETTINGS, EaseModel, easeNeighbours, easeSkipReason, eventLogOf, fitGenerators, initTensorflowBackend, invertSpdBlockedInPlace, invertSpdInPlace,
   seededRandom, type Csr,
 } from '../../../core/recommend/index.js';
 
@@ -146,11 +146,11 @@ describe('fitGenerators EASE cap', () => {
 
   it('fits EASE under the cap and skips it above, saying why', () => {
     const skipped: string[] = [];
-    const fitted = fitGenerators(events, courseIds, [], now, { onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
+    const fitted = fitGenerators(eventLogOf(events), courseIds, [], now, { onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
     expect(fitted.generators).toContain('ease');
     expect(fitted.ease).not.toBeNull();
     expect(skipped).toEqual([]);
-    const capped = fitGenerators(events, courseIds, [], now, { easeMaxItems: 7, onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
+    const capped = fitGenerators(eventLogOf(events), courseIds, [], now, { easeMaxItems: 7, onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
     expect(capped.generators).not.toContain('ease');
     expect(capped.ease).toBeNull();
     expect(skipped).toEqual(['ease: EASE skipped: 8 courses need a 0 MB dense matrix, above the 7-course cap (easeMaxItems)']);

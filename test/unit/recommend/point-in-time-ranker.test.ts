@@ -1,6 +1,6 @@
 import type { Course, CourseInteraction, MessageTerms } from '../../../core/index.js';
 import {
-  featureContributions, hydrateModel, indexCatalogue, personaAt, pointInTimeRankerRows, RANKER_FEATURES, rankForFollower, seededRandom, trainRecommenderArtifact,
+  eventLogOf, featureContributions, hydrateModel, indexCatalogue, personaAt, pointInTimeRankerRows, RANKER_FEATURES, rankForFollower, seededRandom, trainRecommenderArtifact,
   type RankerWeights,
 } from '../../../core/recommend/index.js';
 
@@ -54,14 +54,14 @@ describe('point-in-time persona', () => {
 describe('point-in-time ranker rows', () => {
   it('builds features from the past and labels from what the follower took next', async () => {
     const { events, courses } = synthetic(60, 30);
-    const { artifact } = await trainRecommenderArtifact({ events: events.filter((e) => e.occurredAt.getTime() < T0 + 20 * DAY), messages: [], courses, now: new Date(T0 + 20 * DAY) }, { ranker: 'blend' });
+    const { artifact } = await trainRecommenderArtifact({ events: eventLogOf(events.filter((e) => e.occurredAt.getTime() < T0 + 20 * DAY)), messages: [], courses, now: new Date(T0 + 20 * DAY) }, { ranker: 'blend' });
     const model = hydrateModel(artifact);
     const catalogue = indexCatalogue(courses);
     // One newcomer whose only past is the onboarding word "python"; at the moment they click c1, then c2 an hour later.
     const newcomer = [event('n', 'c1', 'click', T0 + 25 * DAY), event('n', 'c2', 'click', T0 + 25 * DAY + 3_600_000), event('n', 'c30', 'click', T0 + 60 * DAY)];
     const messages: MessageTerms[] = [{ id: 1, followerId: 'n', terms: ['python'], occurredAt: new Date(T0 + 24 * DAY) }];
     const options = { fromMs: T0 + 25 * DAY, toMs: T0 + 25 * DAY + 1, horizonMs: 14 * DAY, momentsPerFollower: 1, negativesPerMoment: 100, random: seededRandom(1) };
-    const { rows, labels, moments } = pointInTimeRankerRows(model, catalogue, newcomer, messages, options);
+    const { rows, labels, moments } = pointInTimeRankerRows(model, catalogue, eventLogOf(newcomer), messages, options);
     expect(moments).toBe(1);
     const at = (name: (typeof RANKER_FEATURES)[number]) => RANKER_FEATURES.indexOf(name);
     // Nothing before the moment but the word: no collaborative signal, yet the stated interest shows.
@@ -74,7 +74,7 @@ describe('point-in-time ranker rows', () => {
 
   it('serves a tuned blend or the trained ranker only when it ranks the later window clearly better than every simpler scorer, and says which', async () => {
     const { events, courses } = synthetic(400, 60);
-    const { artifact } = await trainRecommenderArtifact({ events, messages: [], courses, now: new Date(T0 + 61 * DAY) }, { epochs: 10 });
+    const { artifact } = await trainRecommenderArtifact({ events: eventLogOf(events), messages: [], courses, now: new Date(T0 + 61 * DAY) }, { epochs: 10 });
     const choice = artifact.rankerChoice!;
     expect(choice.rows.train).toBeGreaterThan(50);
     expect(choice.rows.validation).toBeGreaterThan(50);
@@ -93,7 +93,7 @@ describe('point-in-time ranker rows', () => {
     const byLambda = choice.mmrByLambda!;
     expect(byLambda[String(artifact.mmrLambda)]!).toBeGreaterThanOrEqual(byLambda['1']! * 0.98);
 
-    const few = await trainRecommenderArtifact({ events: events.slice(0, 20), messages: [], courses, now: new Date(T0 + 61 * DAY) }, {});
+    const few = await trainRecommenderArtifact({ events: eventLogOf(events.slice(0, 20)), messages: [], courses, now: new Date(T0 + 61 * DAY) }, {});
     expect(few.artifact.rankerChoice).toMatchObject({ kept: 'untrained_blend', why: expect.stringContaining('too few point-in-time rows') });
   });
 });
@@ -101,7 +101,7 @@ describe('point-in-time ranker rows', () => {
 describe('reasons come from what the ranker weighed', () => {
   it('explains a pick by the feature that added most to its score', async () => {
     const { events, courses } = synthetic(60, 30);
-    const { artifact } = await trainRecommenderArtifact({ events, messages: [], courses, now: new Date(T0 + 31 * DAY) }, { ranker: 'blend' });
+    const { artifact } = await trainRecommenderArtifact({ events: eventLogOf(events), messages: [], courses, now: new Date(T0 + 31 * DAY) }, { ranker: 'blend' });
     const catalogue = indexCatalogue(courses);
     const history = [event('me', 'c3', 'click', T0 + 30 * DAY)];
     const signals = { history, interests: [{ tag: 'photography', weight: 1 }], priceBand: 'unknown' as const, now: new Date(T0 + 31 * DAY), hour: 10 };
