@@ -13,10 +13,12 @@ import { topK } from '../data/top-k.js';
  * cf.scoreOf(model.artifact.courseIds[7]!) // 1
  */
 export class GeneratorScores {
-  private readonly scores: Float64Array;
-  private readonly strongest: Float64Array;
-  /** Per course: 0 not scored, 1 scored by contributions naming nothing, k + 2 most by `sources[k]`. */
-  private readonly drivers: Int32Array;
+  /**
+   * Per course, three numbers: the score, the strongest contribution naming a source, and who
+   * drove it (0 not scored, 1 scored by contributions naming nothing, k + 2 most by `sources[k]`).
+   * One buffer, allocated at the first contribution: a generator that proposes nothing costs nothing.
+   */
+  private byCourse: Float64Array | null = null;
   private readonly sources: string[] = [];
   /** Course indices scored, in the order first scored (ties among equal scores keep this order). */
   readonly scored: number[] = [];
@@ -24,11 +26,7 @@ export class GeneratorScores {
   constructor(
     private readonly courseIds: readonly string[],
     private readonly indexOf: ReadonlyMap<string, number>,
-  ) {
-    this.scores = new Float64Array(courseIds.length);
-    this.strongest = new Float64Array(courseIds.length);
-    this.drivers = new Int32Array(courseIds.length);
-  }
+  ) {}
 
   /** What the next contributions come from (a liked course id or a tag), as a number to `add` with. */
   source(name: string): number {
@@ -41,25 +39,30 @@ export class GeneratorScores {
    * nothing. What drove a score is one that added to it, never one that took away (EASE's can be negative).
    */
   add(index: number, score: number, driver = 1): void {
-    if (this.drivers[index] === 0) {
+    this.byCourse ??= new Float64Array(3 * this.courseIds.length);
+    const at = 3 * index;
+    const c = this.byCourse;
+    if (c[at + 2] === 0) {
       this.scored.push(index);
-      this.scores[index] = score;
-      this.strongest[index] = score > 0 ? score : 0;
-      this.drivers[index] = score > 0 ? driver : 1;
+      c[at] = score;
+      c[at + 1] = score > 0 ? score : 0;
+      c[at + 2] = score > 0 ? driver : 1;
       return;
     }
-    this.scores[index] = this.scores[index]! + score;
-    if (driver > 1 && score > this.strongest[index]!) {
-      this.drivers[index] = driver;
-      this.strongest[index] = score;
+    c[at] = c[at]! + score;
+    if (driver > 1 && score > c[at + 1]!) {
+      c[at + 1] = score;
+      c[at + 2] = driver;
     }
   }
 
   /** Scales the scores into [-1, 1] by the largest magnitude (none above 1e-9: left as they are). */
   normalise(): void {
+    const c = this.byCourse;
+    if (!c) return;
     let max = 1e-9;
-    for (const i of this.scored) if (Math.abs(this.scores[i]!) > max) max = Math.abs(this.scores[i]!);
-    for (const i of this.scored) this.scores[i] = this.scores[i]! / max;
+    for (const i of this.scored) if (Math.abs(c[3 * i]!) > max) max = Math.abs(c[3 * i]!);
+    for (const i of this.scored) c[3 * i] = c[3 * i]! / max;
   }
 
   get size(): number {
@@ -68,7 +71,7 @@ export class GeneratorScores {
 
   /** The score of course `index` (of this generator's courses); 0 when it was not scored or `index` is undefined. */
   scoreAt(index: number | undefined): number {
-    return index === undefined ? 0 : this.scores[index] ?? 0;
+    return index === undefined || !this.byCourse ? 0 : this.byCourse[3 * index] ?? 0;
   }
 
   scoreOf(courseId: string): number {
@@ -78,7 +81,7 @@ export class GeneratorScores {
   /** What drove the course's score most; undefined when not scored or nothing named. */
   drivenBy(courseId: string): string | undefined {
     const i = this.indexOf.get(courseId);
-    const driver = i === undefined ? 0 : this.drivers[i] ?? 0;
+    const driver = i === undefined || !this.byCourse ? 0 : this.byCourse[3 * i + 2] ?? 0;
     return driver > 1 ? this.sources[driver - 2] : undefined;
   }
 
@@ -91,7 +94,7 @@ export class GeneratorScores {
   best(n: number): string[] {
     if (this.scored.length <= n) return this.ids();
     const scores = new Float64Array(this.scored.length);
-    for (let k = 0; k < scores.length; k++) scores[k] = this.scores[this.scored[k]!]!;
+    for (let k = 0; k < scores.length; k++) scores[k] = this.byCourse![3 * this.scored[k]!]!;
     return topK(scores, n).map((k) => this.courseIds[this.scored[k]!]!);
   }
 }
