@@ -26,7 +26,8 @@ export function mmr<T extends { id: string; score: number }>(candidates: readonl
     const chosen = candidates[bestAt]!;
     isPicked[bestAt] = 1;
     picked.push(chosen);
-    if (picked.length === wanted) break;
+    // At λ = 1 similarity weighs nothing (0 × a cosine), so it is not computed.
+    if (picked.length === wanted || lambda === 1) continue;
     for (let i = 0; i < candidates.length; i++) {
       if (!isPicked[i]) redundancy[i] = Math.max(redundancy[i]!, similarity(candidates[i]!.id, chosen.id));
     }

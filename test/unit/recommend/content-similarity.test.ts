@@ -39,4 +39,14 @@ describe('content similarity for MMR', () => {
     // Diversity did something: not simply the ten best.
     expect(expected).not.toEqual(candidates.slice(0, 10).map((c) => c.id));
   });
+
+  it('at λ = 1 picks by score alone, without computing a similarity', () => {
+    const candidates = [{ id: 'a', score: 0.2 }, { id: 'b', score: 0.9 }, { id: 'c', score: 0.9 }, { id: 'd', score: 0.5 }];
+    let calls = 0;
+    const picks = mmr(candidates, 3, 1, () => ++calls);
+    expect(picks.map((c) => c.id)).toEqual(['b', 'c', 'd']);
+    expect(calls).toBe(0);
+    expect(mmr(candidates, 3, 0.5, () => ++calls)).toHaveLength(3);
+    expect(calls).toBeGreaterThan(0);
+  });
 });
