@@ -3,13 +3,31 @@ import type { CourseRepository } from '../../ports/index.js';
 import { PRICE_BANDS, type PriceBand } from '../../persona/index.js';
 import { buildContentIndex, cosine, courseTerms, type ContentIndex } from '../algorithms/content-tfidf.js';
 
+/** A sparse vector as parallel arrays: term numbers (see {@link CatalogueIndex.vocabulary}) and weights. */
+export interface TermWeights {
+  terms: Int32Array;
+  weights: Float64Array;
+}
+
+/** Course indices (into `content.courseIds`) with a weight each. */
+export interface CourseWeights {
+  courses: Int32Array;
+  weights: Float64Array;
+}
+
 /** The courses on sale, with the content index and lookups serving needs. */
 export interface CatalogueIndex {
   courses: Map<string, Course>;
   content: ContentIndex;
-  /** term → (course id, weight), strongest first, for scoring a profile against the catalogue in one pass. */
-  postings: Map<string, Array<readonly [string, number]>>;
-  byTag: Map<string, string[]>;
+  /** Every term of the catalogue once; a term's number is its place here. */
+  vocabulary: string[];
+  termNumber: Map<string, number>;
+  /** Each course's content vector by term number (same course order as `content.courseIds`), its terms in the order of its map in `content.vectors`, so sums over it add up in the same order. */
+  vectors: TermWeights[];
+  /** Term number → the courses it occurs in, strongest first (for scoring a profile against the catalogue in one pass). */
+  postings: CourseWeights[];
+  /** Tag → course indices (into `content.courseIds`). */
+  byTag: Map<string, number[]>;
   band: Map<string, PriceBand>;
   /** Each course's term counts with the text they were computed from, reused by the next indexing. */
   terms: Map<string, { text: string; counts: ReadonlyMap<string, number> }>;
@@ -42,24 +60,41 @@ export function indexCatalogue(courses: readonly Course[], previous?: CatalogueI
     return entry.counts;
   };
   const content = buildContentIndex(courses, termsOf);
-  const postings = new Map<string, Array<readonly [string, number]>>();
-  content.vectors.forEach((v, i) => {
+  const termNumber = new Map<string, number>();
+  const vectors = content.vectors.map((v): TermWeights => {
+    const terms = new Int32Array(v.size);
+    const weights = new Float64Array(v.size);
+    let k = 0;
     for (const [term, w] of v) {
-      const list = postings.get(term);
-      if (list) list.push([content.courseIds[i]!, w]);
-      else postings.set(term, [[content.courseIds[i]!, w]]);
+      let n = termNumber.get(term);
+      if (n === undefined) termNumber.set(term, (n = termNumber.size));
+      terms[k] = n;
+      weights[k++] = w;
     }
+    return { terms, weights };
   });
-  for (const list of postings.values()) list.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const byTag = new Map<string, string[]>();
-  for (const c of courses) {
+  const byTag = new Map<string, number[]>();
+  courses.forEach((c, i) => {
     for (const tag of c.tags) {
       const list = byTag.get(tag);
-      if (list) list.push(c.id);
-      else byTag.set(tag, [c.id]);
+      if (list) list.push(i);
+      else byTag.set(tag, [i]);
     }
-  }
-  return { courses: new Map(courses.map((c) => [c.id, c])), content, postings, byTag, band: new Map(courses.map((c) => [c.id, priceBandOf(c)])), terms };
+  });
+  return {
+    courses: new Map(courses.map((c) => [c.id, c])), content, vocabulary: [...termNumber.keys()], termNumber, vectors, postings: postingsOf(content, vectors, termNumber.size),
+    byTag, band: new Map(courses.map((c) => [c.id, priceBandOf(c)])), terms,
+  };
+}
+
+/** Per term number, the courses whose vector holds it, strongest first (ties by course id). */
+function postingsOf(content: ContentIndex, vectors: readonly TermWeights[], nTerms: number): CourseWeights[] {
+  const lists = Array.from({ length: nTerms }, () => [] as Array<readonly [number, number]>);
+  vectors.forEach((v, i) => v.terms.forEach((term, k) => lists[term]!.push([i, v.weights[k]!])));
+  return lists.map((list) => {
+    list.sort((a, b) => b[1] - a[1] || content.courseIds[a[0]]!.localeCompare(content.courseIds[b[0]]!));
+    return { courses: Int32Array.from(list, ([i]) => i), weights: Float64Array.from(list, ([, w]) => w) };
+  });
 }
 
 /** The same courses, in the same order, each field as indexed before (the routes serve these objects). */
@@ -90,6 +125,48 @@ export function contentSimilarity(catalogue: CatalogueIndex, a: string, b: strin
   const va = catalogue.content.vectors[catalogue.content.byId.get(a) ?? -1];
   const vb = catalogue.content.vectors[catalogue.content.byId.get(b) ?? -1];
   return va && vb ? cosine(va, vb) : 0;
+}
+
+/**
+ * {@link contentSimilarity} for MMR's pattern of calls (every candidate against the newest pick),
+ * equal to it to the last bit: the second course's vector is spread over an array by term number
+ * and kept there while the calls name the same second course, so each call is a pass over plain
+ * arrays instead of map lookups. Sums run over the smaller vector in its own order, as cosine's do.
+ * Not for concurrent use (it keeps state between calls), so make one per ranking.
+ *
+ * @example
+ * const similarity = contentSimilarityScorer(catalogue);
+ * similarity('python-101', 'python-data') === contentSimilarity(catalogue, 'python-101', 'python-data') // true
+ */
+export function contentSimilarityScorer(catalogue: CatalogueIndex): (a: string, b: string) => number {
+  const spread = new Float64Array(catalogue.vocabulary.length);
+  const other = new Float64Array(catalogue.vocabulary.length);
+  let spreadFor: TermWeights | undefined;
+  const place = (into: Float64Array, v: TermWeights, on: boolean) => {
+    for (let k = 0; k < v.terms.length; k++) into[v.terms[k]!] = on ? v.weights[k]! : 0;
+  };
+  return (a, b) => {
+    const va = catalogue.vectors[catalogue.content.byId.get(a) ?? -1];
+    const vb = catalogue.vectors[catalogue.content.byId.get(b) ?? -1];
+    if (!va || !vb) return 0;
+    if (spreadFor !== vb) {
+      if (spreadFor) place(spread, spreadFor, false);
+      place(spread, vb, true);
+      spreadFor = vb;
+    }
+    if (va.terms.length <= vb.terms.length) return dotInOrder(va, spread);
+    place(other, va, true);
+    const s = dotInOrder(vb, other);
+    place(other, va, false);
+    return s;
+  };
+}
+
+/** Σ weight × spread[term] over `v`'s terms in its order (the other vector spread by term number). */
+function dotInOrder(v: TermWeights, spread: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < v.terms.length; k++) s += v.weights[k]! * spread[v.terms[k]!]!;
+  return s;
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { Recommendation } from '../../ports/index.js';
 import { mmr } from '../rerank/mmr.js';
-import { contentSimilarity, type CatalogueIndex } from './catalogue-index.js';
+import { contentSimilarityScorer, type CatalogueIndex } from './catalogue-index.js';
 import type { RecommenderModel } from './recommender-model.js';
 import { rankerFor, type ServingConfiguration } from './serving-configuration.js';
-import { scoreCandidates, STATED_INTEREST_REASON, type FollowerSignals, type ScoredCandidate } from './score-candidates.js';
+import { scoreCandidates, type FollowerSignals, type ScoredCandidate } from './score-candidates.js';
 
 /** MMR trade-off served when the model did not choose one (too little data to measure its cost): 1 = pure relevance. */
 export const SERVED_MMR_LAMBDA = 0.75;
@@ -34,16 +34,17 @@ export function rankForFollower(
   // MMR looks at the best `5 × n` (at least 20) of each part, n ≤ limit: nothing below can be picked.
   const considered = (n: number) => Math.max(n * 5, 20);
   const disabled = configuration.disabledGenerators?.length ? new Set(configuration.disabledGenerators) : undefined;
-  const ranked = scoreCandidates(model, catalogue, signals, excluded, rankerFor(model, configuration), considered(limit), disabled);
+  const { ranked, explain } = scoreCandidates(model, catalogue, signals, excluded, rankerFor(model, configuration), considered(limit), disabled);
   const lambda = configuration.mmrLambda ?? mmrLambda;
   const diversify = (candidates: ScoredCandidate[], n: number) => mmr(candidates.slice(0, considered(n)), n, lambda, similarity);
-  const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
+  const similarity = contentSimilarityScorer(catalogue);
   // A follower known only by their words gets every course matching them first; diversity works within each part.
-  const stated = ranked.filter((c) => c.reason.code === STATED_INTEREST_REASON);
+  const stated = ranked.filter((c) => c.isStated);
   const picks = stated.length === 0
     ? diversify(ranked, limit)
-    : [...diversify(stated, Math.min(limit, stated.length)), ...diversify(ranked.filter((c) => c.reason.code !== STATED_INTEREST_REASON), Math.max(0, limit - stated.length))];
-  return picks.map((c) => ({ courseId: c.id, score: round(c.score), reason: c.reason, source: c.source }));
+    : [...diversify(stated, Math.min(limit, stated.length)), ...diversify(ranked.filter((c) => !c.isStated), Math.max(0, limit - stated.length))];
+  // Only the picks are explained (a ranker pass per feature each).
+  return picks.map((c) => ({ courseId: c.id, score: round(c.score), ...explain(c) }));
 }
 
 function round(x: number): number {

@@ -51,12 +51,12 @@ describe('the candidate pool', () => {
     const signals = { history, interests: [{ tag: 'python', weight: 1 }], priceBand: 'mid' as const, now, hour: 9 };
     const prepared = prepareFollower(model, catalogue, signals);
     // The generators alone propose (nearly) the whole catalogue…
-    expect(new Set([...prepared.cf.keys(), ...prepared.content.keys(), ...prepared.interests.keys()]).size).toBeGreaterThan(2_500);
+    expect(new Set([...prepared.cf.ids(), ...prepared.content.ids(), ...prepared.interests.ids()]).size).toBeGreaterThan(2_500);
     const pool = candidatePool(model, catalogue, prepared);
     // …the pool holds at most 100 per generator (six of them) plus the precomputed lists.
     const bound = 6 * 100 + PRECOMPUTED_CANDIDATES.popular + PRECOMPUTED_CANDIDATES.trending;
     expect(pool.size).toBeLessThanOrEqual(bound);
-    const strongest = [...prepared.cf].sort((a, b) => b[1].score - a[1].score)[0]![0];
+    const strongest = prepared.cf.ids().sort((a, b) => prepared.cf.scoreOf(b) - prepared.cf.scoreOf(a))[0]!;
     expect(pool.has(strongest)).toBe(true);
     const mostPopular = model.artifact.courseIds[model.artifact.candidates.popular[0]!]!;
     expect(pool.has(mostPopular)).toBe(true);
@@ -87,7 +87,7 @@ describe('the candidate pool', () => {
     expect(second).not.toBe(first);
     expect(second.terms.get(courses[0]!.id)).toBe(first.terms.get(courses[0]!.id));
     expect(second.terms.get(courses[3]!.id)).not.toBe(first.terms.get(courses[3]!.id));
-    expect(second.postings.get('portrait')?.map(([id]) => id)).toEqual([courses[3]!.id]);
+    expect(Array.from(second.postings[second.termNumber.get('portrait')!]!.courses, (i) => second.content.courseIds[i])).toEqual([courses[3]!.id]);
   });
 
   it('refuses an artifact of the previous format, which has no precomputed candidates', () => {
