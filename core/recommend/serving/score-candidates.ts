@@ -286,8 +286,6 @@ export function scoreCandidates(
   return { ranked, explain: (c) => explain(isCold ? [] : featureContributions(ranker, c.row), c.row, prepared, c.id, isCold, c.firstTag) };
 }
 
-const feature = (name: RankerFeature) => RANKER_FEATURES.indexOf(name);
-
 /** What each feature that can explain a pick says, or null when it has nothing to say for this course. */
 function reasonFor(name: RankerFeature, x: readonly number[], prepared: PreparedFollower, id: string, firstTag: string | undefined): Explanation | null {
   const likedFrom = (scores: GeneratorScores, source: RecommendationSource): Explanation | null => {
@@ -305,7 +303,7 @@ function reasonFor(name: RankerFeature, x: readonly number[], prepared: Prepared
     case 'content': {
       const tag = prepared.content.drivenBy(id) ?? firstTag;
       if (!tag) return null;
-      return { reason: { code: x[feature('is_new')] ? 'new_in_topic' : 'matches_interest', params: { tag } }, source: 'content' };
+      return { reason: { code: x[AT.is_new] ? 'new_in_topic' : 'matches_interest', params: { tag } }, source: 'content' };
     }
     case 'interests': {
       const tag = prepared.interests.drivenBy(id);

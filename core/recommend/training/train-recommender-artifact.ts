@@ -3,7 +3,7 @@ import type { MessageTerms } from '../../ports/index.js';
 import { eventsBefore, type EventLog } from '../data/event-log.js';
 import { seededRandom } from '../data/top-k.js';
 import { auc, defaultRankerWeights, predictRanker, trainRanker, type RankerWeights } from '../ranking/ranker.js';
-import { contentSimilarity, indexCatalogue } from '../serving/catalogue-index.js';
+import { contentSimilarityScorer, indexCatalogue } from '../serving/catalogue-index.js';
 import { hydrateModel, RECOMMENDER_FORMAT_VERSION, SCORER_NAMES, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { fitGenerators, type GeneratorSettings } from './fit-generators.js';
 import { pointInTimeRankerRows } from './point-in-time.js';
@@ -115,7 +115,8 @@ async function learnRanker(
     const why = `too few point-in-time rows to learn and validate (${train.moments} moments in the training window, ${validation.moments} in the later one; need ${MIN_MOMENTS} each, with both outcomes)`;
     return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows }, mmrLambda: null };
   }
-  const similarity = (a: string, b: string) => contentSimilarity(catalogue, a, b);
+  // The same scorer serving's MMR uses (equal to contentSimilarity to the last bit, without its map lookups).
+  const similarity = contentSimilarityScorer(catalogue);
   if (options.ranker === 'untrained') {
     const diversity = chooseMmrLambda(validation, validation.rows.map((x) => predictRanker(untrained, x)), similarity);
     const why = `the ranker and the blend's tuning were switched off; MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of the later window's NDCG@10`;
