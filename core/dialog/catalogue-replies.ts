@@ -8,7 +8,7 @@ import { lessonsInOrder } from '../learning/course-content.js';
 import { courseFactsWithLessons, groundedAnswer } from './grounded-answer.js';
 import { menuButtons, recordDerivedEvent, textReply, type DialogTurn } from './dialog-turn.js';
 import { ACTIONS, type CourseChoice } from './intent.js';
-import { reasonText } from './render-reason.js';
+import { coursesNamedBy, reasonText } from './render-reason.js';
 import type { Button, Reply } from './reply.js';
 
 const DEFAULT_PAGE_SIZE = 5;
@@ -69,11 +69,9 @@ export async function recommendReplies(turn: DialogTurn, options: { intro?: stri
   const limit = options.budget ? budgetLimit(options.budget, turn.isStarsPlatform) : undefined;
   // Within the budget, the recommender filters itself: the picks it returns are the ones shown (and logged as shown).
   const picks = await turn.deps.recommender.recommend(turn.follower.id, {
-    limit: RECOMMENDATION_COUNT, locale: turn.locale, follower: turn.follower, shownOn: turn.message.platform, ...(limit ? { fits: (course: Course) => isWithin(course, limit) } : {}),
+    limit: RECOMMENDATION_COUNT, follower: turn.follower, shownOn: turn.message.platform, ...(limit ? { fits: (course: Course) => isWithin(course, limit) } : {}),
   });
-  const referenced = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
-  const found = await Promise.all([...new Set(referenced)].map((id) => turn.deps.repos.courses.findById(id)));
-  const courses = new Map(found.flatMap((course): Array<[string, Course]> => (course ? [[course.id, course]] : [])));
+  const courses = await coursesNamedBy(picks, turn.deps.repos.courses);
   const titleOf = (id: string) => {
     const course = courses.get(id);
     return course ? courseTitle(course, turn.locale) : undefined;

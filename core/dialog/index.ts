@@ -7,7 +7,7 @@ export { ACTIONS, intentOfAction, intentOfCommand, type Intent, type CourseChoic
 export { DIALOG_MEMORY_TTL_MS, freshMemory, memoryAfter, type MemoryChange } from './dialog-memory.js';
 export { NAMED_COURSE_MIN_SCORE } from './purchase-replies.js';
 export { REFUND_WINDOW_DAYS, SUPPORT_REQUEST_SUBJECT, type SupportRequestKind } from './support-replies.js';
-export { reasonText } from './render-reason.js';
+export { coursesNamedBy, reasonText } from './render-reason.js';
 export { dialogText, ONBOARDING_TOPICS } from './dialog-text.js';
 export { toCourseCard, displayPrice } from './course-cards.js';
 export { CachedCourseCatalogue, CATALOGUE_CACHE_MS } from './cached-catalogue.js';

@@ -1,5 +1,7 @@
+import type { Course } from '../catalog/course.js';
 import type { Locale } from '../followers/follower.js';
-import type { RecommendationReason } from '../ports/recommender.js';
+import type { Recommendation, RecommendationReason } from '../ports/recommender.js';
+import type { CourseRepository } from '../ports/repositories.js';
 import { tagName } from '../text/tag-names.js';
 
 type Params = RecommendationReason['params'];
@@ -37,4 +39,21 @@ export function reasonText(reason: RecommendationReason, locale: Locale, titleOf
   const known = REASONS[reason.code];
   if (!known) return locale === 'en' ? 'Picked for you' : '为你精选';
   return (locale === 'en' ? known.en : known.zh)(reason.params, locale, titleOf);
+}
+
+/**
+ * The courses a list of picks names (each pick and the course its reason names): those the
+ * recommender already held, and the rest (a reason naming a course off sale, a stage that held
+ * none) in one read, only if any.
+ *
+ * @example
+ * const courses = await coursesNamedBy(picks, repos.courses); // Map of course id → course
+ */
+export async function coursesNamedBy(picks: readonly Recommendation[], courses: Pick<CourseRepository, 'findByIds'>): Promise<Map<string, Course>> {
+  const held = new Map(picks.flatMap((p) => p.courses ?? []).map((c) => [c.id, c]));
+  const named = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
+  const missing = [...new Set(named)].filter((id) => !held.has(id));
+  if (missing.length === 0) return held;
+  for (const [id, course] of await courses.findByIds(missing)) held.set(id, course);
+  return held;
 }

@@ -47,8 +47,6 @@ export interface Recommendation {
 
 export interface RecommendOptions {
   limit: number;
-  /** `zh-CN` or `en`; defaults to the follower's locale. Reasons carry codes; render them with reasonText. */
-  locale?: string;
   excludeCourseIds?: string[];
   /** The follower as the caller has just read them; saves reading them again (ignored if another id). */
   follower?: Follower;
@@ -68,7 +66,7 @@ export interface RecommendOptions {
  * courses; a follower without personalisation consent gets labelled non-personalised picks. Never trains.
  *
  * @example
- * const picks = await recommender.recommend(followerId, { limit: 3, locale: 'zh-CN' });
+ * const picks = await recommender.recommend(followerId, { limit: 3 });
  * picks[0]; // { courseId, score: 0.82, reason: { code: 'because_you_liked', params: { courseId: '…' } }, source: 'item_cf' }
  */
 export interface Recommender {

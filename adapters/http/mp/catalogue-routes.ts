@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import type { Course, CourseRepository, FollowerRepository, Recommendation, Recommender } from '../../../core/index.js';
-import { courseTitle, NotFoundError, reasonText } from '../../../core/index.js';
+import type { CourseRepository, FollowerRepository, Recommender } from '../../../core/index.js';
+import { coursesNamedBy, courseTitle, NotFoundError, reasonText } from '../../../core/index.js';
 import { courseListQuery } from '../routes/courses.js';
 import { toCourseDto } from './course-dto.js';
 import { localeQuery, recommendationsQuery, type recommendationList } from './schemas.js';
@@ -41,7 +41,7 @@ export function createCatalogueRouter(deps: CatalogueDeps, requireSession: Reque
     // does not say which one it wants.
     const [follower, picks] = await Promise.all([
       query.locale ? null : deps.followers.findById(followerId),
-      deps.recommender.recommend(followerId, { limit: query.limit, shownOn: 'miniprogram', ...(query.locale ? { locale: query.locale } : {}) }),
+      deps.recommender.recommend(followerId, { limit: query.limit, shownOn: 'miniprogram' }),
     ]);
     const locale = query.locale ?? (follower?.locale === 'en' ? 'en' : 'zh-CN');
     const courses = await coursesNamedBy(picks, deps.courses);
@@ -58,17 +58,4 @@ export function createCatalogueRouter(deps: CatalogueDeps, requireSession: Reque
     res.json({ items });
   });
   return router;
-}
-
-/**
- * The picked courses and the ones their reasons name: those the recommender already held, and
- * the rest (a reason naming a course off sale, a stage that held none) in one read, only if any.
- */
-async function coursesNamedBy(picks: readonly Recommendation[], courses: Pick<CourseRepository, 'findByIds'>): Promise<Map<string, Course>> {
-  const held = new Map(picks.flatMap((p) => p.courses ?? []).map((c) => [c.id, c]));
-  const named = picks.flatMap((p) => [p.courseId, ...(p.reason.params['courseId'] ? [p.reason.params['courseId']] : [])]);
-  const missing = [...new Set(named)].filter((id) => !held.has(id));
-  if (missing.length === 0) return held;
-  for (const [id, course] of await courses.findByIds(missing)) held.set(id, course);
-  return held;
 }
