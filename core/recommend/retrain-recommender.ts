@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { Clock, CourseInteraction, CourseRepository, InteractionRepository, Logger, MessageTerms, ModelArtifactRepository } from '../ports/index.js';
 import { EventLogBuilder, type EventLog } from './data/event-log.js';
-import { forEachPage, readAllPages } from './data/read-pages.js';
+import { EVENT_PAGE_ROWS, forEachPage, readAllPages } from './data/read-pages.js';
 import { listAllCourses } from './serving/catalogue-index.js';
 import { RECOMMENDER_ARTIFACT_KIND, type GeneratorName } from './serving/recommender-model.js';
 import { initTensorflowBackend } from './tf-backend.js';
@@ -18,9 +18,6 @@ export interface RetrainRecommenderDeps {
 export interface RetrainOptions extends Omit<TrainingOptions, 'onProgress'> {
   onProgress?: (percent: number, stage: string) => void;
 }
-
-/** Rows per page of the event log: one page of row objects is alive at a time, kept small. */
-const PAGE = 10_000;
 
 /**
  * Full retrain, run as a job (never on the chat path): reads every course interaction and message
@@ -51,7 +48,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   const courses = await listAllCourses(deps.courses);
   progress(2, 'catalogue loaded');
   const events = await readEventLog(deps.interactions, (n) => progress(2 + Math.min(14, n / 100_000), `read ${n} events`));
-  const messages = await readAllPages<MessageTerms>((afterId, limit) => deps.interactions.listMessageTerms({ afterId, limit }), PAGE, (n) => progress(16 + Math.min(4, n / 100_000), `read ${n} messages`));
+  const messages = await readAllPages<MessageTerms>((afterId, limit) => deps.interactions.listMessageTerms({ afterId, limit }), EVENT_PAGE_ROWS, (n) => progress(16 + Math.min(4, n / 100_000), `read ${n} messages`));
   progress(20, `read ${events.length} events, ${messages.length} messages`);
 
   // Generators are fitted twice (serving, and ranker features before the cut-off): log each skip once.
@@ -61,7 +58,10 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     skipped[generator] = why;
     options.onSkipped?.(generator, why);
   };
-  const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, { ...options, onSkipped, onProgress: (f, stage) => progress(20 + 75 * f, stage) });
+  // EASE on one thread: a second thread is its own V8 isolate with tsx, TensorFlow.js and a wasm
+  // heap (~170 MB while a fit runs), which set the retrain's peak; one costs a few seconds a fit.
+  const settings = { easeThreads: 1, ...options, onSkipped, onProgress: (f: number, stage: string) => progress(20 + 75 * f, stage) };
+  const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, settings);
   const choice = artifact.rankerChoice;
   deps.logger.info({ kept: choice?.kept, validationAuc: choice?.validationAuc, rows: choice?.rows }, `recommender ranker: serving the ${choice?.kept === 'trained' ? 'trained ranker' : 'untrained blend'} (${choice?.why ?? 'no choice recorded'})`);
   const metrics = {
@@ -81,7 +81,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
  */
 async function readEventLog(interactions: RetrainRecommenderDeps['interactions'], onRead: (readSoFar: number) => void): Promise<EventLog> {
   const builder = new EventLogBuilder();
-  await forEachPage<CourseInteraction>((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), PAGE, (page, n) => {
+  await forEachPage<CourseInteraction>((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), EVENT_PAGE_ROWS, (page, n) => {
     for (const e of page) builder.add(e);
     onRead(n);
   });

@@ -1,4 +1,11 @@
 /**
+ * Rows per page of the event log: one page of row objects is alive at a time. A page lives across
+ * the socket reads that fill it, so V8 moves much of it to the old generation before it dies: at
+ * 10,000 rows reading a million events lifted RSS by ~170 MB, at 2,000 by ~90 MB, in the same time.
+ */
+export const EVENT_PAGE_ROWS = 2_000;
+
+/**
  * Reads an id-ordered log to the end, one keyset page at a time (`afterId` the last id seen), and
  * hands each page to `onPage` without keeping it: a caller that keeps columns, not the rows,
  * holds one page of objects at a time. Returns how many rows were read.

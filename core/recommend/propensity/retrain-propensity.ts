@@ -1,6 +1,6 @@
 import type { ActivityRepository, Clock, CourseRepository, FollowerScoreStore, Logger, ModelArtifactRepository } from '../../ports/index.js';
 import { EventLogBuilder } from '../data/event-log.js';
-import { forEachPage } from '../data/read-pages.js';
+import { EVENT_PAGE_ROWS, forEachPage } from '../data/read-pages.js';
 import { listAllCourses } from '../serving/catalogue-index.js';
 import { timelinesOf, type FollowerTimeline } from './propensity-features.js';
 import { PROPENSITY_ARTIFACT_KIND, PROPENSITY_DEFAULTS, scoreFollowers, trainPropensity, type PropensityOptions } from './train-propensity.js';
@@ -13,9 +13,6 @@ export interface RetrainPropensityDeps {
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn'>;
 }
-
-/** Rows per page of the event log: one page of row objects is alive at a time, kept small. */
-const PAGE = 10_000;
 
 /**
  * The propensity part of a retrain (a job, never the chat path): reads the event log, trains the
@@ -57,7 +54,7 @@ export async function retrainPropensity(deps: RetrainPropensityDeps, options: Pr
  */
 async function readTimelines(activity: ActivityRepository, now: Date): Promise<{ read: number; timelines: Map<string, FollowerTimeline> }> {
   const builder = new EventLogBuilder();
-  const read = await forEachPage((afterId, limit) => activity.listActivity({ afterId, limit }), PAGE, (page) => {
+  const read = await forEachPage((afterId, limit) => activity.listActivity({ afterId, limit }), EVENT_PAGE_ROWS, (page) => {
     for (const e of page) if (e.occurredAt.getTime() < now.getTime()) builder.add(e);
   });
   return { read, timelines: timelinesOf(builder.build(), builder.followersInOrderAdded()) };

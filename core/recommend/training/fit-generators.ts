@@ -34,6 +34,8 @@ export interface GeneratorSettings {
   easeMaxItems?: number;
   /** Without the wasm or native TensorFlow.js backend EASE runs in plain JS (O(n³), 12n² bytes): skipped above this. */
   easeMaxItemsPlain?: number;
+  /** Threads of EASE's blocked inverse (default: both cores, at most two; see EaseModel). */
+  easeThreads?: number;
   rp3Beta?: number;
   rp3Neighbours?: number;
   /**
@@ -118,7 +120,7 @@ export function fitGenerators(
   if (easeSkipped) settings.onSkipped?.('ease', easeSkipped);
   const ease = wanted.has('ease') && !easeSkipped
     ? memoised(`ease:${s.easeLambda}:${s.easeNeighbours}`, () => {
-      const model = new EaseModel({ lambda: s.easeLambda, onProgress: (f) => onProgress(0.25 + 0.4 * f) });
+      const model = new EaseModel({ lambda: s.easeLambda, ...(s.easeThreads ? { blocked: { threads: s.easeThreads } } : {}), onProgress: (f) => onProgress(0.25 + 0.4 * f) });
       model.fit(binary);
       return easeNeighbours(model, s.easeNeighbours);
     })

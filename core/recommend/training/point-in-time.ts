@@ -120,20 +120,21 @@ export function pointInTimeRankerRows(
       // Courses already taken before the moment are not candidates: the ranker learns what to show next, not what was seen.
       const tookBefore = new Set(before.filter((e) => POSITIVE_KINDS.has(e.kind)).map((e) => e.courseId));
       const taken = new Set(list.filter((e) => POSITIVE_KINDS.has(e.kind) && e.occurredAt.getTime() >= t && e.occurredAt.getTime() <= t + options.horizonMs).map((e) => e.courseId));
-      const positives: Array<[string, number[]]> = [];
-      const negatives: Array<[string, number[]]> = [];
+      const positives: string[] = [];
+      const negatives: string[] = [];
       for (const id of candidatePool(model, catalogue, prepared)) {
         if (prepared.purchased.has(id) || tookBefore.has(id) || !catalogue.courses.has(id)) continue;
         if (signals.priceBand === 'budget' && catalogue.band.get(id) === 'premium') continue;
-        const x = featureRow(model, catalogue, prepared, signals, id);
-        if (taken.has(id)) positives.push([id, x]);
-        else negatives.push([id, x]);
+        if (taken.has(id)) positives.push(id);
+        else negatives.push(id);
       }
       if (positives.length === 0) continue;
       moments++;
+      // Feature rows only for the candidates kept: the training window keeps 20 negatives of a few
+      // hundred, and building every row first was most of the garbage of this stage.
       for (const [label, members] of [[1, positives], [0, sample(negatives, options.negativesPerMoment, options.random)]] as const) {
-        for (const [id, x] of members) {
-          rows.push(x);
+        for (const id of members) {
+          rows.push(featureRow(model, catalogue, prepared, signals, id));
           labels.push(label);
           groups.push(moments - 1);
           ids.push(id);

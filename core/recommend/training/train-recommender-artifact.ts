@@ -68,13 +68,19 @@ export async function trainRecommenderArtifact(data: TrainingData, options: Trai
   const progress = options.onProgress ?? (() => undefined);
   const events = data.events;
   const courseIds = [...new Set([...data.courses.map((c) => c.id), ...events.courseIds])];
-  const full = fitGenerators(events, courseIds, data.courses, data.now, options, (f) => progress(0.5 * f, 'candidate generators'));
-  const base: RecommenderArtifact = { formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null };
+  const fitForServing = (from: number) => fitGenerators(events, courseIds, data.courses, data.now, options, (f) => progress(from + (1 - from) * f, 'candidate generators'));
+  const withFitted = (full: ReturnType<typeof fitForServing>): RecommenderArtifact => ({
+    formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null,
+  });
   if (options.ranker === 'blend') {
+    const base = withFitted(fitForServing(0));
     base.rankerChoice = { kept: 'untrained_blend', why: 'the ranker was switched off', validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null, tunedBlend: null }, rows: { train: 0, validation: 0 } };
     return { artifact: base };
   }
-  const { ranker, choice, mmrLambda } = await learnRanker(events, data, courseIds, options, (f, stage) => progress(0.5 + 0.5 * f, stage));
+  // The ranker first, then the generators served: the served fit (its stored neighbour lists, tens
+  // of MB of heap) is then not alive under the ranker's rows, whose garbage set the retrain's peak.
+  const { ranker, choice, mmrLambda } = await learnRanker(events, data, courseIds, options, (f, stage) => progress(0.5 * f, stage));
+  const base = withFitted(fitForServing(0.5));
   return { artifact: { ...base, ranker, rankerChoice: choice, ...(mmrLambda === null ? {} : { mmrLambda }) } };
 }
 

@@ -37,7 +37,11 @@ export function momentNdcg(scores: readonly number[], labels: readonly number[],
  * momentNdcgs([0.9, 0.1, 0.1, 0.9], [1, 0, 1, 0], [0, 0, 1, 1]) // [1, 0.63]
  */
 export function momentNdcgs(scores: readonly number[], labels: readonly number[], groups: readonly number[]): number[] {
-  return byMoment(groups).map((members) => ndcgAt10([...members].sort(byScoreThenPessimistic(scores, labels)).map((i) => labels[i]!)));
+  return ndcgsOfMoments(byMoment(groups), scores, labels);
+}
+
+function ndcgsOfMoments(moments: readonly (readonly number[])[], scores: ArrayLike<number>, labels: readonly number[]): number[] {
+  return moments.map((members) => ndcgAt10([...members].sort(byScoreThenPessimistic(scores, labels)).map((i) => labels[i]!)));
 }
 
 /** How many standard errors a scorer must win by before it replaces a simpler one. */
@@ -72,7 +76,15 @@ export function winsClearly(challenger: readonly number[], incumbent: readonly n
  */
 export function tuneBlend(data: Pick<MomentRows, 'rows' | 'labels' | 'groups'>): { weights: RankerWeights; ndcg: number } {
   const weights = defaultRankerWeights();
-  const score = (w: RankerWeights) => momentNdcg(data.rows.map((x) => predictRanker(w, x)), data.labels, data.groups);
+  // Up to 165 scorings of ~100,000 rows: one score buffer and the moments grouped once, since a
+  // fresh array of scores each time went straight to V8's old generation and piled up there.
+  const moments = byMoment(data.groups);
+  const scores = new Float64Array(data.rows.length);
+  const score = (w: RankerWeights) => {
+    data.rows.forEach((x, i) => (scores[i] = predictRanker(w, x)));
+    const each = ndcgsOfMoments(moments, scores, data.labels);
+    return each.length ? each.reduce((a, b) => a + b, 0) / each.length : 0;
+  };
   let best = score(weights);
   for (let pass = 0; pass < PASSES; pass++) {
     let improved = false;
@@ -132,7 +144,7 @@ export function chooseMmrLambda(
  * Highest score first; among equal scores the courses not taken come first, so a scorer that cannot
  * tell candidates apart (all weights 0) earns nothing from the order the rows were built in.
  */
-function byScoreThenPessimistic(scores: readonly number[], labels: readonly number[]): (a: number, b: number) => number {
+function byScoreThenPessimistic(scores: ArrayLike<number>, labels: readonly number[]): (a: number, b: number) => number {
   return (a, b) => scores[b]! - scores[a]! || labels[a]! - labels[b]! || a - b;
 }
 
