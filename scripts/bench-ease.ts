@@ -6,7 +6,7 @@
  * popularity in topic clusters; scripts/synthetic-catalogue.ts), then, `--repeat` times:
  *  - times `new EaseModel({ lambda, solver: 'blocked' }).fit(X)`: the Gram matrix XᵀX from the
  *    sparse rows, the blocked-sweep inverse of XᵀX + λI on TensorFlow.js wasm (this thread plus
- *    `--threads − 1` workers; default 2, as in production on 2 cores), and B = I − P·diag(1/diag P) with diag(B) = 0, Float32;
+ *    `--threads − 1` workers; default 2, as the retrain uses above 7,000 courses on 2 cores), and B = I − P·diag(1/diag P) with diag(B) = 0, Float32;
  *  - writes the same matrix (CSR) to a temp directory and times, in `python3`, Steck's reference
  *    code on it: G = (XᵀX).toarray() with scipy.sparse, G += λI, P = np.linalg.inv(G),
  *    B = P / −diag(P), diag(B) = 0, Float64, OpenBLAS with its default threads (file reading and

@@ -19,6 +19,20 @@ export interface RetrainOptions extends Omit<TrainingOptions, 'onProgress'> {
   onProgress?: (percent: number, stage: string) => void;
 }
 
+/** Up to this many courses EASE is fitted on one thread; above, on two. */
+const EASE_ONE_THREAD_MAX_COURSES = 7_000;
+
+/**
+ * EASE's threads for a catalogue: a second thread is its own V8 isolate with tsx, TensorFlow.js and
+ * a wasm heap (~170 MB while a fit runs), which set the retrain's peak at 5,000 courses, where one
+ * thread fits in ~12 s. The fit's time grows as n³ and its matrix as n², so above 7,000 courses (about
+ * half a minute a fit on one thread) time matters more: at 10,000 one thread took 67 s a fit, twice
+ * per retrain, against ~38 s on two (`npm run bench:ease`).
+ */
+function easeThreadsFor(courses: number): number | undefined {
+  return courses <= EASE_ONE_THREAD_MAX_COURSES ? 1 : undefined;
+}
+
 /**
  * Full retrain, run as a job (never on the chat path): reads every course interaction and message
  * term from the event log, then trains through {@link trainRecommenderArtifact} — the same code
@@ -58,9 +72,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     skipped[generator] = why;
     options.onSkipped?.(generator, why);
   };
-  // EASE on one thread: a second thread is its own V8 isolate with tsx, TensorFlow.js and a wasm
-  // heap (~170 MB while a fit runs), which set the retrain's peak; one costs a few seconds a fit.
-  const settings = { easeThreads: 1, ...options, onSkipped, onProgress: (f: number, stage: string) => progress(20 + 75 * f, stage) };
+  const settings = { easeThreads: easeThreadsFor(courses.length), ...options, onSkipped, onProgress: (f: number, stage: string) => progress(20 + 75 * f, stage) };
   const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, settings);
   const choice = artifact.rankerChoice;
   deps.logger.info({ kept: choice?.kept, validationAuc: choice?.validationAuc, rows: choice?.rows }, `recommender ranker: serving the ${choice?.kept === 'trained' ? 'trained ranker' : 'untrained blend'} (${choice?.why ?? 'no choice recorded'})`);
