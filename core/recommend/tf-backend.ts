@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// Registers the plain-JS 'cpu' backend, the fallback below (the wasm backend also pulls it in).
+import '@tensorflow/tfjs-backend-cpu';
 import type { Logger } from '../ports/index.js';
 
 export type TensorflowBackend = 'tensorflow' | 'wasm' | 'cpu';

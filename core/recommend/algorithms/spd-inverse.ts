@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { startSweepPool } from './sweep-pool.js';
 
 /**
@@ -186,7 +186,7 @@ export function sweepRowTiles(step: SweepStep, tiles: Iterable<readonly [number,
         for (let j0 = i0; j0 < n; j0 += columns) {
           const width = Math.min(columns, n - j0);
           // C = U_I R_:,[j0, j0 + width). transposeB is avoided on purpose: wasm runs it ~10× slower.
-          const product = tf.tidy(() => tf.matMul(uTensor, rTensor.slice([0, j0], [b, width])));
+          const product = tf.tidy(() => tf.matMul(uTensor, tf.slice(rTensor, [0, j0], [b, width])));
           // Read outside tidy: tidy walks a returned typed array element by element.
           const c = product.dataSync() as Float32Array;
           product.dispose();

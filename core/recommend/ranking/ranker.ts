@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { seededRandom } from '../data/top-k.js';
 
 /** Inputs of the ranker, in this order; each is scaled to about 0…1 before it gets here. */
@@ -115,9 +116,9 @@ export async function trainRanker(
     const j = Math.floor(random() * (i + 1));
     [trainIdx[i], trainIdx[j]] = [trainIdx[j]!, trainIdx[i]!];
   }
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ inputShape: [RANKER_FEATURES.length], units: hidden, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
-  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+  const model = tfl.sequential();
+  model.add(tfl.layers.dense({ inputShape: [RANKER_FEATURES.length], units: hidden, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }));
+  model.add(tfl.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }));
   model.compile({ optimizer: tf.train.adam(0.02), loss: 'binaryCrossentropy' });
   const xs = tf.tensor2d(trainIdx.map((i) => rows[i]!), [trainIdx.length, RANKER_FEATURES.length]);
   const ys = tf.tensor2d(trainIdx.map((i) => [labels[i]!]));

@@ -7,7 +7,8 @@ import { contentSimilarityScorer, indexCatalogue } from '../serving/catalogue-in
 import { hydrateModel, RECOMMENDER_FORMAT_VERSION, SCORER_NAMES, type RankerChoice, type RecommenderArtifact } from '../serving/recommender-model.js';
 import { fitGenerators, type GeneratorSettings } from './fit-generators.js';
 import { pointInTimeRankerRows } from './point-in-time.js';
-import { chooseMmrLambda, CLEAR_WIN_STANDARD_ERRORS, DIVERSITY_BUDGET, momentNdcgs, tuneBlend, winsClearly } from './tune-blend.js';
+import type { CatalogueIndex } from '../serving/catalogue-index.js';
+import { chooseMmrLambda, CLEAR_WIN_STANDARD_ERRORS, DIVERSITY_BUDGET, momentNdcgs, tuneBlend, winsClearly, type MomentRows } from './tune-blend.js';
 
 const DAY_MS = 86_400_000;
 
@@ -92,46 +93,19 @@ async function learnRanker(
   progress: (fraction: number, stage: string) => void,
 ): Promise<{ ranker: RankerWeights; choice: RankerChoice; mmrLambda: number | null }> {
   const untrained = defaultRankerWeights();
-  const cut = options.cutoffs ?? { features: 0.7, validation: 0.85 };
-  const timeAt = (share: number) => events.atMs[Math.min(events.length - 1, Math.floor(events.length * share))] ?? 0;
-  const featuresUntil = timeAt(cut.features);
-  const validationFrom = timeAt(cut.validation);
-  const before = eventsBefore(events, featuresUntil);
-  const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
-  const model = hydrateModel({ formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: untrained, rankerChoice: null });
-  progress(0.4, 'indexing the catalogue');
-  const catalogue = indexCatalogue(data.courses);
-  progress(0.42, 'point-in-time ranker rows');
-  const maxFollowers = options.maxRankerFollowers ?? DEFAULT_MAX_RANKER_FOLLOWERS;
-  const rowOptions = {
-    horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, maxFollowers,
-  };
-  const window = { fromMs: featuresUntil, toMs: validationFrom };
-  // Each set of rows samples with its own seeded generator, so building one or not never changes another.
-  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window, random: seededRandom(11) });
-  // The blend is tuned, and the scorers are judged, on every candidate serving would score (one
-  // moment per follower): NDCG over a random sample of them rewarded rankers that lost on the full list.
-  const everyCandidate = { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity };
-  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity, random: seededRandom(13) });
-  progress(0.6, 'point-in-time ranker rows');
-  const rows = { train: train.rows.length, validation: validation.rows.length };
-  const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);
+  const { catalogue, validation, rows, tooFew, fit } = await fitScorers(events, data, courseIds, options, progress);
   const none = { trained: null, blend: null };
-  if (train.moments < MIN_MOMENTS || validation.moments < MIN_MOMENTS || !hasBothLabels(train.labels) || !hasBothLabels(validation.labels)) {
-    const why = `too few point-in-time rows to learn and validate (${train.moments} moments in the training window, ${validation.moments} in the later one; need ${MIN_MOMENTS} each, with both outcomes)`;
-    return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows }, mmrLambda: null };
+  if (tooFew !== null) {
+    return { ranker: untrained, choice: { kept: 'untrained_blend', why: tooFew, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows }, mmrLambda: null };
   }
   // The same scorer serving's MMR uses (equal to contentSimilarity to the last bit, without its map lookups).
   const similarity = contentSimilarityScorer(catalogue);
-  if (options.ranker === 'untrained') {
+  if (options.ranker === 'untrained' || fit === null) {
     const diversity = chooseMmrLambda(validation, validation.rows.map((x) => predictRanker(untrained, x)), similarity);
     const why = `the ranker and the blend's tuning were switched off; MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of the later window's NDCG@10`;
     return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
   }
-  const tuning = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) });
-  const tuned = tuneBlend(tuning).weights;
-  progress(0.65, 'blend weights');
-  const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
+  const { trained, tuned } = fit;
   const scorers = { trained, tuned_blend: tuned, untrained_blend: untrained } as const;
   type Scorer = keyof typeof scorers;
   const byScorer = (f: (name: Scorer) => number[]) => Object.fromEntries((Object.keys(scorers) as Scorer[]).map((name) => [name, f(name)])) as Record<Scorer, number[]>;
@@ -158,4 +132,78 @@ async function learnRanker(
   }[kept];
   const why = `${SCORER_NAMES[kept]} serves: ${because} (${numbers}); MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of that window's NDCG@10`;
   return { ranker: scorers[kept], choice: { kept, why, validationAuc, validationNdcg, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
+}
+
+/**
+ * The scorers learned on the training window: the blend tuned there and the trained ranker. The
+ * training rows die when this returns, before the scorers are judged and the served fit starts.
+ */
+async function fitScorers(
+  events: EventLog,
+  data: TrainingData,
+  courseIds: readonly string[],
+  options: TrainingOptions,
+  progress: (fraction: number, stage: string) => void,
+): Promise<Omit<RowSets, 'train' | 'tuned'> & { fit: { trained: RankerWeights; tuned: RankerWeights } | null }> {
+  const { catalogue, train, validation, tuned, rows, tooFew } = rankerRowSets(events, data, courseIds, options, progress);
+  if (tooFew !== null || tuned === null) return { catalogue, validation, rows, tooFew, fit: null };
+  const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
+  return { catalogue, validation, rows, tooFew, fit: { trained, tuned } };
+}
+
+interface RowSets {
+  catalogue: CatalogueIndex;
+  train: MomentRows & { moments: number };
+  validation: MomentRows & { moments: number };
+  /** The blend tuned on every candidate of the training window; null when none is (too few rows, or the ranker switched off). */
+  tuned: RankerWeights | null;
+  rows: { train: number; validation: number };
+  /** Why no ranker is learned (too few moments or outcomes), else null. */
+  tooFew: string | null;
+}
+
+/**
+ * The point-in-time rows of each window, built from generators fitted before the cut-off, and the
+ * blend tuned on the training window's candidates. That model (tens of MB of neighbour lists) and
+ * the tuning rows are needed only here and die when this returns, before the ranker trains.
+ */
+function rankerRowSets(
+  events: EventLog,
+  data: TrainingData,
+  courseIds: readonly string[],
+  options: TrainingOptions,
+  progress: (fraction: number, stage: string) => void,
+): RowSets {
+  const cut = options.cutoffs ?? { features: 0.7, validation: 0.85 };
+  const timeAt = (share: number) => events.atMs[Math.min(events.length - 1, Math.floor(events.length * share))] ?? 0;
+  const featuresUntil = timeAt(cut.features);
+  const validationFrom = timeAt(cut.validation);
+  const before = eventsBefore(events, featuresUntil);
+  const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
+  const model = hydrateModel({ formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: defaultRankerWeights(), rankerChoice: null });
+  progress(0.4, 'indexing the catalogue');
+  const catalogue = indexCatalogue(data.courses);
+  progress(0.42, 'point-in-time ranker rows');
+  const maxFollowers = options.maxRankerFollowers ?? DEFAULT_MAX_RANKER_FOLLOWERS;
+  const rowOptions = {
+    horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, maxFollowers,
+  };
+  const window = { fromMs: featuresUntil, toMs: validationFrom };
+  // Each set of rows samples with its own seeded generator, so building one or not never changes another.
+  const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window, random: seededRandom(11) });
+  // The blend is tuned, and the scorers are judged, on every candidate serving would score (one
+  // moment per follower): NDCG over a random sample of them rewarded rankers that lost on the full list.
+  const everyCandidate = { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity };
+  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity, random: seededRandom(13) });
+  progress(0.6, 'point-in-time ranker rows');
+  const rows = { train: train.rows.length, validation: validation.rows.length };
+  const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);
+  if (train.moments < MIN_MOMENTS || validation.moments < MIN_MOMENTS || !hasBothLabels(train.labels) || !hasBothLabels(validation.labels)) {
+    const tooFew = `too few point-in-time rows to learn and validate (${train.moments} moments in the training window, ${validation.moments} in the later one; need ${MIN_MOMENTS} each, with both outcomes)`;
+    return { catalogue, train, validation, tuned: null, rows, tooFew };
+  }
+  if (options.ranker === 'untrained') return { catalogue, train, validation, tuned: null, rows, tooFew: null };
+  const tuned = tuneBlend(pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) })).weights;
+  progress(0.65, 'blend weights');
+  return { catalogue, train, validation, tuned, rows, tooFew: null };
 }
