@@ -36,6 +36,12 @@ export interface GeneratorSettings {
   easeMaxItemsPlain?: number;
   /** Threads of EASE's blocked inverse (default: both cores, at most two; see EaseModel). */
   easeThreads?: number;
+  /**
+   * Called between the retrain's large stages (after EASE's fit, before and between the ranker's row
+   * sets, before each fit): the nightly retrain collects garbage there (see collectGarbage), so one
+   * stage's garbage is not the floor of the next.
+   */
+  betweenStages?: () => void;
   rp3Beta?: number;
   rp3Neighbours?: number;
   /**
@@ -125,6 +131,8 @@ export function fitGenerators(
       return easeNeighbours(model, s.easeNeighbours);
     })
     : null;
+  // EASE's dense matrix (4n² bytes) is garbage from here.
+  settings.betweenStages?.();
   onProgress(0.65);
   const rp3 = wanted.has('rp3beta') ? memoised(`rp3:${s.rp3Beta}:${s.rp3Neighbours}`, () => rp3betaNeighbours(binary, { k: s.rp3Neighbours, beta: s.rp3Beta })) : null;
   onProgress(0.75);

@@ -81,6 +81,7 @@ export async function trainRecommenderArtifact(data: TrainingData, options: Trai
   // The ranker first, then the generators served: the served fit (its stored neighbour lists, tens
   // of MB of heap) is then not alive under the ranker's rows, whose garbage set the retrain's peak.
   const { ranker, choice, mmrLambda } = await learnRanker(events, data, courseIds, options, (f, stage) => progress(0.5 * f, stage));
+  options.betweenStages?.();
   const base = withFitted(fitForServing(0.5));
   return { artifact: { ...base, ranker, rankerChoice: choice, ...(mmrLambda === null ? {} : { mmrLambda }) } };
 }
@@ -147,6 +148,7 @@ async function fitScorers(
 ): Promise<Omit<RowSets, 'train' | 'tuned'> & { fit: { trained: RankerWeights; tuned: RankerWeights } | null }> {
   const { catalogue, train, validation, tuned, rows, tooFew } = rankerRowSets(events, data, courseIds, options, progress);
   if (tooFew !== null || tuned === null) return { catalogue, validation, rows, tooFew, fit: null };
+  options.betweenStages?.();
   const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
   return { catalogue, validation, rows, tooFew, fit: { trained, tuned } };
 }
@@ -179,10 +181,12 @@ function rankerRowSets(
   const featuresUntil = timeAt(cut.features);
   const validationFrom = timeAt(cut.validation);
   const before = eventsBefore(events, featuresUntil);
+  options.betweenStages?.();
   const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
   const model = hydrateModel({ formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: defaultRankerWeights(), rankerChoice: null });
   progress(0.4, 'indexing the catalogue');
   const catalogue = indexCatalogue(data.courses);
+  options.betweenStages?.();
   progress(0.42, 'point-in-time ranker rows');
   const maxFollowers = options.maxRankerFollowers ?? DEFAULT_MAX_RANKER_FOLLOWERS;
   const rowOptions = {
@@ -191,6 +195,7 @@ function rankerRowSets(
   const window = { fromMs: featuresUntil, toMs: validationFrom };
   // Each set of rows samples with its own seeded generator, so building one or not never changes another.
   const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window, random: seededRandom(11) });
+  options.betweenStages?.();
   // The blend is tuned, and the scorers are judged, on every candidate serving would score (one
   // moment per follower): NDCG over a random sample of them rewarded rankers that lost on the full list.
   const everyCandidate = { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity };
@@ -203,7 +208,10 @@ function rankerRowSets(
     return { catalogue, train, validation, tuned: null, rows, tooFew };
   }
   if (options.ranker === 'untrained') return { catalogue, train, validation, tuned: null, rows, tooFew: null };
-  const tuned = tuneBlend(pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) })).weights;
+  options.betweenStages?.();
+  const tuning = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) });
+  options.betweenStages?.();
+  const tuned = tuneBlend(tuning).weights;
   progress(0.65, 'blend weights');
   return { catalogue, train, validation, tuned, rows, tooFew: null };
 }

@@ -1,0 +1,21 @@
+import { collectGarbage } from '../../../core/recommend/training/collect-garbage.js';
+
+describe('collectGarbage (between the retrain stages)', () => {
+  it('frees what nothing references any more, and leaves gc hidden', async () => {
+    const ref = (() => new WeakRef({ rows: new Float64Array(1_000_000) }))();
+    expect(ref.deref()).toBeDefined();
+    // A WeakRef keeps its target until the job that made or read it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(ref.deref()).toBeUndefined();
+    expect(typeof globalThis.gc).toBe('undefined');
+  });
+
+  it('keeps what is still referenced', async () => {
+    const kept = { rows: new Float64Array(10) };
+    const ref = new WeakRef(kept);
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(ref.deref()).toBe(kept);
+  });
+});
