@@ -183,6 +183,7 @@ function rankerRowSets(
   const before = eventsBefore(events, featuresUntil);
   options.betweenStages?.();
   const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
+  options.betweenStages?.();
   const model = hydrateModel({ formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: defaultRankerWeights(), rankerChoice: null });
   progress(0.4, 'indexing the catalogue');
   const catalogue = indexCatalogue(data.courses);
