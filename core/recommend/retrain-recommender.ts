@@ -86,8 +86,6 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
   collectGarbage();
   const saved = await deps.artifacts.save({ kind: RECOMMENDER_ARTIFACT_KIND, metrics, data: artifact });
   progress(100, `saved version ${saved.version}`);
-  // What the job runs next (the propensity retrain) starts without this one's garbage.
-  collectGarbage();
   return { version: saved.version, metrics };
 }
 

@@ -8,7 +8,7 @@ import { hydrateModel, RECOMMENDER_FORMAT_VERSION, SCORER_NAMES, type RankerChoi
 import { fitGenerators, type GeneratorSettings } from './fit-generators.js';
 import { pointInTimeRankerRows } from './point-in-time.js';
 import type { CatalogueIndex } from '../serving/catalogue-index.js';
-import { chooseMmrLambda, CLEAR_WIN_STANDARD_ERRORS, DIVERSITY_BUDGET, momentNdcgs, tuneBlend, winsClearly, type MomentRows } from './tune-blend.js';
+import { chooseMmrLambda, CLEAR_WIN_STANDARD_ERRORS, DIVERSITY_BUDGET, meanOf, momentNdcgs, tuneBlend, winsClearly, type MomentRows } from './tune-blend.js';
 
 const DAY_MS = 86_400_000;
 
@@ -101,7 +101,8 @@ async function learnRanker(
   }
   // The same scorer serving's MMR uses (equal to contentSimilarity to the last bit, without its map lookups).
   const similarity = contentSimilarityScorer(catalogue);
-  if (options.ranker === 'untrained' || fit === null) {
+  // No scorers were fitted only when the ranker and the blend's tuning were switched off.
+  if (fit === null) {
     const diversity = chooseMmrLambda(validation, validation.rows.map((x) => predictRanker(untrained, x)), similarity);
     const why = `the ranker and the blend's tuning were switched off; MMR λ ${diversity.lambda}, the most diverse within ${DIVERSITY_BUDGET * 100} % of the later window's NDCG@10`;
     return { ranker: untrained, choice: { kept: 'untrained_blend', why, validationAuc: none, validationNdcg: { ...none, tunedBlend: null }, rows, mmrByLambda: diversity.ndcgByLambda }, mmrLambda: diversity.lambda };
@@ -112,8 +113,7 @@ async function learnRanker(
   const byScorer = (f: (name: Scorer) => number[]) => Object.fromEntries((Object.keys(scorers) as Scorer[]).map((name) => [name, f(name)])) as Record<Scorer, number[]>;
   const scores = byScorer((name) => validation.rows.map((x) => predictRanker(scorers[name], x)));
   const perMoment = byScorer((name) => momentNdcgs(scores[name], validation.labels, validation.groups));
-  const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  const validationNdcg = { trained: mean(perMoment.trained), blend: mean(perMoment.untrained_blend), tunedBlend: mean(perMoment.tuned_blend) };
+  const validationNdcg = { trained: meanOf(perMoment.trained), blend: meanOf(perMoment.untrained_blend), tunedBlend: meanOf(perMoment.tuned_blend) };
   const validationAuc = { trained: trained.auc, blend: auc(scores.untrained_blend, validation.labels) };
   // From the simplest up, a scorer serves only if it ranks the later window clearly better than every simpler one.
   const bySimplicity = ['untrained_blend', 'tuned_blend', 'trained'] as const;

@@ -25,8 +25,12 @@ const PASSES = 3;
  * momentNdcg([0.9, 0.1], [1, 0], [0, 0]) // 1
  */
 export function momentNdcg(scores: readonly number[], labels: readonly number[], groups: readonly number[]): number {
-  const each = momentNdcgs(scores, labels, groups);
-  return each.length ? each.reduce((a, b) => a + b, 0) / each.length : 0;
+  return meanOf(momentNdcgs(scores, labels, groups));
+}
+
+/** The mean of per-moment figures (0 for none). */
+export function meanOf(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
 
 /**
@@ -82,8 +86,7 @@ export function tuneBlend(data: Pick<MomentRows, 'rows' | 'labels' | 'groups'>):
   const scores = new Float64Array(data.rows.length);
   const score = (w: RankerWeights) => {
     data.rows.forEach((x, i) => (scores[i] = predictRanker(w, x)));
-    const each = ndcgsOfMoments(moments, scores, data.labels);
-    return each.length ? each.reduce((a, b) => a + b, 0) / each.length : 0;
+    return meanOf(ndcgsOfMoments(moments, scores, data.labels));
   };
   let best = score(weights);
   for (let pass = 0; pass < PASSES; pass++) {
