@@ -36,6 +36,6 @@ export {
   trainPropensity, scoreFollowers, PROPENSITY_ARTIFACT_KIND, PROPENSITY_DEFAULTS, type PropensityArtifact, type PropensityOptions, type PropensityTarget, type TargetValidation,
 } from './propensity/train-propensity.js';
 export { featuresAsOf, outcomesAfter, groupActivity, PROPENSITY_FEATURES, type PricedCourse } from './propensity/propensity-features.js';
-export { fitLogistic, predictLogistic, type LogisticModel } from './propensity/logistic-model.js';
+export { featureMatrix, fitLogistic, predictLogistic, standardise, type FeatureMatrix, type LogisticModel, type StandardisedRows } from './propensity/logistic-model.js';
 export { probabilityReport, type ProbabilityReport, type ReliabilityBin } from './propensity/calibration.js';
 export { syntheticAudience, type SyntheticAudience } from './propensity/synthetic-audience.js';

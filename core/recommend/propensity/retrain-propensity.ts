@@ -1,6 +1,6 @@
 import type { ActivityRepository, Clock, CourseRepository, FollowerScoreStore, Logger, ModelArtifactRepository } from '../../ports/index.js';
 import { EventLogBuilder } from '../data/event-log.js';
-import { EVENT_PAGE_ROWS, forEachPage } from '../data/read-pages.js';
+import { EVENT_PAGE_ROWS, forEachPage, PAGES_PER_COLLECTION } from '../data/read-pages.js';
 import { listAllCourses } from '../serving/catalogue-index.js';
 import { collectGarbage } from '../training/collect-garbage.js';
 import { timelinesOf, type FollowerTimeline } from './propensity-features.js';
@@ -58,8 +58,10 @@ export async function retrainPropensity(deps: RetrainPropensityDeps, options: Pr
  */
 async function readTimelines(activity: ActivityRepository, now: Date): Promise<{ read: number; timelines: Map<string, FollowerTimeline> }> {
   const builder = new EventLogBuilder();
+  let pages = 0;
   const read = await forEachPage((afterId, limit) => activity.listActivity({ afterId, limit }), EVENT_PAGE_ROWS, (page) => {
     for (const e of page) if (e.occurredAt.getTime() < now.getTime()) builder.add(e);
+    if (++pages % PAGES_PER_COLLECTION === 0) collectGarbage();
   });
   return { read, timelines: timelinesOf(builder.build(), builder.followersInOrderAdded()) };
 }

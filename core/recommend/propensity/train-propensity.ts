@@ -1,7 +1,7 @@
 import { churnBandOf, topPercents } from '../../followers/propensity.js';
 import type { ScoredFollower } from '../../ports/index.js';
 import { probabilityReport, type ProbabilityReport } from './calibration.js';
-import { fitLogistic, predictLogistic, type LogisticModel } from './logistic-model.js';
+import { fitLogistic, predictLogistic, standardise, type FeatureMatrix, type LogisticModel } from './logistic-model.js';
 import { featuresAsOf, outcomesAfter, PROPENSITY_FEATURES, type FollowerTimeline, type PricedCourse } from './propensity-features.js';
 
 export const PROPENSITY_ARTIFACT_KIND = 'propensity';
@@ -50,27 +50,39 @@ export interface TargetValidation {
 }
 
 interface Examples {
-  rows: number[][];
-  labels: Record<PropensityTarget, number[]>;
+  rows: FeatureMatrix;
+  /** How many rows there are up to the end of each cut-off's. */
+  ends: number[];
+  labels: Record<PropensityTarget, Uint8Array>;
 }
 
-/** Feature rows and both labels at each cut-off, for every follower active before it. */
+/**
+ * Feature rows and both labels at each cut-off in turn, for every follower active before it: one
+ * flat array sized for every follower at every cut-off, of which the first `rows.rows` are used.
+ */
 function examplesAt(timelines: ReadonlyMap<string, FollowerTimeline>, courses: ReadonlyMap<string, PricedCourse>, cutoffs: readonly Date[], horizonDays: number): Examples {
-  const out: Examples = { rows: [], labels: { purchase: [], churn: [] } };
+  const d = PROPENSITY_FEATURES.length;
+  const capacity = timelines.size * cutoffs.length;
+  const values = new Float64Array(capacity * d);
+  const labels = { purchase: new Uint8Array(capacity), churn: new Uint8Array(capacity) };
+  const ends: number[] = [];
+  let n = 0;
   for (const cutoff of cutoffs) {
     for (const timeline of timelines.values()) {
       const row = featuresAsOf(timeline, courses, cutoff);
       if (!row) continue;
       const outcome = outcomesAfter(timeline, cutoff, horizonDays);
-      out.rows.push(row);
-      out.labels.purchase.push(outcome.purchased ? 1 : 0);
-      out.labels.churn.push(outcome.churned ? 1 : 0);
+      values.set(row, n * d);
+      labels.purchase[n] = outcome.purchased ? 1 : 0;
+      labels.churn[n] = outcome.churned ? 1 : 0;
+      n++;
     }
+    ends.push(n);
   }
-  return out;
+  return { ends, rows: { values: values.subarray(0, n * d), rows: n, columns: d }, labels: { purchase: labels.purchase.subarray(0, n), churn: labels.churn.subarray(0, n) } };
 }
 
-const classCounts = (labels: readonly number[]) => {
+const classCounts = (labels: Uint8Array) => {
   const positives = labels.reduce((s, l) => s + l, 0);
   return { positives, negatives: labels.length - positives };
 };
@@ -94,28 +106,36 @@ export function trainPropensity(
 ): PropensityArtifact {
   const validationCutoff = new Date(now.getTime() - options.horizonDays * DAY_MS);
   const trainCutoffs = Array.from({ length: options.trainCutoffs }, (_, k) => new Date(validationCutoff.getTime() - (options.horizonDays + k * options.cutoffStepDays) * DAY_MS));
-  const train = examplesAt(timelines, courses, trainCutoffs, options.horizonDays);
-  const validation = examplesAt(timelines, courses, [validationCutoff], options.horizonDays);
+  // The training cut-offs' rows first, then the validation cut-off's: penalties are chosen fitting
+  // the first `nTrain` rows, and the model kept is refitted on all of them.
+  const examples = examplesAt(timelines, courses, [...trainCutoffs, validationCutoff], options.horizonDays);
+  const nTrain = examples.ends[trainCutoffs.length - 1] ?? 0;
+  const { rows, labels } = examples;
+  const d = rows.columns;
+  const train = standardise(rows, nTrain);
+  const all = standardise(rows);
+  const validationRow = (i: number) => rows.values.subarray((nTrain + i) * d, (nTrain + i + 1) * d);
   const fitTarget = (target: PropensityTarget): { model: LogisticModel | null; validation: TargetValidation } => {
-    const base = { trainExamples: train.rows.length, validationExamples: validation.rows.length };
-    const inTrain = classCounts(train.labels[target]);
+    const base = { trainExamples: nTrain, validationExamples: rows.rows - nTrain };
+    const inTrain = classCounts(labels[target].subarray(0, nTrain));
     if (Math.min(inTrain.positives, inTrain.negatives) < MIN_PER_CLASS) {
       const skipped = `${inTrain.positives} positive and ${inTrain.negatives} negative training examples; at least ${MIN_PER_CLASS} of each are needed`;
       return { model: null, validation: { ...base, l2: null, report: null, skipped } };
     }
-    const inValidation = classCounts(validation.labels[target]);
+    const validationLabels = Array.from(labels[target].subarray(nTrain));
+    const inValidation = classCounts(labels[target].subarray(nTrain));
     const canValidate = Math.min(inValidation.positives, inValidation.negatives) > 0;
     let best: { l2: number; report: ProbabilityReport } | null = null;
     if (canValidate) {
       for (const l2 of options.l2Grid) {
-        const model = fitLogistic(train.rows, train.labels[target], { l2 });
-        const report = probabilityReport(validation.rows.map((row) => predictLogistic(model, row)), validation.labels[target]);
+        const model = fitLogistic(train, labels[target], { l2 });
+        const report = probabilityReport(validationLabels.map((_, i) => predictLogistic(model, validationRow(i))), validationLabels);
         if (!best || report.logLoss < best.report.logLoss) best = { l2, report };
       }
     }
     // Without a validation window holding both outcomes, the middle of the grid is used untested.
     const l2 = best?.l2 ?? options.l2Grid[Math.floor(options.l2Grid.length / 2)]!;
-    const model = fitLogistic([...train.rows, ...validation.rows], [...train.labels[target], ...validation.labels[target]], { l2 });
+    const model = fitLogistic(all, labels[target], { l2 });
     return { model, validation: { ...base, l2, report: best?.report ?? null, skipped: null } };
   };
   const purchase = fitTarget('purchase');

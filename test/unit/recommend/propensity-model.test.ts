@@ -1,5 +1,5 @@
 import { churnBandOf, seededRandom, topPercents } from '../../../core/index.js';
-import { fitLogistic, groupActivity, predictLogistic, probabilityReport, syntheticAudience, trainPropensity } from '../../../core/recommend/index.js';
+import { featureMatrix, fitLogistic, groupActivity, predictLogistic, probabilityReport, standardise, syntheticAudience, trainPropensity } from '../../../core/recommend/index.js';
 
 describe('the logistic model behind propensity and churn risk', () => {
   it('recovers the probabilities of data drawn from a known logistic model', () => {
@@ -7,7 +7,7 @@ describe('the logistic model behind propensity and churn risk', () => {
     const truth = (x: number[]) => 1 / (1 + Math.exp(-(-0.5 + 1.5 * x[0]! - 2 * x[1]!)));
     const rows = Array.from({ length: 5000 }, () => [random() * 2 - 1, random() * 3]);
     const labels = rows.map((x) => (random() < truth(x) ? 1 : 0));
-    const model = fitLogistic(rows, labels, { l2: 1e-4 });
+    const model = fitLogistic(standardise(featureMatrix(rows)), labels, { l2: 1e-4 });
     const probes = [[0, 0], [1, 0.2], [-1, 2.5], [0.5, 1]];
     for (const x of probes) expect(Math.abs(predictLogistic(model, x) - truth(x))).toBeLessThan(0.04);
   });
@@ -15,10 +15,19 @@ describe('the logistic model behind propensity and churn risk', () => {
   it('stays finite on separable data, where unpenalised Newton steps would run away', () => {
     const rows = [[0], [1], [2], [3], [10], [11], [12], [13]];
     const labels = [0, 0, 0, 0, 1, 1, 1, 1];
-    const model = fitLogistic(rows, labels, { l2: 1e-4 });
+    const model = fitLogistic(standardise(featureMatrix(rows)), labels, { l2: 1e-4 });
     expect(Number.isFinite(model.bias) && model.weights.every(Number.isFinite)).toBe(true);
     expect(predictLogistic(model, [12])).toBeGreaterThan(0.9);
     expect(predictLogistic(model, [1])).toBeLessThan(0.1);
+  });
+
+  it('standardises only the first rows it is told to, with a 1 before each row for the bias', () => {
+    const matrix = featureMatrix([[1, 10], [3, 10], [100, -5]]);
+    const firstTwo = standardise(matrix, 2);
+    expect(firstTwo.mean).toEqual([2, 10]);
+    expect(firstTwo.scale).toEqual([1, 1]);
+    expect(Array.from(firstTwo.x)).toEqual([1, -1, 0, 1, 1, 0]);
+    expect(standardise(matrix).rows).toBe(3);
   });
 
   it('reports AUC, Brier score and a reliability table by decile', () => {
