@@ -136,10 +136,13 @@ export function easeNeighbours(model: EaseModel, k: number): ItemNeighbours {
   const offsets = new Int32Array(n + 1);
   const neighbours = new Int32Array(n * keep);
   const similarities = new Float32Array(n * keep);
+  // One buffer of magnitudes for every row: a copy per row was 4n² bytes of garbage per fit.
+  const magnitudes = new Float32Array(n);
   let at = 0;
   for (let i = 0; i < n; i++) {
     const row = model.weights.subarray(i * n, (i + 1) * n);
-    for (const j of topK(row.map(Math.abs), keep, (c) => c === i || row[c] === 0)) {
+    for (let j = 0; j < n; j++) magnitudes[j] = Math.abs(row[j]!);
+    for (const j of topK(magnitudes, keep, (c) => c === i || row[c] === 0)) {
       neighbours[at] = j;
       similarities[at] = row[j]!;
       at++;

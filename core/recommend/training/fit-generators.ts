@@ -1,4 +1,5 @@
 import type { Course } from '../../catalog/course.js';
+import { EVENT_KINDS } from '../../events/event-types.js';
 import { easeNeighbours, EaseModel } from '../algorithms/ease.js';
 import { itemNeighbours, type ItemNeighbours } from '../algorithms/item-knn.js';
 import { trendingScores } from '../algorithms/popularity.js';
@@ -14,6 +15,8 @@ import { hasFastTensorflowBackend } from '../tf-backend.js';
 
 /** Followers (the first to appear) whose behaviour profiles the segments are clustered from. */
 const SEGMENT_SAMPLE = 5000;
+/** Each event kind's weight (EVENT_WEIGHTS), by its index in EVENT_KINDS. */
+const KIND_WEIGHTS = Float32Array.from(EVENT_KINDS, (kind) => EVENT_WEIGHTS[kind] ?? 0);
 /** Buyers of both courses a purchase rule needs, whatever the catalogue's size. */
 const ASSOCIATION_MIN_BUYERS = 3;
 
@@ -102,10 +105,17 @@ export function fitGenerators(
   const wanted = new Set(settings.generators ?? GENERATORS);
   const itemIndex = new Map(courseIds.map((id, i) => [id, i]));
   // The log numbers followers by first appearance in time: they are the matrix's rows as they are.
+  // Columns and weights are filled in loops: TypedArray.from with a function first lists every value
+  // as a JavaScript array, a million of them each.
   const rows = events.follower;
-  const cols = Int32Array.from(events.course, (c) => itemIndex.get(events.courseIds[c]!)!);
-  const weighted = csrFromPairs(events.followerIds.length, courseIds.length, rows, cols, Float32Array.from(events.kind, (_, i) => EVENT_WEIGHTS[kindAt(events, i)] ?? 0));
-  const binary = positivesOf(weighted);
+  const columnOf = Int32Array.from(events.courseIds, (id) => itemIndex.get(id)!);
+  const cols = new Int32Array(events.length);
+  const weights = new Float32Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    cols[i] = columnOf[events.course[i]!]!;
+    weights[i] = KIND_WEIGHTS[events.kind[i]!]!;
+  }
+  const binary = positivesOf(csrFromPairs(events.followerIds.length, courseIds.length, rows, cols, weights));
 
   const popularity = new Array<number>(courseIds.length).fill(0);
   for (let p = 0; p < binary.indices.length; p++) popularity[binary.indices[p]!]! += 1;
@@ -182,13 +192,16 @@ export function fitGenerators(
 
 /** The (follower, course) pairs whose summed event weight is positive, as a 0/1 matrix. */
 function positivesOf(weighted: Csr): Csr {
-  const rows: number[] = [];
-  const cols: number[] = [];
+  let n = 0;
+  for (const v of weighted.values!) if (v > 0) n++;
+  const rows = new Int32Array(n);
+  const cols = new Int32Array(n);
+  let at = 0;
   for (let r = 0; r < weighted.nRows; r++) {
     for (let p = weighted.indptr[r]!; p < weighted.indptr[r + 1]!; p++) {
       if (weighted.values![p]! > 0) {
-        rows.push(r);
-        cols.push(weighted.indices[p]!);
+        rows[at] = r;
+        cols[at++] = weighted.indices[p]!;
       }
     }
   }

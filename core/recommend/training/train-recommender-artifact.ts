@@ -194,25 +194,25 @@ function rankerRowSets(
     horizonMs: (options.horizonDays ?? 14) * DAY_MS, momentsPerFollower: options.momentsPerFollower ?? 3, negativesPerMoment: options.negativesPerMoment ?? 20, maxFollowers,
   };
   const window = { fromMs: featuresUntil, toMs: validationFrom };
-  // Each set of rows samples with its own seeded generator, so building one or not never changes another.
+  // Each set of rows samples with its own seeded generator, so building one or not, or in another
+  // order, never changes another. The blend is tuned before the later window's rows are built: the
+  // tuning rows (every candidate of the training window) then die before those are alive.
   const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window, random: seededRandom(11) });
   options.betweenStages?.();
   // The blend is tuned, and the scorers are judged, on every candidate serving would score (one
   // moment per follower): NDCG over a random sample of them rewarded rankers that lost on the full list.
   const everyCandidate = { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity };
-  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity, random: seededRandom(13) });
-  progress(0.6, 'point-in-time ranker rows');
-  const rows = { train: train.rows.length, validation: validation.rows.length };
   const hasBothLabels = (labels: number[]) => labels.includes(0) && labels.includes(1);
+  const canTune = options.ranker !== 'untrained' && train.moments >= MIN_MOMENTS && hasBothLabels(train.labels);
+  if (canTune) progress(0.48, 'blend weights');
+  const tuned = canTune ? tuneBlend(pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) })).weights : null;
+  options.betweenStages?.();
+  progress(0.55, 'point-in-time ranker rows of the later window');
+  const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity, random: seededRandom(13) });
+  const rows = { train: train.rows.length, validation: validation.rows.length };
   if (train.moments < MIN_MOMENTS || validation.moments < MIN_MOMENTS || !hasBothLabels(train.labels) || !hasBothLabels(validation.labels)) {
     const tooFew = `too few point-in-time rows to learn and validate (${train.moments} moments in the training window, ${validation.moments} in the later one; need ${MIN_MOMENTS} each, with both outcomes)`;
     return { catalogue, train, validation, tuned: null, rows, tooFew };
   }
-  if (options.ranker === 'untrained') return { catalogue, train, validation, tuned: null, rows, tooFew: null };
-  options.betweenStages?.();
-  const tuning = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) });
-  options.betweenStages?.();
-  const tuned = tuneBlend(tuning).weights;
-  progress(0.65, 'blend weights');
   return { catalogue, train, validation, tuned, rows, tooFew: null };
 }
