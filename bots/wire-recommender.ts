@@ -2,8 +2,8 @@ import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
 import { createExperimentingRecommender, ExposureLog } from '../core/experiments/index.js';
 import { type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import {
-  collectGarbage, createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, isServable, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND,
-  retrainPropensity, retrainRecommender,
+  createRecommendationChain, createRecommender, initTensorflowBackend, InterestPopularityRecommender, isServable, NewestOnSaleRecommender, RECOMMENDER_ARTIFACT_KIND,
+  releaseGarbage, retrainPropensity, retrainRecommender,
 } from '../core/recommend/index.js';
 import {
   PgCoursePopularity, PgFollowerScores, PgInteractionRepository, PgModelArtifactRepository, PgRecommenderExperiments, PgServingSignals, type Db,
@@ -53,8 +53,8 @@ export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Cl
   // into follower_scores for segments and the persona).
   const retrain = async (onProgress?: (percent: number, stage: string) => void) => {
     const trained = await retrainRecommender({ interactions, courses: parts.repos.courses, artifacts, clock: parts.clock, logger: parts.logger }, { onProgress });
-    // The propensity retrain starts without the recommender's garbage (see collectGarbage).
-    collectGarbage();
+    // The propensity retrain starts without the recommender's garbage (see releaseGarbage).
+    await releaseGarbage();
     const propensity = await retrainPropensity({ activity: interactions, courses: parts.repos.courses, artifacts, scores: new PgFollowerScores(parts.db), clock: parts.clock, logger: parts.logger });
     return { version: trained.version, metrics: { ...trained.metrics, propensity: { version: propensity.version, ...propensity.metrics } } };
   };

@@ -9,7 +9,7 @@ export { rankerFor, type ServingConfiguration } from './serving/serving-configur
 export { trainRecommenderArtifact, type TrainingData, type TrainingOptions } from './training/train-recommender-artifact.js';
 export { DEFAULT_GENERATOR_SETTINGS, easeSkipReason, fitGenerators, type GeneratorSettings } from './training/fit-generators.js';
 export { personaAt, pointInTimeRankerRows } from './training/point-in-time.js';
-export { collectGarbage } from './training/collect-garbage.js';
+export { releaseGarbage } from './training/collect-garbage.js';
 export { indexCatalogue, priceBandOf, type CatalogueIndex } from './serving/catalogue-index.js';
 export { scoreCandidates, prepareFollower, EVENT_WEIGHTS } from './serving/score-candidates.js';
 export { PopularityModel, trendingScores, itemCounts } from './algorithms/popularity.js';

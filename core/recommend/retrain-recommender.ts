@@ -5,7 +5,7 @@ import { EVENT_PAGE_ROWS, forEachPage, PAGES_PER_COLLECTION, readAllPages } from
 import { listAllCourses } from './serving/catalogue-index.js';
 import { RECOMMENDER_ARTIFACT_KIND, type GeneratorName } from './serving/recommender-model.js';
 import { initTensorflowBackend } from './tf-backend.js';
-import { collectGarbage } from './training/collect-garbage.js';
+import { collectGarbage, releaseGarbage } from './training/collect-garbage.js';
 import { trainRecommenderArtifact, type TrainingOptions } from './training/train-recommender-artifact.js';
 
 export interface RetrainRecommenderDeps {
@@ -73,7 +73,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     skipped[generator] = why;
     options.onSkipped?.(generator, why);
   };
-  const settings = { easeThreads: easeThreadsFor(courses.length), betweenStages: collectGarbage, ...options, onSkipped, onProgress: (f: number, stage: string) => progress(20 + 75 * f, stage) };
+  const settings = { easeThreads: easeThreadsFor(courses.length), betweenStages: releaseGarbage, ...options, onSkipped, onProgress: (f: number, stage: string) => progress(20 + 75 * f, stage) };
   const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, settings);
   const choice = artifact.rankerChoice;
   deps.logger.info({ kept: choice?.kept, validationAuc: choice?.validationAuc, rows: choice?.rows }, `recommender ranker: serving the ${choice?.kept === 'trained' ? 'trained ranker' : 'untrained blend'} (${choice?.why ?? 'no choice recorded'})`);
@@ -83,7 +83,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     ranker: choice?.kept ?? 'untrained_blend', rankerWhy: choice?.why ?? null, rankerValidationAuc: choice?.validationAuc ?? null, rankerRows: choice?.rows ?? null,
     trainMs: Date.now() - started,
   };
-  collectGarbage();
+  await releaseGarbage();
   const saved = await deps.artifacts.save({ kind: RECOMMENDER_ARTIFACT_KIND, metrics, data: artifact });
   progress(100, `saved version ${saved.version}`);
   return { version: saved.version, metrics };

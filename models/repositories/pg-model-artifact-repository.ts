@@ -17,14 +17,7 @@ export class PgModelArtifactRepository implements ModelArtifactRepository {
     // concurrent retrain fail loudly instead of overwriting, and one retry then takes the next number.
     for (let attempt = 0; ; attempt++) {
       try {
-        const [row] = await queryRows<{ id: string; version: number }>(
-          this.db,
-          sql`insert into model_artifacts (kind, version, metrics, data)
-              select ${artifact.kind}, coalesce(max(version), 0) + 1, ${JSON.stringify(artifact.metrics)}::jsonb, ${JSON.stringify(artifact.data)}::jsonb
-              from model_artifacts where kind = ${artifact.kind}
-              returning id, version`,
-        );
-        return { id: row!.id, version: Number(row!.version) };
+        return await this.db.transaction((tx) => insertArtifact(tx, artifact));
       } catch (error) {
         if (attempt >= 1) throw error;
       }
@@ -43,4 +36,43 @@ export class PgModelArtifactRepository implements ModelArtifactRepository {
     const [row] = await queryRows<{ version: number }>(this.db, sql`select version from model_artifacts where kind = ${kind} order by version desc limit 1`);
     return row?.version ?? null;
   }
+}
+
+/** A field of an artifact with more numbers, strings and booleans than this is written on its own. */
+const LARGE_FIELD_VALUES = 100_000;
+
+/**
+ * One artifact row, written in one transaction. A recommender's JSON is tens of MB, and as one
+ * parameter it was held twice at once (the string and pg's message), at the retrain's peak: the
+ * small fields go in with the row, and each large one (EASE's neighbour lists: ~15 MB) in its own
+ * statement, so at most one large field is held as JSON at a time.
+ */
+async function insertArtifact(db: Db, artifact: { kind: string; metrics: Record<string, unknown>; data: unknown }): Promise<{ id: string; version: number }> {
+  const data = artifact.data;
+  const isRecord = typeof data === 'object' && data !== null && !Array.isArray(data);
+  const large = isRecord ? Object.keys(data).filter((key) => valueCount((data as Record<string, unknown>)[key], LARGE_FIELD_VALUES) > LARGE_FIELD_VALUES) : [];
+  const first = isRecord && large.length > 0 ? Object.fromEntries(Object.entries(data).filter(([key]) => !large.includes(key))) : data;
+  const [row] = await queryRows<{ id: string; version: number }>(
+    db,
+    sql`insert into model_artifacts (kind, version, metrics, data)
+        select ${artifact.kind}, coalesce(max(version), 0) + 1, ${JSON.stringify(artifact.metrics)}::jsonb, ${JSON.stringify(first)}::jsonb
+        from model_artifacts where kind = ${artifact.kind}
+        returning id, version`,
+  );
+  for (const key of large) {
+    const json = JSON.stringify((data as Record<string, unknown>)[key]);
+    if (json !== undefined) await queryRows(db, sql`update model_artifacts set data = data || jsonb_build_object(${key}::text, ${json}::jsonb) where id = ${row!.id}`);
+  }
+  return { id: row!.id, version: Number(row!.version) };
+}
+
+/** How many numbers, strings and booleans a JSON value holds, counting no further than `limit`. */
+function valueCount(value: unknown, limit: number): number {
+  if (typeof value !== 'object' || value === null) return 1;
+  let count = 0;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    count += valueCount(child, limit - count);
+    if (count > limit) break;
+  }
+  return count;
 }

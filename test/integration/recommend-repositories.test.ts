@@ -79,4 +79,21 @@ describe.each(testTargets())('recommender on %s', (target) => {
     expect(plain.every((r) => r.reason.code === 'non_personalised_popular')).toBe(true);
     expect(systemClock.now()).toBeInstanceOf(Date);
   });
+
+  it('writes an artifact with large fields in one transaction, and reads back exactly what was saved', async () => {
+    const artifacts = new PgModelArtifactRepository(database.db);
+    const kind = `large-${randomUUID()}`;
+    const large = Array.from({ length: 150_001 }, (_, i) => (i % 7) / 8);
+    const data = { formatVersion: 3, courseIds: ['a', 'b'], ease: { offsets: [0, 2], items: large, sims: large }, rules: [], note: '中文 and English', skipped: undefined };
+    const saved = await artifacts.save({ kind, metrics: { rows: 2 }, data });
+    const latest = await artifacts.latest(kind);
+    expect(latest).toMatchObject({ id: saved.id, version: 1, metrics: { rows: 2 } });
+    expect(latest?.data).toEqual(JSON.parse(JSON.stringify(data)));
+    // A value that is not an object is stored whole.
+    await artifacts.save({ kind, metrics: {}, data: large });
+    expect((await artifacts.latest(kind))?.data).toEqual(large);
+    // PostgreSQL refuses \u0000 in jsonb: the large field's statement fails, and nothing of that save remains.
+    await expect(artifacts.save({ kind, metrics: {}, data: { courseIds: ['c'], ease: { items: [...large.map(String), '\u0000'] } } })).rejects.toThrow();
+    expect((await artifacts.latest(kind))?.version).toBe(2);
+  });
 });

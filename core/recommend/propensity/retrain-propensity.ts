@@ -2,7 +2,7 @@ import type { ActivityRepository, Clock, CourseRepository, FollowerScoreStore, L
 import { EventLogBuilder } from '../data/event-log.js';
 import { EVENT_PAGE_ROWS, forEachPage, PAGES_PER_COLLECTION } from '../data/read-pages.js';
 import { listAllCourses } from '../serving/catalogue-index.js';
-import { collectGarbage } from '../training/collect-garbage.js';
+import { collectGarbage, releaseGarbage } from '../training/collect-garbage.js';
 import { timelinesOf, type FollowerTimeline } from './propensity-features.js';
 import { PROPENSITY_ARTIFACT_KIND, PROPENSITY_DEFAULTS, scoreFollowers, trainPropensity, type PropensityOptions } from './train-propensity.js';
 
@@ -29,12 +29,12 @@ export async function retrainPropensity(deps: RetrainPropensityDeps, options: Pr
   const started = Date.now();
   const now = deps.clock.now();
   const { read, timelines } = await readTimelines(deps.activity, now);
-  // A batch job's stages, each with hundreds of MB of garbage: collected between them (see collectGarbage).
-  collectGarbage();
+  // A batch job's stages, each with hundreds of MB of garbage: collected between them (see releaseGarbage).
+  await releaseGarbage();
   const courses = new Map((await listAllCourses(deps.courses)).map((c) => [c.id, c]));
   const artifact = trainPropensity(timelines, courses, now, options);
   const scored = scoreFollowers(artifact, timelines, courses, now);
-  collectGarbage();
+  await releaseGarbage();
   const v = artifact.validation;
   const metrics = {
     events: read, followers: timelines.size, horizonDays: artifact.horizonDays, scored: scored.length,

@@ -41,10 +41,10 @@ export interface GeneratorSettings {
   easeThreads?: number;
   /**
    * Called between the retrain's large stages (after EASE's fit, before and between the ranker's row
-   * sets, before each fit): the nightly retrain collects garbage there (see collectGarbage), so one
-   * stage's garbage is not the floor of the next.
+   * sets, before each fit): the nightly retrain collects garbage there and lets the freed pages go
+   * (see releaseGarbage), so one stage's garbage is not the floor of the next.
    */
-  betweenStages?: () => void;
+  betweenStages?: () => void | Promise<void>;
   rp3Beta?: number;
   rp3Neighbours?: number;
   /**
@@ -91,16 +91,16 @@ export type FittedGenerators = Omit<RecommenderArtifact, 'formatVersion' | 'trai
  * rules. Content needs no fitting (serving indexes the catalogue).
  *
  * @example
- * const fitted = fitGenerators(eventsBefore(log, cutoff.getTime()), courseIds, catalogue, cutoff, {});
+ * const fitted = await fitGenerators(eventsBefore(log, cutoff.getTime()), courseIds, catalogue, cutoff, {});
  */
-export function fitGenerators(
+export async function fitGenerators(
   events: EventLog,
   courseIds: readonly string[],
   catalogue: readonly Course[],
   now: Date,
   settings: GeneratorSettings,
   onProgress: (fraction: number) => void = () => undefined,
-): FittedGenerators {
+): Promise<FittedGenerators> {
   const s = { ...DEFAULT_GENERATOR_SETTINGS, ...settings };
   const wanted = new Set(settings.generators ?? GENERATORS);
   const itemIndex = new Map(courseIds.map((id, i) => [id, i]));
@@ -142,7 +142,7 @@ export function fitGenerators(
     })
     : null;
   // EASE's dense matrix (4n² bytes) is garbage from here.
-  settings.betweenStages?.();
+  await settings.betweenStages?.();
   onProgress(0.65);
   const rp3 = wanted.has('rp3beta') ? memoised(`rp3:${s.rp3Beta}:${s.rp3Neighbours}`, () => rp3betaNeighbours(binary, { k: s.rp3Neighbours, beta: s.rp3Beta })) : null;
   onProgress(0.75);

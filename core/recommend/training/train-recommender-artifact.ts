@@ -70,19 +70,19 @@ export async function trainRecommenderArtifact(data: TrainingData, options: Trai
   const events = data.events;
   const courseIds = [...new Set([...data.courses.map((c) => c.id), ...events.courseIds])];
   const fitForServing = (from: number) => fitGenerators(events, courseIds, data.courses, data.now, options, (f) => progress(from + (1 - from) * f, 'candidate generators'));
-  const withFitted = (full: ReturnType<typeof fitForServing>): RecommenderArtifact => ({
+  const withFitted = (full: Awaited<ReturnType<typeof fitForServing>>): RecommenderArtifact => ({
     formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: data.now.toISOString(), ...full, ranker: defaultRankerWeights(), rankerChoice: null,
   });
   if (options.ranker === 'blend') {
-    const base = withFitted(fitForServing(0));
+    const base = withFitted(await fitForServing(0));
     base.rankerChoice = { kept: 'untrained_blend', why: 'the ranker was switched off', validationAuc: { trained: null, blend: null }, validationNdcg: { trained: null, blend: null, tunedBlend: null }, rows: { train: 0, validation: 0 } };
     return { artifact: base };
   }
   // The ranker first, then the generators served: the served fit (its stored neighbour lists, tens
   // of MB of heap) is then not alive under the ranker's rows, whose garbage set the retrain's peak.
   const { ranker, choice, mmrLambda } = await learnRanker(events, data, courseIds, options, (f, stage) => progress(0.5 * f, stage));
-  options.betweenStages?.();
-  const base = withFitted(fitForServing(0.5));
+  await options.betweenStages?.();
+  const base = withFitted(await fitForServing(0.5));
   return { artifact: { ...base, ranker, rankerChoice: choice, ...(mmrLambda === null ? {} : { mmrLambda }) } };
 }
 
@@ -146,9 +146,9 @@ async function fitScorers(
   options: TrainingOptions,
   progress: (fraction: number, stage: string) => void,
 ): Promise<Omit<RowSets, 'train' | 'tuned'> & { fit: { trained: RankerWeights; tuned: RankerWeights } | null }> {
-  const { catalogue, train, validation, tuned, rows, tooFew } = rankerRowSets(events, data, courseIds, options, progress);
+  const { catalogue, train, validation, tuned, rows, tooFew } = await rankerRowSets(events, data, courseIds, options, progress);
   if (tooFew !== null || tuned === null) return { catalogue, validation, rows, tooFew, fit: null };
-  options.betweenStages?.();
+  await options.betweenStages?.();
   const trained = await trainRanker(train.rows, train.labels, { epochs: options.epochs ?? 30, hidden: options.hidden ?? 16, validation, onProgress: (f) => progress(0.65 + 0.3 * f, 'ranker') });
   return { catalogue, validation, rows, tooFew, fit: { trained, tuned } };
 }
@@ -169,25 +169,25 @@ interface RowSets {
  * blend tuned on the training window's candidates. That model (tens of MB of neighbour lists) and
  * the tuning rows are needed only here and die when this returns, before the ranker trains.
  */
-function rankerRowSets(
+async function rankerRowSets(
   events: EventLog,
   data: TrainingData,
   courseIds: readonly string[],
   options: TrainingOptions,
   progress: (fraction: number, stage: string) => void,
-): RowSets {
+): Promise<RowSets> {
   const cut = options.cutoffs ?? { features: 0.7, validation: 0.85 };
   const timeAt = (share: number) => events.atMs[Math.min(events.length - 1, Math.floor(events.length * share))] ?? 0;
   const featuresUntil = timeAt(cut.features);
   const validationFrom = timeAt(cut.validation);
   const before = eventsBefore(events, featuresUntil);
-  options.betweenStages?.();
-  const fitted = fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
-  options.betweenStages?.();
+  await options.betweenStages?.();
+  const fitted = await fitGenerators(before, courseIds, data.courses, new Date(featuresUntil), options, (f) => progress(0.4 * f, 'ranker features before the cut-off'));
+  await options.betweenStages?.();
   const model = hydrateModel({ formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: new Date(featuresUntil).toISOString(), ...fitted, ranker: defaultRankerWeights(), rankerChoice: null });
   progress(0.4, 'indexing the catalogue');
   const catalogue = indexCatalogue(data.courses);
-  options.betweenStages?.();
+  await options.betweenStages?.();
   progress(0.42, 'point-in-time ranker rows');
   const maxFollowers = options.maxRankerFollowers ?? DEFAULT_MAX_RANKER_FOLLOWERS;
   const rowOptions = {
@@ -198,7 +198,7 @@ function rankerRowSets(
   // order, never changes another. The blend is tuned before the later window's rows are built: the
   // tuning rows (every candidate of the training window) then die before those are alive.
   const train = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...rowOptions, ...window, random: seededRandom(11) });
-  options.betweenStages?.();
+  await options.betweenStages?.();
   // The blend is tuned, and the scorers are judged, on every candidate serving would score (one
   // moment per follower): NDCG over a random sample of them rewarded rankers that lost on the full list.
   const everyCandidate = { ...rowOptions, momentsPerFollower: 1, negativesPerMoment: Infinity };
@@ -206,7 +206,7 @@ function rankerRowSets(
   const canTune = options.ranker !== 'untrained' && train.moments >= MIN_MOMENTS && hasBothLabels(train.labels);
   if (canTune) progress(0.48, 'blend weights');
   const tuned = canTune ? tuneBlend(pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, ...window, random: seededRandom(12) })).weights : null;
-  options.betweenStages?.();
+  await options.betweenStages?.();
   progress(0.55, 'point-in-time ranker rows of the later window');
   const validation = pointInTimeRankerRows(model, catalogue, events, data.messages, { ...everyCandidate, fromMs: validationFrom, toMs: Infinity, random: seededRandom(13) });
   const rows = { train: train.rows.length, validation: validation.rows.length };

@@ -1,4 +1,4 @@
-import { collectGarbage } from '../../../core/recommend/training/collect-garbage.js';
+import { collectGarbage, releaseGarbage } from '../../../core/recommend/training/collect-garbage.js';
 
 describe('collectGarbage (between the retrain stages)', () => {
   it('frees what nothing references any more, and leaves gc hidden', async () => {
@@ -17,5 +17,21 @@ describe('collectGarbage (between the retrain stages)', () => {
     await new Promise((resolve) => setImmediate(resolve));
     collectGarbage();
     expect(ref.deref()).toBe(kept);
+  });
+
+  it('lets the pages a collection freed leave the process before it returns (releaseGarbage)', async () => {
+    const MB = 1024 * 1024;
+    // ~100 MB of short-lived objects, most of them garbage by the end of the loop.
+    let kept = 0;
+    for (let round = 0; round < 20; round++) {
+      const rows = Array.from({ length: 200_000 }, (_, i) => ({ i, label: `row ${i}` }));
+      kept += rows[round]!.i;
+    }
+    collectGarbage();
+    const collected = process.memoryUsage().rss;
+    await releaseGarbage();
+    const released = process.memoryUsage().rss;
+    expect(kept).toBeGreaterThan(0);
+    expect(collected - released).toBeGreaterThan(20 * MB);
   });
 });

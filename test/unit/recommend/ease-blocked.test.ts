@@ -144,13 +144,13 @@ describe('fitGenerators EASE cap', () => {
     id, followerId: `f${Math.floor(random() * 40)}`, courseId: courseIds[Math.floor(random() * 8)]!, kind: 'click', occurredAt: new Date(now.getTime() - id * 60_000),
   }));
 
-  it('fits EASE under the cap and skips it above, saying why', () => {
+  it('fits EASE under the cap and skips it above, saying why', async () => {
     const skipped: string[] = [];
-    const fitted = fitGenerators(eventLogOf(events), courseIds, [], now, { onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
+    const fitted = await fitGenerators(eventLogOf(events), courseIds, [], now, { onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
     expect(fitted.generators).toContain('ease');
     expect(fitted.ease).not.toBeNull();
     expect(skipped).toEqual([]);
-    const capped = fitGenerators(eventLogOf(events), courseIds, [], now, { easeMaxItems: 7, onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
+    const capped = await fitGenerators(eventLogOf(events), courseIds, [], now, { easeMaxItems: 7, onSkipped: (g, why) => skipped.push(`${g}: ${why}`) });
     expect(capped.generators).not.toContain('ease');
     expect(capped.ease).toBeNull();
     expect(skipped).toEqual(['ease: EASE skipped: 8 courses need a 0 MB dense matrix, above the 7-course cap (easeMaxItems)']);
