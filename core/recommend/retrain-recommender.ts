@@ -1,11 +1,11 @@
 import { ValidationError } from '../errors.js';
 import type { Clock, CourseInteraction, CourseRepository, InteractionRepository, Logger, MessageTerms, ModelArtifactRepository } from '../ports/index.js';
 import { EventLogBuilder, type EventLog } from './data/event-log.js';
-import { EVENT_PAGE_ROWS, forEachPage, PAGES_PER_COLLECTION, readAllPages } from './data/read-pages.js';
+import { EVENT_PAGE_ROWS, forEachEventPage, readAllPages } from './data/read-pages.js';
 import { listAllCourses } from './serving/catalogue-index.js';
 import { RECOMMENDER_ARTIFACT_KIND, type GeneratorName } from './serving/recommender-model.js';
 import { initTensorflowBackend } from './tf-backend.js';
-import { collectGarbage, releaseGarbage } from './training/collect-garbage.js';
+import { releaseGarbage } from './training/collect-garbage.js';
 import { trainRecommenderArtifact, type TrainingOptions } from './training/train-recommender-artifact.js';
 
 export interface RetrainRecommenderDeps {
@@ -95,10 +95,8 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
  */
 async function readEventLog(interactions: RetrainRecommenderDeps['interactions'], onRead: (readSoFar: number) => void): Promise<EventLog> {
   const builder = new EventLogBuilder();
-  let pages = 0;
-  await forEachPage<CourseInteraction>((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), EVENT_PAGE_ROWS, (page, n) => {
+  await forEachEventPage<CourseInteraction>((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), (page, n) => {
     for (const e of page) builder.add(e);
-    if (++pages % PAGES_PER_COLLECTION === 0) collectGarbage();
     onRead(n);
   });
   return builder.build();

@@ -1,3 +1,5 @@
+import { collectGarbage } from '../training/collect-garbage.js';
+
 /**
  * Rows per page of the event log: one page of row objects is alive at a time. A page lives across
  * the socket reads that fill it, so V8 moves much of it to the old generation before it dies: at
@@ -11,7 +13,7 @@ export const EVENT_PAGE_ROWS = 2_000;
  * events lifted RSS by up to 200 MB before V8 collected them; a collection every 50 pages (100,000
  * events) costs ~0.1 s per million events and keeps that under 80 MB.
  */
-export const PAGES_PER_COLLECTION = 50;
+const PAGES_PER_COLLECTION = 50;
 
 /**
  * Reads an id-ordered log to the end, one keyset page at a time (`afterId` the last id seen), and
@@ -34,6 +36,24 @@ export async function forEachPage<T extends { id: number }>(
     if (page.length < pageSize) return read;
     afterId = page[page.length - 1]!.id;
   }
+}
+
+/**
+ * {@link forEachPage} over the event log, for a retrain: pages of EVENT_PAGE_ROWS, and a full
+ * collection every PAGES_PER_COLLECTION pages (see there why).
+ *
+ * @example
+ * await forEachEventPage((afterId, limit) => interactions.listCourseInteractions({ afterId, limit }), (page) => page.forEach((e) => builder.add(e)));
+ */
+export async function forEachEventPage<T extends { id: number }>(
+  readPage: (afterId: number, limit: number) => Promise<T[]>,
+  onPage: (page: readonly T[], readSoFar: number) => void,
+): Promise<number> {
+  let pages = 0;
+  return forEachPage(readPage, EVENT_PAGE_ROWS, (page, read) => {
+    onPage(page, read);
+    if (++pages % PAGES_PER_COLLECTION === 0) collectGarbage();
+  });
 }
 
 /**

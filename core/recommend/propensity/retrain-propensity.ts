@@ -1,8 +1,8 @@
 import type { ActivityRepository, Clock, CourseRepository, FollowerScoreStore, Logger, ModelArtifactRepository } from '../../ports/index.js';
 import { EventLogBuilder } from '../data/event-log.js';
-import { EVENT_PAGE_ROWS, forEachPage, PAGES_PER_COLLECTION } from '../data/read-pages.js';
+import { forEachEventPage } from '../data/read-pages.js';
 import { listAllCourses } from '../serving/catalogue-index.js';
-import { collectGarbage, releaseGarbage } from '../training/collect-garbage.js';
+import { releaseGarbage } from '../training/collect-garbage.js';
 import { timelinesOf, type FollowerTimeline } from './propensity-features.js';
 import { PROPENSITY_ARTIFACT_KIND, PROPENSITY_DEFAULTS, scoreFollowers, trainPropensity, type PropensityOptions } from './train-propensity.js';
 
@@ -58,10 +58,8 @@ export async function retrainPropensity(deps: RetrainPropensityDeps, options: Pr
  */
 async function readTimelines(activity: ActivityRepository, now: Date): Promise<{ read: number; timelines: Map<string, FollowerTimeline> }> {
   const builder = new EventLogBuilder();
-  let pages = 0;
-  const read = await forEachPage((afterId, limit) => activity.listActivity({ afterId, limit }), EVENT_PAGE_ROWS, (page) => {
+  const read = await forEachEventPage((afterId, limit) => activity.listActivity({ afterId, limit }), (page) => {
     for (const e of page) if (e.occurredAt.getTime() < now.getTime()) builder.add(e);
-    if (++pages % PAGES_PER_COLLECTION === 0) collectGarbage();
   });
   return { read, timelines: timelinesOf(builder.build(), builder.followersInOrderAdded()) };
 }
