@@ -112,13 +112,15 @@ for (const nItems of values.sizes.split(',').map(Number)) {
         const reference = new Float32Array(readFileSync(join(dir, 'b-columns.f32')).buffer.slice(0));
         let maxDiff = 0;
         let maxAbs = 0;
-        columns.forEach((col, c) => {
-          for (let i = 0; i < nItems; i++) {
+        const row = new Float32Array(nItems);
+        for (let i = 0; i < nItems; i++) {
+          model.weightRow(i, row);
+          columns.forEach((col, c) => {
             const want = reference[c * nItems + i]!;
-            maxDiff = Math.max(maxDiff, Math.abs(model.weights[i * nItems + col]! - want));
+            maxDiff = Math.max(maxDiff, Math.abs(row[col]! - want));
             maxAbs = Math.max(maxAbs, Math.abs(want));
-          }
-        });
+          });
+        }
         ratios.push(oursMs / numpyMs);
         line += `; numpy ${ref.numpy} ${seconds(numpyMs)} s (Gram ${ref.gram_s.toFixed(1)} s + inv/divide ${ref.inverse_s.toFixed(1)} s); ours/numpy ${(oursMs / numpyMs).toFixed(2)}×; `
           + `B max |diff| on ${SAMPLED_COLUMNS} columns ${maxDiff.toExponential(2)} (${(maxDiff / maxAbs).toExponential(2)} of max |B| ${maxAbs.toFixed(4)})`;

@@ -16,7 +16,7 @@ export { PopularityModel, trendingScores, itemCounts } from './algorithms/popula
 export { ItemKnnModel, itemNeighbours, scoreFromNeighbours, type ItemNeighbours } from './algorithms/item-knn.js';
 export { UserKnnModel } from './algorithms/user-knn.js';
 export { EaseModel, easeNeighbours, type EaseOptions } from './algorithms/ease.js';
-export { invertSpdBlockedInPlace, invertSpdInPlace, type BlockedInverseOptions } from './algorithms/spd-inverse.js';
+export { invertSpdBlockedInPlace, invertSpdInPlace, packedRowBase, packedSize, type BlockedInverseOptions } from './algorithms/spd-inverse.js';
 export { Rp3BetaModel, rp3betaNeighbours } from './algorithms/rp3beta.js';
 export { BlendModel } from './algorithms/blend.js';
 export { SessionEaseModel, sessionCooccurrence, type SessionEaseOptions } from './algorithms/session-ease.js';

@@ -42,6 +42,22 @@ export function invertSpdInPlace(a: Float64Array, n: number, onProgress?: (fract
   }
 }
 
+/**
+ * Where row `i` of an n × n upper triangle packed by rows starts, less `i`: element (i, j ≥ i) is at
+ * `packedRowBase(i, n) + j`. The packed triangle holds n(n + 1)/2 entries, half a square matrix.
+ *
+ * @example
+ * const at = packedRowBase(i, n) + j; // j ≥ i
+ */
+export function packedRowBase(i: number, n: number): number {
+  return i * n - (i * (i + 1)) / 2;
+}
+
+/** Entries of an n × n upper triangle packed by rows. */
+export function packedSize(n: number): number {
+  return (n * (n + 1)) / 2;
+}
+
 export interface BlockedInverseOptions {
   /** Rows swept per step (the inner dimension of every matrix product). */
   blockSize?: number;
@@ -69,6 +85,7 @@ const DEFAULT_TILE_COLUMNS = 2048;
 
 /** The panels of one block step, shared with the worker threads when there are any. */
 export interface SweepStep {
+  /** The upper triangle, packed by rows (see {@link packedRowBase}). */
   a: Float32Array;
   n: number;
   k0: number;
@@ -89,14 +106,15 @@ export interface SweepStep {
  * large matrix products run by TensorFlow.js (XNNPACK on the wasm backend), spread over `threads`;
  * only the pivot block is inverted here (recursively; Float64 plain JS at ≤ 128 rows).
  *
- * Reads only the upper triangle (j ≥ i) of the row-major `a`; on return the upper triangle holds the
- * inverse and the strict lower triangle is scratch. The products are Float32: entries match a Float64
- * inverse to about 1e-6 of the largest entry for well-regularised matrices (see the tests).
+ * `a` is the upper triangle (j ≥ i), packed by rows ({@link packedRowBase}); on return it holds the
+ * inverse's. A symmetric matrix needs no more: a square one was twice the memory, 100 MB at 5,000
+ * courses, the largest block of the nightly retrain's peak. The products are Float32: entries match a
+ * Float64 inverse to about 1e-6 of the largest entry for well-regularised matrices (see the tests).
  * Extra memory: two b × n panels (R and Rᵀ) plus each thread's wasm copies of R and of one product;
- * never a second n × n copy.
+ * never a second copy of the matrix.
  *
  * @example
- * const a = Float32Array.of(4, 1, 1, 2); invertSpdBlockedInPlace(a, 2); // upper of a = [2/7, -1/7, ·, 4/7]
+ * const a = Float32Array.of(4, 1, 2); invertSpdBlockedInPlace(a, 2); // a = [2/7, -1/7, 4/7]
  */
 export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: BlockedInverseOptions = {}): void {
   const block = Math.max(1, Math.min(options.blockSize ?? DEFAULT_BLOCK, n));
@@ -117,7 +135,8 @@ export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: Blo
       else sweepRowTiles(step, tiles);
       // A_KK ← −A_KK⁻¹.
       for (let p = 0; p < b; p++) {
-        for (let q = p; q < b; q++) a[(k0 + p) * n + k0 + q] = -step.pivot[p * b + q]!;
+        const row = packedRowBase(k0 + p, n) + k0;
+        for (let q = p; q < b; q++) a[row + q] = -step.pivot[p * b + q]!;
       }
       options.onProgress?.(k1 / n);
     }
@@ -125,16 +144,14 @@ export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: Blo
     pool?.close();
   }
   // Sweeping every row leaves −A⁻¹.
-  for (let i = 0; i < n; i++) {
-    for (let j = i * n + i; j < (i + 1) * n; j++) a[j] = -a[j]!;
-  }
+  for (let e = 0, end = packedSize(n); e < end; e++) a[e] = -a[e]!;
 }
 
 /** R = A_K,: and Rᵀ, read from the upper triangle. */
 function readPanels({ a, n, k0, k1, r, rt }: SweepStep): void {
   const b = k1 - k0;
   for (let j = 0; j < k0; j++) {
-    const row = j * n;
+    const row = packedRowBase(j, n);
     for (let p = 0; p < b; p++) {
       const v = a[row + k0 + p]!;
       r[p * n + j] = v;
@@ -142,7 +159,7 @@ function readPanels({ a, n, k0, k1, r, rt }: SweepStep): void {
     }
   }
   for (let p = 0; p < b; p++) {
-    const row = (k0 + p) * n;
+    const row = packedRowBase(k0 + p, n);
     for (let j = k0 + p; j < n; j++) {
       const v = a[row + j]!;
       r[p * n + j] = v;
@@ -187,11 +204,9 @@ export function sweepRowTiles(step: SweepStep, tiles: Iterable<readonly [number,
           const width = Math.min(columns, n - j0);
           // C = U_I R_:,[j0, j0 + width). transposeB is avoided on purpose: wasm runs it ~10× slower.
           const product = tf.tidy(() => tf.matMul(uTensor, tf.slice(rTensor, [0, j0], [b, width])));
-          // Read outside tidy: tidy walks a returned typed array element by element.
-          const c = product.dataSync() as Float32Array;
-          product.dispose();
+          const c = valuesOf(product);
           for (let i = i0; i < i1; i++) {
-            const row = i * n;
+            const row = packedRowBase(i, n);
             const at = (i - i0) * width - j0;
             const from = Math.max(i, j0);
             const to = j0 + width;
@@ -199,11 +214,12 @@ export function sweepRowTiles(step: SweepStep, tiles: Iterable<readonly [number,
             for (let j = from, end = Math.min(to, i < k0 ? k0 : n); j < end; j++) a[row + j]! -= c[at + j]!;
             if (i < k0) for (let j = Math.max(from, k1); j < to; j++) a[row + j]! -= c[at + j]!;
           }
+          product.dispose();
         }
-        const u = uTensor.dataSync() as Float32Array;
+        const u = valuesOf(uTensor);
         for (let i = i0; i < i1; i++) {
-          if (i < k0) a.set(u.subarray((i - i0) * b, (i - i0 + 1) * b), i * n + k0);
-          else for (let p = 0; p < b; p++) a[(k0 + p) * n + i] = u[(i - i0) * b + p]!;
+          if (i < k0) a.set(u.subarray((i - i0) * b, (i - i0 + 1) * b), packedRowBase(i, n) + k0);
+          else for (let p = 0; p < b; p++) a[packedRowBase(k0 + p, n) + i] = u[(i - i0) * b + p]!;
         }
       } finally {
         uTensor.dispose();
@@ -212,6 +228,17 @@ export function sweepRowTiles(step: SweepStep, tiles: Iterable<readonly [number,
   } finally {
     tf.dispose([rTensor, pivotTensor]);
   }
+}
+
+/**
+ * A float32 tensor's values, read before anything else runs on the backend and before the tensor is
+ * disposed. On the wasm backend a view of its memory: `dataSync` copies, and at 5,000 courses a fit
+ * copied ~1 GB in 4 MB buffers that outlived their use until V8 collected them, ~60 MB of the
+ * retrain's peak. Other backends copy.
+ */
+function valuesOf(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as Partial<{ typedArrayFromHeap(info: tf.TensorInfo): Float32Array }>;
+  return backend.typedArrayFromHeap ? backend.typedArrayFromHeap(t) : (t.dataSync() as Float32Array);
 }
 
 /** Below this size the pivot block is inverted in Float64 plain JS; above, by a blocked sweep of its own. */
@@ -228,9 +255,16 @@ function invertPivot({ n, k0, k1, r, pivot }: SweepStep): void {
       pivot.set(exact);
       return;
     }
-    for (let p = 0; p < b; p++) for (let q = 0; q < b; q++) pivot[p * b + q] = r[p * n + k0 + q]!;
-    invertSpdBlockedInPlace(pivot, b, { blockSize: PLAIN_PIVOT_MAX, tileRows: b });
-    for (let p = 0; p < b; p++) for (let q = 0; q < p; q++) pivot[p * b + q] = pivot[q * b + p]!;
+    const packed = new Float32Array(packedSize(b));
+    for (let p = 0; p < b; p++) packed.set(r.subarray(p * n + k0 + p, p * n + k0 + b), packedRowBase(p, b) + p);
+    invertSpdBlockedInPlace(packed, b, { blockSize: PLAIN_PIVOT_MAX, tileRows: b });
+    for (let p = 0; p < b; p++) {
+      for (let q = p; q < b; q++) {
+        const v = packed[packedRowBase(p, b) + q]!;
+        pivot[p * b + q] = v;
+        pivot[q * b + p] = v;
+      }
+    }
   } catch (error) {
     throw new Error(`matrix is not positive definite in rows ${k0}–${k1 - 1}; raise the regularisation (lambda)`, { cause: error });
   }

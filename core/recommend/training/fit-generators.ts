@@ -1,6 +1,7 @@
 import type { Course } from '../../catalog/course.js';
 import { EVENT_KINDS } from '../../events/event-types.js';
 import { easeNeighbours, EaseModel } from '../algorithms/ease.js';
+import { packedSize } from '../algorithms/spd-inverse.js';
 import { itemNeighbours, type ItemNeighbours } from '../algorithms/item-knn.js';
 import { trendingScores } from '../algorithms/popularity.js';
 import { rp3betaNeighbours } from '../algorithms/rp3beta.js';
@@ -31,11 +32,12 @@ export interface GeneratorSettings {
   easeLambda?: number;
   easeNeighbours?: number;
   /**
-   * EASE holds a dense courses × courses Float32 matrix (4n² bytes: 400 MB at 10,000 courses): above
+   * EASE holds the upper triangle of a dense courses × courses Float32 matrix (2n² bytes: 200 MB at
+   * 10,000 courses): above
    * this many courses it is skipped, with the reason passed to `onSkipped`.
    */
   easeMaxItems?: number;
-  /** Without the wasm or native TensorFlow.js backend EASE runs in plain JS (O(n³), 12n² bytes): skipped above this. */
+  /** Without the wasm or native TensorFlow.js backend EASE runs in plain JS (O(n³), 12n² bytes at its peak): skipped above this. */
   easeMaxItemsPlain?: number;
   /** Threads of EASE's blocked inverse (default: both cores, at most two; see EaseModel). */
   easeThreads?: number;
@@ -59,7 +61,7 @@ export interface GeneratorSettings {
 /**
  * The defaults: item-kNN k = 50 with shrink 2 (as served before), EASE λ = 500 (Steck 2019's
  * setting for MovieLens-20M), RP3β β = 0.5 with α = 1 (Paudel et al. 2017); none was chosen on a
- * reported evaluation fold. EASE up to 12,000 courses (576 MB for its matrix; for the time of a
+ * reported evaluation fold. EASE up to 12,000 courses (288 MB for its matrix; for the time of a
  * 10,000-course fit see `npm run bench:ease`), 3,000 without the wasm backend.
  */
 export const DEFAULT_GENERATOR_SETTINGS = {
@@ -74,7 +76,7 @@ export const DEFAULT_GENERATOR_SETTINGS = {
  */
 export function easeSkipReason(nItems: number, limits: { easeMaxItems: number; easeMaxItemsPlain: number }, fastBackend: boolean): string | null {
   if (nItems > limits.easeMaxItems) {
-    const mb = Math.round((4 * nItems * nItems) / 2 ** 20);
+    const mb = Math.round((4 * packedSize(nItems)) / 2 ** 20);
     return `EASE skipped: ${nItems} courses need a ${mb} MB dense matrix, above the ${limits.easeMaxItems}-course cap (easeMaxItems)`;
   }
   if (!fastBackend && nItems > limits.easeMaxItemsPlain) {
@@ -141,7 +143,7 @@ export async function fitGenerators(
       return easeNeighbours(model, s.easeNeighbours);
     })
     : null;
-  // EASE's dense matrix (4n² bytes) is garbage from here.
+  // EASE's dense triangle (2n² bytes) is garbage from here.
   await settings.betweenStages?.();
   onProgress(0.65);
   const rp3 = wanted.has('rp3beta') ? memoised(`rp3:${s.rp3Beta}:${s.rp3Neighbours}`, () => rp3betaNeighbours(binary, { k: s.rp3Neighbours, beta: s.rp3Beta })) : null;

@@ -1,7 +1,7 @@
 import type { CourseInteraction } from '../../../core/ports/index.js';
 import {
   csrFromPairs, DEFAULT_GENERATOR_SETTINGS, EaseModel, easeNeighbours, easeSkipReason, eventLogOf, fitGenerators, initTensorflowBackend, invertSpdBlockedInPlace, invertSpdInPlace,
-  seededRandom, type Csr,
+  packedRowBase, packedSize, seededRandom, type Csr,
 } from '../../../core/recommend/index.js';
 
 /** A random symmetric positive-definite matrix shaped like XᵀX + λI: small non-negative counts, a λ diagonal. */
@@ -19,13 +19,21 @@ function randomGram(n: number, seed: number): Float64Array {
   return m;
 }
 
-/** Max |upper(a) − upper(exact)| relative to the largest |exact| entry. */
+/** The upper triangle of a square n × n matrix, packed by rows, in Float32 (on shared memory when asked). */
+function packUpper(m: Float64Array, n: number, shared = false): Float32Array {
+  const packed = shared ? new Float32Array(new SharedArrayBuffer(4 * packedSize(n))) : new Float32Array(packedSize(n));
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) packed[packedRowBase(i, n) + j] = m[i * n + j]!;
+  return packed;
+}
+
+/** Max |packed − upper(exact)| relative to the largest |exact| entry. */
 function upperError(a: Float32Array, exact: Float64Array, n: number): number {
+  expect(a).toHaveLength(packedSize(n));
   let diff = 0;
   let scale = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      diff = Math.max(diff, Math.abs(a[i * n + j]! - exact[i * n + j]!));
+      diff = Math.max(diff, Math.abs(a[packedRowBase(i, n) + j]! - exact[i * n + j]!));
       scale = Math.max(scale, Math.abs(exact[i * n + j]!));
     }
   }
@@ -38,6 +46,14 @@ function randomInteractions(users: number, items: number, events: number, seed: 
   // Skewed popularity, like a course catalogue.
   const cols = Int32Array.from({ length: events }, () => Math.floor(Math.pow(random(), 2) * items));
   return csrFromPairs(users, items, rows, cols);
+}
+
+/** B as a square matrix, row by row. */
+function weightsOf(model: EaseModel): Float32Array {
+  const n = model.nItems;
+  const b = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) model.weightRow(i, b.subarray(i * n, (i + 1) * n));
+  return b;
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -53,12 +69,20 @@ beforeAll(async () => {
 
 describe('invertSpdBlockedInPlace', () => {
   it('matches the Float64 sweep on a 2 × 2 by hand', () => {
-    const a = Float32Array.of(4, 1, 1, 2);
+    // The upper triangle of [[4, 1], [1, 2]], packed by rows.
+    const a = Float32Array.of(4, 1, 2);
     invertSpdBlockedInPlace(a, 2, { blockSize: 1 });
     // [[4, 1], [1, 2]]⁻¹ = [[2, −1], [−1, 4]] / 7
     expect(a[0]).toBeCloseTo(2 / 7, 6);
     expect(a[1]).toBeCloseTo(-1 / 7, 6);
-    expect(a[3]).toBeCloseTo(4 / 7, 6);
+    expect(a[2]).toBeCloseTo(4 / 7, 6);
+  });
+
+  it('packs the upper triangle by rows', () => {
+    const n = 4;
+    const at: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) at.push(packedRowBase(i, n) + j);
+    expect(at).toEqual(Array.from({ length: packedSize(n) }, (_, e) => e));
   });
 
   it.each([
@@ -68,7 +92,7 @@ describe('invertSpdBlockedInPlace', () => {
     { n: 97, blockSize: 97, tileRows: 10, tileColumns: 1024, why: 'one block: the pivot is the whole matrix' },
   ])('equals the plain inverse ($why)', ({ n, blockSize, tileRows, tileColumns }) => {
     const exact = randomGram(n, n);
-    const a = Float32Array.from(exact);
+    const a = packUpper(exact, n);
     invertSpdBlockedInPlace(a, n, { blockSize, tileRows, tileColumns });
     invertSpdInPlace(exact, n);
     expect(upperError(a, exact, n)).toBeLessThan(1e-5);
@@ -77,8 +101,7 @@ describe('invertSpdBlockedInPlace', () => {
   it('gives the same inverse with a worker thread on shared memory', () => {
     const n = 260;
     const exact = randomGram(n, 3);
-    const a = new Float32Array(new SharedArrayBuffer(4 * n * n));
-    a.set(exact);
+    const a = packUpper(exact, n, true);
     invertSpdBlockedInPlace(a, n, { blockSize: 48, tileRows: 30, tileColumns: 70, threads: 2 });
     invertSpdInPlace(exact, n);
     expect(upperError(a, exact, n)).toBeLessThan(1e-5);
@@ -86,8 +109,8 @@ describe('invertSpdBlockedInPlace', () => {
 
   it('says to raise lambda when the matrix is not positive definite', () => {
     const n = 40;
-    const a = new Float32Array(n * n);
-    for (let i = 0; i < n; i++) a[i * n + i] = i === 25 ? -1 : 1;
+    const a = new Float32Array(packedSize(n));
+    for (let i = 0; i < n; i++) a[packedRowBase(i, n) + i] = i === 25 ? -1 : 1;
     expect(() => invertSpdBlockedInPlace(a, n, { blockSize: 16 })).toThrow(/rows 16–31.*raise the regularisation/);
   });
 });
@@ -104,11 +127,12 @@ describe('EaseModel blocked solver', () => {
     const blocked = new EaseModel({ ...options, solver: 'blocked', blocked: { blockSize: 64, tileRows: 48, tileColumns: 90 } });
     blocked.fit(train);
     expect(blocked.solverUsed).toBe('blocked');
+    const [fast, exact] = [weightsOf(blocked), weightsOf(sweep)];
     let scale = 0;
-    for (const w of sweep.weights) scale = Math.max(scale, Math.abs(w));
+    for (const w of exact) scale = Math.max(scale, Math.abs(w));
     expect(scale).toBeGreaterThan(0.01);
-    expect(maxAbsDiff(blocked.weights, sweep.weights)).toBeLessThan(1e-5 * scale);
-    for (let i = 0; i < 400; i += 37) expect(blocked.weights[i * 400 + i]).toBe(0);
+    expect(maxAbsDiff(fast, exact)).toBeLessThan(1e-5 * scale);
+    for (let i = 0; i < 400; i += 37) expect(fast[i * 400 + i]).toBe(0);
     // The served neighbour lists agree too: same top neighbours of each course.
     const a = easeNeighbours(blocked, 10);
     const b = easeNeighbours(sweep, 10);
@@ -127,9 +151,10 @@ describe('EaseModel blocked solver', () => {
     expect(auto.solverUsed).toBe('blocked');
     const sweep = new EaseModel({ lambda: 100, solver: 'sweep' });
     sweep.fit(big);
+    const exact = weightsOf(sweep);
     let scale = 0;
-    for (const w of sweep.weights) scale = Math.max(scale, Math.abs(w));
-    expect(maxAbsDiff(auto.weights, sweep.weights)).toBeLessThan(1e-5 * scale);
+    for (const w of exact) scale = Math.max(scale, Math.abs(w));
+    expect(maxAbsDiff(weightsOf(auto), exact)).toBeLessThan(1e-5 * scale);
     const small = new EaseModel({ lambda: 100 });
     small.fit(train);
     expect(small.solverUsed).toBe('sweep');
@@ -159,7 +184,7 @@ describe('fitGenerators EASE cap', () => {
   it('fits 10,000 courses by default on the wasm backend, and only 3,000 without it', () => {
     expect(DEFAULT_GENERATOR_SETTINGS.easeMaxItems).toBeGreaterThanOrEqual(10_000);
     expect(easeSkipReason(10_000, DEFAULT_GENERATOR_SETTINGS, true)).toBeNull();
-    expect(easeSkipReason(13_000, DEFAULT_GENERATOR_SETTINGS, true)).toMatch(/13000 courses need a 645 MB dense matrix/);
+    expect(easeSkipReason(13_000, DEFAULT_GENERATOR_SETTINGS, true)).toMatch(/13000 courses need a 322 MB dense matrix/);
     expect(easeSkipReason(5_000, DEFAULT_GENERATOR_SETTINGS, false)).toMatch(/without the wasm TensorFlow.js backend/);
     expect(easeSkipReason(3_000, DEFAULT_GENERATOR_SETTINGS, false)).toBeNull();
   });
