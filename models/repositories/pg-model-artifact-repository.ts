@@ -38,19 +38,19 @@ export class PgModelArtifactRepository implements ModelArtifactRepository {
   }
 }
 
-/** A field of an artifact with more numbers, strings and booleans than this is written on its own. */
-const LARGE_FIELD_VALUES = 100_000;
+/** A field of an artifact whose JSON is longer than about this many characters is written on its own. */
+const LARGE_FIELD_CHARS = 1_000_000;
 
 /**
  * One artifact row, written in one transaction. A recommender's JSON is tens of MB, and as one
  * parameter it was held twice at once (the string and pg's message), at the retrain's peak: the
- * small fields go in with the row, and each large one (EASE's neighbour lists: ~15 MB) in its own
- * statement, so at most one large field is held as JSON at a time.
+ * small fields go in with the row, and each large one (EASE's neighbour lists: ~11 MB of base64 at
+ * 5,000 courses) in its own statement, so at most one large field is held as JSON at a time.
  */
 async function insertArtifact(db: Db, artifact: { kind: string; metrics: Record<string, unknown>; data: unknown }): Promise<{ id: string; version: number }> {
   const data = artifact.data;
   const isRecord = typeof data === 'object' && data !== null && !Array.isArray(data);
-  const large = isRecord ? Object.keys(data).filter((key) => valueCount((data as Record<string, unknown>)[key], LARGE_FIELD_VALUES) > LARGE_FIELD_VALUES) : [];
+  const large = isRecord ? Object.keys(data).filter((key) => jsonLength((data as Record<string, unknown>)[key], LARGE_FIELD_CHARS) > LARGE_FIELD_CHARS) : [];
   const first = isRecord && large.length > 0 ? Object.fromEntries(Object.entries(data).filter(([key]) => !large.includes(key))) : data;
   const [row] = await queryRows<{ id: string; version: number }>(
     db,
@@ -66,13 +66,18 @@ async function insertArtifact(db: Db, artifact: { kind: string; metrics: Record<
   return { id: row!.id, version: Number(row!.version) };
 }
 
-/** How many numbers, strings and booleans a JSON value holds, counting no further than `limit`. */
-function valueCount(value: unknown, limit: number): number {
-  if (typeof value !== 'object' || value === null) return 1;
-  let count = 0;
+/**
+ * About how long a JSON value is, counting no further than `limit`: a string its length, any other
+ * value 8 (a stored similarity and its comma). Strings count by length: the neighbour lists are
+ * each a few strings of megabytes (base64).
+ */
+function jsonLength(value: unknown, limit: number): number {
+  if (typeof value === 'string') return value.length;
+  if (typeof value !== 'object' || value === null) return 8;
+  let length = 0;
   for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    count += valueCount(child, limit - count);
-    if (count > limit) break;
+    length += jsonLength(child, limit - length);
+    if (length > limit) break;
   }
-  return count;
+  return length;
 }

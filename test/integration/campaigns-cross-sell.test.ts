@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { dispatchOutbox, scanRetargeting, type CrossSellReason, type RetargetingRule } from '../../core/campaigns/index.js';
 import type { Logger } from '../../core/index.js';
 import { defaultRankerWeights, RECOMMENDER_ARTIFACT_KIND, type AssociationRule, type RecommenderArtifact } from '../../core/recommend/index.js';
+import { RECOMMENDER_FORMAT_VERSION, storeNeighbours } from '../../core/recommend/serving/recommender-model.js';
 import { createRepositories, queryRows, type Database } from '../../models/index.js';
 import { createCampaignRepositories, type CampaignRepositories } from '../../models/repositories/pg-campaign-repositories.js';
 import { PgModelArtifactRepository } from '../../models/repositories/pg-model-artifact-repository.js';
@@ -114,8 +115,10 @@ describe.each(testTargets())('cross-sell from the recommender association rules 
       { antecedent: [course.a.id], consequent: course.unsold.id, support: 0.2, confidence: 0.95, lift: 5 },
     ];
     const artifact = {
-      formatVersion: 3, trainedAt: clock.now().toISOString(), courseIds: [], generators: [], popularity: [], trending: [], candidates: { popular: [], segmentPopular: [], trending: [] },
-      neighbours: { offsets: [0], items: [], sims: [] }, ease: null, rp3beta: null, segmentModel: null, segmentPopularity: [], rules, ranker: defaultRankerWeights(), rankerChoice: null,
+      formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: clock.now().toISOString(), courseIds: [], generators: [], popularity: [], trending: [],
+      candidates: { popular: [], segmentPopular: [], trending: [] },
+      neighbours: storeNeighbours({ nItems: 0, offsets: new Int32Array(1), neighbours: new Int32Array(0), similarities: new Float32Array(0) }),
+      ease: null, rp3beta: null, segmentModel: null, segmentPopularity: [], rules, ranker: defaultRankerWeights(), rankerChoice: null,
     } satisfies RecommenderArtifact;
     await new PgModelArtifactRepository(database.db).save({ kind: RECOMMENDER_ARTIFACT_KIND, metrics: { rules: rules.length }, data: artifact });
     await repos.rules.update(crossSell.id, {

@@ -86,7 +86,10 @@ describe.each(testTargets())('recommender on %s', (target) => {
     const artifacts = new PgModelArtifactRepository(database.db);
     const kind = `large-${randomUUID()}`;
     const large = Array.from({ length: 150_001 }, (_, i) => (i % 7) / 8);
-    const data = { formatVersion: 3, courseIds: ['a', 'b'], ease: { offsets: [0, 2], items: large, sims: large }, rules: [], note: '中文 and English', skipped: undefined };
+    // Large fields of both kinds: many numbers, and a neighbour list's few long base64 strings.
+    const base64 = Buffer.from(Float32Array.from(large).buffer).toString('base64');
+    const ease = { offsets: Buffer.from(Int32Array.of(0, 2).buffer).toString('base64'), items: base64, sims: base64 };
+    const data = { formatVersion: 4, courseIds: ['a', 'b'], popularity: large, ease, rules: [], note: '中文 and English', skipped: undefined };
     const saved = await artifacts.save({ kind, metrics: { rows: 2 }, data });
     const latest = await artifacts.latest(kind);
     expect(latest).toMatchObject({ id: saved.id, version: 1, metrics: { rows: 2 } });

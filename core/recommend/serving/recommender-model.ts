@@ -10,11 +10,16 @@ export const RECOMMENDER_ARTIFACT_KIND = 'recommender';
 export const GENERATORS = ['item_cf', 'ease', 'rp3beta', 'content'] as const;
 export type GeneratorName = (typeof GENERATORS)[number];
 
-/** Item → weighted neighbour lists as stored (JSON arrays). */
+/**
+ * Item → weighted neighbour lists as stored: the bytes of each typed array (offsets and items Int32,
+ * sims Float32, little-endian) in base64. As JSON arrays, EASE's list alone (1,000,000 entries at
+ * 5,000 courses) was ~23 MB of heap from the fit to the save, at the retrain's peak, and serving parsed
+ * every number of it.
+ */
 export interface StoredNeighbours {
-  offsets: number[];
-  items: number[];
-  sims: number[];
+  offsets: string;
+  items: string;
+  sims: string;
 }
 
 /** How the served scorer was chosen: whichever of the trained ranker, the tuned blend and the untrained blend ranked the later window best. */
@@ -34,8 +39,11 @@ export interface RankerChoice {
   rows: { train: number; validation: number };
 }
 
-/** The artifact format this code writes and serves; older ones are refused by {@link isServable}. */
-export const RECOMMENDER_FORMAT_VERSION = 3;
+/**
+ * The artifact format this code writes and serves; older ones are refused by {@link isServable}.
+ * 4: neighbour lists as base64 bytes (3: as JSON arrays).
+ */
+export const RECOMMENDER_FORMAT_VERSION = 4;
 
 /** How many precomputed candidates each list holds (see {@link PrecomputedCandidates}). */
 export const PRECOMPUTED_CANDIDATES = { popular: 100, segmentPopular: 100, trending: 30 } as const;
@@ -106,13 +114,40 @@ export function precomputeCandidates(arrays: Pick<RecommenderArtifact, 'populari
   };
 }
 
-/** Rounds similarities for storage (JSON size). */
+/**
+ * Neighbour lists in their stored form. Similarities are rounded to 1e-5 as when they were stored as
+ * JSON numbers, so serving reads the same Float32 values as it did then; no list is copied into a
+ * JavaScript array.
+ *
+ * @example
+ * const stored = storeNeighbours(itemNeighbours(matrix, { k: 50 })); // { offsets: 'AAAAAA…', items, sims }
+ */
 export function storeNeighbours(nb: ItemNeighbours): StoredNeighbours {
-  return { offsets: Array.from(nb.offsets), items: Array.from(nb.neighbours), sims: Array.from(nb.similarities, (s) => Math.round(s * 1e5) / 1e5) };
+  const sims = new Float32Array(nb.similarities.length);
+  for (let p = 0; p < sims.length; p++) {
+    const rounded = Math.round(nb.similarities[p]! * 1e5) / 1e5;
+    // As JSON numbers, -0 was written as 0 and NaN and ±Infinity as null, all read back as 0.
+    sims[p] = Number.isFinite(rounded) && rounded !== 0 ? rounded : 0;
+  }
+  return { offsets: toBase64(nb.offsets), items: toBase64(nb.neighbours), sims: toBase64(sims) };
 }
 
 function loadNeighbours(nItems: number, stored: StoredNeighbours): ItemNeighbours {
-  return { nItems, offsets: Int32Array.from(stored.offsets), neighbours: Int32Array.from(stored.items), similarities: Float32Array.from(stored.sims) };
+  return { nItems, offsets: fromBase64(stored.offsets, Int32Array), neighbours: fromBase64(stored.items, Int32Array), similarities: fromBase64(stored.sims, Float32Array) };
+}
+
+/** A typed array's bytes in base64, in the platform's byte order (little-endian on x64 and arm64). */
+function toBase64(values: Int32Array | Float32Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+/** The values whose bytes `base64` holds, copied into a buffer of their own: a decoded Buffer may be a slice of Node's pool at an offset no Int32Array can start at. */
+function fromBase64<T extends Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>>(base64: string, Typed: new (length: number) => T): T {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length % 4 !== 0) throw new RangeError(`stored neighbour list of ${bytes.length} bytes is not whole 4-byte values`);
+  const values = new Typed(bytes.length / 4);
+  new Uint8Array(values.buffer).set(bytes);
+  return values;
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   defaultRankerWeights, hydrateModel, indexCatalogue, isServable, prepareFollower, rankForFollower, seededRandom, type RecommenderArtifact,
 } from '../../../core/recommend/index.js';
 import { candidatePool } from '../../../core/recommend/serving/score-candidates.js';
-import { PRECOMPUTED_CANDIDATES, precomputeCandidates, RECOMMENDER_FORMAT_VERSION } from '../../../core/recommend/serving/recommender-model.js';
+import { PRECOMPUTED_CANDIDATES, precomputeCandidates, RECOMMENDER_FORMAT_VERSION, storeNeighbours } from '../../../core/recommend/serving/recommender-model.js';
 
 const now = new Date('2026-03-01T00:00:00Z');
 
@@ -32,9 +32,10 @@ function denseModel(courses: readonly Course[]) {
   const popularity = courses.map(() => random());
   const trending = courses.map(() => random());
   const segmentPopularity: number[][] = [];
+  const stored = storeNeighbours({ nItems: n, offsets: Int32Array.from(offsets), neighbours: Int32Array.from(items), similarities: Float32Array.from(sims) });
   const artifact: RecommenderArtifact = {
     formatVersion: RECOMMENDER_FORMAT_VERSION, trainedAt: now.toISOString(), courseIds: courses.map((c) => c.id), generators: ['item_cf', 'rp3beta', 'content'],
-    popularity, trending, neighbours: { offsets, items, sims }, ease: null, rp3beta: { offsets, items, sims }, segmentModel: null, segmentPopularity,
+    popularity, trending, neighbours: stored, ease: null, rp3beta: stored, segmentModel: null, segmentPopularity,
     candidates: precomputeCandidates({ popularity, segmentPopularity, trending }), rules: [], ranker: defaultRankerWeights(), rankerChoice: null,
   };
   return hydrateModel(artifact);
@@ -90,9 +91,10 @@ describe('the candidate pool', () => {
     expect(Array.from(second.postings[second.termNumber.get('portrait')!]!.courses, (i) => second.content.courseIds[i])).toEqual([courses[3]!.id]);
   });
 
-  it('refuses an artifact of the previous format, which has no precomputed candidates', () => {
+  it('refuses an artifact of an earlier format (3: neighbour lists as JSON arrays; 2: no precomputed candidates)', () => {
     const model = denseModel(catalogueOf(10));
     expect(isServable(model.artifact)).toBe(true);
+    expect(isServable({ ...model.artifact, formatVersion: 3 } as unknown as RecommenderArtifact)).toBe(false);
     expect(isServable({ ...model.artifact, formatVersion: 2 } as unknown as RecommenderArtifact)).toBe(false);
   });
 });
