@@ -92,8 +92,6 @@ export interface SweepStep {
   k1: number;
   /** R = A_K,: (b × n). */
   r: Float32Array;
-  /** Rᵀ (n × b). */
-  rt: Float32Array;
   /** A_KK⁻¹ (b × b). */
   pivot: Float32Array;
   /** Widest column chunk of one product. */
@@ -110,7 +108,8 @@ export interface SweepStep {
  * inverse's. A symmetric matrix needs no more: a square one was twice the memory, 100 MB at 5,000
  * courses, the largest block of the nightly retrain's peak. The products are Float32: entries match a
  * Float64 inverse to about 1e-6 of the largest entry for well-regularised matrices (see the tests).
- * Extra memory: two b × n panels (R and Rᵀ) plus each thread's wasm copies of R and of one product;
+ * Extra memory: a b × n panel (R) plus each thread's rows of Rᵀ for one tile and its wasm copies of R
+ * and of one product;
  * never a second copy of the matrix.
  *
  * @example
@@ -122,12 +121,12 @@ export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: Blo
   const columns = Math.max(1, options.tileColumns ?? DEFAULT_TILE_COLUMNS);
   const shared = a.buffer instanceof SharedArrayBuffer;
   const pool = shared && (options.threads ?? 1) > 1 && n > block ? startSweepPool(a, n, block, options.threads! - 1) : null;
-  const panels = pool?.panels ?? { r: new Float32Array(block * n), rt: new Float32Array(n * block), pivot: new Float32Array(block * block) };
+  const panels = pool?.panels ?? { r: new Float32Array(block * n), pivot: new Float32Array(block * block) };
   try {
     for (let k0 = 0; k0 < n; k0 += block) {
       const k1 = Math.min(n, k0 + block);
       const b = k1 - k0;
-      const step: SweepStep = { a, n, k0, k1, columns, r: panels.r.subarray(0, b * n), rt: panels.rt.subarray(0, n * b), pivot: panels.pivot.subarray(0, b * b) };
+      const step: SweepStep = { a, n, k0, k1, columns, r: panels.r.subarray(0, b * n), pivot: panels.pivot.subarray(0, b * b) };
       readPanels(step);
       invertPivot(step);
       const tiles = rowTiles(n, k0, k1, tileRows);
@@ -147,27 +146,19 @@ export function invertSpdBlockedInPlace(a: Float32Array, n: number, options: Blo
   for (let e = 0, end = packedSize(n); e < end; e++) a[e] = -a[e]!;
 }
 
-/** R = A_K,: and Rᵀ, read from the upper triangle. */
-function readPanels({ a, n, k0, k1, r, rt }: SweepStep): void {
+/** R = A_K,: , read from the upper triangle. */
+function readPanels({ a, n, k0, k1, r }: SweepStep): void {
   const b = k1 - k0;
   for (let j = 0; j < k0; j++) {
     const row = packedRowBase(j, n);
-    for (let p = 0; p < b; p++) {
-      const v = a[row + k0 + p]!;
-      r[p * n + j] = v;
-      rt[j * b + p] = v;
-    }
+    for (let p = 0; p < b; p++) r[p * n + j] = a[row + k0 + p]!;
   }
   for (let p = 0; p < b; p++) {
     const row = packedRowBase(k0 + p, n);
     for (let j = k0 + p; j < n; j++) {
       const v = a[row + j]!;
       r[p * n + j] = v;
-      rt[j * b + p] = v;
-      if (j < k1) {
-        r[(j - k0) * n + k0 + p] = v;
-        rt[(k0 + p) * b + (j - k0)] = v;
-      }
+      if (j < k1) r[(j - k0) * n + k0 + p] = v;
     }
   }
 }
@@ -191,13 +182,19 @@ function rowTiles(n: number, k0: number, k1: number, tileRows: number): Array<re
  * sweepRowTiles(step, [[0, 512], [1024, 1536]]);
  */
 export function sweepRowTiles(step: SweepStep, tiles: Iterable<readonly [number, number]>): void {
-  const { a, n, k0, k1, r, rt, pivot, columns } = step;
+  const { a, n, k0, k1, r, pivot, columns } = step;
   const b = k1 - k0;
   const rTensor = tf.tensor2d(r, [b, n]);
   const pivotTensor = tf.tensor2d(pivot, [b, b]);
+  // The tile's rows of Rᵀ, reused by every tile (a whole Rᵀ panel was another b × n array).
+  let tileRt = new Float32Array(0);
   try {
     for (const [i0, i1] of tiles) {
-      const uTensor = tf.tidy(() => tf.matMul(tf.tensor2d(rt.subarray(i0 * b, i1 * b), [i1 - i0, b]), pivotTensor));
+      if (tileRt.length < (i1 - i0) * b) tileRt = new Float32Array((i1 - i0) * b);
+      for (let p = 0; p < b; p++) {
+        for (let i = i0; i < i1; i++) tileRt[(i - i0) * b + p] = r[p * n + i]!;
+      }
+      const uTensor = tf.tidy(() => tf.matMul(tf.tensor2d(tileRt.subarray(0, (i1 - i0) * b), [i1 - i0, b]), pivotTensor));
       try {
         // Column chunks keep the packed right-hand operand (b × width) in the core's cache.
         for (let j0 = i0; j0 < n; j0 += columns) {

@@ -17,12 +17,11 @@ export interface SweepWorkerData {
   /** [count, then (i0, i1) per tile] of the current step. */
   tiles: Int32Array;
   r: Float32Array;
-  rt: Float32Array;
   pivot: Float32Array;
 }
 
 export interface SweepPool {
-  panels: { r: Float32Array; rt: Float32Array; pivot: Float32Array };
+  panels: { r: Float32Array; pivot: Float32Array };
   /**
    * Runs the tiles of one step on this thread (`work`) and the workers, each claiming the next
    * unclaimed tile when it is free; returns when all are done.
@@ -43,7 +42,7 @@ export interface SweepPool {
 export function startSweepPool(a: Float32Array, n: number, block: number, workers: number): SweepPool {
   const count = Math.min(workers, MAX_WORKERS);
   const shared = (length: number) => new Float32Array(new SharedArrayBuffer(4 * length));
-  const panels = { r: shared(block * n), rt: shared(n * block), pivot: shared(block * block) };
+  const panels = { r: shared(block * n), pivot: shared(block * block) };
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size));
   const tiles = new Int32Array(new SharedArrayBuffer(4 * (1 + 2 * (n + 2))));
   const script = new URL('./sweep-worker.ts', import.meta.url).href;

@@ -7,7 +7,7 @@ import { initTensorflowBackend } from '../tf-backend.js';
 import { sweepRowTiles } from './spd-inverse.js';
 import { claimTiles, CONTROL, type SweepWorkerData } from './sweep-pool.js';
 
-const { index, a, n, control, tiles, r, rt, pivot } = workerData as SweepWorkerData;
+const { index, a, n, control, tiles, r, pivot } = workerData as SweepWorkerData;
 
 function signal(slot: number, value: number): void {
   Atomics.store(control, slot, value);
@@ -30,7 +30,7 @@ for (let seen = 0; ;) {
   const k1 = Atomics.load(control, CONTROL.k1);
   const b = k1 - k0;
   try {
-    sweepRowTiles({ a, n, k0, k1, columns: Atomics.load(control, CONTROL.columns), r: r.subarray(0, b * n), rt: rt.subarray(0, n * b), pivot: pivot.subarray(0, b * b) }, claimTiles(control, tiles));
+    sweepRowTiles({ a, n, k0, k1, columns: Atomics.load(control, CONTROL.columns), r: r.subarray(0, b * n), pivot: pivot.subarray(0, b * b) }, claimTiles(control, tiles));
   } catch {
     Atomics.store(control, CONTROL.failed + index, 1);
   }
