@@ -1,7 +1,7 @@
 import { churnBandOf, topPercents } from '../../followers/propensity.js';
 import type { ScoredFollower } from '../../ports/index.js';
 import { probabilityReport, type ProbabilityReport } from './calibration.js';
-import { fitLogistic, predictLogistic, standardise, type FeatureMatrix, type LogisticModel } from './logistic-model.js';
+import { fitLogistic, predictLogistic, standardise, type FeatureMatrix, type LogisticModel, type StandardisedRows } from './logistic-model.js';
 import { featuresAsOf, outcomesAfter, PROPENSITY_FEATURES, type FollowerTimeline, type PricedCourse } from './propensity-features.js';
 
 export const PROPENSITY_ARTIFACT_KIND = 'propensity';
@@ -82,8 +82,9 @@ function examplesAt(timelines: ReadonlyMap<string, FollowerTimeline>, courses: R
   return { ends, rows: { values: values.subarray(0, n * d), rows: n, columns: d }, labels: { purchase: labels.purchase.subarray(0, n), churn: labels.churn.subarray(0, n) } };
 }
 
-const classCounts = (labels: Uint8Array) => {
-  const positives = labels.reduce((s, l) => s + l, 0);
+const classCounts = (labels: ArrayLike<number>) => {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i]!;
   return { positives, negatives: labels.length - positives };
 };
 
@@ -112,8 +113,10 @@ export function trainPropensity(
   const nTrain = examples.ends[trainCutoffs.length - 1] ?? 0;
   const { rows, labels } = examples;
   const d = rows.columns;
-  const train = standardise(rows, nTrain);
-  const all = standardise(rows);
+  // Standardised copies of the rows, made when a target first needs them (none when both are skipped).
+  const copies: { train?: StandardisedRows; all?: StandardisedRows } = {};
+  const train = () => (copies.train ??= standardise(rows, nTrain));
+  const all = () => (copies.all ??= standardise(rows));
   const validationRow = (i: number) => rows.values.subarray((nTrain + i) * d, (nTrain + i + 1) * d);
   const fitTarget = (target: PropensityTarget): { model: LogisticModel | null; validation: TargetValidation } => {
     const base = { trainExamples: nTrain, validationExamples: rows.rows - nTrain };
@@ -123,19 +126,19 @@ export function trainPropensity(
       return { model: null, validation: { ...base, l2: null, report: null, skipped } };
     }
     const validationLabels = Array.from(labels[target].subarray(nTrain));
-    const inValidation = classCounts(labels[target].subarray(nTrain));
+    const inValidation = classCounts(validationLabels);
     const canValidate = Math.min(inValidation.positives, inValidation.negatives) > 0;
     let best: { l2: number; report: ProbabilityReport } | null = null;
     if (canValidate) {
       for (const l2 of options.l2Grid) {
-        const model = fitLogistic(train, labels[target], { l2 });
+        const model = fitLogistic(train(), labels[target], { l2 });
         const report = probabilityReport(validationLabels.map((_, i) => predictLogistic(model, validationRow(i))), validationLabels);
         if (!best || report.logLoss < best.report.logLoss) best = { l2, report };
       }
     }
     // Without a validation window holding both outcomes, the middle of the grid is used untested.
     const l2 = best?.l2 ?? options.l2Grid[Math.floor(options.l2Grid.length / 2)]!;
-    const model = fitLogistic(all, labels[target], { l2 });
+    const model = fitLogistic(all(), labels[target], { l2 });
     return { model, validation: { ...base, l2, report: best?.report ?? null, skipped: null } };
   };
   const purchase = fitTarget('purchase');
