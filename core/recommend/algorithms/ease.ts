@@ -78,6 +78,7 @@ export class EaseModel implements TopNModel {
   fit(train: Csr): void {
     const n = train.nCols;
     const solver = this.solver === 'auto' ? (n >= BLOCKED_MIN_ITEMS && hasFastTensorflowBackend() ? 'blocked' : 'sweep') : this.solver;
+    // The previous fit’s triangle is garbage before the next one is allocated.
     this.inverse = new Float32Array(0);
     this.inverse = solver === 'blocked' ? this.fitBlocked(train) : this.fitSweep(train);
     this.diagonal = new Float64Array(n);

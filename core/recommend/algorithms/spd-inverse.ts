@@ -109,8 +109,7 @@ export interface SweepStep {
  * courses, the largest block of the nightly retrain's peak. The products are Float32: entries match a
  * Float64 inverse to about 1e-6 of the largest entry for well-regularised matrices (see the tests).
  * Extra memory: a b × n panel (R) plus each thread's rows of Rᵀ for one tile and its wasm copies of R
- * and of one product;
- * never a second copy of the matrix.
+ * and of one product; never a second copy of the matrix.
  *
  * @example
  * const a = Float32Array.of(4, 1, 2); invertSpdBlockedInPlace(a, 2); // a = [2/7, -1/7, 4/7]
