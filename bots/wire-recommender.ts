@@ -1,4 +1,5 @@
 import { createSegmentsRouter } from '../adapters/http/routes/segments.js';
+import { trimNativeHeap } from '../adapters/runtime/index.js';
 import { createExperimentingRecommender, ExposureLog } from '../core/experiments/index.js';
 import { type Clock, type Logger, type Recommender, type Repositories } from '../core/index.js';
 import {
@@ -52,10 +53,11 @@ export function buildRecommender(parts: { db: Db; repos: Repositories; clock: Cl
   // One retrain job trains both: the recommender, then purchase propensity and churn risk (scored
   // into follower_scores for segments and the persona).
   const retrain = async (onProgress?: (percent: number, stage: string) => void) => {
-    const trained = await retrainRecommender({ interactions, courses: parts.repos.courses, artifacts, clock: parts.clock, logger: parts.logger }, { onProgress });
+    const common = { courses: parts.repos.courses, artifacts, clock: parts.clock, logger: parts.logger, returnNativeMemory: trimNativeHeap };
+    const trained = await retrainRecommender({ ...common, interactions }, { onProgress });
     // The propensity retrain starts without the recommender's garbage (see releaseGarbage).
-    await releaseGarbage();
-    const propensity = await retrainPropensity({ activity: interactions, courses: parts.repos.courses, artifacts, scores: new PgFollowerScores(parts.db), clock: parts.clock, logger: parts.logger });
+    await releaseGarbage(trimNativeHeap);
+    const propensity = await retrainPropensity({ ...common, activity: interactions, scores: new PgFollowerScores(parts.db) });
     return { version: trained.version, metrics: { ...trained.metrics, propensity: { version: propensity.version, ...propensity.metrics } } };
   };
   return { recommender, retrain, artifacts, experiments: { repository, exposures, invalidate: () => recommender.invalidate() } };

@@ -14,6 +14,8 @@ export interface RetrainRecommenderDeps {
   artifacts: Pick<ModelArtifactRepository, 'save'>;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn'>;
+  /** Called at each stage boundary after garbage is collected: hands freed C-heap pages back (the runtime adapter's `trimNativeHeap`). */
+  returnNativeMemory?: () => unknown;
 }
 
 export interface RetrainOptions extends Omit<TrainingOptions, 'onProgress'> {
@@ -73,7 +75,8 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     skipped[generator] = why;
     options.onSkipped?.(generator, why);
   };
-  const settings = { easeThreads: easeThreadsFor(courses.length), betweenStages: releaseGarbage, ...options, onSkipped, onProgress: (f: number, stage: string) => progress(20 + 75 * f, stage) };
+  const betweenStages = () => releaseGarbage(deps.returnNativeMemory);
+  const settings = { easeThreads: easeThreadsFor(courses.length), betweenStages, ...options, onSkipped, onProgress: (f: number, stage: string) => progress(20 + 75 * f, stage) };
   const { artifact } = await trainRecommenderArtifact({ events, messages, courses, now }, settings);
   const choice = artifact.rankerChoice;
   deps.logger.info({ kept: choice?.kept, validationAuc: choice?.validationAuc, rows: choice?.rows }, `recommender ranker: serving the ${choice?.kept === 'trained' ? 'trained ranker' : 'untrained blend'} (${choice?.why ?? 'no choice recorded'})`);
@@ -83,7 +86,7 @@ export async function retrainRecommender(deps: RetrainRecommenderDeps, options: 
     ranker: choice?.kept ?? 'untrained_blend', rankerWhy: choice?.why ?? null, rankerValidationAuc: choice?.validationAuc ?? null, rankerRows: choice?.rows ?? null,
     trainMs: Date.now() - started,
   };
-  await releaseGarbage();
+  await betweenStages();
   const saved = await deps.artifacts.save({ kind: RECOMMENDER_ARTIFACT_KIND, metrics, data: artifact });
   progress(100, `saved version ${saved.version}`);
   return { version: saved.version, metrics };

@@ -13,6 +13,8 @@ export interface RetrainPropensityDeps {
   scores: FollowerScoreStore;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn'>;
+  /** Called at each stage boundary after garbage is collected (see RetrainRecommenderDeps). */
+  returnNativeMemory?: () => unknown;
 }
 
 /**
@@ -30,11 +32,11 @@ export async function retrainPropensity(deps: RetrainPropensityDeps, options: Pr
   const now = deps.clock.now();
   const { read, timelines } = await readTimelines(deps.activity, now);
   // A batch job's stages, each with hundreds of MB of garbage: collected between them (see releaseGarbage).
-  await releaseGarbage();
+  await releaseGarbage(deps.returnNativeMemory);
   const courses = new Map((await listAllCourses(deps.courses)).map((c) => [c.id, c]));
   const artifact = trainPropensity(timelines, courses, now, options);
   const scored = scoreFollowers(artifact, timelines, courses, now);
-  await releaseGarbage();
+  await releaseGarbage(deps.returnNativeMemory);
   const v = artifact.validation;
   const metrics = {
     events: read, followers: timelines.size, horizonDays: artifact.horizonDays, scored: scored.length,

@@ -1,7 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runInNewContext } from 'node:vm';
-import { createRequire } from 'node:module';
 
 /**
  * A full garbage collection, for a batch job between stages that each allocate hundreds of MB: V8
@@ -29,46 +28,17 @@ export function collectGarbage(): void {
  */
 const RELEASE_MS = 50;
 
-let mallocTrim: ((pad: number) => number) | null | undefined;
-
-/**
- * Hands the C heap's free pages back to the system (glibc's `malloc_trim(0)`, through the koffi FFI);
- * 'unavailable' where the C library is not glibc (macOS, Alpine's musl) or koffi does not load.
- *
- * Typed arrays, wasm and the pg driver's buffers live in the C heap. After a large block is freed,
- * glibc serves blocks up to its size from the heap instead of mapping them, and keeps up to twice
- * that size free before it shrinks the heap; free pages between live blocks it never returns. At
- * 5,000 courses the heap held ~140 MB at the retrain's served fit for ~60 MB of live arrays. Fixing
- * the thresholds with MALLOC_MMAP_THRESHOLD_ instead slowed every stage by ~20 % (every large array
- * mapped and faulted in afresh); a trim at a stage boundary costs 1–6 ms.
- *
- * @example
- * trimNativeHeap(); // 'trimmed'
- */
-export function trimNativeHeap(): 'trimmed' | 'nothing to trim' | 'unavailable' {
-  if (mallocTrim === undefined) {
-    try {
-      // Loaded on first use: only batch jobs need the native module.
-      const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-      mallocTrim = process.platform === 'linux' ? (koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as (pad: number) => number) : null;
-    } catch {
-      mallocTrim = null;
-    }
-  }
-  if (!mallocTrim) return 'unavailable';
-  return mallocTrim(0) === 1 ? 'trimmed' : 'nothing to trim';
-}
-
 /**
  * {@link collectGarbage}, then a short yield so the freed pages leave the process before the next
- * stage allocates, then {@link trimNativeHeap}. For a batch job's stage boundaries (a retrain has
- * about ten: half a second).
+ * stage allocates, then `returnNativeMemory` (the processes that retrain pass the runtime adapter's
+ * `trimNativeHeap`, which hands the C heap's free pages back). For a batch job's stage boundaries (a
+ * retrain has about ten: half a second).
  *
  * @example
- * await releaseGarbage(); // before EASE allocates its matrix
+ * await releaseGarbage(trimNativeHeap); // before EASE allocates its matrix
  */
-export async function releaseGarbage(): Promise<void> {
+export async function releaseGarbage(returnNativeMemory: () => unknown = () => undefined): Promise<void> {
   collectGarbage();
   await sleep(RELEASE_MS);
-  trimNativeHeap();
+  returnNativeMemory();
 }

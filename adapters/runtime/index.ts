@@ -1,0 +1,1 @@
+export { trimNativeHeap } from './native-heap.js';
