@@ -33,8 +33,7 @@ export interface GeneratorSettings {
   easeNeighbours?: number;
   /**
    * EASE holds the upper triangle of a dense courses × courses Float32 matrix (2n² bytes: 200 MB at
-   * 10,000 courses): above
-   * this many courses it is skipped, with the reason passed to `onSkipped`.
+   * 10,000 courses): above this many courses it is skipped, with the reason passed to `onSkipped`.
    */
   easeMaxItems?: number;
   /** Without the wasm or native TensorFlow.js backend EASE runs in plain JS (O(n³), 12n² bytes at its peak): skipped above this. */
